@@ -1,0 +1,134 @@
+//! The command line: `herald serve | sim | migrate`, every option also read from the
+//! environment (names as in API.md). Secrets are [`Secret`]s and their environment
+//! values are hidden from `--help`, so neither `Debug` nor help output shows them.
+
+use crate::secret::Secret;
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, Parser)]
+#[command(name = "herald", version, about = "Team publishing to social networks through Ayrshare")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the API, dashboard and scheduler.
+    Serve(ServeArgs),
+    /// Run the Ayrshare-compatible simulator alone.
+    Sim(ayrshare_sim::SimArgs),
+    /// Apply database migrations and exit.
+    Migrate(DatabaseArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DatabaseArgs {
+    /// `postgres://…` for PostgreSQL; otherwise a SQLite file path or `sqlite://` URL.
+    #[arg(long, env = "DATABASE_URL", default_value = "herald.db", hide_env_values = true)]
+    pub database_url: String,
+    /// Database connections (readers, for SQLite) in the pool.
+    #[arg(long, env = "HERALD_DB_MAX_CONNECTIONS", default_value_t = 8)]
+    pub db_max_connections: u32,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "HERALD_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    /// Seed a demo workspace named `Demo` (31 posts) if none exists.
+    #[arg(long)]
+    pub demo: bool,
+    /// Global admin token; generated and printed once at start if unset.
+    #[arg(long, env = "HERALD_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<Secret>,
+    /// Bearer secret for `POST /api/scheduler/run` (external cron).
+    #[arg(long, env = "HERALD_CRON_SECRET", hide_env_values = true)]
+    pub cron_secret: Option<Secret>,
+    #[command(flatten)]
+    pub ayrshare: AyrshareArgs,
+    /// Scheduler loop interval; 0 disables the built-in loop.
+    #[arg(long, env = "HERALD_SCHEDULER_INTERVAL_MS", default_value_t = 1000)]
+    pub scheduler_interval_ms: u64,
+    #[command(flatten)]
+    pub publish: PublishArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AyrshareArgs {
+    /// Ayrshare API key; unset = sandbox mode on the built-in simulator.
+    #[arg(long, env = "AYRSHARE_API_KEY", hide_env_values = true)]
+    pub ayrshare_api_key: Option<Secret>,
+    #[arg(long, env = "AYRSHARE_BASE_URL", default_value = "https://api.ayrshare.com/api")]
+    pub ayrshare_base_url: String,
+    /// Secret Ayrshare signs webhooks with.
+    #[arg(long, env = "AYRSHARE_WEBHOOK_SECRET", hide_env_values = true)]
+    pub ayrshare_webhook_secret: Option<Secret>,
+    /// Timeout of one Ayrshare call.
+    #[arg(long, env = "HERALD_AYRSHARE_TIMEOUT_MS", default_value_t = 15_000)]
+    pub ayrshare_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct PublishArgs {
+    /// How long a publishing claim is owned before another instance may settle it.
+    #[arg(long, env = "HERALD_PUBLISH_LEASE_SECS", default_value_t = 60)]
+    pub publish_lease_secs: u64,
+    /// Attempts per claim for Ayrshare 429/5xx/timeouts.
+    #[arg(long, env = "HERALD_PUBLISH_ATTEMPTS", default_value_t = 4)]
+    pub publish_attempts: u32,
+    /// First retry backoff (doubled per attempt).
+    #[arg(long, env = "HERALD_PUBLISH_BACKOFF_MS", default_value_t = 500)]
+    pub publish_backoff_ms: u64,
+}
+
+impl PublishArgs {
+    pub fn policy(&self) -> crate::publish::PublishPolicy {
+        crate::publish::PublishPolicy {
+            attempts: self.publish_attempts.max(1),
+            backoff: Duration::from_millis(self.publish_backoff_ms),
+            lease: Duration::from_secs(self.publish_lease_secs.max(1)),
+            ..Default::default()
+        }
+    }
+}
+
+impl ServeArgs {
+    /// Defaults for embedding (tests, tools): port 0, the given database, no loop.
+    pub fn for_tests(database_url: &str) -> Self {
+        Cli::parse_from(["herald", "serve", "--bind", "127.0.0.1:0", "--database-url", database_url])
+            .serve_args()
+            .expect("serve args")
+    }
+}
+
+impl Cli {
+    fn serve_args(self) -> Option<ServeArgs> {
+        match self.command {
+            Command::Serve(a) => Some(a),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_config_hides_secrets() {
+        let cli = Cli::parse_from([
+            "herald", "serve", "--admin-token", "admin-secret-value-123", "--ayrshare-api-key",
+            "AYR-KEY-SECRET-0123456789", "--cron-secret", "cron-secret-value-xyz",
+        ]);
+        let shown = format!("{cli:?}");
+        for secret in ["admin-secret-value-123", "AYR-KEY-SECRET-0123456789", "cron-secret-value-xyz"] {
+            assert!(!shown.contains(secret), "{secret} leaked in {shown}");
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! The records Herald keeps: workspaces, posts, their audit events, and the API views
+//! of them. Times are UTC with millisecond precision, which is what storage keeps.
+
+use super::status::{LateApproval, PostStatus};
+use crate::secret::Secret;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// A workspace: one team or client, linked to one Ayrshare user profile.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub id: String,
+    pub name: String,
+    pub profile_key: Secret,
+    pub timezone: String,
+    pub requires_approval: bool,
+    pub late_approval: LateApproval,
+    /// Bumped in the same transaction as every change to one of its posts.
+    pub content_version: i64,
+    pub created_at: DateTime<Utc>,
+}
+
+/// The API view of a workspace: the profile key only as a hint.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkspaceView {
+    pub id: String,
+    pub name: String,
+    pub timezone: String,
+    pub requires_approval: bool,
+    pub late_approval: LateApproval,
+    pub profile_key_hint: String,
+    #[serde(with = "utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<&Workspace> for WorkspaceView {
+    fn from(ws: &Workspace) -> Self {
+        Self {
+            id: ws.id.clone(),
+            name: ws.name.clone(),
+            timezone: ws.timezone.clone(),
+            requires_approval: ws.requires_approval,
+            late_approval: ws.late_approval,
+            profile_key_hint: ws.profile_key.hint(),
+            created_at: ws.created_at,
+        }
+    }
+}
+
+/// The outcome of publishing a post to one platform.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
+pub struct PlatformResult {
+    pub platform: String,
+    /// `success`, `error` or `pending`.
+    pub status: String,
+    pub post_url: Option<String>,
+    pub error: Option<String>,
+    /// The Ayrshare post record this platform was published through (a retry makes a
+    /// new record for the platforms it republishes).
+    #[serde(default)]
+    pub ayrshare_id: Option<String>,
+}
+
+impl PlatformResult {
+    pub fn succeeded(&self) -> bool {
+        self.status == "success"
+    }
+}
+
+/// Publishing bookkeeping, never shown in the API.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PublishState {
+    /// While `publishing`: until when the claimer owns the post.
+    pub lease_until: Option<DateTime<Utc>>,
+    /// The Ayrshare idempotency key of the current publish attempt (post id + version).
+    pub key: Option<String>,
+    /// How many times the current key has been claimed; above 1 means a previous
+    /// claimer may have reached Ayrshare, so the post is settled from history first.
+    pub attempts: i64,
+    /// The platforms the current attempt publishes to (all, or the failed ones on retry).
+    pub targets: Vec<String>,
+}
+
+/// A post, as stored and as served (API.md's post object).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Post {
+    pub id: String,
+    pub workspace_id: String,
+    pub text: String,
+    pub platforms: Vec<String>,
+    pub media_urls: Vec<String>,
+    pub status: PostStatus,
+    #[serde(with = "utc::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub schedule_at: Option<DateTime<Utc>>,
+    pub version: i64,
+    pub author: String,
+    #[serde(with = "utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: DateTime<Utc>,
+    #[serde(with = "utc::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub published_at: Option<DateTime<Utc>>,
+    pub ayrshare_id: Option<String>,
+    pub platform_results: Vec<PlatformResult>,
+    #[serde(skip)]
+    pub publish: PublishState,
+}
+
+/// One line of a post's audit trail.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Event {
+    pub id: String,
+    pub post_id: String,
+    pub actor: String,
+    pub action: String,
+    pub comment: Option<String>,
+    pub from: Option<PostStatus>,
+    pub to: PostStatus,
+    /// The post's version after this event.
+    pub version: i64,
+    #[serde(with = "utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub at: DateTime<Utc>,
+}
+
+/// Serialises UTC times as RFC 3339 with milliseconds and a `Z`.
+pub mod utc {
+    use chrono::{DateTime, SecondsFormat, Utc};
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(t: &DateTime<Utc>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+    }
+
+    pub mod option {
+        use super::*;
+        pub fn serialize<S: Serializer>(t: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+            match t {
+                Some(t) => super::serialize(t, s),
+                None => s.serialize_none(),
+            }
+        }
+    }
+}
+
+/// Milliseconds since the epoch, the storage form of every time.
+pub fn to_ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+/// The inverse of [`to_ms`].
+pub fn from_ms(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// Now, truncated to what storage keeps, so a value read back equals the value written.
+pub fn now_ms() -> DateTime<Utc> {
+    from_ms(to_ms(Utc::now()))
+}

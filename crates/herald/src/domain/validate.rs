@@ -1,0 +1,203 @@
+//! Field validation for post content, with the platform limits in one table.
+//!
+//! Every failure names the field it concerns, so the HTTP layer can answer 422 with
+//! `details.field` and the dashboard can show the message next to the input.
+
+use chrono::{DateTime, Duration, Utc};
+
+/// Ayrshare's platform names and the text limit Herald enforces for each (characters,
+/// counted as Unicode scalar values; X's URL weighting is not modelled, so the X limit
+/// is conservative for text with links).
+pub const PLATFORM_LIMITS: &[(&str, usize)] = &[
+    ("bluesky", 300),
+    ("facebook", 63_206),
+    ("gmb", 1_500),
+    ("instagram", 2_200),
+    ("linkedin", 3_000),
+    ("pinterest", 500),
+    ("reddit", 40_000),
+    ("snapchat", 250),
+    ("telegram", 4_096),
+    ("threads", 500),
+    ("tiktok", 2_200),
+    ("twitter", 280),
+    ("youtube", 5_000),
+];
+
+/// At most this many media URLs on one post.
+pub const MAX_MEDIA: usize = 10;
+/// A media URL may be at most this long.
+pub const MAX_URL_LEN: usize = 2_048;
+/// Posts may be scheduled at most this far ahead.
+pub const MAX_SCHEDULE_AHEAD_DAYS: i64 = 730;
+
+/// A validation failure on one field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &str, message: impl Into<String>) -> Self {
+        Self { field: field.to_owned(), message: message.into() }
+    }
+}
+
+/// The character limit of a platform, or `None` if Ayrshare has no such platform.
+pub fn platform_limit(platform: &str) -> Option<usize> {
+    PLATFORM_LIMITS.iter().find(|(p, _)| *p == platform).map(|(_, l)| *l)
+}
+
+/// Platforms: at least one, each known to Ayrshare, none twice.
+pub fn platforms(list: &[String]) -> Result<(), FieldError> {
+    if list.is_empty() {
+        return Err(FieldError::new("platforms", "choose at least one platform"));
+    }
+    for (i, p) in list.iter().enumerate() {
+        if platform_limit(p).is_none() {
+            let known: Vec<&str> = PLATFORM_LIMITS.iter().map(|(p, _)| *p).collect();
+            return Err(FieldError::new(
+                "platforms",
+                format!("unknown platform `{}`; known: {}", truncate(p, 40), known.join(", ")),
+            ));
+        }
+        if list[..i].contains(p) {
+            return Err(FieldError::new("platforms", format!("`{p}` is listed twice")));
+        }
+    }
+    Ok(())
+}
+
+/// Text: not blank, and within the smallest limit of the chosen platforms.
+pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
+    if text.trim().is_empty() {
+        return Err(FieldError::new("text", "text must not be empty"));
+    }
+    let len = text.chars().count();
+    let tightest = platforms
+        .iter()
+        .filter_map(|p| platform_limit(p).map(|l| (p, l)))
+        .min_by_key(|(_, l)| *l);
+    match tightest {
+        Some((p, limit)) if len > limit => Err(FieldError::new(
+            "text",
+            format!("text is {len} characters; {p} allows at most {limit}"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Media URLs: absolute http(s) URLs, a bounded number of them.
+pub fn media_urls(urls: &[String]) -> Result<(), FieldError> {
+    if urls.len() > MAX_MEDIA {
+        return Err(FieldError::new("media_urls", format!("at most {MAX_MEDIA} media URLs")));
+    }
+    for u in urls {
+        let ok = u.len() <= MAX_URL_LEN
+            && url::Url::parse(u)
+                .map(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
+                .unwrap_or(false);
+        if !ok {
+            return Err(FieldError::new(
+                "media_urls",
+                format!("`{}` is not an http(s) URL", truncate(u, 80)),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Parses a `schedule_at` given with any offset into UTC; it must lie in the future and
+/// at most two years ahead.
+pub fn schedule_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+    let at = DateTime::parse_from_rfc3339(raw)
+        .map_err(|_| {
+            FieldError::new(
+                "schedule_at",
+                "must be an RFC 3339 time with an offset, e.g. 2026-07-08T12:30:00+02:00",
+            )
+        })?
+        .with_timezone(&Utc);
+    if at <= now {
+        return Err(FieldError::new("schedule_at", "must be in the future"));
+    }
+    if at > now + Duration::days(MAX_SCHEDULE_AHEAD_DAYS) {
+        return Err(FieldError::new("schedule_at", "must be at most 2 years ahead"));
+    }
+    Ok(at)
+}
+
+/// A workspace or token name: 1 to 100 characters, not blank.
+pub fn name(field: &str, value: &str) -> Result<(), FieldError> {
+    let len = value.chars().count();
+    if value.trim().is_empty() || len > 100 {
+        return Err(FieldError::new(field, "must be 1 to 100 characters"));
+    }
+    Ok(())
+}
+
+/// A comment on an approval decision: at most 2,000 characters; `required` for reject
+/// and request-changes.
+pub fn comment(value: Option<&str>, required: bool) -> Result<(), FieldError> {
+    match value {
+        None if required => Err(FieldError::new("comment", "a comment is required")),
+        Some(c) if required && c.trim().is_empty() => {
+            Err(FieldError::new("comment", "a comment is required"))
+        }
+        Some(c) if c.chars().count() > 2_000 => {
+            Err(FieldError::new("comment", "at most 2000 characters"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn text_is_limited_by_the_tightest_platform() {
+        let long = "x".repeat(281);
+        assert!(text(&long, &v(&["facebook"])).is_ok());
+        let err = text(&long, &v(&["facebook", "twitter"])).unwrap_err();
+        assert_eq!(err.field, "text");
+        assert!(err.message.contains("twitter"));
+        assert!(text("   ", &v(&["twitter"])).is_err());
+    }
+
+    #[test]
+    fn platforms_must_be_known_and_distinct() {
+        assert!(platforms(&v(&["twitter", "linkedin"])).is_ok());
+        assert!(platforms(&v(&[])).is_err());
+        assert!(platforms(&v(&["myspace"])).is_err());
+        assert!(platforms(&v(&["twitter", "twitter"])).is_err());
+    }
+
+    #[test]
+    fn schedule_accepts_any_offset_and_stores_utc() {
+        let now = Utc::now();
+        let later = (now + Duration::hours(3)).with_timezone(&chrono::FixedOffset::east_opt(7200).unwrap());
+        let parsed = schedule_at(&later.to_rfc3339(), now).unwrap();
+        assert_eq!(parsed.timestamp(), later.timestamp());
+        assert!(schedule_at("2020-01-01T00:00:00Z", now).is_err());
+        assert!(schedule_at("tomorrow", now).is_err());
+        let far = (now + Duration::days(800)).to_rfc3339();
+        assert!(schedule_at(&far, now).is_err());
+    }
+
+    #[test]
+    fn media_must_be_http_urls() {
+        assert!(media_urls(&v(&["https://example.com/a.png"])).is_ok());
+        assert!(media_urls(&v(&["ftp://example.com/a.png"])).is_err());
+        assert!(media_urls(&v(&["javascript:alert(1)"])).is_err());
+    }
+}

@@ -1,0 +1,224 @@
+//! Request extractors that answer in Herald's error format: JSON bodies (400 for bad
+//! JSON, 422 naming the field for wrong or unknown fields) and bearer authentication
+//! with the workspace access check (404 for another workspace, 403 for a low role).
+
+use super::AppState;
+use crate::auth::{self, Principal};
+use crate::domain::Role;
+use crate::error::AppError;
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+
+/// A JSON body. Syntax errors are 400 `malformed_request`; a body of the wrong shape is
+/// 422 `invalid_field` with `details.field` naming the offending field.
+pub struct AppJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let is_json = req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Malformed(e.body_text()) }
+        })?;
+        if bytes.is_empty() {
+            return parse(b"{}").map(AppJson);
+        }
+        if !is_json {
+            return Err(AppError::Malformed("send the body as application/json".into()));
+        }
+        parse(&bytes).map(AppJson)
+    }
+}
+
+/// Parses JSON, classifying failures as malformed (400) or invalid field (422).
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Data => {
+                let message = inner.to_string();
+                let field = field_name(&path, &message);
+                AppError::invalid(&field, strip_position(&message))
+            }
+            _ => AppError::Malformed(format!("malformed JSON: {}", strip_position(&inner.to_string()))),
+        }
+    })?;
+    de.end().map_err(|e| AppError::Malformed(format!("malformed JSON: {e}")))?;
+    Ok(value)
+}
+
+/// The field a serde error is about: the path, or the name inside "unknown field `x`" /
+/// "missing field `x`" (serde reports those at the parent's path).
+fn field_name(path: &str, message: &str) -> String {
+    let quoted = message.split('`').nth(1).filter(|_| message.contains("field `"));
+    match (path, quoted) {
+        (".", Some(name)) => name.to_owned(),
+        (p, Some(name)) => format!("{p}.{name}"),
+        (p, None) if p != "." => p.to_owned(),
+        _ => "body".to_owned(),
+    }
+}
+
+fn strip_position(message: &str) -> String {
+    message.split(" at line ").next().unwrap_or(message).to_owned()
+}
+
+/// The `version` a mutation is based on: the body field, or the `If-Match` header.
+pub fn version_from(parts_if_match: Option<&str>, body: Option<i64>) -> Result<Option<i64>, AppError> {
+    match (body, parts_if_match) {
+        (Some(v), _) => Ok(Some(v)),
+        (None, Some(raw)) => {
+            let trimmed = raw.trim().trim_start_matches("W/").trim_matches('"');
+            trimmed.parse().map(Some).map_err(|_| AppError::invalid("version", "If-Match must be the post version"))
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// The `If-Match` header value, for [`version_from`].
+pub struct IfMatch(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        Ok(IfMatch(parts.headers.get(IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)))
+    }
+}
+
+/// Any authenticated caller.
+impl<S> FromRequestParts<S> for Principal
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let state = AppState::from_ref(state);
+        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let token = auth::bearer(header).ok_or(AppError::Unauthorized)?;
+        if auth::secrets_equal(token, state.config.admin_token.expose()) {
+            return Ok(Principal::Admin);
+        }
+        let record = state.store.token_by_hash(&auth::hash_token(token)).await?;
+        match record {
+            Some(t) if !t.revoked => Ok(Principal::Workspace { workspace_id: t.workspace_id, token_id: t.id, role: t.role }),
+            _ => Err(AppError::Unauthorized),
+        }
+    }
+}
+
+/// The global admin only.
+pub struct GlobalAdmin;
+
+impl<S> FromRequestParts<S> for GlobalAdmin
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Principal::from_request_parts(parts, state).await? {
+            Principal::Admin => Ok(GlobalAdmin),
+            Principal::Workspace { .. } => Err(AppError::forbidden("this needs the global admin token")),
+        }
+    }
+}
+
+/// A minimum role, as a type: `Access<Editor>`.
+pub trait MinRole: Send + Sync {
+    const ROLE: Role;
+}
+pub struct Viewer;
+pub struct Editor;
+pub struct Admin;
+impl MinRole for Viewer {
+    const ROLE: Role = Role::Viewer;
+}
+impl MinRole for Editor {
+    const ROLE: Role = Role::Editor;
+}
+impl MinRole for Admin {
+    const ROLE: Role = Role::Admin;
+}
+
+/// An authenticated caller with at least role `R` in the workspace of the `{ws}` path
+/// segment. A token of another workspace gets 404, as if the workspace did not exist.
+pub struct Access<R> {
+    pub principal: Principal,
+    pub workspace_id: String,
+    pub role: Role,
+    _role: PhantomData<R>,
+}
+
+impl<S, R: MinRole> FromRequestParts<S> for Access<R>
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let workspace_id = params.get("ws").cloned().ok_or(AppError::NotFound)?;
+        let role = principal.role_in(&workspace_id).ok_or(AppError::NotFound)?;
+        if role < R::ROLE {
+            return Err(AppError::forbidden(format!("this needs the {} role; this token is {}", R::ROLE.as_str(), role.as_str())));
+        }
+        Ok(Access { principal, workspace_id, role, _role: PhantomData })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Body {
+        text: String,
+        n: Option<i64>,
+    }
+
+    fn field_of(json: &str) -> String {
+        match parse::<Body>(json.as_bytes()).unwrap_err() {
+            AppError::Invalid(f) => f.field,
+            other => panic!("expected 422, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn json_errors_are_classified_and_name_the_field() {
+        assert!(matches!(parse::<Body>(b"{\"text\": "), Err(AppError::Malformed(_))));
+        assert!(matches!(parse::<Body>(b"not json"), Err(AppError::Malformed(_))));
+        assert_eq!(field_of(r#"{"text": "a", "bogus": 1}"#), "bogus");
+        assert_eq!(field_of(r#"{"n": 1}"#), "text");
+        assert_eq!(field_of(r#"{"text": 5}"#), "text");
+        assert_eq!(field_of(r#"{"text": "a", "n": "x"}"#), "n");
+    }
+
+    #[test]
+    fn version_comes_from_body_or_if_match() {
+        assert_eq!(version_from(Some("\"3\""), None).unwrap(), Some(3));
+        assert_eq!(version_from(Some("W/\"4\""), None).unwrap(), Some(4));
+        assert_eq!(version_from(None, Some(5)).unwrap(), Some(5));
+        assert!(version_from(Some("abc"), None).is_err());
+    }
+}

@@ -1,0 +1,111 @@
+//! The HTTP API of API.md: shared state, the router (every route registered with its
+//! OpenAPI description, so `GET /api/openapi.json` always describes all of them), and the
+//! layers every request passes (tracing, body limit, timeout, JSON 404/405).
+
+pub mod extract;
+mod ops;
+mod posts;
+pub mod workspaces;
+
+use crate::changes::Writer;
+use crate::error::AppError;
+use crate::posts::PostService;
+use crate::scheduler::Scheduler;
+use crate::secret::Secret;
+use crate::store::Storage;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Largest request body accepted (posts are text plus URLs).
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Secrets the HTTP layer checks.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    pub admin_token: Secret,
+    pub cron_secret: Option<Secret>,
+    pub webhook_secret: Option<Secret>,
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Storage>,
+    pub writer: Writer,
+    pub posts: PostService,
+    pub scheduler: Scheduler,
+    pub config: Arc<HttpConfig>,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Herald", description = "Team publishing through Ayrshare: workspaces, posts with approval, scheduling, a never-stale dashboard."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    tags((name = "workspaces"), (name = "posts"), (name = "operations"))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The routes and their OpenAPI document.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(workspaces::create, workspaces::list))
+        .routes(routes!(workspaces::get_one, workspaces::update))
+        .routes(routes!(workspaces::create_token, workspaces::list_tokens))
+        .routes(routes!(workspaces::revoke_token))
+        .routes(routes!(posts::create, posts::list))
+        .routes(routes!(posts::get_one, posts::edit, posts::delete))
+        .routes(routes!(posts::submit))
+        .routes(routes!(posts::approve))
+        .routes(routes!(posts::reject))
+        .routes(routes!(posts::request_changes))
+        .routes(routes!(posts::retry))
+        .routes(routes!(ops::run_scheduler))
+        .routes(routes!(ops::ayrshare_webhook))
+        .routes(routes!(ops::healthz))
+        .routes(routes!(ops::readyz))
+        .split_for_parts()
+}
+
+/// The whole application router.
+pub fn router(state: AppState) -> Router {
+    let (routes, openapi) = api();
+    let openapi = Arc::new(openapi);
+    routes
+        .route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { method_not_allowed() })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn method_not_allowed() -> impl IntoResponse {
+    let body = serde_json::json!({"error": {"code": "method_not_allowed", "message": "method not allowed on this route", "details": {}}});
+    (StatusCode::METHOD_NOT_ALLOWED, Json(body))
+}
+
+/// The OpenAPI document, for tools that want it without a server.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api().1
+}

@@ -1,0 +1,141 @@
+//! Storage: one trait of whole operations, implemented for SQLite (and, behind the same
+//! trait, PostgreSQL). Every post mutation is one transaction that writes the post, appends
+//! its audit event and bumps the workspace's content version, guarded by the post's
+//! `version` (optimistic concurrency). No backend type leaks through this trait.
+
+mod rows;
+pub mod sqlite;
+
+use crate::domain::{Event, Post, PostStatus, Role, Workspace};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+pub use sqlite::SqliteStore;
+
+/// Why a storage operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The post is no longer at the version the change was based on.
+    #[error("the post was changed meanwhile; it is now at version {current}")]
+    VersionConflict { current: i64 },
+    /// The row to change does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule was broken (e.g. a workspace name in use).
+    #[error("{0}")]
+    Duplicate(String),
+    /// The database cannot be reached or is shutting down.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+    /// Anything else the database reported.
+    #[error("database error: {0}")]
+    Other(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The audit-trail part of a change; `to`, `version` and `at` come from the new post.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    pub actor: String,
+    pub action: String,
+    pub comment: Option<String>,
+    pub from: Option<PostStatus>,
+}
+
+/// A committed post change: the post as stored, its event, and the workspace content
+/// version the transaction produced.
+#[derive(Debug, Clone)]
+pub struct Committed {
+    pub post: Post,
+    pub event: Event,
+    pub content_version: i64,
+}
+
+/// Position in a newest-first post listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    pub created_at_ms: i64,
+    pub id: String,
+}
+
+/// A post listing request.
+#[derive(Debug, Clone)]
+pub struct ListQuery {
+    pub status: Option<PostStatus>,
+    pub limit: u32,
+    pub cursor: Option<Cursor>,
+}
+
+/// A page of posts, newest first, with the cursor of the next page if there is one.
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub posts: Vec<Post>,
+    pub next: Option<Cursor>,
+}
+
+/// A workspace token as stored (its secret only as a hash).
+#[derive(Debug, Clone)]
+pub struct TokenRecord {
+    pub id: String,
+    pub workspace_id: String,
+    pub role: Role,
+    pub name: Option<String>,
+    pub hash: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked: bool,
+}
+
+/// Turns a due post into its claimed form and the claim's audit event, or `None` to
+/// leave it. Called inside the claiming transaction.
+pub type ClaimFn<'a> = &'a (dyn Fn(&Post) -> Option<(Post, NewEvent)> + Send + Sync);
+
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// Cheap round trip, for `/readyz`.
+    async fn ping(&self) -> Result<()>;
+
+    async fn create_workspace(&self, ws: &Workspace) -> Result<()>;
+    async fn workspace(&self, id: &str) -> Result<Option<Workspace>>;
+    async fn workspace_by_name(&self, name: &str) -> Result<Option<Workspace>>;
+    async fn workspaces(&self) -> Result<Vec<Workspace>>;
+    /// Replaces the workspace's settings (not its content version).
+    async fn update_workspace(&self, ws: &Workspace) -> Result<()>;
+    /// The workspace's content version, bumped by every post change.
+    async fn content_version(&self, workspace_id: &str) -> Result<i64>;
+
+    async fn create_token(&self, token: &TokenRecord) -> Result<()>;
+    async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>>;
+    async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>>;
+    /// Marks a token revoked; false if the workspace has no such live token.
+    async fn revoke_token(&self, workspace_id: &str, id: &str) -> Result<bool>;
+
+    /// Inserts a new post with its first event, in one transaction.
+    async fn insert_post(&self, post: &Post, event: &NewEvent) -> Result<Committed>;
+    /// Writes `post` (whose `version` must be `expected_version + 1`) if the stored post
+    /// is still at `expected_version`, with its event, in one transaction.
+    async fn save_post(&self, expected_version: i64, post: &Post, event: &NewEvent) -> Result<Committed>;
+    async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>>;
+    async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>>;
+    async fn events(&self, post_id: &str) -> Result<Vec<Event>>;
+    async fn posts(&self, workspace_id: &str, query: &ListQuery) -> Result<Page>;
+
+    /// Claims up to `limit` posts that are due (`scheduled` with `schedule_at <= now`) or
+    /// whose publishing lease expired before `now`, applying `claim` to each in one
+    /// transaction. A post is claimed by at most one caller, whatever the concurrency.
+    async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>>;
+
+    /// Records a webhook delivery id; false if it was seen before (at-least-once delivery).
+    async fn first_delivery(&self, hook_id: &str, at: DateTime<Utc>) -> Result<bool>;
+}
+
+/// Opens the store a `DATABASE_URL` names and runs its migrations: `postgres://…` or,
+/// otherwise, a SQLite file (`sqlite://path`, `sqlite:path` or a bare path).
+pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<Arc<dyn Storage>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        anyhow::bail!("PostgreSQL storage is not available in this build yet; use a SQLite DATABASE_URL");
+    }
+    let store = SqliteStore::open(url, max_connections).await?;
+    Ok(Arc::new(store))
+}

@@ -1,0 +1,211 @@
+//! Row shapes shared by the SQL backends and their conversion to domain records.
+//! Times are stored as epoch milliseconds, lists as JSON text, enums as their wire names.
+
+use super::{Cursor, StoreError, TokenRecord};
+use crate::domain::model::{from_ms, to_ms};
+use crate::domain::{Event, PlatformResult, Post, PublishState, Workspace};
+use crate::secret::Secret;
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct WorkspaceRow {
+    pub id: String,
+    pub name: String,
+    pub profile_key: String,
+    pub timezone: String,
+    pub requires_approval: bool,
+    pub late_approval: String,
+    pub content_version: i64,
+    pub created_at: i64,
+}
+
+impl TryFrom<WorkspaceRow> for Workspace {
+    type Error = StoreError;
+    fn try_from(r: WorkspaceRow) -> Result<Self, StoreError> {
+        Ok(Workspace {
+            id: r.id,
+            name: r.name,
+            profile_key: Secret::new(r.profile_key),
+            timezone: r.timezone,
+            requires_approval: r.requires_approval,
+            late_approval: r.late_approval.parse().map_err(StoreError::Other)?,
+            content_version: r.content_version,
+            created_at: from_ms(r.created_at),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TokenRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub role: String,
+    pub name: Option<String>,
+    pub token_hash: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+impl TryFrom<TokenRow> for TokenRecord {
+    type Error = StoreError;
+    fn try_from(r: TokenRow) -> Result<Self, StoreError> {
+        Ok(TokenRecord {
+            id: r.id,
+            workspace_id: r.workspace_id,
+            role: r.role.parse().map_err(StoreError::Other)?,
+            name: r.name,
+            hash: r.token_hash,
+            created_at: from_ms(r.created_at),
+            revoked: r.revoked_at.is_some(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PostRow {
+    pub id: String,
+    pub workspace_id: String,
+    pub text: String,
+    pub platforms: String,
+    pub media_urls: String,
+    pub status: String,
+    pub schedule_at: Option<i64>,
+    pub version: i64,
+    pub author: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+    pub ayrshare_id: Option<String>,
+    pub platform_results: String,
+    pub lease_until: Option<i64>,
+    pub publish_key: Option<String>,
+    pub publish_attempts: i64,
+    pub publish_targets: String,
+}
+
+fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, StoreError> {
+    serde_json::from_str(raw).map_err(|e| StoreError::Other(format!("bad {column} column: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| "[]".into())
+}
+
+impl TryFrom<PostRow> for Post {
+    type Error = StoreError;
+    fn try_from(r: PostRow) -> Result<Self, StoreError> {
+        Ok(Post {
+            platforms: json("platforms", &r.platforms)?,
+            media_urls: json("media_urls", &r.media_urls)?,
+            platform_results: json::<Vec<PlatformResult>>("platform_results", &r.platform_results)?,
+            status: r.status.parse().map_err(StoreError::Other)?,
+            schedule_at: r.schedule_at.map(from_ms),
+            created_at: from_ms(r.created_at),
+            updated_at: from_ms(r.updated_at),
+            published_at: r.published_at.map(from_ms),
+            publish: PublishState {
+                lease_until: r.lease_until.map(from_ms),
+                key: r.publish_key,
+                attempts: r.publish_attempts,
+                targets: json("publish_targets", &r.publish_targets)?,
+            },
+            id: r.id,
+            workspace_id: r.workspace_id,
+            text: r.text,
+            version: r.version,
+            author: r.author,
+            ayrshare_id: r.ayrshare_id,
+        })
+    }
+}
+
+/// The column values of a post, in [`POST_COLUMNS`] order, ready to bind.
+pub(crate) struct PostValues {
+    pub platforms: String,
+    pub media_urls: String,
+    pub platform_results: String,
+    pub publish_targets: String,
+    pub schedule_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub published_at: Option<i64>,
+    pub lease_until: Option<i64>,
+}
+
+impl PostValues {
+    pub fn of(p: &Post) -> Self {
+        Self {
+            platforms: to_json(&p.platforms),
+            media_urls: to_json(&p.media_urls),
+            platform_results: to_json(&p.platform_results),
+            publish_targets: to_json(&p.publish.targets),
+            schedule_at: p.schedule_at.map(to_ms),
+            created_at: to_ms(p.created_at),
+            updated_at: to_ms(p.updated_at),
+            published_at: p.published_at.map(to_ms),
+            lease_until: p.publish.lease_until.map(to_ms),
+        }
+    }
+}
+
+/// The post columns, in the order [`PostRow`] and the insert statements use.
+pub(crate) const POST_COLUMNS: &str = "id, workspace_id, text, platforms, media_urls, status, \
+    schedule_at, version, author, created_at, updated_at, published_at, ayrshare_id, \
+    platform_results, lease_until, publish_key, publish_attempts, publish_targets";
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct EventRow {
+    pub id: String,
+    pub post_id: String,
+    pub actor: String,
+    pub action: String,
+    pub comment: Option<String>,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub version: i64,
+    pub at: i64,
+}
+
+impl TryFrom<EventRow> for Event {
+    type Error = StoreError;
+    fn try_from(r: EventRow) -> Result<Self, StoreError> {
+        Ok(Event {
+            id: r.id,
+            post_id: r.post_id,
+            actor: r.actor,
+            action: r.action,
+            comment: r.comment,
+            from: r.from_status.map(|s| s.parse()).transpose().map_err(StoreError::Other)?,
+            to: r.to_status.parse().map_err(StoreError::Other)?,
+            version: r.version,
+            at: from_ms(r.at),
+        })
+    }
+}
+
+/// Builds the stored event for a change to `post`.
+pub(crate) fn event_for(post: &Post, e: &super::NewEvent) -> Event {
+    Event {
+        id: uuid::Uuid::now_v7().to_string(),
+        post_id: post.id.clone(),
+        actor: e.actor.clone(),
+        action: e.action.clone(),
+        comment: e.comment.clone(),
+        from: e.from,
+        to: post.status,
+        version: post.version,
+        at: post.updated_at,
+    }
+}
+
+impl Cursor {
+    /// The opaque form clients pass back: `<created_at_ms>.<id>`.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.created_at_ms, self.id)
+    }
+
+    pub fn decode(raw: &str) -> Option<Self> {
+        let (ms, id) = raw.split_once('.')?;
+        let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        id_ok.then(|| Some(Cursor { created_at_ms: ms.parse().ok()?, id: id.to_owned() }))?
+    }
+}
