@@ -8,7 +8,7 @@ use crate::changes::Writer;
 use crate::domain::{Post, PostStatus, Workspace};
 use crate::publish::{self, Publisher};
 use crate::store::{Storage, StoreError};
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -45,10 +45,15 @@ impl Scheduler {
 
     /// Publishes everything due now; returns the tally.
     pub async fn run_once(&self) -> Result<RunReport, StoreError> {
+        self.run_due_at(Utc::now()).await
+    }
+
+    /// Publishes everything due at `now` (tests pass a later time instead of waiting).
+    pub async fn run_due_at(&self, now: DateTime<Utc>) -> Result<RunReport, StoreError> {
         let mut report = RunReport::default();
         let mut workspaces: HashMap<String, Workspace> = HashMap::new();
         loop {
-            let claimed = self.claim_batch().await?;
+            let claimed = self.claim_batch(now).await?;
             let count = claimed.len();
             for post in &claimed {
                 if !workspaces.contains_key(&post.workspace_id) {
@@ -75,13 +80,13 @@ impl Scheduler {
         }
     }
 
-    async fn claim_batch(&self) -> Result<Vec<Post>, StoreError> {
+    async fn claim_batch(&self, now: DateTime<Utc>) -> Result<Vec<Post>, StoreError> {
         let lease = self.publisher.policy().lease;
         let claim = move |p: &Post| {
             let action = if p.status == PostStatus::Publishing { "reclaim" } else { "claim" };
             Some(publish::claim(p, None, lease, "scheduler", action))
         };
-        let committed = self.writer.claim_due(Utc::now(), self.batch, &claim).await?;
+        let committed = self.writer.claim_due(now, self.batch, &claim).await?;
         Ok(committed.into_iter().map(|c| c.post).collect())
     }
 

@@ -42,6 +42,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
 
 /// Parses JSON, classifying failures as malformed (400) or invalid field (422).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
+        .map_err(|e| AppError::Malformed(format!("malformed JSON: {}", strip_position(&e.to_string()))))?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -65,6 +67,7 @@ fn field_name(path: &str, message: &str) -> String {
     let quoted = message.split('`').nth(1).filter(|_| message.contains("field `"));
     match (path, quoted) {
         (".", Some(name)) => name.to_owned(),
+        (p, Some(name)) if p == name || p.ends_with(&format!(".{name}")) => p.to_owned(),
         (p, Some(name)) => format!("{p}.{name}"),
         (p, None) if p != "." => p.to_owned(),
         _ => "body".to_owned(),
