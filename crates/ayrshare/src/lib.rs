@@ -1,0 +1,53 @@
+//! A typed HTTP client for the [Ayrshare](https://www.ayrshare.com) social media API.
+//!
+//! # Layout
+//! - `client`: the [`Client`] handle (construction, redacting `Debug`).
+//! - `endpoints`: one async method per Ayrshare endpoint.
+//! - `transport`: request plumbing (auth headers, timeouts, rate-limit headers,
+//!   error mapping, logging with redacted keys).
+//! - `types`: request bodies and the normalised answer types ([`PostOutcome`],
+//!   [`History`], [`HistoryItem`], ...), plus [`Reply`] and [`RateLimit`].
+//! - `decode`: tolerant decoding of every answer shape Ayrshare is known to send
+//!   (wrapped/unwrapped posts, string-or-number ids, history object or array,
+//!   Firestore timestamps, nested error envelopes). Unknown fields are ignored and
+//!   no body can cause a panic.
+//! - `error`: [`Error`] and its classification helpers.
+//! - `redact`: how keys are shortened for `Debug`, logs and error text.
+//!
+//! # Conventions
+//! - An empty `profile_key` means the primary profile: no `Profile-Key` header.
+//! - A post that Ayrshare *recorded* is `Ok` even if networks failed; inspect
+//!   [`PostOutcome::status`] and [`PostOutcome::errors`].
+//! - The API key and profile keys never appear in `Debug`, errors or logs.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), ayrshare::Error> {
+//! use std::time::Duration;
+//! let client = ayrshare::Client::new(ayrshare::DEFAULT_BASE_URL, "API-KEY", Duration::from_secs(30))?;
+//! let req = ayrshare::PostRequest {
+//!     post: "Hello".into(),
+//!     platforms: vec!["twitter".into()],
+//!     ..Default::default()
+//! };
+//! let reply = client.post("", &req).await?;
+//! println!("{:?} {:?}", reply.body.id, reply.rate_limit);
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod decode;
+mod endpoints;
+mod error;
+mod redact;
+mod transport;
+mod types;
+
+pub use client::Client;
+pub use error::{Error, IDEMPOTENCY_REUSED_CODE};
+pub use types::{
+    CreatedProfile, History, HistoryItem, HistoryQuery, PlatformError, PlatformPost, PostOutcome,
+    PostRequest, Profile, RateLimit, Reply, UpdateRequest,
+};
+
+/// Ayrshare's current production base URL.
+pub const DEFAULT_BASE_URL: &str = "https://api.ayrshare.com/api";
