@@ -1,0 +1,68 @@
+//! An Ayrshare-compatible HTTP API simulator, like stripe-mock is for Stripe: the same
+//! paths, headers, bodies and error codes as `https://api.ayrshare.com/api` (see
+//! `shared/reference/ayrshare-api.md`), with knobs for latency, injected errors, rate
+//! limits and Ayrshare's history lag, plus request counters for tests.
+//!
+//! # Layout
+//!
+//! - [`config`](SimConfig): CLI options, run-time knobs, rate-limit spec.
+//! - `simulator` / `server`: the [`Simulator`] handle, [`Simulator::spawn`] with its
+//!   [`SimHandle`], and [`run`] for `herald sim`.
+//! - `gate`: what every `/api` call passes first (stats, latency, auth, simulated
+//!   errors, profile, rate limit).
+//! - `routes/`: one module per resource (post, lifecycle, history, profiles,
+//!   analytics, hooks, admin for `/__sim`).
+//! - `store/`: the in-memory state (profiles, posts, idempotency keys, webhooks, rate
+//!   windows, counters) and publishing; `post`: a post and its JSON forms.
+//! - `publisher`: the background task that publishes scheduled posts; `webhooks`:
+//!   signing and delivery.
+//! - `errors`: Ayrshare's error envelope and codes; `platforms`: networks and fake ids.
+//!
+//! # Example
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! let sim = ayrshare_sim::Simulator::spawn(ayrshare_sim::SimConfig::default()).await?;
+//! let base_url = sim.base_url(); // give this to an Ayrshare client
+//! # let _ = base_url;
+//! sim.shutdown().await;
+//! # Ok(())
+//! # }
+//! ```
+
+mod config;
+mod errors;
+mod gate;
+mod platforms;
+mod post;
+mod publisher;
+mod routes;
+mod server;
+mod shared;
+mod simulator;
+mod store;
+mod webhooks;
+
+use std::collections::BTreeMap;
+
+pub use config::{RateLimitSpec, SimArgs, SimConfig};
+pub use errors::{
+    ALREADY_DELETED_CODE, API_KEY_INVALID_CODE, BAD_REQUEST_CODE, DUPLICATE_CONTENT_CODE,
+    DUPLICATE_PROFILE_CODE, HISTORY_NOT_FOUND_CODE, IDEMPOTENCY_REUSED_CODE, NOT_LINKED_CODE,
+    POST_ID_NOT_FOUND_CODE, POST_NOT_FOUND_CODE, PROFILE_KEY_INVALID_CODE, RATE_LIMITED_CODE,
+    SIMULATED_ERROR_CODE,
+};
+pub use gate::PROFILE_KEY_HEADER;
+pub use platforms::PLATFORMS;
+pub use server::{run, SimHandle};
+pub use simulator::Simulator;
+pub use webhooks::{sign_webhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
+
+/// Request counters, as served by `GET /__sim/stats`.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Stats {
+    /// Calls per route, keyed `"METHOD /path-template"` (e.g. `"GET /api/history/{id}"`).
+    pub requests: BTreeMap<String, u64>,
+    /// The same, per profile: keyed by the Profile-Key header value, or `"primary"`.
+    pub by_profile: BTreeMap<String, BTreeMap<String, u64>>,
+}

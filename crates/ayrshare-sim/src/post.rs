@@ -1,0 +1,266 @@
+//! One Ayrshare post as the simulator stores it, and the JSON forms Ayrshare shows it
+//! in: the `POST /post` answer (unwrapped, or wrapped in `posts` with a Profile-Key),
+//! the `/history` item (Firestore-timestamp `scheduleDate`) and the `GET /post/{id}`
+//! item (ISO-string `scheduleDate`).
+
+use axum::http::StatusCode;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+use tokio::time::Instant;
+
+use crate::store::ProfileView;
+
+/// Where a post is in its life, as Ayrshare names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PostStatus {
+    /// Scheduled for the future, not sent yet.
+    Pending,
+    /// Created with `requiresApproval`, waiting for `PATCH /post {approved: true}`.
+    AwaitingApproval,
+    /// A scheduled post paused with `scheduledPause`.
+    Paused,
+    /// Sent, and every network took it.
+    Success,
+    /// Sent, and at least one network refused it.
+    Error,
+    /// Deleted through `DELETE /post`.
+    Deleted,
+}
+
+impl PostStatus {
+    /// Ayrshare's name for the status.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            PostStatus::Pending => "pending",
+            PostStatus::AwaitingApproval => "awaiting approval",
+            PostStatus::Paused => "paused",
+            PostStatus::Success => "success",
+            PostStatus::Error => "error",
+            PostStatus::Deleted => "deleted",
+        }
+    }
+}
+
+/// What one network did with the post.
+#[derive(Debug, Clone)]
+pub(crate) enum Outcome {
+    /// Posted: the network's id (a JSON string or number) and the post's URL.
+    Posted { id: Value, url: String },
+    /// Refused with an Ayrshare error code.
+    Failed { code: i64, message: String },
+}
+
+/// A post and everything history reports about it.
+#[derive(Debug, Clone)]
+pub(crate) struct PostRecord {
+    /// Ayrshare post id (20 alphanumerics).
+    pub(crate) id: String,
+    /// Internal id of the owning profile (see [`crate::store::PRIMARY`]).
+    pub(crate) profile: String,
+    /// The post text.
+    pub(crate) text: String,
+    /// Networks asked for, in request order.
+    pub(crate) platforms: Vec<String>,
+    /// One entry per network once sent; empty while pending.
+    pub(crate) outcomes: Vec<(String, Outcome)>,
+    pub(crate) status: PostStatus,
+    /// Created with a future `scheduleDate` (`type: "scheduled"`), else `"now"`.
+    pub(crate) scheduled: bool,
+    /// Wall-clock creation time.
+    pub(crate) created: DateTime<Utc>,
+    /// Monotonic creation time: history shows the post only `history_lag` after it.
+    pub(crate) created_at: Instant,
+    /// When it is (or was) to be published; the creation time for immediate posts.
+    pub(crate) schedule_date: DateTime<Utc>,
+    /// When it was actually sent.
+    pub(crate) published: Option<DateTime<Utc>>,
+    pub(crate) notes: Option<String>,
+    pub(crate) media_urls: Vec<String>,
+    /// Creation order, to sort posts created within the same instant.
+    pub(crate) seq: u64,
+}
+
+/// `2026-07-08T12:30:00Z`, Ayrshare's date format.
+pub(crate) fn iso(time: DateTime<Utc>) -> String {
+    time.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The Firestore-timestamp object history uses for dates.
+pub(crate) fn timestamp_object(time: DateTime<Utc>) -> Value {
+    json!({"_seconds": time.timestamp(), "_nanoseconds": time.timestamp_subsec_nanos(), "utc": iso(time)})
+}
+
+impl PostRecord {
+    /// Whether `platform` took this post.
+    pub(crate) fn posted_on(&self, platform: &str) -> bool {
+        self.outcomes
+            .iter()
+            .any(|(p, o)| p == platform && matches!(o, Outcome::Posted { .. }))
+    }
+
+    /// `postIds`: one entry per network that took the post.
+    pub(crate) fn post_ids(&self) -> Vec<Value> {
+        let posted = self
+            .outcomes
+            .iter()
+            .filter_map(|(platform, outcome)| match outcome {
+                Outcome::Posted { id, url } => Some(
+                    json!({"status": "success", "id": id, "platform": platform, "postUrl": url}),
+                ),
+                Outcome::Failed { .. } => None,
+            });
+        posted.collect()
+    }
+
+    /// `errors`: one entry per network that refused the post.
+    pub(crate) fn errors(&self) -> Vec<Value> {
+        let failed = self
+            .outcomes
+            .iter()
+            .filter_map(|(platform, outcome)| match outcome {
+                Outcome::Failed { code, message } => Some(json!({
+                    "action": "post", "status": "error", "code": code, "message": message,
+                    "platform": platform, "post": self.text,
+                })),
+                Outcome::Posted { .. } => None,
+            });
+        failed.collect()
+    }
+
+    /// The answer to `POST /post` (and `/post/retry`): the HTTP status, and the body,
+    /// wrapped in `{status, posts: [...]}` when the caller sent a Profile-Key.
+    pub(crate) fn envelope(&self, profile: &ProfileView, wrapped: bool) -> (StatusCode, Value) {
+        let mut body = match self.status {
+            PostStatus::Pending | PostStatus::Paused if self.scheduled => json!({
+                "status": "scheduled", "scheduleDate": iso(self.schedule_date),
+            }),
+            PostStatus::AwaitingApproval => json!({
+                "status": "awaiting approval", "scheduleDate": iso(self.schedule_date),
+            }),
+            _ => json!({
+                "status": self.status.as_str(), "errors": self.errors(), "postIds": self.post_ids(),
+            }),
+        };
+        body["id"] = Value::from(self.id.as_str());
+        body["refId"] = Value::from(profile.ref_id.as_str());
+        body["post"] = Value::from(self.text.as_str());
+        let http = if self.status == PostStatus::Error {
+            StatusCode::BAD_REQUEST
+        } else {
+            StatusCode::OK
+        };
+        if !wrapped {
+            return (http, body);
+        }
+        let status = body["status"].clone();
+        body["profileTitle"] = Value::from(profile.title.as_str());
+        (http, json!({"status": status, "posts": [body]}))
+    }
+
+    /// The `/history` item (and `/history/{id}`): `scheduleDate` as a timestamp object.
+    pub(crate) fn history_item(&self, profile: &ProfileView) -> Value {
+        let mut item = self.item(profile);
+        item.insert("scheduleDate".into(), timestamp_object(self.schedule_date));
+        Value::Object(item)
+    }
+
+    /// The `GET /post/{id}` item: `scheduleDate` as an ISO string.
+    pub(crate) fn get_item(&self, profile: &ProfileView) -> Value {
+        let mut item = self.item(profile);
+        item.insert("scheduleDate".into(), Value::from(iso(self.schedule_date)));
+        Value::Object(item)
+    }
+
+    fn item(&self, profile: &ProfileView) -> Map<String, Value> {
+        let urls: Vec<&str> = self
+            .outcomes
+            .iter()
+            .filter_map(|(_, o)| match o {
+                Outcome::Posted { url, .. } => Some(url.as_str()),
+                Outcome::Failed { .. } => None,
+            })
+            .collect();
+        let item = json!({
+            "id": self.id, "post": self.text, "platforms": self.platforms,
+            "postIds": self.post_ids(), "errors": self.errors(), "urls": urls,
+            "status": self.status.as_str(), "type": if self.scheduled { "scheduled" } else { "now" },
+            "created": iso(self.created), "notes": self.notes, "mediaUrls": self.media_urls,
+            "profileTitle": profile.title, "refId": profile.ref_id, "shortenLinks": false,
+        });
+        match item {
+            Value::Object(map) => map,
+            _ => Map::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(status: PostStatus, outcomes: Vec<(String, Outcome)>) -> PostRecord {
+        let now = Utc::now();
+        PostRecord {
+            id: "RhrbDtYh7hdSMc67zC8H".into(),
+            profile: String::new(),
+            text: "hello".into(),
+            platforms: outcomes.iter().map(|(p, _)| p.clone()).collect(),
+            outcomes,
+            status,
+            scheduled: false,
+            created: now,
+            created_at: Instant::now(),
+            schedule_date: now,
+            published: Some(now),
+            notes: None,
+            media_urls: vec![],
+            seq: 0,
+        }
+    }
+
+    fn profile() -> ProfileView {
+        ProfileView {
+            title: "Good Fun".into(),
+            ref_id: "abc".into(),
+        }
+    }
+
+    #[test]
+    fn partial_failure_is_a_400_with_both_lists() {
+        let posted = Outcome::Posted {
+            id: json!(635),
+            url: "https://t.me/c/1/635".into(),
+        };
+        let failed = Outcome::Failed {
+            code: 156,
+            message: "not linked".into(),
+        };
+        let post = record(
+            PostStatus::Error,
+            vec![("telegram".into(), posted), ("twitter".into(), failed)],
+        );
+        let (status, body) = post.envelope(&profile(), false);
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert_eq!(body["postIds"][0]["id"], 635);
+        assert_eq!(body["errors"][0]["code"], 156);
+        assert_eq!(body["errors"][0]["platform"], "twitter");
+    }
+
+    #[test]
+    fn wrapped_envelope_carries_the_profile_title() {
+        let post = record(PostStatus::Success, vec![]);
+        let (status, body) = post.envelope(&profile(), true);
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(body["status"], "success");
+        assert_eq!(body["posts"][0]["profileTitle"], "Good Fun");
+        assert_eq!(body["posts"][0]["id"], "RhrbDtYh7hdSMc67zC8H");
+    }
+
+    #[test]
+    fn history_item_has_a_timestamp_schedule_date() {
+        let item = record(PostStatus::Success, vec![]).history_item(&profile());
+        assert!(item["scheduleDate"]["_seconds"].is_i64());
+        assert!(item["scheduleDate"]["utc"].is_string());
+        assert_eq!(item["type"], "now");
+    }
+}

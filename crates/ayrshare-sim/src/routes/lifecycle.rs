@@ -1,0 +1,265 @@
+//! A post after it was created: `GET /api/post/{id}`, `DELETE /api/post` (by `id`,
+//! `bulk` or `deleteAllScheduled`), `PATCH`/`PUT /api/post` (approve, reschedule,
+//! pause, notes) and `PUT`/`POST /api/post/retry`.
+
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use chrono::Utc;
+use serde_json::{json, Map, Value};
+
+use super::path_id;
+use super::post::parse_date;
+use crate::config::SimConfig;
+use crate::errors::{ok, reply, ApiError, Body, ALREADY_DELETED_CODE};
+use crate::gate::Caller;
+use crate::post::{Outcome, PostRecord, PostStatus};
+use crate::store::Store;
+use crate::Simulator;
+
+/// The `id` field of a body, required.
+fn id_field<'a>(body: &'a Value, action: &str) -> Result<&'a str, ApiError> {
+    body.get("id")
+        .and_then(Value::as_str)
+        .filter(|id| !id.trim().is_empty())
+        .ok_or_else(|| {
+            ApiError::bad_request(action, "Missing id parameter: send the Ayrshare post id.")
+        })
+}
+
+/// `GET /api/post/{id}`: the post with `scheduleDate` as an ISO string.
+pub(crate) async fn get(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
+    let id = match path_id(path) {
+        Ok(id) => id,
+        Err(error) => return error.into_response(),
+    };
+    let item = sim.shared.with_store(|s| {
+        s.post(&caller.profile, &id)
+            .map(|p| p.get_item(&caller.view))
+    });
+    match item {
+        Some(item) => ok(&item),
+        None => ApiError::post_id_not_found("get", &id).into_response(),
+    }
+}
+
+/// Deletes one post: its networks' ids in the answer, status `deleted` afterwards.
+fn delete_one(store: &mut Store, profile: &str, id: &str) -> Result<Value, ApiError> {
+    let post = store
+        .post_mut(profile, id)
+        .ok_or_else(|| ApiError::post_not_found("delete"))?;
+    if post.status == PostStatus::Deleted {
+        let message = "Post has already been deleted.";
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "delete",
+            ALREADY_DELETED_CODE,
+            message,
+        ));
+    }
+    post.status = PostStatus::Deleted;
+    let mut body = Map::new();
+    body.insert("status".into(), json!("success"));
+    body.insert("id".into(), json!(id));
+    body.insert("code".into(), json!(200));
+    for (platform, outcome) in &post.outcomes {
+        if let Outcome::Posted { id, .. } = outcome {
+            body.insert(
+                platform.clone(),
+                json!({"action": "delete", "status": "success", "id": id}),
+            );
+        }
+    }
+    Ok(Value::Object(body))
+}
+
+/// Deletes several posts; the answer is an array of per-post results.
+fn delete_many(store: &mut Store, profile: &str, ids: &[String]) -> Response {
+    let results: Vec<Result<Value, ApiError>> = ids
+        .iter()
+        .map(|id| delete_one(store, profile, id))
+        .collect();
+    let status = if results.iter().all(Result::is_ok) {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let bodies: Vec<Value> = results
+        .into_iter()
+        .map(|r| r.unwrap_or_else(|e| e.body))
+        .collect();
+    reply(status, &Value::Array(bodies))
+}
+
+/// `DELETE /api/post`.
+pub(crate) async fn delete(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    Body(body): Body<Value>,
+) -> Response {
+    let profile = caller.profile.as_str();
+    if body.get("deleteAllScheduled").and_then(Value::as_bool) == Some(true) {
+        return sim.shared.with_store(|s| {
+            let ids = s.scheduled_ids(profile);
+            delete_many(s, profile, &ids)
+        });
+    }
+    if let Some(bulk) = body.get("bulk").and_then(Value::as_array) {
+        let ids: Vec<String> = bulk
+            .iter()
+            .filter_map(Value::as_str)
+            .map(String::from)
+            .collect();
+        return sim.shared.with_store(|s| delete_many(s, profile, &ids));
+    }
+    let id = match id_field(&body, "delete") {
+        Ok(id) => id,
+        Err(error) => return error.into_response(),
+    };
+    match sim.shared.with_store(|s| delete_one(s, profile, id)) {
+        Ok(body) => ok(&body),
+        Err(error) => error.into_response(),
+    }
+}
+
+fn not_allowed(message: &str) -> ApiError {
+    ApiError::bad_request("update", message)
+}
+
+/// Applies an update body to a copy of the post; nothing changes on error.
+fn apply_update(post: &mut PostRecord, body: &Value) -> Result<(), ApiError> {
+    let waiting = matches!(
+        post.status,
+        PostStatus::Pending | PostStatus::Paused | PostStatus::AwaitingApproval
+    );
+    if let Some(notes) = body.get("notes").and_then(Value::as_str) {
+        post.notes = Some(notes.to_string());
+    }
+    if let Some(date) = body.get("scheduleDate").and_then(Value::as_str) {
+        if !waiting {
+            return Err(not_allowed(
+                "Only a post that has not been sent yet can be rescheduled.",
+            ));
+        }
+        post.schedule_date = parse_date("scheduleDate", date)?;
+        post.scheduled = true;
+    }
+    if body.get("approved").and_then(Value::as_bool) == Some(true) {
+        if post.status != PostStatus::AwaitingApproval {
+            return Err(not_allowed(
+                "Only a post awaiting approval can be approved.",
+            ));
+        }
+        post.status = PostStatus::Pending;
+    }
+    match (
+        body.get("scheduledPause").and_then(Value::as_bool),
+        post.status,
+    ) {
+        (Some(true), PostStatus::Pending | PostStatus::Paused) => post.status = PostStatus::Paused,
+        (Some(false), PostStatus::Pending | PostStatus::Paused) => {
+            post.status = PostStatus::Pending
+        }
+        (Some(_), _) => {
+            return Err(not_allowed(
+                "Only a pending scheduled post can be paused or unpaused.",
+            ))
+        }
+        (None, _) => {}
+    }
+    Ok(())
+}
+
+/// Updates a post of `profile`. A pending post whose date has passed is sent: now if
+/// it was an immediate post (approved), else by the publisher, which then sends the
+/// `scheduled` webhook.
+fn update_post(
+    store: &mut Store,
+    profile: &str,
+    body: &Value,
+    config: &SimConfig,
+) -> Result<String, ApiError> {
+    let id = id_field(body, "update")?;
+    let mut post = store
+        .post(profile, id)
+        .cloned()
+        .ok_or_else(|| ApiError::post_not_found("update"))?;
+    apply_update(&mut post, body)?;
+    let due =
+        post.status == PostStatus::Pending && !post.scheduled && post.schedule_date <= Utc::now();
+    if let Some(stored) = store.post_mut(profile, id) {
+        *stored = post;
+    }
+    if due {
+        store.publish(id, config, Utc::now());
+    }
+    Ok(id.to_string())
+}
+
+/// `PATCH /api/post` and `PUT /api/post`.
+pub(crate) async fn update(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    Body(body): Body<Value>,
+) -> Response {
+    let config = sim.shared.config();
+    match sim
+        .shared
+        .with_store(|s| update_post(s, &caller.profile, &body, &config))
+    {
+        Ok(id) => {
+            sim.shared.publisher_wake.notify_one();
+            ok(&json!({"status": "success", "id": id}))
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+/// Retries the refused networks of a post in `error` and returns it.
+fn retry_post(
+    store: &mut Store,
+    profile: &str,
+    body: &Value,
+    config: &SimConfig,
+) -> Result<PostRecord, ApiError> {
+    let id = id_field(body, "retry")?;
+    let post = store
+        .post(profile, id)
+        .ok_or_else(|| ApiError::post_not_found("retry"))?;
+    if post.status != PostStatus::Error {
+        return Err(ApiError::bad_request(
+            "retry",
+            "Only a post whose status is error can be retried.",
+        ));
+    }
+    store.retry(id, config, Utc::now());
+    store
+        .post(profile, id)
+        .cloned()
+        .ok_or_else(|| ApiError::post_not_found("retry"))
+}
+
+/// `PUT /api/post/retry` and `POST /api/post/retry`: answers like `POST /api/post`.
+pub(crate) async fn retry(
+    State(sim): State<Simulator>,
+    Extension(caller): Extension<Caller>,
+    Body(body): Body<Value>,
+) -> Response {
+    let config = sim.shared.config();
+    match sim
+        .shared
+        .with_store(|s| retry_post(s, &caller.profile, &body, &config))
+    {
+        Ok(post) => {
+            let (status, body) = post.envelope(&caller.view, caller.wrapped);
+            reply(status, &body)
+        }
+        Err(error) => error.into_response(),
+    }
+}

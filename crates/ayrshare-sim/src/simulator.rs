@@ -1,0 +1,96 @@
+//! [`Simulator`]: the handle on the shared state that builds the router, exposes the
+//! stats and knobs, and owns the background publisher.
+
+use std::future::Future;
+use std::sync::Arc;
+
+use axum::Router;
+
+use crate::config::SimConfig;
+use crate::publisher::Background;
+use crate::shared::Shared;
+use crate::{routes, Stats};
+
+/// An Ayrshare-compatible API simulator. Cheap to clone; clones share one state.
+///
+/// The scheduled-post publisher starts with the first request (or [`Simulator::serve`])
+/// and stops when the last clone, routers included, is dropped, or when `serve` or
+/// [`crate::SimHandle::shutdown`] returns.
+#[derive(Clone)]
+pub struct Simulator {
+    pub(crate) shared: Arc<Shared>,
+    background: Arc<Background>,
+}
+
+impl std::fmt::Debug for Simulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulator")
+            .field("config", &self.shared.config())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulator {
+    /// A simulator with empty state (only the primary profile exists).
+    pub fn new(config: SimConfig) -> Self {
+        let sim = Simulator {
+            shared: Arc::new(Shared::new(config)),
+            background: Arc::default(),
+        };
+        sim.ensure_background();
+        sim
+    }
+
+    /// Every route: Ayrshare's under `/api`, the simulator's own under `/__sim`.
+    pub fn router(&self) -> Router {
+        self.ensure_background();
+        routes::router(self.clone())
+    }
+
+    /// Request counts by route template and by profile (as `GET /__sim/stats`).
+    pub fn stats(&self) -> Stats {
+        self.shared.with_store(|store| store.stats())
+    }
+
+    /// Forgets posts, counters, rate windows and idempotency keys. Profiles and
+    /// registered webhooks are kept.
+    pub fn reset(&self) {
+        self.shared.with_store(|store| store.reset());
+        self.shared.publisher_wake.notify_one();
+    }
+
+    /// Changes knobs at run time; the next request sees the new values.
+    pub fn update_config(&self, f: impl FnOnce(&mut SimConfig)) {
+        self.shared.update_config(f);
+    }
+
+    /// The current configuration.
+    pub fn config(&self) -> SimConfig {
+        self.shared.config()
+    }
+
+    /// Serves [`Simulator::router`] on `listener` until `shutdown` completes, then
+    /// drains connections and stops the publisher.
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let result = axum::serve(listener, self.router())
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.stop_background();
+        result
+    }
+
+    /// Starts the publisher if it is not running (needs a tokio runtime; without
+    /// one this waits for the first request).
+    pub(crate) fn ensure_background(&self) {
+        self.background.ensure_running(&self.shared);
+    }
+
+    /// Stops the publisher and its webhook deliveries.
+    pub(crate) fn stop_background(&self) {
+        self.background.stop();
+    }
+}

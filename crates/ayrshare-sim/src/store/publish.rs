@@ -1,0 +1,240 @@
+//! Sending a post to its networks: one outcome per platform (posted, or refused with
+//! 156 "not linked" for `fail_platforms`, or 137 for the same text on the same network
+//! within 48 hours), retrying refused networks, and publishing scheduled posts when due
+//! (with the `scheduled` webhook to deliver afterwards).
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::Store;
+use crate::config::SimConfig;
+use crate::errors::{DUPLICATE_CONTENT_CODE, NOT_LINKED_CODE};
+use crate::platforms::{display_name, new_social_post, skips_duplicate_check};
+use crate::post::{Outcome, PostRecord, PostStatus};
+use crate::webhooks;
+
+/// Ayrshare's duplicate-content window.
+const DUPLICATE_WINDOW: TimeDelta = TimeDelta::hours(48);
+
+/// A webhook to POST once the store's lock is released.
+#[derive(Debug, Clone)]
+pub(crate) struct Delivery {
+    pub(crate) url: String,
+    pub(crate) secret: Option<String>,
+    /// The exact bytes sent, and signed.
+    pub(crate) body: Vec<u8>,
+}
+
+fn not_linked(platform: &str) -> Outcome {
+    let name = display_name(platform);
+    Outcome::Failed {
+        code: NOT_LINKED_CODE,
+        message: format!(
+            "{name} is not linked. Please link the {name} account to this profile and try again."
+        ),
+    }
+}
+
+fn duplicate(platform: &str) -> Outcome {
+    Outcome::Failed {
+        code: DUPLICATE_CONTENT_CODE,
+        message: format!(
+            "Duplicate or similar content posted within the same two day period to {}.",
+            display_name(platform)
+        ),
+    }
+}
+
+fn posted(platform: &str) -> Outcome {
+    let (id, url) = new_social_post(platform);
+    Outcome::Posted { id, url }
+}
+
+fn settle(post: &mut PostRecord, outcomes: Vec<(String, Outcome)>, now: DateTime<Utc>) {
+    let failed = outcomes
+        .iter()
+        .any(|(_, o)| matches!(o, Outcome::Failed { .. }));
+    post.outcomes = outcomes;
+    post.published = Some(now);
+    post.status = if failed {
+        PostStatus::Error
+    } else {
+        PostStatus::Success
+    };
+}
+
+impl Store {
+    /// Whether another live post of the same profile put the same text on `platform`
+    /// within 48 hours of `now`.
+    fn is_duplicate(&self, post: &PostRecord, platform: &str, now: DateTime<Utc>) -> bool {
+        self.posts.values().any(|other| {
+            other.id != post.id
+                && other.profile == post.profile
+                && other.status != PostStatus::Deleted
+                && other.text.trim() == post.text.trim()
+                && other.posted_on(platform)
+                && other
+                    .published
+                    .is_some_and(|t| (now - t).abs() < DUPLICATE_WINDOW)
+        })
+    }
+
+    fn outcome(
+        &self,
+        post: &PostRecord,
+        platform: &str,
+        config: &SimConfig,
+        now: DateTime<Utc>,
+    ) -> Outcome {
+        if config.fails(platform) {
+            not_linked(platform)
+        } else if !skips_duplicate_check(platform) && self.is_duplicate(post, platform, now) {
+            duplicate(platform)
+        } else {
+            posted(platform)
+        }
+    }
+
+    /// Sends post `id` to every one of its networks now.
+    pub(crate) fn publish(&mut self, id: &str, config: &SimConfig, now: DateTime<Utc>) {
+        let Some(post) = self.posts.get(id) else {
+            return;
+        };
+        let outcomes = post
+            .platforms
+            .iter()
+            .map(|p| (p.clone(), self.outcome(post, p, config, now)))
+            .collect();
+        if let Some(post) = self.posts.get_mut(id) {
+            settle(post, outcomes, now);
+        }
+    }
+
+    /// Sends post `id` again to the networks that refused it; they succeed unless
+    /// they are still in `fail_platforms`. Networks that took it are left alone.
+    pub(crate) fn retry(&mut self, id: &str, config: &SimConfig, now: DateTime<Utc>) {
+        let Some(post) = self.posts.get_mut(id) else {
+            return;
+        };
+        let outcomes = post
+            .outcomes
+            .iter()
+            .map(|(platform, outcome)| match outcome {
+                Outcome::Posted { .. } => (platform.clone(), outcome.clone()),
+                Outcome::Failed { .. } if config.fails(platform) => {
+                    (platform.clone(), not_linked(platform))
+                }
+                Outcome::Failed { .. } => (platform.clone(), posted(platform)),
+            })
+            .collect();
+        settle(post, outcomes, now);
+    }
+
+    /// Publishes every pending post whose date has come. Returns the `scheduled`
+    /// webhooks to deliver and the date of the next pending post, if any.
+    pub(crate) fn publish_due(
+        &mut self,
+        config: &SimConfig,
+        now: DateTime<Utc>,
+    ) -> (Vec<Delivery>, Option<DateTime<Utc>>) {
+        let pending = |p: &&PostRecord| p.status == PostStatus::Pending;
+        let mut due: Vec<(u64, String)> = self
+            .posts
+            .values()
+            .filter(pending)
+            .filter(|p| p.schedule_date <= now)
+            .map(|p| (p.seq, p.id.clone()))
+            .collect();
+        due.sort();
+        let mut deliveries = Vec::new();
+        for (_, id) in due {
+            self.publish(&id, config, now);
+            deliveries.extend(self.scheduled_webhook(&id, now));
+        }
+        let next = self
+            .posts
+            .values()
+            .filter(pending)
+            .map(|p| p.schedule_date)
+            .min();
+        (deliveries, next)
+    }
+
+    /// The `scheduled` webhook for a just-published post, if its profile has one.
+    fn scheduled_webhook(&self, id: &str, now: DateTime<Utc>) -> Option<Delivery> {
+        let post = self.posts.get(id).filter(|p| p.scheduled)?;
+        let hook = self.webhook(&post.profile, "scheduled")?;
+        let view = self.profiles.view(&post.profile)?;
+        let payload = webhooks::scheduled_payload(post, &view, &hook.url, now);
+        Some(Delivery {
+            url: hook.url.clone(),
+            secret: hook.secret.clone(),
+            body: payload.to_string().into_bytes(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::PRIMARY;
+    use tokio::time::Instant;
+
+    fn new_post(store: &mut Store, id: &str, text: &str, platforms: &[&str]) {
+        let now = Utc::now();
+        store.insert_post(PostRecord {
+            id: id.into(),
+            profile: PRIMARY.into(),
+            text: text.into(),
+            platforms: platforms.iter().map(|p| p.to_string()).collect(),
+            outcomes: vec![],
+            status: PostStatus::Pending,
+            scheduled: false,
+            created: now,
+            created_at: Instant::now(),
+            schedule_date: now,
+            published: None,
+            notes: None,
+            media_urls: vec![],
+            seq: 0,
+        });
+    }
+
+    fn codes(store: &Store, id: &str) -> Vec<i64> {
+        let post = store.post(PRIMARY, id).expect("post exists");
+        post.errors()
+            .iter()
+            .filter_map(|e| e["code"].as_i64())
+            .collect()
+    }
+
+    #[test]
+    fn same_text_twice_is_137_except_where_unchecked() {
+        let mut store = Store::default();
+        let config = SimConfig::default();
+        new_post(&mut store, "a", "hello", &["twitter", "reddit"]);
+        store.publish("a", &config, Utc::now());
+        new_post(&mut store, "b", "hello", &["twitter", "reddit"]);
+        store.publish("b", &config, Utc::now());
+        assert_eq!(codes(&store, "a"), Vec::<i64>::new());
+        assert_eq!(codes(&store, "b"), vec![DUPLICATE_CONTENT_CODE]);
+    }
+
+    #[test]
+    fn retry_fixes_networks_no_longer_failing() {
+        let mut store = Store::default();
+        let mut config = SimConfig {
+            fail_platforms: vec!["facebook".into()],
+            ..SimConfig::default()
+        };
+        new_post(&mut store, "a", "hi", &["facebook", "twitter"]);
+        store.publish("a", &config, Utc::now());
+        assert_eq!(codes(&store, "a"), vec![NOT_LINKED_CODE]);
+        store.retry("a", &config, Utc::now());
+        assert_eq!(codes(&store, "a"), vec![NOT_LINKED_CODE]);
+        config.fail_platforms.clear();
+        store.retry("a", &config, Utc::now());
+        let post = store.post(PRIMARY, "a").expect("post exists");
+        assert_eq!(post.status, PostStatus::Success);
+        assert_eq!(post.post_ids().len(), 2);
+    }
+}
