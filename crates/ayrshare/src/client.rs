@@ -32,7 +32,23 @@ pub struct Client {
     pub(crate) api_key: Arc<str>,
     /// `Bearer <key>`, marked sensitive so reqwest never logs it.
     pub(crate) auth: HeaderValue,
+    /// Told about every call (for metrics), if set.
+    pub(crate) observer: Option<Observer>,
 }
+
+/// What an [`Observer`] learns of one call: never a key, only the route and outcome.
+#[derive(Debug, Clone)]
+pub struct CallRecord {
+    pub method: String,
+    /// The path below the base URL with ids replaced: `/history`, `/history/{id}`, `/post/retry`.
+    pub endpoint: String,
+    /// The HTTP status, or `None` when no answer arrived (timeout, connection error).
+    pub status: Option<u16>,
+    pub elapsed: Duration,
+}
+
+/// A callback run after every call.
+pub type Observer = Arc<dyn Fn(&CallRecord) + Send + Sync>;
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -91,7 +107,14 @@ impl Client {
             base_str,
             api_key: api_key.into(),
             auth,
+            observer: None,
         })
+    }
+
+    /// The same client, reporting every call to `observer`.
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.observer = Some(observer);
+        self
     }
 
     /// The base URL, without trailing slash.

@@ -42,7 +42,7 @@ mod redact;
 mod transport;
 mod types;
 
-pub use client::Client;
+pub use client::{CallRecord, Client, Observer};
 pub use error::{Error, IDEMPOTENCY_REUSED_CODE};
 pub use types::{
     CreatedProfile, History, HistoryItem, HistoryQuery, PlatformError, PlatformPost, PostOutcome,

@@ -74,6 +74,7 @@ impl Client {
             Ok::<_, reqwest::Error>((status, rate_limit, bytes))
         }
         .await;
+        self.observe(&method, &path, result.as_ref().ok().map(|r| r.0), started.elapsed());
         let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let (status, rate_limit, bytes) = result.map_err(|e| {
             let err = transport_error(&e);
@@ -93,6 +94,24 @@ impl Client {
             json,
             snippet,
         })
+    }
+
+    fn observe(&self, method: &Method, path: &str, status: Option<u16>, elapsed: std::time::Duration) {
+        let Some(observer) = &self.observer else { return };
+        let base = self.base.path().trim_end_matches('/');
+        let below = path.strip_prefix(base).unwrap_or(path);
+        let endpoint: Vec<&str> = below
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .enumerate()
+            .map(|(i, s)| if i == 0 || matches!(s, "retry" | "profile") { s } else { "{id}" })
+            .collect();
+        observer(&crate::client::CallRecord {
+            method: method.to_string(),
+            endpoint: format!("/{}", endpoint.join("/")),
+            status,
+            elapsed,
+        });
     }
 
     /// Runs an endpoint decoder and maps its failure to [`Error`].
