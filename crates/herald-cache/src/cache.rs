@@ -1,0 +1,211 @@
+//! `Cache`, the public handle: reads (`get_or_fill`), invalidation, clearing, fan-out,
+//! metrics. Cloning is cheap; clones are the same instance.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::FutureExt as _;
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use tokio::sync::broadcast;
+
+use crate::core::Core;
+use crate::events::Event;
+use crate::fill;
+use crate::flight::Claim;
+use crate::key::VKey;
+use crate::metrics::bump;
+use crate::remote::Remote;
+use crate::supervisor::Tasks;
+use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+
+/// A coherent read-through cache instance. See the crate docs for the protocol.
+#[derive(Clone)]
+pub struct Cache {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    core: Arc<Core>,
+    /// Dropped with the last clone, which stops the background task.
+    tasks: Tasks,
+}
+
+impl Cache {
+    /// Builds a cache. With `redis_url` it connects and subscribes before returning;
+    /// if Redis is unreachable it starts degraded (reads bypass) and keeps retrying.
+    /// Must be called inside a Tokio runtime when `redis_url` is set.
+    pub async fn new(config: CacheConfig) -> Cache {
+        let Some(url) = config.redis_url.clone() else {
+            return Self::build(Arc::new(Core::new(config, None)), Tasks::none());
+        };
+        let remote = Remote::new(&url, &config.namespace);
+        let core = Arc::new(Core::new(config, Some(remote)));
+        let tasks = Tasks::start(&core).await;
+        Self::build(core, tasks)
+    }
+
+    /// A local-only cache whose entries live at most `ttl`.
+    pub fn local(ttl: Duration) -> Cache {
+        let config = CacheConfig {
+            ttl,
+            ..CacheConfig::default()
+        };
+        Self::build(Arc::new(Core::new(config, None)), Tasks::none())
+    }
+
+    fn build(core: Arc<Core>, tasks: Tasks) -> Cache {
+        Cache {
+            inner: Arc::new(Inner { core, tasks }),
+        }
+    }
+
+    fn core(&self) -> &Arc<Core> {
+        &self.inner.core
+    }
+
+    /// The value of `key` for the current versions of `tags`, filled at most once per
+    /// versioned key (per instance, and across instances through the Redis lease).
+    ///
+    /// Readers of the same versioned key share one fill and get its result, error
+    /// included; errors are never cached. While Redis is down the fill runs directly
+    /// (`Source::Bypass`).
+    ///
+    /// `fill` is called on a local miss to build its future; that future is polled
+    /// only if this reader runs the fill, and dropped unpolled if it joins another
+    /// reader's fill. Keep the work inside the future.
+    pub async fn get_or_fill<V, E, F, Fut>(
+        &self,
+        key: &str,
+        tags: &[String],
+        fill: F,
+    ) -> Result<Lookup<V>, E>
+    where
+        V: Serialize + DeserializeOwned + Send + Sync + 'static,
+        E: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut + Send,
+        Fut: Future<Output = Result<V, E>> + Send + 'static,
+    {
+        let core = self.core();
+        let Some(versions) = core.resolve(tags).await else {
+            return core.bypass(fill()).await;
+        };
+        let vk = VKey::new(key, tags, versions);
+        if let Some(hit) = core.local.get::<V>(&vk, tags) {
+            core.counters.read(Source::Hit);
+            return Ok(hit);
+        }
+        let fut = fill(); // lazy: dropped unpolled if this reader joins another fill
+        let make = |id| fill::run(core.clone(), vk.clone(), tags.to_vec(), fut, id).boxed();
+        let result = match core.flights.claim(&core.local, &vk, tags, make) {
+            Claim::Hit(hit) => Ok(hit),
+            Claim::Join(shared) | Claim::Lead(shared) => shared.await,
+        };
+        core.counters
+            .read(result.as_ref().map_or(Source::Miss, |found| found.source));
+        result
+    }
+
+    /// Bumps the tags' versions; when it returns, every read that starts afterwards,
+    /// on any instance, misses the old entries. Receivers of `subscribe()` on every
+    /// instance are told. While Redis is down only this instance's state changes (and
+    /// recovery bumps the epoch, which covers it).
+    pub async fn invalidate(&self, tags: &[String]) {
+        if tags.is_empty() {
+            return;
+        }
+        let core = self.core();
+        bump(&core.counters.invalidations);
+        match core.healthy_remote() {
+            Ok(None) => core.versions.bump(tags),
+            Ok(Some(remote)) => match remote.invalidate(tags).await {
+                Ok(()) => return, // our own subscription applies and forwards it
+                Err(e) => core.redis_failed("invalidate", &e),
+            },
+            Err(()) => {}
+        }
+        core.apply(Event::Invalidated {
+            tags: tags.to_vec(),
+        });
+    }
+
+    /// Drops every entry whose key starts with `prefix`, on both tiers and on every
+    /// instance's local tier; returns how many were dropped (best effort: the larger
+    /// of the local and the Redis count). Not a freshness tool: use `invalidate`.
+    pub async fn clear(&self, prefix: &str) -> u64 {
+        let core = self.core();
+        let local = core.local.clear_prefix(prefix);
+        let Ok(Some(remote)) = core.healthy_remote() else {
+            return local;
+        };
+        let cleared = remote.clear(prefix).await;
+        let told = remote
+            .publish(&Event::Cleared {
+                clear: prefix.to_owned(),
+            })
+            .await;
+        match cleared.and_then(|n| told.map(|()| n)) {
+            Ok(n) => n.max(local),
+            Err(e) => {
+                core.redis_failed("clear", &e);
+                local
+            }
+        }
+    }
+
+    /// Every invalidation from now on, from this instance and (with Redis) the others.
+    pub fn subscribe(&self) -> broadcast::Receiver<Invalidation> {
+        self.core().invalidations.subscribe()
+    }
+
+    /// Sends an application message to `messages()` receivers on every instance
+    /// (only this one when there is no Redis or it is down).
+    pub async fn broadcast(&self, topic: &str, payload: serde_json::Value) {
+        let core = self.core();
+        let event = Event::Broadcast {
+            topic: topic.to_owned(),
+            payload,
+        };
+        if let Ok(Some(remote)) = core.healthy_remote() {
+            match remote.publish(&event).await {
+                Ok(()) => return, // our own subscription delivers it here too
+                Err(e) => core.redis_failed("broadcast", &e),
+            }
+        }
+        core.apply(event);
+    }
+
+    /// Every `broadcast` message from now on, from this instance and the others.
+    pub fn messages(&self) -> broadcast::Receiver<Message> {
+        self.core().messages.subscribe()
+    }
+
+    pub fn metrics(&self) -> Metrics {
+        self.core().counters.snapshot()
+    }
+
+    pub fn tier(&self) -> Tier {
+        match &self.core().remote {
+            None => Tier::Local,
+            Some(remote) => Tier::Redis {
+                healthy: !remote.health.is_degraded(),
+            },
+        }
+    }
+
+    /// Stops the background task. The cache still answers reads afterwards, but no
+    /// longer hears other instances or recovers from outages.
+    pub async fn shutdown(&self) {
+        self.inner.tasks.shutdown().await;
+    }
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache")
+            .field("tier", &self.tier())
+            .field("metrics", &self.metrics())
+            .finish()
+    }
+}

@@ -1,0 +1,130 @@
+//! The state every `Cache` clone and background task shares, and the small operations
+//! on it that do not depend on the tier: resolving versions, bypassing, local fan-out.
+
+use std::fmt::Display;
+use std::future::Future;
+use std::sync::Arc;
+
+use chrono::Utc;
+use tokio::sync::broadcast;
+
+use crate::events::Event;
+use crate::flight::Flights;
+use crate::key::Versions;
+use crate::local::{LocalTier, LocalVersions};
+use crate::metrics::{bump, Counters};
+use crate::remote::Remote;
+use crate::types::{CacheConfig, Invalidation, Lookup, Message, Source};
+
+/// Capacity of the `subscribe()` / `messages()` channels; slower receivers lag.
+const EVENT_BUFFER: usize = 1024;
+
+pub(crate) struct Core {
+    pub config: CacheConfig,
+    pub local: LocalTier,
+    /// Tag versions when there is no Redis tier.
+    pub versions: LocalVersions,
+    pub flights: Flights,
+    pub remote: Option<Remote>,
+    pub counters: Counters,
+    pub invalidations: broadcast::Sender<Invalidation>,
+    pub messages: broadcast::Sender<Message>,
+}
+
+impl Core {
+    pub fn new(config: CacheConfig, remote: Option<Remote>) -> Self {
+        Self {
+            local: LocalTier::new(config.max_local_entries, config.ttl),
+            versions: LocalVersions::default(),
+            flights: Flights::default(),
+            remote,
+            counters: Counters::default(),
+            invalidations: broadcast::channel(EVENT_BUFFER).0,
+            messages: broadcast::channel(EVENT_BUFFER).0,
+            config,
+        }
+    }
+
+    /// The healthy Redis tier, or `None` in local-only mode.
+    /// `Err(())` when Redis is configured but the instance is degraded.
+    pub fn healthy_remote(&self) -> Result<Option<&Remote>, ()> {
+        match &self.remote {
+            None => Ok(None),
+            Some(r) if r.health.is_degraded() => Err(()),
+            Some(r) => Ok(Some(r)),
+        }
+    }
+
+    /// The versions of `tags` now, or `None` if reads must bypass the cache.
+    pub async fn resolve(&self, tags: &[String]) -> Option<Versions> {
+        match self.healthy_remote() {
+            Ok(None) => Some(self.versions.resolve(tags)),
+            Ok(Some(remote)) => match remote.resolve(tags).await {
+                Ok(versions) => Some(versions),
+                Err(e) => {
+                    self.redis_failed("resolve versions", &e);
+                    None
+                }
+            },
+            Err(()) => None,
+        }
+    }
+
+    /// Counts a Redis failure and marks the instance degraded until recovery.
+    pub fn redis_failed(&self, what: &str, error: &dyn Display) {
+        bump(&self.counters.redis_errors);
+        if let Some(remote) = &self.remote {
+            if !remote.health.is_degraded() {
+                tracing::warn!(%error, what, "redis unavailable; cache bypassed until it recovers");
+            }
+            remote.health.fail();
+        }
+    }
+
+    /// Runs `fut` as a fill, counting it and its failure.
+    pub async fn run_fill<V, E>(&self, fut: impl Future<Output = Result<V, E>>) -> Result<V, E> {
+        bump(&self.counters.fills);
+        let out = fut.await;
+        if out.is_err() {
+            bump(&self.counters.fill_errors);
+        }
+        out
+    }
+
+    /// Degraded read: fill directly, store nothing, share nothing.
+    pub async fn bypass<V, E>(
+        &self,
+        fut: impl Future<Output = Result<V, E>>,
+    ) -> Result<Lookup<V>, E> {
+        bump(&self.counters.bypasses);
+        let filled_at = Utc::now();
+        let value = self.run_fill(fut).await?;
+        Ok(Lookup {
+            value: Arc::new(value),
+            source: Source::Bypass,
+            stamp: rand::random(),
+            filled_at,
+        })
+    }
+
+    /// Applies an event that arrived on the channel (or locally, without Redis).
+    pub fn apply(&self, event: Event) {
+        match event {
+            Event::Invalidated { tags } => {
+                self.local.evict_tags(&tags);
+                let _ = self.invalidations.send(Invalidation { tags });
+            }
+            Event::Filled { filled } => {
+                if let Some(remote) = &self.remote {
+                    remote.wake(&filled);
+                }
+            }
+            Event::Cleared { clear } => {
+                self.local.clear_prefix(&clear);
+            }
+            Event::Broadcast { topic, payload } => {
+                let _ = self.messages.send(Message { topic, payload });
+            }
+        }
+    }
+}

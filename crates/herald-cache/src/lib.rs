@@ -1,0 +1,118 @@
+//! A generic coherent read-through cache: an in-process tier (moka), an optional
+//! shared Redis tier, tagged entries invalidated by version, single-flight fills
+//! inside an instance and across instances, invalidation and message fan-out.
+//! It knows nothing about the application that uses it.
+//!
+//! ```
+//! use herald_cache::{Cache, Source};
+//! use std::time::Duration;
+//!
+//! # #[tokio::main] async fn main() {
+//! let cache = Cache::local(Duration::from_secs(120));
+//! let tags = vec!["workspace:7".to_string()];
+//! let read = || async { Ok::<_, String>(vec!["post 1".to_string()]) };
+//!
+//! let first = cache.get_or_fill("history:7", &tags, read).await.unwrap();
+//! let again = cache.get_or_fill("history:7", &tags, read).await.unwrap();
+//! assert_eq!((first.source, again.source), (Source::Miss, Source::Hit));
+//!
+//! cache.invalidate(&tags).await; // a write to workspace 7 was committed
+//! let after = cache.get_or_fill("history:7", &tags, read).await.unwrap();
+//! assert_eq!(after.source, Source::Miss); // never the entry filled before
+//! # }
+//! ```
+//!
+//! # The protocol
+//!
+//! **Versioned entries.** A read names a `key` and the `tags` the value depends on.
+//! Before looking anything up, the reader resolves `versions = (epoch, [version of
+//! each tag])`: from an in-process map without Redis, or with one `MGET` of
+//! `{ns}:epoch` and `{ns}:tag:{tag}..` with Redis. An entry is identified by
+//! `(key, versions)` on both tiers (Redis key `{ns}:v:{key}:{versions-hash}`, JSON
+//! `{stamp, filled_at, tags, versions, value}`) and never changes once stored; old
+//! versions are just never asked for again and age out (TTL, default 120 s, and LRU).
+//! [`Cache::invalidate`] increments each tag's version (in Redis: one Lua script
+//! that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on `{ns}:events`).
+//!
+//! **Single-flight.** Inside an instance, readers of the same versioned key share one
+//! fill through an in-flight map (not moka's `get_with`, which lets a read that starts
+//! after an invalidation join a load that started before it). A reader with newer
+//! versions has another key, so it starts a new fill. After a fill, its result goes to
+//! the local tier only if the versions are still current (in Redis mode: only if
+//! Redis accepted the store); otherwise it is counted in `stale_fills_rejected` and
+//! still returned to that fill's own readers, who all started before the invalidation.
+//! Across instances, the instance that misses both tiers takes a lease
+//! (`SET {ns}:lease:{versioned key} token NX PX lease_ttl`, renewed with `PEXPIRE`
+//! while the fill runs). The others wait for the entry, woken by a `{"filled":..}`
+//! message or re-checking every 25 ms, for up to `fill_wait`; if the lease vanishes
+//! without an entry (its holder failed or died) one of them takes it over, and a
+//! waiter that times out fills by itself. The holder stores with a Lua script that
+//! writes the entry only if the epoch and every tag version still equal the ones it
+//! filled for (compare-and-set), then releases its lease (compare-and-delete).
+//!
+//! **Fan-out.** A background task per Redis-backed `Cache` subscribes to
+//! `{ns}:events`; it evicts local entries of invalidated tags (memory only) and
+//! forwards every invalidation, this instance's and the others', to
+//! [`Cache::subscribe`]; [`Cache::broadcast`] messages reach [`Cache::messages`] the
+//! same way (delivered locally when Redis is off or down).
+//!
+//! **Degraded mode.** Any Redis error, or losing the subscription, marks the instance
+//! degraded: reads then bypass the cache entirely (fill directly, store nothing, join
+//! nothing) and `invalidate` only touches local state. The task reconnects every
+//! 250 ms; on success it re-subscribes, `INCR`s `{ns}:epoch`, flushes the local tier,
+//! and only then clears the flag (unless another failure happened meanwhile).
+//! `{ns}:epoch` starts at the unix time in milliseconds (`SET NX`), so a Redis that
+//! lost its data never repeats an old epoch. Starting with Redis unreachable is a
+//! degraded start, not an error. Only GET, SET, MGET, INCR, DEL, PEXPIRE, PUBLISH,
+//! SUBSCRIBE, SCAN and EVAL/EVALSHA are used, so Upstash / Vercel KV work.
+//!
+//! # Why the guarantees hold
+//!
+//! * **G1, read-your-writes everywhere.** When `invalidate(tags)` returns, the tags'
+//!   versions have been incremented (in Redis, the `INCR`s have executed). A read that
+//!   starts afterwards, on any instance, resolves versions at least that new, so it
+//!   asks for a versioned key that no earlier read could have asked for: it cannot hit
+//!   an older entry on either tier, and cannot join an older fill (the in-flight map
+//!   and the lease are keyed by versioned key too). Its answer is therefore a fill
+//!   that started after the invalidation, or an entry stored by one.
+//! * **G2, no stale fill.** A fill that began before the invalidation carries the old
+//!   versions. Whenever it finishes, it can only be stored under the old versioned
+//!   key, which no later reader asks for; and the compare-and-set refuses even that
+//!   (the local tier likewise), so it is never visible after the invalidation. This
+//!   holds by construction, whatever the timing of the old fill.
+//! * **G3, one fill per change.** N concurrent readers of one versioned key on one
+//!   instance run one fill (in-flight map); M instances run one fill between them (the
+//!   lease, renewed while the fill runs, and the `filled` wake-up). A second fill
+//!   for the same versions happens only when a waiter gives up after `fill_wait`, a
+//!   lease holder vanishes or fails, or the holder's result was refused as stale (an
+//!   invalidation came in while it ran: its waiters on other instances then take over).
+//! * **G5, degrade, never lie.** A degraded instance neither reads nor writes the
+//!   cache, so it cannot serve an entry whose freshness it cannot check. Invalidations
+//!   it could not publish, and anything stored around an outage, are covered by the
+//!   epoch bump on recovery, which makes every entry stored before it unreachable on
+//!   every instance, and by the local flush.
+//!
+//! Limits: the tier relies on Redis keeping the tag and epoch keys (use
+//! `noeviction` or a `volatile-*` eviction policy; only entries and leases have a
+//! TTL). While one instance cannot reach Redis and others can, the others do not see
+//! its invalidations until it recovers. `clear` is a memory tool, not a freshness one.
+//!
+//! Background work: a Redis-backed `Cache` owns one task, stopped by
+//! [`Cache::shutdown`] or when the last clone is dropped.
+
+mod cache;
+mod core;
+mod entry;
+mod events;
+mod fill;
+mod flight;
+mod key;
+mod local;
+mod metrics;
+mod remote;
+mod scripts;
+mod supervisor;
+mod types;
+
+pub use cache::Cache;
+pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};

@@ -1,0 +1,360 @@
+//! The Redis tier: its connection, its health, and one function per protocol step
+//! (resolve versions, acquire, store, release, renew, invalidate, publish, clear, bump epoch).
+//! Functions here only talk to Redis; deciding what a failure means is the caller's job.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{RedisError, RedisResult, Value};
+use tokio::sync::Notify;
+
+use crate::events::Event;
+use crate::key::{RedisNames, VKey, Versions};
+use crate::scripts::Scripts;
+
+/// Time to open a connection before Redis counts as down.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
+/// Time to answer one command before Redis counts as down.
+pub(crate) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// What a lease attempt found.
+pub(crate) enum Acquire {
+    /// The entry is stored: its JSON.
+    Found(String),
+    /// We hold the lease: fill and store.
+    Leased,
+    /// Another holder is filling.
+    Busy,
+}
+
+/// Degraded flag plus a failure generation, in one atomic so that recovery can clear
+/// the flag only if no failure happened while it was recovering.
+/// Bit 0 = degraded, bits 1.. = number of failures so far.
+pub(crate) struct Health {
+    state: AtomicU64,
+    /// Wakes the background task when the instance becomes degraded.
+    pub changed: Notify,
+}
+
+impl Health {
+    /// Starts degraded with no failure: the first connection needs no epoch bump.
+    fn new() -> Self {
+        Self {
+            state: AtomicU64::new(1),
+            changed: Notify::new(),
+        }
+    }
+
+    pub fn is_degraded(&self) -> bool {
+        self.state.load(Ordering::Acquire) & 1 == 1
+    }
+
+    pub fn fail(&self) {
+        // One more failure, and degraded, in one step.
+        let _ = self
+            .state
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 2) | 1));
+        self.changed.notify_one();
+    }
+
+    /// The state to hand back to `recover` once recovery work is done.
+    pub fn snapshot(&self) -> u64 {
+        self.state.load(Ordering::Acquire) | 1
+    }
+
+    /// True if anything failed since start (so a recovery must bump the epoch).
+    pub fn has_failed(snapshot: u64) -> bool {
+        snapshot >> 1 > 0
+    }
+
+    /// Clears the degraded flag unless another failure happened since `snapshot`.
+    pub fn recover(&self, snapshot: u64) -> bool {
+        let healthy = snapshot & !1;
+        self.state
+            .compare_exchange(snapshot, healthy, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+    }
+}
+
+pub(crate) struct Remote {
+    client: Option<redis::Client>,
+    conn: Mutex<Option<ConnectionManager>>,
+    pub names: RedisNames,
+    pub health: Health,
+    scripts: Scripts,
+    /// Lease waiters on this instance, by entry key (at most one per versioned key,
+    /// because readers of one versioned key share one local fill).
+    waiters: Mutex<HashMap<String, Arc<Notify>>>,
+}
+
+fn not_connected() -> RedisError {
+    RedisError::from((redis::ErrorKind::IoError, "not connected to redis"))
+}
+
+fn unix_millis() -> u64 {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    u64::try_from(now.as_millis()).unwrap_or(u64::MAX)
+}
+
+impl Remote {
+    /// A tier that is not connected yet. A malformed URL is logged and leaves the
+    /// instance degraded for good (reads bypass).
+    pub fn new(url: &str, namespace: &str) -> Self {
+        let client = redis::Client::open(url)
+            .inspect_err(|e| tracing::error!(error = %e, "invalid redis_url; cache stays bypassed"))
+            .ok();
+        Self {
+            client,
+            conn: Mutex::new(None),
+            names: RedisNames::new(namespace),
+            health: Health::new(),
+            scripts: Scripts::new(),
+            waiters: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn client(&self) -> RedisResult<&redis::Client> {
+        self.client.as_ref().ok_or_else(not_connected)
+    }
+
+    fn conn(&self) -> RedisResult<ConnectionManager> {
+        let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
+        conn.clone().ok_or_else(not_connected)
+    }
+
+    /// Opens a fresh command connection and checks it answers.
+    pub async fn connect(&self) -> RedisResult<()> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(CONNECT_TIMEOUT)
+            .set_response_timeout(RESPONSE_TIMEOUT)
+            .set_number_of_retries(1)
+            .set_max_delay(200);
+        let client = self.client()?.clone();
+        let mut manager = ConnectionManager::new_with_config(client, config).await?;
+        redis::cmd("PING").query_async::<()>(&mut manager).await?;
+        *self.conn.lock().unwrap_or_else(|e| e.into_inner()) = Some(manager);
+        Ok(())
+    }
+
+    /// One round trip: the epoch and every tag's version (missing tag = 0).
+    pub async fn resolve(&self, tags: &[String]) -> RedisResult<Versions> {
+        let mut keys = Vec::with_capacity(tags.len() + 1);
+        keys.push(self.names.epoch());
+        keys.extend(tags.iter().map(|t| self.names.tag(t)));
+        let values: Vec<Option<u64>> = redis::cmd("MGET")
+            .arg(&keys)
+            .query_async(&mut self.conn()?)
+            .await?;
+        let epoch = values[0]
+            .ok_or_else(|| RedisError::from((redis::ErrorKind::ResponseError, "epoch missing")))?;
+        let tags = values[1..].iter().map(|v| v.unwrap_or(0)).collect();
+        Ok(Versions { epoch, tags })
+    }
+
+    /// Returns the stored entry, or takes the lease for `vk`, or reports it busy.
+    pub async fn acquire(
+        &self,
+        vk: &VKey,
+        token: &str,
+        lease_ttl: Duration,
+    ) -> RedisResult<Acquire> {
+        let reply: Value = self
+            .scripts
+            .acquire
+            .key(self.names.entry(vk))
+            .key(self.names.lease(vk))
+            .arg(token)
+            .arg(millis(lease_ttl))
+            .invoke_async(&mut self.conn()?)
+            .await?;
+        Ok(match reply {
+            Value::Int(1) => Acquire::Leased,
+            Value::Int(_) => Acquire::Busy,
+            other => Acquire::Found(redis::from_redis_value(&other)?),
+        })
+    }
+
+    /// Compare-and-set store of `json` for `vk`; releases our `lease` (if we hold one)
+    /// and wakes waiters. `Ok(false)` = a version moved on since `vk` was resolved.
+    pub async fn store(
+        &self,
+        vk: &VKey,
+        tags: &[String],
+        json: &str,
+        ttl: Duration,
+        lease: Option<&str>,
+    ) -> RedisResult<bool> {
+        let entry = self.names.entry(vk);
+        let mut call = self.scripts.store.key(self.names.epoch());
+        call.arg(vk.versions.epoch);
+        for (tag, version) in tags.iter().zip(vk.versions.tags.iter()) {
+            call.key(self.names.tag(tag)).arg(*version);
+        }
+        call.key(&entry).key(self.names.lease(vk));
+        call.arg(json)
+            .arg(millis(ttl))
+            .arg(lease.unwrap_or("")) // '' never matches a lease token
+            .arg(self.names.channel());
+        call.arg(Event::Filled { filled: entry }.encode());
+        let stored: i64 = call.invoke_async(&mut self.conn()?).await?;
+        Ok(stored == 1)
+    }
+
+    /// Gives up `token`'s lease (the fill failed) and wakes waiters so one takes over.
+    pub async fn release(&self, vk: &VKey, token: &str) -> RedisResult<()> {
+        let filled = Event::Filled {
+            filled: self.names.entry(vk),
+        }
+        .encode();
+        let mut call = self.scripts.release.prepare_invoke();
+        call.key(self.names.lease(vk))
+            .arg(token)
+            .arg(self.names.channel())
+            .arg(filled);
+        call.invoke_async::<()>(&mut self.conn()?).await
+    }
+
+    /// Extends `token`'s lease while its fill runs.
+    pub async fn renew(&self, vk: &VKey, token: &str, lease_ttl: Duration) -> RedisResult<()> {
+        let mut call = self.scripts.renew.prepare_invoke();
+        call.key(self.names.lease(vk))
+            .arg(token)
+            .arg(millis(lease_ttl));
+        call.invoke_async::<()>(&mut self.conn()?).await
+    }
+
+    /// INCRs every tag and publishes `{"tags":[..]}`, atomically.
+    pub async fn invalidate(&self, tags: &[String]) -> RedisResult<()> {
+        let event = Event::Invalidated {
+            tags: tags.to_vec(),
+        }
+        .encode();
+        let mut call = self.scripts.invalidate.prepare_invoke();
+        for tag in tags {
+            call.key(self.names.tag(tag));
+        }
+        call.arg(self.names.channel()).arg(event);
+        call.invoke_async::<()>(&mut self.conn()?).await
+    }
+
+    pub async fn publish(&self, event: &Event) -> RedisResult<()> {
+        let mut cmd = redis::cmd("PUBLISH");
+        cmd.arg(self.names.channel()).arg(event.encode());
+        cmd.query_async::<()>(&mut self.conn()?).await
+    }
+
+    /// SCAN + DEL of every entry whose key starts with `prefix`; returns how many.
+    pub async fn clear(&self, prefix: &str) -> RedisResult<u64> {
+        let mut conn = self.conn()?;
+        let pattern = self.names.entry_pattern(prefix);
+        let (mut cursor, mut dropped) = (0u64, 0u64);
+        loop {
+            let (next, keys): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut conn)
+                .await?;
+            if !keys.is_empty() {
+                dropped += redis::cmd("DEL")
+                    .arg(&keys)
+                    .query_async::<u64>(&mut conn)
+                    .await?;
+            }
+            if next == 0 {
+                return Ok(dropped);
+            }
+            cursor = next;
+        }
+    }
+
+    /// Sets the epoch to unix millis if it is missing (first start, or a Redis that
+    /// lost its data), so epochs never repeat.
+    pub async fn init_epoch(&self) -> RedisResult<()> {
+        let mut cmd = redis::cmd("SET");
+        cmd.arg(self.names.epoch()).arg(unix_millis()).arg("NX");
+        cmd.query_async::<()>(&mut self.conn()?).await
+    }
+
+    /// Moves the epoch on: every entry stored before, on any instance, is now unreachable.
+    pub async fn bump_epoch(&self) -> RedisResult<u64> {
+        let mut call = self.scripts.bump_epoch.prepare_invoke();
+        call.key(self.names.epoch()).arg(unix_millis());
+        call.invoke_async(&mut self.conn()?).await
+    }
+
+    /// Registers interest in `entry` being filled; drop the guard to stop.
+    pub fn register(&self, entry: &str) -> Waiter<'_> {
+        let notify = Arc::new(Notify::new());
+        let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
+        waiters.insert(entry.to_owned(), notify.clone());
+        Waiter {
+            remote: self,
+            entry: entry.to_owned(),
+            notify,
+        }
+    }
+
+    pub fn wake(&self, entry: &str) {
+        let waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(notify) = waiters.get(entry) {
+            notify.notify_one();
+        }
+    }
+}
+
+pub(crate) struct Waiter<'a> {
+    remote: &'a Remote,
+    entry: String,
+    pub notify: Arc<Notify>,
+}
+
+impl Drop for Waiter<'_> {
+    fn drop(&mut self) {
+        let mut waiters = self
+            .remote
+            .waiters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if waiters
+            .get(&self.entry)
+            .is_some_and(|n| Arc::ptr_eq(n, &self.notify))
+        {
+            waiters.remove(&self.entry);
+        }
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Health;
+
+    #[test]
+    fn recovery_clears_the_flag_only_if_nothing_failed_meanwhile() {
+        let health = Health::new();
+        let start = health.snapshot();
+        assert!(
+            !Health::has_failed(start),
+            "a first connection needs no epoch bump"
+        );
+        assert!(health.recover(start) && !health.is_degraded());
+
+        health.fail();
+        let outage = health.snapshot();
+        assert!(health.is_degraded() && Health::has_failed(outage));
+        health.fail(); // fails again while recovering
+        assert!(!health.recover(outage) && health.is_degraded());
+        assert!(health.recover(health.snapshot()) && !health.is_degraded());
+    }
+}

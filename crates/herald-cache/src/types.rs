@@ -1,0 +1,186 @@
+//! The plain data types of the public API: configuration, lookups, events, metrics, tier.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// How a [`crate::Cache`] is set up. `Default` gives a local-only cache.
+/// `Debug` hides the credentials of `redis_url`.
+#[derive(Clone)]
+pub struct CacheConfig {
+    /// Upper bound on every entry's life, on both tiers. Not the freshness mechanism.
+    pub ttl: Duration,
+    /// Capacity of the in-process tier (entries; least recently used go first).
+    pub max_local_entries: u64,
+    /// `redis://` or `rediss://` URL of the shared tier; `None` = local only.
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key and of the pub/sub channel; instances sharing it are one cache.
+    pub namespace: String,
+    /// How long a cross-instance fill lease lives without renewal (the holder renews it).
+    pub lease_ttl: Duration,
+    /// How long a reader waits for another instance's fill before filling itself.
+    pub fill_wait: Duration,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(120),
+            max_local_entries: 10_000,
+            redis_url: None,
+            namespace: "herald".to_owned(),
+            lease_ttl: Duration::from_secs(5),
+            fill_wait: Duration::from_secs(10),
+        }
+    }
+}
+
+impl std::fmt::Debug for CacheConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CacheConfig")
+            .field("ttl", &self.ttl)
+            .field("max_local_entries", &self.max_local_entries)
+            .field("redis_url", &self.redis_url.as_deref().map(redact))
+            .field("namespace", &self.namespace)
+            .field("lease_ttl", &self.lease_ttl)
+            .field("fill_wait", &self.fill_wait)
+            .finish()
+    }
+}
+
+/// `rediss://user:token@host:port` → `rediss://***@host:port`.
+fn redact(url: &str) -> String {
+    match (url.split_once("://"), url.rsplit_once('@')) {
+        (Some((scheme, _)), Some((_, host))) => format!("{scheme}://***@{host}"),
+        _ => url.to_owned(),
+    }
+}
+
+/// Where a [`Lookup`]'s value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// Found in the local tier or in Redis, for the current versions.
+    Hit,
+    /// Produced by a fill that this read ran or joined.
+    Miss,
+    /// The cache is degraded: the fill ran directly, nothing was stored or shared.
+    Bypass,
+}
+
+impl Source {
+    /// `"hit"`, `"miss"` or `"bypass"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Hit => "hit",
+            Source::Miss => "miss",
+            Source::Bypass => "bypass",
+        }
+    }
+}
+
+/// The answer of [`crate::Cache::get_or_fill`].
+#[derive(Debug)]
+pub struct Lookup<V> {
+    /// The value, shared with every other reader of the same fill.
+    pub value: Arc<V>,
+    /// Hit, miss or bypass.
+    pub source: Source,
+    /// Random id of the fill that produced the value; equal for every reader of that fill.
+    pub stamp: u64,
+    /// When that fill started (the value is at least this fresh).
+    pub filled_at: DateTime<Utc>,
+}
+
+impl<V> Clone for Lookup<V> {
+    fn clone(&self) -> Self {
+        Self {
+            value: Arc::clone(&self.value),
+            source: self.source,
+            stamp: self.stamp,
+            filled_at: self.filled_at,
+        }
+    }
+}
+
+/// Tags whose versions were bumped, on this instance or another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invalidation {
+    pub tags: Vec<String>,
+}
+
+/// An application message fanned out with [`crate::Cache::broadcast`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    pub topic: String,
+    pub payload: serde_json::Value,
+}
+
+/// Which tiers serve reads. JSON: `"local"` or `{"redis":{"healthy":true}}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    /// In-process only.
+    Local,
+    /// In-process plus Redis; `healthy: false` means reads bypass the cache.
+    Redis { healthy: bool },
+}
+
+/// A snapshot of the counters.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Metrics {
+    /// Reads answered from the local tier or Redis.
+    pub hits: u64,
+    /// Reads answered by a fill they ran or joined (including failed ones).
+    pub misses: u64,
+    /// Times a fill closure ran (every upstream call, bypasses included).
+    pub fills: u64,
+    /// Fills that returned an error.
+    pub fill_errors: u64,
+    /// Fills not stored because a tag version or the epoch changed while they ran.
+    pub stale_fills_rejected: u64,
+    /// Calls to `invalidate` on this instance.
+    pub invalidations: u64,
+    /// Reads that bypassed the cache because Redis was unavailable.
+    pub bypasses: u64,
+    /// Reads that waited for another instance's lease.
+    pub lease_waits: u64,
+    /// Redis commands that failed.
+    pub redis_errors: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_debug_hides_redis_credentials() {
+        let url = Some("rediss://default:s3cret@eu1.example.io:6379".to_string());
+        let shown = format!(
+            "{:?}",
+            CacheConfig {
+                redis_url: url,
+                ..CacheConfig::default()
+            }
+        );
+        assert!(shown.contains("rediss://***@eu1.example.io:6379") && !shown.contains("s3cret"));
+    }
+
+    #[test]
+    fn tiers_and_sources_have_lowercase_names() {
+        assert_eq!(
+            serde_json::to_value(Tier::Local).unwrap(),
+            serde_json::json!("local")
+        );
+        let redis = serde_json::to_value(Tier::Redis { healthy: false }).unwrap();
+        assert_eq!(redis, serde_json::json!({"redis": {"healthy": false}}));
+        let names = [Source::Hit, Source::Miss, Source::Bypass].map(Source::as_str);
+        assert_eq!(names, ["hit", "miss", "bypass"]);
+        assert_eq!(
+            serde_json::to_value(Source::Bypass).unwrap(),
+            serde_json::json!("bypass")
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! Specs of the Redis tier between instances: two `Cache` values on one namespace are
+//! two instances. Each test is skipped (with a notice) without `HERALD_TEST_REDIS_URL`.
+
+use herald_cache::{Cache, CacheConfig, Source, Tier};
+
+use crate::proxy::Proxy;
+use crate::support::{eventually, gated, redis_or_skip, tags, within, FillCount, Ns};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_instances_share_one_fill() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url);
+    let (a, b) = (ns.cache().await, ns.cache().await);
+    let ws = tags(&["workspace:1"]);
+    let (fill, mut gate) = gated(Ok("from a"));
+    let first = {
+        let (a, ws) = (a.clone(), ws.clone());
+        tokio::spawn(async move { a.get_or_fill("history", &ws, fill).await })
+    };
+    gate.started().await;
+    let fills = FillCount::default();
+    let on_b: Vec<_> = (0..20)
+        .map(|_| {
+            let (b, ws, fill) = (b.clone(), ws.clone(), fills.fill("from b"));
+            tokio::spawn(async move { b.get_or_fill("history", &ws, fill).await })
+        })
+        .collect();
+    eventually("b to wait on a's lease", || b.metrics().lease_waits == 1).await;
+    gate.release();
+
+    let first = within(first).await.unwrap().unwrap();
+    for read in on_b {
+        let read = within(read).await.unwrap().unwrap();
+        assert_eq!(
+            (read.value.as_str(), read.stamp, read.source),
+            ("from a", first.stamp, Source::Hit)
+        );
+    }
+    assert_eq!(fills.get(), 0, "b never filled");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidation_on_one_instance_is_seen_by_the_next_read_on_another() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url);
+    let (a, b) = (ns.cache().await, ns.cache().await);
+    let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
+    let filled = a
+        .get_or_fill("history", &ws, fills.fill("v1"))
+        .await
+        .unwrap();
+    let seen = b
+        .get_or_fill("history", &ws, fills.fill("unused"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (seen.value.as_str(), seen.source, seen.stamp),
+        ("v1", Source::Hit, filled.stamp)
+    );
+
+    a.invalidate(&ws).await;
+    let next = b
+        .get_or_fill("history", &ws, fills.fill("v2"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (next.value.as_str(), next.source),
+        ("v2", Source::Miss),
+        "b's local copy of v1 is not served"
+    );
+    assert_eq!(fills.get(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalidations_fan_out_to_subscribers_of_other_instances() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url);
+    let (a, b) = (ns.cache().await, ns.cache().await);
+    let (mut on_a, mut on_b) = (a.subscribe(), b.subscribe());
+    a.invalidate(&tags(&["workspace:1", "profile:2"])).await;
+    for rx in [&mut on_a, &mut on_b] {
+        assert_eq!(
+            within(rx.recv()).await.unwrap().tags,
+            tags(&["workspace:1", "profile:2"])
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broadcast_messages_reach_other_instances() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url);
+    let (a, b) = (ns.cache().await, ns.cache().await);
+    let mut on_b = b.messages();
+    a.broadcast("post.published", serde_json::json!({"id": 3}))
+        .await;
+    let message = within(on_b.recv()).await.unwrap();
+    assert_eq!(
+        (message.topic.as_str(), message.payload["id"].as_i64()),
+        ("post.published", Some(3))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unreachable_redis_bypasses_and_recovery_bumps_the_epoch() {
+    starting_with_redis_unreachable_every_read_bypasses().await;
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url.clone());
+    let proxy = Proxy::start(&url).await;
+    let cache = Cache::new(CacheConfig {
+        redis_url: Some(proxy.url.clone()),
+        ..ns.config()
+    })
+    .await;
+    let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
+    let before = cache
+        .get_or_fill("history", &ws, fills.fill("before"))
+        .await
+        .unwrap();
+    let epoch = ns.epoch();
+
+    proxy.down();
+    eventually("the outage to be noticed", || {
+        cache.tier() == Tier::Redis { healthy: false }
+    })
+    .await;
+    let during = cache
+        .get_or_fill("history", &ws, fills.fill("during"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (during.value.as_str(), during.source),
+        ("during", Source::Bypass)
+    );
+
+    proxy.up();
+    eventually("recovery", || cache.tier() == Tier::Redis { healthy: true }).await;
+    assert!(ns.epoch() > epoch, "recovery moves the epoch on");
+    let after = cache
+        .get_or_fill("history", &ws, fills.fill("after"))
+        .await
+        .unwrap();
+    assert_eq!(
+        (after.value.as_str(), after.source),
+        ("after", Source::Miss),
+        "nothing from before the outage"
+    );
+    assert_ne!(after.stamp, before.stamp);
+    assert_eq!(fills.get(), 3);
+    cache.shutdown().await;
+}
+
+async fn starting_with_redis_unreachable_every_read_bypasses() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let url = format!("redis://{closed}");
+    let cache = Cache::new(CacheConfig {
+        redis_url: Some(url),
+        ..CacheConfig::default()
+    })
+    .await;
+    assert_eq!(cache.tier(), Tier::Redis { healthy: false });
+    let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
+    for _ in 0..2 {
+        let read = cache
+            .get_or_fill("history", &ws, fills.fill("direct"))
+            .await
+            .unwrap();
+        assert_eq!(read.source, Source::Bypass);
+    }
+    let mut invalidations = cache.subscribe();
+    cache.invalidate(&ws).await;
+    assert_eq!(
+        within(invalidations.recv()).await.unwrap().tags,
+        ws,
+        "delivered locally"
+    );
+    let m = cache.metrics();
+    assert_eq!((fills.get(), m.bypasses, m.hits + m.misses), (2, 2, 0));
+    cache.shutdown().await;
+}

@@ -1,0 +1,239 @@
+//! The freshness and single-flight specs every tier must meet. Each takes the harness
+//! built for one tier; `tests/cache.rs` runs each on the local and the Redis tier.
+
+use herald_cache::{Cache, Lookup, Source};
+use tokio::task::JoinHandle;
+
+use crate::support::{drop_signals, dropped, gated, tags, within, Fill, FillCount, Harness};
+
+type Read = Result<Lookup<String>, String>;
+
+/// Starts `get_or_fill(key, tags, fill)` on its own task.
+fn spawn_read(
+    cache: &Cache,
+    key: &str,
+    tags: &[String],
+    fill: impl FnOnce() -> Fill + Send + 'static,
+) -> JoinHandle<Read> {
+    let (cache, key, tags) = (cache.clone(), key.to_string(), tags.to_vec());
+    tokio::spawn(async move { cache.get_or_fill(key.as_str(), &tags, fill).await })
+}
+
+async fn read(
+    cache: &Cache,
+    key: &str,
+    tags: &[String],
+    fill: impl FnOnce() -> Fill + Send,
+) -> Lookup<String> {
+    within(cache.get_or_fill(key, tags, fill))
+        .await
+        .expect("fill succeeds")
+}
+
+pub async fn fill_started_before_invalidation_is_never_visible_after_it(h: Harness) {
+    let (cache, post) = (&h.cache, tags(&["post:1"]));
+    let (old_fill, mut gate) = gated(Ok("old"));
+    let old = spawn_read(cache, "history", &post, old_fill);
+    gate.started().await;
+    cache.invalidate(&post).await;
+    gate.release();
+
+    let old = within(old).await.unwrap().unwrap();
+    assert_eq!(
+        (old.value.as_str(), old.source),
+        ("old", Source::Miss),
+        "its own reader started first"
+    );
+    assert_eq!(cache.metrics().stale_fills_rejected, 1);
+    if let Some(ns) = &h.ns {
+        assert_eq!(
+            ns.entry_keys(),
+            Vec::<String>::new(),
+            "the CAS script must refuse the stale store"
+        );
+    }
+    let fills = FillCount::default();
+    let next = read(cache, "history", &post, fills.fill("new")).await;
+    assert_eq!(
+        (next.value.as_str(), next.source, fills.get()),
+        ("new", Source::Miss, 1)
+    );
+    let again = read(cache, "history", &post, fills.fill("unused")).await;
+    assert_eq!(
+        (again.value.as_str(), again.source, again.stamp),
+        ("new", Source::Hit, next.stamp)
+    );
+}
+
+pub async fn invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fill(h: Harness) {
+    let (cache, post) = (&h.cache, tags(&["post:1"]));
+    let (old_fill, mut old_gate) = gated(Ok("old"));
+    let old = spawn_read(cache, "history", &post, old_fill);
+    old_gate.started().await;
+    cache.invalidate(&post).await;
+
+    let (new_fill, mut new_gate) = gated(Ok("new"));
+    let first_after = spawn_read(cache, "history", &post, new_fill);
+    new_gate.started().await; // a fresh fill, although the old one is still running
+    let (signal, mut joined) = drop_signals();
+    let guard = signal();
+    let second_after = spawn_read(cache, "history", &post, move || -> Fill {
+        Box::pin(async move {
+            drop(guard);
+            panic!("a reader of the new versions must join the fresh fill")
+        })
+    });
+    dropped(&mut joined, 1).await;
+    new_gate.release();
+
+    let (a, b) = (
+        within(first_after).await.unwrap().unwrap(),
+        within(second_after).await.unwrap().unwrap(),
+    );
+    assert_eq!(
+        (a.value.as_str(), b.value.as_str(), a.stamp),
+        ("new", "new", b.stamp)
+    );
+    old_gate.release();
+    assert_eq!(within(old).await.unwrap().unwrap().value.as_str(), "old");
+    let later = read(cache, "history", &post, FillCount::default().fill("unused")).await;
+    assert_eq!(
+        (later.value.as_str(), later.stamp),
+        ("new", a.stamp),
+        "the old fill never replaces the new one"
+    );
+    assert_eq!(cache.metrics().stale_fills_rejected, 1);
+}
+
+pub async fn concurrent_readers_share_one_fill(h: Harness) {
+    const READERS: usize = 500;
+    let (cache, ws) = (&h.cache, tags(&["workspace:1"]));
+    let fills = FillCount::default();
+    let gate = std::sync::Arc::new(tokio::sync::Notify::new());
+    let (signal, mut joined) = drop_signals();
+    let readers: Vec<_> = (0..READERS)
+        .map(|_| {
+            let (fills, gate, guard) = (fills.clone(), gate.clone(), signal());
+            spawn_read(cache, "history", &ws, move || -> Fill {
+                Box::pin(async move {
+                    gate.notified().await;
+                    drop(guard);
+                    fills.fill("shared")().await
+                })
+            })
+        })
+        .collect();
+    dropped(&mut joined, READERS - 1).await; // every other reader joined the one fill
+    gate.notify_one();
+
+    let mut stamps = Vec::new();
+    for reader in readers {
+        stamps.push(within(reader).await.unwrap().unwrap().stamp);
+    }
+    stamps.dedup();
+    assert_eq!(
+        (fills.get(), stamps.len()),
+        (1, 1),
+        "one fill, one value for every reader"
+    );
+}
+
+pub async fn entries_are_dropped_by_any_of_their_tags(h: Harness) {
+    let (cache, both) = (&h.cache, tags(&["workspace:1", "profile:9"]));
+    let fills = FillCount::default();
+    assert_eq!(
+        read(cache, "view", &both, fills.fill("v")).await.source,
+        Source::Miss
+    );
+    assert_eq!(
+        read(cache, "view", &both, fills.fill("v")).await.source,
+        Source::Hit
+    );
+    cache.invalidate(&tags(&["unrelated"])).await;
+    assert_eq!(
+        read(cache, "view", &both, fills.fill("v")).await.source,
+        Source::Hit
+    );
+    cache.invalidate(&tags(&["profile:9"])).await;
+    assert_eq!(
+        read(cache, "view", &both, fills.fill("v")).await.source,
+        Source::Miss
+    );
+    cache.invalidate(&tags(&["workspace:1"])).await;
+    assert_eq!(
+        read(cache, "view", &both, fills.fill("v")).await.source,
+        Source::Miss
+    );
+    assert_eq!(fills.get(), 3);
+}
+
+pub async fn errors_are_shared_with_waiters_and_not_cached(h: Harness) {
+    let (cache, ws) = (&h.cache, tags(&["workspace:1"]));
+    let (failing, mut gate) = gated(Err("upstream down"));
+    let leader = spawn_read(cache, "history", &ws, failing);
+    gate.started().await;
+    let (signal, mut joined) = drop_signals();
+    let guard = signal();
+    let waiter = spawn_read(cache, "history", &ws, move || -> Fill {
+        Box::pin(async move {
+            drop(guard);
+            panic!("the waiter must share the running fill")
+        })
+    });
+    dropped(&mut joined, 1).await;
+    gate.release();
+
+    assert_eq!(within(leader).await.unwrap().unwrap_err(), "upstream down");
+    assert_eq!(within(waiter).await.unwrap().unwrap_err(), "upstream down");
+    let fills = FillCount::default();
+    let retry = read(cache, "history", &ws, fills.fill("ok")).await;
+    assert_eq!(
+        (retry.value.as_str(), retry.source, fills.get()),
+        ("ok", Source::Miss, 1)
+    );
+    let m = cache.metrics();
+    assert_eq!((m.fills, m.fill_errors), (2, 1));
+}
+
+pub async fn clear_drops_entries_by_prefix(h: Harness) {
+    let (cache, ws) = (&h.cache, tags(&["workspace:1"]));
+    let fills = FillCount::default();
+    for key in ["analytics:1", "analytics:2", "history:1"] {
+        read(cache, key, &ws, fills.fill(key)).await;
+    }
+    assert!(cache.clear("analytics:").await >= 2);
+    assert_eq!(
+        read(cache, "analytics:1", &ws, fills.fill("again"))
+            .await
+            .source,
+        Source::Miss
+    );
+    assert_eq!(
+        read(cache, "history:1", &ws, fills.fill("unused"))
+            .await
+            .source,
+        Source::Hit
+    );
+    assert_eq!(fills.get(), 4);
+}
+
+pub async fn broadcast_messages_reach_this_instance(h: Harness) {
+    let mut messages = h.cache.messages();
+    h.cache
+        .broadcast("post.updated", serde_json::json!({"id": 7}))
+        .await;
+    let message = within(messages.recv()).await.unwrap();
+    assert_eq!(
+        (message.topic.as_str(), message.payload["id"].as_i64()),
+        ("post.updated", Some(7))
+    );
+}
+
+pub async fn invalidations_reach_this_instances_subscribers(h: Harness) {
+    let mut invalidations = h.cache.subscribe();
+    h.cache.invalidate(&tags(&["workspace:1"])).await;
+    assert_eq!(
+        within(invalidations.recv()).await.unwrap().tags,
+        tags(&["workspace:1"])
+    );
+}
