@@ -1,8 +1,9 @@
-//! Storage: one trait of whole operations, implemented for SQLite (and, behind the same
-//! trait, PostgreSQL). Every post mutation is one transaction that writes the post, appends
+//! Storage: one trait of whole operations, implemented for SQLite and, behind the same
+//! trait, PostgreSQL. Every post mutation is one transaction that writes the post, appends
 //! its audit event and bumps the workspace's content version, guarded by the post's
 //! `version` (optimistic concurrency). No backend type leaks through this trait.
 
+pub mod postgres;
 mod rows;
 pub mod sqlite;
 
@@ -11,6 +12,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 
 /// Why a storage operation failed.
@@ -75,6 +77,15 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
+/// How many posts a workspace has, by status and by platform (a post on two platforms
+/// counts once for each).
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Counts {
+    pub total: i64,
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    pub by_platform: std::collections::BTreeMap<String, i64>,
+}
+
 /// A workspace token as stored (its secret only as a hash).
 #[derive(Debug, Clone)]
 pub struct TokenRecord {
@@ -120,6 +131,7 @@ pub trait Storage: Send + Sync + 'static {
     async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>>;
     async fn events(&self, post_id: &str) -> Result<Vec<Event>>;
     async fn posts(&self, workspace_id: &str, query: &ListQuery) -> Result<Page>;
+    async fn counts(&self, workspace_id: &str) -> Result<Counts>;
 
     /// Claims up to `limit` posts that are due (`scheduled` with `schedule_at <= now`) or
     /// whose publishing lease expired before `now`, applying `claim` to each in one
@@ -134,7 +146,8 @@ pub trait Storage: Send + Sync + 'static {
 /// otherwise, a SQLite file (`sqlite://path`, `sqlite:path` or a bare path).
 pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<Arc<dyn Storage>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        anyhow::bail!("PostgreSQL storage is not available in this build yet; use a SQLite DATABASE_URL");
+        let store = PgStore::open(url, max_connections).await?;
+        return Ok(Arc::new(store));
     }
     let store = SqliteStore::open(url, max_connections).await?;
     Ok(Arc::new(store))

@@ -5,7 +5,7 @@
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
 use super::rows::{event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, POST_COLUMNS};
-use super::{ClaimFn, Committed, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError, TokenRecord};
+use super::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError, TokenRecord};
 use crate::domain::model::to_ms;
 use crate::domain::{Event, Post, Workspace};
 use async_trait::async_trait;
@@ -330,6 +330,25 @@ impl Storage for SqliteStore {
             None
         };
         Ok(Page { posts, next })
+    }
+
+    async fn counts(&self, workspace_id: &str) -> Result<Counts> {
+        let by_status: Vec<(String, i64)> =
+            sqlx::query_as("SELECT status, COUNT(*) FROM posts WHERE workspace_id = ? GROUP BY status")
+                .bind(workspace_id)
+                .fetch_all(&self.read)
+                .await?;
+        let by_platform: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT p.value, COUNT(*) FROM posts, json_each(posts.platforms) AS p WHERE workspace_id = ? GROUP BY p.value",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(Counts {
+            total: by_status.iter().map(|(_, n)| n).sum(),
+            by_status: by_status.into_iter().collect(),
+            by_platform: by_platform.into_iter().collect(),
+        })
     }
 
     async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {

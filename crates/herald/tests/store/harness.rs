@@ -1,0 +1,135 @@
+//! Runs a scenario against a fresh store of each backend, and builds the records the
+//! scenarios store.
+//!
+//! SQLite: a new file in a temporary directory, always. PostgreSQL: a new database
+//! `herald_test_<uuid>` created through `HERALD_TEST_DATABASE_URL` and dropped afterwards
+//! (best effort, also when the scenario fails); without the variable the test says it was
+//! skipped and passes.
+
+use herald::domain::model::now_ms;
+use herald::domain::{LateApproval, Post, PostStatus, PublishState, Workspace};
+use herald::secret::Secret;
+use herald::store::{NewEvent, PgStore, SqliteStore, Storage};
+use sqlx::{Connection, Executor, PgConnection};
+use std::any::Any;
+use std::future::Future;
+use std::io::Write;
+use std::sync::Arc;
+use tokio::task::JoinError;
+
+const DATABASE_URL_VAR: &str = "HERALD_TEST_DATABASE_URL";
+
+/// Pool size for a test store: enough for the eight concurrent claimers.
+const TEST_CONNECTIONS: u32 = 10;
+
+/// Runs `scenario` on a store in a new SQLite file.
+pub async fn on_sqlite<F, Fut>(scenario: F)
+where
+    F: FnOnce(Arc<dyn Storage>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("herald.db");
+    let store = SqliteStore::open(path.to_str().expect("utf-8 path"), TEST_CONNECTIONS).await.expect("open SQLite");
+    let outcome = tokio::spawn(scenario(Arc::new(store))).await;
+    drop(dir);
+    if let Err(e) = outcome {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// Runs `scenario` on a store in a new PostgreSQL database, or reports `test` skipped.
+pub async fn on_postgres<F, Fut>(test: &str, scenario: F)
+where
+    F: FnOnce(Arc<dyn Storage>) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let Ok(admin_url) = std::env::var(DATABASE_URL_VAR) else {
+        // Written to the handle directly (libtest captures eprintln!, not this), in one
+        // write so the line is not split by libtest's own output.
+        let line = format!("skipped: {DATABASE_URL_VAR} not set ({test})\n");
+        let _ = std::io::stderr().write_all(line.as_bytes());
+        return;
+    };
+    let name = format!("herald_test_{}", uuid::Uuid::new_v4().simple());
+    let mut admin = PgConnection::connect(&admin_url).await.expect("connect to HERALD_TEST_DATABASE_URL");
+    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
+    let mut url = url::Url::parse(&admin_url).expect("HERALD_TEST_DATABASE_URL is a URL");
+    url.set_path(&name);
+    let outcome = match PgStore::open(url.as_str(), TEST_CONNECTIONS).await {
+        Ok(store) => tokio::spawn(scenario(Arc::new(store))).await.map_err(JoinError::into_panic),
+        Err(e) => Err(Box::new(format!("open PostgreSQL: {e:#}")) as Box<dyn Any + Send>),
+    };
+    let _ = admin.execute(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)").as_str()).await;
+    let _ = admin.close().await;
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+/// A workspace with a unique name starting with `name`.
+pub fn workspace(name: &str) -> Workspace {
+    let id = uuid::Uuid::now_v7().to_string();
+    Workspace {
+        name: format!("{name}-{}", &id[id.len() - 8..]),
+        id,
+        profile_key: Secret::new("profile-key-0123456789"),
+        timezone: "Europe/Paris".into(),
+        requires_approval: true,
+        late_approval: LateApproval::Expire,
+        content_version: 0,
+        created_at: now_ms(),
+    }
+}
+
+/// A new post (version 1) of `ws` in `status` on `platforms`.
+pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
+    let now = now_ms();
+    Post {
+        id: uuid::Uuid::now_v7().to_string(),
+        workspace_id: ws.id.clone(),
+        text: "Hello from the conformance suite".into(),
+        platforms: platforms.iter().map(|p| p.to_string()).collect(),
+        media_urls: vec!["https://example.com/a.png".into()],
+        status,
+        schedule_at: None,
+        version: 1,
+        author: "alice".into(),
+        created_at: now,
+        updated_at: now,
+        published_at: None,
+        ayrshare_id: None,
+        platform_results: vec![],
+        publish: PublishState::default(),
+    }
+}
+
+/// The event of a change by `alice`.
+pub fn event(action: &str, from: Option<PostStatus>) -> NewEvent {
+    NewEvent { actor: "alice".into(), action: action.into(), comment: None, from }
+}
+
+/// `p` with new text, one version later.
+pub fn edited(p: &Post, text: &str) -> Post {
+    let mut next = p.clone();
+    next.text = text.into();
+    next.version += 1;
+    next.updated_at = now_ms();
+    next
+}
+
+/// Asserts two posts are the same record, publishing bookkeeping included.
+pub fn assert_same_post(got: &Post, want: &Post) {
+    assert_eq!(serde_json::to_value(got).unwrap(), serde_json::to_value(want).unwrap());
+    assert_eq!(got.publish, want.publish, "publish state of {}", want.id);
+}
+
+/// Asserts two workspaces are the same record, content version aside.
+pub fn assert_same_workspace(got: &Workspace, want: &Workspace) {
+    let fields = |w: &Workspace| {
+        (w.id.clone(), w.name.clone(), w.profile_key.expose().to_owned(), w.timezone.clone())
+    };
+    assert_eq!(fields(got), fields(want));
+    assert_eq!((got.requires_approval, got.late_approval), (want.requires_approval, want.late_approval));
+    assert_eq!(got.created_at, want.created_at);
+}
