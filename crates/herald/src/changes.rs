@@ -1,16 +1,17 @@
 //! The one place every committed post change passes through.
 //!
 //! [`Writer`] is the only way the service writes posts: it commits through the store and
-//! then hands the [`Committed`] record to [`ChangeFeed::committed`], which logs it,
-//! publishes it to subscribers (server-sent events) and runs the after-commit hooks
-//! (cache invalidation). Handlers, the publisher and the scheduler never write posts
-//! through the store directly, so no write point can forget to invalidate.
+//! then hands the [`Committed`] record to [`ChangeFeed::committed`], which logs it and
+//! awaits the after-commit hooks (cache invalidation, server-sent events) before the
+//! writer returns — so a change is acknowledged only once it is invalidated. Handlers,
+//! the publisher and the scheduler never write posts through the store directly, so no
+//! write point can forget to invalidate.
 
 use crate::domain::{Post, PostStatus};
 use crate::store::{ClaimFn, Committed, NewEvent, Result, Storage};
+use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
-use tokio::sync::broadcast;
 
 /// A committed change as subscribers see it.
 #[derive(Debug, Clone)]
@@ -24,26 +25,26 @@ pub struct Change {
 }
 
 /// Something to run after every commit (e.g. cache invalidation).
+#[async_trait]
 pub trait AfterCommit: Send + Sync {
-    fn after_commit(&self, change: &Change);
+    async fn after_commit(&self, change: &Change);
 }
 
-/// Fans committed changes out to hooks and subscribers.
-#[derive(Clone)]
+/// Runs the after-commit hooks of every committed change.
+#[derive(Clone, Default)]
 pub struct ChangeFeed {
-    sender: broadcast::Sender<Arc<Change>>,
-    hooks: Arc<Vec<Arc<dyn AfterCommit>>>,
+    hooks: Arc<std::sync::OnceLock<Vec<Arc<dyn AfterCommit>>>>,
 }
 
 impl ChangeFeed {
-    pub fn new(hooks: Vec<Arc<dyn AfterCommit>>) -> Self {
-        let (sender, _) = broadcast::channel(1024);
-        Self { sender, hooks: Arc::new(hooks) }
+    /// Installs the hooks (once, at start-up: they need services built on the writer).
+    pub fn set_hooks(&self, hooks: Vec<Arc<dyn AfterCommit>>) {
+        let _ = self.hooks.set(hooks);
     }
 
     /// Called once per commit, after the transaction committed and before the write is
     /// acknowledged to anyone.
-    pub fn committed(&self, c: &Committed) {
+    pub async fn committed(&self, c: &Committed) {
         let change = Change {
             post: c.post.clone(),
             action: c.event.action.clone(),
@@ -55,15 +56,9 @@ impl ChangeFeed {
             version = change.post.version, content_version = change.content_version,
             upstream = change.touches_upstream, "post change committed"
         );
-        for hook in self.hooks.iter() {
-            hook.after_commit(&change);
+        for hook in self.hooks.get().into_iter().flatten() {
+            hook.after_commit(&change).await;
         }
-        // No subscribers is fine: nobody is watching.
-        let _ = self.sender.send(Arc::new(change));
-    }
-
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
-        self.sender.subscribe()
     }
 }
 
@@ -86,26 +81,22 @@ impl Writer {
         Self { store, feed }
     }
 
-    pub fn feed(&self) -> &ChangeFeed {
-        &self.feed
-    }
-
     pub async fn insert(&self, post: &Post, event: &NewEvent) -> Result<Committed> {
         let c = self.store.insert_post(post, event).await?;
-        self.feed.committed(&c);
+        self.feed.committed(&c).await;
         Ok(c)
     }
 
     pub async fn save(&self, expected_version: i64, post: &Post, event: &NewEvent) -> Result<Committed> {
         let c = self.store.save_post(expected_version, post, event).await?;
-        self.feed.committed(&c);
+        self.feed.committed(&c).await;
         Ok(c)
     }
 
     pub async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
         let claimed = self.store.claim_due(now, limit, claim).await?;
         for c in &claimed {
-            self.feed.committed(c);
+            self.feed.committed(c).await;
         }
         Ok(claimed)
     }

@@ -1,7 +1,7 @@
 //! The `herald` binary: parses the command line and hands over to the library.
 
 use clap::Parser;
-use herald::config::{Cli, Command, ServeArgs};
+use herald::config::{CacheClearArgs, CacheCommand, Cli, Command, ServeArgs};
 use herald::startup::{shutdown_signal, Application};
 use herald::{demo, store, telemetry};
 
@@ -11,6 +11,7 @@ async fn main() -> anyhow::Result<()> {
     match Cli::parse().command {
         Command::Serve(args) => serve(args).await,
         Command::Sim(args) => Ok(ayrshare_sim::run(args).await?),
+        Command::Cache(CacheCommand::Clear(args)) => clear_cache(args).await,
         Command::Migrate(db) => {
             store::open(&db.database_url, 1).await?;
             println!("migrations applied");
@@ -33,4 +34,19 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     println!("Herald listening on {url}");
     app.run_until(shutdown_signal()).await
+}
+
+/// `herald cache clear`: asks the running Herald, which owns the cache (in-process or Redis).
+async fn clear_cache(args: CacheClearArgs) -> anyhow::Result<()> {
+    let base = args.url.unwrap_or_else(|| format!("http://{}", args.bind));
+    let mut url = url::Url::parse(&format!("{}/api/cache/history", base.trim_end_matches('/')))?;
+    if let Some(ws) = &args.workspace {
+        url.query_pairs_mut().append_pair("workspace", ws);
+    }
+    let response = reqwest::Client::new().delete(url).bearer_auth(args.admin_token.expose()).send().await?;
+    let status = response.status();
+    let body = response.text().await?;
+    anyhow::ensure!(status.is_success(), "Herald answered {status}: {body}");
+    println!("{body}");
+    Ok(())
 }

@@ -4,6 +4,10 @@
 
 use crate::changes::{ChangeFeed, Writer};
 use crate::config::ServeArgs;
+use crate::dashboard::{Dashboard, Invalidator};
+use crate::lookups::Lookups;
+use crate::metrics::Metrics;
+use herald_cache::{Cache, CacheConfig};
 use crate::http::{self, AppState, HttpConfig};
 use crate::posts::PostService;
 use crate::publish::Publisher;
@@ -32,9 +36,21 @@ impl Application {
         let store = store::open(&args.database.database_url, args.database.db_max_connections)
             .await
             .context("opening the database")?;
+        let metrics = Arc::new(Metrics::default());
         let (client, sandbox) = ayrshare_client(&args).await?;
-        let feed = ChangeFeed::new(vec![]);
-        let writer = Writer::new(store.clone(), feed);
+        let client = client.with_observer(ayrshare_observer(metrics.clone()));
+        let cache = Cache::new(CacheConfig {
+            ttl: args.cache.ttl(),
+            redis_url: args.cache.redis_url.as_ref().map(|s| s.expose().to_owned()),
+            namespace: args.cache.cache_namespace.clone(),
+            ..CacheConfig::default()
+        })
+        .await;
+        let feed = ChangeFeed::default();
+        let writer = Writer::new(store.clone(), feed.clone());
+        let lookups = Lookups::new(store.clone(), cache.clone());
+        let dashboard = Dashboard::new(store.clone(), cache, client.clone(), args.cache.cache_strategy, args.cache.ttl());
+        feed.set_hooks(vec![Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() })]);
         let publisher = Publisher::new(client, writer.clone(), args.publish.policy());
         let posts = PostService::new(store.clone(), writer.clone(), publisher.clone());
         let scheduler = Scheduler::new(store.clone(), writer.clone(), publisher);
@@ -45,7 +61,7 @@ impl Application {
             cron_secret: args.cron_secret.clone(),
             webhook_secret: args.ayrshare.ayrshare_webhook_secret.clone(),
         });
-        let state = AppState { store, writer, posts, scheduler, config };
+        let state = AppState { store, writer, posts, scheduler, dashboard, lookups, metrics, config };
         let listener = TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
         Ok(Self {
             listener,
@@ -88,6 +104,8 @@ impl Application {
         let app = http::router(self.state.clone());
         let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
         scheduler.stop().await;
+        self.state.dashboard.shutdown().await;
+        self.state.dashboard.cache().shutdown().await;
         if let Some(sim) = self.sandbox {
             sim.shutdown().await;
         }
@@ -115,6 +133,18 @@ async fn ayrshare_client(args: &ServeArgs) -> anyhow::Result<(ayrshare::Client, 
          simulator and reach no social network. Set AYRSHARE_API_KEY to publish for real."
     );
     Ok((client, Some(sim)))
+}
+
+/// Counts Ayrshare calls by endpoint and status, with their latency.
+fn ayrshare_observer(metrics: Arc<Metrics>) -> ayrshare::Observer {
+    Arc::new(move |call: &ayrshare::CallRecord| {
+        let status = call.status.map(|s| s.to_string()).unwrap_or_else(|| "none".into());
+        let labels = vec![("method", call.method.clone()), ("endpoint", call.endpoint.clone())];
+        metrics.observe("herald_ayrshare_call_duration_seconds", labels.clone(), call.elapsed);
+        let mut labels = labels;
+        labels.push(("status", status));
+        metrics.inc("herald_ayrshare_calls_total", labels);
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -115,7 +115,7 @@ where
         if auth::secrets_equal(token, state.config.admin_token.expose()) {
             return Ok(Principal::Admin);
         }
-        let record = state.store.token_by_hash(&auth::hash_token(token)).await?;
+        let record = state.lookups.token_by_hash(&auth::hash_token(token)).await?;
         match record {
             Some(t) if !t.revoked => Ok(Principal::Workspace { workspace_id: t.workspace_id, token_id: t.id, role: t.role }),
             _ => Err(AppError::Unauthorized),

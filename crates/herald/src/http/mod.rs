@@ -2,20 +2,25 @@
 //! OpenAPI description, so `GET /api/openapi.json` always describes all of them), and the
 //! layers every request passes (tracing, body limit, timeout, JSON 404/405).
 
+mod dashboard;
 pub mod extract;
 mod ops;
 mod posts;
 pub mod workspaces;
 
 use crate::changes::Writer;
+use crate::dashboard::Dashboard;
 use crate::error::AppError;
+use crate::lookups::Lookups;
+use crate::metrics::Metrics;
 use crate::posts::PostService;
 use crate::scheduler::Scheduler;
 use crate::secret::Secret;
 use crate::store::Storage;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::StatusCode;
-use axum::response::IntoResponse;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
@@ -43,6 +48,9 @@ pub struct AppState {
     pub writer: Writer,
     pub posts: PostService,
     pub scheduler: Scheduler,
+    pub dashboard: Dashboard,
+    pub lookups: Lookups,
+    pub metrics: Arc<Metrics>,
     pub config: Arc<HttpConfig>,
 }
 
@@ -51,7 +59,7 @@ pub struct AppState {
     info(title = "Herald", description = "Team publishing through Ayrshare: workspaces, posts with approval, scheduling, a never-stale dashboard."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "workspaces"), (name = "posts"), (name = "operations"))
+    tags((name = "workspaces"), (name = "posts"), (name = "dashboard"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -79,6 +87,10 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::reject))
         .routes(routes!(posts::request_changes))
         .routes(routes!(posts::retry))
+        .routes(routes!(dashboard::history))
+        .routes(routes!(dashboard::events))
+        .routes(routes!(dashboard::clear_history))
+        .routes(routes!(dashboard::metrics))
         .routes(routes!(ops::run_scheduler))
         .routes(routes!(ops::ayrshare_webhook))
         .routes(routes!(ops::healthz))
@@ -92,12 +104,26 @@ pub fn router(state: AppState) -> Router {
     let openapi = Arc::new(openapi);
     routes
         .route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .merge(crate::web::routes())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { method_not_allowed() })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
         .layer(TraceLayer::new_for_http())
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), record_request))
         .with_state(state)
+}
+
+/// Counts requests and their latency by method, route template and status.
+async fn record_request(axum::extract::State(metrics): axum::extract::State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+    let started = std::time::Instant::now();
+    let method = req.method().to_string();
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics.observe("herald_http_request_duration_seconds", vec![("method", method.clone()), ("route", route.clone())], started.elapsed());
+    metrics.inc("herald_http_requests_total", vec![("method", method), ("route", route), ("status", status)]);
+    response
 }
 
 fn method_not_allowed() -> impl IntoResponse {

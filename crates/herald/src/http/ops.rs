@@ -138,11 +138,12 @@ pub async fn healthz() -> &'static str {
 
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200), (status = 503)))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    let cache = state.dashboard.cache().tier();
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": "ok"}))),
+        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": "ok", "cache": cache}))),
         Err(e) => {
             tracing::warn!(error = %e, "readiness: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unavailable"})))
+            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unavailable", "cache": cache})))
         }
     }
 }

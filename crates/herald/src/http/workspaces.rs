@@ -92,6 +92,7 @@ pub async fn create(State(state): State<AppState>, _: GlobalAdmin, AppJson(input
         AppError::Conflict(_) => AppError::Conflict("a workspace with this name exists".into()),
         other => other,
     })?;
+    state.lookups.workspace_changed(&ws.id).await;
     tracing::info!(workspace = %ws.id, profile_key = %ws.profile_key.hint(), "workspace created");
     Ok((StatusCode::CREATED, Json(WorkspaceView::from(&ws))))
 }
@@ -135,6 +136,7 @@ pub async fn update(State(state): State<AppState>, access: Access<Admin>, AppJso
         AppError::Conflict(_) => AppError::Conflict("a workspace with this name exists".into()),
         other => other,
     })?;
+    state.lookups.workspace_changed(&ws.id).await;
     Ok(Json(WorkspaceView::from(&ws)))
 }
 
@@ -162,6 +164,7 @@ pub async fn issue_token(state: &AppState, workspace_id: &str, role: Role, name:
         revoked: false,
     };
     state.store.create_token(&record).await?;
+    state.lookups.tokens_changed().await;
     Ok(CreatedToken { id: record.id, token: token.expose().to_owned(), role, name })
 }
 
@@ -177,6 +180,7 @@ pub async fn list_tokens(State(state): State<AppState>, access: Access<Admin>) -
     responses((status = 204), (status = 401), (status = 403), (status = 404)))]
 pub async fn revoke_token(State(state): State<AppState>, access: Access<Admin>, Path((_, id)): Path<(String, String)>) -> AppResult<StatusCode> {
     if state.store.revoke_token(&access.workspace_id, &id).await? {
+        state.lookups.tokens_changed().await;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::NotFound)

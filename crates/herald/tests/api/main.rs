@@ -1,6 +1,8 @@
 //! Herald's API tests: one binary, the real app on port 0 against the simulator.
 
 mod access;
+mod dashboard;
+mod freshness;
 mod helpers;
 mod publishing;
 mod secrets;
