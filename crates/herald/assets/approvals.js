@@ -1,0 +1,159 @@
+/* approvals.js: the approval queue. Lists pending posts (GET .../posts?status=
+   pending_approval) as cards showing the exact version, with the decision panel for
+   approvers; posts sent back to their authors (changes requested, rejected) with the
+   reviewer's last comment and an edit link. Live: re-reads on every event and reconnect;
+   a card whose post changed meanwhile says so and offers a reload instead of silently
+   swapping the text under the approver's eyes. */
+(function () {
+  'use strict';
+  var H = window.Herald;
+  var ws = H.config.workspace_id;
+  var cards = {};
+  var comments = {};
+  if (!H.requireSession()) return;
+
+  function listOf(status) {
+    return H.api('GET', H.wsPath(ws, '/posts?limit=200&status=' + status)).then(function (p) { return p.posts || []; });
+  }
+
+  function banner(card, tone, text, button) {
+    var slot = H.clear(H.$('.card-banner', card.el));
+    slot.dataset.tone = tone;
+    slot.appendChild(H.h('span', null, text + ' '));
+    if (button) slot.appendChild(button);
+    slot.hidden = false;
+  }
+
+  function makeCard(post) {
+    var card = { post: post };
+    var actions = H.reviewPanel(post, {
+      ws: ws,
+      onDone: function (next, action) {
+        var verb = { approve: 'Approved', reject: 'Rejected', 'request-changes': 'Sent back for changes' }[action];
+        H.toast(verb + ': now ' + H.statusLabel(next.status).toLowerCase() + '.', action === 'approve' ? 'good' : 'info');
+        remove(post.id);
+        load();
+      },
+      onReload: function () { reload(post.id); }
+    });
+    if (!actions) {
+      var note = H.can('edit', post.status) && H.session.get().actor === post.author
+        ? H.h('p', { class: 'hint' }, 'Waiting for an approver. ', H.h('a', { href: H.postUrl(ws, post.id) }, 'Edit it'), ' (editing keeps it in the queue).')
+        : H.h('p', { class: 'hint' }, 'Only approvers can decide on posts.');
+      actions = note;
+    }
+    card.el = H.h('article', { class: 'card review-card', dataset: { postId: post.id, version: post.version }, 'aria-labelledby': 'card-' + post.id },
+      H.h('header', { class: 'card-head' },
+        H.badge(post.status),
+        H.h('h3', { id: 'card-' + post.id, class: 'card-title' }, 'Version ' + post.version),
+        H.h('span', { class: 'post-when' }, 'submitted ' + H.ago(post.updated_at)),
+        H.h('a', { href: H.postUrl(ws, post.id), class: 'card-link' }, 'Open post and history')),
+      H.h('div', { class: 'card-banner banner', hidden: true, role: 'alert' }),
+      H.postSummary(post),
+      actions);
+    cards[post.id] = card;
+    return card;
+  }
+
+  function remove(id) {
+    var c = cards[id];
+    if (c) { c.el.remove(); delete cards[id]; }
+    updateCount();
+  }
+
+  function updateCount() {
+    var n = Object.keys(cards).filter(function (id) { return !cards[id].gone; }).length;
+    H.$('#queue-count').textContent = String(n);
+    H.$('#queue-count').dataset.count = String(n);
+    H.$('#queue-empty').hidden = Object.keys(cards).length > 0;
+    H.setPendingNav(n);
+  }
+
+  /** Replaces a card with the post's current version (the 409 / stale "Reload it"). */
+  function reload(id) {
+    H.api('GET', H.wsPath(ws, '/posts/' + encodeURIComponent(id))).then(function (post) {
+      var old = cards[id];
+      if (post.status !== 'pending_approval') {
+        if (old) gone(old, post);
+        return;
+      }
+      var fresh = makeCard(post);
+      if (old) old.el.replaceWith(fresh.el); else H.$('#queue').appendChild(fresh.el);
+      fresh.el.classList.add('changed');
+      H.$('button', fresh.el) && H.$('button', fresh.el).focus();
+      updateCount();
+    }, function (err) { H.toast(err.message, 'bad'); });
+  }
+
+  function gone(card, post) {
+    card.gone = true;
+    banner(card, 'info', 'No longer waiting: it is now ' + H.statusLabel(post.status).toLowerCase() + '.',
+      H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { remove(post.id); } }, 'Dismiss'));
+    var panel = H.$('.review', card.el);
+    if (panel) panel.remove();
+    updateCount();
+  }
+
+  function renderQueue(pending) {
+    var queue = H.$('#queue');
+    var seen = {};
+    pending.forEach(function (post) {
+      seen[post.id] = true;
+      var card = cards[post.id];
+      if (!card) { queue.appendChild(makeCard(post).el); return; }
+      if (card.post.version !== post.version && !card.stale) {
+        card.stale = true;
+        banner(card, 'warn', 'This post changed while you were looking (it is now at version ' + post.version + ').',
+          H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { reload(post.id); } }, 'Reload it'));
+      }
+    });
+    Object.keys(cards).forEach(function (id) {
+      if (!seen[id] && !cards[id].gone) {
+        H.api('GET', H.wsPath(ws, '/posts/' + encodeURIComponent(id))).then(function (post) { if (cards[id]) gone(cards[id], post); }, function () { remove(id); });
+      }
+    });
+    updateCount();
+  }
+
+  function lastComment(post) {
+    if (comments[post.id] && comments[post.id].version === post.version) return Promise.resolve(comments[post.id].event);
+    return H.api('GET', H.wsPath(ws, '/posts/' + encodeURIComponent(post.id))).then(function (d) {
+      var ev = (d.events || []).filter(function (e) { return e.comment; }).pop() || null;
+      comments[post.id] = { version: post.version, event: ev };
+      return ev;
+    }, function () { return null; });
+  }
+
+  function renderSentBack(posts) {
+    posts.sort(function (a, b) { return a.updated_at < b.updated_at ? 1 : -1; });
+    posts = posts.slice(0, 30);
+    return Promise.all(posts.map(lastComment)).then(function (events) {
+      var list = H.clear(H.$('#sent-back'));
+      posts.forEach(function (p, i) {
+        var ev = events[i];
+        list.appendChild(H.h('li', { class: 'post-item', dataset: { postId: p.id, status: p.status, version: p.version } },
+          H.h('div', { class: 'post-top' }, H.badge(p.status), H.h('span', { class: 'post-when' }, H.fmtDateTime(p.updated_at))),
+          H.h('p', { class: 'post-text clamp' }, H.h('a', { href: H.postUrl(ws, p.id), class: 'post-link' }, p.text)),
+          ev ? H.h('blockquote', { class: 'comment' }, '“' + ev.comment + '”', H.h('cite', null, ' — ' + H.actorLabel(ev.actor))) : null,
+          H.can('edit', p.status) ? H.h('a', { class: 'btn btn-small', href: H.postUrl(ws, p.id) + '#edit-panel' }, 'Edit and resubmit') : null));
+      });
+      H.$('#sent-back-empty').hidden = posts.length > 0;
+    });
+  }
+
+  var load = H.coalesce(function () {
+    return Promise.all([listOf('pending_approval'), listOf('changes_requested'), listOf('rejected')]).then(function (r) {
+      renderQueue(r[0].slice().reverse());
+      document.body.dataset.loaded = 'true';
+      return renderSentBack(r[1].concat(r[2]));
+    }, function (err) { H.toast('Could not read the queue: ' + err.message, 'bad'); throw err; });
+  });
+
+  H.initChrome(ws).then(function () {
+    load();
+    H.live(ws, {
+      onOpen: load,
+      onEvent: function (name) { if (name === 'post' || name === 'resync') load(); }
+    });
+  }, H.fatal);
+}());

@@ -1,0 +1,146 @@
+/* compose.js: the post form, for new posts (dashboard) and edits (post page). A live
+   character count against the tightest limit of the chosen platforms (the limits come
+   from the server's table), the schedule read in the workspace's time zone and sent as
+   RFC 3339 with its offset, submit / save as draft / save and resubmit, and API errors
+   shown next to the field they name. */
+(function () {
+  'use strict';
+  var H = window.Herald;
+
+  /** Binds a server-rendered post form.
+      opts: {ws, mode: 'create'|'edit', version(): number (edit), onDone(post, intent),
+             onConflict(err) (edit)} */
+  H.composer = function (form, opts) {
+    var text = H.$('textarea[name="text"]', form);
+    var count = H.$('.char-count', form);
+    var schedule = H.$('input[name="schedule_at"]', form);
+    var media = H.$('textarea[name="media_urls"]', form);
+    var result = H.$('.form-result', form);
+    var boxes = H.$$('input[name="platforms"]', form);
+    var busy = false;
+
+    function chosen() { return boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }); }
+
+    function updateCount() {
+      var n = H.charCount(text.value);
+      var platforms = chosen();
+      var t = H.tightest(platforms);
+      boxes.forEach(function (b) {
+        var lim = H.platforms[b.value] ? H.platforms[b.value].limit : Infinity;
+        b.parentNode.dataset.over = n > lim ? 'true' : 'false';
+      });
+      if (!t) {
+        count.textContent = n + (n === 1 ? ' character' : ' characters') + ' · choose platforms to see their limit';
+        count.dataset.state = 'none';
+        return;
+      }
+      var label = H.platformLabel(t.platform);
+      if (n > t.limit) {
+        count.textContent = n + ' / ' + t.limit + ' · ' + (n - t.limit) + ' over the ' + label + ' limit';
+        count.dataset.state = 'over';
+      } else {
+        count.textContent = n + ' / ' + t.limit + (platforms.length > 1 ? ' · ' + label + ' is the tightest' : '');
+        count.dataset.state = n > t.limit * 0.9 ? 'near' : 'ok';
+      }
+    }
+
+    function updateLabels() {
+      if (opts.mode !== 'create') return;
+      var primary = H.$('button[value="submit"]', form);
+      var approval = !H.workspace || H.workspace.requires_approval;
+      primary.textContent = approval ? 'Submit for approval' : (schedule.value ? 'Schedule' : 'Publish now');
+    }
+
+    function mediaList() {
+      return (media ? media.value : '').split(/\s+/).map(function (s) { return s.trim(); }).filter(Boolean);
+    }
+
+    function scheduleValue() {
+      if (!schedule.value) return null;
+      return H.zonedToRfc3339(schedule.value, H.tz);
+    }
+
+    function outcome(post, intent) {
+      var what = {
+        draft: 'Saved as draft.', pending_approval: 'Sent for approval.', scheduled: 'Scheduled for ' + H.fmtDateTime(post.schedule_at) + '.',
+        published: 'Published.', partially_published: 'Published on some platforms only: see the post.', failed: 'Publishing failed: see the post.',
+        expired: 'Expired: its time had passed.'
+      }[post.status] || ('Now ' + H.statusLabel(post.status).toLowerCase() + '.');
+      if (intent === 'save' && post.status !== 'pending_approval') what = 'Saved. ' + what;
+      return what;
+    }
+
+    function showResult(post, intent) {
+      H.clear(result);
+      result.appendChild(document.createTextNode(outcome(post, intent) + ' '));
+      if (opts.mode === 'create') result.appendChild(H.h('a', { href: H.postUrl(opts.ws, post.id) }, 'Open the post'));
+    }
+
+    function send(intent) {
+      var body = { text: text.value, platforms: chosen(), media_urls: mediaList() };
+      var at = scheduleValue();
+      if (opts.mode === 'create') {
+        if (at) body.schedule_at = at;
+        body.submit = intent !== 'draft';
+        return H.api('POST', H.wsPath(opts.ws, '/posts'), body);
+      }
+      body.version = opts.version();
+      body.schedule_at = at;
+      var path = H.wsPath(opts.ws, '/posts/' + encodeURIComponent(opts.postId));
+      return H.api('PATCH', path, body).then(function (post) {
+        if (intent !== 'resubmit') return post;
+        return H.api('POST', path + '/submit', { version: post.version });
+      });
+    }
+
+    form.addEventListener('submit', function (ev) {
+      ev.preventDefault();
+      if (busy) return;
+      var intent = (ev.submitter && ev.submitter.value) || (opts.mode === 'create' ? 'submit' : 'save');
+      H.clearErrors(form);
+      result.textContent = '';
+      busy = true;
+      form.setAttribute('aria-busy', 'true');
+      H.$$('button', form).forEach(function (b) { b.disabled = true; });
+      send(intent).then(function (post) {
+        showResult(post, intent);
+        api.dirty = false;
+        if (opts.mode === 'create') { form.reset(); updateCount(); updateLabels(); }
+        if (opts.onDone) opts.onDone(post, intent);
+      }, function (err) {
+        if (H.isConflict(err) && opts.onConflict) { opts.onConflict(err); return; }
+        H.showError(form, err);
+      }).then(function () {
+        busy = false;
+        form.removeAttribute('aria-busy');
+        H.$$('button', form).forEach(function (b) { b.disabled = false; });
+      });
+    });
+
+    text.addEventListener('input', updateCount);
+    boxes.forEach(function (b) { b.addEventListener('change', updateCount); });
+    schedule.addEventListener('change', updateLabels);
+    updateCount();
+    updateLabels();
+
+    var api = {
+      /** Puts a post's current content in the form (edit mode). */
+      fill: function (post) {
+        text.value = post.text || '';
+        boxes.forEach(function (b) { b.checked = (post.platforms || []).indexOf(b.value) >= 0; });
+        schedule.value = H.instantToLocal(post.schedule_at, H.tz);
+        if (media) media.value = (post.media_urls || []).join('\n');
+        H.clearErrors(form);
+        result.textContent = '';
+        updateCount();
+        updateLabels();
+        api.dirty = false;
+      },
+      refreshLabels: function () { updateLabels(); updateCount(); },
+      /** True once the user typed something not yet saved. */
+      dirty: false
+    };
+    form.addEventListener('input', function () { api.dirty = true; });
+    return api;
+  };
+}());

@@ -1,0 +1,265 @@
+/* dashboard.js: the workspace dashboard. Reads GET /api/workspaces/{ws}/history and draws
+   the counts, the posts-per-day chart (SVG, last 30 days in the workspace's time zone),
+   the breakdowns and the post list with per-platform results; says how old the Ayrshare
+   part is (fresh / cached / unavailable). Live: every `post` event updates its row at
+   once, and `post`, `history`, `resync` and each reconnect re-read the history. */
+(function () {
+  'use strict';
+  var H = window.Herald;
+  var ws = H.config.workspace_id;
+  var LIMIT = 1000, PAGE = 50;
+  var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '' };
+  if (!H.requireSession()) return;
+
+  var GROUP = {
+    published: 'published',
+    draft: 'waiting', pending_approval: 'waiting', changes_requested: 'waiting', scheduled: 'waiting', publishing: 'waiting',
+    partially_published: 'problem', failed: 'problem', rejected: 'problem', cancelled: 'problem', expired: 'problem', deleted: 'problem'
+  };
+
+  function keyOf(p) { return p.id ? p.id : 'ayrshare:' + p.ayrshare_id; }
+
+  /* ---- counts and freshness ---- */
+  function setCount(id, n) {
+    var el = H.$('#' + id);
+    el.textContent = String(n);
+    el.dataset.count = String(n);
+  }
+  function renderCounts() {
+    var c = state.counts || { total: 0, by_status: {}, by_platform: {} };
+    var s = c.by_status || {};
+    setCount('count-total', c.total || 0);
+    setCount('count-pending', s.pending_approval || 0);
+    setCount('count-scheduled', s.scheduled || 0);
+    setCount('count-published', s.published || 0);
+    setCount('count-attention', (s.failed || 0) + (s.partially_published || 0));
+    H.setPendingNav(s.pending_approval || 0);
+
+    var platforms = Object.keys(c.by_platform || {}).sort(function (a, b) { return c.by_platform[b] - c.by_platform[a]; });
+    var max = platforms.reduce(function (m, p) { return Math.max(m, c.by_platform[p]); }, 0);
+    var bars = H.clear(H.$('#by-platform'));
+    platforms.forEach(function (p) {
+      var n = c.by_platform[p];
+      var fill = H.h('span', { class: 'bar-fill' });
+      fill.style.width = (max ? Math.max(2, Math.round((n / max) * 100)) : 0) + '%';
+      bars.appendChild(H.h('li', { dataset: { platform: p } },
+        H.h('span', { class: 'bar-label' }, H.platformLabel(p)),
+        H.h('span', { class: 'bar-track', 'aria-hidden': 'true' }, fill),
+        H.h('span', { class: 'bar-value' }, String(n))));
+    });
+    if (!platforms.length) bars.appendChild(H.h('li', { class: 'empty' }, 'No posts yet.'));
+
+    var chips = H.clear(H.$('#by-status'));
+    (H.config.statuses || []).forEach(function (st) {
+      if (!s[st.id]) return;
+      chips.appendChild(H.h('li', null, H.h('button', {
+        type: 'button', class: 'chip', dataset: { status: st.id }, 'aria-pressed': state.filter === st.id ? 'true' : 'false',
+        title: 'Show only ' + st.label.toLowerCase() + ' posts',
+        onclick: function () { setFilter(state.filter === st.id ? '' : st.id); }
+      }, H.h('span', { class: 'chip-dot', 'aria-hidden': 'true' }), st.label + ' ', H.h('strong', null, String(s[st.id])))));
+    });
+  }
+
+  function renderFreshness() {
+    var el = H.clear(H.$('#freshness'));
+    if (!state.readAt) { el.textContent = 'Loading…'; return; }
+    var up = state.upstream;
+    var pill = H.h('span', { class: 'fresh-pill', dataset: { upstream: up } }, 'Ayrshare: ' + up);
+    var text;
+    if (up === 'fresh') text = 'as of ' + H.fmtTime(state.as_of) + ' (' + H.ago(state.as_of) + ')';
+    else if (up === 'cached') text = 'last good copy from ' + H.fmtDateTime(state.as_of) + ' (' + H.ago(state.as_of) + '); Ayrshare did not answer just now';
+    else text = "no Ayrshare data: showing Herald's own posts only; posts made outside Herald are missing";
+    el.appendChild(pill);
+    el.appendChild(H.h('span', { class: 'fresh-text', id: 'as-of', dataset: { asOf: state.as_of || '' } }, ' ' + text));
+    el.appendChild(H.h('span', { class: 'fresh-read' }, ' · Herald data read ' + H.ago(state.readAt)));
+  }
+
+  /* ---- chart ---- */
+  function dayKeys() {
+    var today = H.dayKey(Date.now()).split('-').map(Number);
+    var keys = [];
+    for (var i = 29; i >= 0; i--) {
+      var d = new Date(Date.UTC(today[0], today[1] - 1, today[2] - i));
+      keys.push({ key: d.toISOString().slice(0, 10), date: d });
+    }
+    return keys;
+  }
+  var labelFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+
+  function renderChart() {
+    var days = dayKeys();
+    var buckets = {};
+    days.forEach(function (d) { buckets[d.key] = { published: 0, waiting: 0, problem: 0 }; });
+    var oldestSeen = null;
+    state.posts.forEach(function (p) {
+      var when = (p.status === 'published' || p.status === 'partially_published') ? (p.published_at || p.created_at) : p.created_at;
+      if (!when) return;
+      var b = buckets[H.dayKey(new Date(when).getTime())];
+      if (b) b[GROUP[p.status] || 'waiting'] += 1;
+      if (!oldestSeen || when < oldestSeen) oldestSeen = when;
+    });
+    var totals = days.map(function (d) { var b = buckets[d.key]; return b.published + b.waiting + b.problem; });
+    var peak = Math.max.apply(null, totals);
+    var max = peak <= 4 ? 4 : Math.ceil(peak / 4) * 4;
+    var box = H.$('#chart');
+    var W = Math.max(300, Math.min(900, Math.round(box.clientWidth || 720)));
+    var HT = W < 520 ? 170 : 210, L = 34, R = 8, T = 10, B = 28;
+    var pw = W - L - R, ph = HT - T - B, slot = pw / days.length, bw = Math.max(4, slot * 0.66);
+    var sum = totals.reduce(function (a, b) { return a + b; }, 0);
+    var best = totals.indexOf(peak);
+    var desc = sum ? sum + ' posts in the last 30 days; the busiest day was ' + labelFmt.format(days[best].date) + ' with ' + peak + '.' : 'No posts in the last 30 days.';
+    var svg = H.svg('svg', { viewBox: '0 0 ' + W + ' ' + HT, class: 'chart-svg', role: 'img', 'aria-labelledby': 'chart-t chart-d', preserveAspectRatio: 'xMidYMid meet' },
+      H.svg('title', { id: 'chart-t' }, 'Posts per day, last 30 days'), H.svg('desc', { id: 'chart-d' }, desc));
+    [0, 0.5, 1].forEach(function (f) {
+      var y = T + ph - f * ph;
+      svg.appendChild(H.svg('line', { x1: L, x2: W - R, y1: y, y2: y, class: f ? 'grid' : 'axis' }));
+      svg.appendChild(H.svg('text', { x: L - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, String(Math.round(f * max))));
+    });
+    days.forEach(function (d, i) {
+      var b = buckets[d.key];
+      var x = L + i * slot + (slot - bw) / 2;
+      var y = T + ph;
+      var g = H.svg('g', { class: 'day', dataset: { day: d.key, total: totals[i] } },
+        H.svg('title', null, labelFmt.format(d.date) + ': ' + b.published + ' published, ' + b.waiting + ' waiting, ' + b.problem + ' failed or stopped'));
+      g.appendChild(H.svg('rect', { x: L + i * slot, y: T, width: slot, height: ph, class: 'hover' }));
+      ['published', 'waiting', 'problem'].forEach(function (series) {
+        if (!b[series]) return;
+        var h = (b[series] / max) * ph;
+        y -= h;
+        g.appendChild(H.svg('rect', { x: x, y: y, width: bw, height: Math.max(h - 1, 1), rx: 2, class: 'bar', dataset: { series: series } }));
+      });
+      svg.appendChild(g);
+      var every = W < 520 ? 10 : 7;
+      if ((i % every === 1 && i < days.length - 4) || i === days.length - 1) {
+        var last = i === days.length - 1;
+        svg.appendChild(H.svg('text', { x: last ? W - R : L + i * slot + slot / 2, y: HT - 8, class: 'tick', 'text-anchor': last ? 'end' : 'middle' },
+          last ? 'Today' : labelFmt.format(d.date)));
+      }
+    });
+    H.clear(H.$('#chart')).appendChild(svg);
+    var truncated = state.posts.length >= LIMIT && oldestSeen && new Date(oldestSeen).getTime() > Date.now() - 30 * 86400000;
+    H.$('#chart-sub').textContent = 'Last 30 days · ' + H.tz + (truncated ? ' · from the newest ' + LIMIT + ' posts' : '');
+  }
+
+  /* ---- list ---- */
+  function timeLine(p) {
+    if (p.status === 'scheduled' && p.schedule_at) return 'Scheduled for ' + H.fmtDateTime(p.schedule_at);
+    if (p.published_at && (p.status === 'published' || p.status === 'partially_published')) return 'Published ' + H.fmtDateTime(p.published_at);
+    if (p.schedule_at && p.status === 'pending_approval') return 'Wanted for ' + H.fmtDateTime(p.schedule_at);
+    return p.created_at ? 'Created ' + H.fmtDateTime(p.created_at) : '';
+  }
+  function row(p) {
+    var text = p.id ? H.h('a', { href: H.postUrl(ws, p.id), class: 'post-link' }, p.text) : H.h('span', null, p.text);
+    return H.h('li', { class: 'post-item', dataset: { postId: p.id || '', key: keyOf(p), status: p.status, version: p.version == null ? '' : p.version } },
+      H.h('div', { class: 'post-top' },
+        H.badge(p.status),
+        p.origin === 'ayrshare' ? H.h('span', { class: 'origin', title: 'Made outside Herald; known from Ayrshare history' }, 'From Ayrshare') : null,
+        H.h('span', { class: 'post-when' }, timeLine(p))),
+      H.h('p', { class: 'post-text clamp' }, text),
+      H.h('div', { class: 'post-bottom' },
+        H.platformResults(p),
+        H.h('span', { class: 'post-meta' }, p.id ? 'v' + p.version + ' · ' + H.actorLabel(p.author) : '')));
+  }
+  function renderList() {
+    var list = H.$('#post-list');
+    var existing = {};
+    H.$$('li.post-item', list).forEach(function (li) { existing[li.dataset.key] = li; });
+    var visible = state.posts.filter(function (p) { return !state.filter || p.status === state.filter; });
+    var items = visible.slice(0, state.shown).map(function (p) {
+      var old = existing[keyOf(p)];
+      var sig = p.status + '|' + p.version + '|' + (p.platform_results || []).length + '|' + p.text;
+      if (old && old.dataset.sig === sig) return old;
+      var li = row(p);
+      li.dataset.sig = sig;
+      if (old) li.classList.add('changed');
+      return li;
+    });
+    H.clear(list);
+    items.forEach(function (li) { list.appendChild(li); });
+    H.$('#posts-empty').hidden = items.length > 0;
+    H.$('#posts-empty').textContent = state.filter ? 'No ' + H.statusLabel(state.filter).toLowerCase() + ' posts.' : 'No posts yet. Write the first one.';
+    var more = H.$('#posts-more');
+    more.hidden = visible.length <= state.shown;
+    more.textContent = 'Show more (' + (visible.length - state.shown) + ' more)';
+  }
+  function setFilter(f) {
+    state.filter = f;
+    state.shown = PAGE;
+    H.$('#status-filter').value = f;
+    renderCounts();
+    renderList();
+  }
+
+  function render() {
+    renderCounts();
+    renderFreshness();
+    renderChart();
+    renderList();
+    document.body.dataset.loaded = 'true';
+  }
+
+  /* ---- data ---- */
+  var refresh = H.coalesce(function () {
+    return H.api('GET', H.wsPath(ws, '/history?limit=' + LIMIT)).then(function (page) {
+      state.posts = page.posts || [];
+      state.counts = page.counts;
+      state.as_of = page.as_of;
+      state.upstream = page.upstream;
+      state.readAt = new Date().toISOString();
+      render();
+    }, function (err) {
+      var el = H.$('#freshness');
+      el.textContent = 'Could not read the dashboard: ' + err.message + '. Retrying on the next change.';
+      throw err;
+    });
+  });
+
+  /** A post event: update its row at once (counts follow with the re-read). */
+  function applyPost(post) {
+    if (!post || !post.id) return;
+    var i = state.posts.findIndex(function (p) { return p.id === post.id; });
+    var merged = Object.assign({ origin: 'herald' }, i >= 0 ? state.posts[i] : {}, post);
+    if (i >= 0) {
+      if (state.posts[i].version != null && post.version < state.posts[i].version) return;
+      state.posts[i] = merged;
+    } else {
+      state.posts.unshift(merged);
+    }
+    renderList();
+  }
+
+  H.$('#status-filter').addEventListener('change', function (e) { setFilter(e.target.value); });
+  H.$('#posts-more').addEventListener('click', function () { state.shown += PAGE; renderList(); });
+  H.$('.compose-jump').addEventListener('click', function (e) {
+    e.preventDefault();
+    var t = H.$('#compose-text');
+    t.scrollIntoView({ behavior: 'smooth', block: 'center' });
+    t.focus({ preventScroll: true });
+  });
+  setInterval(renderFreshness, 15000);
+  var resizeTimer = null, lastWidth = 0;
+  window.addEventListener('resize', function () {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      var w = H.$('#chart').clientWidth;
+      if (state.readAt && Math.abs(w - lastWidth) > 8) { lastWidth = w; renderChart(); }
+    }, 150);
+  });
+
+  H.initChrome(ws).then(function () {
+    var composer = H.composer(H.$('#compose-form'), {
+      ws: ws, mode: 'create',
+      onDone: function (post) { applyPost(post); refresh(); H.toast('Post saved: ' + H.statusLabel(post.status), 'good'); }
+    });
+    composer.refreshLabels();
+    if (!H.roleAtLeast('editor')) { H.$('#compose-panel').hidden = true; H.$('.compose-jump').hidden = true; }
+    refresh();
+    H.connection = H.live(ws, {
+      onOpen: refresh,
+      onEvent: function (name, data) {
+        if (name === 'post') applyPost(data);
+        if (name === 'post' || name === 'history' || name === 'resync') refresh();
+      }
+    });
+  }, H.fatal);
+}());

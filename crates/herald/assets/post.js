@@ -1,0 +1,166 @@
+/* post.js: one post. Shows it with its per-platform results and its audit trail
+   (GET .../posts/{id} returns `events`), the approver's decision panel, the edit form
+   (save, or save and resubmit) and the other actions its status allows for this role
+   (submit, retry, cancel, delete). Live: a change made elsewhere is shown at once, unless
+   the user has unsaved edits: then a banner says the post changed and offers a reload. */
+(function () {
+  'use strict';
+  var H = window.Herald;
+  var ws = H.config.workspace_id;
+  var id = H.config.post_id;
+  var path = H.wsPath(ws, '/posts/' + encodeURIComponent(id));
+  var current = null;
+  var composer = null;
+  if (!H.requireSession()) return;
+
+  var ACTION_LABEL = {
+    create: 'created it', edit: 'edited it', submit: 'submitted it', approve: 'approved it', reject: 'rejected it',
+    request_changes: 'requested changes', retry: 'retried publishing', delete: 'cancelled or deleted it',
+    publish: 'published it', claim: 'started publishing', webhook: 'Ayrshare reported', expire: 'expired it'
+  };
+
+  function renderView(post) {
+    var view = H.clear(H.$('#post-view'));
+    view.dataset.postId = post.id;
+    view.dataset.status = post.status;
+    view.dataset.version = post.version;
+    var errors = (post.platform_results || []).filter(function (r) { return r.error; });
+    view.appendChild(H.h('header', { class: 'post-head' },
+      H.badge(post.status),
+      H.h('h1', null, 'Post ', H.h('span', { class: 'muted' }, 'version ' + post.version))));
+    view.appendChild(H.postSummary(post));
+    view.appendChild(H.h('h2', null, 'Platforms'));
+    view.appendChild(H.platformResults(post));
+    if (errors.length) {
+      view.appendChild(H.h('ul', { class: 'errors' }, errors.map(function (r) {
+        return H.h('li', null, H.h('strong', null, H.platformLabel(r.platform) + ': '), r.error);
+      })));
+    }
+    view.appendChild(H.h('dl', { class: 'meta meta-small' },
+      H.h('div', null, H.h('dt', null, 'Created'), H.h('dd', null, H.fmtDateTime(post.created_at))),
+      H.h('div', null, H.h('dt', null, 'Published'), H.h('dd', null, H.fmtDateTime(post.published_at))),
+      H.h('div', null, H.h('dt', null, 'Ayrshare id'), H.h('dd', null, post.ayrshare_id || '—'))));
+    document.title = H.statusLabel(post.status) + ' post · Herald';
+  }
+
+  function renderReview(post) {
+    var panel = H.$('#review-panel');
+    var box = H.clear(H.$('#review'));
+    var review = H.reviewPanel(post, {
+      ws: ws,
+      onDone: function (next) { H.toast('Done: now ' + H.statusLabel(next.status).toLowerCase() + '.', 'good'); load(true); },
+      onReload: function () { load(true); }
+    });
+    panel.hidden = !review;
+    if (review) box.appendChild(review);
+  }
+
+  function renderEdit(post) {
+    var panel = H.$('#edit-panel');
+    panel.hidden = !H.can('edit', post.status);
+    if (panel.hidden) return;
+    var form = H.$('#edit-form');
+    if (!composer) {
+      composer = H.composer(form, {
+        ws: ws, mode: 'edit', postId: id,
+        version: function () { return current.version; },
+        onDone: function (next, intent) { H.toast(intent === 'resubmit' ? 'Saved and resubmitted.' : 'Saved.', 'good'); load(true); },
+        onConflict: stale
+      });
+    }
+    composer.fill(post);
+    H.$('button[value="resubmit"]', form).hidden = !H.can('submit', post.status);
+    var note = post.status === 'scheduled' && H.workspace && H.workspace.requires_approval
+      ? 'Saving sends it back for approval.' : '';
+    H.$('#edit-result').textContent = note;
+  }
+
+  function actionButton(label, cls, run) {
+    return H.h('button', { type: 'button', class: 'btn ' + cls, onclick: function (e) {
+      var err = H.$('#actions-error');
+      err.hidden = true;
+      e.target.disabled = true;
+      run().then(function (next) {
+        if (!next) return;
+        H.toast('Now ' + H.statusLabel(next.status).toLowerCase() + '.', 'good');
+        load(true);
+      }, function (x) {
+        if (H.isConflict(x)) { stale(x); return; }
+        err.textContent = x.message;
+        err.hidden = false;
+      }).then(function () { e.target.disabled = false; });
+    } }, label);
+  }
+
+  function renderActions(post) {
+    var box = H.clear(H.$('#post-actions'));
+    var v = { version: post.version };
+    if (H.can('submit', post.status)) box.appendChild(actionButton('Submit', 'btn-primary', function () { return H.api('POST', path + '/submit', v); }));
+    if (H.can('retry', post.status)) box.appendChild(actionButton('Retry failed platforms', 'btn-primary', function () { return H.api('POST', path + '/retry', v); }));
+    if (H.can('delete', post.status)) {
+      var published = post.status === 'published' || post.status === 'partially_published';
+      box.appendChild(actionButton(published ? 'Delete from the networks' : 'Cancel post', 'btn-danger', function () {
+        var ask = published ? 'Delete this post from every network it was published to?' : 'Cancel this post?';
+        if (!window.confirm(ask)) return Promise.resolve(null);
+        return H.api('DELETE', path, v);
+      }));
+    }
+    H.$('#actions-panel').hidden = !box.firstChild;
+  }
+
+  function renderAudit(events) {
+    var list = H.clear(H.$('#audit'));
+    events.forEach(function (e) {
+      list.appendChild(H.h('li', { class: 'audit-item', dataset: { action: e.action } },
+        H.h('div', { class: 'audit-line' },
+          H.h('time', { datetime: e.at }, H.fmtDateTime(e.at)), ' ',
+          H.h('strong', null, H.actorLabel(e.actor)), ' ', ACTION_LABEL[e.action] || e.action, ' ',
+          e.from && e.from !== e.to ? H.h('span', { class: 'transition' }, H.badge(e.from), ' → ', H.badge(e.to)) : H.badge(e.to),
+          H.h('span', { class: 'muted' }, ' v' + e.version)),
+        e.comment ? H.h('blockquote', { class: 'comment' }, e.comment) : null));
+    });
+    if (!events.length) list.appendChild(H.h('li', { class: 'empty' }, 'No events.'));
+  }
+
+  function stale(err) {
+    var b = H.clear(H.$('#post-stale'));
+    var v = err && err.details && err.details.current_version;
+    b.appendChild(H.h('span', null, err && err.message && !v ? H.conflictText(err) + ' ' :
+      'This post was changed meanwhile' + (v ? ' (it is now at version ' + v + ')' : '') + '. Your edits are not saved. '));
+    b.appendChild(H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { load(true); } }, 'Reload it'));
+    b.dataset.tone = 'warn';
+    b.hidden = false;
+  }
+
+  /** Reads the post; `force` overwrites unsaved edits (the user asked to reload). */
+  function load(force) {
+    return H.api('GET', path).then(function (d) {
+      if (!force && current && composer && composer.dirty && d.version !== current.version) { stale({ details: { current_version: d.version } }); return; }
+      var first = !current;
+      var changed = current && d.version !== current.version;
+      current = d;
+      H.$('#post-stale').hidden = true;
+      renderView(d);
+      renderReview(d);
+      renderEdit(d);
+      renderActions(d);
+      renderAudit(d.events || []);
+      if (changed) H.$('#post-view').classList.add('changed');
+      document.body.dataset.loaded = 'true';
+      if (first && location.hash === '#edit-panel' && !H.$('#edit-panel').hidden) H.$('#edit-text').focus();
+    }, function (err) {
+      if (!current) { H.clear(H.$('#post-view')); H.fatal(err); }
+    });
+  }
+
+  H.initChrome(ws).then(function () {
+    var refresh = H.coalesce(function () { return load(false); });
+    H.live(ws, {
+      onOpen: refresh,
+      onEvent: function (name, data) {
+        if ((name === 'post' && data && data.id === id) || name === 'resync') refresh();
+      }
+    });
+    refresh();
+  }, H.fatal);
+}());

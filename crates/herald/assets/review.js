@@ -1,0 +1,91 @@
+/* review.js: the approver's decision panel, shared by the approval queue and the post
+   page. It names the exact version being decided and sends that version with approve,
+   reject or request changes (with a comment), says what approving will do (publish now,
+   schedule, or expire a late post), and on a 409 says the post changed meanwhile and
+   offers to reload it. */
+(function () {
+  'use strict';
+  var H = window.Herald;
+  var seq = 0;
+
+  function consequence(post) {
+    var ws = H.workspace || {};
+    if (!post.schedule_at) return 'Approving publishes it now.';
+    if (new Date(post.schedule_at).getTime() > Date.now()) return 'Approving schedules it for ' + H.fmtDateTime(post.schedule_at) + '.';
+    return ws.late_approval === 'publish'
+      ? 'Its scheduled time has passed: approving publishes it now.'
+      : 'Its scheduled time has passed: approving marks it expired.';
+  }
+
+  /** The panel for `post`, or null when the session may not decide on it.
+      opts: {ws, onDone(post, action), onReload()} */
+  H.reviewPanel = function (post, opts) {
+    if (!H.can('approve', post.status)) return null;
+    var s = H.session.get();
+    var own = s && post.author === s.actor;
+    var id = 'review-' + (++seq);
+    var comment = H.h('textarea', { id: id + '-comment', name: 'comment', rows: 2, 'aria-describedby': id + '-error' });
+    var error = H.h('p', { class: 'field-error', id: id + '-error', dataset: { errorFor: 'comment' }, hidden: true });
+    var formError = H.h('div', { class: 'field-error form-error', dataset: { errorFor: '_form' }, hidden: true, role: 'alert' });
+    var buttons = [];
+    var row = H.h('div', { class: 'form-actions' });
+    var panel = H.h('div', { class: 'review', dataset: { version: post.version } },
+      H.h('p', { class: 'review-version' },
+        H.h('strong', null, 'Deciding on version ' + post.version), ' · ', consequence(post)),
+      own ? H.h('p', { class: 'hint' }, 'You wrote this post, so another approver must approve it.') : null,
+      H.h('div', { class: 'field' },
+        H.h('label', { for: id + '-comment' }, 'Comment ', H.h('span', { class: 'optional' }, '(required to reject or request changes)')),
+        comment, error),
+      formError,
+      row);
+
+    function act(action, label, cls) {
+      var b = H.h('button', { type: 'button', class: 'btn ' + cls, dataset: { action: action } }, label);
+      b.addEventListener('click', function () {
+        H.clearErrors(panel);
+        buttons.forEach(function (x) { x.disabled = true; });
+        var body = { version: post.version };
+        if (comment.value.trim()) body.comment = comment.value;
+        H.api('POST', H.wsPath(opts.ws, '/posts/' + encodeURIComponent(post.id) + '/' + action), body).then(function (next) {
+          if (opts.onDone) opts.onDone(next, action);
+        }, function (err) {
+          buttons.forEach(function (x) { x.disabled = x.dataset.own === 'true'; });
+          if (H.isConflict(err)) {
+            H.clear(formError);
+            formError.appendChild(document.createTextNode(H.conflictText(err) + ' '));
+            if (opts.onReload) formError.appendChild(H.h('button', { type: 'button', class: 'btn btn-small', onclick: opts.onReload }, 'Reload it'));
+            formError.hidden = false;
+            return;
+          }
+          H.showError(panel, err);
+        });
+      });
+      buttons.push(b);
+      row.appendChild(b);
+      return b;
+    }
+    var approve = act('approve', 'Approve version ' + post.version, 'btn-primary');
+    if (own) { approve.disabled = true; approve.dataset.own = 'true'; }
+    act('request-changes', 'Request changes', '');
+    act('reject', 'Reject', 'btn-danger');
+    return panel;
+  };
+
+  /** A read-only summary of a post: text, platforms with counts, schedule, author. */
+  H.postSummary = function (post) {
+    var n = H.charCount(post.text);
+    var t = H.tightest(post.platforms);
+    return H.h('div', { class: 'summary' },
+      H.h('p', { class: 'post-text' }, post.text),
+      H.h('dl', { class: 'meta' },
+        H.h('div', null, H.h('dt', null, 'Platforms'), H.h('dd', null, (post.platforms || []).map(H.platformLabel).join(', '))),
+        H.h('div', null, H.h('dt', null, 'Length'), H.h('dd', null, n + (t ? ' / ' + t.limit + ' (' + H.platformLabel(t.platform) + ')' : ''))),
+        H.h('div', null, H.h('dt', null, 'Schedule'), H.h('dd', null, post.schedule_at ? H.fmtDateTime(post.schedule_at) + ' (' + H.tz + ')' : 'As soon as approved')),
+        H.h('div', null, H.h('dt', null, 'Author'), H.h('dd', null, H.actorLabel(post.author))),
+        H.h('div', null, H.h('dt', null, 'Last change'), H.h('dd', null, H.fmtDateTime(post.updated_at))),
+        (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null,
+          post.media_urls.map(function (u) {
+            return H.safeUrl(u) ? H.h('a', { href: u, target: '_blank', rel: 'noopener noreferrer', class: 'media-link' }, u) : H.h('span', { class: 'media-link' }, u);
+          }))) : null));
+  };
+}());

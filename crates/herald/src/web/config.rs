@@ -1,0 +1,88 @@
+//! The page config every page embeds: platform limits from [`PLATFORM_LIMITS`], display
+//! labels, and which action each status allows for which role (from the state machine),
+//! so the browser checks exactly what the server checks.
+
+use crate::domain::transitions::{self, Action, Context};
+use crate::domain::validate::PLATFORM_LIMITS;
+use crate::domain::{LateApproval, PostStatus};
+use serde_json::{json, Map, Value};
+
+/// Display names of Ayrshare's platform ids.
+pub fn platform_label(id: &str) -> &str {
+    match id {
+        "bluesky" => "Bluesky",
+        "facebook" => "Facebook",
+        "gmb" => "Google Business",
+        "instagram" => "Instagram",
+        "linkedin" => "LinkedIn",
+        "pinterest" => "Pinterest",
+        "reddit" => "Reddit",
+        "snapchat" => "Snapchat",
+        "telegram" => "Telegram",
+        "threads" => "Threads",
+        "tiktok" => "TikTok",
+        "twitter" => "X (Twitter)",
+        "youtube" => "YouTube",
+        other => other,
+    }
+}
+
+/// A limit for a small label: 280, 2200, 63k.
+pub fn short_limit(limit: usize) -> String {
+    if limit >= 10_000 { format!("{}k", limit / 1000) } else { limit.to_string() }
+}
+
+/// Display names of the statuses.
+pub fn status_label(s: PostStatus) -> &'static str {
+    match s {
+        PostStatus::Draft => "Draft",
+        PostStatus::PendingApproval => "Pending approval",
+        PostStatus::ChangesRequested => "Changes requested",
+        PostStatus::Rejected => "Rejected",
+        PostStatus::Scheduled => "Scheduled",
+        PostStatus::Publishing => "Publishing",
+        PostStatus::Published => "Published",
+        PostStatus::PartiallyPublished => "Partially published",
+        PostStatus::Failed => "Failed",
+        PostStatus::Cancelled => "Cancelled",
+        PostStatus::Expired => "Expired",
+        PostStatus::Deleted => "Deleted",
+    }
+}
+
+/// The page config: what the scripts need to know besides the API's answers.
+pub fn config(page: &str, ws: Option<&str>, post: Option<&str>) -> String {
+    let platforms: Vec<Value> =
+        PLATFORM_LIMITS.iter().map(|(id, limit)| json!({"id": id, "label": platform_label(id), "limit": limit})).collect();
+    let statuses: Vec<Value> = PostStatus::ALL.iter().map(|s| json!({"id": s.as_str(), "label": status_label(*s)})).collect();
+    let ctx = Context { requires_approval: true, late_approval: LateApproval::Expire, schedule_at: None, now: chrono::Utc::now() };
+    let mut actions = Map::new();
+    for status in PostStatus::ALL {
+        let allowed: Map<String, Value> = Action::ALL
+            .iter()
+            .filter(|a| transitions::decide(**a, status, &ctx).is_ok())
+            .map(|a| (a.as_str().to_owned(), json!(transitions::required_role(*a, status).as_str())))
+            .collect();
+        actions.insert(status.as_str().to_owned(), Value::Object(allowed));
+    }
+    let body = json!({"page": page, "workspace_id": ws, "post_id": post, "platforms": platforms, "statuses": statuses, "actions": actions});
+    // Safe inside <script>: no `<`, `>` or `&` survive as themselves.
+    body.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_mirrors_the_limits_and_the_state_machine_and_is_script_safe() {
+        let raw = config("dashboard", Some("</script><b>"), None);
+        assert!(!raw.contains('<') && !raw.contains('>'));
+        let cfg: Value = serde_json::from_str(&raw).unwrap();
+        assert_eq!(cfg["workspace_id"], "</script><b>");
+        assert_eq!(cfg["platforms"].as_array().unwrap().len(), PLATFORM_LIMITS.len());
+        assert_eq!(cfg["actions"]["pending_approval"]["approve"], "approver");
+        assert_eq!(cfg["actions"]["published"]["delete"], "admin");
+        assert!(cfg["actions"]["published"].get("edit").is_none());
+    }
+}
