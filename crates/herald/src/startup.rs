@@ -60,8 +60,10 @@ impl Application {
             admin_token,
             cron_secret: args.cron_secret.clone(),
             webhook_secret: args.ayrshare.ayrshare_webhook_secret.clone(),
+            rate_limit_per_minute: args.rate_limit_per_minute,
         });
-        let state = AppState { store, writer, posts, scheduler, dashboard, lookups, metrics, config };
+        let shutdown = tokio_util::sync::CancellationToken::new();
+        let state = AppState { store, writer, posts, scheduler, dashboard, lookups, metrics, config, shutdown };
         let listener = TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
         Ok(Self {
             listener,
@@ -102,7 +104,13 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let scheduler: SchedulerHandle = self.state.scheduler.clone().spawn(self.scheduler_interval);
         let app = http::router(self.state.clone());
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await;
+        let app = app.into_make_service_with_connect_info::<SocketAddr>();
+        let draining = self.state.shutdown.clone();
+        let signal = async move {
+            shutdown.await;
+            draining.cancel();
+        };
+        let served = axum::serve(self.listener, app).with_graceful_shutdown(signal).await;
         scheduler.stop().await;
         self.state.dashboard.shutdown().await;
         self.state.dashboard.cache().shutdown().await;

@@ -129,7 +129,7 @@ pub fn build(ws: &str, local: &[Post], mut counts: Counts, upstream: &Snapshot, 
         .map(|p| (p.created_at, serde_json::to_value(OwnPost { post: p, origin: "herald" }).unwrap_or_default()))
         .chain(foreign.iter().map(|u| (created(u), serde_json::to_value(self::foreign(ws, u)).unwrap_or_default())))
         .collect();
-    entries.sort_by(|a, b| b.0.cmp(&a.0));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     entries.truncate(limit);
     let body = Body {
         workspace_id: ws,

@@ -66,6 +66,7 @@ pub async fn events(State(state): State<AppState>, access: Access<Viewer>) -> Ap
             }
         }
     });
+    let stream = futures::StreamExt::take_until(stream, state.shutdown.clone().cancelled_owned());
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
 }
 

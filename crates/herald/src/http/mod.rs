@@ -1,11 +1,14 @@
 //! The HTTP API of API.md: shared state, the router (every route registered with its
 //! OpenAPI description, so `GET /api/openapi.json` always describes all of them), and the
-//! layers every request passes (tracing, body limit, timeout, JSON 404/405).
+//! layers every request passes (tracing, per-caller rate limit, body limit, timeout,
+//! JSON 404/405).
 
 mod dashboard;
 pub mod extract;
 mod ops;
 mod posts;
+pub mod ratelimit;
+pub mod webhook;
 pub mod workspaces;
 
 use crate::changes::Writer;
@@ -40,6 +43,8 @@ pub struct HttpConfig {
     pub admin_token: Secret,
     pub cron_secret: Option<Secret>,
     pub webhook_secret: Option<Secret>,
+    /// Requests per minute per token (or per client IP without one); 0 = unlimited.
+    pub rate_limit_per_minute: u32,
 }
 
 #[derive(Clone)]
@@ -52,6 +57,8 @@ pub struct AppState {
     pub lookups: Lookups,
     pub metrics: Arc<Metrics>,
     pub config: Arc<HttpConfig>,
+    /// Cancelled when the server starts draining, so endless responses (SSE) end.
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 #[derive(OpenApi)]
@@ -102,14 +109,18 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState) -> Router {
     let (routes, openapi) = api();
     let openapi = Arc::new(openapi);
-    routes
+    let mut app = routes
         .route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
         .merge(crate::web::routes())
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { method_not_allowed() })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)))
-        .layer(TraceLayer::new_for_http())
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)));
+    if state.config.rate_limit_per_minute > 0 {
+        let limiter = Arc::new(ratelimit::RateLimiter::new(state.config.rate_limit_per_minute));
+        app = app.layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
+    }
+    app.layer(TraceLayer::new_for_http())
         .layer(middleware::from_fn_with_state(state.metrics.clone(), record_request))
         .with_state(state)
 }

@@ -135,6 +135,25 @@ async fn events_stream_post_and_history_changes() {
 }
 
 #[tokio::test]
+async fn an_open_event_stream_ends_when_the_server_shuts_down() {
+    let mut app = spawn_app().await;
+    let ws = app.create_workspace("drain", true, "expire").await;
+    let editor = app.token(&ws, "editor").await;
+    let res = app.http.get(format!("{}/api/workspaces/{ws}/events", app.url)).bearer_auth(&editor).send().await.unwrap();
+    let mut stream = res.bytes_stream();
+    app.shut_down();
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        while let Some(chunk) = stream.next().await {
+            if chunk.is_err() {
+                break;
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the SSE response kept the server from draining");
+}
+
+#[tokio::test]
 async fn metrics_report_cache_counters_ayrshare_calls_and_latencies() {
     let app = spawn_app().await;
     let ws = app.create_workspace("metrics", false, "expire").await;

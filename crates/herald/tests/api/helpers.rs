@@ -23,7 +23,7 @@ pub struct TestApp {
     pub store: Arc<dyn Storage>,
     pub scheduler: herald::scheduler::Scheduler,
     _db: tempfile::TempDir,
-    _stop: oneshot::Sender<()>,
+    stop: Option<oneshot::Sender<()>>,
 }
 
 pub struct Options {
@@ -32,11 +32,13 @@ pub struct Options {
     pub strategy: herald::dashboard::Strategy,
     /// A Redis URL for the shared tier (each app gets its own namespace).
     pub redis_url: Option<String>,
+    /// `HERALD_RATE_LIMIT_PER_MINUTE`; 0 (the default here) = unlimited.
+    pub rate_limit_per_minute: u32,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { sim: SimConfig::default(), lease_secs: 60, strategy: herald::dashboard::Strategy::Versioned, redis_url: None }
+        Self { sim: SimConfig::default(), lease_secs: 60, strategy: herald::dashboard::Strategy::Versioned, redis_url: None, rate_limit_per_minute: 0 }
     }
 }
 
@@ -71,6 +73,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.cache.cache_strategy = opts.strategy;
     args.cache.redis_url = opts.redis_url.map(Secret::new);
     args.cache.cache_namespace = format!("herald-test-{}", uuid::Uuid::new_v4().simple());
+    args.rate_limit_per_minute = opts.rate_limit_per_minute;
     let app = Application::build(args).await.expect("app builds");
     let url = format!("http://{}", app.local_addr());
     let store = app.store();
@@ -79,7 +82,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
     }));
-    TestApp { url, http: reqwest::Client::new(), sim, store, scheduler, _db: db, _stop: stop }
+    TestApp { url, http: reqwest::Client::new(), sim, store, scheduler, _db: db, stop: Some(stop) }
 }
 
 /// A response: status and JSON body (Null when the body is empty or not JSON).
@@ -108,6 +111,13 @@ impl Reply {
 }
 
 impl TestApp {
+    /// Starts the graceful shutdown (as SIGTERM would).
+    pub fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
     pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(t) = token {
