@@ -8,7 +8,9 @@
 //! sqlx errors map to [`StoreError`] through the same `From` as SQLite's: a refused
 //! connection surfaces as a pool timeout, that is [`StoreError::Unavailable`].
 
-use super::rows::{event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, POST_COLUMNS};
+use super::rows::{
+    event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, EVENT_COLUMNS, POST_COLUMNS, TOKEN_COLUMNS, WS_COLUMNS,
+};
 use super::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError, TokenRecord};
 use crate::domain::model::to_ms;
 use crate::domain::{Event, Post, Workspace};
@@ -49,10 +51,6 @@ impl PgStore {
     }
 }
 
-const WS_COLUMNS: &str =
-    "id, name, profile_key, timezone, requires_approval, late_approval, content_version, created_at";
-const TOKEN_COLUMNS: &str = "id, workspace_id, role, name, token_hash, created_at, revoked_at";
-const EVENT_COLUMNS: &str = "id, post_id, actor, action, comment, from_status, to_status, version, at";
 
 async fn insert_post_row(tx: &mut Transaction<'_, Postgres>, p: &Post) -> Result<()> {
     let v = PostValues::of(p);

@@ -152,6 +152,28 @@ pub(crate) const POST_COLUMNS: &str = "id, workspace_id, text, platforms, media_
     schedule_at, version, author, created_at, updated_at, published_at, ayrshare_id, \
     platform_results, lease_until, publish_key, publish_attempts, publish_targets";
 
+pub(crate) const WS_COLUMNS: &str =
+    "id, name, profile_key, timezone, requires_approval, late_approval, content_version, created_at";
+pub(crate) const TOKEN_COLUMNS: &str = "id, workspace_id, role, name, token_hash, created_at, revoked_at";
+pub(crate) const EVENT_COLUMNS: &str = "id, post_id, actor, action, comment, from_status, to_status, version, at";
+
+/// How sqlx failures read as storage errors (both backends): a refused or timed-out
+/// connection is `Unavailable` (the API answers 503), a unique violation `Duplicate`.
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                StoreError::Unavailable(e.to_string())
+            }
+            sqlx::Error::Database(db) if db.is_unique_violation() => {
+                StoreError::Duplicate(db.message().to_owned())
+            }
+            _ => StoreError::Other(e.to_string()),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
     pub id: String,

@@ -4,7 +4,9 @@
 //! connection (transactions queue in the pool instead of failing with "database is
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
-use super::rows::{event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, POST_COLUMNS};
+use super::rows::{
+    event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, EVENT_COLUMNS, POST_COLUMNS, TOKEN_COLUMNS, WS_COLUMNS,
+};
 use super::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError, TokenRecord};
 use crate::domain::model::to_ms;
 use crate::domain::{Event, Post, Workspace};
@@ -52,25 +54,7 @@ impl SqliteStore {
     }
 }
 
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(e.to_string())
-            }
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Duplicate(db.message().to_owned())
-            }
-            _ => StoreError::Other(e.to_string()),
-        }
-    }
-}
 
-const WS_COLUMNS: &str =
-    "id, name, profile_key, timezone, requires_approval, late_approval, content_version, created_at";
-const TOKEN_COLUMNS: &str = "id, workspace_id, role, name, token_hash, created_at, revoked_at";
-const EVENT_COLUMNS: &str = "id, post_id, actor, action, comment, from_status, to_status, version, at";
 
 async fn insert_post_row(tx: &mut Transaction<'_, Sqlite>, p: &Post) -> Result<()> {
     let v = PostValues::of(p);
