@@ -77,15 +77,18 @@
 //!   that started after the invalidation, or an entry stored by one.
 //! * **G2, no stale fill.** A fill that began before the invalidation carries the old
 //!   versions. Whenever it finishes, it can only be stored under the old versioned
-//!   key, which no later reader asks for; and the compare-and-set refuses even that
-//!   (the local tier likewise), so it is never visible after the invalidation. This
-//!   holds by construction, whatever the timing of the old fill.
+//!   key, which no later reader asks for; and the compare-and-set refuses it as a
+//!   cache entry (the local tier likewise), so it is never visible after the
+//!   invalidation. In Redis it is only handed off: left under that old key for a few
+//!   seconds (`HANDOFF_MS`) for the lease waiters of that key, who all started before
+//!   the invalidation. This holds by construction, whatever the timing of the old fill.
 //! * **G3, one fill per change.** N concurrent readers of one versioned key on one
 //!   instance run one fill (in-flight map); M instances run one fill between them (the
 //!   lease, renewed while the fill runs, and the `filled` wake-up). A second fill
 //!   for the same versions happens only when a waiter gives up after `fill_wait`, a
-//!   lease holder vanishes or fails, or the holder's result was refused as stale (an
-//!   invalidation came in while it ran: its waiters on other instances then take over).
+//!   lease holder vanishes or fails. A holder whose result was refused as stale (an
+//!   invalidation came in while it ran) still hands it to its waiters (see G2), so
+//!   they do not fetch the outdated version a second time.
 //! * **G5, degrade, never lie.** A degraded instance neither reads nor writes the
 //!   cache, so it cannot serve an entry whose freshness it cannot check. Invalidations
 //!   it could not publish, and anything stored around an outage, are covered by the

@@ -201,6 +201,7 @@ impl Remote {
             .arg(lease.unwrap_or("")) // '' never matches a lease token
             .arg(self.names.channel());
         call.arg(Event::Filled { filled: entry }.encode());
+        call.arg(crate::scripts::HANDOFF_MS);
         let stored: i64 = call.invoke_async(&mut self.conn()?).await?;
         Ok(stored == 1)
     }

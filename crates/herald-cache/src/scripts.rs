@@ -7,10 +7,15 @@ use redis::Script;
 /// matches (the epoch is always set, to unix millis, before anything is stored).
 ///
 /// KEYS: epoch, tag.., entry, lease.
-/// ARGV: epoch version, tag versions.., entry JSON, ttl ms, lease token, channel, filled event.
+/// ARGV: epoch version, tag versions.., entry JSON, ttl ms, lease token, channel, filled event,
+/// hand-off ms.
 /// Stores the entry only if every version is unchanged (compare-and-set), then
 /// releases the lease if it is still ours (compare-and-delete) and wakes waiters.
-/// Returns 1 if stored, 0 if the fill was stale.
+/// Returns 1 if stored, 0 if the fill was stale. A stale result is refused as a cache
+/// entry but handed off: kept under its (old) versioned key for at most
+/// `HANDOFF_MS`, so the lease waiters of that exact key on other instances take it
+/// instead of fetching the outdated version again. Only readers that resolved the old
+/// versions, that is readers that started before the invalidation, ask for that key.
 const STORE: &str = r"
 local n = #KEYS - 2
 local fresh = 1
@@ -23,6 +28,8 @@ for i = 1, n do
 end
 if fresh == 1 then
   redis.call('SET', KEYS[n + 1], ARGV[n + 1], 'PX', ARGV[n + 2])
+else
+  redis.call('SET', KEYS[n + 1], ARGV[n + 1], 'PX', math.min(tonumber(ARGV[n + 2]), tonumber(ARGV[n + 6])))
 end
 if ARGV[n + 3] ~= '' and redis.call('GET', KEYS[n + 2]) == ARGV[n + 3] then
   redis.call('DEL', KEYS[n + 2])
@@ -30,6 +37,10 @@ end
 redis.call('PUBLISH', ARGV[n + 4], ARGV[n + 5])
 return fresh
 ";
+
+/// How long a stale fill is kept for the waiters of its own versioned key: enough for a
+/// woken waiter to read it, far below any TTL.
+pub(crate) const HANDOFF_MS: u64 = 3000;
 
 /// KEYS: entry, lease. ARGV: token, lease ttl ms.
 /// Returns the entry if present, else 1 if the lease was taken, else 0 (someone holds it).

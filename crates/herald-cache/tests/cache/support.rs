@@ -113,6 +113,11 @@ impl Ns {
         self.keys("v:*")
     }
 
+    /// Milliseconds `key` has left to live (-1: no expiry, -2: absent).
+    pub fn pttl(&self, key: &str) -> i64 {
+        redis::cmd("PTTL").arg(key).query(&mut self.connection()).unwrap()
+    }
+
     pub fn epoch(&self) -> u64 {
         redis::cmd("GET")
             .arg(format!("{}:epoch", self.name))
