@@ -5,7 +5,7 @@
 
 use crate::domain::Workspace;
 use chrono::{DateTime, Utc};
-use herald_cache::Cache;
+use herald_cache::{Cache, Source};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
@@ -16,7 +16,8 @@ use std::time::{Duration, Instant};
 /// dashboard, leaving the rest of Ayrshare's 300 calls / 5 min for publishing.
 pub const READ_BUDGET: usize = 100;
 pub const BUDGET_WINDOW: Duration = Duration::from_secs(300);
-/// After a failed fetch, wait this long before asking Ayrshare again.
+/// After a failed fetch (or one made while the shared cache is down), wait this long
+/// before asking Ayrshare again.
 pub const COOLDOWN: Duration = Duration::from_secs(5);
 
 /// One post as Ayrshare's history reports it (what the dashboard needs of it).
@@ -161,7 +162,13 @@ impl Upstream {
         match self.cache.get_or_fill(&history_key(ws), &[upstream_tag(ws)], fill).await {
             Ok(found) => {
                 let snap = Snapshot { posts: found.value, as_of: Some(found.filled_at), freshness: Freshness::Fresh, stamp: found.stamp };
-                self.memory().last_good.insert(digest, snap.clone());
+                let mut memory = self.memory();
+                memory.last_good.insert(digest.clone(), snap.clone());
+                if found.source == Source::Bypass {
+                    // The shared cache is down, so nothing coalesces fetches between readers
+                    // or instances: fetch at most once per cool-down, serve that copy meanwhile.
+                    memory.cooling_until.insert(digest, Instant::now() + COOLDOWN);
+                }
                 snap
             }
             Err(FetchError(why)) => {
