@@ -38,12 +38,15 @@ mod client;
 mod decode;
 mod endpoints;
 mod error;
+mod fuzz;
 mod redact;
 mod transport;
 mod types;
 
 pub use client::{CallRecord, Client, Observer};
 pub use error::{Error, IDEMPOTENCY_REUSED_CODE};
+#[doc(hidden)]
+pub use fuzz::fuzz_decode;
 pub use types::{
     CreatedProfile, History, HistoryItem, HistoryQuery, PlatformError, PlatformPost, PostOutcome,
     PostRequest, Profile, RateLimit, Reply, UpdateRequest,

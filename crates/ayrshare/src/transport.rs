@@ -29,6 +29,24 @@ pub(crate) struct Raw {
     snippet: String,
 }
 
+impl Raw {
+    /// An answer as read off the wire: the body parsed as JSON (`Null` when blank).
+    pub(crate) fn new(status: u16, rate_limit: RateLimit, bytes: &[u8]) -> Raw {
+        let json = if bytes.iter().all(u8::is_ascii_whitespace) {
+            Some(Value::Null)
+        } else {
+            serde_json::from_slice(bytes).ok()
+        };
+        let snippet = String::from_utf8_lossy(&bytes[..bytes.len().min(SNIPPET_LEN)]).into_owned();
+        Raw {
+            status,
+            rate_limit,
+            json,
+            snippet,
+        }
+    }
+}
+
 impl Client {
     pub(crate) fn url(&self, segments: &[&str]) -> Url {
         let mut url = self.base.clone();
@@ -82,18 +100,7 @@ impl Client {
             err
         })?;
         tracing::debug!(%method, %path, %profile, status, elapsed_ms, "ayrshare response");
-        let json = if bytes.iter().all(u8::is_ascii_whitespace) {
-            Some(Value::Null)
-        } else {
-            serde_json::from_slice(&bytes).ok()
-        };
-        let snippet = String::from_utf8_lossy(&bytes[..bytes.len().min(SNIPPET_LEN)]).into_owned();
-        Ok(Raw {
-            status,
-            rate_limit,
-            json,
-            snippet,
-        })
+        Ok(Raw::new(status, rate_limit, &bytes))
     }
 
     fn observe(&self, method: &Method, path: &str, status: Option<u16>, elapsed: std::time::Duration) {

@@ -74,7 +74,7 @@ impl CacheArgs {
 pub struct DatabaseArgs {
     /// `postgres://…` for PostgreSQL; otherwise a SQLite file path or `sqlite://` URL.
     #[arg(long, env = "DATABASE_URL", default_value = "herald.db", hide_env_values = true)]
-    pub database_url: String,
+    pub database_url: Secret,
     /// Database connections (readers, for SQLite) in the pool.
     #[arg(long, env = "HERALD_DB_MAX_CONNECTIONS", default_value_t = 8)]
     pub db_max_connections: u32,
@@ -98,6 +98,10 @@ pub struct ServeArgs {
     pub cron_secret: Option<Secret>,
     #[command(flatten)]
     pub ayrshare: AyrshareArgs,
+    /// Requests per minute per bearer token (per client IP without one), in this
+    /// process; 0 disables the limit. `/healthz`, `/readyz` and `/metrics` are exempt.
+    #[arg(long, env = "HERALD_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
+    pub rate_limit_per_minute: u32,
     /// Scheduler loop interval; 0 disables the built-in loop.
     #[arg(long, env = "HERALD_SCHEDULER_INTERVAL_MS", default_value_t = 1000)]
     pub scheduler_interval_ms: u64,
@@ -147,9 +151,10 @@ impl PublishArgs {
 }
 
 impl ServeArgs {
-    /// Defaults for embedding (tests, tools): port 0, the given database, no loop.
+    /// Defaults for embedding (tests, tools): port 0, the given database, no loop, no
+    /// rate limit (load tests and benchmarks send far more than a person would).
     pub fn for_tests(database_url: &str) -> Self {
-        Cli::parse_from(["herald", "serve", "--bind", "127.0.0.1:0", "--database-url", database_url])
+        Cli::parse_from(["herald", "serve", "--bind", "127.0.0.1:0", "--database-url", database_url, "--rate-limit-per-minute", "0"])
             .serve_args()
             .expect("serve args")
     }
@@ -173,10 +178,24 @@ mod tests {
         let cli = Cli::parse_from([
             "herald", "serve", "--admin-token", "admin-secret-value-123", "--ayrshare-api-key",
             "AYR-KEY-SECRET-0123456789", "--cron-secret", "cron-secret-value-xyz",
+            "--ayrshare-webhook-secret", "webhook-secret-value-456", "--redis-url", "redis://:redis-password-789@localhost",
+            "--database-url", "postgres://herald:db-password-321@localhost/herald",
         ]);
         let shown = format!("{cli:?}");
-        for secret in ["admin-secret-value-123", "AYR-KEY-SECRET-0123456789", "cron-secret-value-xyz"] {
+        for secret in ["admin-secret-value-123", "AYR-KEY-SECRET-0123456789", "cron-secret-value-xyz", "webhook-secret-value-456", "redis-password-789", "db-password-321"] {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
+    }
+
+    #[test]
+    fn rate_limit_defaults_to_1200_per_minute_from_its_environment_variable() {
+        use clap::CommandFactory;
+        let cli = Cli::command();
+        let serve = cli.find_subcommand("serve").expect("serve");
+        let arg = serve.get_arguments().find(|a| a.get_id() == "rate_limit_per_minute").expect("the flag");
+        assert_eq!(arg.get_env().and_then(|e| e.to_str()), Some("HERALD_RATE_LIMIT_PER_MINUTE"));
+        assert_eq!(arg.get_default_values(), ["1200"]);
+        let tests = ServeArgs::for_tests("herald.db");
+        assert_eq!(tests.rate_limit_per_minute, 0, "embedded servers (tests, benchmarks) are unlimited");
     }
 }

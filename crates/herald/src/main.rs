@@ -13,7 +13,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Sim(args) => Ok(ayrshare_sim::run(args).await?),
         Command::Cache(CacheCommand::Clear(args)) => clear_cache(args).await,
         Command::Migrate(db) => {
-            store::open(&db.database_url, 1).await?;
+            store::open(db.database_url.expose(), 1).await?;
             println!("migrations applied");
             Ok(())
         }

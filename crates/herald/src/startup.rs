@@ -33,7 +33,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(args: ServeArgs) -> anyhow::Result<Self> {
-        let store = store::open(&args.database.database_url, args.database.db_max_connections)
+        let store = store::open(args.database.database_url.expose(), args.database.db_max_connections)
             .await
             .context("opening the database")?;
         let metrics = Arc::new(Metrics::default());

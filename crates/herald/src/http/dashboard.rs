@@ -83,7 +83,7 @@ pub async fn clear_history(State(state): State<AppState>, _: GlobalAdmin, Query(
     Ok(Json(json!({"cleared": true, "entries": dropped})))
 }
 
-#[utoipa::path(get, path = "/metrics", tag = "operations", description = "Prometheus text: cache counters, Ayrshare calls by endpoint and status, request latencies.",
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(()), description = "Prometheus text: cache counters, Ayrshare calls by endpoint and status, request latencies.",
     responses((status = 200, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let m = state.dashboard.cache().metrics();

@@ -7,6 +7,7 @@ use crate::auth::{self, Principal};
 use crate::domain::Role;
 use crate::error::AppError;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
@@ -27,9 +28,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
-        let bytes = Bytes::from_request(req, state).await.map_err(|e| {
-            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Malformed(e.body_text()) }
-        })?;
+        let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
         if bytes.is_empty() {
             return parse(b"{}").map(AppJson);
         }
@@ -38,6 +37,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
         }
         parse(&bytes).map(AppJson)
     }
+}
+
+/// A body that could not be read: 413 `payload_too_large` over [`super::BODY_LIMIT`],
+/// else 400 `malformed_request`.
+pub fn body_rejection(e: BytesRejection) -> AppError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Malformed(e.body_text()) }
 }
 
 /// Parses JSON, classifying failures as malformed (400) or invalid field (422).

@@ -82,7 +82,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// The routes and their OpenAPI document.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(workspaces::create, workspaces::list))
         .routes(routes!(workspaces::get_one, workspaces::update))
         .routes(routes!(workspaces::create_token, workspaces::list_tokens))
@@ -102,7 +102,28 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ops::ayrshare_webhook))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
-        .split_for_parts()
+        .split_for_parts();
+    (routes, document_limits(openapi))
+}
+
+/// Adds the answers the layers give to the operations' own: 429 (rate limited) on every
+/// route but the exempt probes, 413 on every route that takes a body.
+fn document_limits(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::ResponseBuilder;
+    let answer = |description: &str| ResponseBuilder::new().description(description).build().into();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let limited = !ratelimit::EXEMPT_PATHS.contains(&path.as_str());
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+            let responses = &mut op.responses.responses;
+            if limited {
+                responses.entry("429".into()).or_insert_with(|| answer("rate limited; retry after `Retry-After` seconds"));
+            }
+            if op.request_body.is_some() {
+                responses.entry("413".into()).or_insert_with(|| answer("request body over 256 KiB"));
+            }
+        }
+    }
+    doc
 }
 
 /// The whole application router.

@@ -1,7 +1,9 @@
 //! Operations routes: the external-cron scheduler trigger, Ayrshare webhooks (HMAC
-//! verified on the raw body before anything is parsed), health and readiness.
+//! verified on the raw body before anything is parsed, see [`super::webhook`]), health
+//! and readiness.
 
-use super::extract::parse;
+use super::extract::{body_rejection, parse};
+use super::webhook;
 use super::AppState;
 use crate::auth;
 use crate::domain::model::now_ms;
@@ -11,15 +13,15 @@ use crate::publish::{apply_outcome, Outcome};
 use crate::scheduler::RunReport;
 use crate::store::NewEvent;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
-use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde_json::json;
-use sha2::Sha256;
+use utoipa::ToSchema;
 
 #[utoipa::path(post, path = "/api/scheduler/run", tag = "operations",
     description = "Publishes every due post now (for an external cron). Bearer HERALD_CRON_SECRET (or the admin token).",
@@ -33,38 +35,35 @@ pub async fn run_scheduler(State(state): State<AppState>, headers: HeaderMap) ->
     Ok(Json(state.scheduler.run_once().await?))
 }
 
-/// The part of an Ayrshare webhook Herald acts on (§9 of the reference).
-#[derive(Debug, Deserialize)]
+/// The part of an Ayrshare webhook Herald acts on (§9 of the reference); other fields
+/// are ignored.
+#[derive(Debug, Deserialize, ToSchema)]
 struct Webhook {
     action: String,
     id: Option<String>,
     #[serde(rename = "hookId")]
     hook_id: Option<String>,
     #[serde(rename = "postIds", default)]
+    #[schema(value_type = Vec<Object>)]
     post_ids: Vec<serde_json::Value>,
     #[serde(default)]
+    #[schema(value_type = Vec<Object>)]
     errors: Vec<serde_json::Value>,
 }
 
-fn verify_signature(secret: &str, headers: &HeaderMap, body: &[u8]) -> bool {
-    let Some(given) = headers.get(ayrshare_sim::WEBHOOK_SIGNATURE_HEADER).and_then(|v| v.to_str().ok()) else {
-        return false;
-    };
-    let Ok(given) = hex::decode(given.trim()) else { return false };
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return false };
-    mac.update(body);
-    mac.verify_slice(&given).is_ok()
-}
-
 #[utoipa::path(post, path = "/api/webhooks/ayrshare", tag = "operations",
-    description = "Ayrshare webhooks, HMAC-SHA256 of the raw body with AYRSHARE_WEBHOOK_SECRET in X-Authorization-Content-SHA256.",
-    responses((status = 200), (status = 400), (status = 401), (status = 422)))]
-pub async fn ayrshare_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> AppResult<impl IntoResponse> {
-    let Some(secret) = state.config.webhook_secret.as_ref() else {
+    description = "Ayrshare webhooks, HMAC-SHA256 of the raw body with AYRSHARE_WEBHOOK_SECRET in X-Authorization-Content-SHA256 (or, during a secret rotation, X-Authorization-Content-SHA256-V2).",
+    security(()), request_body = Webhook,
+    params(("X-Authorization-Content-SHA256" = Option<String>, Header, description = "hex HMAC-SHA256 of the raw body"),
+        ("X-Authorization-Content-SHA256-V2" = Option<String>, Header, description = "the same, sent by Ayrshare while the secret is rotated")),
+    responses((status = 200), (status = 400), (status = 401), (status = 413), (status = 422)))]
+pub async fn ayrshare_webhook(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> AppResult<impl IntoResponse> {
+    let Some(secret) = state.config.webhook_secret.as_ref().filter(|s| !s.is_empty()) else {
         tracing::warn!("Ayrshare webhook refused: AYRSHARE_WEBHOOK_SECRET is not set");
         return Err(AppError::Unauthorized);
     };
-    if !verify_signature(secret.expose(), &headers, &body) {
+    let body = body.map_err(body_rejection)?;
+    if !webhook::verify(secret.expose(), &headers, &body) {
         return Err(AppError::Unauthorized);
     }
     let hook: Webhook = parse(&body)?;
@@ -131,12 +130,12 @@ fn webhook_outcome(ayrshare_id: &str, hook: &Webhook) -> Outcome {
     Outcome { ayrshare_id: Some(ayrshare_id.to_owned()), posted, errors, refused: None }
 }
 
-#[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200)))]
+#[utoipa::path(get, path = "/healthz", tag = "operations", security(()), responses((status = 200)))]
 pub async fn healthz() -> &'static str {
     "ok"
 }
 
-#[utoipa::path(get, path = "/readyz", tag = "operations", responses((status = 200), (status = 503)))]
+#[utoipa::path(get, path = "/readyz", tag = "operations", security(()), responses((status = 200), (status = 503)))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let cache = state.dashboard.cache().tier();
     match state.store.ping().await {

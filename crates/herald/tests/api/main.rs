@@ -4,6 +4,7 @@ mod access;
 mod dashboard;
 mod freshness;
 mod helpers;
+mod limits;
 mod publishing;
 mod secrets;
 mod validation;
