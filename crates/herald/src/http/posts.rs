@@ -72,7 +72,10 @@ fn list_query(q: &HashMap<String, String>) -> AppResult<ListQuery> {
     responses((status = 200, body = PostDetail), (status = 401), (status = 404)))]
 pub async fn get_one(State(state): State<AppState>, access: Access<Viewer>, Path((_, id)): PostPath) -> AppResult<Json<PostDetail>> {
     let post = state.posts.get(&access.workspace_id, &id).await?;
-    let events = state.store.events(&post.id).await?;
+    let mut events = state.store.events(&post.id).await?;
+    // Two reads: a change committed between them must not show its event without its
+    // post. Events are append-only by version, so this is the trail of the post read.
+    events.retain(|e| e.version <= post.version);
     Ok(Json(PostDetail { post, events }))
 }
 
