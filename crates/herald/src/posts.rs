@@ -104,8 +104,9 @@ impl PostService {
                 Ok(self.writer.insert(&post, &event).await?.post)
             }
             Effect::PublishNow => {
-                let (mut claimed, _) = publish::claim(&post, None, self.publisher.policy().lease, &who.actor(), "create");
-                claimed.version = 1;
+                // Claimed straight away: version 0 + 1 is the post's first version.
+                post.version = 0;
+                let (claimed, _) = publish::claim(&post, None, self.publisher.policy().lease, &who.actor(), "create");
                 let committed = self.writer.insert(&claimed, &event).await?;
                 Ok(self.publisher.publish(&ws, committed.post).await?)
             }

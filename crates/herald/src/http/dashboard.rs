@@ -36,13 +36,23 @@ pub async fn history(State(state): State<AppState>, access: Access<Viewer>, head
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        ([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], page.view.body.clone()).into_response()
+        let body = axum::body::Bytes::from_owner(SharedBody(page.view.clone()));
+        ([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
     };
     let h = response.headers_mut();
     h.insert(ETAG, etag);
     h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
     h.insert("x-cache", HeaderValue::from_static(page.source));
     Ok(response)
+}
+
+/// A cached view's body, served without copying it.
+struct SharedBody(std::sync::Arc<crate::dashboard::view::View>);
+
+impl AsRef<[u8]> for SharedBody {
+    fn as_ref(&self) -> &[u8] {
+        self.0.body.as_bytes()
+    }
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/events", tag = "dashboard",
