@@ -54,10 +54,7 @@ impl SimArgs {
 
 /// Parses and validates `--error-rate`: a probability, so within `0..=1`.
 fn parse_error_rate(text: &str) -> Result<f64, String> {
-    let rate: f64 = text
-        .trim()
-        .parse()
-        .map_err(|e| format!("not a number: {e}"))?;
+    let rate: f64 = text.trim().parse().map_err(|e| format!("not a number: {e}"))?;
     if (0.0..=1.0).contains(&rate) {
         Ok(rate)
     } else {
@@ -102,9 +99,7 @@ impl Default for SimConfig {
 impl SimConfig {
     /// Whether posting to `platform` is configured to fail as "not linked".
     pub(crate) fn fails(&self, platform: &str) -> bool {
-        self.fail_platforms
-            .iter()
-            .any(|p| p.eq_ignore_ascii_case(platform))
+        self.fail_platforms.iter().any(|p| p.eq_ignore_ascii_case(platform))
     }
 
     /// The JSON form served by `GET /__sim/config` (the API key itself is never shown).
@@ -138,10 +133,7 @@ pub struct RateLimitSpec {
 impl Default for RateLimitSpec {
     /// Ayrshare's current limit: 300 calls per 5 minutes per profile.
     fn default() -> Self {
-        RateLimitSpec {
-            max: 300,
-            window: Duration::from_secs(300),
-        }
+        RateLimitSpec { max: 300, window: Duration::from_secs(300) }
     }
 }
 
@@ -152,21 +144,12 @@ impl FromStr for RateLimitSpec {
         let (max, secs) = text
             .split_once('/')
             .ok_or_else(|| format!("expected N/SECS such as 300/300, got {text:?}"))?;
-        let max: u32 = max
-            .trim()
-            .parse()
-            .map_err(|e| format!("bad call count {max:?}: {e}"))?;
-        let secs: u64 = secs
-            .trim()
-            .parse()
-            .map_err(|e| format!("bad window {secs:?}: {e}"))?;
+        let max: u32 = max.trim().parse().map_err(|e| format!("bad call count {max:?}: {e}"))?;
+        let secs: u64 = secs.trim().parse().map_err(|e| format!("bad window {secs:?}: {e}"))?;
         if max == 0 || secs == 0 {
             return Err("both the call count and the window must be positive".to_string());
         }
-        Ok(RateLimitSpec {
-            max,
-            window: Duration::from_secs(secs),
-        })
+        Ok(RateLimitSpec { max, window: Duration::from_secs(secs) })
     }
 }
 
@@ -202,9 +185,7 @@ impl ConfigPatch {
         }
         if let Some(secs) = self.rate_limit_window_secs {
             if !(secs.is_finite() && secs > 0.0 && secs < 1e9) {
-                return Err(format!(
-                    "rate_limit_window_secs must be positive, got {secs}"
-                ));
+                return Err(format!("rate_limit_window_secs must be positive, got {secs}"));
             }
         }
         Ok(())
@@ -228,10 +209,7 @@ impl ConfigPatch {
             config.rate_limit.window = Duration::from_secs_f64(secs);
         }
         if let Some(platforms) = self.fail_platforms {
-            config.fail_platforms = platforms
-                .into_iter()
-                .map(|p| p.to_ascii_lowercase())
-                .collect();
+            config.fail_platforms = platforms.into_iter().map(|p| p.to_ascii_lowercase()).collect();
         }
         if let Some(strict) = self.strict_profiles {
             config.strict_profiles = strict;
@@ -246,13 +224,7 @@ mod tests {
     #[test]
     fn rate_limit_spec_round_trips() {
         let spec: RateLimitSpec = "10/60".parse().expect("valid spec");
-        assert_eq!(
-            spec,
-            RateLimitSpec {
-                max: 10,
-                window: Duration::from_secs(60)
-            }
-        );
+        assert_eq!(spec, RateLimitSpec { max: 10, window: Duration::from_secs(60) });
         assert_eq!(spec.to_string(), "10/60");
     }
 
@@ -272,10 +244,7 @@ mod tests {
 
     #[test]
     fn bad_patch_is_rejected_whole() {
-        let patch = ConfigPatch {
-            error_rate: Some(2.0),
-            ..ConfigPatch::default()
-        };
+        let patch = ConfigPatch { error_rate: Some(2.0), ..ConfigPatch::default() };
         assert!(patch.validate().is_err());
     }
 }

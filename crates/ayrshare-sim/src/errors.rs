@@ -47,10 +47,9 @@ pub const JSON_CONTENT_TYPE: &str = "application/json; charset=utf-8";
 /// A JSON response with Ayrshare's exact content type.
 pub(crate) fn reply(status: StatusCode, body: &Value) -> Response {
     let mut response = (status, body.to_string()).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(JSON_CONTENT_TYPE),
-    );
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(JSON_CONTENT_TYPE));
     response
 }
 
@@ -86,22 +85,13 @@ impl ApiError {
 
     /// 404 code 114: the post id is unknown to this profile.
     pub(crate) fn post_not_found(action: &str) -> Self {
-        Self::new(
-            StatusCode::NOT_FOUND,
-            action,
-            POST_NOT_FOUND_CODE,
-            "Post not found",
-        )
+        Self::new(StatusCode::NOT_FOUND, action, POST_NOT_FOUND_CODE, "Post not found")
     }
 
     /// 404 code 186: the post id is unknown (get and analytics), echoing the id.
     pub(crate) fn post_id_not_found(action: &str, id: &str) -> Self {
-        let mut error = Self::new(
-            StatusCode::NOT_FOUND,
-            action,
-            POST_ID_NOT_FOUND_CODE,
-            "Post ID not found.",
-        );
+        let mut error =
+            Self::new(StatusCode::NOT_FOUND, action, POST_ID_NOT_FOUND_CODE, "Post ID not found.");
         error.body["id"] = Value::from(id);
         error
     }
@@ -139,10 +129,7 @@ impl ApiError {
     /// The 500 injected by `error_rate`.
     pub(crate) fn simulated() -> Self {
         let body = json!({"status": "error", "code": SIMULATED_ERROR_CODE, "message": "Internal error (simulated)"});
-        ApiError {
-            status: StatusCode::INTERNAL_SERVER_ERROR,
-            body,
-        }
+        ApiError { status: StatusCode::INTERNAL_SERVER_ERROR, body }
     }
 }
 
@@ -174,11 +161,7 @@ where
 
 /// Parses a request body; whitespace-only reads as `{}`.
 fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        bytes
-    };
+    let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { bytes };
     serde_json::from_slice(text)
         .map_err(|e| ApiError::bad_request("request", format!("Invalid JSON body: {e}")))
 }

@@ -36,10 +36,7 @@ fn profile_key(headers: &HeaderMap) -> Option<String> {
 
 /// Whether the Authorization header carries an acceptable bearer key.
 fn authorized(headers: &HeaderMap, config: &SimConfig) -> bool {
-    let Some(value) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-    else {
+    let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
         return false;
     };
     let mut parts = value.trim().splitn(2, ' ');
@@ -48,10 +45,7 @@ fn authorized(headers: &HeaderMap, config: &SimConfig) -> bool {
     if !scheme.eq_ignore_ascii_case("bearer") || key.is_empty() {
         return false;
     }
-    config
-        .api_key
-        .as_deref()
-        .is_none_or(|expected| expected == key)
+    config.api_key.as_deref().is_none_or(|expected| expected == key)
 }
 
 /// Rolls for a simulated internal error.
@@ -96,18 +90,9 @@ pub(crate) async fn gate(
         return with_rate_headers(ApiError::simulated().into_response(), max, current());
     }
     let admitted = shared.with_store(|store| {
-        store.admit(
-            header_key.as_deref(),
-            config.strict_profiles,
-            (max, window),
-            Instant::now(),
-        )
+        store.admit(header_key.as_deref(), config.strict_profiles, (max, window), Instant::now())
     });
-    let Admission {
-        profile,
-        view,
-        count,
-    } = match admitted {
+    let Admission { profile, view, count } = match admitted {
         Ok(admission) => admission,
         Err(Refusal::UnknownProfile) => {
             return with_rate_headers(ApiError::profile_key_invalid().into_response(), max, 0);
@@ -116,11 +101,7 @@ pub(crate) async fn gate(
             return with_rate_headers(ApiError::rate_limited().into_response(), max, count);
         }
     };
-    request.extensions_mut().insert(Caller {
-        profile,
-        view,
-        wrapped: header_key.is_some(),
-    });
+    request.extensions_mut().insert(Caller { profile, view, wrapped: header_key.is_some() });
     with_rate_headers(next.run(request).await, max, count)
 }
 
@@ -130,10 +111,7 @@ mod tests {
 
     fn headers(auth: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
-        headers.insert(
-            header::AUTHORIZATION,
-            HeaderValue::from_str(auth).expect("valid header"),
-        );
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(auth).expect("valid header"));
         headers
     }
 
@@ -149,10 +127,7 @@ mod tests {
 
     #[test]
     fn a_configured_key_must_match() {
-        let config = SimConfig {
-            api_key: Some("KEY".into()),
-            ..SimConfig::default()
-        };
+        let config = SimConfig { api_key: Some("KEY".into()), ..SimConfig::default() };
         assert!(authorized(&headers("Bearer KEY"), &config));
         assert!(!authorized(&headers("Bearer other"), &config));
     }

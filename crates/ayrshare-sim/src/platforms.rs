@@ -57,9 +57,7 @@ pub(crate) fn display_name(platform: &str) -> &str {
 pub(crate) fn new_social_post(platform: &str) -> (Value, String) {
     let mut rng = rand::thread_rng();
     let digits = |rng: &mut rand::rngs::ThreadRng, n: usize| -> String {
-        (0..n)
-            .map(|i| char::from(b'0' + rng.gen_range(u8::from(i == 0)..10)))
-            .collect()
+        (0..n).map(|i| char::from(b'0' + rng.gen_range(u8::from(i == 0)..10))).collect()
     };
     let alnum = |n: usize| Alphanumeric.sample_string(&mut rand::thread_rng(), n);
     match platform {
@@ -69,10 +67,7 @@ pub(crate) fn new_social_post(platform: &str) -> (Value, String) {
         }
         "twitter" => {
             let id = digits(&mut rng, 19);
-            (
-                Value::from(id.clone()),
-                format!("https://twitter.com/sim_user/status/{id}"),
-            )
+            (Value::from(id.clone()), format!("https://twitter.com/sim_user/status/{id}"))
         }
         "facebook" => {
             let id = format!("{}_{}", digits(&mut rng, 15), digits(&mut rng, 15));
@@ -85,10 +80,7 @@ pub(crate) fn new_social_post(platform: &str) -> (Value, String) {
         ),
         "linkedin" => {
             let id = format!("urn:li:share:{}", digits(&mut rng, 19));
-            (
-                Value::from(id.clone()),
-                format!("https://www.linkedin.com/feed/update/{id}"),
-            )
+            (Value::from(id.clone()), format!("https://www.linkedin.com/feed/update/{id}"))
         }
         "youtube" => {
             let id = alnum(11);
@@ -96,16 +88,10 @@ pub(crate) fn new_social_post(platform: &str) -> (Value, String) {
         }
         "tiktok" => {
             let id = digits(&mut rng, 19);
-            (
-                Value::from(id.clone()),
-                format!("https://www.tiktok.com/@sim_user/video/{id}"),
-            )
+            (Value::from(id.clone()), format!("https://www.tiktok.com/@sim_user/video/{id}"))
         }
         "bluesky" => {
-            let id = format!(
-                "at://did:plc:sim/app.bsky.feed.post/{}",
-                alnum(13).to_lowercase()
-            );
+            let id = format!("at://did:plc:sim/app.bsky.feed.post/{}", alnum(13).to_lowercase());
             let url = format!(
                 "https://bsky.app/profile/sim.bsky.social/post/{}",
                 id.rsplit('/').next().unwrap_or("")
@@ -114,10 +100,7 @@ pub(crate) fn new_social_post(platform: &str) -> (Value, String) {
         }
         other => {
             let id = digits(&mut rng, 18);
-            (
-                Value::from(id.clone()),
-                format!("https://{other}.example.com/posts/{id}"),
-            )
+            (Value::from(id.clone()), format!("https://{other}.example.com/posts/{id}"))
         }
     }
 }
@@ -129,11 +112,7 @@ pub(crate) fn new_post_id() -> String {
 
 /// A new profile key, shaped like Ayrshare's `XXXXXXX-XXXXXXX-XXXXXXX-XXXXXXX`.
 pub(crate) fn new_profile_key() -> String {
-    let part = || {
-        Alphanumeric
-            .sample_string(&mut rand::thread_rng(), 7)
-            .to_uppercase()
-    };
+    let part = || Alphanumeric.sample_string(&mut rand::thread_rng(), 7).to_uppercase();
     format!("{}-{}-{}-{}", part(), part(), part(), part())
 }
 

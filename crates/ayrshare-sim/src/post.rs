@@ -93,37 +93,29 @@ pub(crate) fn timestamp_object(time: DateTime<Utc>) -> Value {
 impl PostRecord {
     /// Whether `platform` took this post.
     pub(crate) fn posted_on(&self, platform: &str) -> bool {
-        self.outcomes
-            .iter()
-            .any(|(p, o)| p == platform && matches!(o, Outcome::Posted { .. }))
+        self.outcomes.iter().any(|(p, o)| p == platform && matches!(o, Outcome::Posted { .. }))
     }
 
     /// `postIds`: one entry per network that took the post.
     pub(crate) fn post_ids(&self) -> Vec<Value> {
-        let posted = self
-            .outcomes
-            .iter()
-            .filter_map(|(platform, outcome)| match outcome {
-                Outcome::Posted { id, url } => Some(
-                    json!({"status": "success", "id": id, "platform": platform, "postUrl": url}),
-                ),
-                Outcome::Failed { .. } => None,
-            });
+        let posted = self.outcomes.iter().filter_map(|(platform, outcome)| match outcome {
+            Outcome::Posted { id, url } => {
+                Some(json!({"status": "success", "id": id, "platform": platform, "postUrl": url}))
+            }
+            Outcome::Failed { .. } => None,
+        });
         posted.collect()
     }
 
     /// `errors`: one entry per network that refused the post.
     pub(crate) fn errors(&self) -> Vec<Value> {
-        let failed = self
-            .outcomes
-            .iter()
-            .filter_map(|(platform, outcome)| match outcome {
-                Outcome::Failed { code, message } => Some(json!({
-                    "action": "post", "status": "error", "code": code, "message": message,
-                    "platform": platform, "post": self.text,
-                })),
-                Outcome::Posted { .. } => None,
-            });
+        let failed = self.outcomes.iter().filter_map(|(platform, outcome)| match outcome {
+            Outcome::Failed { code, message } => Some(json!({
+                "action": "post", "status": "error", "code": code, "message": message,
+                "platform": platform, "post": self.text,
+            })),
+            Outcome::Posted { .. } => None,
+        });
         failed.collect()
     }
 
@@ -144,11 +136,8 @@ impl PostRecord {
         body["id"] = Value::from(self.id.as_str());
         body["refId"] = Value::from(profile.ref_id.as_str());
         body["post"] = Value::from(self.text.as_str());
-        let http = if self.status == PostStatus::Error {
-            StatusCode::BAD_REQUEST
-        } else {
-            StatusCode::OK
-        };
+        let http =
+            if self.status == PostStatus::Error { StatusCode::BAD_REQUEST } else { StatusCode::OK };
         if !wrapped {
             return (http, body);
         }
@@ -219,22 +208,13 @@ mod tests {
     }
 
     fn profile() -> ProfileView {
-        ProfileView {
-            title: "Good Fun".into(),
-            ref_id: "abc".into(),
-        }
+        ProfileView { title: "Good Fun".into(), ref_id: "abc".into() }
     }
 
     #[test]
     fn partial_failure_is_a_400_with_both_lists() {
-        let posted = Outcome::Posted {
-            id: json!(635),
-            url: "https://t.me/c/1/635".into(),
-        };
-        let failed = Outcome::Failed {
-            code: 156,
-            message: "not linked".into(),
-        };
+        let posted = Outcome::Posted { id: json!(635), url: "https://t.me/c/1/635".into() };
+        let failed = Outcome::Failed { code: 156, message: "not linked".into() };
         let post = record(
             PostStatus::Error,
             vec![("telegram".into(), posted), ("twitter".into(), failed)],

@@ -39,11 +39,7 @@ impl Background {
 
     /// Stops the publisher and its in-flight deliveries.
     pub(crate) fn stop(&self) {
-        let task = self
-            .task
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
+        let task = self.task.lock().unwrap_or_else(PoisonError::into_inner).take();
         if let Some(task) = task {
             task.abort();
         }
@@ -67,11 +63,8 @@ async fn run(shared: Arc<Shared>) {
             deliveries.spawn(webhooks::deliver(shared.http.clone(), delivery));
         }
         while deliveries.try_join_next().is_some() {}
-        let wait = next
-            .map_or(IDLE, |at| {
-                (at - Utc::now()).to_std().unwrap_or(Duration::ZERO)
-            })
-            .min(IDLE);
+        let wait =
+            next.map_or(IDLE, |at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO)).min(IDLE);
         tokio::select! {
             () = tokio::time::sleep(wait) => {}
             () = shared.publisher_wake.notified() => {}

@@ -27,9 +27,7 @@ pub struct SimHandle {
 
 impl std::fmt::Debug for SimHandle {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimHandle")
-            .field("addr", &self.addr)
-            .finish_non_exhaustive()
+        f.debug_struct("SimHandle").field("addr", &self.addr).finish_non_exhaustive()
     }
 }
 
@@ -44,12 +42,7 @@ impl Simulator {
         let task = tokio::spawn(server.serve(listener, async move {
             let _ = stopped.await;
         }));
-        Ok(SimHandle {
-            addr,
-            sim,
-            shutdown: Some(shutdown),
-            task: Some(task),
-        })
+        Ok(SimHandle { addr, sim, shutdown: Some(shutdown), task: Some(task) })
     }
 }
 
@@ -70,10 +63,7 @@ impl SimHandle {
             let _ = shutdown.send(());
         }
         if let Some(mut task) = self.task.take() {
-            if tokio::time::timeout(DRAIN_TIMEOUT, &mut task)
-                .await
-                .is_err()
-            {
+            if tokio::time::timeout(DRAIN_TIMEOUT, &mut task).await.is_err() {
                 task.abort();
             }
         }
@@ -99,9 +89,7 @@ pub async fn run(args: SimArgs) -> std::io::Result<()> {
     let config = args.config();
     tracing::info!(%addr, rate_limit = %config.rate_limit, "Ayrshare simulator listening on http://{addr}/api");
     println!("Ayrshare simulator: base URL http://{addr}/api (stats at http://{addr}/__sim/stats)");
-    Simulator::new(config)
-        .serve(listener, shutdown_signal())
-        .await
+    Simulator::new(config).serve(listener, shutdown_signal()).await
 }
 
 /// Completes on Ctrl-C or, on Unix, SIGTERM.

@@ -24,19 +24,14 @@ pub struct Simulator {
 
 impl std::fmt::Debug for Simulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Simulator")
-            .field("config", &self.shared.config())
-            .finish_non_exhaustive()
+        f.debug_struct("Simulator").field("config", &self.shared.config()).finish_non_exhaustive()
     }
 }
 
 impl Simulator {
     /// A simulator with empty state (only the primary profile exists).
     pub fn new(config: SimConfig) -> Self {
-        let sim = Simulator {
-            shared: Arc::new(Shared::new(config)),
-            background: Arc::default(),
-        };
+        let sim = Simulator { shared: Arc::new(Shared::new(config)), background: Arc::default() };
         sim.ensure_background();
         sim
     }
@@ -76,9 +71,7 @@ impl Simulator {
         listener: tokio::net::TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let result = axum::serve(listener, self.router())
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let result = axum::serve(listener, self.router()).with_graceful_shutdown(shutdown).await;
         self.stop_background();
         result
     }

@@ -100,10 +100,7 @@ async fn send(
         .header("X-Ayrshare-Delivery-Attempt", attempt.to_string())
         .body(delivery.body.clone());
     if let Some(secret) = &delivery.secret {
-        request = request.header(
-            WEBHOOK_SIGNATURE_HEADER,
-            sign_webhook(secret, &delivery.body),
-        );
+        request = request.header(WEBHOOK_SIGNATURE_HEADER, sign_webhook(secret, &delivery.body));
     }
     Ok(request.send().await?.status())
 }
@@ -116,9 +113,6 @@ mod tests {
     fn signature_is_lowercase_hex_hmac_sha256() {
         // RFC 4231 test case 2.
         let sig = sign_webhook("Jefe", b"what do ya want for nothing?");
-        assert_eq!(
-            sig,
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
+        assert_eq!(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     }
 }

@@ -79,9 +79,7 @@ impl Client {
             )));
         }
         if base.query().is_some() || base.fragment().is_some() {
-            return Err(Error::InvalidConfig(
-                "base URL must not have a query or fragment".into(),
-            ));
+            return Err(Error::InvalidConfig("base URL must not have a query or fragment".into()));
         }
         if api_key.trim().is_empty() {
             return Err(Error::InvalidConfig("API key is empty".into()));
@@ -90,9 +88,7 @@ impl Client {
             .map_err(|_| Error::InvalidConfig("API key is not a valid header value".into()))?;
         auth.set_sensitive(true);
         if timeout.is_zero() {
-            return Err(Error::InvalidConfig(
-                "timeout must be greater than zero".into(),
-            ));
+            return Err(Error::InvalidConfig("timeout must be greater than zero".into()));
         }
         let http = reqwest::Client::builder()
             .timeout(timeout)
@@ -101,14 +97,7 @@ impl Client {
             .build()
             .map_err(|e| Error::InvalidConfig(format!("cannot build HTTP client: {e}")))?;
         let base_str: Arc<str> = base.as_str().trim_end_matches('/').into();
-        Ok(Client {
-            http,
-            base,
-            base_str,
-            api_key: api_key.into(),
-            auth,
-            observer: None,
-        })
+        Ok(Client { http, base, base_str, api_key: api_key.into(), auth, observer: None })
     }
 
     /// The same client, reporting every call to `observer`.
@@ -129,12 +118,9 @@ mod tests {
 
     #[test]
     fn new_validates_and_normalises_base_url() {
-        let c = Client::new(
-            "https://api.ayrshare.com/api/",
-            "KEY-123456789",
-            Duration::from_secs(5),
-        )
-        .unwrap();
+        let c =
+            Client::new("https://api.ayrshare.com/api/", "KEY-123456789", Duration::from_secs(5))
+                .unwrap();
         assert_eq!(c.base_url(), "https://api.ayrshare.com/api");
         assert_eq!(
             c.url(&["history", "a b/c"]).as_str(),

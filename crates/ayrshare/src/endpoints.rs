@@ -24,23 +24,15 @@ impl Client {
         profile_key: &str,
         req: &PostRequest,
     ) -> Result<Reply<PostOutcome>, Error> {
-        let raw = self
-            .call(
-                Method::POST,
-                self.url(&["post"]),
-                profile_key,
-                Some(to_body(req)?),
-            )
-            .await?;
+        let raw =
+            self.call(Method::POST, self.url(&["post"]), profile_key, Some(to_body(req)?)).await?;
         self.finish(raw, profile_key, decode::post_outcome)
     }
 
     /// `DELETE /post` with body `{"id": id}`. Returns the raw success body.
     pub async fn delete_post(&self, profile_key: &str, id: &str) -> Result<Reply<Value>, Error> {
         let body = to_body(&json!({ "id": id }))?;
-        let raw = self
-            .call(Method::DELETE, self.url(&["post"]), profile_key, Some(body))
-            .await?;
+        let raw = self.call(Method::DELETE, self.url(&["post"]), profile_key, Some(body)).await?;
         self.finish(raw, profile_key, decode::plain)
     }
 
@@ -50,14 +42,8 @@ impl Client {
         profile_key: &str,
         req: &UpdateRequest,
     ) -> Result<Reply<Value>, Error> {
-        let raw = self
-            .call(
-                Method::PATCH,
-                self.url(&["post"]),
-                profile_key,
-                Some(to_body(req)?),
-            )
-            .await?;
+        let raw =
+            self.call(Method::PATCH, self.url(&["post"]), profile_key, Some(to_body(req)?)).await?;
         self.finish(raw, profile_key, decode::plain)
     }
 
@@ -68,14 +54,8 @@ impl Client {
         id: &str,
     ) -> Result<Reply<PostOutcome>, Error> {
         let body = to_body(&json!({ "id": id }))?;
-        let raw = self
-            .call(
-                Method::PUT,
-                self.url(&["post", "retry"]),
-                profile_key,
-                Some(body),
-            )
-            .await?;
+        let raw =
+            self.call(Method::PUT, self.url(&["post", "retry"]), profile_key, Some(body)).await?;
         self.finish(raw, profile_key, decode::post_outcome)
     }
 
@@ -126,9 +106,7 @@ impl Client {
         if id.is_empty() {
             return Err(Error::InvalidConfig("post id is empty".into()));
         }
-        let raw = self
-            .call(Method::GET, self.url(&["history", id]), profile_key, None)
-            .await?;
+        let raw = self.call(Method::GET, self.url(&["history", id]), profile_key, None).await?;
         self.finish(raw, profile_key, decode::history_by_id)
     }
 
@@ -149,11 +127,7 @@ impl Client {
             all.extend(page.body.profiles);
             let next = page.body.next_cursor.filter(|n| cursor.as_ref() != Some(n));
             if next.is_none() {
-                return Ok(Reply {
-                    body: all,
-                    status: page.status,
-                    rate_limit: page.rate_limit,
-                });
+                return Ok(Reply { body: all, status: page.status, rate_limit: page.rate_limit });
             }
             cursor = next;
         }
@@ -166,12 +140,8 @@ impl Client {
     /// `POST /profiles` with `{"title": title}` (API key only). Store the returned key.
     pub async fn create_profile(&self, title: &str) -> Result<Reply<CreatedProfile>, Error> {
         let body = to_body(&json!({ "title": title }))?;
-        let raw = self
-            .call(Method::POST, self.url(&["profiles"]), "", Some(body))
-            .await?;
-        self.finish(raw, "", |status, v| {
-            decode::created_profile(status, v, title)
-        })
+        let raw = self.call(Method::POST, self.url(&["profiles"]), "", Some(body)).await?;
+        self.finish(raw, "", |status, v| decode::created_profile(status, v, title))
     }
 
     /// `POST /analytics/post` with `{"id", "platforms"?}`; per-network metrics differ, so the body is raw JSON.

@@ -111,12 +111,7 @@ mod tests {
     use super::*;
 
     fn api(status: u16, code: Option<i64>, message: &str) -> Error {
-        Error::Api {
-            status,
-            code,
-            message: message.into(),
-            rate_limit: RateLimit::default(),
-        }
+        Error::Api { status, code, message: message.into(), rate_limit: RateLimit::default() }
     }
 
     #[test]
@@ -128,11 +123,7 @@ mod tests {
         assert!(!api(401, Some(102), "").is_retryable());
         assert!(Error::Timeout.is_retryable());
         assert!(Error::Transport("refused".into()).is_retryable());
-        assert!(!Error::Decode {
-            status: 200,
-            message: "x".into()
-        }
-        .is_retryable());
+        assert!(!Error::Decode { status: 200, message: "x".into() }.is_retryable());
     }
 
     #[test]
@@ -156,9 +147,6 @@ mod tests {
             api(400, Some(110), "dup").to_string(),
             "Ayrshare API error (HTTP 400, code 110): dup"
         );
-        assert_eq!(
-            api(502, None, "bad").to_string(),
-            "Ayrshare API error (HTTP 502): bad"
-        );
+        assert_eq!(api(502, None, "bad").to_string(), "Ayrshare API error (HTTP 502): bad");
     }
 }

@@ -42,7 +42,10 @@ fn keyless<T>(result: Result<Reply<T>, Error>, profile_key: &str) {
     if let Err(e) = result {
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains(API_KEY), "API key in an error: {shown}");
-        assert!(profile_key.is_empty() || !shown.contains(profile_key), "profile key in an error: {shown}");
+        assert!(
+            profile_key.is_empty() || !shown.contains(profile_key),
+            "profile key in an error: {shown}"
+        );
     }
 }
 
@@ -52,7 +55,9 @@ mod tests {
 
     #[test]
     fn echoed_keys_are_scrubbed_on_every_decoder() {
-        let echo = format!(r#"{{"status":"error","code":102,"message":"{API_KEY} / {PROFILE_KEY}","errors":["{API_KEY}"]}}"#);
+        let echo = format!(
+            r#"{{"status":"error","code":102,"message":"{API_KEY} / {PROFILE_KEY}","errors":["{API_KEY}"]}}"#
+        );
         for status in [200, 400, 429, 500] {
             fuzz_decode(status, echo.as_bytes());
             fuzz_decode(status, format!("<html>{API_KEY} {PROFILE_KEY}</html>").as_bytes());

@@ -38,12 +38,7 @@ impl Raw {
             serde_json::from_slice(bytes).ok()
         };
         let snippet = String::from_utf8_lossy(&bytes[..bytes.len().min(SNIPPET_LEN)]).into_owned();
-        Raw {
-            status,
-            rate_limit,
-            json,
-            snippet,
-        }
+        Raw { status, rate_limit, json, snippet }
     }
 }
 
@@ -103,7 +98,13 @@ impl Client {
         Ok(Raw::new(status, rate_limit, &bytes))
     }
 
-    fn observe(&self, method: &Method, path: &str, status: Option<u16>, elapsed: std::time::Duration) {
+    fn observe(
+        &self,
+        method: &Method,
+        path: &str,
+        status: Option<u16>,
+        elapsed: std::time::Duration,
+    ) {
         let Some(observer) = &self.observer else { return };
         let base = self.base.path().trim_end_matches('/');
         let below = path.strip_prefix(base).unwrap_or(path);
@@ -128,20 +129,12 @@ impl Client {
         profile_key: &str,
         decode: impl FnOnce(u16, &Value) -> Result<T, Failure>,
     ) -> Result<Reply<T>, Error> {
-        let Raw {
-            status,
-            rate_limit,
-            json,
-            snippet,
-        } = raw;
+        let Raw { status, rate_limit, json, snippet } = raw;
         let scrub = |text: &str| redact::scrub(text, &[&self.api_key, profile_key]);
         let Some(json) = json else {
             let snippet = scrub(snippet.trim());
             return Err(if decode::is_success(status) {
-                Error::Decode {
-                    status,
-                    message: format!("body is not JSON: {snippet}"),
-                }
+                Error::Decode { status, message: format!("body is not JSON: {snippet}") }
             } else {
                 Error::Api {
                     status,
@@ -152,28 +145,15 @@ impl Client {
             });
         };
         match decode(status, &json) {
-            Ok(body) => Ok(Reply {
-                body,
-                status,
-                rate_limit,
-            }),
+            Ok(body) => Ok(Reply { body, status, rate_limit }),
             Err(Failure::Api { code, message }) => {
-                let message = if message.is_empty() {
-                    format!("HTTP {status}")
-                } else {
-                    scrub(&message)
-                };
-                Err(Error::Api {
-                    status,
-                    code,
-                    message,
-                    rate_limit,
-                })
+                let message =
+                    if message.is_empty() { format!("HTTP {status}") } else { scrub(&message) };
+                Err(Error::Api { status, code, message, rate_limit })
             }
-            Err(Failure::Decode(message)) => Err(Error::Decode {
-                status,
-                message: scrub(&message),
-            }),
+            Err(Failure::Decode(message)) => {
+                Err(Error::Decode { status, message: scrub(&message) })
+            }
         }
     }
 }

@@ -38,8 +38,7 @@ pub struct RateLimit {
 impl RateLimit {
     /// Requests left in the window, from `remaining` or `max - count`.
     pub fn left(&self) -> Option<u32> {
-        self.remaining
-            .or_else(|| Some(self.max?.saturating_sub(self.count?)))
+        self.remaining.or_else(|| Some(self.max?.saturating_sub(self.count?)))
     }
 }
 

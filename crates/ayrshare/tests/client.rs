@@ -12,10 +12,7 @@ const PROFILE_KEY: &str = "PROFILE-KEY-ABCDEFGHIJ";
 
 /// A simulator requiring [`API_KEY`], and a client pointed at it.
 async fn spawn(timeout: Duration) -> (SimHandle, Client) {
-    let config = SimConfig {
-        api_key: Some(API_KEY.to_owned()),
-        ..SimConfig::default()
-    };
+    let config = SimConfig { api_key: Some(API_KEY.to_owned()), ..SimConfig::default() };
     let sim = Simulator::spawn(config).await.expect("simulator starts");
     let client = Client::new(&sim.base_url(), API_KEY, timeout).expect("valid client config");
     (sim, client)
@@ -46,28 +43,16 @@ async fn post_then_history_by_id_on_primary_and_user_profile() {
         assert!(outcome.post_ids.iter().all(|p| !p.id.is_empty()));
         let id = outcome.id.expect("post id");
 
-        let item = client
-            .history_by_id(profile_key, &id)
-            .await
-            .expect("history by id")
-            .body;
+        let item = client.history_by_id(profile_key, &id).await.expect("history by id").body;
         assert_eq!(item.id, id);
         assert_eq!(item.post, req.post);
         assert_eq!(item.platforms, vec!["twitter", "telegram"]);
         assert_eq!(item.status, "success");
         assert_eq!(item.notes.as_deref(), Some("from tests"));
-        assert!(
-            item.schedule_date
-                .as_deref()
-                .is_some_and(|d| d.ends_with('Z')),
-            "{item:?}"
-        );
+        assert!(item.schedule_date.as_deref().is_some_and(|d| d.ends_with('Z')), "{item:?}");
 
-        let history = client
-            .history(profile_key, &HistoryQuery::default())
-            .await
-            .expect("history")
-            .body;
+        let history =
+            client.history(profile_key, &HistoryQuery::default()).await.expect("history").body;
         assert!(history.items.iter().any(|i| i.id == id));
     }
 }
@@ -75,47 +60,23 @@ async fn post_then_history_by_id_on_primary_and_user_profile() {
 #[tokio::test]
 async fn history_filters_by_platform() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
-    let on_twitter = client
-        .post("", &post(&["twitter"]))
-        .await
-        .unwrap()
-        .body
-        .id
-        .unwrap();
-    let on_facebook = client
-        .post("", &post(&["facebook"]))
-        .await
-        .unwrap()
-        .body
-        .id
-        .unwrap();
+    let on_twitter = client.post("", &post(&["twitter"])).await.unwrap().body.id.unwrap();
+    let on_facebook = client.post("", &post(&["facebook"])).await.unwrap().body.id.unwrap();
     let query = HistoryQuery {
         platforms: vec!["facebook".into()],
         limit: Some(10),
         ..HistoryQuery::default()
     };
-    let ids: Vec<String> = client
-        .history("", &query)
-        .await
-        .unwrap()
-        .body
-        .items
-        .into_iter()
-        .map(|i| i.id)
-        .collect();
-    assert!(
-        ids.contains(&on_facebook) && !ids.contains(&on_twitter),
-        "{ids:?}"
-    );
+    let ids: Vec<String> =
+        client.history("", &query).await.unwrap().body.items.into_iter().map(|i| i.id).collect();
+    assert!(ids.contains(&on_facebook) && !ids.contains(&on_twitter), "{ids:?}");
 }
 
 #[tokio::test]
 async fn empty_history_is_ok_and_empty() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
-    let reply = client
-        .history(PROFILE_KEY, &HistoryQuery::default())
-        .await
-        .expect("empty history is Ok");
+    let reply =
+        client.history(PROFILE_KEY, &HistoryQuery::default()).await.expect("empty history is Ok");
     assert!(reply.body.items.is_empty());
     assert_eq!(reply.status, 400);
 }
@@ -124,69 +85,42 @@ async fn empty_history_is_ok_and_empty() {
 async fn rate_limited_call_is_flagged_and_headers_are_parsed() {
     let (sim, client) = spawn(Duration::from_secs(5)).await;
     sim.sim.update_config(|c| {
-        c.rate_limit = RateLimitSpec {
-            max: 2,
-            window: Duration::from_secs(60),
-        }
+        c.rate_limit = RateLimitSpec { max: 2, window: Duration::from_secs(60) }
     });
-    let first = client
-        .history("", &HistoryQuery::default())
-        .await
-        .expect("first call");
+    let first = client.history("", &HistoryQuery::default()).await.expect("first call");
     assert_eq!(first.rate_limit.max, Some(2));
     assert_eq!(first.rate_limit.count, Some(1));
-    client
-        .history("", &HistoryQuery::default())
-        .await
-        .expect("second call");
-    let err = client
-        .history("", &HistoryQuery::default())
-        .await
-        .expect_err("third call is limited");
+    client.history("", &HistoryQuery::default()).await.expect("second call");
+    let err =
+        client.history("", &HistoryQuery::default()).await.expect_err("third call is limited");
     assert!(err.is_rate_limited(), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(err.status(), Some(429));
     let rl = err.rate_limit().expect("API error carries rate limit");
     assert_eq!((rl.max, rl.count), (Some(2), Some(2)));
     // Limits are per profile: another profile is still admitted.
-    client
-        .history(PROFILE_KEY, &HistoryQuery::default())
-        .await
-        .expect("other profile");
+    client.history(PROFILE_KEY, &HistoryQuery::default()).await.expect("other profile");
 }
 
 #[tokio::test]
 async fn slow_answer_is_a_timeout() {
     let (sim, client) = spawn(Duration::from_millis(150)).await;
-    sim.sim
-        .update_config(|c| c.latency = Duration::from_millis(1500));
-    let err = client
-        .history("", &HistoryQuery::default())
-        .await
-        .expect_err("times out");
+    sim.sim.update_config(|c| c.latency = Duration::from_millis(1500));
+    let err = client.history("", &HistoryQuery::default()).await.expect_err("times out");
     assert!(matches!(err, Error::Timeout), "{err:?}");
     assert!(err.is_retryable());
 }
 
 #[tokio::test]
 async fn reused_idempotency_key_is_detected() {
-    assert_eq!(
-        ayrshare::IDEMPOTENCY_REUSED_CODE,
-        ayrshare_sim::IDEMPOTENCY_REUSED_CODE
-    );
+    assert_eq!(ayrshare::IDEMPOTENCY_REUSED_CODE, ayrshare_sim::IDEMPOTENCY_REUSED_CODE);
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
     let mut req = post(&["twitter"]);
     req.idempotency_key = Some("idem-1".into());
-    client
-        .post(PROFILE_KEY, &req)
-        .await
-        .expect("first use succeeds");
+    client.post(PROFILE_KEY, &req).await.expect("first use succeeds");
     let mut again = post(&["twitter"]);
     again.idempotency_key = Some("idem-1".into());
-    let err = client
-        .post(PROFILE_KEY, &again)
-        .await
-        .expect_err("reuse is refused");
+    let err = client.post(PROFILE_KEY, &again).await.expect_err("reuse is refused");
     assert!(err.is_idempotency_reused(), "{err:?}");
     assert!(!err.is_retryable());
     assert_eq!(err.code(), Some(ayrshare::IDEMPOTENCY_REUSED_CODE));
@@ -195,12 +129,9 @@ async fn reused_idempotency_key_is_detected() {
 #[tokio::test]
 async fn partial_failure_is_ok_with_errors_and_can_be_retried() {
     let (sim, client) = spawn(Duration::from_secs(5)).await;
-    sim.sim
-        .update_config(|c| c.fail_platforms = vec!["linkedin".into()]);
-    let reply = client
-        .post(PROFILE_KEY, &post(&["twitter", "linkedin"]))
-        .await
-        .expect("partial is Ok");
+    sim.sim.update_config(|c| c.fail_platforms = vec!["linkedin".into()]);
+    let reply =
+        client.post(PROFILE_KEY, &post(&["twitter", "linkedin"])).await.expect("partial is Ok");
     assert_eq!(reply.status, 400);
     let outcome = reply.body;
     assert_eq!(outcome.status, "error");
@@ -212,11 +143,7 @@ async fn partial_failure_is_ok_with_errors_and_can_be_retried() {
 
     sim.sim.update_config(|c| c.fail_platforms.clear());
     let id = outcome.id.expect("record id");
-    let retried = client
-        .retry_post(PROFILE_KEY, &id)
-        .await
-        .expect("retry")
-        .body;
+    let retried = client.retry_post(PROFILE_KEY, &id).await.expect("retry").body;
     assert_eq!(retried.status, "success", "{retried:?}");
     assert!(retried.post_ids.iter().any(|p| p.platform == "linkedin"));
 }
@@ -228,26 +155,17 @@ async fn scheduled_post_can_be_paused_and_deleted() {
     req.schedule_date = Some("2099-01-01T10:00:00Z".into());
     let outcome = client.post("", &req).await.expect("scheduled").body;
     assert_eq!(outcome.status, "scheduled");
-    assert_eq!(
-        outcome.schedule_date.as_deref(),
-        Some("2099-01-01T10:00:00Z")
-    );
+    assert_eq!(outcome.schedule_date.as_deref(), Some("2099-01-01T10:00:00Z"));
     let id = outcome.id.expect("id");
 
-    let update = UpdateRequest {
-        id: id.clone(),
-        scheduled_pause: Some(true),
-        ..UpdateRequest::default()
-    };
+    let update =
+        UpdateRequest { id: id.clone(), scheduled_pause: Some(true), ..UpdateRequest::default() };
     client.update_post("", &update).await.expect("pause");
     let item = client.history_by_id("", &id).await.expect("get").body;
     assert_eq!(item.schedule_date.as_deref(), Some("2099-01-01T10:00:00Z"));
 
     client.delete_post("", &id).await.expect("delete");
-    let err = client
-        .delete_post("", "no-such-post")
-        .await
-        .expect_err("unknown id");
+    let err = client.delete_post("", "no-such-post").await.expect_err("unknown id");
     assert_eq!(err.status(), Some(404));
     assert!(err.code().is_some());
 }
@@ -259,53 +177,29 @@ async fn profiles_can_be_created_listed_and_used() {
     assert_eq!(created.title, "Team A");
     assert!(!format!("{created:?}").contains(&created.profile_key));
     let list = client.profiles().await.expect("list").body;
-    assert!(
-        list.iter()
-            .any(|p| p.title == "Team A" && p.ref_id == created.ref_id),
-        "{list:?}"
-    );
-    let dup = client
-        .create_profile("Team A")
-        .await
-        .expect_err("duplicate title");
+    assert!(list.iter().any(|p| p.title == "Team A" && p.ref_id == created.ref_id), "{list:?}");
+    let dup = client.create_profile("Team A").await.expect_err("duplicate title");
     assert_eq!(dup.status(), Some(400));
 
-    let id = client
-        .post(&created.profile_key, &post(&["facebook"]))
-        .await
-        .unwrap()
-        .body
-        .id
-        .unwrap();
-    let stats = client
-        .analytics_post(&created.profile_key, &id, None)
-        .await
-        .expect("analytics")
-        .body;
+    let id =
+        client.post(&created.profile_key, &post(&["facebook"])).await.unwrap().body.id.unwrap();
+    let stats =
+        client.analytics_post(&created.profile_key, &id, None).await.expect("analytics").body;
     assert_eq!(stats["id"], id.as_str());
 }
 
 #[tokio::test]
 async fn bad_api_key_is_an_api_error_without_the_key() {
-    let sim = Simulator::spawn(SimConfig {
-        api_key: Some(API_KEY.into()),
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
+    let sim = Simulator::spawn(SimConfig { api_key: Some(API_KEY.into()), ..SimConfig::default() })
+        .await
+        .unwrap();
     let wrong = "WRONG-KEY-9876543210";
     let client = Client::new(&sim.base_url(), wrong, Duration::from_secs(5)).unwrap();
-    let err = client
-        .post(PROFILE_KEY, &post(&["twitter"]))
-        .await
-        .expect_err("unauthorized");
+    let err = client.post(PROFILE_KEY, &post(&["twitter"])).await.expect_err("unauthorized");
     assert_eq!(err.status(), Some(401));
     assert!(!err.is_retryable());
     let text = format!("{err} {err:?}");
-    assert!(
-        !text.contains(wrong) && !text.contains(PROFILE_KEY),
-        "{text}"
-    );
+    assert!(!text.contains(wrong) && !text.contains(PROFILE_KEY), "{text}");
 }
 
 #[tokio::test]
@@ -314,16 +208,10 @@ async fn connection_refused_is_a_transport_error() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let client = Client::new(
-        &format!("http://127.0.0.1:{port}/api"),
-        API_KEY,
-        Duration::from_secs(2),
-    )
-    .unwrap();
-    let err = client
-        .history("", &HistoryQuery::default())
-        .await
-        .expect_err("nothing listens");
+    let client =
+        Client::new(&format!("http://127.0.0.1:{port}/api"), API_KEY, Duration::from_secs(2))
+            .unwrap();
+    let err = client.history("", &HistoryQuery::default()).await.expect_err("nothing listens");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!err.to_string().contains(API_KEY));
 }

@@ -24,17 +24,9 @@ async fn main() {
     println!("local hit: {:?} per read", hits(&local, 1_000_000).await);
     if let Ok(url) = std::env::var("HERALD_TEST_REDIS_URL") {
         let namespace = "herald-cache-bench".to_string(); // fixed: reruns reuse its keys
-        let config = CacheConfig {
-            redis_url: Some(url),
-            namespace,
-            ..CacheConfig::default()
-        };
+        let config = CacheConfig { redis_url: Some(url), namespace, ..CacheConfig::default() };
         let shared = Cache::new(config).await;
-        println!(
-            "redis hit: {:?} per read ({:?})",
-            hits(&shared, 10_000).await,
-            shared.tier()
-        );
+        println!("redis hit: {:?} per read ({:?})", hits(&shared, 10_000).await, shared.tier());
         shared.clear("").await;
         shared.shutdown().await;
     }

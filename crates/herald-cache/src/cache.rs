@@ -48,17 +48,12 @@ impl Cache {
 
     /// A local-only cache whose entries live at most `ttl`.
     pub fn local(ttl: Duration) -> Cache {
-        let config = CacheConfig {
-            ttl,
-            ..CacheConfig::default()
-        };
+        let config = CacheConfig { ttl, ..CacheConfig::default() };
         Self::build(Arc::new(Core::new(config, None)), Tasks::none())
     }
 
     fn build(core: Arc<Core>, tasks: Tasks) -> Cache {
-        Cache {
-            inner: Arc::new(Inner { core, tasks }),
-        }
+        Cache { inner: Arc::new(Inner { core, tasks }) }
     }
 
     fn core(&self) -> &Arc<Core> {
@@ -102,8 +97,7 @@ impl Cache {
             Claim::Hit(hit) => Ok(hit),
             Claim::Join(shared) | Claim::Lead(shared) => shared.await,
         };
-        core.counters
-            .read(result.as_ref().map_or(Source::Miss, |found| found.source));
+        core.counters.read(result.as_ref().map_or(Source::Miss, |found| found.source));
         result
     }
 
@@ -125,9 +119,7 @@ impl Cache {
             },
             Err(()) => {}
         }
-        core.apply(Event::Invalidated {
-            tags: tags.to_vec(),
-        });
+        core.apply(Event::Invalidated { tags: tags.to_vec() });
     }
 
     /// Drops every entry whose key starts with `prefix`, on both tiers and on every
@@ -140,11 +132,7 @@ impl Cache {
             return local;
         };
         let cleared = remote.clear(prefix).await;
-        let told = remote
-            .publish(&Event::Cleared {
-                clear: prefix.to_owned(),
-            })
-            .await;
+        let told = remote.publish(&Event::Cleared { clear: prefix.to_owned() }).await;
         match cleared.and_then(|n| told.map(|()| n)) {
             Ok(n) => n.max(local),
             Err(e) => {
@@ -163,10 +151,7 @@ impl Cache {
     /// (only this one when there is no Redis or it is down).
     pub async fn broadcast(&self, topic: &str, payload: serde_json::Value) {
         let core = self.core();
-        let event = Event::Broadcast {
-            topic: topic.to_owned(),
-            payload,
-        };
+        let event = Event::Broadcast { topic: topic.to_owned(), payload };
         if let Ok(Some(remote)) = core.healthy_remote() {
             match remote.publish(&event).await {
                 Ok(()) => return, // our own subscription delivers it here too
@@ -188,9 +173,7 @@ impl Cache {
     pub fn tier(&self) -> Tier {
         match &self.core().remote {
             None => Tier::Local,
-            Some(remote) => Tier::Redis {
-                healthy: !remote.health.is_degraded(),
-            },
+            Some(remote) => Tier::Redis { healthy: !remote.health.is_degraded() },
         }
     }
 

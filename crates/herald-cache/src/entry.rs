@@ -76,14 +76,7 @@ mod tests {
     use crate::key::Versions;
 
     fn vk(epoch: u64, v: u64) -> VKey {
-        VKey::new(
-            "k",
-            &["t".to_string()],
-            Versions {
-                epoch,
-                tags: vec![v].into(),
-            },
-        )
+        VKey::new("k", &["t".to_string()], Versions { epoch, tags: vec![v].into() })
     }
 
     #[test]

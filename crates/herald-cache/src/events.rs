@@ -14,10 +14,7 @@ pub(crate) enum Event {
     /// Entries whose keys start with this prefix were cleared.
     Cleared { clear: String },
     /// An application message (`Cache::broadcast`).
-    Broadcast {
-        topic: String,
-        payload: serde_json::Value,
-    },
+    Broadcast { topic: String, payload: serde_json::Value },
 }
 
 impl Event {
@@ -45,19 +42,11 @@ mod tests {
     #[test]
     fn each_event_round_trips_through_its_json_shape() {
         let cases = [
-            (
-                Event::Invalidated {
-                    tags: vec!["a".into()],
-                },
-                json!({"tags": ["a"]}),
-            ),
+            (Event::Invalidated { tags: vec!["a".into()] }, json!({"tags": ["a"]})),
             (Event::Filled { filled: "k".into() }, json!({"filled": "k"})),
             (Event::Cleared { clear: "p".into() }, json!({"clear": "p"})),
             (
-                Event::Broadcast {
-                    topic: "t".into(),
-                    payload: json!({"tags": 1}),
-                },
+                Event::Broadcast { topic: "t".into(), payload: json!({"tags": 1}) },
                 json!({"topic": "t", "payload": {"tags": 1}}),
             ),
         ];

@@ -36,11 +36,7 @@ where
     E: Clone + Send + Sync + 'static,
     Fut: Future<Output = Result<V, E>> + Send + 'static,
 {
-    let _guard = FlightGuard {
-        core: core.clone(),
-        vk: vk.clone(),
-        id,
-    };
+    let _guard = FlightGuard { core: core.clone(), vk: vk.clone(), id };
     match &core.remote {
         None => fill_locally(&core, &vk, &tags, fut).await,
         Some(remote) => fill_shared(&core, remote, &vk, &tags, fut).await,
@@ -48,12 +44,7 @@ where
 }
 
 fn filled<V>(value: V, filled_at: chrono::DateTime<Utc>) -> Lookup<V> {
-    Lookup {
-        value: Arc::new(value),
-        source: Source::Miss,
-        stamp: rand::random(),
-        filled_at,
-    }
+    Lookup { value: Arc::new(value), source: Source::Miss, stamp: rand::random(), filled_at }
 }
 
 async fn fill_locally<V, E>(

@@ -70,14 +70,8 @@ impl Flights {
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let fill = make(id).shared();
-        let weak = fill
-            .downgrade()
-            .expect("a fill that was just created is alive");
-        let flight = Flight {
-            id,
-            tags: tags.into(),
-            fill: Box::new(weak),
-        };
+        let weak = fill.downgrade().expect("a fill that was just created is alive");
+        let flight = Flight { id, tags: tags.into(), fill: Box::new(weak) };
         map.insert(vk.clone(), flight);
         Claim::Lead(fill)
     }
@@ -99,9 +93,8 @@ where
     if &*flight.tags != tags {
         return None;
     }
-    let weak = flight
-        .fill
-        .downcast_ref::<WeakShared<BoxFuture<'static, Result<Lookup<V>, E>>>>()?;
+    let weak =
+        flight.fill.downcast_ref::<WeakShared<BoxFuture<'static, Result<Lookup<V>, E>>>>()?;
     weak.upgrade()
 }
 

@@ -20,11 +20,7 @@ pub(crate) struct VKey {
 
 impl VKey {
     pub fn new(key: &str, tags: &[String], versions: Versions) -> Self {
-        Self {
-            key: key.into(),
-            tags_fp: tags_fingerprint(tags),
-            versions,
-        }
+        Self { key: key.into(), tags_fp: tags_fingerprint(tags), versions }
     }
 
     /// 16 hex digits naming this version in Redis. Stable across builds and
@@ -121,10 +117,7 @@ mod tests {
 
     fn vk(key: &str, tags: &[&str], epoch: u64, versions: &[u64]) -> VKey {
         let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
-        let versions = Versions {
-            epoch,
-            tags: versions.into(),
-        };
+        let versions = Versions { epoch, tags: versions.into() };
         VKey::new(key, &tags, versions)
     }
 

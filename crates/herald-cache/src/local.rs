@@ -40,12 +40,7 @@ impl LocalTier {
             return None;
         }
         let value = Arc::clone(&entry.value).downcast::<V>().ok()?;
-        Some(Lookup {
-            value,
-            source: Source::Hit,
-            stamp: entry.stamp,
-            filled_at: entry.filled_at,
-        })
+        Some(Lookup { value, source: Source::Hit, stamp: entry.stamp, filled_at: entry.filled_at })
     }
 
     pub fn insert<V: Send + Sync + 'static>(&self, vk: &VKey, tags: &[String], found: &Lookup<V>) {
@@ -98,14 +93,8 @@ impl LocalVersions {
 
     pub fn resolve(&self, tags: &[String]) -> Versions {
         let map = self.tags.lock().unwrap_or_else(|e| e.into_inner());
-        let versions = tags
-            .iter()
-            .map(|t| map.get(t).copied().unwrap_or(0))
-            .collect();
-        Versions {
-            epoch: Self::EPOCH,
-            tags: versions,
-        }
+        let versions = tags.iter().map(|t| map.get(t).copied().unwrap_or(0)).collect();
+        Versions { epoch: Self::EPOCH, tags: versions }
     }
 
     /// True while `tags` still have the versions a fill started with.

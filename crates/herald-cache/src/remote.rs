@@ -42,10 +42,7 @@ pub(crate) struct Health {
 impl Health {
     /// Starts degraded with no failure: the first connection needs no epoch bump.
     fn new() -> Self {
-        Self {
-            state: AtomicU64::new(1),
-            changed: Notify::new(),
-        }
+        Self { state: AtomicU64::new(1), changed: Notify::new() }
     }
 
     pub fn is_degraded(&self) -> bool {
@@ -54,9 +51,7 @@ impl Health {
 
     pub fn fail(&self) {
         // One more failure, and degraded, in one step.
-        let _ = self
-            .state
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 2) | 1));
+        let _ = self.state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 2) | 1));
         self.changed.notify_one();
     }
 
@@ -73,9 +68,7 @@ impl Health {
     /// Clears the degraded flag unless another failure happened since `snapshot`.
     pub fn recover(&self, snapshot: u64) -> bool {
         let healthy = snapshot & !1;
-        self.state
-            .compare_exchange(snapshot, healthy, Ordering::AcqRel, Ordering::Acquire)
-            .is_ok()
+        self.state.compare_exchange(snapshot, healthy, Ordering::AcqRel, Ordering::Acquire).is_ok()
     }
 }
 
@@ -95,9 +88,7 @@ fn not_connected() -> RedisError {
 }
 
 fn unix_millis() -> u64 {
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
+    let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     u64::try_from(now.as_millis()).unwrap_or(u64::MAX)
 }
 
@@ -146,10 +137,8 @@ impl Remote {
         let mut keys = Vec::with_capacity(tags.len() + 1);
         keys.push(self.names.epoch());
         keys.extend(tags.iter().map(|t| self.names.tag(t)));
-        let values: Vec<Option<u64>> = redis::cmd("MGET")
-            .arg(&keys)
-            .query_async(&mut self.conn()?)
-            .await?;
+        let values: Vec<Option<u64>> =
+            redis::cmd("MGET").arg(&keys).query_async(&mut self.conn()?).await?;
         let epoch = values[0]
             .ok_or_else(|| RedisError::from((redis::ErrorKind::ResponseError, "epoch missing")))?;
         let tags = values[1..].iter().map(|v| v.unwrap_or(0)).collect();
@@ -208,33 +197,22 @@ impl Remote {
 
     /// Gives up `token`'s lease (the fill failed) and wakes waiters so one takes over.
     pub async fn release(&self, vk: &VKey, token: &str) -> RedisResult<()> {
-        let filled = Event::Filled {
-            filled: self.names.entry(vk),
-        }
-        .encode();
+        let filled = Event::Filled { filled: self.names.entry(vk) }.encode();
         let mut call = self.scripts.release.prepare_invoke();
-        call.key(self.names.lease(vk))
-            .arg(token)
-            .arg(self.names.channel())
-            .arg(filled);
+        call.key(self.names.lease(vk)).arg(token).arg(self.names.channel()).arg(filled);
         call.invoke_async::<()>(&mut self.conn()?).await
     }
 
     /// Extends `token`'s lease while its fill runs.
     pub async fn renew(&self, vk: &VKey, token: &str, lease_ttl: Duration) -> RedisResult<()> {
         let mut call = self.scripts.renew.prepare_invoke();
-        call.key(self.names.lease(vk))
-            .arg(token)
-            .arg(millis(lease_ttl));
+        call.key(self.names.lease(vk)).arg(token).arg(millis(lease_ttl));
         call.invoke_async::<()>(&mut self.conn()?).await
     }
 
     /// INCRs every tag and publishes `{"tags":[..]}`, atomically.
     pub async fn invalidate(&self, tags: &[String]) -> RedisResult<()> {
-        let event = Event::Invalidated {
-            tags: tags.to_vec(),
-        }
-        .encode();
+        let event = Event::Invalidated { tags: tags.to_vec() }.encode();
         let mut call = self.scripts.invalidate.prepare_invoke();
         for tag in tags {
             call.key(self.names.tag(tag));
@@ -264,10 +242,7 @@ impl Remote {
                 .query_async(&mut conn)
                 .await?;
             if !keys.is_empty() {
-                dropped += redis::cmd("DEL")
-                    .arg(&keys)
-                    .query_async::<u64>(&mut conn)
-                    .await?;
+                dropped += redis::cmd("DEL").arg(&keys).query_async::<u64>(&mut conn).await?;
             }
             if next == 0 {
                 return Ok(dropped);
@@ -296,11 +271,7 @@ impl Remote {
         let notify = Arc::new(Notify::new());
         let mut waiters = self.waiters.lock().unwrap_or_else(|e| e.into_inner());
         waiters.insert(entry.to_owned(), notify.clone());
-        Waiter {
-            remote: self,
-            entry: entry.to_owned(),
-            notify,
-        }
+        Waiter { remote: self, entry: entry.to_owned(), notify }
     }
 
     pub fn wake(&self, entry: &str) {
@@ -319,15 +290,8 @@ pub(crate) struct Waiter<'a> {
 
 impl Drop for Waiter<'_> {
     fn drop(&mut self) {
-        let mut waiters = self
-            .remote
-            .waiters
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        if waiters
-            .get(&self.entry)
-            .is_some_and(|n| Arc::ptr_eq(n, &self.notify))
-        {
+        let mut waiters = self.remote.waiters.lock().unwrap_or_else(|e| e.into_inner());
+        if waiters.get(&self.entry).is_some_and(|n| Arc::ptr_eq(n, &self.notify)) {
             waiters.remove(&self.entry);
         }
     }
@@ -345,10 +309,7 @@ mod tests {
     fn recovery_clears_the_flag_only_if_nothing_failed_meanwhile() {
         let health = Health::new();
         let start = health.snapshot();
-        assert!(
-            !Health::has_failed(start),
-            "a first connection needs no epoch bump"
-        );
+        assert!(!Health::has_failed(start), "a first connection needs no epoch bump");
         assert!(health.recover(start) && !health.is_degraded());
 
         health.fail();

@@ -38,10 +38,7 @@ pub(crate) struct Tasks {
 impl Tasks {
     /// No background work (local-only caches).
     pub fn none() -> Self {
-        Self {
-            stop: watch::channel(false).0,
-            handle: Mutex::new(None),
-        }
+        Self { stop: watch::channel(false).0, handle: Mutex::new(None) }
     }
 
     /// Connects once (so a healthy start is subscribed before `Cache::new` returns),
@@ -56,10 +53,7 @@ impl Tasks {
         };
         let (stop, stopped) = watch::channel(false);
         let handle = tokio::spawn(run(core.clone(), first, stopped));
-        Self {
-            stop,
-            handle: Mutex::new(Some(handle)),
-        }
+        Self { stop, handle: Mutex::new(Some(handle)) }
     }
 
     pub async fn shutdown(&self) {
@@ -89,9 +83,7 @@ async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
 }
 
 fn remote(core: &Core) -> &Remote {
-    core.remote
-        .as_ref()
-        .expect("the supervisor runs only with a Redis tier")
+    core.remote.as_ref().expect("the supervisor runs only with a Redis tier")
 }
 
 async fn run(core: Arc<Core>, first: Option<Link>, mut stopped: watch::Receiver<bool>) {
@@ -106,10 +98,7 @@ async fn run(core: Arc<Core>, first: Option<Link>, mut stopped: watch::Receiver<
             _ = stop_requested(&mut stopped) => return,
             _ = tokio::time::sleep(RETRY_EVERY) => {}
         }
-        link = connect(&core)
-            .await
-            .inspect_err(|e| core.redis_failed("reconnect", e))
-            .ok();
+        link = connect(&core).await.inspect_err(|e| core.redis_failed("reconnect", e)).ok();
     }
 }
 
@@ -127,10 +116,7 @@ async fn connect(core: &Core) -> RedisResult<Link> {
         tracing::info!(epoch, "redis is back; epoch bumped, local tier flushed");
     }
     if !remote.health.recover(snapshot) {
-        return Err(RedisError::from((
-            redis::ErrorKind::IoError,
-            "failed again while recovering",
-        )));
+        return Err(RedisError::from((redis::ErrorKind::IoError, "failed again while recovering")));
     }
     Ok(link)
 }
@@ -152,10 +138,7 @@ fn timed_out(what: &'static str) -> RedisError {
 /// instance marks it degraded (`Continue`), or the task is stopped (`Break`).
 async fn pump(core: &Core, link: Link, stopped: &mut watch::Receiver<bool>) -> ControlFlow<()> {
     let remote = remote(core);
-    let Link {
-        mut sink,
-        mut stream,
-    } = link;
+    let Link { mut sink, mut stream } = link;
     let mut pings = tokio::time::interval(PING_EVERY);
     loop {
         tokio::select! {

@@ -158,29 +158,17 @@ mod tests {
     #[test]
     fn config_debug_hides_redis_credentials() {
         let url = Some("rediss://default:s3cret@eu1.example.io:6379".to_string());
-        let shown = format!(
-            "{:?}",
-            CacheConfig {
-                redis_url: url,
-                ..CacheConfig::default()
-            }
-        );
+        let shown = format!("{:?}", CacheConfig { redis_url: url, ..CacheConfig::default() });
         assert!(shown.contains("rediss://***@eu1.example.io:6379") && !shown.contains("s3cret"));
     }
 
     #[test]
     fn tiers_and_sources_have_lowercase_names() {
-        assert_eq!(
-            serde_json::to_value(Tier::Local).unwrap(),
-            serde_json::json!("local")
-        );
+        assert_eq!(serde_json::to_value(Tier::Local).unwrap(), serde_json::json!("local"));
         let redis = serde_json::to_value(Tier::Redis { healthy: false }).unwrap();
         assert_eq!(redis, serde_json::json!({"redis": {"healthy": false}}));
         let names = [Source::Hit, Source::Miss, Source::Bypass].map(Source::as_str);
         assert_eq!(names, ["hit", "miss", "bypass"]);
-        assert_eq!(
-            serde_json::to_value(Source::Bypass).unwrap(),
-            serde_json::json!("bypass")
-        );
+        assert_eq!(serde_json::to_value(Source::Bypass).unwrap(), serde_json::json!("bypass"));
     }
 }

@@ -31,7 +31,12 @@ struct Herald {
 }
 
 async fn start(strategy: Strategy, redis: Option<String>, sim: ayrshare_sim::SimConfig) -> Herald {
-    let sim = ayrshare_sim::Simulator::spawn(ayrshare_sim::SimConfig { api_key: Some(SIM_KEY.into()), ..sim }).await.unwrap();
+    let sim = ayrshare_sim::Simulator::spawn(ayrshare_sim::SimConfig {
+        api_key: Some(SIM_KEY.into()),
+        ..sim
+    })
+    .await
+    .unwrap();
     let db = tempfile::tempdir().unwrap();
     let mut args = ServeArgs::for_tests(db.path().join("bench.db").to_str().unwrap());
     args.admin_token = Some(Secret::new(ADMIN));
@@ -47,7 +52,13 @@ async fn start(strategy: Strategy, redis: Option<String>, sim: ayrshare_sim::Sim
     Herald { url, sim, _db: db }
 }
 
-async fn call(http: &reqwest::Client, method: reqwest::Method, url: String, token: &str, body: Option<Value>) -> Value {
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> Value {
     let mut req = http.request(method, url).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -60,13 +71,33 @@ async fn workspace(h: &Herald, http: &reqwest::Client, name: &str) -> (String, S
     let ws = call(http, reqwest::Method::POST, format!("{}/api/workspaces", h.url), ADMIN,
         Some(json!({"name": name, "ayrshare_profile_key": format!("bench-{name}-profile-key"), "requires_approval": false}))).await;
     let ws = ws["id"].as_str().unwrap().to_owned();
-    let t = call(http, reqwest::Method::POST, format!("{}/api/workspaces/{ws}/tokens", h.url), ADMIN, Some(json!({"role": "admin"}))).await;
+    let t = call(
+        http,
+        reqwest::Method::POST,
+        format!("{}/api/workspaces/{ws}/tokens", h.url),
+        ADMIN,
+        Some(json!({"role": "admin"})),
+    )
+    .await;
     (ws, t["token"].as_str().unwrap().to_owned())
 }
 
-async fn create(h: &Herald, http: &reqwest::Client, ws: &str, token: &str, text: String, submit: bool) -> Value {
-    call(http, reqwest::Method::POST, format!("{}/api/workspaces/{ws}/posts", h.url), token,
-        Some(json!({"text": text, "platforms": ["twitter", "linkedin"], "submit": submit}))).await
+async fn create(
+    h: &Herald,
+    http: &reqwest::Client,
+    ws: &str,
+    token: &str,
+    text: String,
+    submit: bool,
+) -> Value {
+    call(
+        http,
+        reqwest::Method::POST,
+        format!("{}/api/workspaces/{ws}/posts", h.url),
+        token,
+        Some(json!({"text": text, "platforms": ["twitter", "linkedin"], "submit": submit})),
+    )
+    .await
 }
 
 /// Requests/s, p50 and p99 (µs) of `REQUESTS` GETs with `CONCURRENCY` in flight.
@@ -92,10 +123,13 @@ async fn measure(http: &reqwest::Client, url: &str, token: &str) -> (f64, f64, f
 async fn reference(body: Arc<String>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/", listener.local_addr().unwrap());
-    let app = axum::Router::new().route("/", get(move || {
-        let body = body.clone();
-        async move { ([("content-type", "application/json")], body.as_str().to_owned()) }
-    }));
+    let app = axum::Router::new().route(
+        "/",
+        get(move || {
+            let body = body.clone();
+            async move { ([("content-type", "application/json")], body.as_str().to_owned()) }
+        }),
+    );
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     url
 }
@@ -128,7 +162,11 @@ async fn hits(tier: &str, redis: Option<String>) {
 
 /// Ayrshare history calls per change touching Ayrshare, with 16 readers throughout.
 async fn calls_per_change(strategy: Strategy) -> (u64, u64, f64) {
-    let sim = ayrshare_sim::SimConfig { latency: Duration::from_millis(150), history_lag: Duration::from_secs(2), ..Default::default() };
+    let sim = ayrshare_sim::SimConfig {
+        latency: Duration::from_millis(150),
+        history_lag: Duration::from_secs(2),
+        ..Default::default()
+    };
     let h = start(strategy, None, sim).await;
     let http = reqwest::Client::new();
     let (ws, token) = workspace(&h, &http, "calls").await;
@@ -162,7 +200,9 @@ async fn calls_per_change(strategy: Strategy) -> (u64, u64, f64) {
 #[tokio::main]
 async fn main() {
     println!("## Dashboard hits vs. the same bytes from memory ({CONCURRENCY} concurrent, {REQUESTS} requests, median of {ROUNDS} rounds)\n");
-    println!("| tier | body | Herald req/s | p50 µs | p99 µs | memory req/s | p50 µs | p99 µs | ratio |");
+    println!(
+        "| tier | body | Herald req/s | p50 µs | p99 µs | memory req/s | p50 µs | p99 µs | ratio |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     hits("in-process", None).await;
     match std::env::var("HERALD_BENCH_REDIS_URL") {
@@ -172,7 +212,9 @@ async fn main() {
     println!("\n## Ayrshare history calls per change touching Ayrshare (16 readers, 150 ms latency, 2 s history lag)\n");
     println!("| strategy | changes | history calls | calls per change |");
     println!("|---|---|---|---|");
-    for (name, strategy) in [("versioned", Strategy::Versioned), ("delete-after-write", Strategy::DeleteAfterWrite)] {
+    for (name, strategy) in
+        [("versioned", Strategy::Versioned), ("delete-after-write", Strategy::DeleteAfterWrite)]
+    {
         let (changes, calls, per) = calls_per_change(strategy).await;
         println!("| {name} | {changes} | {calls} | {per:.2} |");
     }

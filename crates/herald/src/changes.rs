@@ -65,7 +65,8 @@ impl ChangeFeed {
 /// Ayrshare saw the change if it settled a publish attempt, deleted upstream or came
 /// from Ayrshare itself.
 fn touches_upstream(c: &Committed) -> bool {
-    let settled_publish = c.event.from == Some(PostStatus::Publishing) && c.post.status != PostStatus::Publishing;
+    let settled_publish =
+        c.event.from == Some(PostStatus::Publishing) && c.post.status != PostStatus::Publishing;
     settled_publish || c.post.status == PostStatus::Deleted || c.event.action == "webhook"
 }
 
@@ -87,13 +88,23 @@ impl Writer {
         Ok(c)
     }
 
-    pub async fn save(&self, expected_version: i64, post: &Post, event: &NewEvent) -> Result<Committed> {
+    pub async fn save(
+        &self,
+        expected_version: i64,
+        post: &Post,
+        event: &NewEvent,
+    ) -> Result<Committed> {
         let c = self.store.save_post(expected_version, post, event).await?;
         self.feed.committed(&c).await;
         Ok(c)
     }
 
-    pub async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        claim: ClaimFn<'_>,
+    ) -> Result<Vec<Committed>> {
         let claimed = self.store.claim_due(now, limit, claim).await?;
         for c in &claimed {
             self.feed.committed(c).await;

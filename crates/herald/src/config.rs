@@ -154,9 +154,18 @@ impl ServeArgs {
     /// Defaults for embedding (tests, tools): port 0, the given database, no loop, no
     /// rate limit (load tests and benchmarks send far more than a person would).
     pub fn for_tests(database_url: &str) -> Self {
-        Cli::parse_from(["herald", "serve", "--bind", "127.0.0.1:0", "--database-url", database_url, "--rate-limit-per-minute", "0"])
-            .serve_args()
-            .expect("serve args")
+        Cli::parse_from([
+            "herald",
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--database-url",
+            database_url,
+            "--rate-limit-per-minute",
+            "0",
+        ])
+        .serve_args()
+        .expect("serve args")
     }
 }
 
@@ -176,13 +185,30 @@ mod tests {
     #[test]
     fn debug_of_config_hides_secrets() {
         let cli = Cli::parse_from([
-            "herald", "serve", "--admin-token", "admin-secret-value-123", "--ayrshare-api-key",
-            "AYR-KEY-SECRET-0123456789", "--cron-secret", "cron-secret-value-xyz",
-            "--ayrshare-webhook-secret", "webhook-secret-value-456", "--redis-url", "redis://:redis-password-789@localhost",
-            "--database-url", "postgres://herald:db-password-321@localhost/herald",
+            "herald",
+            "serve",
+            "--admin-token",
+            "admin-secret-value-123",
+            "--ayrshare-api-key",
+            "AYR-KEY-SECRET-0123456789",
+            "--cron-secret",
+            "cron-secret-value-xyz",
+            "--ayrshare-webhook-secret",
+            "webhook-secret-value-456",
+            "--redis-url",
+            "redis://:redis-password-789@localhost",
+            "--database-url",
+            "postgres://herald:db-password-321@localhost/herald",
         ]);
         let shown = format!("{cli:?}");
-        for secret in ["admin-secret-value-123", "AYR-KEY-SECRET-0123456789", "cron-secret-value-xyz", "webhook-secret-value-456", "redis-password-789", "db-password-321"] {
+        for secret in [
+            "admin-secret-value-123",
+            "AYR-KEY-SECRET-0123456789",
+            "cron-secret-value-xyz",
+            "webhook-secret-value-456",
+            "redis-password-789",
+            "db-password-321",
+        ] {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
     }
@@ -192,10 +218,16 @@ mod tests {
         use clap::CommandFactory;
         let cli = Cli::command();
         let serve = cli.find_subcommand("serve").expect("serve");
-        let arg = serve.get_arguments().find(|a| a.get_id() == "rate_limit_per_minute").expect("the flag");
+        let arg = serve
+            .get_arguments()
+            .find(|a| a.get_id() == "rate_limit_per_minute")
+            .expect("the flag");
         assert_eq!(arg.get_env().and_then(|e| e.to_str()), Some("HERALD_RATE_LIMIT_PER_MINUTE"));
         assert_eq!(arg.get_default_values(), ["1200"]);
         let tests = ServeArgs::for_tests("herald.db");
-        assert_eq!(tests.rate_limit_per_minute, 0, "embedded servers (tests, benchmarks) are unlimited");
+        assert_eq!(
+            tests.rate_limit_per_minute, 0,
+            "embedded servers (tests, benchmarks) are unlimited"
+        );
     }
 }

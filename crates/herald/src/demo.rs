@@ -50,8 +50,15 @@ pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Resu
     Ok((ws.id, true))
 }
 
-async fn principal(state: &AppState, ws: &Workspace, role: Role, name: &str) -> anyhow::Result<Principal> {
-    let token = issue_token(state, &ws.id, role, Some(name.into())).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+async fn principal(
+    state: &AppState,
+    ws: &Workspace,
+    role: Role,
+    name: &str,
+) -> anyhow::Result<Principal> {
+    let token = issue_token(state, &ws.id, role, Some(name.into()))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(Principal::Workspace { workspace_id: ws.id.clone(), token_id: token.id, role })
 }
 
@@ -70,7 +77,8 @@ impl Seeder<'_> {
             sim.sim.update_config(|c| c.fail_platforms = vec!["gmb".into()]);
         }
         for i in 0..12 {
-            let platforms: &[&str] = if i % 3 == 0 { &["twitter", "linkedin"] } else { &["facebook", "instagram"] };
+            let platforms: &[&str] =
+                if i % 3 == 0 { &["twitter", "linkedin"] } else { &["facebook", "instagram"] };
             self.post_and(platforms, None, &[Action::Approve], publish).await?;
         }
         for _ in 0..2 {
@@ -83,7 +91,13 @@ impl Seeder<'_> {
             sim.sim.update_config(|c| c.fail_platforms.clear());
         }
         for day in 1..=5 {
-            self.post_and(&["linkedin", "twitter"], Some(Duration::days(day)), &[Action::Approve], true).await?;
+            self.post_and(
+                &["linkedin", "twitter"],
+                Some(Duration::days(day)),
+                &[Action::Approve],
+                true,
+            )
+            .await?;
         }
         for _ in 0..4 {
             self.post_and(&["instagram"], Some(Duration::days(7)), &[], true).await?;
@@ -103,7 +117,12 @@ impl Seeder<'_> {
         format!("{} (demo post #{})", TOPICS[self.n % TOPICS.len()], self.n)
     }
 
-    async fn create(&mut self, platforms: &[&str], schedule: Option<Duration>, submit: bool) -> anyhow::Result<Post> {
+    async fn create(
+        &mut self,
+        platforms: &[&str],
+        schedule: Option<Duration>,
+        submit: bool,
+    ) -> anyhow::Result<Post> {
         let input = NewPost {
             text: self.next_text(),
             platforms: platforms.iter().map(|p| p.to_string()).collect(),
@@ -111,7 +130,11 @@ impl Seeder<'_> {
             schedule_at: schedule.map(|d| (now_ms() + d).to_rfc3339()),
             submit: Some(submit),
         };
-        self.state.posts.create(&self.editor, &self.ws.id, input).await.map_err(|e| anyhow::anyhow!("{e}"))
+        self.state
+            .posts
+            .create(&self.editor, &self.ws.id, input)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
     }
 
     async fn draft(&mut self, platforms: &[&str]) -> anyhow::Result<Post> {
@@ -120,15 +143,27 @@ impl Seeder<'_> {
 
     /// Creates a post for approval, then applies `actions` as the approver. A post that
     /// would publish is only created (left pending) when publishing is off.
-    async fn post_and(&mut self, platforms: &[&str], schedule: Option<Duration>, actions: &[Action], allowed: bool) -> anyhow::Result<()> {
+    async fn post_and(
+        &mut self,
+        platforms: &[&str],
+        schedule: Option<Duration>,
+        actions: &[Action],
+        allowed: bool,
+    ) -> anyhow::Result<()> {
         let mut post = self.create(platforms, schedule, true).await?;
         if !allowed {
             return Ok(());
         }
         for action in actions {
-            let comment = matches!(action, Action::Reject | Action::RequestChanges).then(|| "Please use our brand voice".to_owned());
+            let comment = matches!(action, Action::Reject | Action::RequestChanges)
+                .then(|| "Please use our brand voice".to_owned());
             let d = Decision { version: Some(post.version), comment };
-            post = self.state.posts.decide(&self.approver, &self.ws.id, &post.id, *action, d).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+            post = self
+                .state
+                .posts
+                .decide(&self.approver, &self.ws.id, &post.id, *action, d)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
         }
         Ok(())
     }

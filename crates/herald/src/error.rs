@@ -68,7 +68,9 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::VersionConflict { .. } | Self::InvalidTransition(_) | Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::VersionConflict { .. } | Self::InvalidTransition(_) | Self::Conflict(_) => {
+                StatusCode::CONFLICT
+            }
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
@@ -137,7 +139,9 @@ impl IntoResponse for AppError {
         let status = self.status();
         match &self {
             Self::Internal(e) => tracing::error!(error = ?e, "internal error"),
-            Self::Upstream(d) | Self::Unavailable(d) => tracing::warn!(code = self.code(), detail = %d, "dependency failure"),
+            Self::Upstream(d) | Self::Unavailable(d) => {
+                tracing::warn!(code = self.code(), detail = %d, "dependency failure")
+            }
             _ => {}
         }
         let body = json!({

@@ -81,7 +81,8 @@ impl Lookups {
                 created_at: w.created_at,
             }))
         };
-        let found = self.cache.get_or_fill(&format!("workspace:{id}"), &[workspace_tag(id)], fill).await?;
+        let found =
+            self.cache.get_or_fill(&format!("workspace:{id}"), &[workspace_tag(id)], fill).await?;
         Ok(found.value.as_ref().as_ref().map(|w| Workspace {
             id: w.id.clone(),
             name: w.name.clone(),
@@ -108,7 +109,10 @@ impl Lookups {
                 revoked: t.revoked,
             }))
         };
-        let found = self.cache.get_or_fill(&format!("token:{hash}"), &[TOKENS_TAG.to_owned()], fill).await?;
+        let found = self
+            .cache
+            .get_or_fill(&format!("token:{hash}"), &[TOKENS_TAG.to_owned()], fill)
+            .await?;
         Ok(found.value.as_ref().as_ref().map(|t| TokenRecord {
             id: t.id.clone(),
             workspace_id: t.workspace_id.clone(),

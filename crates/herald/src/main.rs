@@ -43,7 +43,8 @@ async fn clear_cache(args: CacheClearArgs) -> anyhow::Result<()> {
     if let Some(ws) = &args.workspace {
         url.query_pairs_mut().append_pair("workspace", ws);
     }
-    let response = reqwest::Client::new().delete(url).bearer_auth(args.admin_token.expose()).send().await?;
+    let response =
+        reqwest::Client::new().delete(url).bearer_auth(args.admin_token.expose()).send().await?;
     let status = response.status();
     let body = response.text().await?;
     anyhow::ensure!(status.is_success(), "Herald answered {status}: {body}");

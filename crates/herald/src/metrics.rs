@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
-const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
+const BUCKETS: [f64; 12] =
+    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
 type Labels = Vec<(&'static str, String)>;
 
@@ -49,7 +50,10 @@ impl Metrics {
         let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
         counters
             .iter()
-            .filter(|((n, l), _)| *n == name && labels.iter().all(|(k, v)| l.iter().any(|(lk, lv)| lk == k && lv == v)))
+            .filter(|((n, l), _)| {
+                *n == name
+                    && labels.iter().all(|(k, v)| l.iter().any(|(lk, lv)| lk == k && lv == v))
+            })
             .map(|(_, v)| *v)
             .sum()
     }
@@ -74,7 +78,11 @@ impl Metrics {
                 last = name;
             }
             for (bound, count) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(out, "{name}_bucket{} {count}", fmt_labels(labels, Some(&bound.to_string())));
+                let _ = writeln!(
+                    out,
+                    "{name}_bucket{} {count}",
+                    fmt_labels(labels, Some(&bound.to_string()))
+                );
             }
             let _ = writeln!(out, "{name}_bucket{} {}", fmt_labels(labels, Some("+Inf")), h.count);
             let _ = writeln!(out, "{name}_sum{} {}", fmt_labels(labels, None), h.sum);
@@ -86,7 +94,8 @@ impl Metrics {
 }
 
 fn fmt_labels(labels: &Labels, le: Option<&str>) -> String {
-    let mut parts: Vec<String> = labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape(v))).collect();
+    let mut parts: Vec<String> =
+        labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape(v))).collect();
     if let Some(le) = le {
         parts.push(format!("le=\"{le}\""));
     }
@@ -105,7 +114,8 @@ fn escape(v: &str) -> String {
 pub fn counters_text(prefix: &str, values: &[(&str, u64)]) -> String {
     let mut out = String::new();
     for (name, value) in values {
-        let _ = writeln!(out, "# TYPE {prefix}_{name}_total counter\n{prefix}_{name}_total {value}");
+        let _ =
+            writeln!(out, "# TYPE {prefix}_{name}_total counter\n{prefix}_{name}_total {value}");
     }
     out
 }
@@ -122,8 +132,14 @@ mod tests {
         m.observe("herald_latency_seconds", vec![("route", "/a".into())], Duration::from_millis(3));
         let text = m.render("");
         assert!(text.contains("herald_x_total{route=\"/a\"} 2"), "{text}");
-        assert!(text.contains("herald_latency_seconds_bucket{route=\"/a\",le=\"0.005\"} 1"), "{text}");
-        assert!(text.contains("herald_latency_seconds_bucket{route=\"/a\",le=\"0.0025\"} 0"), "{text}");
+        assert!(
+            text.contains("herald_latency_seconds_bucket{route=\"/a\",le=\"0.005\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains("herald_latency_seconds_bucket{route=\"/a\",le=\"0.0025\"} 0"),
+            "{text}"
+        );
         assert_eq!(m.counter("herald_x_total", &[("route", "/a")]), 2);
     }
 }

@@ -78,7 +78,8 @@ impl PostService {
         validate::platforms(&input.platforms)?;
         validate::text(&input.text, &input.platforms)?;
         validate::media_urls(&input.media_urls)?;
-        let schedule_at = input.schedule_at.as_deref().map(|s| validate::schedule_at(s, now)).transpose()?;
+        let schedule_at =
+            input.schedule_at.as_deref().map(|s| validate::schedule_at(s, now)).transpose()?;
         let mut post = Post {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws.id.clone(),
@@ -97,7 +98,8 @@ impl PostService {
             publish: PublishState::default(),
         };
         let effect = transitions::on_create(input.submit.unwrap_or(true), &context(&ws, &post));
-        let event = NewEvent { actor: who.actor(), action: "create".into(), comment: None, from: None };
+        let event =
+            NewEvent { actor: who.actor(), action: "create".into(), comment: None, from: None };
         match effect {
             Effect::To(status) => {
                 post.status = status;
@@ -106,11 +108,19 @@ impl PostService {
             Effect::PublishNow => {
                 // Claimed straight away: version 0 + 1 is the post's first version.
                 post.version = 0;
-                let (claimed, _) = publish::claim(&post, None, self.publisher.policy().lease, &who.actor(), "create");
+                let (claimed, _) = publish::claim(
+                    &post,
+                    None,
+                    self.publisher.policy().lease,
+                    &who.actor(),
+                    "create",
+                );
                 let committed = self.writer.insert(&claimed, &event).await?;
                 Ok(self.publisher.publish(&ws, committed.post).await?)
             }
-            Effect::DeleteUpstream => Err(AppError::Internal(anyhow::anyhow!("create cannot delete"))),
+            Effect::DeleteUpstream => {
+                Err(AppError::Internal(anyhow::anyhow!("create cannot delete")))
+            }
         }
     }
 
@@ -118,7 +128,13 @@ impl PostService {
         self.store.post(ws_id, id).await?.ok_or(AppError::NotFound)
     }
 
-    pub async fn edit(&self, who: &Principal, ws_id: &str, id: &str, edit: PostEdit) -> AppResult<Post> {
+    pub async fn edit(
+        &self,
+        who: &Principal,
+        ws_id: &str,
+        id: &str,
+        edit: PostEdit,
+    ) -> AppResult<Post> {
         let (ws, post) = self.load(ws_id, id).await?;
         authorize(who, &ws, &post, Action::Edit)?;
         let mut next = post.clone();
@@ -129,7 +145,14 @@ impl PostService {
     }
 
     /// Submit, approve, reject, request changes, retry or delete.
-    pub async fn decide(&self, who: &Principal, ws_id: &str, id: &str, action: Action, d: Decision) -> AppResult<Post> {
+    pub async fn decide(
+        &self,
+        who: &Principal,
+        ws_id: &str,
+        id: &str,
+        action: Action,
+        d: Decision,
+    ) -> AppResult<Post> {
         let (ws, post) = self.load(ws_id, id).await?;
         authorize(who, &ws, &post, action)?;
         let needs_comment = matches!(action, Action::Reject | Action::RequestChanges);
@@ -149,10 +172,21 @@ impl PostService {
     /// Writes the decided change; publishes or deletes upstream when the effect says so.
     #[allow(clippy::too_many_arguments)]
     async fn commit(
-        &self, who: &Principal, ws: &Workspace, before: Post, mut next: Post, action: Action,
-        comment: Option<String>, effect: Effect,
+        &self,
+        who: &Principal,
+        ws: &Workspace,
+        before: Post,
+        mut next: Post,
+        action: Action,
+        comment: Option<String>,
+        effect: Effect,
     ) -> AppResult<Post> {
-        let event = NewEvent { actor: who.actor(), action: action.as_str().into(), comment, from: Some(before.status) };
+        let event = NewEvent {
+            actor: who.actor(),
+            action: action.as_str().into(),
+            comment,
+            from: Some(before.status),
+        };
         match effect {
             Effect::To(status) => {
                 next.status = status;
@@ -162,7 +196,13 @@ impl PostService {
             }
             Effect::PublishNow => {
                 let targets = (action == Action::Retry).then(|| failed_platforms(&before));
-                let (claimed, _) = publish::claim(&next, targets, self.publisher.policy().lease, &who.actor(), action.as_str());
+                let (claimed, _) = publish::claim(
+                    &next,
+                    targets,
+                    self.publisher.policy().lease,
+                    &who.actor(),
+                    action.as_str(),
+                );
                 let committed = self.writer.save(before.version, &claimed, &event).await?;
                 Ok(self.publisher.publish(ws, committed.post).await?)
             }
@@ -178,7 +218,8 @@ impl PostService {
 
     /// Deletes every Ayrshare record of a published post; one already gone counts as done.
     async fn delete_upstream(&self, ws: &Workspace, post: &Post) -> AppResult<()> {
-        let mut ids: Vec<&str> = post.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref()).collect();
+        let mut ids: Vec<&str> =
+            post.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref()).collect();
         ids.extend(post.ayrshare_id.as_deref());
         ids.sort_unstable();
         ids.dedup();
@@ -203,7 +244,8 @@ fn context(ws: &Workspace, post: &Post) -> Context {
 }
 
 fn decide(action: Action, ws: &Workspace, post: &Post) -> AppResult<Effect> {
-    transitions::decide(action, post.status, &context(ws, post)).map_err(|r| AppError::InvalidTransition(r.0))
+    transitions::decide(action, post.status, &context(ws, post))
+        .map_err(|r| AppError::InvalidTransition(r.0))
 }
 
 /// Role and rule checks: 403 if the role is too low or an author approves their own post.
@@ -219,7 +261,10 @@ fn authorize(who: &Principal, ws: &Workspace, post: &Post, action: Action) -> Ap
         )));
     }
     if action == Action::Approve && post.author == who.actor() {
-        return Err(AppError::Forbidden { code: "own_post", message: "an author cannot approve their own post".into() });
+        return Err(AppError::Forbidden {
+            code: "own_post",
+            message: "an author cannot approve their own post".into(),
+        });
     }
     Ok(())
 }
@@ -227,14 +272,20 @@ fn authorize(who: &Principal, ws: &Workspace, post: &Post, action: Action) -> Ap
 /// The client's `version` must be given and current.
 fn check_version(post: &Post, given: Option<i64>) -> AppResult<()> {
     match given {
-        None => Err(AppError::invalid("version", "the version you last saw is required (body `version` or If-Match)")),
+        None => Err(AppError::invalid(
+            "version",
+            "the version you last saw is required (body `version` or If-Match)",
+        )),
         Some(v) if v != post.version => Err(AppError::VersionConflict { current: post.version }),
         Some(_) => Ok(()),
     }
 }
 
 fn apply_edit(
-    post: &mut Post, text: Option<String>, platforms: Option<Vec<String>>, media: Option<Vec<String>>,
+    post: &mut Post,
+    text: Option<String>,
+    platforms: Option<Vec<String>>,
+    media: Option<Vec<String>>,
     schedule: Option<Option<String>>,
 ) -> AppResult<()> {
     if let Some(p) = platforms {

@@ -93,7 +93,8 @@ impl Scheduler {
     /// Starts the loop; `interval` zero means no loop (external cron only).
     pub fn spawn(self, interval: Duration) -> SchedulerHandle {
         let stop = CancellationToken::new();
-        let task = (!interval.is_zero()).then(|| tokio::spawn(run_loop(self, interval, stop.clone())));
+        let task =
+            (!interval.is_zero()).then(|| tokio::spawn(run_loop(self, interval, stop.clone())));
         SchedulerHandle { stop, task }
     }
 }

@@ -5,10 +5,9 @@
 use crate::changes::{ChangeFeed, Writer};
 use crate::config::ServeArgs;
 use crate::dashboard::{Dashboard, Invalidator};
+use crate::http::{self, AppState, HttpConfig};
 use crate::lookups::Lookups;
 use crate::metrics::Metrics;
-use herald_cache::{Cache, CacheConfig};
-use crate::http::{self, AppState, HttpConfig};
 use crate::posts::PostService;
 use crate::publish::Publisher;
 use crate::scheduler::{Scheduler, SchedulerHandle};
@@ -16,6 +15,7 @@ use crate::secret::Secret;
 use crate::store::{self, Storage};
 use anyhow::Context;
 use ayrshare_sim::{SimConfig, SimHandle, Simulator};
+use herald_cache::{Cache, CacheConfig};
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -33,9 +33,10 @@ pub struct Application {
 
 impl Application {
     pub async fn build(args: ServeArgs) -> anyhow::Result<Self> {
-        let store = store::open(args.database.database_url.expose(), args.database.db_max_connections)
-            .await
-            .context("opening the database")?;
+        let store =
+            store::open(args.database.database_url.expose(), args.database.db_max_connections)
+                .await
+                .context("opening the database")?;
         let metrics = Arc::new(Metrics::default());
         let (client, sandbox) = ayrshare_client(&args).await?;
         let client = client.with_observer(ayrshare_observer(metrics.clone()));
@@ -49,8 +50,17 @@ impl Application {
         let feed = ChangeFeed::default();
         let writer = Writer::new(store.clone(), feed.clone());
         let lookups = Lookups::new(store.clone(), cache.clone());
-        let dashboard = Dashboard::new(store.clone(), cache, client.clone(), args.cache.cache_strategy, args.cache.ttl());
-        feed.set_hooks(vec![Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() })]);
+        let dashboard = Dashboard::new(
+            store.clone(),
+            cache,
+            client.clone(),
+            args.cache.cache_strategy,
+            args.cache.ttl(),
+        );
+        feed.set_hooks(vec![Arc::new(Invalidator {
+            dashboard: dashboard.clone(),
+            lookups: lookups.clone(),
+        })]);
         let publisher = Publisher::new(client, writer.clone(), args.publish.policy());
         let posts = PostService::new(store.clone(), writer.clone(), publisher.clone());
         let scheduler = Scheduler::new(store.clone(), writer.clone(), publisher);
@@ -63,8 +73,19 @@ impl Application {
             rate_limit_per_minute: args.rate_limit_per_minute,
         });
         let shutdown = tokio_util::sync::CancellationToken::new();
-        let state = AppState { store, writer, posts, scheduler, dashboard, lookups, metrics, config, shutdown };
-        let listener = TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
+        let state = AppState {
+            store,
+            writer,
+            posts,
+            scheduler,
+            dashboard,
+            lookups,
+            metrics,
+            config,
+            shutdown,
+        };
+        let listener =
+            TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
         Ok(Self {
             listener,
             state,
@@ -101,8 +122,12 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then drains requests and stops the scheduler.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let scheduler: SchedulerHandle = self.state.scheduler.clone().spawn(self.scheduler_interval);
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let scheduler: SchedulerHandle =
+            self.state.scheduler.clone().spawn(self.scheduler_interval);
         let app = http::router(self.state.clone());
         let app = app.into_make_service_with_connect_info::<SocketAddr>();
         let draining = self.state.shutdown.clone();
@@ -123,17 +148,23 @@ impl Application {
 }
 
 /// The real Ayrshare when an API key is configured; otherwise sandbox mode.
-async fn ayrshare_client(args: &ServeArgs) -> anyhow::Result<(ayrshare::Client, Option<SimHandle>)> {
+async fn ayrshare_client(
+    args: &ServeArgs,
+) -> anyhow::Result<(ayrshare::Client, Option<SimHandle>)> {
     let timeout = Duration::from_millis(args.ayrshare.ayrshare_timeout_ms);
     if let Some(key) = &args.ayrshare.ayrshare_api_key {
-        let client = ayrshare::Client::new(&args.ayrshare.ayrshare_base_url, key.expose(), timeout)?;
+        let client =
+            ayrshare::Client::new(&args.ayrshare.ayrshare_base_url, key.expose(), timeout)?;
         tracing::info!(base_url = %args.ayrshare.ayrshare_base_url, api_key = %key.hint(), "using Ayrshare");
         return Ok((client, None));
     }
     let key = crate::auth::new_token().0;
-    let sim = Simulator::spawn(SimConfig { api_key: Some(key.expose().to_owned()), ..Default::default() })
-        .await
-        .context("starting the sandbox simulator")?;
+    let sim = Simulator::spawn(SimConfig {
+        api_key: Some(key.expose().to_owned()),
+        ..Default::default()
+    })
+    .await
+    .context("starting the sandbox simulator")?;
     let client = ayrshare::Client::new(&sim.base_url(), key.expose(), timeout)?;
     tracing::warn!(
         simulator = %sim.root_url(),

@@ -18,9 +18,7 @@ use crate::Simulator;
 fn counters(post_id: &str, platform: &str, published: DateTime<Utc>, now: DateTime<Utc>) -> Value {
     let digest = Sha256::digest(format!("{post_id}/{platform}").as_bytes());
     let seed = |i: usize| u64::from(digest[i]);
-    let minutes = u64::try_from((now - published).num_minutes())
-        .unwrap_or(0)
-        .min(1_000_000);
+    let minutes = u64::try_from((now - published).num_minutes()).unwrap_or(0).min(1_000_000);
     let likes = seed(0) % 40 + minutes * (seed(1) % 3 + 1);
     let comments = likes / 5 + seed(2) % 3;
     let impressions = likes * (10 + seed(3) % 20) + seed(4);
@@ -59,18 +57,13 @@ pub(crate) async fn post(
         )
         .into_response();
     };
-    let platforms: Option<Vec<String>> =
-        body.get("platforms").and_then(Value::as_array).map(|list| {
-            list.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_ascii_lowercase)
-                .collect()
-        });
+    let platforms: Option<Vec<String>> = body
+        .get("platforms")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_ascii_lowercase).collect());
     let now = Utc::now();
     let answer = sim.shared.with_store(|s| {
-        let post = s
-            .post(&caller.profile, id)
-            .filter(|p| p.status != PostStatus::Deleted)?;
+        let post = s.post(&caller.profile, id).filter(|p| p.status != PostStatus::Deleted)?;
         Some(analytics(post, platforms.as_deref(), now))
     });
     match answer {

@@ -42,11 +42,10 @@ fn bad(message: String) -> ApiError {
 }
 
 fn number<T: std::str::FromStr>(key: &str, value: &str) -> Result<T, ApiError> {
-    value.trim().parse().map_err(|_| {
-        bad(format!(
-            "Invalid {key} parameter: {value:?} is not a number."
-        ))
-    })
+    value
+        .trim()
+        .parse()
+        .map_err(|_| bad(format!("Invalid {key} parameter: {value:?} is not a number.")))
 }
 
 impl Filter {
@@ -131,18 +130,11 @@ pub(crate) async fn list(
             .filter(|p| filter.keeps(p, now))
             .collect();
         posts.sort_by_key(|p| std::cmp::Reverse(p.seq));
-        posts
-            .into_iter()
-            .take(filter.limit)
-            .map(|p| p.history_item(&caller.view))
-            .collect()
+        posts.into_iter().take(filter.limit).map(|p| p.history_item(&caller.view)).collect()
     });
     if items.is_empty() {
         let error = json!({"code": HISTORY_NOT_FOUND_CODE, "action": "get", "status": "error", "message": "History not found"});
-        return reply(
-            StatusCode::BAD_REQUEST,
-            &json!({"history": error, "count": 0}),
-        );
+        return reply(StatusCode::BAD_REQUEST, &json!({"history": error, "count": 0}));
     }
     ok(&json!({
         "history": items, "count": items.len(), "refId": caller.view.ref_id,
@@ -163,10 +155,9 @@ pub(crate) async fn one(
     if is_platform(&id) {
         return platform_feed(&sim, &caller, &id);
     }
-    let item = sim.shared.with_store(|s| {
-        s.post(&caller.profile, &id)
-            .map(|p| p.history_item(&caller.view))
-    });
+    let item = sim
+        .shared
+        .with_store(|s| s.post(&caller.profile, &id).map(|p| p.history_item(&caller.view)));
     match item {
         Some(item) => ok(&item),
         None => ApiError::post_id_not_found("get", &id).into_response(),
@@ -177,15 +168,10 @@ pub(crate) async fn one(
 fn platform_feed(sim: &Simulator, caller: &Caller, platform: &str) -> Response {
     let now = Utc::now();
     let posts: Vec<Value> = sim.shared.with_store(|store| {
-        let mut posts: Vec<&PostRecord> = store
-            .posts_of(&caller.profile)
-            .filter(|p| p.status != PostStatus::Deleted)
-            .collect();
+        let mut posts: Vec<&PostRecord> =
+            store.posts_of(&caller.profile).filter(|p| p.status != PostStatus::Deleted).collect();
         posts.sort_by_key(|p| std::cmp::Reverse(p.seq));
-        posts
-            .into_iter()
-            .filter_map(|p| network_entry(p, platform))
-            .collect()
+        posts.into_iter().filter_map(|p| network_entry(p, platform)).collect()
     });
     ok(
         &json!({"status": "success", "posts": posts, "lastUpdated": iso(now), "nextUpdate": iso(now + TimeDelta::minutes(1))}),
@@ -207,10 +193,7 @@ mod tests {
     use super::*;
 
     fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-        items
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        items.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -221,26 +204,16 @@ mod tests {
             ("platform", "linkedin"),
         ]))
         .expect("valid query");
-        assert_eq!(
-            filter.platforms,
-            ["twitter", "facebook", "instagram", "linkedin"]
-        );
+        assert_eq!(filter.platforms, ["twitter", "facebook", "instagram", "linkedin"]);
     }
 
     #[test]
     fn limit_is_capped_and_last_records_is_an_alias() {
         assert_eq!(
-            Filter::parse(&pairs(&[("lastRecords", "5000")]))
-                .map(|f| f.limit)
-                .ok(),
+            Filter::parse(&pairs(&[("lastRecords", "5000")])).map(|f| f.limit).ok(),
             Some(MAX_LIMIT)
         );
-        assert_eq!(
-            Filter::parse(&pairs(&[("limit", "3")]))
-                .map(|f| f.limit)
-                .ok(),
-            Some(3)
-        );
+        assert_eq!(Filter::parse(&pairs(&[("limit", "3")])).map(|f| f.limit).ok(), Some(3));
         assert!(Filter::parse(&pairs(&[("limit", "many")])).is_err());
     }
 }

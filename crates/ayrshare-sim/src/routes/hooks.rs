@@ -29,10 +29,7 @@ const ACTIONS: [&str; 10] = [
 ];
 
 fn action_field(body: &Value) -> Result<&str, ApiError> {
-    let action = body
-        .get("action")
-        .and_then(Value::as_str)
-        .unwrap_or_default();
+    let action = body.get("action").and_then(Value::as_str).unwrap_or_default();
     if ACTIONS.contains(&action) {
         Ok(action)
     } else {
@@ -47,10 +44,7 @@ fn url_field(body: &Value) -> Result<&str, ApiError> {
     let url = body.get("url").and_then(Value::as_str).unwrap_or_default();
     match reqwest::Url::parse(url) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => Ok(url),
-        _ => Err(ApiError::bad_request(
-            "webhook",
-            "Invalid url: send an absolute https URL.",
-        )),
+        _ => Err(ApiError::bad_request("webhook", "Invalid url: send an absolute https URL.")),
     }
 }
 
@@ -64,18 +58,10 @@ pub(crate) async fn register(
         Ok(fields) => fields,
         Err(error) => return error.into_response(),
     };
-    let secret = body
-        .get("secret")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(String::from);
-    let hook = Webhook {
-        url: url.to_string(),
-        secret,
-        updated: Utc::now(),
-    };
-    sim.shared
-        .with_store(|s| s.set_webhook(&caller.profile, action, hook));
+    let secret =
+        body.get("secret").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from);
+    let hook = Webhook { url: url.to_string(), secret, updated: Utc::now() };
+    sim.shared.with_store(|s| s.set_webhook(&caller.profile, action, hook));
     ok(&json!({"status": "success", "action": action, "url": url, "refId": caller.view.ref_id}))
 }
 
@@ -106,7 +92,6 @@ pub(crate) async fn unregister(
         Ok(action) => action,
         Err(error) => return error.into_response(),
     };
-    sim.shared
-        .with_store(|s| s.remove_webhook(&caller.profile, action));
+    sim.shared.with_store(|s| s.remove_webhook(&caller.profile, action));
     ok(&json!({"status": "success", "action": action}))
 }

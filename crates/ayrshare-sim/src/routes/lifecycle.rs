@@ -21,12 +21,9 @@ use crate::Simulator;
 
 /// The `id` field of a body, required.
 fn id_field<'a>(body: &'a Value, action: &str) -> Result<&'a str, ApiError> {
-    body.get("id")
-        .and_then(Value::as_str)
-        .filter(|id| !id.trim().is_empty())
-        .ok_or_else(|| {
-            ApiError::bad_request(action, "Missing id parameter: send the Ayrshare post id.")
-        })
+    body.get("id").and_then(Value::as_str).filter(|id| !id.trim().is_empty()).ok_or_else(|| {
+        ApiError::bad_request(action, "Missing id parameter: send the Ayrshare post id.")
+    })
 }
 
 /// `GET /api/post/{id}`: the post with `scheduleDate` as an ISO string.
@@ -39,10 +36,8 @@ pub(crate) async fn get(
         Ok(id) => id,
         Err(error) => return error.into_response(),
     };
-    let item = sim.shared.with_store(|s| {
-        s.post(&caller.profile, &id)
-            .map(|p| p.get_item(&caller.view))
-    });
+    let item =
+        sim.shared.with_store(|s| s.post(&caller.profile, &id).map(|p| p.get_item(&caller.view)));
     match item {
         Some(item) => ok(&item),
         None => ApiError::post_id_not_found("get", &id).into_response(),
@@ -51,9 +46,7 @@ pub(crate) async fn get(
 
 /// Deletes one post: its networks' ids in the answer, status `deleted` afterwards.
 fn delete_one(store: &mut Store, profile: &str, id: &str) -> Result<Value, ApiError> {
-    let post = store
-        .post_mut(profile, id)
-        .ok_or_else(|| ApiError::post_not_found("delete"))?;
+    let post = store.post_mut(profile, id).ok_or_else(|| ApiError::post_not_found("delete"))?;
     if post.status == PostStatus::Deleted {
         let message = "Post has already been deleted.";
         return Err(ApiError::new(
@@ -81,19 +74,11 @@ fn delete_one(store: &mut Store, profile: &str, id: &str) -> Result<Value, ApiEr
 
 /// Deletes several posts; the answer is an array of per-post results.
 fn delete_many(store: &mut Store, profile: &str, ids: &[String]) -> Response {
-    let results: Vec<Result<Value, ApiError>> = ids
-        .iter()
-        .map(|id| delete_one(store, profile, id))
-        .collect();
-    let status = if results.iter().all(Result::is_ok) {
-        StatusCode::OK
-    } else {
-        StatusCode::BAD_REQUEST
-    };
-    let bodies: Vec<Value> = results
-        .into_iter()
-        .map(|r| r.unwrap_or_else(|e| e.body))
-        .collect();
+    let results: Vec<Result<Value, ApiError>> =
+        ids.iter().map(|id| delete_one(store, profile, id)).collect();
+    let status =
+        if results.iter().all(Result::is_ok) { StatusCode::OK } else { StatusCode::BAD_REQUEST };
+    let bodies: Vec<Value> = results.into_iter().map(|r| r.unwrap_or_else(|e| e.body)).collect();
     reply(status, &Value::Array(bodies))
 }
 
@@ -111,11 +96,7 @@ pub(crate) async fn delete(
         });
     }
     if let Some(bulk) = body.get("bulk").and_then(Value::as_array) {
-        let ids: Vec<String> = bulk
-            .iter()
-            .filter_map(Value::as_str)
-            .map(String::from)
-            .collect();
+        let ids: Vec<String> = bulk.iter().filter_map(Value::as_str).map(String::from).collect();
         return sim.shared.with_store(|s| delete_many(s, profile, &ids));
     }
     let id = match id_field(&body, "delete") {
@@ -143,33 +124,24 @@ fn apply_update(post: &mut PostRecord, body: &Value) -> Result<(), ApiError> {
     }
     if let Some(date) = body.get("scheduleDate").and_then(Value::as_str) {
         if !waiting {
-            return Err(not_allowed(
-                "Only a post that has not been sent yet can be rescheduled.",
-            ));
+            return Err(not_allowed("Only a post that has not been sent yet can be rescheduled."));
         }
         post.schedule_date = parse_date("scheduleDate", date)?;
         post.scheduled = true;
     }
     if body.get("approved").and_then(Value::as_bool) == Some(true) {
         if post.status != PostStatus::AwaitingApproval {
-            return Err(not_allowed(
-                "Only a post awaiting approval can be approved.",
-            ));
+            return Err(not_allowed("Only a post awaiting approval can be approved."));
         }
         post.status = PostStatus::Pending;
     }
-    match (
-        body.get("scheduledPause").and_then(Value::as_bool),
-        post.status,
-    ) {
+    match (body.get("scheduledPause").and_then(Value::as_bool), post.status) {
         (Some(true), PostStatus::Pending | PostStatus::Paused) => post.status = PostStatus::Paused,
         (Some(false), PostStatus::Pending | PostStatus::Paused) => {
             post.status = PostStatus::Pending
         }
         (Some(_), _) => {
-            return Err(not_allowed(
-                "Only a pending scheduled post can be paused or unpaused.",
-            ))
+            return Err(not_allowed("Only a pending scheduled post can be paused or unpaused."))
         }
         (None, _) => {}
     }
@@ -186,10 +158,8 @@ fn update_post(
     config: &SimConfig,
 ) -> Result<String, ApiError> {
     let id = id_field(body, "update")?;
-    let mut post = store
-        .post(profile, id)
-        .cloned()
-        .ok_or_else(|| ApiError::post_not_found("update"))?;
+    let mut post =
+        store.post(profile, id).cloned().ok_or_else(|| ApiError::post_not_found("update"))?;
     apply_update(&mut post, body)?;
     let due =
         post.status == PostStatus::Pending && !post.scheduled && post.schedule_date <= Utc::now();
@@ -209,10 +179,7 @@ pub(crate) async fn update(
     Body(body): Body<Value>,
 ) -> Response {
     let config = sim.shared.config();
-    match sim
-        .shared
-        .with_store(|s| update_post(s, &caller.profile, &body, &config))
-    {
+    match sim.shared.with_store(|s| update_post(s, &caller.profile, &body, &config)) {
         Ok(id) => {
             sim.shared.publisher_wake.notify_one();
             ok(&json!({"status": "success", "id": id}))
@@ -229,9 +196,7 @@ fn retry_post(
     config: &SimConfig,
 ) -> Result<PostRecord, ApiError> {
     let id = id_field(body, "retry")?;
-    let post = store
-        .post(profile, id)
-        .ok_or_else(|| ApiError::post_not_found("retry"))?;
+    let post = store.post(profile, id).ok_or_else(|| ApiError::post_not_found("retry"))?;
     if post.status != PostStatus::Error {
         return Err(ApiError::bad_request(
             "retry",
@@ -239,10 +204,7 @@ fn retry_post(
         ));
     }
     store.retry(id, config, Utc::now());
-    store
-        .post(profile, id)
-        .cloned()
-        .ok_or_else(|| ApiError::post_not_found("retry"))
+    store.post(profile, id).cloned().ok_or_else(|| ApiError::post_not_found("retry"))
 }
 
 /// `PUT /api/post/retry` and `POST /api/post/retry`: answers like `POST /api/post`.
@@ -252,10 +214,7 @@ pub(crate) async fn retry(
     Body(body): Body<Value>,
 ) -> Response {
     let config = sim.shared.config();
-    match sim
-        .shared
-        .with_store(|s| retry_post(s, &caller.profile, &body, &config))
-    {
+    match sim.shared.with_store(|s| retry_post(s, &caller.profile, &body, &config)) {
         Ok(post) => {
             let (status, body) = post.envelope(&caller.view, caller.wrapped);
             reply(status, &body)

@@ -33,10 +33,7 @@ pub(crate) fn router(sim: Simulator) -> Router {
                 .patch(lifecycle::update)
                 .put(lifecycle::update),
         )
-        .route(
-            "/api/post/retry",
-            put(lifecycle::retry).post(lifecycle::retry),
-        )
+        .route("/api/post/retry", put(lifecycle::retry).post(lifecycle::retry))
         .route("/api/post/{id}", get(lifecycle::get))
         .route("/api/history", get(history::list))
         .route("/api/history/{id}", get(history::one))
@@ -46,9 +43,7 @@ pub(crate) fn router(sim: Simulator) -> Router {
         .route("/api/analytics/post", post(analytics::post))
         .route(
             "/api/hook/webhook",
-            post(hooks::register)
-                .get(hooks::list)
-                .delete(hooks::unregister),
+            post(hooks::register).get(hooks::list).delete(hooks::unregister),
         )
         .route_layer(from_fn_with_state(sim.clone(), gate));
     let admin = Router::new()

@@ -36,13 +36,9 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// Parses an ISO date such as `2026-07-08T12:30:00Z` (any RFC 3339 offset).
 pub(crate) fn parse_date(field: &str, value: &str) -> Result<DateTime<Utc>, ApiError> {
-    DateTime::parse_from_rfc3339(value.trim())
-        .map(|d| d.with_timezone(&Utc))
-        .map_err(|_| {
-            invalid(format!(
-                "Invalid {field}: use an ISO 8601 UTC date such as 2026-07-08T12:30:00Z."
-            ))
-        })
+    DateTime::parse_from_rfc3339(value.trim()).map(|d| d.with_timezone(&Utc)).map_err(|_| {
+        invalid(format!("Invalid {field}: use an ISO 8601 UTC date such as 2026-07-08T12:30:00Z."))
+    })
 }
 
 /// `post`: a string, or the old per-network object form with a `default` entry.
@@ -54,11 +50,9 @@ fn text_field(body: &Value) -> Result<String, ApiError> {
     };
     match body.get("post") {
         Some(Value::String(text)) => Ok(text.clone()),
-        Some(Value::Object(by_network)) => by_network
-            .get("default")
-            .and_then(Value::as_str)
-            .map(String::from)
-            .ok_or_else(missing),
+        Some(Value::Object(by_network)) => {
+            by_network.get("default").and_then(Value::as_str).map(String::from).ok_or_else(missing)
+        }
         _ => Err(missing()),
     }
 }
@@ -75,11 +69,7 @@ fn platforms_field(body: &Value) -> Result<Vec<String>, ApiError> {
         .ok_or_else(missing)?;
     let mut platforms: Vec<String> = Vec::new();
     for name in names {
-        let name = name
-            .as_str()
-            .ok_or_else(missing)?
-            .trim()
-            .to_ascii_lowercase();
+        let name = name.as_str().ok_or_else(missing)?.trim().to_ascii_lowercase();
         let expanded: Vec<String> = if name == "all" {
             PLATFORMS.iter().map(|p| p.to_string()).collect()
         } else if is_platform(&name) {
@@ -107,18 +97,14 @@ fn optional<'a, T>(
 ) -> Result<Option<T>, ApiError> {
     match body.get(field) {
         None | Some(Value::Null) => Ok(None),
-        Some(value) => get(value)
-            .map(Some)
-            .ok_or_else(|| invalid(format!("Invalid {field} parameter."))),
+        Some(value) => {
+            get(value).map(Some).ok_or_else(|| invalid(format!("Invalid {field} parameter.")))
+        }
     }
 }
 
 fn strings(value: &Value) -> Option<Vec<String>> {
-    value
-        .as_array()?
-        .iter()
-        .map(|v| v.as_str().map(String::from))
-        .collect()
+    value.as_array()?.iter().map(|v| v.as_str().map(String::from)).collect()
 }
 
 impl NewPost {
@@ -169,11 +155,8 @@ fn store_post(
     }
     let now = Utc::now();
     let future = new.schedule_date.filter(|d| *d > now);
-    let status = if new.requires_approval {
-        PostStatus::AwaitingApproval
-    } else {
-        PostStatus::Pending
-    };
+    let status =
+        if new.requires_approval { PostStatus::AwaitingApproval } else { PostStatus::Pending };
     let record = PostRecord {
         id: new_post_id(),
         profile: caller.profile.clone(),
@@ -195,10 +178,7 @@ fn store_post(
     if status == PostStatus::Pending && future.is_none() {
         store.publish(&id, config, now);
     }
-    store
-        .post(&caller.profile, &id)
-        .cloned()
-        .ok_or_else(|| ApiError::post_not_found("post"))
+    store.post(&caller.profile, &id).cloned().ok_or_else(|| ApiError::post_not_found("post"))
 }
 
 /// `POST /api/post`.
@@ -212,9 +192,7 @@ pub(crate) async fn create(
         Err(error) => return error.into_response(),
     };
     let config = sim.shared.config();
-    let stored = sim
-        .shared
-        .with_store(|store| store_post(store, &caller, new, &config));
+    let stored = sim.shared.with_store(|store| store_post(store, &caller, new, &config));
     match stored {
         Ok(post) => {
             if post.status == PostStatus::Pending {

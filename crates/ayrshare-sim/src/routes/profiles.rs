@@ -26,11 +26,8 @@ pub(crate) async fn list(State(sim): State<Simulator>) -> Response {
 
 /// `POST /api/profiles`: `{title}` → the new profile and its key (shown only here).
 pub(crate) async fn create(State(sim): State<Simulator>, Body(body): Body<Value>) -> Response {
-    let Some(title) = body
-        .get("title")
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
+    let Some(title) =
+        body.get("title").and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty())
     else {
         return ApiError::bad_request("profile", "Missing title parameter.").into_response();
     };
@@ -41,13 +38,8 @@ pub(crate) async fn create(State(sim): State<Simulator>, Body(body): Body<Value>
         })),
         Err(CreateError::DuplicateTitle) => {
             let message = format!("Profile title already exists: {title}");
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "profile",
-                DUPLICATE_PROFILE_CODE,
-                message,
-            )
-            .into_response()
+            ApiError::new(StatusCode::BAD_REQUEST, "profile", DUPLICATE_PROFILE_CODE, message)
+                .into_response()
         }
     }
 }
@@ -58,17 +50,10 @@ pub(crate) async fn user(
     Extension(caller): Extension<Caller>,
 ) -> Response {
     let config = sim.shared.config();
-    let linked: Vec<&str> = PLATFORMS
-        .iter()
-        .copied()
-        .filter(|p| !config.fails(p))
-        .collect();
+    let linked: Vec<&str> = PLATFORMS.iter().copied().filter(|p| !config.fails(p)).collect();
     let (created, calls) = sim.shared.with_store(|s| {
-        let stats_key = if caller.profile == PRIMARY {
-            PRIMARY_STATS_KEY
-        } else {
-            caller.profile.as_str()
-        };
+        let stats_key =
+            if caller.profile == PRIMARY { PRIMARY_STATS_KEY } else { caller.profile.as_str() };
         (s.profiles.created(&caller.profile), s.calls_by(stats_key))
     });
     let mut body = json!({

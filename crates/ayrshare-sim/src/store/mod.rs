@@ -77,20 +77,13 @@ impl Store {
     /// Counts one call to `route` by `stats_profile` (the Profile-Key or `primary`).
     pub(crate) fn count(&mut self, route: &str, stats_profile: &str) {
         *self.stats.requests.entry(route.to_string()).or_default() += 1;
-        let by_route = self
-            .stats
-            .by_profile
-            .entry(stats_profile.to_string())
-            .or_default();
+        let by_route = self.stats.by_profile.entry(stats_profile.to_string()).or_default();
         *by_route.entry(route.to_string()).or_default() += 1;
     }
 
     /// Calls counted for `stats_profile` since the last reset.
     pub(crate) fn calls_by(&self, stats_profile: &str) -> u64 {
-        self.stats
-            .by_profile
-            .get(stats_profile)
-            .map_or(0, |routes| routes.values().sum())
+        self.stats.by_profile.get(stats_profile).map_or(0, |routes| routes.values().sum())
     }
 
     pub(crate) fn stats(&self) -> Stats {
@@ -106,15 +99,10 @@ impl Store {
         limit: (u32, Duration),
         now: Instant,
     ) -> Result<Admission, Refusal> {
-        let (profile, view) = self
-            .profiles
-            .resolve(header_key, !strict)
-            .ok_or(Refusal::UnknownProfile)?;
+        let (profile, view) =
+            self.profiles.resolve(header_key, !strict).ok_or(Refusal::UnknownProfile)?;
         let window = self.windows.entry(profile.clone()).or_default();
-        while window
-            .front()
-            .is_some_and(|t| now.duration_since(*t) >= limit.1)
-        {
+        while window.front().is_some_and(|t| now.duration_since(*t) >= limit.1) {
             window.pop_front();
         }
         if window.len() >= limit.0 as usize {
@@ -122,11 +110,7 @@ impl Store {
         }
         window.push_back(now);
         let count = window.len();
-        Ok(Admission {
-            profile,
-            view,
-            count,
-        })
+        Ok(Admission { profile, view, count })
     }
 
     /// Accepted calls in the current window of the profile a header selects, for the
@@ -138,17 +122,14 @@ impl Store {
         now: Instant,
     ) -> usize {
         let key = header_key.unwrap_or(PRIMARY);
-        self.windows.get(key).map_or(0, |w| {
-            w.iter()
-                .filter(|t| now.duration_since(**t) < window)
-                .count()
-        })
+        self.windows
+            .get(key)
+            .map_or(0, |w| w.iter().filter(|t| now.duration_since(**t) < window).count())
     }
 
     /// Records that `profile` used `key`; false if it had already.
     pub(crate) fn claim_idempotency_key(&mut self, profile: &str, key: &str) -> bool {
-        self.idempotency
-            .insert((profile.to_string(), key.to_string()))
+        self.idempotency.insert((profile.to_string(), key.to_string()))
     }
 
     /// Stores a new post, giving it its creation order.
@@ -183,25 +164,17 @@ impl Store {
                 PostStatus::Pending | PostStatus::Paused | PostStatus::AwaitingApproval
             )
         };
-        self.posts_of(profile)
-            .filter(waiting)
-            .map(|p| p.id.clone())
-            .collect()
+        self.posts_of(profile).filter(waiting).map(|p| p.id.clone()).collect()
     }
 
     /// Registers (or replaces) the webhook for `action` on `profile`.
     pub(crate) fn set_webhook(&mut self, profile: &str, action: &str, hook: Webhook) {
-        self.webhooks
-            .entry(profile.to_string())
-            .or_default()
-            .insert(action.to_string(), hook);
+        self.webhooks.entry(profile.to_string()).or_default().insert(action.to_string(), hook);
     }
 
     /// Removes the webhook for `action`; false if there was none.
     pub(crate) fn remove_webhook(&mut self, profile: &str, action: &str) -> bool {
-        self.webhooks
-            .get_mut(profile)
-            .is_some_and(|hooks| hooks.remove(action).is_some())
+        self.webhooks.get_mut(profile).is_some_and(|hooks| hooks.remove(action).is_some())
     }
 
     /// The webhooks of `profile`, by action.
@@ -223,18 +196,9 @@ mod tests {
         let mut store = Store::default();
         let now = Instant::now();
         let limit = (2, Duration::from_secs(60));
-        assert_eq!(
-            store.admit(None, false, limit, now).map(|a| a.count).ok(),
-            Some(1)
-        );
-        assert_eq!(
-            store.admit(None, false, limit, now).map(|a| a.count).ok(),
-            Some(2)
-        );
-        assert!(matches!(
-            store.admit(None, false, limit, now),
-            Err(Refusal::RateLimited(2))
-        ));
+        assert_eq!(store.admit(None, false, limit, now).map(|a| a.count).ok(), Some(1));
+        assert_eq!(store.admit(None, false, limit, now).map(|a| a.count).ok(), Some(2));
+        assert!(matches!(store.admit(None, false, limit, now), Err(Refusal::RateLimited(2))));
         assert_eq!(store.window_count(None, limit.1, now), 2);
     }
 
@@ -244,12 +208,8 @@ mod tests {
         let start = Instant::now();
         let limit = (1, Duration::from_secs(10));
         assert!(store.admit(Some("K"), false, limit, start).is_ok());
-        assert!(store
-            .admit(Some("K"), false, limit, start + Duration::from_secs(5))
-            .is_err());
-        assert!(store
-            .admit(Some("K"), false, limit, start + Duration::from_secs(10))
-            .is_ok());
+        assert!(store.admit(Some("K"), false, limit, start + Duration::from_secs(5)).is_err());
+        assert!(store.admit(Some("K"), false, limit, start + Duration::from_secs(10)).is_ok());
     }
 
     #[test]

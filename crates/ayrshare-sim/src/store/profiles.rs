@@ -48,10 +48,7 @@ pub(crate) struct Profiles {
 
 impl Default for Profiles {
     fn default() -> Self {
-        let mut profiles = Profiles {
-            by_key: HashMap::new(),
-            next_seq: 0,
-        };
+        let mut profiles = Profiles { by_key: HashMap::new(), next_seq: 0 };
         profiles.insert(PRIMARY, "Primary Profile".to_string());
         profiles
     }
@@ -66,12 +63,8 @@ fn ref_id(key: &str) -> String {
 impl Profiles {
     fn insert(&mut self, key: &str, title: String) -> &Profile {
         self.next_seq += 1;
-        let profile = Profile {
-            title,
-            ref_id: ref_id(key),
-            created: Utc::now(),
-            seq: self.next_seq,
-        };
+        let profile =
+            Profile { title, ref_id: ref_id(key), created: Utc::now(), seq: self.next_seq };
         self.by_key.entry(key.to_string()).or_insert(profile)
     }
 
@@ -97,38 +90,26 @@ impl Profiles {
     /// The view of a known profile.
     pub(crate) fn view(&self, key: &str) -> Option<ProfileView> {
         let profile = self.by_key.get(key)?;
-        Some(ProfileView {
-            title: profile.title.clone(),
-            ref_id: profile.ref_id.clone(),
-        })
+        Some(ProfileView { title: profile.title.clone(), ref_id: profile.ref_id.clone() })
     }
 
     /// `POST /profiles`: a new profile with a fresh key; titles are unique.
     pub(crate) fn create(&mut self, title: &str) -> Result<(String, ProfileView), CreateError> {
-        let taken = self
-            .by_key
-            .iter()
-            .any(|(k, p)| k != PRIMARY && p.title.eq_ignore_ascii_case(title));
+        let taken =
+            self.by_key.iter().any(|(k, p)| k != PRIMARY && p.title.eq_ignore_ascii_case(title));
         if taken {
             return Err(CreateError::DuplicateTitle);
         }
         let key = new_profile_key();
         let profile = self.insert(&key, title.to_string());
-        let view = ProfileView {
-            title: profile.title.clone(),
-            ref_id: profile.ref_id.clone(),
-        };
+        let view = ProfileView { title: profile.title.clone(), ref_id: profile.ref_id.clone() };
         Ok((key, view))
     }
 
     /// `GET /profiles` entries (never the primary, never the keys), oldest first.
     pub(crate) fn list(&self) -> Vec<Value> {
-        let mut profiles: Vec<&Profile> = self
-            .by_key
-            .iter()
-            .filter(|(k, _)| k.as_str() != PRIMARY)
-            .map(|(_, p)| p)
-            .collect();
+        let mut profiles: Vec<&Profile> =
+            self.by_key.iter().filter(|(k, _)| k.as_str() != PRIMARY).map(|(_, p)| p).collect();
         profiles.sort_by_key(|p| p.seq);
         profiles
             .into_iter()
@@ -165,19 +146,13 @@ mod tests {
         let (id, _) = profiles.resolve(Some("KEY-1"), true).expect("created");
         assert_eq!(id, "KEY-1");
         assert!(profiles.resolve(Some("KEY-1"), false).is_some());
-        assert_eq!(
-            profiles.resolve(None, false).map(|(id, _)| id),
-            Some(PRIMARY.to_string())
-        );
+        assert_eq!(profiles.resolve(None, false).map(|(id, _)| id), Some(PRIMARY.to_string()));
     }
 
     #[test]
     fn titles_are_unique() {
         let mut profiles = Profiles::default();
         assert!(profiles.create("Acme").is_ok());
-        assert!(matches!(
-            profiles.create("acme"),
-            Err(CreateError::DuplicateTitle)
-        ));
+        assert!(matches!(profiles.create("acme"), Err(CreateError::DuplicateTitle)));
     }
 }

@@ -50,16 +50,10 @@ fn posted(platform: &str) -> Outcome {
 }
 
 fn settle(post: &mut PostRecord, outcomes: Vec<(String, Outcome)>, now: DateTime<Utc>) {
-    let failed = outcomes
-        .iter()
-        .any(|(_, o)| matches!(o, Outcome::Failed { .. }));
+    let failed = outcomes.iter().any(|(_, o)| matches!(o, Outcome::Failed { .. }));
     post.outcomes = outcomes;
     post.published = Some(now);
-    post.status = if failed {
-        PostStatus::Error
-    } else {
-        PostStatus::Success
-    };
+    post.status = if failed { PostStatus::Error } else { PostStatus::Success };
 }
 
 impl Store {
@@ -72,9 +66,7 @@ impl Store {
                 && other.status != PostStatus::Deleted
                 && other.text.trim() == post.text.trim()
                 && other.posted_on(platform)
-                && other
-                    .published
-                    .is_some_and(|t| (now - t).abs() < DUPLICATE_WINDOW)
+                && other.published.is_some_and(|t| (now - t).abs() < DUPLICATE_WINDOW)
         })
     }
 
@@ -150,12 +142,7 @@ impl Store {
             self.publish(&id, config, now);
             deliveries.extend(self.scheduled_webhook(&id, now));
         }
-        let next = self
-            .posts
-            .values()
-            .filter(pending)
-            .map(|p| p.schedule_date)
-            .min();
+        let next = self.posts.values().filter(pending).map(|p| p.schedule_date).min();
         (deliveries, next)
     }
 
@@ -201,10 +188,7 @@ mod tests {
 
     fn codes(store: &Store, id: &str) -> Vec<i64> {
         let post = store.post(PRIMARY, id).expect("post exists");
-        post.errors()
-            .iter()
-            .filter_map(|e| e["code"].as_i64())
-            .collect()
+        post.errors().iter().filter_map(|e| e["code"].as_i64()).collect()
     }
 
     #[test]
@@ -222,10 +206,8 @@ mod tests {
     #[test]
     fn retry_fixes_networks_no_longer_failing() {
         let mut store = Store::default();
-        let mut config = SimConfig {
-            fail_platforms: vec!["facebook".into()],
-            ..SimConfig::default()
-        };
+        let mut config =
+            SimConfig { fail_platforms: vec!["facebook".into()], ..SimConfig::default() };
         new_post(&mut store, "a", "hi", &["facebook", "twitter"]);
         store.publish("a", &config, Utc::now());
         assert_eq!(codes(&store, "a"), vec![NOT_LINKED_CODE]);

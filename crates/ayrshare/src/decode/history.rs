@@ -21,10 +21,7 @@ const EMPTY_HISTORY_CODE: i64 = 221;
 /// Decodes `GET /history`.
 pub(crate) fn history(status: u16, body: &Value) -> Result<History, Failure> {
     if is_empty_history(body) {
-        return Ok(History {
-            ref_id: str_of(body, "refId"),
-            ..History::default()
-        });
+        return Ok(History { ref_id: str_of(body, "refId"), ..History::default() });
     }
     if is_success(status) {
         let list = match body {
@@ -48,9 +45,7 @@ pub(crate) fn history(status: u16, body: &Value) -> Result<History, Failure> {
     if !is_success(status) || is_error_status(body) {
         return Err(api_failure(body));
     }
-    Err(Failure::Decode(
-        "history answer has no history array".into(),
-    ))
+    Err(Failure::Decode("history answer has no history array".into()))
 }
 
 /// Decodes `GET /history/{id}`: the record itself, or the first of a list.
@@ -62,9 +57,7 @@ pub(crate) fn history_by_id(status: u16, body: &Value) -> Result<HistoryItem, Fa
         let record = match body {
             Value::Array(items) => items.first(),
             Value::Object(_) if str_of(body, "id").is_some() => Some(body),
-            Value::Object(_) => arr(body, "history")
-                .first()
-                .or_else(|| arr(body, "posts").first()),
+            Value::Object(_) => arr(body, "history").first().or_else(|| arr(body, "posts").first()),
             _ => None,
         };
         if let Some(item) = record.and_then(history_item) {
@@ -74,17 +67,12 @@ pub(crate) fn history_by_id(status: u16, body: &Value) -> Result<HistoryItem, Fa
     if !is_success(status) || is_error_status(body) {
         return Err(api_failure(body));
     }
-    Err(Failure::Decode(
-        "history answer holds no post record".into(),
-    ))
+    Err(Failure::Decode("history answer holds no post record".into()))
 }
 
 /// Body is Ayrshare's empty-history error (code 221, nested under `history` or top-level).
 fn is_empty_history(body: &Value) -> bool {
-    let nested = body
-        .get("history")
-        .filter(|h| h.is_object())
-        .and_then(|h| int_of(h, "code"));
+    let nested = body.get("history").filter(|h| h.is_object()).and_then(|h| int_of(h, "code"));
     nested.or_else(|| int_of(body, "code")) == Some(EMPTY_HISTORY_CODE)
 }
 
@@ -175,11 +163,9 @@ mod tests {
             json!({"history": {"code": 221, "action": "get", "status": "error"}, "count": 0});
         let h = history(400, &body).unwrap();
         assert!(h.items.is_empty());
-        let h = history(
-            400,
-            &json!({"status": "error", "code": 221, "message": "History not found"}),
-        )
-        .unwrap();
+        let h =
+            history(400, &json!({"status": "error", "code": 221, "message": "History not found"}))
+                .unwrap();
         assert!(h.items.is_empty());
     }
 
@@ -188,19 +174,10 @@ mod tests {
         let body = json!({"status": "error", "code": 102, "message": "API Key not valid"});
         assert_eq!(
             history(401, &body).unwrap_err(),
-            Failure::Api {
-                code: Some(102),
-                message: "API Key not valid".into()
-            }
+            Failure::Api { code: Some(102), message: "API Key not valid".into() }
         );
-        assert!(matches!(
-            history(200, &json!({"count": 0})),
-            Err(Failure::Decode(_))
-        ));
-        assert!(matches!(
-            history(500, &json!(null)),
-            Err(Failure::Api { .. })
-        ));
+        assert!(matches!(history(200, &json!({"count": 0})), Err(Failure::Decode(_))));
+        assert!(matches!(history(500, &json!(null)), Err(Failure::Api { .. })));
     }
 
     #[test]
@@ -238,10 +215,7 @@ mod tests {
         );
         assert_eq!(
             err.unwrap_err(),
-            Failure::Api {
-                code: Some(186),
-                message: "Post ID not found.".into()
-            }
+            Failure::Api { code: Some(186), message: "Post ID not found.".into() }
         );
         assert!(matches!(
             history_by_id(200, &json!({"status": "success"})),

@@ -60,9 +60,7 @@ pub(crate) fn str_of(v: &Value, key: &str) -> Option<String> {
 pub(crate) fn int_of(v: &Value, key: &str) -> Option<i64> {
     match v.get(key)? {
         Value::Number(n) => n.as_i64().or_else(|| {
-            n.as_f64()
-                .filter(|f| f.fract() == 0.0 && f.abs() < 9e15)
-                .map(|f| f as i64)
+            n.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9e15).map(|f| f as i64)
         }),
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
@@ -71,19 +69,15 @@ pub(crate) fn int_of(v: &Value, key: &str) -> Option<i64> {
 
 /// `v[key]` as a slice; anything that is not an array reads as empty.
 pub(crate) fn arr<'a>(v: &'a Value, key: &str) -> &'a [Value] {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or(&[])
+    v.get(key).and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// `v[key]` as a list of strings, skipping non-string entries.
 pub(crate) fn strings(v: &Value, key: &str) -> Vec<String> {
     match v.get(key) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_owned))
-            .collect(),
+        Some(Value::Array(items)) => {
+            items.iter().filter_map(|i| i.as_str().map(str::to_owned)).collect()
+        }
         Some(Value::String(s)) if !s.is_empty() => vec![s.clone()],
         _ => Vec::new(),
     }
@@ -91,9 +85,7 @@ pub(crate) fn strings(v: &Value, key: &str) -> Vec<String> {
 
 /// True when `v` is an object whose `status` is `"error"` (any case).
 pub(crate) fn is_error_status(v: &Value) -> bool {
-    v.get("status")
-        .and_then(Value::as_str)
-        .is_some_and(|s| s.eq_ignore_ascii_case("error"))
+    v.get("status").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("error"))
 }
 
 /// `postIds[]` entries; non-objects are skipped. A missing per-entry status reads as `success`.
@@ -117,11 +109,7 @@ pub(crate) fn platform_errors(v: &Value) -> Vec<PlatformError> {
 
 fn platform_error(e: &Value) -> Option<PlatformError> {
     match e {
-        Value::String(s) => Some(PlatformError {
-            platform: None,
-            code: None,
-            message: s.clone(),
-        }),
+        Value::String(s) => Some(PlatformError { platform: None, code: None, message: s.clone() }),
         Value::Object(_) => Some(PlatformError {
             platform: str_of(e, "platform"),
             code: int_of(e, "code"),
@@ -158,10 +146,7 @@ pub(crate) fn api_failure(body: &Value) -> Failure {
         code = code.or_else(|| int_of(h, "code"));
         collect(h, &mut code, &mut messages);
     }
-    Failure::Api {
-        code,
-        message: messages.join("; "),
-    }
+    Failure::Api { code, message: messages.join("; ") }
 }
 
 /// Adds `v`'s own message and its `errors[]` to `messages`, and fills `code` if unset.
@@ -205,13 +190,7 @@ mod tests {
     fn failure_from_flat_error() {
         let f =
             api_failure(&json!({"status": "error", "code": 102, "message": "API Key not valid"}));
-        assert_eq!(
-            f,
-            Failure::Api {
-                code: Some(102),
-                message: "API Key not valid".into()
-            }
-        );
+        assert_eq!(f, Failure::Api { code: Some(102), message: "API Key not valid".into() });
     }
 
     #[test]
@@ -232,29 +211,11 @@ mod tests {
     #[test]
     fn failure_from_posts_and_history() {
         let f = api_failure(&json!({"posts": [{"errors": [{"message": "bad", "code": 156}]}]}));
-        assert_eq!(
-            f,
-            Failure::Api {
-                code: Some(156),
-                message: "bad".into()
-            }
-        );
+        assert_eq!(f, Failure::Api { code: Some(156), message: "bad".into() });
         let f = api_failure(&json!({"history": {"code": 221, "status": "error"}, "count": 0}));
-        assert_eq!(
-            f,
-            Failure::Api {
-                code: Some(221),
-                message: String::new()
-            }
-        );
+        assert_eq!(f, Failure::Api { code: Some(221), message: String::new() });
         let f = api_failure(&json!("not an object"));
-        assert_eq!(
-            f,
-            Failure::Api {
-                code: None,
-                message: String::new()
-            }
-        );
+        assert_eq!(f, Failure::Api { code: None, message: String::new() });
     }
 
     #[test]
@@ -263,9 +224,6 @@ mod tests {
         assert_eq!(plain(200, &ok), Ok(ok.clone()));
         assert!(plain(404, &json!({"code": 114, "status": "error"})).is_err());
         assert!(plain(200, &json!({"status": "error", "message": "m"})).is_err());
-        assert_eq!(
-            plain(200, &json!({"status": "partial"})).map(|_| ()),
-            Ok(())
-        );
+        assert_eq!(plain(200, &json!({"status": "partial"})).map(|_| ()), Ok(()));
     }
 }

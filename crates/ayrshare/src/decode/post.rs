@@ -86,11 +86,7 @@ fn outcome_from(rec: &Value, top: &Value, http: u16) -> PostOutcome {
     let mut errors = platform_errors(rec);
     if errors.is_empty() && status.eq_ignore_ascii_case("error") {
         if let Some(message) = str_of(rec, "message") {
-            errors.push(PlatformError {
-                platform: None,
-                code: int_of(rec, "code"),
-                message,
-            });
+            errors.push(PlatformError { platform: None, code: int_of(rec, "code"), message });
         }
     }
     PostOutcome {
@@ -119,10 +115,7 @@ mod tests {
     }
 
     fn api(code: Option<i64>, message: &str) -> Failure {
-        Failure::Api {
-            code,
-            message: message.into(),
-        }
+        Failure::Api { code, message: message.into() }
     }
 
     #[test]
@@ -144,10 +137,7 @@ mod tests {
         assert_eq!(out.ref_id.as_deref(), Some("9abf1426"));
         assert!(out.errors.is_empty());
         assert_eq!(out.post_ids.len(), 3);
-        assert_eq!(
-            out.post_ids[2],
-            pp("telegram", "635", Some("https://t.me/c/1424847122/635"))
-        );
+        assert_eq!(out.post_ids[2], pp("telegram", "635", Some("https://t.me/c/1424847122/635")));
     }
 
     #[test]
@@ -202,11 +192,7 @@ mod tests {
         assert_eq!(out.id.as_deref(), Some("6APU4qqI7XO7JM3BOy6B"));
         assert_eq!(
             out.errors[1],
-            PlatformError {
-                platform: None,
-                code: None,
-                message: "no platform or code".into()
-            }
+            PlatformError { platform: None, code: None, message: "no platform or code".into() }
         );
     }
 
@@ -224,10 +210,7 @@ mod tests {
     #[test]
     fn posts_message_and_posts_errors_are_api_errors() {
         let body = json!({"posts": [{"message": "Missing post parameter"}]});
-        assert_eq!(
-            post_outcome(400, &body),
-            Err(api(None, "Missing post parameter"))
-        );
+        assert_eq!(post_outcome(400, &body), Err(api(None, "Missing post parameter")));
         let body = json!({"status": "error", "posts": [{"status": "error", "errors": [{"message": "bad media"}]}]});
         assert_eq!(post_outcome(200, &body), Err(api(None, "bad media")));
     }
@@ -237,23 +220,14 @@ mod tests {
         let body = json!({"status": "error", "id": "OLD", "postIds": [],
             "errors": [{"code": IDEMPOTENCY_REUSED_CODE, "message": "Idempotency key already used"}]});
         let err = post_outcome(400, &body).unwrap_err();
-        assert_eq!(
-            err,
-            api(
-                Some(IDEMPOTENCY_REUSED_CODE),
-                "Idempotency key already used"
-            )
-        );
+        assert_eq!(err, api(Some(IDEMPOTENCY_REUSED_CODE), "Idempotency key already used"));
     }
 
     #[test]
     fn non_400_errors_are_api_errors_even_with_ids() {
         let body = json!({"status": "error", "id": "X", "postIds": [{"id": "1", "platform": "x"}]});
         assert!(matches!(post_outcome(500, &body), Err(Failure::Api { .. })));
-        assert!(matches!(
-            post_outcome(429, &json!({"status": "error"})),
-            Err(Failure::Api { .. })
-        ));
+        assert!(matches!(post_outcome(429, &json!({"status": "error"})), Err(Failure::Api { .. })));
     }
 
     #[test]
@@ -270,10 +244,7 @@ mod tests {
             let _ = post_outcome(200, &body);
             let _ = post_outcome(400, &body);
         }
-        assert!(matches!(
-            post_outcome(200, &json!(null)),
-            Err(Failure::Decode(_))
-        ));
+        assert!(matches!(post_outcome(200, &json!(null)), Err(Failure::Decode(_))));
         let out = post_outcome(200, &json!({"status": "success"})).unwrap();
         assert_eq!(out.id, None);
     }

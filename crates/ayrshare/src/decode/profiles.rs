@@ -22,24 +22,13 @@ pub(crate) fn profiles(status: u16, body: &Value) -> Result<ProfilePage, Failure
         Value::Object(_) if body.get("profiles").is_some_and(Value::is_array) => {
             arr(body, "profiles")
         }
-        _ => {
-            return Err(Failure::Decode(
-                "profiles answer has no profiles array".into(),
-            ))
-        }
+        _ => return Err(Failure::Decode("profiles answer has no profiles array".into())),
     };
     let page = body.get("pagination").unwrap_or(&Value::Null);
-    let has_more = page
-        .get("hasMore")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
+    let has_more = page.get("hasMore").and_then(Value::as_bool).unwrap_or(false);
     Ok(ProfilePage {
         profiles: list.iter().filter(|p| p.is_object()).map(profile).collect(),
-        next_cursor: if has_more {
-            str_of(page, "nextCursor")
-        } else {
-            None
-        },
+        next_cursor: if has_more { str_of(page, "nextCursor") } else { None },
     })
 }
 
@@ -61,10 +50,7 @@ pub(crate) fn created_profile(
     if !is_success(status) || is_error_status(body) {
         return Err(api_failure(body));
     }
-    let record = body
-        .get("profile")
-        .filter(|p| p.is_object())
-        .unwrap_or(body);
+    let record = body.get("profile").filter(|p| p.is_object()).unwrap_or(body);
     let profile_key = str_of(record, "profileKey")
         .ok_or_else(|| Failure::Decode("created profile has no profileKey".into()))?;
     Ok(CreatedProfile {
@@ -97,29 +83,17 @@ mod tests {
         let page = profiles(200, &json!([{"title": "A"}])).unwrap();
         assert_eq!(page.profiles[0].title, "A");
         assert_eq!(page.next_cursor, None);
-        assert!(matches!(
-            profiles(403, &json!({"status": "error"})),
-            Err(Failure::Api { .. })
-        ));
-        assert!(matches!(
-            profiles(200, &json!({"status": "success"})),
-            Err(Failure::Decode(_))
-        ));
+        assert!(matches!(profiles(403, &json!({"status": "error"})), Err(Failure::Api { .. })));
+        assert!(matches!(profiles(200, &json!({"status": "success"})), Err(Failure::Decode(_))));
     }
 
     #[test]
     fn created_profile_reads_key_and_defaults_title() {
         let body = json!({"status": "success", "title": "T", "refId": "r", "profileKey": "PK-1234-5678", "messagingActive": false});
         let p = created_profile(200, &body, "ignored").unwrap();
-        assert_eq!(
-            (p.title.as_str(), p.profile_key.as_str()),
-            ("T", "PK-1234-5678")
-        );
+        assert_eq!((p.title.as_str(), p.profile_key.as_str()), ("T", "PK-1234-5678"));
         let dbg = format!("{p:?}");
-        assert!(
-            dbg.contains("PK-1...") && !dbg.contains("PK-1234-5678"),
-            "{dbg}"
-        );
+        assert!(dbg.contains("PK-1...") && !dbg.contains("PK-1234-5678"), "{dbg}");
         let p = created_profile(200, &json!({"profileKey": "K"}), "asked").unwrap();
         assert_eq!(p.title, "asked");
         assert!(matches!(
@@ -131,12 +105,6 @@ mod tests {
             &json!({"status": "error", "code": 146, "message": "exists"}),
             "t",
         );
-        assert_eq!(
-            dup.unwrap_err(),
-            Failure::Api {
-                code: Some(146),
-                message: "exists".into()
-            }
-        );
+        assert_eq!(dup.unwrap_err(), Failure::Api { code: Some(146), message: "exists".into() });
     }
 }

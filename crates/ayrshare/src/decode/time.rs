@@ -19,11 +19,7 @@ pub(crate) fn timestamp(v: &Value) -> Option<String> {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => {
             let f = n.as_f64()?;
-            let secs = if f.abs() > MAX_EPOCH_SECONDS {
-                f / 1000.0
-            } else {
-                f
-            };
+            let secs = if f.abs() > MAX_EPOCH_SECONDS { f / 1000.0 } else { f };
             iso_from_unix(secs.floor() as i64)
         }
         Value::Object(o) => {
@@ -33,9 +29,7 @@ pub(crate) fn timestamp(v: &Value) -> Option<String> {
                 }
             }
             let secs = o.get("_seconds").or_else(|| o.get("seconds"))?;
-            let secs = secs
-                .as_i64()
-                .or_else(|| secs.as_f64().map(|f| f.floor() as i64))?;
+            let secs = secs.as_i64().or_else(|| secs.as_f64().map(|f| f.floor() as i64))?;
             iso_from_unix(secs)
         }
         _ => None,
@@ -102,18 +96,9 @@ mod tests {
 
     #[test]
     fn numbers_and_edges() {
-        assert_eq!(
-            timestamp(&json!(0)).as_deref(),
-            Some("1970-01-01T00:00:00Z")
-        );
-        assert_eq!(
-            timestamp(&json!(1604578889000_i64)).as_deref(),
-            Some("2020-11-05T12:21:29Z")
-        );
-        assert_eq!(
-            iso_from_unix(951_782_400).as_deref(),
-            Some("2000-02-29T00:00:00Z")
-        );
+        assert_eq!(timestamp(&json!(0)).as_deref(), Some("1970-01-01T00:00:00Z"));
+        assert_eq!(timestamp(&json!(1604578889000_i64)).as_deref(), Some("2020-11-05T12:21:29Z"));
+        assert_eq!(iso_from_unix(951_782_400).as_deref(), Some("2000-02-29T00:00:00Z"));
         assert_eq!(iso_from_unix(-1).as_deref(), Some("1969-12-31T23:59:59Z"));
         assert_eq!(iso_from_unix(i64::MAX), None);
         assert_eq!(timestamp(&json!({"_seconds": "x"})), None);

@@ -45,24 +45,12 @@ async fn invalidation_on_one_instance_is_seen_by_the_next_read_on_another() {
     let ns = Ns::new(url);
     let (a, b) = (ns.cache().await, ns.cache().await);
     let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
-    let filled = a
-        .get_or_fill("history", &ws, fills.fill("v1"))
-        .await
-        .unwrap();
-    let seen = b
-        .get_or_fill("history", &ws, fills.fill("unused"))
-        .await
-        .unwrap();
-    assert_eq!(
-        (seen.value.as_str(), seen.source, seen.stamp),
-        ("v1", Source::Hit, filled.stamp)
-    );
+    let filled = a.get_or_fill("history", &ws, fills.fill("v1")).await.unwrap();
+    let seen = b.get_or_fill("history", &ws, fills.fill("unused")).await.unwrap();
+    assert_eq!((seen.value.as_str(), seen.source, seen.stamp), ("v1", Source::Hit, filled.stamp));
 
     a.invalidate(&ws).await;
-    let next = b
-        .get_or_fill("history", &ws, fills.fill("v2"))
-        .await
-        .unwrap();
+    let next = b.get_or_fill("history", &ws, fills.fill("v2")).await.unwrap();
     assert_eq!(
         (next.value.as_str(), next.source),
         ("v2", Source::Miss),
@@ -79,10 +67,7 @@ async fn invalidations_fan_out_to_subscribers_of_other_instances() {
     let (mut on_a, mut on_b) = (a.subscribe(), b.subscribe());
     a.invalidate(&tags(&["workspace:1", "profile:2"])).await;
     for rx in [&mut on_a, &mut on_b] {
-        assert_eq!(
-            within(rx.recv()).await.unwrap().tags,
-            tags(&["workspace:1", "profile:2"])
-        );
+        assert_eq!(within(rx.recv()).await.unwrap().tags, tags(&["workspace:1", "profile:2"]));
     }
 }
 
@@ -92,8 +77,7 @@ async fn broadcast_messages_reach_other_instances() {
     let ns = Ns::new(url);
     let (a, b) = (ns.cache().await, ns.cache().await);
     let mut on_b = b.messages();
-    a.broadcast("post.published", serde_json::json!({"id": 3}))
-        .await;
+    a.broadcast("post.published", serde_json::json!({"id": 3})).await;
     let message = within(on_b.recv()).await.unwrap();
     assert_eq!(
         (message.topic.as_str(), message.payload["id"].as_i64()),
@@ -107,39 +91,20 @@ async fn unreachable_redis_bypasses_and_recovery_bumps_the_epoch() {
     let Some(url) = redis_or_skip() else { return };
     let ns = Ns::new(url.clone());
     let proxy = Proxy::start(&url).await;
-    let cache = Cache::new(CacheConfig {
-        redis_url: Some(proxy.url.clone()),
-        ..ns.config()
-    })
-    .await;
+    let cache = Cache::new(CacheConfig { redis_url: Some(proxy.url.clone()), ..ns.config() }).await;
     let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
-    let before = cache
-        .get_or_fill("history", &ws, fills.fill("before"))
-        .await
-        .unwrap();
+    let before = cache.get_or_fill("history", &ws, fills.fill("before")).await.unwrap();
     let epoch = ns.epoch();
 
     proxy.down();
-    eventually("the outage to be noticed", || {
-        cache.tier() == Tier::Redis { healthy: false }
-    })
-    .await;
-    let during = cache
-        .get_or_fill("history", &ws, fills.fill("during"))
-        .await
-        .unwrap();
-    assert_eq!(
-        (during.value.as_str(), during.source),
-        ("during", Source::Bypass)
-    );
+    eventually("the outage to be noticed", || cache.tier() == Tier::Redis { healthy: false }).await;
+    let during = cache.get_or_fill("history", &ws, fills.fill("during")).await.unwrap();
+    assert_eq!((during.value.as_str(), during.source), ("during", Source::Bypass));
 
     proxy.up();
     eventually("recovery", || cache.tier() == Tier::Redis { healthy: true }).await;
     assert!(ns.epoch() > epoch, "recovery moves the epoch on");
-    let after = cache
-        .get_or_fill("history", &ws, fills.fill("after"))
-        .await
-        .unwrap();
+    let after = cache.get_or_fill("history", &ws, fills.fill("after")).await.unwrap();
     assert_eq!(
         (after.value.as_str(), after.source),
         ("after", Source::Miss),
@@ -151,32 +116,18 @@ async fn unreachable_redis_bypasses_and_recovery_bumps_the_epoch() {
 }
 
 async fn starting_with_redis_unreachable_every_read_bypasses() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
     let url = format!("redis://{closed}");
-    let cache = Cache::new(CacheConfig {
-        redis_url: Some(url),
-        ..CacheConfig::default()
-    })
-    .await;
+    let cache = Cache::new(CacheConfig { redis_url: Some(url), ..CacheConfig::default() }).await;
     assert_eq!(cache.tier(), Tier::Redis { healthy: false });
     let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
     for _ in 0..2 {
-        let read = cache
-            .get_or_fill("history", &ws, fills.fill("direct"))
-            .await
-            .unwrap();
+        let read = cache.get_or_fill("history", &ws, fills.fill("direct")).await.unwrap();
         assert_eq!(read.source, Source::Bypass);
     }
     let mut invalidations = cache.subscribe();
     cache.invalidate(&ws).await;
-    assert_eq!(
-        within(invalidations.recv()).await.unwrap().tags,
-        ws,
-        "delivered locally"
-    );
+    assert_eq!(within(invalidations.recv()).await.unwrap().tags, ws, "delivered locally");
     let m = cache.metrics();
     assert_eq!((fills.get(), m.bypasses, m.hits + m.misses), (2, 2, 0));
     cache.shutdown().await;

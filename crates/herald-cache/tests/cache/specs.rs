@@ -25,9 +25,7 @@ async fn read(
     tags: &[String],
     fill: impl FnOnce() -> Fill + Send,
 ) -> Lookup<String> {
-    within(cache.get_or_fill(key, tags, fill))
-        .await
-        .expect("fill succeeds")
+    within(cache.get_or_fill(key, tags, fill)).await.expect("fill succeeds")
 }
 
 pub async fn fill_started_before_invalidation_is_never_visible_after_it(h: Harness) {
@@ -57,15 +55,9 @@ pub async fn fill_started_before_invalidation_is_never_visible_after_it(h: Harne
     }
     let fills = FillCount::default();
     let next = read(cache, "history", &post, fills.fill("new")).await;
-    assert_eq!(
-        (next.value.as_str(), next.source, fills.get()),
-        ("new", Source::Miss, 1)
-    );
+    assert_eq!((next.value.as_str(), next.source, fills.get()), ("new", Source::Miss, 1));
     let again = read(cache, "history", &post, fills.fill("unused")).await;
-    assert_eq!(
-        (again.value.as_str(), again.source, again.stamp),
-        ("new", Source::Hit, next.stamp)
-    );
+    assert_eq!((again.value.as_str(), again.source, again.stamp), ("new", Source::Hit, next.stamp));
 }
 
 pub async fn invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fill(h: Harness) {
@@ -89,14 +81,9 @@ pub async fn invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fil
     dropped(&mut joined, 1).await;
     new_gate.release();
 
-    let (a, b) = (
-        within(first_after).await.unwrap().unwrap(),
-        within(second_after).await.unwrap().unwrap(),
-    );
-    assert_eq!(
-        (a.value.as_str(), b.value.as_str(), a.stamp),
-        ("new", "new", b.stamp)
-    );
+    let (a, b) =
+        (within(first_after).await.unwrap().unwrap(), within(second_after).await.unwrap().unwrap());
+    assert_eq!((a.value.as_str(), b.value.as_str(), a.stamp), ("new", "new", b.stamp));
     old_gate.release();
     assert_eq!(within(old).await.unwrap().unwrap().value.as_str(), "old");
     let later = read(cache, "history", &post, FillCount::default().fill("unused")).await;
@@ -134,39 +121,20 @@ pub async fn concurrent_readers_share_one_fill(h: Harness) {
         stamps.push(within(reader).await.unwrap().unwrap().stamp);
     }
     stamps.dedup();
-    assert_eq!(
-        (fills.get(), stamps.len()),
-        (1, 1),
-        "one fill, one value for every reader"
-    );
+    assert_eq!((fills.get(), stamps.len()), (1, 1), "one fill, one value for every reader");
 }
 
 pub async fn entries_are_dropped_by_any_of_their_tags(h: Harness) {
     let (cache, both) = (&h.cache, tags(&["workspace:1", "profile:9"]));
     let fills = FillCount::default();
-    assert_eq!(
-        read(cache, "view", &both, fills.fill("v")).await.source,
-        Source::Miss
-    );
-    assert_eq!(
-        read(cache, "view", &both, fills.fill("v")).await.source,
-        Source::Hit
-    );
+    assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
+    assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Hit);
     cache.invalidate(&tags(&["unrelated"])).await;
-    assert_eq!(
-        read(cache, "view", &both, fills.fill("v")).await.source,
-        Source::Hit
-    );
+    assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Hit);
     cache.invalidate(&tags(&["profile:9"])).await;
-    assert_eq!(
-        read(cache, "view", &both, fills.fill("v")).await.source,
-        Source::Miss
-    );
+    assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
     cache.invalidate(&tags(&["workspace:1"])).await;
-    assert_eq!(
-        read(cache, "view", &both, fills.fill("v")).await.source,
-        Source::Miss
-    );
+    assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
     assert_eq!(fills.get(), 3);
 }
 
@@ -190,10 +158,7 @@ pub async fn errors_are_shared_with_waiters_and_not_cached(h: Harness) {
     assert_eq!(within(waiter).await.unwrap().unwrap_err(), "upstream down");
     let fills = FillCount::default();
     let retry = read(cache, "history", &ws, fills.fill("ok")).await;
-    assert_eq!(
-        (retry.value.as_str(), retry.source, fills.get()),
-        ("ok", Source::Miss, 1)
-    );
+    assert_eq!((retry.value.as_str(), retry.source, fills.get()), ("ok", Source::Miss, 1));
     let m = cache.metrics();
     assert_eq!((m.fills, m.fill_errors), (2, 1));
 }
@@ -205,38 +170,20 @@ pub async fn clear_drops_entries_by_prefix(h: Harness) {
         read(cache, key, &ws, fills.fill(key)).await;
     }
     assert!(cache.clear("analytics:").await >= 2);
-    assert_eq!(
-        read(cache, "analytics:1", &ws, fills.fill("again"))
-            .await
-            .source,
-        Source::Miss
-    );
-    assert_eq!(
-        read(cache, "history:1", &ws, fills.fill("unused"))
-            .await
-            .source,
-        Source::Hit
-    );
+    assert_eq!(read(cache, "analytics:1", &ws, fills.fill("again")).await.source, Source::Miss);
+    assert_eq!(read(cache, "history:1", &ws, fills.fill("unused")).await.source, Source::Hit);
     assert_eq!(fills.get(), 4);
 }
 
 pub async fn broadcast_messages_reach_this_instance(h: Harness) {
     let mut messages = h.cache.messages();
-    h.cache
-        .broadcast("post.updated", serde_json::json!({"id": 7}))
-        .await;
+    h.cache.broadcast("post.updated", serde_json::json!({"id": 7})).await;
     let message = within(messages.recv()).await.unwrap();
-    assert_eq!(
-        (message.topic.as_str(), message.payload["id"].as_i64()),
-        ("post.updated", Some(7))
-    );
+    assert_eq!((message.topic.as_str(), message.payload["id"].as_i64()), ("post.updated", Some(7)));
 }
 
 pub async fn invalidations_reach_this_instances_subscribers(h: Harness) {
     let mut invalidations = h.cache.subscribe();
     h.cache.invalidate(&tags(&["workspace:1"])).await;
-    assert_eq!(
-        within(invalidations.recv()).await.unwrap().tags,
-        tags(&["workspace:1"])
-    );
+    assert_eq!(within(invalidations.recv()).await.unwrap().tags, tags(&["workspace:1"]));
 }

@@ -21,9 +21,7 @@ pub enum Kind {
 
 /// `HERALD_TEST_REDIS_URL`, if set.
 pub fn redis_url() -> Option<String> {
-    std::env::var("HERALD_TEST_REDIS_URL")
-        .ok()
-        .filter(|url| !url.is_empty())
+    std::env::var("HERALD_TEST_REDIS_URL").ok().filter(|url| !url.is_empty())
 }
 
 /// Prints the skip notice and returns `None` when Redis tests cannot run.
@@ -44,17 +42,11 @@ pub struct Harness {
 
 pub async fn harness(kind: Kind) -> Option<Harness> {
     match kind {
-        Kind::Local => Some(Harness {
-            cache: Cache::local(Duration::from_secs(120)),
-            ns: None,
-        }),
+        Kind::Local => Some(Harness { cache: Cache::local(Duration::from_secs(120)), ns: None }),
         Kind::Redis => {
             let ns = Ns::new(redis_or_skip()?);
             let cache = ns.cache().await;
-            Some(Harness {
-                cache,
-                ns: Some(ns),
-            })
+            Some(Harness { cache, ns: Some(ns) })
         }
     }
 }
@@ -67,10 +59,7 @@ pub struct Ns {
 
 impl Ns {
     pub fn new(url: String) -> Self {
-        Self {
-            name: format!("herald-cache-test-{}", uuid::Uuid::new_v4()),
-            url,
-        }
+        Self { name: format!("herald-cache-test-{}", uuid::Uuid::new_v4()), url }
     }
 
     pub fn config(&self) -> CacheConfig {
@@ -93,18 +82,13 @@ impl Ns {
     }
 
     fn connection(&self) -> redis::Connection {
-        redis::Client::open(self.url.as_str())
-            .unwrap()
-            .get_connection()
-            .unwrap()
+        redis::Client::open(self.url.as_str()).unwrap().get_connection().unwrap()
     }
 
     fn keys(&self, pattern: &str) -> Vec<String> {
         let mut conn = self.connection();
-        let keys: Vec<String> = redis::cmd("KEYS")
-            .arg(format!("{}:{pattern}", self.name))
-            .query(&mut conn)
-            .unwrap();
+        let keys: Vec<String> =
+            redis::cmd("KEYS").arg(format!("{}:{pattern}", self.name)).query(&mut conn).unwrap();
         keys
     }
 
@@ -119,10 +103,7 @@ impl Ns {
     }
 
     pub fn epoch(&self) -> u64 {
-        redis::cmd("GET")
-            .arg(format!("{}:epoch", self.name))
-            .query(&mut self.connection())
-            .unwrap()
+        redis::cmd("GET").arg(format!("{}:epoch", self.name)).query(&mut self.connection()).unwrap()
     }
 }
 
@@ -142,9 +123,7 @@ pub fn tags(names: &[&str]) -> Vec<String> {
 
 /// Fails the test instead of hanging when something that should happen does not.
 pub async fn within<T>(fut: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(10), fut)
-        .await
-        .expect("timed out after 10 s")
+    tokio::time::timeout(Duration::from_secs(10), fut).await.expect("timed out after 10 s")
 }
 
 /// Waits for a condition set by another task (polls; for state with no event to await).
@@ -210,9 +189,7 @@ pub struct Gate {
 
 impl Gate {
     pub async fn started(&mut self) {
-        within(&mut self.started)
-            .await
-            .expect("fill dropped before it started");
+        within(&mut self.started).await.expect("fill dropped before it started");
     }
 
     pub fn release(self) {

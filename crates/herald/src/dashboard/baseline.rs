@@ -24,7 +24,10 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn new(store: Arc<dyn Storage>, client: ayrshare::Client, ttl: Duration) -> Self {
-        let views = moka::future::Cache::builder().time_to_live(ttl).support_invalidation_closures().build();
+        let views = moka::future::Cache::builder()
+            .time_to_live(ttl)
+            .support_invalidation_closures()
+            .build();
         let history = moka::future::Cache::builder().time_to_live(ttl).build();
         Self { store, client, views, history }
     }
@@ -36,7 +39,10 @@ impl Baseline {
             return Ok((v, true));
         }
         let snapshot = self.upstream(ws).await;
-        let page = self.store.posts(&ws.id, &ListQuery { status: None, limit: limit as u32, cursor: None }).await?;
+        let page = self
+            .store
+            .posts(&ws.id, &ListQuery { status: None, limit: limit as u32, cursor: None })
+            .await?;
         let counts = self.store.counts(&ws.id).await?;
         let view = Arc::new(view::build(&ws.id, &page.posts, counts, &snapshot, limit));
         self.views.insert(key, view.clone()).await;
@@ -48,7 +54,8 @@ impl Baseline {
         if let Some(s) = self.history.get(&key).await {
             return s;
         }
-        let query = ayrshare::HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
+        let query =
+            ayrshare::HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
         let snapshot = match self.client.history(ws.profile_key.expose(), &query).await {
             Ok(reply) => Snapshot {
                 posts: Arc::new(reply.body.items.into_iter().map(UpstreamPost::from).collect()),
@@ -56,7 +63,12 @@ impl Baseline {
                 freshness: Freshness::Fresh,
                 stamp: rand::random(),
             },
-            Err(_) => Snapshot { posts: Arc::new(vec![]), as_of: None, freshness: Freshness::Unavailable, stamp: 0 },
+            Err(_) => Snapshot {
+                posts: Arc::new(vec![]),
+                as_of: None,
+                freshness: Freshness::Unavailable,
+                stamp: 0,
+            },
         };
         let snapshot = Arc::new(snapshot);
         self.history.insert(key, snapshot.clone()).await;

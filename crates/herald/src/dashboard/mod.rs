@@ -76,7 +76,13 @@ pub struct Dashboard {
 pub const WARM_DELAY: Duration = Duration::from_secs(1);
 
 impl Dashboard {
-    pub fn new(store: Arc<dyn Storage>, cache: Cache, client: ayrshare::Client, strategy: Strategy, ttl: Duration) -> Self {
+    pub fn new(
+        store: Arc<dyn Storage>,
+        cache: Cache,
+        client: ayrshare::Client,
+        strategy: Strategy,
+        ttl: Duration,
+    ) -> Self {
         Self {
             baseline: Baseline::new(store.clone(), client.clone(), ttl),
             upstream: Upstream::new(client, cache.clone()),
@@ -101,14 +107,19 @@ impl Dashboard {
         let key = format!("dashboard:{}:{limit}:{}", ws.id, snapshot.id());
         let (store, ws_id) = (self.store.clone(), ws.id.clone());
         let fill = move || async move {
-            let page = store.posts(&ws_id, &ListQuery { status: None, limit: limit as u32, cursor: None }).await;
+            let page = store
+                .posts(&ws_id, &ListQuery { status: None, limit: limit as u32, cursor: None })
+                .await;
             let counts = store.counts(&ws_id).await;
             match (page, counts) {
-                (Ok(page), Ok(counts)) => Ok(view::build(&ws_id, &page.posts, counts, &snapshot, limit)),
+                (Ok(page), Ok(counts)) => {
+                    Ok(view::build(&ws_id, &page.posts, counts, &snapshot, limit))
+                }
                 (Err(e), _) | (_, Err(e)) => Err(Arc::new(e)),
             }
         };
-        let found = self.cache.get_or_fill(&key, &[content_tag(&ws.id)], fill).await.map_err(unshare)?;
+        let found =
+            self.cache.get_or_fill(&key, &[content_tag(&ws.id)], fill).await.map_err(unshare)?;
         Ok(Page { view: found.value, source: found.source.as_str() })
     }
 
@@ -177,14 +188,21 @@ impl AfterCommit for Invalidator {
         let d = &self.dashboard;
         match (d.strategy, &ws) {
             (Strategy::Versioned, _) => d.cache.invalidate(&tags).await,
-            (Strategy::DeleteAfterWrite, Some(ws)) => d.baseline.delete(ws, change.touches_upstream).await,
+            (Strategy::DeleteAfterWrite, Some(ws)) => {
+                d.baseline.delete(ws, change.touches_upstream).await
+            }
             (Strategy::DeleteAfterWrite, None) => d.baseline.clear(),
         }
         let hint = ws.as_ref().map(|w| w.profile_key.hint()).unwrap_or_default();
         tracing::info!(tags = %tags.join(","), profile = %hint, action = %change.action, "cache invalidated");
         let topic = events_topic(ws_id);
         d.cache.broadcast(&topic, json!({"event": "post", "data": change.post})).await;
-        d.cache.broadcast(&topic, json!({"event": "history", "data": {"version": change.content_version}})).await;
+        d.cache
+            .broadcast(
+                &topic,
+                json!({"event": "history", "data": {"version": change.content_version}}),
+            )
+            .await;
         if let (true, Strategy::Versioned, Some(ws)) = (change.touches_upstream, d.strategy, ws) {
             d.warm(ws);
         }

@@ -161,7 +161,12 @@ impl Upstream {
         let fill = self.fetcher(ws, digest.clone());
         match self.cache.get_or_fill(&history_key(ws), &[upstream_tag(ws)], fill).await {
             Ok(found) => {
-                let snap = Snapshot { posts: found.value, as_of: Some(found.filled_at), freshness: Freshness::Fresh, stamp: found.stamp };
+                let snap = Snapshot {
+                    posts: found.value,
+                    as_of: Some(found.filled_at),
+                    freshness: Freshness::Fresh,
+                    stamp: found.stamp,
+                };
                 let mut memory = self.memory();
                 memory.last_good.insert(digest.clone(), snap.clone());
                 if found.source == Source::Bypass {
@@ -187,7 +192,12 @@ impl Upstream {
     }
 
     /// The fill: one budgeted `GET /history` call.
-    fn fetcher(&self, ws: &Workspace, digest: String) -> impl FnOnce() -> futures::future::BoxFuture<'static, Result<Vec<UpstreamPost>, FetchError>> {
+    fn fetcher(
+        &self,
+        ws: &Workspace,
+        digest: String,
+    ) -> impl FnOnce() -> futures::future::BoxFuture<'static, Result<Vec<UpstreamPost>, FetchError>>
+    {
         let client = self.client.clone();
         let memory = self.memory.clone();
         let profile = ws.profile_key.clone();
@@ -195,10 +205,19 @@ impl Upstream {
             Box::pin(async move {
                 let allowed = memory.lock().unwrap_or_else(|p| p.into_inner()).budget.take(&digest);
                 if !allowed {
-                    return Err(FetchError(Arc::new("history read budget for this profile is used up".into())));
+                    return Err(FetchError(Arc::new(
+                        "history read budget for this profile is used up".into(),
+                    )));
                 }
-                let query = ayrshare::HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-                let reply = client.history(profile.expose(), &query).await.map_err(|e| FetchError(Arc::new(e.to_string())))?;
+                let query = ayrshare::HistoryQuery {
+                    limit: Some(1000),
+                    last_days: Some(0),
+                    ..Default::default()
+                };
+                let reply = client
+                    .history(profile.expose(), &query)
+                    .await
+                    .map_err(|e| FetchError(Arc::new(e.to_string())))?;
                 Ok(reply.body.items.into_iter().map(UpstreamPost::from).collect())
             })
         }

@@ -74,7 +74,13 @@ fn foreign<'a>(ws: &'a str, p: &'a UpstreamPost) -> ForeignPost<'a> {
     let mut results: Vec<PlatformResult> = p
         .posted
         .iter()
-        .map(|(platform, st, url)| PlatformResult { platform: platform.clone(), status: st.clone(), post_url: url.clone(), error: None, ayrshare_id: Some(p.id.clone()) })
+        .map(|(platform, st, url)| PlatformResult {
+            platform: platform.clone(),
+            status: st.clone(),
+            post_url: url.clone(),
+            error: None,
+            ayrshare_id: Some(p.id.clone()),
+        })
         .collect();
     results.extend(p.errors.iter().map(|(platform, message)| PlatformResult {
         platform: platform.clone().unwrap_or_default(),
@@ -83,7 +89,9 @@ fn foreign<'a>(ws: &'a str, p: &'a UpstreamPost) -> ForeignPost<'a> {
         error: Some(message.clone()),
         ayrshare_id: Some(p.id.clone()),
     }));
-    let published = matches!(status, PostStatus::Published | PostStatus::PartiallyPublished).then_some(p.created.as_deref()).flatten();
+    let published = matches!(status, PostStatus::Published | PostStatus::PartiallyPublished)
+        .then_some(p.created.as_deref())
+        .flatten();
     ForeignPost {
         id: None,
         workspace_id: ws,
@@ -107,28 +115,54 @@ fn foreign<'a>(ws: &'a str, p: &'a UpstreamPost) -> ForeignPost<'a> {
 fn foreign_only<'a>(local: &[Post], upstream: &'a [UpstreamPost]) -> Vec<&'a UpstreamPost> {
     let known: HashSet<&str> = local
         .iter()
-        .flat_map(|p| p.ayrshare_id.as_deref().into_iter().chain(p.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref())))
+        .flat_map(|p| {
+            p.ayrshare_id
+                .as_deref()
+                .into_iter()
+                .chain(p.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref()))
+        })
         .collect();
     upstream
         .iter()
-        .filter(|u| !u.notes.as_deref().is_some_and(|n| n.starts_with("herald:")) && !known.contains(u.id.as_str()))
+        .filter(|u| {
+            !u.notes.as_deref().is_some_and(|n| n.starts_with("herald:"))
+                && !known.contains(u.id.as_str())
+        })
         .collect()
 }
 
 fn created(p: &UpstreamPost) -> DateTime<Utc> {
-    p.created.as_deref().and_then(|c| DateTime::parse_from_rfc3339(c).ok()).map(|d| d.with_timezone(&Utc)).unwrap_or_default()
+    p.created
+        .as_deref()
+        .and_then(|c| DateTime::parse_from_rfc3339(c).ok())
+        .map(|d| d.with_timezone(&Utc))
+        .unwrap_or_default()
 }
 
 /// Builds the answer for `limit` posts from the workspace's newest posts, its counts and
 /// an Ayrshare snapshot.
-pub fn build(ws: &str, local: &[Post], mut counts: Counts, upstream: &Snapshot, limit: usize) -> View {
+pub fn build(
+    ws: &str,
+    local: &[Post],
+    mut counts: Counts,
+    upstream: &Snapshot,
+    limit: usize,
+) -> View {
     let foreign = foreign_only(local, &upstream.posts);
     add_counts(&mut counts, &foreign);
-    let mut entries: Vec<(DateTime<Utc>, serde_json::Value)> = local
-        .iter()
-        .map(|p| (p.created_at, serde_json::to_value(OwnPost { post: p, origin: "herald" }).unwrap_or_default()))
-        .chain(foreign.iter().map(|u| (created(u), serde_json::to_value(self::foreign(ws, u)).unwrap_or_default())))
-        .collect();
+    let mut entries: Vec<(DateTime<Utc>, serde_json::Value)> =
+        local
+            .iter()
+            .map(|p| {
+                (
+                    p.created_at,
+                    serde_json::to_value(OwnPost { post: p, origin: "herald" }).unwrap_or_default(),
+                )
+            })
+            .chain(foreign.iter().map(|u| {
+                (created(u), serde_json::to_value(self::foreign(ws, u)).unwrap_or_default())
+            }))
+            .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.0));
     entries.truncate(limit);
     let body = Body {

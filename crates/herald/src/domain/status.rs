@@ -6,7 +6,9 @@ use std::str::FromStr;
 use utoipa::ToSchema;
 
 /// Where a post is in its life. The wire names are API.md's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PostStatus {
     Draft,

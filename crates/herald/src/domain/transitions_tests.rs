@@ -31,9 +31,10 @@ fn expected(action: Action, from: PostStatus) -> Option<Effect> {
         (RequestChanges, PendingApproval) => Some(To(ChangesRequested)),
         (Retry, Failed | PartiallyPublished) => Some(PublishNow),
         (Delete, Published | PartiallyPublished) => Some(DeleteUpstream),
-        (Delete, Draft | PendingApproval | ChangesRequested | Rejected | Scheduled | Failed | Expired) => {
-            Some(To(Cancelled))
-        }
+        (
+            Delete,
+            Draft | PendingApproval | ChangesRequested | Rejected | Scheduled | Failed | Expired,
+        ) => Some(To(Cancelled)),
         _ => None,
     }
 }
@@ -47,7 +48,8 @@ fn every_status_and_action_is_allowed_or_refused_with_a_reason() {
             match expected(action, from) {
                 Some(effect) => assert_eq!(got, Ok(effect), "{action:?} from {from}"),
                 None => {
-                    let Refused(reason) = got.expect_err(&format!("{action:?} from {from} must be refused"));
+                    let Refused(reason) =
+                        got.expect_err(&format!("{action:?} from {from} must be refused"));
                     assert!(reason.contains(from.as_str()), "reason names the status: {reason}");
                 }
             }

@@ -75,10 +75,8 @@ pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
         return Err(FieldError::new("text", "text must not be empty"));
     }
     let len = text.chars().count();
-    let tightest = platforms
-        .iter()
-        .filter_map(|p| platform_limit(p).map(|l| (p, l)))
-        .min_by_key(|(_, l)| *l);
+    let tightest =
+        platforms.iter().filter_map(|p| platform_limit(p).map(|l| (p, l))).min_by_key(|(_, l)| *l);
     match tightest {
         Some((p, limit)) if len > limit => Err(FieldError::new(
             "text",
@@ -96,7 +94,9 @@ pub fn media_urls(urls: &[String]) -> Result<(), FieldError> {
     for u in urls {
         let ok = u.len() <= MAX_URL_LEN
             && url::Url::parse(u)
-                .map(|parsed| matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some())
+                .map(|parsed| {
+                    matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some()
+                })
                 .unwrap_or(false);
         if !ok {
             return Err(FieldError::new(
@@ -185,7 +185,8 @@ mod tests {
     #[test]
     fn schedule_accepts_any_offset_and_stores_utc() {
         let now = Utc::now();
-        let later = (now + Duration::hours(3)).with_timezone(&chrono::FixedOffset::east_opt(7200).unwrap());
+        let later =
+            (now + Duration::hours(3)).with_timezone(&chrono::FixedOffset::east_opt(7200).unwrap());
         let parsed = schedule_at(&later.to_rfc3339(), now).unwrap();
         assert_eq!(parsed.timestamp(), later.timestamp());
         assert!(schedule_at("2020-01-01T00:00:00Z", now).is_err());

@@ -24,15 +24,27 @@ pub const MAX_LIMIT: usize = 1000;
     description = "The dashboard read: Herald's posts at their current version merged with Ayrshare history. Headers: X-Cache (hit|miss|bypass), weak ETag, Cache-Control: private, no-cache; If-None-Match gives 304.",
     params(("ws" = String, Path), ("limit" = Option<u32>, Query, description = "1-1000, default 100")),
     responses((status = 200, description = "{workspace_id, as_of, upstream, counts, posts}"), (status = 304), (status = 401), (status = 404), (status = 422)))]
-pub async fn history(State(state): State<AppState>, access: Access<Viewer>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> AppResult<Response> {
+pub async fn history(
+    State(state): State<AppState>,
+    access: Access<Viewer>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Response> {
     let limit = match q.get("limit") {
         None => DEFAULT_LIMIT,
-        Some(l) => l.parse::<usize>().ok().filter(|l| (1..=MAX_LIMIT).contains(l)).ok_or_else(|| AppError::invalid("limit", "must be 1 to 1000"))?,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|l| (1..=MAX_LIMIT).contains(l))
+            .ok_or_else(|| AppError::invalid("limit", "must be 1 to 1000"))?,
     };
     let ws = state.lookups.workspace(&access.workspace_id).await?.ok_or(AppError::NotFound)?;
     let page = state.dashboard.history(&ws, limit).await?;
     let etag = HeaderValue::from_str(&page.view.etag).map_err(|e| AppError::Internal(e.into()))?;
-    let not_modified = headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|given| given.split(',').any(|t| t.trim() == page.view.etag));
+    let not_modified = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|given| given.split(',').any(|t| t.trim() == page.view.etag));
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -58,7 +70,10 @@ impl AsRef<[u8]> for SharedBody {
 #[utoipa::path(get, path = "/api/workspaces/{ws}/events", tag = "dashboard",
     description = "Server-sent events: `post` (data: the post object) on every change, `history` (data: {version}) on every invalidation; `resync` if this client fell behind (re-read the history).",
     params(("ws" = String, Path)), responses((status = 200, content_type = "text/event-stream"), (status = 401), (status = 404)))]
-pub async fn events(State(state): State<AppState>, access: Access<Viewer>) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+pub async fn events(
+    State(state): State<AppState>,
+    access: Access<Viewer>,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
     state.lookups.workspace(&access.workspace_id).await?.ok_or(AppError::NotFound)?;
     let topic = events_topic(&access.workspace_id);
     let receiver = state.dashboard.cache().messages();
@@ -71,7 +86,9 @@ pub async fn events(State(state): State<AppState>, access: Access<Viewer>) -> Ap
                     return Some((Ok(event), (rx, topic)));
                 }
                 Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => return Some((Ok(Event::default().event("resync").data("{}")), (rx, topic))),
+                Err(RecvError::Lagged(_)) => {
+                    return Some((Ok(Event::default().event("resync").data("{}")), (rx, topic)))
+                }
                 Err(RecvError::Closed) => return None,
             }
         }
@@ -83,7 +100,11 @@ pub async fn events(State(state): State<AppState>, access: Access<Viewer>) -> Ap
 #[utoipa::path(delete, path = "/api/cache/history", tag = "operations",
     description = "Drops cached Ayrshare history: all profiles, or one workspace's (`?workspace=ID`). Global admin.",
     params(("workspace" = Option<String>, Query)), responses((status = 200), (status = 401), (status = 403), (status = 404)))]
-pub async fn clear_history(State(state): State<AppState>, _: GlobalAdmin, Query(q): Query<HashMap<String, String>>) -> AppResult<Json<serde_json::Value>> {
+pub async fn clear_history(
+    State(state): State<AppState>,
+    _: GlobalAdmin,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<serde_json::Value>> {
     let ws = match q.get("workspace") {
         Some(id) => Some(state.lookups.workspace(id).await?.ok_or(AppError::NotFound)?),
         None => None,
@@ -97,10 +118,19 @@ pub async fn clear_history(State(state): State<AppState>, _: GlobalAdmin, Query(
     responses((status = 200, content_type = "text/plain")))]
 pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let m = state.dashboard.cache().metrics();
-    let cache = crate::metrics::counters_text("herald_cache", &[
-        ("hits", m.hits), ("misses", m.misses), ("fills", m.fills), ("fill_errors", m.fill_errors),
-        ("stale_fills_rejected", m.stale_fills_rejected), ("invalidations", m.invalidations),
-        ("bypasses", m.bypasses), ("lease_waits", m.lease_waits), ("redis_errors", m.redis_errors),
-    ]);
+    let cache = crate::metrics::counters_text(
+        "herald_cache",
+        &[
+            ("hits", m.hits),
+            ("misses", m.misses),
+            ("fills", m.fills),
+            ("fill_errors", m.fill_errors),
+            ("stale_fills_rejected", m.stale_fills_rejected),
+            ("invalidations", m.invalidations),
+            ("bypasses", m.bypasses),
+            ("lease_waits", m.lease_waits),
+            ("redis_errors", m.redis_errors),
+        ],
+    );
     ([(CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(&cache))
 }

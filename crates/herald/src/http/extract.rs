@@ -23,11 +23,12 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
-        let is_json = req
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        let is_json =
+            req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|ct| {
+                ct.split(';')
+                    .next()
+                    .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json"))
+            });
         let bytes = Bytes::from_request(req, state).await.map_err(body_rejection)?;
         if bytes.is_empty() {
             return parse(b"{}").map(AppJson);
@@ -42,13 +43,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
 /// A body that could not be read: 413 `payload_too_large` over [`super::BODY_LIMIT`],
 /// else 400 `malformed_request`.
 pub fn body_rejection(e: BytesRejection) -> AppError {
-    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE { AppError::TooLarge } else { AppError::Malformed(e.body_text()) }
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        AppError::TooLarge
+    } else {
+        AppError::Malformed(e.body_text())
+    }
 }
 
 /// Parses JSON, classifying failures as malformed (400) or invalid field (422).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
-        .map_err(|e| AppError::Malformed(format!("malformed JSON: {}", strip_position(&e.to_string()))))?;
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| {
+        AppError::Malformed(format!("malformed JSON: {}", strip_position(&e.to_string())))
+    })?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
@@ -59,7 +65,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                 let field = field_name(&path, &message);
                 AppError::invalid(&field, strip_position(&message))
             }
-            _ => AppError::Malformed(format!("malformed JSON: {}", strip_position(&inner.to_string()))),
+            _ => AppError::Malformed(format!(
+                "malformed JSON: {}",
+                strip_position(&inner.to_string())
+            )),
         }
     })?;
     de.end().map_err(|e| AppError::Malformed(format!("malformed JSON: {e}")))?;
@@ -84,12 +93,18 @@ fn strip_position(message: &str) -> String {
 }
 
 /// The `version` a mutation is based on: the body field, or the `If-Match` header.
-pub fn version_from(parts_if_match: Option<&str>, body: Option<i64>) -> Result<Option<i64>, AppError> {
+pub fn version_from(
+    parts_if_match: Option<&str>,
+    body: Option<i64>,
+) -> Result<Option<i64>, AppError> {
     match (body, parts_if_match) {
         (Some(v), _) => Ok(Some(v)),
         (None, Some(raw)) => {
             let trimmed = raw.trim().trim_start_matches("W/").trim_matches('"');
-            trimmed.parse().map(Some).map_err(|_| AppError::invalid("version", "If-Match must be the post version"))
+            trimmed
+                .parse()
+                .map(Some)
+                .map_err(|_| AppError::invalid("version", "If-Match must be the post version"))
         }
         (None, None) => Ok(None),
     }
@@ -122,7 +137,11 @@ where
         }
         let record = state.lookups.token_by_hash(&auth::hash_token(token)).await?;
         match record {
-            Some(t) if !t.revoked => Ok(Principal::Workspace { workspace_id: t.workspace_id, token_id: t.id, role: t.role }),
+            Some(t) if !t.revoked => Ok(Principal::Workspace {
+                workspace_id: t.workspace_id,
+                token_id: t.id,
+                role: t.role,
+            }),
             _ => Err(AppError::Unauthorized),
         }
     }
@@ -140,7 +159,9 @@ where
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         match Principal::from_request_parts(parts, state).await? {
             Principal::Admin => Ok(GlobalAdmin),
-            Principal::Workspace { .. } => Err(AppError::forbidden("this needs the global admin token")),
+            Principal::Workspace { .. } => {
+                Err(AppError::forbidden("this needs the global admin token"))
+            }
         }
     }
 }
@@ -186,7 +207,11 @@ where
         let workspace_id = params.get("ws").cloned().ok_or(AppError::NotFound)?;
         let role = principal.role_in(&workspace_id).ok_or(AppError::NotFound)?;
         if role < R::ROLE {
-            return Err(AppError::forbidden(format!("this needs the {} role; this token is {}", R::ROLE.as_str(), role.as_str())));
+            return Err(AppError::forbidden(format!(
+                "this needs the {} role; this token is {}",
+                R::ROLE.as_str(),
+                role.as_str()
+            )));
         }
         Ok(Access { principal, workspace_id, role, _role: PhantomData })
     }

@@ -76,7 +76,10 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -113,13 +116,20 @@ fn document_limits(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenAp
     let answer = |description: &str| ResponseBuilder::new().description(description).build().into();
     for (path, item) in doc.paths.paths.iter_mut() {
         let limited = !ratelimit::EXEMPT_PATHS.contains(&path.as_str());
-        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete].into_iter().flatten() {
+        for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete]
+            .into_iter()
+            .flatten()
+        {
             let responses = &mut op.responses.responses;
             if limited {
-                responses.entry("429".into()).or_insert_with(|| answer("rate limited; retry after `Retry-After` seconds"));
+                responses
+                    .entry("429".into())
+                    .or_insert_with(|| answer("rate limited; retry after `Retry-After` seconds"));
             }
             if op.request_body.is_some() {
-                responses.entry("413".into()).or_insert_with(|| answer("request body over 256 KiB"));
+                responses
+                    .entry("413".into())
+                    .or_insert_with(|| answer("request body over 256 KiB"));
             }
         }
     }
@@ -136,7 +146,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { AppError::NotFound })
         .method_not_allowed_fallback(|| async { method_not_allowed() })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(60)));
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ));
     if state.config.rate_limit_per_minute > 0 {
         let limiter = Arc::new(ratelimit::RateLimiter::new(state.config.rate_limit_per_minute));
         app = app.layer(middleware::from_fn_with_state(limiter, ratelimit::limit));
@@ -147,14 +160,29 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// Counts requests and their latency by method, route template and status.
-async fn record_request(axum::extract::State(metrics): axum::extract::State<Arc<Metrics>>, req: Request, next: Next) -> Response {
+async fn record_request(
+    axum::extract::State(metrics): axum::extract::State<Arc<Metrics>>,
+    req: Request,
+    next: Next,
+) -> Response {
     let started = std::time::Instant::now();
     let method = req.method().to_string();
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_else(|| "unmatched".into());
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
-    metrics.observe("herald_http_request_duration_seconds", vec![("method", method.clone()), ("route", route.clone())], started.elapsed());
-    metrics.inc("herald_http_requests_total", vec![("method", method), ("route", route), ("status", status)]);
+    metrics.observe(
+        "herald_http_request_duration_seconds",
+        vec![("method", method.clone()), ("route", route.clone())],
+        started.elapsed(),
+    );
+    metrics.inc(
+        "herald_http_requests_total",
+        vec![("method", method), ("route", route), ("status", status)],
+    );
     response
 }
 

@@ -26,9 +26,14 @@ use utoipa::ToSchema;
 #[utoipa::path(post, path = "/api/scheduler/run", tag = "operations",
     description = "Publishes every due post now (for an external cron). Bearer HERALD_CRON_SECRET (or the admin token).",
     responses((status = 200, body = RunReport), (status = 401), (status = 503)))]
-pub async fn run_scheduler(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Json<RunReport>> {
-    let token = auth::bearer(headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())).ok_or(AppError::Unauthorized)?;
-    let cron_ok = state.config.cron_secret.as_ref().is_some_and(|s| auth::secrets_equal(token, s.expose()));
+pub async fn run_scheduler(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Json<RunReport>> {
+    let token = auth::bearer(headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok()))
+        .ok_or(AppError::Unauthorized)?;
+    let cron_ok =
+        state.config.cron_secret.as_ref().is_some_and(|s| auth::secrets_equal(token, s.expose()));
     if !cron_ok && !auth::secrets_equal(token, state.config.admin_token.expose()) {
         return Err(AppError::Unauthorized);
     }
@@ -57,7 +62,11 @@ struct Webhook {
     params(("X-Authorization-Content-SHA256" = Option<String>, Header, description = "hex HMAC-SHA256 of the raw body"),
         ("X-Authorization-Content-SHA256-V2" = Option<String>, Header, description = "the same, sent by Ayrshare while the secret is rotated")),
     responses((status = 200), (status = 400), (status = 401), (status = 413), (status = 422)))]
-pub async fn ayrshare_webhook(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> AppResult<impl IntoResponse> {
+pub async fn ayrshare_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> AppResult<impl IntoResponse> {
     let Some(secret) = state.config.webhook_secret.as_ref().filter(|s| !s.is_empty()) else {
         tracing::warn!("Ayrshare webhook refused: AYRSHARE_WEBHOOK_SECRET is not set");
         return Err(AppError::Unauthorized);
@@ -81,20 +90,32 @@ pub async fn ayrshare_webhook(State(state): State<AppState>, headers: HeaderMap,
 }
 
 /// A publish result for a post Herald knows: merge the platforms it reports.
-async fn apply_publish_webhook(state: &AppState, ayrshare_id: &str, hook: &Webhook) -> AppResult<bool> {
+async fn apply_publish_webhook(
+    state: &AppState,
+    ayrshare_id: &str,
+    hook: &Webhook,
+) -> AppResult<bool> {
     let Some(post) = state.store.post_by_ayrshare_id(ayrshare_id).await? else { return Ok(false) };
     if matches!(post.status, PostStatus::Deleted | PostStatus::Cancelled) {
         return Ok(false);
     }
     let outcome = webhook_outcome(ayrshare_id, hook);
     let mut target = post.clone();
-    let mentioned = |p: &String| outcome.posted.iter().any(|x| &x.platform == p) || outcome.errors.iter().any(|e| e.platform.as_ref() == Some(p));
+    let mentioned = |p: &String| {
+        outcome.posted.iter().any(|x| &x.platform == p)
+            || outcome.errors.iter().any(|e| e.platform.as_ref() == Some(p))
+    };
     target.publish.targets = post.platforms.iter().filter(|p| mentioned(p)).cloned().collect();
     if target.publish.targets.is_empty() {
         return Ok(false);
     }
     let next = apply_outcome(&target, &outcome, now_ms());
-    let event = NewEvent { actor: "ayrshare".into(), action: "webhook".into(), comment: None, from: Some(post.status) };
+    let event = NewEvent {
+        actor: "ayrshare".into(),
+        action: "webhook".into(),
+        comment: None,
+        from: Some(post.status),
+    };
     state.writer.save(post.version, &next, &event).await?;
     Ok(true)
 }
@@ -139,10 +160,15 @@ pub async fn healthz() -> &'static str {
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     let cache = state.dashboard.cache().tier();
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(json!({"status": "ready", "database": "ok", "cache": cache}))),
+        Ok(()) => {
+            (StatusCode::OK, Json(json!({"status": "ready", "database": "ok", "cache": cache})))
+        }
         Err(e) => {
             tracing::warn!(error = %e, "readiness: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(json!({"status": "unavailable", "database": "unavailable", "cache": cache})))
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(json!({"status": "unavailable", "database": "unavailable", "cache": cache})),
+            )
         }
     }
 }

@@ -35,7 +35,11 @@ type PostPath = Path<(String, String)>;
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path)), request_body = NewPost,
     responses((status = 201, body = Post), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
-pub async fn create(State(state): State<AppState>, access: Access<Editor>, AppJson(input): AppJson<NewPost>) -> AppResult<(StatusCode, Json<Post>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    access: Access<Editor>,
+    AppJson(input): AppJson<NewPost>,
+) -> AppResult<(StatusCode, Json<Post>)> {
     let post = state.posts.create(&access.principal, &access.workspace_id, input).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
@@ -43,7 +47,11 @@ pub async fn create(State(state): State<AppState>, access: Access<Editor>, AppJs
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts", tag = "posts",
     params(("ws" = String, Path), ("status" = Option<String>, Query), ("limit" = Option<u32>, Query, description = "1-200, default 50"), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = PostPage), (status = 401), (status = 404), (status = 422)))]
-pub async fn list(State(state): State<AppState>, access: Access<Viewer>, Query(q): Query<HashMap<String, String>>) -> AppResult<Json<PostPage>> {
+pub async fn list(
+    State(state): State<AppState>,
+    access: Access<Viewer>,
+    Query(q): Query<HashMap<String, String>>,
+) -> AppResult<Json<PostPage>> {
     let query = list_query(&q)?;
     state.posts.workspace(&access.workspace_id).await?;
     let page = state.store.posts(&access.workspace_id, &query).await?;
@@ -58,19 +66,30 @@ fn list_query(q: &HashMap<String, String>) -> AppResult<ListQuery> {
         .transpose()?;
     let limit = match q.get("limit") {
         None => 50,
-        Some(l) => l.parse::<u32>().ok().filter(|l| (1..=200).contains(l)).ok_or_else(|| AppError::invalid("limit", "must be 1 to 200"))?,
+        Some(l) => l
+            .parse::<u32>()
+            .ok()
+            .filter(|l| (1..=200).contains(l))
+            .ok_or_else(|| AppError::invalid("limit", "must be 1 to 200"))?,
     };
     let cursor = q
         .get("cursor")
         .filter(|c| !c.is_empty())
-        .map(|c| Cursor::decode(c).ok_or_else(|| AppError::invalid("cursor", "not a cursor this API gave")))
+        .map(|c| {
+            Cursor::decode(c)
+                .ok_or_else(|| AppError::invalid("cursor", "not a cursor this API gave"))
+        })
         .transpose()?;
     Ok(ListQuery { status, limit, cursor })
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = PostDetail), (status = 401), (status = 404)))]
-pub async fn get_one(State(state): State<AppState>, access: Access<Viewer>, Path((_, id)): PostPath) -> AppResult<Json<PostDetail>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    access: Access<Viewer>,
+    Path((_, id)): PostPath,
+) -> AppResult<Json<PostDetail>> {
     let post = state.posts.get(&access.workspace_id, &id).await?;
     let mut events = state.store.events(&post.id).await?;
     // Two reads: a change committed between them must not show its event without its
@@ -81,12 +100,25 @@ pub async fn get_one(State(state): State<AppState>, access: Access<Viewer>, Path
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = PostEdit,
     responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
-pub async fn edit(State(state): State<AppState>, access: Access<Editor>, Path((_, id)): PostPath, if_match: IfMatch, AppJson(mut edit): AppJson<PostEdit>) -> AppResult<Json<Post>> {
+pub async fn edit(
+    State(state): State<AppState>,
+    access: Access<Editor>,
+    Path((_, id)): PostPath,
+    if_match: IfMatch,
+    AppJson(mut edit): AppJson<PostEdit>,
+) -> AppResult<Json<Post>> {
     edit.version = version_from(if_match.0.as_deref(), edit.version)?;
     Ok(Json(state.posts.edit(&access.principal, &access.workspace_id, &id, edit).await?))
 }
 
-async fn decide(state: AppState, access: Access<Viewer>, id: String, action: Action, if_match: IfMatch, mut d: Decision) -> AppResult<Json<Post>> {
+async fn decide(
+    state: AppState,
+    access: Access<Viewer>,
+    id: String,
+    action: Action,
+    if_match: IfMatch,
+    mut d: Decision,
+) -> AppResult<Json<Post>> {
     d.version = version_from(if_match.0.as_deref(), d.version)?;
     Ok(Json(state.posts.decide(&access.principal, &access.workspace_id, &id, action, d).await?))
 }
@@ -102,14 +134,45 @@ macro_rules! decision_route {
     };
 }
 
-decision_route!(submit, "/api/workspaces/{ws}/posts/{id}/submit", Action::Submit, "Send a draft (or a post sent back) on: to approval, the schedule, or out now.");
-decision_route!(approve, "/api/workspaces/{ws}/posts/{id}/approve", Action::Approve, "Approve a pending post (not your own).");
-decision_route!(reject, "/api/workspaces/{ws}/posts/{id}/reject", Action::Reject, "Reject a pending post, with a comment.");
-decision_route!(request_changes, "/api/workspaces/{ws}/posts/{id}/request-changes", Action::RequestChanges, "Send a pending post back to its author, with a comment.");
-decision_route!(retry, "/api/workspaces/{ws}/posts/{id}/retry", Action::Retry, "Publish again to the platforms that failed.");
+decision_route!(
+    submit,
+    "/api/workspaces/{ws}/posts/{id}/submit",
+    Action::Submit,
+    "Send a draft (or a post sent back) on: to approval, the schedule, or out now."
+);
+decision_route!(
+    approve,
+    "/api/workspaces/{ws}/posts/{id}/approve",
+    Action::Approve,
+    "Approve a pending post (not your own)."
+);
+decision_route!(
+    reject,
+    "/api/workspaces/{ws}/posts/{id}/reject",
+    Action::Reject,
+    "Reject a pending post, with a comment."
+);
+decision_route!(
+    request_changes,
+    "/api/workspaces/{ws}/posts/{id}/request-changes",
+    Action::RequestChanges,
+    "Send a pending post back to its author, with a comment."
+);
+decision_route!(
+    retry,
+    "/api/workspaces/{ws}/posts/{id}/retry",
+    Action::Retry,
+    "Publish again to the platforms that failed."
+);
 
 #[utoipa::path(delete, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = Decision,
     responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
-pub async fn delete(State(state): State<AppState>, access: Access<Viewer>, Path((_, id)): PostPath, if_match: IfMatch, AppJson(d): AppJson<Decision>) -> AppResult<Json<Post>> {
+pub async fn delete(
+    State(state): State<AppState>,
+    access: Access<Viewer>,
+    Path((_, id)): PostPath,
+    if_match: IfMatch,
+    AppJson(d): AppJson<Decision>,
+) -> AppResult<Json<Post>> {
     decide(state, access, id, Action::Delete, if_match, d).await
 }

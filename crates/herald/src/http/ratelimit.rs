@@ -80,7 +80,8 @@ impl RateLimiter {
             state.map.retain(|_, b| now.saturating_duration_since(b.updated) < IDLE);
             state.pruned = now;
         }
-        let bucket = state.map.entry(caller).or_insert(Bucket { tokens: self.capacity, updated: now });
+        let bucket =
+            state.map.entry(caller).or_insert(Bucket { tokens: self.capacity, updated: now });
         let elapsed = now.saturating_duration_since(bucket.updated).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * self.per_second).min(self.capacity);
         bucket.updated = now;
@@ -135,9 +136,15 @@ mod tests {
         }
         let wait = limiter.acquire(me.clone(), t0).unwrap_err();
         assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1), "{wait:?}");
-        assert!(limiter.acquire(Caller::Token([2; 32]), t0).is_ok(), "another caller has its own bucket");
+        assert!(
+            limiter.acquire(Caller::Token([2; 32]), t0).is_ok(),
+            "another caller has its own bucket"
+        );
         assert!(limiter.acquire(me.clone(), t0 + Duration::from_millis(500)).is_err());
-        assert!(limiter.acquire(me.clone(), t0 + Duration::from_secs(1)).is_ok(), "one per second refills");
+        assert!(
+            limiter.acquire(me.clone(), t0 + Duration::from_secs(1)).is_ok(),
+            "one per second refills"
+        );
         assert!(limiter.acquire(me, t0 + Duration::from_secs(1)).is_err());
     }
 

@@ -66,9 +66,16 @@ mod tests {
         let body = br#"{"action":"scheduled"}"#;
         let good = ayrshare_sim::sign_webhook(SECRET, body);
         assert!(verify(SECRET, &headers(&[(SIGNATURE_HEADER, &good)]), body));
-        assert!(verify(SECRET, &headers(&[(SIGNATURE_HEADER, &format!(" {} ", good.to_uppercase()))]), body));
+        assert!(verify(
+            SECRET,
+            &headers(&[(SIGNATURE_HEADER, &format!(" {} ", good.to_uppercase()))]),
+            body
+        ));
         assert!(!verify(SECRET, &headers(&[(SIGNATURE_HEADER, &good)]), b"{}"), "another body");
-        assert!(!verify("other-secret", &headers(&[(SIGNATURE_HEADER, &good)]), body), "another secret");
+        assert!(
+            !verify("other-secret", &headers(&[(SIGNATURE_HEADER, &good)]), body),
+            "another secret"
+        );
         assert!(!verify(SECRET, &headers(&[(SIGNATURE_HEADER, &good[..62])]), body), "truncated");
         assert!(!verify(SECRET, &headers(&[(SIGNATURE_HEADER, "zz")]), body), "not hex");
         assert!(!verify(SECRET, &HeaderMap::new(), body), "no header");
@@ -79,9 +86,21 @@ mod tests {
         let body = b"{}";
         let new = ayrshare_sim::sign_webhook(SECRET, body);
         let old = ayrshare_sim::sign_webhook("old-secret-0123456789", body);
-        assert!(verify(SECRET, &headers(&[(SIGNATURE_HEADER, &old), (SIGNATURE_HEADER_V2, &new)]), body));
-        assert!(verify(SECRET, &headers(&[(SIGNATURE_HEADER, &new), (SIGNATURE_HEADER_V2, &old)]), body));
-        assert!(!verify(SECRET, &headers(&[(SIGNATURE_HEADER, &old), (SIGNATURE_HEADER_V2, &old)]), body));
+        assert!(verify(
+            SECRET,
+            &headers(&[(SIGNATURE_HEADER, &old), (SIGNATURE_HEADER_V2, &new)]),
+            body
+        ));
+        assert!(verify(
+            SECRET,
+            &headers(&[(SIGNATURE_HEADER, &new), (SIGNATURE_HEADER_V2, &old)]),
+            body
+        ));
+        assert!(!verify(
+            SECRET,
+            &headers(&[(SIGNATURE_HEADER, &old), (SIGNATURE_HEADER_V2, &old)]),
+            body
+        ));
     }
 
     #[test]

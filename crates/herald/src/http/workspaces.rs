@@ -63,17 +63,26 @@ pub struct CreatedToken {
 }
 
 fn check_timezone(tz: &str) -> AppResult<()> {
-    tz.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| AppError::invalid("timezone", "unknown IANA time zone"))
+    tz.parse::<chrono_tz::Tz>()
+        .map(|_| ())
+        .map_err(|_| AppError::invalid("timezone", "unknown IANA time zone"))
 }
 
 fn check_profile_key(key: &str) -> AppResult<()> {
-    let ok = !key.trim().is_empty() && key.len() <= 256 && key.chars().all(|c| c.is_ascii_graphic());
-    ok.then_some(()).ok_or_else(|| AppError::invalid("ayrshare_profile_key", "must be 1 to 256 visible ASCII characters"))
+    let ok =
+        !key.trim().is_empty() && key.len() <= 256 && key.chars().all(|c| c.is_ascii_graphic());
+    ok.then_some(()).ok_or_else(|| {
+        AppError::invalid("ayrshare_profile_key", "must be 1 to 256 visible ASCII characters")
+    })
 }
 
 #[utoipa::path(post, path = "/api/workspaces", tag = "workspaces", request_body = NewWorkspace,
     responses((status = 201, body = WorkspaceView), (status = 401), (status = 403), (status = 409), (status = 422)))]
-pub async fn create(State(state): State<AppState>, _: GlobalAdmin, AppJson(input): AppJson<NewWorkspace>) -> AppResult<(StatusCode, Json<WorkspaceView>)> {
+pub async fn create(
+    State(state): State<AppState>,
+    _: GlobalAdmin,
+    AppJson(input): AppJson<NewWorkspace>,
+) -> AppResult<(StatusCode, Json<WorkspaceView>)> {
     validate::name("name", &input.name)?;
     check_profile_key(&input.ayrshare_profile_key)?;
     let timezone = input.timezone.unwrap_or_else(|| "UTC".into());
@@ -99,24 +108,36 @@ pub async fn create(State(state): State<AppState>, _: GlobalAdmin, AppJson(input
 
 #[utoipa::path(get, path = "/api/workspaces", tag = "workspaces",
     responses((status = 200, body = [WorkspaceView]), (status = 401)))]
-pub async fn list(State(state): State<AppState>, who: Principal) -> AppResult<Json<Vec<WorkspaceView>>> {
+pub async fn list(
+    State(state): State<AppState>,
+    who: Principal,
+) -> AppResult<Json<Vec<WorkspaceView>>> {
     let all = match &who {
         Principal::Admin => state.store.workspaces().await?,
-        Principal::Workspace { workspace_id, .. } => state.store.workspace(workspace_id).await?.into_iter().collect(),
+        Principal::Workspace { workspace_id, .. } => {
+            state.store.workspace(workspace_id).await?.into_iter().collect()
+        }
     };
     Ok(Json(all.iter().map(WorkspaceView::from).collect()))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}", tag = "workspaces", params(("ws" = String, Path)),
     responses((status = 200, body = WorkspaceView), (status = 401), (status = 404)))]
-pub async fn get_one(State(state): State<AppState>, access: Access<Viewer>) -> AppResult<Json<WorkspaceView>> {
+pub async fn get_one(
+    State(state): State<AppState>,
+    access: Access<Viewer>,
+) -> AppResult<Json<WorkspaceView>> {
     let ws = state.posts.workspace(&access.workspace_id).await?;
     Ok(Json(WorkspaceView::from(&ws)))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}", tag = "workspaces", params(("ws" = String, Path)), request_body = WorkspacePatch,
     responses((status = 200, body = WorkspaceView), (status = 401), (status = 403), (status = 404), (status = 422)))]
-pub async fn update(State(state): State<AppState>, access: Access<Admin>, AppJson(patch): AppJson<WorkspacePatch>) -> AppResult<Json<WorkspaceView>> {
+pub async fn update(
+    State(state): State<AppState>,
+    access: Access<Admin>,
+    AppJson(patch): AppJson<WorkspacePatch>,
+) -> AppResult<Json<WorkspaceView>> {
     let mut ws = state.posts.workspace(&access.workspace_id).await?;
     if let Some(name) = patch.name {
         validate::name("name", &name)?;
@@ -142,7 +163,11 @@ pub async fn update(State(state): State<AppState>, access: Access<Admin>, AppJso
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/tokens", tag = "workspaces", params(("ws" = String, Path)), request_body = NewToken,
     responses((status = 201, body = CreatedToken), (status = 401), (status = 403), (status = 404), (status = 422)))]
-pub async fn create_token(State(state): State<AppState>, access: Access<Admin>, AppJson(input): AppJson<NewToken>) -> AppResult<(StatusCode, Json<CreatedToken>)> {
+pub async fn create_token(
+    State(state): State<AppState>,
+    access: Access<Admin>,
+    AppJson(input): AppJson<NewToken>,
+) -> AppResult<(StatusCode, Json<CreatedToken>)> {
     state.posts.workspace(&access.workspace_id).await?;
     if let Some(name) = &input.name {
         validate::name("name", name)?;
@@ -152,7 +177,12 @@ pub async fn create_token(State(state): State<AppState>, access: Access<Admin>, 
 }
 
 /// Creates and stores a token; the returned value is the only copy of the secret.
-pub async fn issue_token(state: &AppState, workspace_id: &str, role: Role, name: Option<String>) -> AppResult<CreatedToken> {
+pub async fn issue_token(
+    state: &AppState,
+    workspace_id: &str,
+    role: Role,
+    name: Option<String>,
+) -> AppResult<CreatedToken> {
     let (token, hash) = auth::new_token();
     let record = TokenRecord {
         id: uuid::Uuid::now_v7().to_string(),
@@ -170,15 +200,27 @@ pub async fn issue_token(state: &AppState, workspace_id: &str, role: Role, name:
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/tokens", tag = "workspaces", params(("ws" = String, Path)),
     responses((status = 200, body = [TokenView]), (status = 401), (status = 403), (status = 404)))]
-pub async fn list_tokens(State(state): State<AppState>, access: Access<Admin>) -> AppResult<Json<Vec<TokenView>>> {
+pub async fn list_tokens(
+    State(state): State<AppState>,
+    access: Access<Admin>,
+) -> AppResult<Json<Vec<TokenView>>> {
     let tokens = state.store.tokens(&access.workspace_id).await?;
-    Ok(Json(tokens.into_iter().map(|t| TokenView { id: t.id, role: t.role, name: t.name, revoked: t.revoked }).collect()))
+    Ok(Json(
+        tokens
+            .into_iter()
+            .map(|t| TokenView { id: t.id, role: t.role, name: t.name, revoked: t.revoked })
+            .collect(),
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/workspaces/{ws}/tokens/{id}", tag = "workspaces",
     params(("ws" = String, Path), ("id" = String, Path)),
     responses((status = 204), (status = 401), (status = 403), (status = 404)))]
-pub async fn revoke_token(State(state): State<AppState>, access: Access<Admin>, Path((_, id)): Path<(String, String)>) -> AppResult<StatusCode> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    access: Access<Admin>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<StatusCode> {
     if state.store.revoke_token(&access.workspace_id, &id).await? {
         state.lookups.tokens_changed().await;
         Ok(StatusCode::NO_CONTENT)

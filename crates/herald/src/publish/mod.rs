@@ -41,7 +41,12 @@ pub struct PublishPolicy {
 
 impl Default for PublishPolicy {
     fn default() -> Self {
-        Self { attempts: 4, backoff: Duration::from_millis(500), lease: Duration::from_secs(60), max_claims: 5 }
+        Self {
+            attempts: 4,
+            backoff: Duration::from_millis(500),
+            lease: Duration::from_secs(60),
+            max_claims: 5,
+        }
     }
 }
 
@@ -55,13 +60,20 @@ pub fn marker(key: &str) -> String {
 
 /// Claims `post` for publishing now: `publishing`, a lease, a fresh idempotency key on a
 /// first claim (or a retry, which publishes only `targets`), the same key on a re-claim.
-pub fn claim(post: &Post, targets: Option<Vec<String>>, lease: Duration, actor: &str, action: &str) -> (Post, NewEvent) {
+pub fn claim(
+    post: &Post,
+    targets: Option<Vec<String>>,
+    lease: Duration,
+    actor: &str,
+    action: &str,
+) -> (Post, NewEvent) {
     let now = now_ms();
     let mut next = post.clone();
     next.version = post.version + 1;
     next.updated_at = now;
     next.status = PostStatus::Publishing;
-    next.publish.lease_until = Some(now + ChronoDuration::from_std(lease).unwrap_or(ChronoDuration::seconds(60)));
+    next.publish.lease_until =
+        Some(now + ChronoDuration::from_std(lease).unwrap_or(ChronoDuration::seconds(60)));
     let reclaim = post.status == PostStatus::Publishing;
     if reclaim {
         next.publish.attempts += 1;
@@ -70,7 +82,12 @@ pub fn claim(post: &Post, targets: Option<Vec<String>>, lease: Duration, actor: 
         next.publish.attempts = 1;
         next.publish.targets = targets.unwrap_or_else(|| post.platforms.clone());
     }
-    let event = NewEvent { actor: actor.to_owned(), action: action.to_owned(), comment: None, from: Some(post.status) };
+    let event = NewEvent {
+        actor: actor.to_owned(),
+        action: action.to_owned(),
+        comment: None,
+        from: Some(post.status),
+    };
     (next, event)
 }
 
@@ -122,7 +139,12 @@ impl Publisher {
         let key = post.publish.key.as_deref().filter(|_| post.publish.attempts > 1)?;
         let query = HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
         match self.client.history(ws.profile_key.expose(), &query).await {
-            Ok(reply) => reply.body.items.into_iter().find(|i| i.notes.as_deref() == Some(marker(key).as_str())).map(Outcome::from),
+            Ok(reply) => reply
+                .body
+                .items
+                .into_iter()
+                .find(|i| i.notes.as_deref() == Some(marker(key).as_str()))
+                .map(Outcome::from),
             Err(e) => {
                 tracing::warn!(post = %post.id, error = %e, "history lookup for a re-claimed post failed");
                 None
@@ -131,7 +153,8 @@ impl Publisher {
     }
 
     async fn send(&self, ws: &Workspace, post: &Post) -> Attempt {
-        let key = post.publish.key.clone().unwrap_or_else(|| format!("{}-v{}", post.id, post.version));
+        let key =
+            post.publish.key.clone().unwrap_or_else(|| format!("{}-v{}", post.id, post.version));
         let request = PostRequest {
             post: post.text.clone(),
             platforms: post.publish.targets.clone(),
@@ -148,7 +171,10 @@ impl Publisher {
             match self.client.post(ws.profile_key.expose(), &request).await {
                 Ok(reply) => return Attempt::Done(Outcome::from(reply.body)),
                 Err(e) if e.is_idempotency_reused() => {
-                    return Attempt::Unknown { reason: "Ayrshare already has this publish; waiting for its history".into(), sent: true }
+                    return Attempt::Unknown {
+                        reason: "Ayrshare already has this publish; waiting for its history".into(),
+                        sent: true,
+                    }
                 }
                 Err(e) if e.is_retryable() => {
                     tracing::warn!(post = %post.id, attempt, error = %e, "Ayrshare publish failed, will retry");
@@ -174,9 +200,17 @@ impl Publisher {
 
     /// The outcome is unknown: keep the claim until its lease ends, then a re-claim
     /// settles it. After too many claims that never reached Ayrshare, give up as failed.
-    async fn leave_pending(&self, post: Post, reason: String, sent: bool) -> Result<Post, StoreError> {
+    async fn leave_pending(
+        &self,
+        post: Post,
+        reason: String,
+        sent: bool,
+    ) -> Result<Post, StoreError> {
         if !sent && post.publish.attempts >= self.policy.max_claims {
-            let message = format!("Ayrshare could not be reached after {} attempts: {reason}", post.publish.attempts);
+            let message = format!(
+                "Ayrshare could not be reached after {} attempts: {reason}",
+                post.publish.attempts
+            );
             return self.settle(post, Outcome::rejected(message)).await;
         }
         tracing::warn!(post = %post.id, %reason, "publish outcome unknown; the post stays publishing until re-claimed");

@@ -44,10 +44,15 @@ impl Outcome {
             return error(message.clone());
         }
         if let Some(p) = self.posted.iter().find(|p| p.platform == platform) {
-            let status = if p.status == "success" || p.status == "pending" { p.status.clone() } else { "error".into() };
+            let status = if p.status == "success" || p.status == "pending" {
+                p.status.clone()
+            } else {
+                "error".into()
+            };
             return PlatformResult {
                 platform: platform.to_owned(),
-                error: (status == "error").then(|| format!("Ayrshare reported status `{}`", p.status)),
+                error: (status == "error")
+                    .then(|| format!("Ayrshare reported status `{}`", p.status)),
                 status,
                 post_url: p.post_url.clone(),
                 ayrshare_id: self.ayrshare_id.clone(),
@@ -91,7 +96,8 @@ pub fn apply_outcome(post: &Post, outcome: &Outcome, now: DateTime<Utc>) -> Post
             None => next.platform_results.push(result),
         }
     }
-    let ok = |p: &String| next.platform_results.iter().any(|r| &r.platform == p && r.status != "error");
+    let ok =
+        |p: &String| next.platform_results.iter().any(|r| &r.platform == p && r.status != "error");
     let succeeded = next.platforms.iter().filter(|p| ok(p)).count();
     next.status = match succeeded {
         n if n == next.platforms.len() => PostStatus::Published,
@@ -135,16 +141,30 @@ mod tests {
     }
 
     fn posted(platform: &str) -> ayrshare::PlatformPost {
-        ayrshare::PlatformPost { platform: platform.into(), id: "1".into(), status: "success".into(), post_url: Some("https://x/1".into()) }
+        ayrshare::PlatformPost {
+            platform: platform.into(),
+            id: "1".into(),
+            status: "success".into(),
+            post_url: Some("https://x/1".into()),
+        }
     }
 
     fn failed(platform: &str) -> ayrshare::PlatformError {
-        ayrshare::PlatformError { platform: Some(platform.into()), code: Some(156), message: "not linked".into() }
+        ayrshare::PlatformError {
+            platform: Some(platform.into()),
+            code: Some(156),
+            message: "not linked".into(),
+        }
     }
 
     #[test]
     fn all_platforms_posted_is_published() {
-        let o = Outcome { ayrshare_id: Some("A".into()), posted: vec![posted("twitter"), posted("linkedin")], errors: vec![], refused: None };
+        let o = Outcome {
+            ayrshare_id: Some("A".into()),
+            posted: vec![posted("twitter"), posted("linkedin")],
+            errors: vec![],
+            refused: None,
+        };
         let next = apply_outcome(&post(&["twitter", "linkedin"]), &o, Utc::now());
         assert_eq!(next.status, PostStatus::Published);
         assert_eq!(next.version, 4);
@@ -154,7 +174,12 @@ mod tests {
 
     #[test]
     fn some_platforms_failing_is_partial_with_the_reason() {
-        let o = Outcome { ayrshare_id: Some("A".into()), posted: vec![posted("twitter")], errors: vec![failed("linkedin")], refused: None };
+        let o = Outcome {
+            ayrshare_id: Some("A".into()),
+            posted: vec![posted("twitter")],
+            errors: vec![failed("linkedin")],
+            refused: None,
+        };
         let next = apply_outcome(&post(&["twitter", "linkedin"]), &o, Utc::now());
         assert_eq!(next.status, PostStatus::PartiallyPublished);
         let li = next.platform_results.iter().find(|r| r.platform == "linkedin").unwrap();
@@ -172,11 +197,28 @@ mod tests {
     fn a_retry_replaces_only_its_targets() {
         let mut p = post(&["twitter", "linkedin"]);
         p.platform_results = vec![
-            PlatformResult { platform: "twitter".into(), status: "success".into(), post_url: None, error: None, ayrshare_id: Some("A".into()) },
-            PlatformResult { platform: "linkedin".into(), status: "error".into(), post_url: None, error: Some("x".into()), ayrshare_id: None },
+            PlatformResult {
+                platform: "twitter".into(),
+                status: "success".into(),
+                post_url: None,
+                error: None,
+                ayrshare_id: Some("A".into()),
+            },
+            PlatformResult {
+                platform: "linkedin".into(),
+                status: "error".into(),
+                post_url: None,
+                error: Some("x".into()),
+                ayrshare_id: None,
+            },
         ];
         p.publish.targets = vec!["linkedin".into()];
-        let o = Outcome { ayrshare_id: Some("B".into()), posted: vec![posted("linkedin")], errors: vec![], refused: None };
+        let o = Outcome {
+            ayrshare_id: Some("B".into()),
+            posted: vec![posted("linkedin")],
+            errors: vec![],
+            refused: None,
+        };
         let next = apply_outcome(&p, &o, Utc::now());
         assert_eq!(next.status, PostStatus::Published);
         assert_eq!(next.platform_results.len(), 2);

@@ -126,7 +126,12 @@ pub trait Storage: Send + Sync + 'static {
     async fn insert_post(&self, post: &Post, event: &NewEvent) -> Result<Committed>;
     /// Writes `post` (whose `version` must be `expected_version + 1`) if the stored post
     /// is still at `expected_version`, with its event, in one transaction.
-    async fn save_post(&self, expected_version: i64, post: &Post, event: &NewEvent) -> Result<Committed>;
+    async fn save_post(
+        &self,
+        expected_version: i64,
+        post: &Post,
+        event: &NewEvent,
+    ) -> Result<Committed>;
     async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>>;
     async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>>;
     async fn events(&self, post_id: &str) -> Result<Vec<Event>>;
@@ -136,7 +141,12 @@ pub trait Storage: Send + Sync + 'static {
     /// Claims up to `limit` posts that are due (`scheduled` with `schedule_at <= now`) or
     /// whose publishing lease expired before `now`, applying `claim` to each in one
     /// transaction. A post is claimed by at most one caller, whatever the concurrency.
-    async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>>;
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        claim: ClaimFn<'_>,
+    ) -> Result<Vec<Committed>>;
 
     /// Records a webhook delivery id; false if it was seen before (at-least-once delivery).
     async fn first_delivery(&self, hook_id: &str, at: DateTime<Utc>) -> Result<bool>;

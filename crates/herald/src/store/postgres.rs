@@ -9,9 +9,13 @@
 //! connection surfaces as a pool timeout, that is [`StoreError::Unavailable`].
 
 use super::rows::{
-    event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, EVENT_COLUMNS, POST_COLUMNS, TOKEN_COLUMNS, WS_COLUMNS,
+    event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, EVENT_COLUMNS, POST_COLUMNS,
+    TOKEN_COLUMNS, WS_COLUMNS,
 };
-use super::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError, TokenRecord};
+use super::{
+    ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError,
+    TokenRecord,
+};
 use crate::domain::model::to_ms;
 use crate::domain::{Event, Post, Workspace};
 use anyhow::Context;
@@ -41,7 +45,10 @@ impl PgStore {
             .connect(url)
             .await
             .context("connecting to PostgreSQL")?;
-        sqlx::migrate!("./migrations/postgres").run(&pool).await.context("migrating the PostgreSQL database")?;
+        sqlx::migrate!("./migrations/postgres")
+            .run(&pool)
+            .await
+            .context("migrating the PostgreSQL database")?;
         Ok(Self { pool })
     }
 
@@ -50,7 +57,6 @@ impl PgStore {
         self.pool.close().await;
     }
 }
-
 
 async fn insert_post_row(tx: &mut Transaction<'_, Postgres>, p: &Post) -> Result<()> {
     let v = PostValues::of(p);
@@ -83,7 +89,11 @@ async fn insert_post_row(tx: &mut Transaction<'_, Postgres>, p: &Post) -> Result
 }
 
 /// Updates the post row if it is still at `expected`; false if it is not.
-async fn update_post_row(tx: &mut Transaction<'_, Postgres>, expected: i64, p: &Post) -> Result<bool> {
+async fn update_post_row(
+    tx: &mut Transaction<'_, Postgres>,
+    expected: i64,
+    p: &Post,
+) -> Result<bool> {
     let v = PostValues::of(p);
     let done = sqlx::query(
         "UPDATE posts SET text=$1, platforms=$2, media_urls=$3, status=$4, schedule_at=$5, version=$6, \
@@ -114,7 +124,11 @@ async fn update_post_row(tx: &mut Transaction<'_, Postgres>, expected: i64, p: &
 }
 
 /// Appends the event and bumps the workspace content version; returns the commit record.
-async fn record(tx: &mut Transaction<'_, Postgres>, post: &Post, e: &NewEvent) -> Result<Committed> {
+async fn record(
+    tx: &mut Transaction<'_, Postgres>,
+    post: &Post,
+    e: &NewEvent,
+) -> Result<Committed> {
     let event = event_for(post, e);
     let sql =
         format!("INSERT INTO post_events ({EVENT_COLUMNS}, workspace_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)");
@@ -148,29 +162,33 @@ impl Storage for PgStore {
     }
 
     async fn create_workspace(&self, ws: &Workspace) -> Result<()> {
-        sqlx::query(&format!("INSERT INTO workspaces ({WS_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"))
-            .bind(&ws.id)
-            .bind(&ws.name)
-            .bind(ws.profile_key.expose())
-            .bind(&ws.timezone)
-            .bind(ws.requires_approval)
-            .bind(ws.late_approval.as_str())
-            .bind(ws.content_version)
-            .bind(to_ms(ws.created_at))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO workspaces ({WS_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
+        ))
+        .bind(&ws.id)
+        .bind(&ws.name)
+        .bind(ws.profile_key.expose())
+        .bind(&ws.timezone)
+        .bind(ws.requires_approval)
+        .bind(ws.late_approval.as_str())
+        .bind(ws.content_version)
+        .bind(to_ms(ws.created_at))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn workspace(&self, id: &str) -> Result<Option<Workspace>> {
         let sql = format!("SELECT {WS_COLUMNS} FROM workspaces WHERE id = $1");
-        let row: Option<WorkspaceRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
+        let row: Option<WorkspaceRow> =
+            sqlx::query_as(&sql).bind(id).fetch_optional(&self.pool).await?;
         row.map(Workspace::try_from).transpose()
     }
 
     async fn workspace_by_name(&self, name: &str) -> Result<Option<Workspace>> {
         let sql = format!("SELECT {WS_COLUMNS} FROM workspaces WHERE name = $1");
-        let row: Option<WorkspaceRow> = sqlx::query_as(&sql).bind(name).fetch_optional(&self.pool).await?;
+        let row: Option<WorkspaceRow> =
+            sqlx::query_as(&sql).bind(name).fetch_optional(&self.pool).await?;
         row.map(Workspace::try_from).transpose()
     }
 
@@ -200,35 +218,42 @@ impl Storage for PgStore {
     }
 
     async fn content_version(&self, workspace_id: &str) -> Result<i64> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT content_version FROM workspaces WHERE id = $1")
-            .bind(workspace_id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT content_version FROM workspaces WHERE id = $1")
+                .bind(workspace_id)
+                .fetch_optional(&self.pool)
+                .await?;
         v.ok_or(StoreError::NotFound)
     }
 
     async fn create_token(&self, t: &TokenRecord) -> Result<()> {
-        sqlx::query(&format!("INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,NULL)"))
-            .bind(&t.id)
-            .bind(&t.workspace_id)
-            .bind(t.role.as_str())
-            .bind(&t.name)
-            .bind(&t.hash)
-            .bind(to_ms(t.created_at))
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(&format!(
+            "INSERT INTO tokens ({TOKEN_COLUMNS}) VALUES ($1,$2,$3,$4,$5,$6,NULL)"
+        ))
+        .bind(&t.id)
+        .bind(&t.workspace_id)
+        .bind(t.role.as_str())
+        .bind(&t.name)
+        .bind(&t.hash)
+        .bind(to_ms(t.created_at))
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token_hash = $1");
-        let row: Option<TokenRow> = sqlx::query_as(&sql).bind(hash).fetch_optional(&self.pool).await?;
+        let row: Option<TokenRow> =
+            sqlx::query_as(&sql).bind(hash).fetch_optional(&self.pool).await?;
         row.map(TokenRecord::try_from).transpose()
     }
 
     async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE workspace_id = $1 ORDER BY created_at, id");
-        let rows: Vec<TokenRow> = sqlx::query_as(&sql).bind(workspace_id).fetch_all(&self.pool).await?;
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE workspace_id = $1 ORDER BY created_at, id"
+        );
+        let rows: Vec<TokenRow> =
+            sqlx::query_as(&sql).bind(workspace_id).fetch_all(&self.pool).await?;
         rows.into_iter().map(TokenRecord::try_from).collect()
     }
 
@@ -255,11 +280,12 @@ impl Storage for PgStore {
     async fn save_post(&self, expected: i64, post: &Post, event: &NewEvent) -> Result<Committed> {
         let mut tx = self.pool.begin().await?;
         if !update_post_row(&mut tx, expected, post).await? {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM posts WHERE id=$1 AND workspace_id=$2")
-                .bind(&post.id)
-                .bind(&post.workspace_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM posts WHERE id=$1 AND workspace_id=$2")
+                    .bind(&post.id)
+                    .bind(&post.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             return Err(match current {
                 Some(current) => StoreError::VersionConflict { current },
                 None => StoreError::NotFound,
@@ -272,18 +298,22 @@ impl Storage for PgStore {
 
     async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE id = $1 AND workspace_id = $2");
-        let row: Option<PostRow> = sqlx::query_as(&sql).bind(id).bind(workspace_id).fetch_optional(&self.pool).await?;
+        let row: Option<PostRow> =
+            sqlx::query_as(&sql).bind(id).bind(workspace_id).fetch_optional(&self.pool).await?;
         row.map(Post::try_from).transpose()
     }
 
     async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE ayrshare_id = $1");
-        let row: Option<PostRow> = sqlx::query_as(&sql).bind(ayrshare_id).fetch_optional(&self.pool).await?;
+        let row: Option<PostRow> =
+            sqlx::query_as(&sql).bind(ayrshare_id).fetch_optional(&self.pool).await?;
         row.map(Post::try_from).transpose()
     }
 
     async fn events(&self, post_id: &str) -> Result<Vec<Event>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM post_events WHERE post_id = $1 ORDER BY version, at");
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM post_events WHERE post_id = $1 ORDER BY version, at"
+        );
         let rows: Vec<EventRow> = sqlx::query_as(&sql).bind(post_id).fetch_all(&self.pool).await?;
         rows.into_iter().map(Event::try_from).collect()
     }
@@ -296,7 +326,11 @@ impl Storage for PgStore {
              ORDER BY created_at DESC, id DESC LIMIT $5"
         );
         let status = q.status.map(|s| s.as_str());
-        let (c_ms, c_id) = q.cursor.as_ref().map(|c| (Some(c.created_at_ms), Some(c.id.as_str()))).unwrap_or_default();
+        let (c_ms, c_id) = q
+            .cursor
+            .as_ref()
+            .map(|c| (Some(c.created_at_ms), Some(c.id.as_str())))
+            .unwrap_or_default();
         let rows: Vec<PostRow> = sqlx::query_as(&sql)
             .bind(workspace_id)
             .bind(status)
@@ -316,11 +350,12 @@ impl Storage for PgStore {
     }
 
     async fn counts(&self, workspace_id: &str) -> Result<Counts> {
-        let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM posts WHERE workspace_id = $1 GROUP BY status")
-                .bind(workspace_id)
-                .fetch_all(&self.pool)
-                .await?;
+        let by_status: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM posts WHERE workspace_id = $1 GROUP BY status",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.pool)
+        .await?;
         let by_platform: Vec<(String, i64)> = sqlx::query_as(
             "SELECT p.value, COUNT(*) FROM posts, jsonb_array_elements_text(posts.platforms::jsonb) AS p(value) \
              WHERE workspace_id = $1 GROUP BY p.value",
@@ -338,7 +373,12 @@ impl Storage for PgStore {
     /// The due rows are locked `FOR UPDATE SKIP LOCKED` in the transaction that writes the
     /// claims: a concurrent claimer skips them rather than waiting, and one that read them
     /// before this commit finds them no longer due when it re-checks the locked row.
-    async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        claim: ClaimFn<'_>,
+    ) -> Result<Vec<Committed>> {
         let mut tx = self.pool.begin().await?;
         // NULLS FIRST: SQLite's order, so both backends claim in the same order.
         let sql = format!(
@@ -346,8 +386,11 @@ impl Storage for PgStore {
              OR (status = 'publishing' AND lease_until < $1) ORDER BY schedule_at NULLS FIRST, id LIMIT $2 \
              FOR UPDATE SKIP LOCKED"
         );
-        let rows: Vec<PostRow> =
-            sqlx::query_as(&sql).bind(to_ms(now)).bind(i64::from(limit)).fetch_all(&mut *tx).await?;
+        let rows: Vec<PostRow> = sqlx::query_as(&sql)
+            .bind(to_ms(now))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await?;
         let mut claimed = Vec::with_capacity(rows.len());
         for row in rows {
             let post = Post::try_from(row)?;

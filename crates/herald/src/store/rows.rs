@@ -154,8 +154,10 @@ pub(crate) const POST_COLUMNS: &str = "id, workspace_id, text, platforms, media_
 
 pub(crate) const WS_COLUMNS: &str =
     "id, name, profile_key, timezone, requires_approval, late_approval, content_version, created_at";
-pub(crate) const TOKEN_COLUMNS: &str = "id, workspace_id, role, name, token_hash, created_at, revoked_at";
-pub(crate) const EVENT_COLUMNS: &str = "id, post_id, actor, action, comment, from_status, to_status, version, at";
+pub(crate) const TOKEN_COLUMNS: &str =
+    "id, workspace_id, role, name, token_hash, created_at, revoked_at";
+pub(crate) const EVENT_COLUMNS: &str =
+    "id, post_id, actor, action, comment, from_status, to_status, version, at";
 
 /// How sqlx failures read as storage errors (both backends): a refused or timed-out
 /// connection is `Unavailable` (the API answers 503), a unique violation `Duplicate`.
@@ -227,7 +229,9 @@ impl Cursor {
 
     pub fn decode(raw: &str) -> Option<Self> {
         let (ms, id) = raw.split_once('.')?;
-        let id_ok = !id.is_empty() && id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let id_ok = !id.is_empty()
+            && id.len() <= 64
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         id_ok.then(|| Some(Cursor { created_at_ms: ms.parse().ok()?, id: id.to_owned() }))?
     }
 }

@@ -5,9 +5,13 @@
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
 use super::rows::{
-    event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, EVENT_COLUMNS, POST_COLUMNS, TOKEN_COLUMNS, WS_COLUMNS,
+    event_for, EventRow, PostRow, PostValues, TokenRow, WorkspaceRow, EVENT_COLUMNS, POST_COLUMNS,
+    TOKEN_COLUMNS, WS_COLUMNS,
 };
-use super::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError, TokenRecord};
+use super::{
+    ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent, Page, Result, Storage, StoreError,
+    TokenRecord,
+};
 use crate::domain::model::to_ms;
 use crate::domain::{Event, Post, Workspace};
 use async_trait::async_trait;
@@ -26,7 +30,8 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` and migrates it.
     pub async fn open(url: &str, max_readers: u32) -> anyhow::Result<Self> {
-        let url = if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
+        let url =
+            if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
         let options = SqliteConnectOptions::from_str(&url)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
@@ -54,11 +59,10 @@ impl SqliteStore {
     }
 }
 
-
-
 async fn insert_post_row(tx: &mut Transaction<'_, Sqlite>, p: &Post) -> Result<()> {
     let v = PostValues::of(p);
-    let sql = format!("INSERT INTO posts ({POST_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    let sql =
+        format!("INSERT INTO posts ({POST_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     sqlx::query(&sql)
         .bind(&p.id)
         .bind(&p.workspace_id)
@@ -84,7 +88,11 @@ async fn insert_post_row(tx: &mut Transaction<'_, Sqlite>, p: &Post) -> Result<(
 }
 
 /// Updates the post row if it is still at `expected`; false if it is not.
-async fn update_post_row(tx: &mut Transaction<'_, Sqlite>, expected: i64, p: &Post) -> Result<bool> {
+async fn update_post_row(
+    tx: &mut Transaction<'_, Sqlite>,
+    expected: i64,
+    p: &Post,
+) -> Result<bool> {
     let v = PostValues::of(p);
     let done = sqlx::query(
         "UPDATE posts SET text=?, platforms=?, media_urls=?, status=?, schedule_at=?, version=?, \
@@ -117,19 +125,21 @@ async fn update_post_row(tx: &mut Transaction<'_, Sqlite>, expected: i64, p: &Po
 /// Appends the event and bumps the workspace content version; returns the commit record.
 async fn record(tx: &mut Transaction<'_, Sqlite>, post: &Post, e: &NewEvent) -> Result<Committed> {
     let event = event_for(post, e);
-    sqlx::query(&format!("INSERT INTO post_events ({EVENT_COLUMNS}, workspace_id) VALUES (?,?,?,?,?,?,?,?,?,?)"))
-        .bind(&event.id)
-        .bind(&event.post_id)
-        .bind(&event.actor)
-        .bind(&event.action)
-        .bind(&event.comment)
-        .bind(event.from.map(|s| s.as_str()))
-        .bind(event.to.as_str())
-        .bind(event.version)
-        .bind(to_ms(event.at))
-        .bind(&post.workspace_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO post_events ({EVENT_COLUMNS}, workspace_id) VALUES (?,?,?,?,?,?,?,?,?,?)"
+    ))
+    .bind(&event.id)
+    .bind(&event.post_id)
+    .bind(&event.actor)
+    .bind(&event.action)
+    .bind(&event.comment)
+    .bind(event.from.map(|s| s.as_str()))
+    .bind(event.to.as_str())
+    .bind(event.version)
+    .bind(to_ms(event.at))
+    .bind(&post.workspace_id)
+    .execute(&mut **tx)
+    .await?;
     let content_version: i64 = sqlx::query_scalar(
         "UPDATE workspaces SET content_version = content_version + 1 WHERE id = ? RETURNING content_version",
     )
@@ -163,13 +173,15 @@ impl Storage for SqliteStore {
 
     async fn workspace(&self, id: &str) -> Result<Option<Workspace>> {
         let sql = format!("SELECT {WS_COLUMNS} FROM workspaces WHERE id = ?");
-        let row: Option<WorkspaceRow> = sqlx::query_as(&sql).bind(id).fetch_optional(&self.read).await?;
+        let row: Option<WorkspaceRow> =
+            sqlx::query_as(&sql).bind(id).fetch_optional(&self.read).await?;
         row.map(Workspace::try_from).transpose()
     }
 
     async fn workspace_by_name(&self, name: &str) -> Result<Option<Workspace>> {
         let sql = format!("SELECT {WS_COLUMNS} FROM workspaces WHERE name = ?");
-        let row: Option<WorkspaceRow> = sqlx::query_as(&sql).bind(name).fetch_optional(&self.read).await?;
+        let row: Option<WorkspaceRow> =
+            sqlx::query_as(&sql).bind(name).fetch_optional(&self.read).await?;
         row.map(Workspace::try_from).transpose()
     }
 
@@ -198,10 +210,11 @@ impl Storage for SqliteStore {
     }
 
     async fn content_version(&self, workspace_id: &str) -> Result<i64> {
-        let v: Option<i64> = sqlx::query_scalar("SELECT content_version FROM workspaces WHERE id = ?")
-            .bind(workspace_id)
-            .fetch_optional(&self.read)
-            .await?;
+        let v: Option<i64> =
+            sqlx::query_scalar("SELECT content_version FROM workspaces WHERE id = ?")
+                .bind(workspace_id)
+                .fetch_optional(&self.read)
+                .await?;
         v.ok_or(StoreError::NotFound)
     }
 
@@ -220,13 +233,17 @@ impl Storage for SqliteStore {
 
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
         let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE token_hash = ?");
-        let row: Option<TokenRow> = sqlx::query_as(&sql).bind(hash).fetch_optional(&self.read).await?;
+        let row: Option<TokenRow> =
+            sqlx::query_as(&sql).bind(hash).fetch_optional(&self.read).await?;
         row.map(TokenRecord::try_from).transpose()
     }
 
     async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>> {
-        let sql = format!("SELECT {TOKEN_COLUMNS} FROM tokens WHERE workspace_id = ? ORDER BY created_at, id");
-        let rows: Vec<TokenRow> = sqlx::query_as(&sql).bind(workspace_id).fetch_all(&self.read).await?;
+        let sql = format!(
+            "SELECT {TOKEN_COLUMNS} FROM tokens WHERE workspace_id = ? ORDER BY created_at, id"
+        );
+        let rows: Vec<TokenRow> =
+            sqlx::query_as(&sql).bind(workspace_id).fetch_all(&self.read).await?;
         rows.into_iter().map(TokenRecord::try_from).collect()
     }
 
@@ -253,11 +270,12 @@ impl Storage for SqliteStore {
     async fn save_post(&self, expected: i64, post: &Post, event: &NewEvent) -> Result<Committed> {
         let mut tx = self.write.begin().await?;
         if !update_post_row(&mut tx, expected, post).await? {
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM posts WHERE id=? AND workspace_id=?")
-                .bind(&post.id)
-                .bind(&post.workspace_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let current: Option<i64> =
+                sqlx::query_scalar("SELECT version FROM posts WHERE id=? AND workspace_id=?")
+                    .bind(&post.id)
+                    .bind(&post.workspace_id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             return Err(match current {
                 Some(current) => StoreError::VersionConflict { current },
                 None => StoreError::NotFound,
@@ -270,18 +288,22 @@ impl Storage for SqliteStore {
 
     async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE id = ? AND workspace_id = ?");
-        let row: Option<PostRow> = sqlx::query_as(&sql).bind(id).bind(workspace_id).fetch_optional(&self.read).await?;
+        let row: Option<PostRow> =
+            sqlx::query_as(&sql).bind(id).bind(workspace_id).fetch_optional(&self.read).await?;
         row.map(Post::try_from).transpose()
     }
 
     async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>> {
         let sql = format!("SELECT {POST_COLUMNS} FROM posts WHERE ayrshare_id = ?");
-        let row: Option<PostRow> = sqlx::query_as(&sql).bind(ayrshare_id).fetch_optional(&self.read).await?;
+        let row: Option<PostRow> =
+            sqlx::query_as(&sql).bind(ayrshare_id).fetch_optional(&self.read).await?;
         row.map(Post::try_from).transpose()
     }
 
     async fn events(&self, post_id: &str) -> Result<Vec<Event>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM post_events WHERE post_id = ? ORDER BY version, at");
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM post_events WHERE post_id = ? ORDER BY version, at"
+        );
         let rows: Vec<EventRow> = sqlx::query_as(&sql).bind(post_id).fetch_all(&self.read).await?;
         rows.into_iter().map(Event::try_from).collect()
     }
@@ -294,7 +316,11 @@ impl Storage for SqliteStore {
              ORDER BY created_at DESC, id DESC LIMIT ?"
         );
         let status = q.status.map(|s| s.as_str());
-        let (c_ms, c_id) = q.cursor.as_ref().map(|c| (Some(c.created_at_ms), Some(c.id.as_str()))).unwrap_or_default();
+        let (c_ms, c_id) = q
+            .cursor
+            .as_ref()
+            .map(|c| (Some(c.created_at_ms), Some(c.id.as_str())))
+            .unwrap_or_default();
         let rows: Vec<PostRow> = sqlx::query_as(&sql)
             .bind(workspace_id)
             .bind(status)
@@ -317,11 +343,12 @@ impl Storage for SqliteStore {
     }
 
     async fn counts(&self, workspace_id: &str) -> Result<Counts> {
-        let by_status: Vec<(String, i64)> =
-            sqlx::query_as("SELECT status, COUNT(*) FROM posts WHERE workspace_id = ? GROUP BY status")
-                .bind(workspace_id)
-                .fetch_all(&self.read)
-                .await?;
+        let by_status: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT status, COUNT(*) FROM posts WHERE workspace_id = ? GROUP BY status",
+        )
+        .bind(workspace_id)
+        .fetch_all(&self.read)
+        .await?;
         let by_platform: Vec<(String, i64)> = sqlx::query_as(
             "SELECT p.value, COUNT(*) FROM posts, json_each(posts.platforms) AS p WHERE workspace_id = ? GROUP BY p.value",
         )
@@ -335,15 +362,24 @@ impl Storage for SqliteStore {
         })
     }
 
-    async fn claim_due(&self, now: DateTime<Utc>, limit: u32, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
+    async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: u32,
+        claim: ClaimFn<'_>,
+    ) -> Result<Vec<Committed>> {
         let mut tx = self.write.begin().await?;
         let sql = format!(
             "SELECT {POST_COLUMNS} FROM posts WHERE (status = 'scheduled' AND schedule_at <= ?) \
              OR (status = 'publishing' AND lease_until < ?) ORDER BY schedule_at, id LIMIT ?"
         );
         let now_ms = to_ms(now);
-        let rows: Vec<PostRow> =
-            sqlx::query_as(&sql).bind(now_ms).bind(now_ms).bind(i64::from(limit)).fetch_all(&mut *tx).await?;
+        let rows: Vec<PostRow> = sqlx::query_as(&sql)
+            .bind(now_ms)
+            .bind(now_ms)
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await?;
         let mut claimed = Vec::with_capacity(rows.len());
         for row in rows {
             let post = Post::try_from(row)?;

@@ -4,7 +4,9 @@
 //! is picked up at once.
 
 use axum::extract::{Path, Query};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS,
+};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
@@ -19,16 +21,56 @@ struct Asset {
 }
 
 const ASSETS: &[Asset] = &[
-    Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("../../assets/app.css") },
-    Asset { name: "core.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/core.js") },
-    Asset { name: "live.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/live.js") },
-    Asset { name: "compose.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/compose.js") },
-    Asset { name: "review.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/review.js") },
-    Asset { name: "signin.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/signin.js") },
-    Asset { name: "dashboard.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/dashboard.js") },
-    Asset { name: "approvals.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/approvals.js") },
-    Asset { name: "post.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../../assets/post.js") },
-    Asset { name: "favicon.svg", content_type: "image/svg+xml", body: include_str!("../../assets/favicon.svg") },
+    Asset {
+        name: "app.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../assets/app.css"),
+    },
+    Asset {
+        name: "core.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/core.js"),
+    },
+    Asset {
+        name: "live.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/live.js"),
+    },
+    Asset {
+        name: "compose.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/compose.js"),
+    },
+    Asset {
+        name: "review.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/review.js"),
+    },
+    Asset {
+        name: "signin.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/signin.js"),
+    },
+    Asset {
+        name: "dashboard.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/dashboard.js"),
+    },
+    Asset {
+        name: "approvals.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/approvals.js"),
+    },
+    Asset {
+        name: "post.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/post.js"),
+    },
+    Asset {
+        name: "favicon.svg",
+        content_type: "image/svg+xml",
+        body: include_str!("../../assets/favicon.svg"),
+    },
 ];
 
 /// Each asset's content hash (16 hex digits), computed once.
@@ -52,16 +94,25 @@ pub fn url(name: &str) -> String {
 }
 
 /// `GET /assets/{file}`: the file, 304 on a matching `If-None-Match`, 404 otherwise.
-pub async fn serve(Path(file): Path<String>, Query(q): Query<HashMap<String, String>>, headers: HeaderMap) -> Response {
+pub async fn serve(
+    Path(file): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
     let Some(asset) = ASSETS.iter().find(|a| a.name == file) else {
         return crate::error::AppError::NotFound.into_response();
     };
     let hash = &HASHES[asset.name];
     let etag = format!("\"{hash}\"");
     // A URL carrying the current hash never changes meaning: cache it for a year.
-    let cache = if q.get("v") == Some(hash) { "public, max-age=31536000, immutable" } else { "no-cache" };
-    let matches = headers.get(IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
-    let mut response = if matches { StatusCode::NOT_MODIFIED.into_response() } else { asset.body.into_response() };
+    let cache =
+        if q.get("v") == Some(hash) { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let matches = headers
+        .get(IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let mut response =
+        if matches { StatusCode::NOT_MODIFIED.into_response() } else { asset.body.into_response() };
     let h = response.headers_mut();
     h.insert(CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
     h.insert(CACHE_CONTROL, HeaderValue::from_static(cache));
@@ -81,7 +132,11 @@ mod tests {
         for a in ASSETS {
             assert!(url(a.name).contains("?v="), "{}", a.name);
             let start = a.body.trim_start();
-            assert!(start.starts_with("/*") || start.starts_with("//") || start.starts_with("<!--"), "{} opens without a comment", a.name);
+            assert!(
+                start.starts_with("/*") || start.starts_with("//") || start.starts_with("<!--"),
+                "{} opens without a comment",
+                a.name
+            );
         }
     }
 }

@@ -29,7 +29,11 @@ pub fn platform_label(id: &str) -> &str {
 
 /// A limit for a small label: 280, 2200, 63k.
 pub fn short_limit(limit: usize) -> String {
-    if limit >= 10_000 { format!("{}k", limit / 1000) } else { limit.to_string() }
+    if limit >= 10_000 {
+        format!("{}k", limit / 1000)
+    } else {
+        limit.to_string()
+    }
 }
 
 /// Display names of the statuses.
@@ -52,16 +56,28 @@ pub fn status_label(s: PostStatus) -> &'static str {
 
 /// The page config: what the scripts need to know besides the API's answers.
 pub fn config(page: &str, ws: Option<&str>, post: Option<&str>) -> String {
-    let platforms: Vec<Value> =
-        PLATFORM_LIMITS.iter().map(|(id, limit)| json!({"id": id, "label": platform_label(id), "limit": limit})).collect();
-    let statuses: Vec<Value> = PostStatus::ALL.iter().map(|s| json!({"id": s.as_str(), "label": status_label(*s)})).collect();
-    let ctx = Context { requires_approval: true, late_approval: LateApproval::Expire, schedule_at: None, now: chrono::Utc::now() };
+    let platforms: Vec<Value> = PLATFORM_LIMITS
+        .iter()
+        .map(|(id, limit)| json!({"id": id, "label": platform_label(id), "limit": limit}))
+        .collect();
+    let statuses: Vec<Value> = PostStatus::ALL
+        .iter()
+        .map(|s| json!({"id": s.as_str(), "label": status_label(*s)}))
+        .collect();
+    let ctx = Context {
+        requires_approval: true,
+        late_approval: LateApproval::Expire,
+        schedule_at: None,
+        now: chrono::Utc::now(),
+    };
     let mut actions = Map::new();
     for status in PostStatus::ALL {
         let allowed: Map<String, Value> = Action::ALL
             .iter()
             .filter(|a| transitions::decide(**a, status, &ctx).is_ok())
-            .map(|a| (a.as_str().to_owned(), json!(transitions::required_role(*a, status).as_str())))
+            .map(|a| {
+                (a.as_str().to_owned(), json!(transitions::required_role(*a, status).as_str()))
+            })
             .collect();
         actions.insert(status.as_str().to_owned(), Value::Object(allowed));
     }

@@ -39,7 +39,9 @@ pub fn routes() -> Router<AppState> {
 /// token (the usual error body).
 async fn session(who: Principal) -> Json<Value> {
     let body = match &who {
-        Principal::Admin => json!({"admin": true, "workspace_id": null, "role": "admin", "actor": who.actor()}),
+        Principal::Admin => {
+            json!({"admin": true, "workspace_id": null, "role": "admin", "actor": who.actor()})
+        }
         Principal::Workspace { workspace_id, role, .. } => {
             json!({"admin": false, "workspace_id": workspace_id, "role": role.as_str(), "actor": who.actor()})
         }

@@ -7,7 +7,9 @@ use super::config::{config, platform_label, short_limit, status_label};
 use crate::domain::validate::PLATFORM_LIMITS;
 use crate::domain::PostStatus;
 use axum::extract::Path;
-use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+};
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
@@ -27,7 +29,13 @@ fn page(markup: Markup) -> Response {
 }
 
 /// The document around every page: head, config, scripts, skip link, toasts.
-fn layout(title: &str, config: &str, scripts: &[&str], chrome: Option<Markup>, body: Markup) -> Markup {
+fn layout(
+    title: &str,
+    config: &str,
+    scripts: &[&str],
+    chrome: Option<Markup>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {

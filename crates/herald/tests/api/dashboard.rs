@@ -16,17 +16,29 @@ async fn history_merges_herald_posts_with_ayrshare_only_posts() {
     let app = spawn_app().await;
     let ws = app.create_workspace("merge", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
-    let mine = app.create_post(&ws, &editor, json!({"text": "made in Herald", "platforms": ["twitter"]})).await.expect(201);
-    let outside = ayrshare::PostRequest { post: "made outside Herald".into(), platforms: vec!["facebook".into()], ..Default::default() };
+    let mine = app
+        .create_post(&ws, &editor, json!({"text": "made in Herald", "platforms": ["twitter"]}))
+        .await
+        .expect(201);
+    let outside = ayrshare::PostRequest {
+        post: "made outside Herald".into(),
+        platforms: vec!["facebook".into()],
+        ..Default::default()
+    };
     app.sim_client().post(&TestApp::profile_key("merge"), &outside).await.unwrap();
-    app.call(Method::DELETE, &format!("/api/cache/history?workspace={ws}"), Some(ADMIN), None).await.expect(200);
+    app.call(Method::DELETE, &format!("/api/cache/history?workspace={ws}"), Some(ADMIN), None)
+        .await
+        .expect(200);
 
     let (status, _, _, body) = history(&app, &ws, &editor, "").await;
     assert_eq!(status, 200);
     let posts = body["posts"].as_array().unwrap();
     assert_eq!(posts.len(), 2, "{body}");
     let own = posts.iter().find(|p| p["origin"] == "herald").unwrap();
-    assert_eq!((own["id"].as_str(), own["version"].as_i64()), (mine["id"].as_str(), mine["version"].as_i64()));
+    assert_eq!(
+        (own["id"].as_str(), own["version"].as_i64()),
+        (mine["id"].as_str(), mine["version"].as_i64())
+    );
     let foreign = posts.iter().find(|p| p["origin"] == "ayrshare").unwrap();
     assert!(foreign["id"].is_null());
     assert_eq!(foreign["text"], "made outside Herald");
@@ -45,11 +57,25 @@ async fn a_hit_is_served_with_etag_and_304_and_a_change_is_seen_at_once() {
     assert_eq!(first, "miss");
     let (_, second, etag2, _) = history(&app, &ws, &editor, "").await;
     assert_eq!((second.as_str(), &etag2), ("hit", &etag));
-    let res = app.http.get(format!("{}/api/workspaces/{ws}/history", app.url)).bearer_auth(&editor).header("If-None-Match", &etag).send().await.unwrap();
+    let res = app
+        .http
+        .get(format!("{}/api/workspaces/{ws}/history", app.url))
+        .bearer_auth(&editor)
+        .header("If-None-Match", &etag)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 304);
     assert_eq!(res.headers()["cache-control"], "private, no-cache");
 
-    let post = app.create_post(&ws, &editor, json!({"text": "new", "platforms": ["twitter"], "submit": false})).await.expect(201);
+    let post = app
+        .create_post(
+            &ws,
+            &editor,
+            json!({"text": "new", "platforms": ["twitter"], "submit": false}),
+        )
+        .await
+        .expect(201);
     let (_, after, etag3, body) = history(&app, &ws, &editor, "").await;
     assert_eq!(after, "miss");
     assert_ne!(etag3, etag);
@@ -63,15 +89,40 @@ async fn changes_ayrshare_never_sees_cost_no_history_fetch() {
     let (editor, approver) = (app.token(&ws, "editor").await, app.token(&ws, "approver").await);
     history(&app, &ws, &editor, "").await;
     let before = history_fetches(&app.sim_stats().await);
-    let post = app.create_post(&ws, &editor, json!({"text": "next week", "platforms": ["twitter"], "schedule_at": in_a_week()})).await.expect(201);
+    let post = app
+        .create_post(
+            &ws,
+            &editor,
+            json!({"text": "next week", "platforms": ["twitter"], "schedule_at": in_a_week()}),
+        )
+        .await
+        .expect(201);
     let id = post["id"].as_str().unwrap();
     app.act(&ws, id, "approve", &approver, json!({"version": 1})).await.expect(200);
-    let draft = app.create_post(&ws, &editor, json!({"text": "draft", "platforms": ["twitter"], "submit": false})).await.expect(201);
-    app.call(Method::DELETE, &format!("/api/workspaces/{ws}/posts/{}", draft["id"].as_str().unwrap()), Some(&editor), Some(json!({"version": 1}))).await.expect(200);
+    let draft = app
+        .create_post(
+            &ws,
+            &editor,
+            json!({"text": "draft", "platforms": ["twitter"], "submit": false}),
+        )
+        .await
+        .expect(201);
+    app.call(
+        Method::DELETE,
+        &format!("/api/workspaces/{ws}/posts/{}", draft["id"].as_str().unwrap()),
+        Some(&editor),
+        Some(json!({"version": 1})),
+    )
+    .await
+    .expect(200);
     let (_, x_cache, _, body) = history(&app, &ws, &editor, "").await;
     assert_eq!(x_cache, "miss", "the view was invalidated");
     assert_eq!(body["posts"][1]["status"], "scheduled");
-    assert_eq!(history_fetches(&app.sim_stats().await), before, "no Ayrshare history call for local-only changes");
+    assert_eq!(
+        history_fetches(&app.sim_stats().await),
+        before,
+        "no Ayrshare history call for local-only changes"
+    );
 }
 
 #[tokio::test]
@@ -82,11 +133,21 @@ async fn five_hundred_reads_right_after_an_invalidation_make_one_ayrshare_call()
     let ws = app.create_workspace("stampede", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
     history(&app, &ws, &editor, "").await;
-    app.call(Method::DELETE, &format!("/api/cache/history?workspace={ws}"), Some(ADMIN), None).await.expect(200);
+    app.call(Method::DELETE, &format!("/api/cache/history?workspace={ws}"), Some(ADMIN), None)
+        .await
+        .expect(200);
     let before = history_fetches(&app.sim_stats().await);
-    let reads = futures::stream::iter(0..500).map(|_| history(&app, &ws, &editor, "")).buffer_unordered(500).collect::<Vec<_>>().await;
+    let reads = futures::stream::iter(0..500)
+        .map(|_| history(&app, &ws, &editor, ""))
+        .buffer_unordered(500)
+        .collect::<Vec<_>>()
+        .await;
     assert!(reads.iter().all(|r| r.0 == 200));
-    assert_eq!(history_fetches(&app.sim_stats().await) - before, 1, "exactly one Ayrshare history call");
+    assert_eq!(
+        history_fetches(&app.sim_stats().await) - before,
+        1,
+        "exactly one Ayrshare history call"
+    );
 }
 
 #[tokio::test]
@@ -94,7 +155,13 @@ async fn ayrshare_down_answers_from_local_data_and_says_so() {
     let app = spawn_app().await;
     let ws = app.create_workspace("down", true, "expire").await;
     let editor = app.token(&ws, "editor").await;
-    app.create_post(&ws, &editor, json!({"text": "still here", "platforms": ["twitter"], "submit": false})).await.expect(201);
+    app.create_post(
+        &ws,
+        &editor,
+        json!({"text": "still here", "platforms": ["twitter"], "submit": false}),
+    )
+    .await
+    .expect(201);
     app.sim.sim.update_config(|c| c.error_rate = 1.0);
     let (status, _, _, body) = history(&app, &ws, &editor, "").await;
     assert_eq!(status, 200);
@@ -109,7 +176,9 @@ async fn ayrshare_down_answers_from_local_data_and_says_so() {
     let (_, _, _, fresh) = history(&app2, &ws2, &editor2, "").await;
     assert_eq!(fresh["upstream"], "fresh");
     app2.sim.sim.update_config(|c| c.error_rate = 1.0);
-    app2.call(Method::DELETE, &format!("/api/cache/history?workspace={ws2}"), Some(ADMIN), None).await.expect(200);
+    app2.call(Method::DELETE, &format!("/api/cache/history?workspace={ws2}"), Some(ADMIN), None)
+        .await
+        .expect(200);
     let (status, _, _, stale) = history(&app2, &ws2, &editor2, "").await;
     assert_eq!(status, 200);
     assert_eq!(stale["upstream"], "cached", "the last good copy is labelled cached, never fresh");
@@ -121,14 +190,31 @@ async fn events_stream_post_and_history_changes() {
     let app = spawn_app().await;
     let ws = app.create_workspace("sse", true, "expire").await;
     let editor = app.token(&ws, "editor").await;
-    let res = app.http.get(format!("{}/api/workspaces/{ws}/events", app.url)).bearer_auth(&editor).send().await.unwrap();
+    let res = app
+        .http
+        .get(format!("{}/api/workspaces/{ws}/events", app.url))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let mut stream = res.bytes_stream();
-    let post = app.create_post(&ws, &editor, json!({"text": "live", "platforms": ["twitter"], "submit": false})).await.expect(201);
+    let post = app
+        .create_post(
+            &ws,
+            &editor,
+            json!({"text": "live", "platforms": ["twitter"], "submit": false}),
+        )
+        .await
+        .expect(201);
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while !(seen.contains("event: post") && seen.contains("event: history")) {
-        let chunk = tokio::time::timeout_at(deadline, stream.next()).await.expect("events arrive").unwrap().unwrap();
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("events arrive")
+            .unwrap()
+            .unwrap();
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
     assert!(seen.contains(post["id"].as_str().unwrap()), "{seen}");
@@ -139,7 +225,13 @@ async fn an_open_event_stream_ends_when_the_server_shuts_down() {
     let mut app = spawn_app().await;
     let ws = app.create_workspace("drain", true, "expire").await;
     let editor = app.token(&ws, "editor").await;
-    let res = app.http.get(format!("{}/api/workspaces/{ws}/events", app.url)).bearer_auth(&editor).send().await.unwrap();
+    let res = app
+        .http
+        .get(format!("{}/api/workspaces/{ws}/events", app.url))
+        .bearer_auth(&editor)
+        .send()
+        .await
+        .unwrap();
     let mut stream = res.bytes_stream();
     app.shut_down();
     let ended = tokio::time::timeout(Duration::from_secs(5), async {
@@ -158,10 +250,13 @@ async fn metrics_report_cache_counters_ayrshare_calls_and_latencies() {
     let app = spawn_app().await;
     let ws = app.create_workspace("metrics", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
-    app.create_post(&ws, &editor, json!({"text": "count me", "platforms": ["twitter"]})).await.expect(201);
+    app.create_post(&ws, &editor, json!({"text": "count me", "platforms": ["twitter"]}))
+        .await
+        .expect(201);
     history(&app, &ws, &editor, "").await;
     history(&app, &ws, &editor, "").await;
-    let text = app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
+    let text =
+        app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
     for needle in ["herald_cache_hits_total", "herald_cache_invalidations_total", "herald_ayrshare_calls_total{method=\"POST\",endpoint=\"/post\",status=\"200\"} 1",
         "herald_ayrshare_calls_total{method=\"GET\",endpoint=\"/history\"", "herald_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/workspaces/{ws}/history\""] {
         assert!(text.contains(needle), "{needle} missing from\n{text}");

@@ -28,20 +28,32 @@ struct Tally {
 type Acked = Arc<Mutex<HashMap<String, i64>>>;
 
 fn ack(acked: &Acked, post: &serde_json::Value) {
-    let (id, version) = (post["id"].as_str().unwrap().to_owned(), post["version"].as_i64().unwrap());
+    let (id, version) =
+        (post["id"].as_str().unwrap().to_owned(), post["version"].as_i64().unwrap());
     let mut map = acked.lock().unwrap();
     let slot = map.entry(id).or_default();
     *slot = (*slot).max(version);
 }
 
-async fn writer(app: Arc<TestApp>, ws: String, token: String, n: usize, acked: Acked, tally: Arc<Tally>, until: Instant) {
+async fn writer(
+    app: Arc<TestApp>,
+    ws: String,
+    token: String,
+    n: usize,
+    acked: Acked,
+    tally: Arc<Tally>,
+    until: Instant,
+) {
     let mut drafts: Vec<(String, i64)> = vec![];
     let mut i = 0;
     while Instant::now() < until {
         i += 1;
         let text = format!("writer {n} op {i}");
         let post = if i % 10 == 0 {
-            let post = app.create_post(&ws, &token, json!({"text": text, "platforms": ["twitter"]})).await.expect(201);
+            let post = app
+                .create_post(&ws, &token, json!({"text": text, "platforms": ["twitter"]}))
+                .await
+                .expect(201);
             if post["status"] != "publishing" {
                 tally.upstream_changes.fetch_add(1, Ordering::Relaxed);
             }
@@ -50,11 +62,26 @@ async fn writer(app: Arc<TestApp>, ws: String, token: String, n: usize, acked: A
             let slot = i % drafts.len();
             let (id, version) = drafts[slot].clone();
             let path = format!("/api/workspaces/{ws}/posts/{id}");
-            let post = app.call(reqwest::Method::PATCH, &path, Some(&token), Some(json!({"version": version, "text": text}))).await.expect(200);
+            let post = app
+                .call(
+                    reqwest::Method::PATCH,
+                    &path,
+                    Some(&token),
+                    Some(json!({"version": version, "text": text})),
+                )
+                .await
+                .expect(200);
             drafts[slot].1 = post["version"].as_i64().unwrap();
             post
         } else {
-            let post = app.create_post(&ws, &token, json!({"text": text, "platforms": ["twitter"], "submit": false})).await.expect(201);
+            let post = app
+                .create_post(
+                    &ws,
+                    &token,
+                    json!({"text": text, "platforms": ["twitter"], "submit": false}),
+                )
+                .await
+                .expect(201);
             drafts.push((post["id"].as_str().unwrap().to_owned(), 1));
             post
         };
@@ -64,7 +91,14 @@ async fn writer(app: Arc<TestApp>, ws: String, token: String, n: usize, acked: A
     }
 }
 
-async fn reader(app: Arc<TestApp>, ws: String, token: String, acked: Acked, tally: Arc<Tally>, until: Instant) {
+async fn reader(
+    app: Arc<TestApp>,
+    ws: String,
+    token: String,
+    acked: Acked,
+    tally: Arc<Tally>,
+    until: Instant,
+) {
     while Instant::now() < until {
         let expected = acked.lock().unwrap().clone();
         let (status, _, _, body) = history(&app, &ws, &token, "?limit=1000").await;
@@ -97,10 +131,25 @@ async fn run_load(mut opts: Options) -> (Arc<Tally>, u64) {
     let until = Instant::now() + RUN_FOR;
     let mut tasks = vec![];
     for n in 0..WRITERS {
-        tasks.push(tokio::spawn(writer(app.clone(), ws.clone(), token.clone(), n, acked.clone(), tally.clone(), until)));
+        tasks.push(tokio::spawn(writer(
+            app.clone(),
+            ws.clone(),
+            token.clone(),
+            n,
+            acked.clone(),
+            tally.clone(),
+            until,
+        )));
     }
     for _ in 0..READERS {
-        tasks.push(tokio::spawn(reader(app.clone(), ws.clone(), token.clone(), acked.clone(), tally.clone(), until)));
+        tasks.push(tokio::spawn(reader(
+            app.clone(),
+            ws.clone(),
+            token.clone(),
+            acked.clone(),
+            tally.clone(),
+            until,
+        )));
     }
     for t in tasks {
         t.await.expect("load task");
@@ -126,7 +175,10 @@ fn assert_never_stale(tally: &Tally, fetches: u64) {
     assert!(tally.reads.load(Ordering::Relaxed) > 200, "the load ran");
     assert!(tally.upstream_changes.load(Ordering::Relaxed) > 5, "the load touched Ayrshare");
     assert_eq!(tally.stale_reads.load(Ordering::Relaxed), 0, "stale reads");
-    assert!(fetches <= tally.upstream_changes.load(Ordering::Relaxed), "{fetches} history fetches for fewer changes");
+    assert!(
+        fetches <= tally.upstream_changes.load(Ordering::Relaxed),
+        "{fetches} history fetches for fewer changes"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -138,7 +190,9 @@ async fn versioned_cache_serves_no_stale_read_and_one_fetch_per_change_at_most()
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn versioned_cache_with_redis_tier_serves_no_stale_read() {
-    let Some(url) = test_redis_url("versioned_cache_with_redis_tier_serves_no_stale_read") else { return };
+    let Some(url) = test_redis_url("versioned_cache_with_redis_tier_serves_no_stale_read") else {
+        return;
+    };
     let (tally, fetches) = run_load(Options { redis_url: Some(url), ..Options::default() }).await;
     report("versioned, Redis tier", &tally, fetches);
     assert_never_stale(&tally, fetches);
@@ -146,9 +200,13 @@ async fn versioned_cache_with_redis_tier_serves_no_stale_read() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn delete_after_write_baseline_is_caught_serving_stale_reads_or_extra_fetches() {
-    let (tally, fetches) = run_load(Options { strategy: Strategy::DeleteAfterWrite, ..Options::default() }).await;
+    let (tally, fetches) =
+        run_load(Options { strategy: Strategy::DeleteAfterWrite, ..Options::default() }).await;
     report("delete-after-write", &tally, fetches);
     let stale = tally.stale_reads.load(Ordering::Relaxed);
     let changes = tally.upstream_changes.load(Ordering::Relaxed);
-    assert!(stale > 0 || fetches > changes, "the baseline showed neither stale reads nor extra fetches");
+    assert!(
+        stale > 0 || fetches > changes,
+        "the baseline showed neither stale reads nor extra fetches"
+    );
 }

@@ -38,7 +38,13 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { sim: SimConfig::default(), lease_secs: 60, strategy: herald::dashboard::Strategy::Versioned, redis_url: None, rate_limit_per_minute: 0 }
+        Self {
+            sim: SimConfig::default(),
+            lease_secs: 60,
+            strategy: herald::dashboard::Strategy::Versioned,
+            redis_url: None,
+            rate_limit_per_minute: 0,
+        }
     }
 }
 
@@ -58,7 +64,9 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(opts: Options) -> TestApp {
-    let sim = Simulator::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim }).await.expect("simulator");
+    let sim = Simulator::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim })
+        .await
+        .expect("simulator");
     let db = tempfile::tempdir().expect("temp dir");
     let mut args = ServeArgs::for_tests(db.path().join("herald.db").to_str().unwrap());
     args.admin_token = Some(Secret::new(ADMIN));
@@ -118,7 +126,13 @@ impl TestApp {
         }
     }
 
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         let mut req = self.http.request(method, format!("{}{}", self.url, path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -132,7 +146,14 @@ impl TestApp {
         Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
     }
 
-    pub async fn raw(&self, method: Method, path: &str, token: &str, content_type: &str, body: &'static str) -> Reply {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        body: &'static str,
+    ) -> Reply {
         let res = self
             .http
             .request(method, format!("{}{}", self.url, path))
@@ -146,30 +167,48 @@ impl TestApp {
         Reply { status, body: res.json().await.unwrap_or(Value::Null) }
     }
 
-    pub async fn create_workspace(&self, name: &str, requires_approval: bool, late: &str) -> String {
+    pub async fn create_workspace(
+        &self,
+        name: &str,
+        requires_approval: bool,
+        late: &str,
+    ) -> String {
         let body = json!({"name": name, "ayrshare_profile_key": format!("PROFILE-{name}-0123456789abcdef"),
             "requires_approval": requires_approval, "late_approval": late});
-        let ws = self.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201);
+        let ws =
+            self.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201);
         ws["id"].as_str().unwrap().to_owned()
     }
 
     pub async fn token(&self, ws: &str, role: &str) -> String {
         let path = format!("/api/workspaces/{ws}/tokens");
-        let t = self.call(Method::POST, &path, Some(ADMIN), Some(json!({"role": role}))).await.expect(201);
+        let t = self
+            .call(Method::POST, &path, Some(ADMIN), Some(json!({"role": role})))
+            .await
+            .expect(201);
         t["token"].as_str().unwrap().to_owned()
     }
 
     pub async fn create_post(&self, ws: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::POST, &format!("/api/workspaces/{ws}/posts"), Some(token), Some(body)).await
+        self.call(Method::POST, &format!("/api/workspaces/{ws}/posts"), Some(token), Some(body))
+            .await
     }
 
     /// POSTs an action (`submit`, `approve`, ...) at `version`.
     pub async fn act(&self, ws: &str, id: &str, action: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::POST, &format!("/api/workspaces/{ws}/posts/{id}/{action}"), Some(token), Some(body)).await
+        self.call(
+            Method::POST,
+            &format!("/api/workspaces/{ws}/posts/{id}/{action}"),
+            Some(token),
+            Some(body),
+        )
+        .await
     }
 
     pub async fn get_post(&self, ws: &str, id: &str, token: &str) -> Value {
-        self.call(Method::GET, &format!("/api/workspaces/{ws}/posts/{id}"), Some(token), None).await.expect(200)
+        self.call(Method::GET, &format!("/api/workspaces/{ws}/posts/{id}"), Some(token), None)
+            .await
+            .expect(200)
     }
 
     /// Test fixture: moves a post's `schedule_at` into the past, as time passing would.
@@ -178,7 +217,12 @@ impl TestApp {
         let before = post.version;
         post.schedule_at = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
         post.version += 1;
-        let event = herald::store::NewEvent { actor: "test".into(), action: "backdate".into(), comment: None, from: Some(post.status) };
+        let event = herald::store::NewEvent {
+            actor: "test".into(),
+            action: "backdate".into(),
+            comment: None,
+            from: Some(post.status),
+        };
         self.store.save_post(before, &post, &event).await.unwrap();
         post.version
     }
@@ -209,15 +253,29 @@ impl TestApp {
     }
 
     pub fn sim_client(&self) -> ayrshare::Client {
-        ayrshare::Client::new(&self.sim.base_url(), SIM_KEY, std::time::Duration::from_secs(5)).unwrap()
+        ayrshare::Client::new(&self.sim.base_url(), SIM_KEY, std::time::Duration::from_secs(5))
+            .unwrap()
     }
 }
 
 /// GET the dashboard history: status, `X-Cache`, `ETag`, body.
-pub async fn history(app: &TestApp, ws: &str, token: &str, query: &str) -> (u16, String, String, Value) {
-    let res = app.http.get(format!("{}/api/workspaces/{ws}/history{query}", app.url)).bearer_auth(token).send().await.unwrap();
+pub async fn history(
+    app: &TestApp,
+    ws: &str,
+    token: &str,
+    query: &str,
+) -> (u16, String, String, Value) {
+    let res = app
+        .http
+        .get(format!("{}/api/workspaces/{ws}/history{query}", app.url))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
     let status = res.status().as_u16();
-    let header = |name: &str| res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let header = |name: &str| {
+        res.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned()
+    };
     let (x_cache, etag) = (header("x-cache"), header("etag"));
     let body = res.json().await.unwrap_or(Value::Null);
     (status, x_cache, etag, body)

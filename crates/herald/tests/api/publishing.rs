@@ -11,7 +11,14 @@ use std::collections::HashMap;
 
 async fn scheduled_post(app: &TestApp, ws: &str, token: &str, text: &str) -> String {
     let at = (Utc::now() + Duration::hours(1)).to_rfc3339();
-    let post = app.create_post(ws, token, json!({"text": text, "platforms": ["twitter", "linkedin"], "schedule_at": at})).await.expect(201);
+    let post = app
+        .create_post(
+            ws,
+            token,
+            json!({"text": text, "platforms": ["twitter", "linkedin"], "schedule_at": at}),
+        )
+        .await
+        .expect(201);
     assert_eq!(post["status"], "scheduled");
     post["id"].as_str().unwrap().to_owned()
 }
@@ -45,7 +52,8 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
     let id = id.to_owned();
     let crash = move |p: &Post| {
         (p.id == id).then(|| {
-            let (mut next, event) = claim(p, None, std::time::Duration::from_secs(60), "crashed-instance", "claim");
+            let (mut next, event) =
+                claim(p, None, std::time::Duration::from_secs(60), "crashed-instance", "claim");
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
             (next, event)
         })
@@ -132,14 +140,20 @@ async fn ayrshare_4xx_fails_the_post_with_its_message_and_5xx_is_retried() {
     let ws = app.create_workspace("errors", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
     app.sim.sim.update_config(|c| c.fail_platforms = vec!["twitter".into()]);
-    let post = app.create_post(&ws, &editor, json!({"text": "nope", "platforms": ["twitter"]})).await.expect(201);
+    let post = app
+        .create_post(&ws, &editor, json!({"text": "nope", "platforms": ["twitter"]}))
+        .await
+        .expect(201);
     assert_eq!(post["status"], "failed");
     assert!(post["platform_results"][0]["error"].as_str().unwrap().contains("156"));
     app.sim.sim.update_config(|c| {
         c.fail_platforms.clear();
         c.error_rate = 1.0;
     });
-    let post = app.create_post(&ws, &editor, json!({"text": "flaky", "platforms": ["twitter"]})).await.expect(201);
+    let post = app
+        .create_post(&ws, &editor, json!({"text": "flaky", "platforms": ["twitter"]}))
+        .await
+        .expect(201);
     assert_eq!(post["status"], "publishing", "outcome unknown after retries: left for recovery");
     assert_eq!(posts_sent(&app.sim_stats().await), 1 + 4, "one per attempt");
     app.sim.sim.update_config(|c| c.error_rate = 0.0);
@@ -154,12 +168,16 @@ async fn signed_webhooks_update_the_post_and_bad_signatures_change_nothing() {
     let app = spawn_app().await;
     let ws = app.create_workspace("hooks", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
-    let post = app.create_post(&ws, &editor, json!({"text": "video", "platforms": ["twitter"]})).await.expect(201);
+    let post = app
+        .create_post(&ws, &editor, json!({"text": "video", "platforms": ["twitter"]}))
+        .await
+        .expect(201);
     let ayrshare_id = post["ayrshare_id"].as_str().unwrap();
     let body = json!({"action": "scheduled", "subAction": "tikTokPublished", "id": ayrshare_id, "hookId": "hook-1", "status": "success",
         "postIds": [{"platform": "twitter", "status": "success", "id": 42, "postUrl": "https://x.com/p/42"}]}).to_string();
     let send = |sig: String, body: String| {
-        app.http.post(format!("{}/api/webhooks/ayrshare", app.url))
+        app.http
+            .post(format!("{}/api/webhooks/ayrshare", app.url))
             .header(ayrshare_sim::WEBHOOK_SIGNATURE_HEADER, sig)
             .header("content-type", "application/json")
             .body(body)
@@ -167,8 +185,12 @@ async fn signed_webhooks_update_the_post_and_bad_signatures_change_nothing() {
     };
     let bad = send("00".repeat(32), body.clone()).await.unwrap();
     assert_eq!(bad.status(), 401);
-    assert_eq!(app.get_post(&ws, post["id"].as_str().unwrap(), &editor).await["version"], post["version"]);
-    let ok = send(ayrshare_sim::sign_webhook(HOOK_SECRET, body.as_bytes()), body.clone()).await.unwrap();
+    assert_eq!(
+        app.get_post(&ws, post["id"].as_str().unwrap(), &editor).await["version"],
+        post["version"]
+    );
+    let ok =
+        send(ayrshare_sim::sign_webhook(HOOK_SECRET, body.as_bytes()), body.clone()).await.unwrap();
     assert_eq!(ok.status(), 200);
     let updated = app.get_post(&ws, post["id"].as_str().unwrap(), &editor).await;
     assert_eq!(updated["platform_results"][0]["post_url"], "https://x.com/p/42");

@@ -57,15 +57,39 @@ async fn the_profile_key_never_appears_whole_in_responses_or_logs() {
     let ws = app.create_workspace("secretive", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
     let mut responses = String::new();
-    let created = app.create_post(&ws, &editor, json!({"text": "published with a secret key", "platforms": ["twitter"]})).await.expect(201);
+    let created = app
+        .create_post(
+            &ws,
+            &editor,
+            json!({"text": "published with a secret key", "platforms": ["twitter"]}),
+        )
+        .await
+        .expect(201);
     responses.push_str(&created.to_string());
     app.sim.sim.update_config(|c| c.fail_platforms = vec!["twitter".into()]);
-    let failed = app.create_post(&ws, &editor, json!({"text": "fails", "platforms": ["twitter"]})).await.expect(201);
+    let failed = app
+        .create_post(&ws, &editor, json!({"text": "fails", "platforms": ["twitter"]}))
+        .await
+        .expect(201);
     responses.push_str(&failed.to_string());
-    for path in [format!("/api/workspaces/{ws}"), "/api/workspaces".to_owned(), format!("/api/workspaces/{ws}/posts")] {
-        responses.push_str(&app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200).to_string());
+    for path in [
+        format!("/api/workspaces/{ws}"),
+        "/api/workspaces".to_owned(),
+        format!("/api/workspaces/{ws}/posts"),
+    ] {
+        responses.push_str(
+            &app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200).to_string(),
+        );
     }
-    let patched = app.call(Method::PATCH, &format!("/api/workspaces/{ws}"), Some(ADMIN), Some(json!({"ayrshare_profile_key": key.clone() + "-rotated"}))).await.expect(200);
+    let patched = app
+        .call(
+            Method::PATCH,
+            &format!("/api/workspaces/{ws}"),
+            Some(ADMIN),
+            Some(json!({"ayrshare_profile_key": key.clone() + "-rotated"})),
+        )
+        .await
+        .expect(200);
     responses.push_str(&patched.to_string());
     assert!(patched["profile_key_hint"].as_str().unwrap().ends_with("..."));
 
@@ -140,14 +164,28 @@ async fn no_secret_appears_in_logs_responses_errors_or_debug_even_on_failure_pat
     let http = reqwest::Client::new();
     let mut responses = Vec::new();
 
-    let ws = json!({"name": "hostile", "ayrshare_profile_key": PROFILE, "requires_approval": false});
-    let (status, created) = text_of(http.post(format!("{url}/api/workspaces")).bearer_auth(ADMIN).json(&ws)).await;
+    let ws =
+        json!({"name": "hostile", "ayrshare_profile_key": PROFILE, "requires_approval": false});
+    let (status, created) =
+        text_of(http.post(format!("{url}/api/workspaces")).bearer_auth(ADMIN).json(&ws)).await;
     assert_eq!(status, 201, "{created}");
-    let ws = serde_json::from_str::<Value>(created.lines().next().unwrap()).unwrap()["id"].as_str().unwrap().to_owned();
+    let ws = serde_json::from_str::<Value>(created.lines().next().unwrap()).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     responses.push(created);
     let mut tokens = Vec::new();
     for role in ["editor", "admin"] {
-        let res: Value = http.post(format!("{url}/api/workspaces/{ws}/tokens")).bearer_auth(ADMIN).json(&json!({"role": role})).send().await.unwrap().json().await.unwrap();
+        let res: Value = http
+            .post(format!("{url}/api/workspaces/{ws}/tokens"))
+            .bearer_auth(ADMIN)
+            .json(&json!({"role": role}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         tokens.push(res["token"].as_str().unwrap().to_owned());
         responses.push(json!({"id": res["id"], "role": res["role"]}).to_string());
     }
@@ -155,35 +193,65 @@ async fn no_secret_appears_in_logs_responses_errors_or_debug_even_on_failure_pat
 
     // Ayrshare fails every call and echoes the keys: publishing now, the dashboard read.
     let post = json!({"text": "to a hostile upstream", "platforms": ["twitter"]});
-    let (status, published) = text_of(http.post(format!("{url}/api/workspaces/{ws}/posts")).bearer_auth(&editor).json(&post)).await;
-    assert!(published.contains("\"failed\"") || status >= 500, "the publish failed: {status} {published}");
+    let (status, published) = text_of(
+        http.post(format!("{url}/api/workspaces/{ws}/posts")).bearer_auth(&editor).json(&post),
+    )
+    .await;
+    assert!(
+        published.contains("\"failed\"") || status >= 500,
+        "the publish failed: {status} {published}"
+    );
     responses.push(published);
-    responses.push(text_of(http.get(format!("{url}/api/workspaces/{ws}/history")).bearer_auth(&editor)).await.1);
-    responses.push(text_of(http.get(format!("{url}/api/workspaces/{ws}/posts")).bearer_auth(&editor)).await.1);
+    responses.push(
+        text_of(http.get(format!("{url}/api/workspaces/{ws}/history")).bearer_auth(&editor))
+            .await
+            .1,
+    );
+    responses.push(
+        text_of(http.get(format!("{url}/api/workspaces/{ws}/posts")).bearer_auth(&editor)).await.1,
+    );
 
     // Bad tokens: near misses of real ones, the wrong scheme, a revoked token.
-    for bad in [format!("Bearer {ADMIN}x"), format!("Bearer {}", &editor[..editor.len() - 1]), format!("Basic {ADMIN}"), format!("Bearer {CRON}")] {
-        let (status, body) = text_of(http.get(format!("{url}/api/workspaces")).header("authorization", bad)).await;
+    for bad in [
+        format!("Bearer {ADMIN}x"),
+        format!("Bearer {}", &editor[..editor.len() - 1]),
+        format!("Basic {ADMIN}"),
+        format!("Bearer {CRON}"),
+    ] {
+        let (status, body) =
+            text_of(http.get(format!("{url}/api/workspaces")).header("authorization", bad)).await;
         assert_eq!(status, 401, "{body}");
         responses.push(body);
     }
-    let (status, body) = text_of(http.post(format!("{url}/api/scheduler/run")).bearer_auth(&editor)).await;
+    let (status, body) =
+        text_of(http.post(format!("{url}/api/scheduler/run")).bearer_auth(&editor)).await;
     assert_eq!(status, 401, "{body}");
     responses.push(body);
 
     // Bad webhook signatures, and a signed body Herald cannot read.
     let hook = json!({"action": "scheduled", "id": "x", "hookId": "h1"}).to_string();
-    let signed_with = |secret: &str, body: &str| ayrshare_sim::sign_webhook(secret, body.as_bytes());
-    for signature in [signed_with("wrong-secret", &hook), HOOK_SECRET.to_owned(), signed_with(HOOK_SECRET, "{}")] {
-        let req = http.post(format!("{url}/api/webhooks/ayrshare")).header(ayrshare_sim::WEBHOOK_SIGNATURE_HEADER, signature).body(hook.clone());
+    let signed_with =
+        |secret: &str, body: &str| ayrshare_sim::sign_webhook(secret, body.as_bytes());
+    for signature in
+        [signed_with("wrong-secret", &hook), HOOK_SECRET.to_owned(), signed_with(HOOK_SECRET, "{}")]
+    {
+        let req = http
+            .post(format!("{url}/api/webhooks/ayrshare"))
+            .header(ayrshare_sim::WEBHOOK_SIGNATURE_HEADER, signature)
+            .body(hook.clone());
         let (status, body) = text_of(req).await;
         assert_eq!(status, 401, "{body}");
         responses.push(body);
     }
     // The signature is checked before the body is parsed: unreadable JSON is 401 unsigned, 400 signed.
     let garbage = r#"{"action": 5"#;
-    for (signature, expected) in [(signed_with("wrong-secret", garbage), 401), (signed_with(HOOK_SECRET, garbage), 400)] {
-        let req = http.post(format!("{url}/api/webhooks/ayrshare")).header(ayrshare_sim::WEBHOOK_SIGNATURE_HEADER, signature).body(garbage);
+    for (signature, expected) in
+        [(signed_with("wrong-secret", garbage), 401), (signed_with(HOOK_SECRET, garbage), 400)]
+    {
+        let req = http
+            .post(format!("{url}/api/webhooks/ayrshare"))
+            .header(ayrshare_sim::WEBHOOK_SIGNATURE_HEADER, signature)
+            .body(garbage);
         let (status, body) = text_of(req).await;
         assert_eq!(status, expected, "{body}");
         responses.push(body);
@@ -191,10 +259,19 @@ async fn no_secret_appears_in_logs_responses_errors_or_debug_even_on_failure_pat
 
     // Rotating the profile key answers with a hint of the new one only.
     let patch = json!({"ayrshare_profile_key": ROTATED});
-    let (status, body) = text_of(http.patch(format!("{url}/api/workspaces/{ws}")).bearer_auth(&ws_admin).json(&patch)).await;
+    let (status, body) = text_of(
+        http.patch(format!("{url}/api/workspaces/{ws}")).bearer_auth(&ws_admin).json(&patch),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     responses.push(body);
-    responses.push(text_of(http.post(format!("{url}/api/workspaces/{ws}/posts")).bearer_auth(&editor).json(&post)).await.1);
+    responses.push(
+        text_of(
+            http.post(format!("{url}/api/workspaces/{ws}/posts")).bearer_auth(&editor).json(&post),
+        )
+        .await
+        .1,
+    );
 
     let logs = capture.text();
     assert!(logs.contains("ayrshare response"), "the capture saw the Ayrshare calls");

@@ -21,11 +21,23 @@ pub struct Browser {
 impl Browser {
     /// The binaries, or why not (for the skip message).
     pub fn find() -> Result<Self, String> {
-        let path = |var: &str, default: &str| PathBuf::from(std::env::var(var).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.into()));
+        let path = |var: &str, default: &str| {
+            PathBuf::from(
+                std::env::var(var).ok().filter(|v| !v.is_empty()).unwrap_or_else(|| default.into()),
+            )
+        };
         let chromium = path("HERALD_CHROMIUM", "/usr/bin/chromium");
         let chromedriver = path("HERALD_CHROMEDRIVER", "/usr/bin/chromedriver");
-        let missing: Vec<String> = [&chromium, &chromedriver].iter().filter(|p| !p.is_file()).map(|p| format!("{} not found", p.display())).collect();
-        if missing.is_empty() { Ok(Self { chromium, chromedriver }) } else { Err(missing.join(", ")) }
+        let missing: Vec<String> = [&chromium, &chromedriver]
+            .iter()
+            .filter(|p| !p.is_file())
+            .map(|p| format!("{} not found", p.display()))
+            .collect();
+        if missing.is_empty() {
+            Ok(Self { chromium, chromedriver })
+        } else {
+            Err(missing.join(", "))
+        }
     }
 }
 
@@ -47,7 +59,10 @@ pub enum Viewport {
 
 impl ChromeDriver {
     pub async fn start(browser: &Browser) -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("free port").port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
         let child = Command::new(&browser.chromedriver)
             .arg(format!("--port={port}"))
             .stdin(Stdio::null())
@@ -56,7 +71,12 @@ impl ChromeDriver {
             .process_group(0)
             .spawn()
             .expect("chromedriver starts");
-        let driver = Self { child, url: format!("http://127.0.0.1:{port}"), chromium: browser.chromium.clone(), profiles: Default::default() };
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            chromium: browser.chromium.clone(),
+            profiles: Default::default(),
+        };
         let deadline = Instant::now() + Duration::from_secs(15);
         let http = reqwest::Client::new();
         loop {
@@ -76,20 +96,32 @@ impl ChromeDriver {
     pub async fn session(&self, viewport: Viewport) -> Client {
         let profile = tempfile::tempdir().expect("profile dir");
         let mut args = vec![
-            "--headless".to_owned(), "--no-sandbox".into(), "--disable-gpu".into(), "--disable-background-networking".into(),
-            "--no-first-run".into(), "--disable-component-update".into(), "--disable-sync".into(),
+            "--headless".to_owned(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-background-networking".into(),
+            "--no-first-run".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
             format!("--user-data-dir={}", profile.path().display()),
         ];
         let mut options = json!({"binary": self.chromium.to_string_lossy()});
         match viewport {
             Viewport::Desktop => args.push("--window-size=1280,1000".into()),
-            Viewport::Phone => options["mobileEmulation"] = json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 1}}),
+            Viewport::Phone => {
+                options["mobileEmulation"] =
+                    json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 1}})
+            }
         }
         options["args"] = json!(args);
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert("goog:chromeOptions".into(), options);
-        let client = ClientBuilder::new(HttpConnector::new()).capabilities(caps).connect(&self.url).await.expect("WebDriver session");
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("WebDriver session");
         self.profiles.lock().unwrap_or_else(|p| p.into_inner()).push(profile);
         client
     }
@@ -118,7 +150,10 @@ pub async fn wait_dom(c: &Client, what: &str, timeout: Duration, condition: &str
         obs.observe(document.documentElement, {{ subtree: true, childList: true, attributes: true, characterData: true }});
         const timer = setTimeout(() => {{ obs.disconnect(); done(null); }}, {ms});"#
     );
-    let value = c.execute_async(&script, vec![]).await.unwrap_or_else(|e| panic!("waiting for {what}: {e}"));
+    let value = c
+        .execute_async(&script, vec![])
+        .await
+        .unwrap_or_else(|e| panic!("waiting for {what}: {e}"));
     assert!(!value.is_null() && value != false, "timed out after {timeout:?} waiting for {what}");
     value
 }
@@ -141,16 +176,31 @@ pub async fn wait_page(c: &Client, what: &str, timeout: Duration, condition: &st
 /// Signs in on `/` with `token` and waits for the workspace dashboard to be loaded and live.
 pub async fn sign_in(c: &Client, base: &str, token: &str, ws: &str) {
     c.goto(&format!("{base}/")).await.expect("open sign-in");
-    let field = c.wait().at_most(Duration::from_secs(5)).for_element(Locator::Id("token")).await.expect("token field");
+    let field = c
+        .wait()
+        .at_most(Duration::from_secs(5))
+        .for_element(Locator::Id("token"))
+        .await
+        .expect("token field");
     field.send_keys(token).await.expect("type token");
-    c.find(Locator::Css("#signin-form button[type=submit]")).await.expect("sign-in button").click().await.expect("click sign in");
+    c.find(Locator::Css("#signin-form button[type=submit]"))
+        .await
+        .expect("sign-in button")
+        .click()
+        .await
+        .expect("click sign in");
     let cond = format!("location.pathname === '/w/{ws}' && document.body.dataset.loaded === 'true' && document.getElementById('live').dataset.state === 'open'");
     wait_page(c, "the dashboard after sign-in", Duration::from_secs(10), &cond).await;
 }
 
 /// Clicks the element `css` matches.
 pub async fn click(c: &Client, css: &str) {
-    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}")).click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    c.find(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("find {css}: {e}"))
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("click {css}: {e}"));
 }
 
 /// A screenshot of the viewport, written to every path given.

@@ -29,17 +29,32 @@ const TEXTS: [&str; 10] = [
     "Weekend reading: the story behind our new logo, sketched on a train to Marseille.",
 ];
 
-const PLATFORM_SETS: [&[&str]; 5] = [&["twitter", "linkedin"], &["instagram", "facebook"], &["linkedin"], &["twitter", "bluesky"], &["facebook"]];
+const PLATFORM_SETS: [&[&str]; 5] = [
+    &["twitter", "linkedin"],
+    &["instagram", "facebook"],
+    &["linkedin"],
+    &["twitter", "bluesky"],
+    &["facebook"],
+];
 
 async fn token(app: &TestApp, ws: &str, role: &str, name: &str) -> (String, String) {
-    let t = app.call(Method::POST, &format!("/api/workspaces/{ws}/tokens"), Some(ADMIN), Some(json!({"role": role, "name": name}))).await.expect(201);
+    let t = app
+        .call(
+            Method::POST,
+            &format!("/api/workspaces/{ws}/tokens"),
+            Some(ADMIN),
+            Some(json!({"role": role, "name": name})),
+        )
+        .await
+        .expect(201);
     (t["token"].as_str().unwrap().to_owned(), t["id"].as_str().unwrap().to_owned())
 }
 
 /// A past post as the publisher would have left it.
 fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
     let at = Utc::now() - Duration::days(days_ago) - Duration::minutes((n as i64 * 37) % 600);
-    let platforms: Vec<String> = PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.to_string()).collect();
+    let platforms: Vec<String> =
+        PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.to_string()).collect();
     let status = match n % 11 {
         3 => PostStatus::Failed,
         7 => PostStatus::PartiallyPublished,
@@ -51,7 +66,8 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
         .enumerate()
         .filter(|_| status != PostStatus::Cancelled)
         .map(|(i, p)| {
-            let ok = status == PostStatus::Published || (status == PostStatus::PartiallyPublished && i == 0);
+            let ok = status == PostStatus::Published
+                || (status == PostStatus::PartiallyPublished && i == 0);
             PlatformResult {
                 platform: p.clone(),
                 status: if ok { "success" } else { "error" }.into(),
@@ -61,7 +77,8 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
             }
         })
         .collect();
-    let published = matches!(status, PostStatus::Published | PostStatus::PartiallyPublished).then_some(at + Duration::minutes(2));
+    let published = matches!(status, PostStatus::Published | PostStatus::PartiallyPublished)
+        .then_some(at + Duration::minutes(2));
     Post {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.to_owned(),
@@ -83,7 +100,11 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
 
 pub async fn workspace(app: &TestApp) -> Seeded {
     let body = json!({"name": "Northwind", "ayrshare_profile_key": TestApp::profile_key("Northwind"), "timezone": "Europe/Paris", "requires_approval": true});
-    let ws = app.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201)["id"].as_str().unwrap().to_owned();
+    let ws = app.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201)
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     let (editor, editor_id) = token(app, &ws, "editor", "Camille (editor)").await;
     let (approver, _) = token(app, &ws, "approver", "Jules (approver)").await;
     let author = format!("token:{editor_id}");
@@ -93,7 +114,12 @@ pub async fn workspace(app: &TestApp) -> Seeded {
         let per_day = [1, 2, 0, 3, 1, 2, 4, 1, 0, 2][days_ago as usize % 10];
         for _ in 0..per_day {
             let post = past_post(&ws, &author, n, days_ago);
-            let event = NewEvent { actor: author.clone(), action: "create".into(), comment: None, from: None };
+            let event = NewEvent {
+                actor: author.clone(),
+                action: "create".into(),
+                comment: None,
+                from: None,
+            };
             app.store.insert_post(&post, &event).await.expect("seed post");
             n += 1;
         }
@@ -106,13 +132,26 @@ pub async fn workspace(app: &TestApp) -> Seeded {
     };
     let in_days = |d: i64| (Utc::now() + Duration::days(d)).to_rfc3339();
     let p = |body| app.create_post(&ws, &editor, body);
-    p(create(TEXTS[5], &["linkedin", "twitter"], json!({"schedule_at": in_days(3)}))).await.expect(201);
+    p(create(TEXTS[5], &["linkedin", "twitter"], json!({"schedule_at": in_days(3)})))
+        .await
+        .expect(201);
     p(create(TEXTS[8], &["instagram", "facebook"], json!({}))).await.expect(201);
-    let sched = p(create(TEXTS[6], &["twitter"], json!({"schedule_at": in_days(2)}))).await.expect(201);
-    app.act(&ws, sched["id"].as_str().unwrap(), "approve", &approver, json!({"version": 1})).await.expect(200);
+    let sched =
+        p(create(TEXTS[6], &["twitter"], json!({"schedule_at": in_days(2)}))).await.expect(201);
+    app.act(&ws, sched["id"].as_str().unwrap(), "approve", &approver, json!({"version": 1}))
+        .await
+        .expect(200);
     p(create(TEXTS[9], &["linkedin"], json!({"submit": false}))).await.expect(201);
     let back = p(create(TEXTS[3], &["instagram"], json!({}))).await.expect(201);
     let comment = "Lovely, but please add the photo credit before we post.";
-    app.act(&ws, back["id"].as_str().unwrap(), "request-changes", &approver, json!({"version": 1, "comment": comment})).await.expect(200);
+    app.act(
+        &ws,
+        back["id"].as_str().unwrap(),
+        "request-changes",
+        &approver,
+        json!({"version": 1, "comment": comment}),
+    )
+    .await
+    .expect(200);
     Seeded { ws, editor, approver }
 }

@@ -58,7 +58,12 @@ type Shared = Arc<Mutex<Acks>>;
 fn acknowledge(acks: &Shared, ws: &str, post: &Value) -> (String, i64) {
     let id = post["id"].as_str().expect("post id").to_owned();
     let version = post["version"].as_i64().expect("post version");
-    let ack = Ack { ws: ws.to_owned(), version, status: post["status"].as_str().unwrap().to_owned(), text: post["text"].as_str().unwrap().to_owned() };
+    let ack = Ack {
+        ws: ws.to_owned(),
+        version,
+        status: post["status"].as_str().unwrap().to_owned(),
+        text: post["text"].as_str().unwrap().to_owned(),
+    };
     let mut acks = acks.lock().unwrap();
     acks.writes += 1;
     let slot = acks.latest.entry(id.clone()).or_insert_with(|| ack.clone());
@@ -69,38 +74,122 @@ fn acknowledge(acks: &Shared, ws: &str, post: &Value) -> (String, i64) {
 }
 
 /// Writes until the server goes away. `Err` only for an answer a live server must not give.
-async fn burst(base: String, setup: Arc<Setup>, acks: Shared, worker: usize, generation: usize) -> Result<usize, String> {
+async fn burst(
+    base: String,
+    setup: Arc<Setup>,
+    acks: Shared,
+    worker: usize,
+    generation: usize,
+) -> Result<usize, String> {
     let http = reqwest::Client::builder().timeout(Duration::from_secs(5)).build().unwrap();
     let s = &setup;
     for n in 0.. {
         let text = format!("crash g{generation} w{worker} op{n} {}", uuid::Uuid::new_v4().simple());
         // One write; `None` when the server is gone (the crash), an error for a bad answer.
-        let write = |ws: &str, token: &str, method: Method, path: String, body: Value, expected: u16| {
-            let (http, base, acks, ws, token) = (http.clone(), base.clone(), acks.clone(), ws.to_owned(), token.to_owned());
-            async move {
-                match send(&http, &base, method, &format!("/api/workspaces/{ws}{path}"), Some(&token), Some(&body)).await {
-                    Err(_) => Ok(None),
-                    Ok(r) if r.status == expected => Ok(Some(acknowledge(&acks, &ws, &r.body))),
-                    Ok(r) => Err(format!("{path}: {} {}", r.status, r.text)),
+        let write =
+            |ws: &str, token: &str, method: Method, path: String, body: Value, expected: u16| {
+                let (http, base, acks, ws, token) =
+                    (http.clone(), base.clone(), acks.clone(), ws.to_owned(), token.to_owned());
+                async move {
+                    match send(
+                        &http,
+                        &base,
+                        method,
+                        &format!("/api/workspaces/{ws}{path}"),
+                        Some(&token),
+                        Some(&body),
+                    )
+                    .await
+                    {
+                        Err(_) => Ok(None),
+                        Ok(r) if r.status == expected => Ok(Some(acknowledge(&acks, &ws, &r.body))),
+                        Ok(r) => Err(format!("{path}: {} {}", r.status, r.text)),
+                    }
                 }
-            }
-        };
+            };
         let done = match n % 4 {
-            0 => write(&s.auto, &s.editor_auto, Method::POST, "/posts".into(), json!({"text": text, "platforms": ["twitter", "linkedin"]}), 201).await?,
-            1 => {
-                let at = (chrono::Utc::now() + chrono::Duration::milliseconds(800 + 200 * (n % 5) as i64)).to_rfc3339();
-                write(&s.auto, &s.editor_auto, Method::POST, "/posts".into(), json!({"text": text, "platforms": ["twitter"], "schedule_at": at}), 201).await?
+            0 => {
+                write(
+                    &s.auto,
+                    &s.editor_auto,
+                    Method::POST,
+                    "/posts".into(),
+                    json!({"text": text, "platforms": ["twitter", "linkedin"]}),
+                    201,
+                )
+                .await?
             }
-            2 => match write(&s.auto, &s.editor_auto, Method::POST, "/posts".into(), json!({"text": text, "platforms": ["linkedin"], "submit": false}), 201).await? {
+            1 => {
+                let at = (chrono::Utc::now()
+                    + chrono::Duration::milliseconds(800 + 200 * (n % 5) as i64))
+                .to_rfc3339();
+                write(
+                    &s.auto,
+                    &s.editor_auto,
+                    Method::POST,
+                    "/posts".into(),
+                    json!({"text": text, "platforms": ["twitter"], "schedule_at": at}),
+                    201,
+                )
+                .await?
+            }
+            2 => match write(
+                &s.auto,
+                &s.editor_auto,
+                Method::POST,
+                "/posts".into(),
+                json!({"text": text, "platforms": ["linkedin"], "submit": false}),
+                201,
+            )
+            .await?
+            {
                 None => None,
-                Some((id, v)) => match write(&s.auto, &s.editor_auto, Method::PATCH, format!("/posts/{id}"), json!({"version": v, "text": format!("{text} (edited)")}), 200).await? {
+                Some((id, v)) => match write(
+                    &s.auto,
+                    &s.editor_auto,
+                    Method::PATCH,
+                    format!("/posts/{id}"),
+                    json!({"version": v, "text": format!("{text} (edited)")}),
+                    200,
+                )
+                .await?
+                {
                     None => None,
-                    Some((id, v)) => write(&s.auto, &s.editor_auto, Method::DELETE, format!("/posts/{id}"), json!({"version": v}), 200).await?,
+                    Some((id, v)) => {
+                        write(
+                            &s.auto,
+                            &s.editor_auto,
+                            Method::DELETE,
+                            format!("/posts/{id}"),
+                            json!({"version": v}),
+                            200,
+                        )
+                        .await?
+                    }
                 },
             },
-            _ => match write(&s.review, &s.editor_review, Method::POST, "/posts".into(), json!({"text": text, "platforms": ["twitter"]}), 201).await? {
+            _ => match write(
+                &s.review,
+                &s.editor_review,
+                Method::POST,
+                "/posts".into(),
+                json!({"text": text, "platforms": ["twitter"]}),
+                201,
+            )
+            .await?
+            {
                 None => None,
-                Some((id, v)) => write(&s.review, &s.approver, Method::POST, format!("/posts/{id}/approve"), json!({"version": v}), 200).await?,
+                Some((id, v)) => {
+                    write(
+                        &s.review,
+                        &s.approver,
+                        Method::POST,
+                        format!("/posts/{id}/approve"),
+                        json!({"version": v}),
+                        200,
+                    )
+                    .await?
+                }
             },
         };
         if done.is_none() {
@@ -116,25 +205,48 @@ async fn details(http: &reqwest::Client, herald: &Herald, setup: &Setup) -> Vec<
     for ws in [&setup.auto, &setup.review] {
         for post in all_posts(http, &herald.url, ws).await {
             let path = format!("/api/workspaces/{ws}/posts/{}", post["id"].as_str().unwrap());
-            out.push((ws.clone(), send(http, &herald.url, Method::GET, &path, Some(ADMIN), None).await.unwrap().expect(200)));
+            out.push((
+                ws.clone(),
+                send(http, &herald.url, Method::GET, &path, Some(ADMIN), None)
+                    .await
+                    .unwrap()
+                    .expect(200),
+            ));
         }
     }
     out
 }
 
 /// The two properties after a restart; returns the problems found.
-async fn compare(http: &reqwest::Client, herald: &Herald, setup: &Setup, acks: &Acks) -> (Vec<String>, usize) {
+async fn compare(
+    http: &reqwest::Client,
+    herald: &Herald,
+    setup: &Setup,
+    acks: &Acks,
+) -> (Vec<String>, usize) {
     let all = details(http, herald, setup).await;
-    let by_id: HashMap<&str, &Value> = all.iter().map(|(_, d)| (d["id"].as_str().unwrap(), d)).collect();
+    let by_id: HashMap<&str, &Value> =
+        all.iter().map(|(_, d)| (d["id"].as_str().unwrap(), d)).collect();
     let mut problems: Vec<String> = all.iter().filter_map(|(_, d)| audit_problems(d)).collect();
     for (id, ack) in &acks.latest {
         match by_id.get(id.as_str()) {
             None => problems.push(format!("acknowledged post {id} ({ack:?}) is gone")),
-            Some(d) if d["version"].as_i64().unwrap() < ack.version => problems.push(format!("post {id} went back from acknowledged version {} to {}", ack.version, d["version"])),
-            Some(d) if d["version"].as_i64().unwrap() == ack.version && (d["status"] != ack.status.as_str() || d["text"] != ack.text.as_str()) => {
-                problems.push(format!("post {id} at acknowledged version {} is {} {:?}, acknowledged as {} {:?}", ack.version, d["status"], d["text"], ack.status, ack.text))
+            Some(d) if d["version"].as_i64().unwrap() < ack.version => problems.push(format!(
+                "post {id} went back from acknowledged version {} to {}",
+                ack.version, d["version"]
+            )),
+            Some(d)
+                if d["version"].as_i64().unwrap() == ack.version
+                    && (d["status"] != ack.status.as_str() || d["text"] != ack.text.as_str()) =>
+            {
+                problems.push(format!(
+                    "post {id} at acknowledged version {} is {} {:?}, acknowledged as {} {:?}",
+                    ack.version, d["status"], d["text"], ack.status, ack.text
+                ))
             }
-            Some(d) if d["workspace_id"] != ack.ws.as_str() => problems.push(format!("post {id} moved workspace")),
+            Some(d) if d["workspace_id"] != ack.ws.as_str() => {
+                problems.push(format!("post {id} moved workspace"))
+            }
             Some(_) => {}
         }
     }
@@ -142,10 +254,17 @@ async fn compare(http: &reqwest::Client, herald: &Herald, setup: &Setup, acks: &
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn after_sigkill_mid_burst_no_acknowledged_write_is_lost_no_change_lacks_its_audit_event_and_nothing_is_published_twice() {
+async fn after_sigkill_mid_burst_no_acknowledged_write_is_lost_no_change_lacks_its_audit_event_and_nothing_is_published_twice(
+) {
     // Ayrshare's rate limit is not the subject here (see `faults`): lift it.
-    let rate_limit = ayrshare_sim::RateLimitSpec { max: 1_000_000, window: Duration::from_secs(300) };
-    let config = SimConfig { api_key: Some(SIM_KEY.into()), latency: Duration::from_millis(15), rate_limit, ..SimConfig::default() };
+    let rate_limit =
+        ayrshare_sim::RateLimitSpec { max: 1_000_000, window: Duration::from_secs(300) };
+    let config = SimConfig {
+        api_key: Some(SIM_KEY.into()),
+        latency: Duration::from_millis(15),
+        rate_limit,
+        ..SimConfig::default()
+    };
     let sim = RecordedSim::spawn(config, Duration::from_secs(2)).await;
     let dir = tempfile::tempdir().unwrap();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
@@ -157,18 +276,40 @@ async fn after_sigkill_mid_burst_no_acknowledged_write_is_lost_no_change_lacks_i
     let mut ids = Vec::new();
     for (name, approval) in [("crash-auto", false), ("crash-review", true)] {
         let body = json!({"name": name, "ayrshare_profile_key": profile_key(name), "requires_approval": approval});
-        ids.push(admin(Method::POST, "/api/workspaces".into(), body).await.expect(201)["id"].as_str().unwrap().to_owned());
+        ids.push(
+            admin(Method::POST, "/api/workspaces".into(), body).await.expect(201)["id"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
     let mut tokens = Vec::new();
     for (ws, role) in [(&ids[0], "editor"), (&ids[1], "editor"), (&ids[1], "approver")] {
-        tokens.push(admin(Method::POST, format!("/api/workspaces/{ws}/tokens"), json!({"role": role})).await.expect(201)["token"].as_str().unwrap().to_owned());
+        tokens.push(
+            admin(Method::POST, format!("/api/workspaces/{ws}/tokens"), json!({"role": role}))
+                .await
+                .expect(201)["token"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+        );
     }
-    let setup = Arc::new(Setup { auto: ids[0].clone(), review: ids[1].clone(), editor_auto: tokens[0].clone(), editor_review: tokens[1].clone(), approver: tokens[2].clone() });
+    let setup = Arc::new(Setup {
+        auto: ids[0].clone(),
+        review: ids[1].clone(),
+        editor_auto: tokens[0].clone(),
+        editor_review: tokens[1].clone(),
+        approver: tokens[2].clone(),
+    });
 
     let acks: Shared = Arc::default();
     let (mut checked, mut audited) = (0, 0);
     for generation in 0..KILLS {
-        let workers: Vec<_> = (0..WORKERS).map(|w| tokio::spawn(burst(herald.url.clone(), setup.clone(), acks.clone(), w, generation))).collect();
+        let workers: Vec<_> = (0..WORKERS)
+            .map(|w| {
+                tokio::spawn(burst(herald.url.clone(), setup.clone(), acks.clone(), w, generation))
+            })
+            .collect();
         tokio::time::sleep(Duration::from_millis(900 + 300 * generation as u64)).await;
         let log = herald.log_text();
         herald.kill().await;
@@ -179,8 +320,14 @@ async fn after_sigkill_mid_burst_no_acknowledged_write_is_lost_no_change_lacks_i
         }
         herald = Herald::start(dir.path(), &sim.base_url(), generation + 1).await;
         let snapshot = acks.lock().unwrap().latest.clone();
-        let (problems, posts) = compare(&http, &herald, &setup, &Acks { latest: snapshot.clone(), writes: 0 }).await;
-        assert!(problems.is_empty(), "after SIGKILL {}:\n{}\nlog before the kill:\n{log}", generation + 1, problems.join("\n"));
+        let (problems, posts) =
+            compare(&http, &herald, &setup, &Acks { latest: snapshot.clone(), writes: 0 }).await;
+        assert!(
+            problems.is_empty(),
+            "after SIGKILL {}:\n{}\nlog before the kill:\n{log}",
+            generation + 1,
+            problems.join("\n")
+        );
         checked += snapshot.len();
         audited = posts;
     }
@@ -189,17 +336,27 @@ async fn after_sigkill_mid_burst_no_acknowledged_write_is_lost_no_change_lacks_i
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     let final_posts = loop {
         let all = details(&http, &herald, &setup).await;
-        if all.iter().all(|(_, d)| !["scheduled", "publishing"].contains(&d["status"].as_str().unwrap())) {
+        if all
+            .iter()
+            .all(|(_, d)| !["scheduled", "publishing"].contains(&d["status"].as_str().unwrap()))
+        {
             break all;
         }
-        assert!(tokio::time::Instant::now() < deadline, "posts still due or publishing 30 s after the last restart; log:\n{}", herald.log_text());
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "posts still due or publishing 30 s after the last restart; log:\n{}",
+            herald.log_text()
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     };
-    let mut problems: Vec<String> = final_posts.iter().filter_map(|(_, d)| audit_problems(d)).collect();
+    let mut problems: Vec<String> =
+        final_posts.iter().filter_map(|(_, d)| audit_problems(d)).collect();
     let mut published = 0;
     for (ws, name) in [(&setup.auto, "crash-auto"), (&setup.review, "crash-review")] {
-        let on_ayrshare = texts_on_ayrshare(&sim_history(&http, &sim.base_url(), &profile_key(name)).await);
-        let mine: Vec<&Value> = final_posts.iter().filter(|(w, _)| w == ws).map(|(_, d)| d).collect();
+        let on_ayrshare =
+            texts_on_ayrshare(&sim_history(&http, &sim.base_url(), &profile_key(name)).await);
+        let mine: Vec<&Value> =
+            final_posts.iter().filter(|(w, _)| w == ws).map(|(_, d)| d).collect();
         for (text, n) in &on_ayrshare {
             if *n > 1 || !mine.iter().any(|d| d["text"] == text.as_str()) {
                 problems.push(format!("{name}: {text:?} is on Ayrshare {n} times"));
@@ -208,7 +365,10 @@ async fn after_sigkill_mid_burst_no_acknowledged_write_is_lost_no_change_lacks_i
         for d in mine.iter().filter(|d| d["status"] == "published") {
             published += 1;
             if on_ayrshare.get(d["text"].as_str().unwrap()) != Some(&1) {
-                problems.push(format!("{name}: published post {} is not on Ayrshare exactly once", d["id"]));
+                problems.push(format!(
+                    "{name}: published post {} is not on Ayrshare exactly once",
+                    d["id"]
+                ));
             }
         }
     }

@@ -52,7 +52,8 @@ async fn write_posts(app: Arc<TestApp>, t: Arc<Tenant>, index: usize) -> Created
         };
         let mut body = json!({"text": text, "platforms": platforms});
         if (i + index) % 2 == 1 {
-            body["schedule_at"] = json!((Utc::now() + chrono::Duration::seconds(1 + (i % 3) as i64)).to_rfc3339());
+            body["schedule_at"] =
+                json!((Utc::now() + chrono::Duration::seconds(1 + (i % 3) as i64)).to_rfc3339());
         }
         let post = app.create_post(&t.id, &t.editor, body).await.expect(201);
         created.push((post["id"].as_str().unwrap().to_owned(), text));
@@ -62,10 +63,21 @@ async fn write_posts(app: Arc<TestApp>, t: Arc<Tenant>, index: usize) -> Created
 }
 
 /// Reads the dashboard until told to stop: (status, `upstream` label) of every read.
-async fn read_dashboard(app: Arc<TestApp>, t: Arc<Tenant>, stop: Arc<AtomicBool>) -> Vec<(u16, String)> {
+async fn read_dashboard(
+    app: Arc<TestApp>,
+    t: Arc<Tenant>,
+    stop: Arc<AtomicBool>,
+) -> Vec<(u16, String)> {
     let mut reads = Vec::new();
     while !stop.load(Ordering::SeqCst) {
-        let r = app.call(Method::GET, &format!("/api/workspaces/{}/history?limit=50", t.id), Some(&t.viewer), None).await;
+        let r = app
+            .call(
+                Method::GET,
+                &format!("/api/workspaces/{}/history?limit=50", t.id),
+                Some(&t.viewer),
+                None,
+            )
+            .await;
         reads.push((r.status.as_u16(), r.body["upstream"].as_str().unwrap_or("<none>").to_owned()));
         tokio::time::sleep(Duration::from_millis(15)).await;
     }
@@ -85,7 +97,9 @@ async fn run_schedulers(app: Arc<TestApp>, stop: Arc<AtomicBool>) -> Vec<u16> {
     };
     let mut statuses = Vec::new();
     while !stop.load(Ordering::SeqCst) {
-        statuses.push(app.call(Method::POST, "/api/scheduler/run", Some(CRON), None).await.status.as_u16());
+        statuses.push(
+            app.call(Method::POST, "/api/scheduler/run", Some(CRON), None).await.status.as_u16(),
+        );
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
     in_process.await.unwrap();
@@ -106,7 +120,9 @@ async fn inject_faults(app: Arc<TestApp>, writers_done: Arc<AtomicBool>) -> (u32
         spikes += 1;
         tokio::time::sleep(Duration::from_millis(700)).await;
         app.sim.recorder.set_burst(true);
-        app.sim.sim.update_config(|c| c.rate_limit = RateLimitSpec { max: 3, window: Duration::from_secs(1) });
+        app.sim.sim.update_config(|c| {
+            c.rate_limit = RateLimitSpec { max: 3, window: Duration::from_secs(1) }
+        });
         tokio::time::sleep(Duration::from_millis(1000)).await;
         app.sim.sim.update_config(|c| c.rate_limit = normal);
         app.sim.recorder.set_burst(false);
@@ -123,11 +139,18 @@ async fn inject_faults(app: Arc<TestApp>, writers_done: Arc<AtomicBool>) -> (u32
 /// Advances time past leases until no post is due or publishing (at most 40 rounds).
 async fn settle(app: &TestApp, tenants: &[Arc<Tenant>]) -> usize {
     for round in 1..=40 {
-        let later = Utc::now() + chrono::Duration::from_std(app.lease).unwrap() + chrono::Duration::seconds(1);
+        let later = Utc::now()
+            + chrono::Duration::from_std(app.lease).unwrap()
+            + chrono::Duration::seconds(1);
         app.scheduler.run_due_at(later).await.expect("scheduler run");
         let mut open = 0;
         for t in tenants {
-            open += app.all_posts(&t.id).await.iter().filter(|p| !FINAL.contains(&p["status"].as_str().unwrap_or_default())).count();
+            open += app
+                .all_posts(&t.id)
+                .await
+                .iter()
+                .filter(|p| !FINAL.contains(&p["status"].as_str().unwrap_or_default()))
+                .count();
         }
         if open == 0 {
             return round;
@@ -153,9 +176,18 @@ pub fn max_counted_in_window(calls: &[&Call]) -> (usize, usize) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_published_twice_or_lost_and_the_rate_budget_holds() {
+async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_published_twice_or_lost_and_the_rate_budget_holds(
+) {
     let sim = SimConfig { fail_platforms: vec!["pinterest".into()], ..SimConfig::default() };
-    let app = Arc::new(spawn_app(Options { sim, lease_secs: 3, ayrshare_timeout_ms: CLIENT_TIMEOUT_MS, backoff_ms: 20 }).await);
+    let app = Arc::new(
+        spawn_app(Options {
+            sim,
+            lease_secs: 3,
+            ayrshare_timeout_ms: CLIENT_TIMEOUT_MS,
+            backoff_ms: 20,
+        })
+        .await,
+    );
     let limit = app.sim.sim.config().rate_limit.max as usize;
     let mut tenants = Vec::new();
     for w in 0..WORKSPACES {
@@ -168,10 +200,17 @@ async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_publishe
     app.sim.sim.update_config(|c| c.error_rate = 0.2);
     let flag = || Arc::new(AtomicBool::new(false));
     let (stop_readers, stop_schedulers, writers_done) = (flag(), flag(), flag());
-    let readers: Vec<_> = tenants.iter().map(|t| tokio::spawn(read_dashboard(app.clone(), t.clone(), stop_readers.clone()))).collect();
+    let readers: Vec<_> = tenants
+        .iter()
+        .map(|t| tokio::spawn(read_dashboard(app.clone(), t.clone(), stop_readers.clone())))
+        .collect();
     let schedulers = tokio::spawn(run_schedulers(app.clone(), stop_schedulers.clone()));
     let faults = tokio::spawn(inject_faults(app.clone(), writers_done.clone()));
-    let writers: Vec<_> = tenants.iter().enumerate().map(|(i, t)| tokio::spawn(write_posts(app.clone(), t.clone(), i))).collect();
+    let writers: Vec<_> = tenants
+        .iter()
+        .enumerate()
+        .map(|(i, t)| tokio::spawn(write_posts(app.clone(), t.clone(), i)))
+        .collect();
     let mut created: Vec<Created> = Vec::new();
     for w in writers {
         created.push(w.await.expect("writer"));
@@ -194,12 +233,15 @@ async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_publishe
     app.sim.sim.update_config(|c| c.error_rate = 0.0);
 
     let mut tally: BTreeMap<String, usize> = BTreeMap::new();
-    let (mut duplicates, mut lost, mut unexplained, mut audit) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut duplicates, mut lost, mut unexplained, mut audit) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut reclaims: HashMap<String, usize> = HashMap::new();
     for (t, mine) in tenants.iter().zip(&created) {
         let posts = app.all_posts(&t.id).await;
         assert_eq!(posts.len(), mine.len(), "{}: every created post is still there", t.name);
-        let on_ayrshare = texts_on_ayrshare(&sim_history(&app.http, &app.sim.base_url(), &profile_key(&t.name)).await);
+        let on_ayrshare = texts_on_ayrshare(
+            &sim_history(&app.http, &app.sim.base_url(), &profile_key(&t.name)).await,
+        );
         for (text, n) in &on_ayrshare {
             if *n > 1 || !mine.iter().any(|(_, mt)| mt == text) {
                 duplicates.push(format!("{}: {text:?} is on Ayrshare {n} times", t.name));
@@ -211,28 +253,58 @@ async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_publishe
             let text = post["text"].as_str().unwrap_or_default();
             let detail = app.post_detail(&t.id, post["id"].as_str().unwrap()).await;
             audit.extend(audit_problems(&detail));
-            *reclaims.entry(profile_key(&t.name)).or_default() += detail["events"].as_array().unwrap().iter().filter(|e| e["action"] == "reclaim").count();
+            *reclaims.entry(profile_key(&t.name)).or_default() += detail["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "reclaim")
+                .count();
             if !FINAL.contains(&status.as_str()) {
                 lost.push(format!("{}: {} is stuck `{status}`", t.name, post["id"]));
             } else if status != "failed" && on_ayrshare.get(text) != Some(&1) {
-                lost.push(format!("{}: {} is `{status}` but on Ayrshare {:?} times", t.name, post["id"], on_ayrshare.get(text)));
+                lost.push(format!(
+                    "{}: {} is `{status}` but on Ayrshare {:?} times",
+                    t.name,
+                    post["id"],
+                    on_ayrshare.get(text)
+                ));
             }
             let results = post["platform_results"].as_array().cloned().unwrap_or_default();
             let errors: Vec<&Value> = results.iter().filter(|r| r["status"] == "error").collect();
-            let reasoned = errors.iter().all(|r| r["error"].as_str().is_some_and(|e| !e.trim().is_empty()));
+            let reasoned =
+                errors.iter().all(|r| r["error"].as_str().is_some_and(|e| !e.trim().is_empty()));
             if (status == "failed" && errors.is_empty()) || !reasoned {
-                unexplained.push(format!("{}: {status} post {} has results {results:?}", t.name, post["id"]));
+                unexplained.push(format!(
+                    "{}: {status} post {} has results {results:?}",
+                    t.name, post["id"]
+                ));
             }
         }
     }
-    assert!(duplicates.is_empty(), "published twice (or unknown to Herald):\n{}", duplicates.join("\n"));
+    assert!(
+        duplicates.is_empty(),
+        "published twice (or unknown to Herald):\n{}",
+        duplicates.join("\n")
+    );
     assert!(lost.is_empty(), "lost posts after {rounds} settle rounds:\n{}", lost.join("\n"));
     assert!(unexplained.is_empty(), "failures without a reason:\n{}", unexplained.join("\n"));
     assert!(audit.is_empty(), "audit trail out of step:\n{}", audit.join("\n"));
 
-    let bad_reads: Vec<_> = reads.iter().filter(|(s, u)| *s != 200 || !["fresh", "cached", "unavailable"].contains(&u.as_str())).collect();
-    assert!(bad_reads.is_empty(), "{} of {} dashboard reads were not answered: {:?}", bad_reads.len(), reads.len(), &bad_reads[..bad_reads.len().min(10)]);
-    assert!(trigger_statuses.iter().all(|s| *s == 200), "POST /api/scheduler/run answered {trigger_statuses:?}");
+    let bad_reads: Vec<_> = reads
+        .iter()
+        .filter(|(s, u)| *s != 200 || !["fresh", "cached", "unavailable"].contains(&u.as_str()))
+        .collect();
+    assert!(
+        bad_reads.is_empty(),
+        "{} of {} dashboard reads were not answered: {:?}",
+        bad_reads.len(),
+        reads.len(),
+        &bad_reads[..bad_reads.len().min(10)]
+    );
+    assert!(
+        trigger_statuses.iter().all(|s| *s == 200),
+        "POST /api/scheduler/run answered {trigger_statuses:?}"
+    );
     let mut labels: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, u) in &reads {
         *labels.entry(u.as_str()).or_default() += 1;
@@ -244,12 +316,23 @@ async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_publishe
         let key = profile_key(&t.name);
         let mine: Vec<&Call> = calls.iter().filter(|c| c.profile == key).collect();
         let counted: u64 = stats.by_profile.get(&key).map(|r| r.values().sum()).unwrap_or(0);
-        assert_eq!(mine.len() as u64, counted, "{}: the recorder saw every call the simulator counted", t.name);
+        assert_eq!(
+            mine.len() as u64,
+            counted,
+            "{}: the recorder saw every call the simulator counted",
+            t.name
+        );
         let (most, allowed) = max_counted_in_window(&mine);
         assert!(most <= limit, "{}: {most} Ayrshare calls in a 5-minute window beyond the {allowed} injected faults; Ayrshare allows {limit}", t.name);
         let history = mine.iter().filter(|c| c.route == "GET /api/history").count();
-        let dashboard_reads = history.checked_sub(reclaims[&key]).expect("every re-claim looks in Ayrshare's history before sending again");
-        assert!(dashboard_reads <= READ_BUDGET, "{}: {dashboard_reads} dashboard history reads; the budget is {READ_BUDGET}", t.name);
+        let dashboard_reads = history
+            .checked_sub(reclaims[&key])
+            .expect("every re-claim looks in Ayrshare's history before sending again");
+        assert!(
+            dashboard_reads <= READ_BUDGET,
+            "{}: {dashboard_reads} dashboard history reads; the budget is {READ_BUDGET}",
+            t.name
+        );
         if most > worst.0 {
             worst = (most, allowed, t.name.clone());
         }
@@ -260,7 +343,8 @@ async fn under_ayrshare_errors_latency_spikes_and_429_bursts_no_post_is_publishe
     let (errors, limited) = (count(Call::is_error), count(|c| c.in_burst && c.is_rate_limited()));
     let late = count(|c| c.late_reply && c.status == Some(200));
     let timeouts = count(|c| c.timed_out);
-    let published = tally.get("published").copied().unwrap_or(0) + tally.get("partially_published").copied().unwrap_or(0);
+    let published = tally.get("published").copied().unwrap_or(0)
+        + tally.get("partially_published").copied().unwrap_or(0);
     println!(
         "FIGURE faults: {} calls met an injected fault ({errors} simulated 500s at 20 %, {timeouts} client timeouts in {spikes} latency spikes and {lates} late-reply windows ({late} of them publishes that went through), {limited} 429s in {bursts} bursts) over {} Ayrshare calls",
         count(Call::is_injected_fault), calls.len()

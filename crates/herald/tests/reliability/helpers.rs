@@ -31,7 +31,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self { sim: SimConfig::default(), lease_secs: 60, ayrshare_timeout_ms: 5_000, backoff_ms: 5 }
+        Self {
+            sim: SimConfig::default(),
+            lease_secs: 60,
+            ayrshare_timeout_ms: 5_000,
+            backoff_ms: 5,
+        }
     }
 }
 
@@ -47,7 +52,8 @@ pub struct TestApp {
 
 pub async fn spawn_app(opts: Options) -> TestApp {
     let timeout = Duration::from_millis(opts.ayrshare_timeout_ms);
-    let sim = RecordedSim::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim }, timeout).await;
+    let sim =
+        RecordedSim::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim }, timeout).await;
     let db = tempfile::tempdir().expect("temp dir");
     let mut args = ServeArgs::for_tests(db.path().join("herald.db").to_str().unwrap());
     args.admin_token = Some(Secret::new(ADMIN));
@@ -68,7 +74,15 @@ pub async fn spawn_app(opts: Options) -> TestApp {
         let _ = stopped.await;
     }));
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    TestApp { url, http, sim, scheduler, lease: Duration::from_secs(opts.lease_secs), _db: db, _stop: stop }
+    TestApp {
+        url,
+        http,
+        sim,
+        scheduler,
+        lease: Duration::from_secs(opts.lease_secs),
+        _db: db,
+        _stop: stop,
+    }
 }
 
 /// A response: status, raw text and JSON body (Null when empty or not JSON).
@@ -93,7 +107,14 @@ impl Reply {
 }
 
 /// Sends one request to `base` + `path`. An event stream is not read (it never ends).
-pub async fn send(http: &reqwest::Client, base: &str, method: Method, path: &str, token: Option<&str>, body: Option<&Value>) -> reqwest::Result<Reply> {
+pub async fn send(
+    http: &reqwest::Client,
+    base: &str,
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> reqwest::Result<Reply> {
     let mut req = http.request(method, format!("{base}{path}"));
     if let Some(t) = token {
         req = req.bearer_auth(t);
@@ -103,32 +124,48 @@ pub async fn send(http: &reqwest::Client, base: &str, method: Method, path: &str
     }
     let res = req.send().await?;
     let status = res.status();
-    let streaming = res.headers().get("content-type").and_then(|v| v.to_str().ok()).is_some_and(|c| c.starts_with("text/event-stream"));
-    let text = if streaming { "<an event stream was opened>".to_owned() } else { res.text().await? };
+    let streaming = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("text/event-stream"));
+    let text =
+        if streaming { "<an event stream was opened>".to_owned() } else { res.text().await? };
     Ok(Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), text })
 }
 
 impl TestApp {
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Reply {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Reply {
         send(&self.http, &self.url, method, path, token, body.as_ref()).await.expect("request sent")
     }
 
     /// Creates a workspace (profile key [`profile_key`]) and returns its id.
     pub async fn create_workspace(&self, name: &str, requires_approval: bool) -> String {
         let body = json!({"name": name, "ayrshare_profile_key": profile_key(name), "requires_approval": requires_approval});
-        let ws = self.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201);
+        let ws =
+            self.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201);
         ws["id"].as_str().unwrap().to_owned()
     }
 
     /// A new token of `role` in `ws`: (token id, token).
     pub async fn token(&self, ws: &str, role: &str) -> (String, String) {
         let path = format!("/api/workspaces/{ws}/tokens");
-        let t = self.call(Method::POST, &path, Some(ADMIN), Some(json!({"role": role}))).await.expect(201);
+        let t = self
+            .call(Method::POST, &path, Some(ADMIN), Some(json!({"role": role})))
+            .await
+            .expect(201);
         (t["id"].as_str().unwrap().to_owned(), t["token"].as_str().unwrap().to_owned())
     }
 
     pub async fn create_post(&self, ws: &str, token: &str, body: Value) -> Reply {
-        self.call(Method::POST, &format!("/api/workspaces/{ws}/posts"), Some(token), Some(body)).await
+        self.call(Method::POST, &format!("/api/workspaces/{ws}/posts"), Some(token), Some(body))
+            .await
     }
 
     /// Every post of a workspace (all pages), as the global admin sees them.
@@ -138,7 +175,9 @@ impl TestApp {
 
     /// The post with its audit events.
     pub async fn post_detail(&self, ws: &str, id: &str) -> Value {
-        self.call(Method::GET, &format!("/api/workspaces/{ws}/posts/{id}"), Some(ADMIN), None).await.expect(200)
+        self.call(Method::GET, &format!("/api/workspaces/{ws}/posts/{id}"), Some(ADMIN), None)
+            .await
+            .expect(200)
     }
 }
 
@@ -148,7 +187,10 @@ pub async fn all_posts(http: &reqwest::Client, base: &str, ws: &str) -> Vec<Valu
     let mut cursor = String::new();
     loop {
         let path = format!("/api/workspaces/{ws}/posts?limit=200&cursor={cursor}");
-        let page = send(http, base, Method::GET, &path, Some(ADMIN), None).await.expect("list posts").expect(200);
+        let page = send(http, base, Method::GET, &path, Some(ADMIN), None)
+            .await
+            .expect("list posts")
+            .expect(200);
         posts.extend(page["posts"].as_array().cloned().unwrap_or_default());
         match page["next_cursor"].as_str() {
             Some(next) => cursor = next.to_owned(),
@@ -191,12 +233,18 @@ pub fn audit_problems(detail: &Value) -> Option<String> {
     versions.sort_unstable();
     let expected: Vec<i64> = (1..=version).collect();
     if versions != expected {
-        return Some(format!("post {} at version {version} has event versions {versions:?}", detail["id"]));
+        return Some(format!(
+            "post {} at version {version} has event versions {versions:?}",
+            detail["id"]
+        ));
     }
     let last = events.iter().max_by_key(|e| e["version"].as_i64());
     match last {
         Some(e) if e["to"] == detail["status"] => None,
-        Some(e) => Some(format!("post {} is {} but its last event says {}", detail["id"], detail["status"], e["to"])),
+        Some(e) => Some(format!(
+            "post {} is {} but its last event says {}",
+            detail["id"], detail["status"], e["to"]
+        )),
         None => Some(format!("post {} has no events", detail["id"])),
     }
 }

@@ -62,7 +62,12 @@ fn routes_with_ids(doc: &Value) -> Vec<Route> {
                 continue;
             }
             let body_schema = op["requestBody"]["content"]["application/json"]["schema"].clone();
-            routes.push(Route { path: path.clone(), method: method.to_owned(), body_schema: (!body_schema.is_null()).then_some(body_schema), workspace_query });
+            routes.push(Route {
+                path: path.clone(),
+                method: method.to_owned(),
+                body_schema: (!body_schema.is_null()).then_some(body_schema),
+                workspace_query,
+            });
         }
     }
     routes
@@ -101,7 +106,9 @@ fn example(schema: &Value, doc: &Value, field: Option<&str>, version: i64) -> Va
         Some("text") => return json!("A was here"),
         Some("platforms") => return json!(["twitter"]),
         Some("media_urls") => return json!([]),
-        Some("schedule_at") => return json!((chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339()),
+        Some("schedule_at") => {
+            return json!((chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339())
+        }
         Some("comment") => return json!("a comment from A"),
         Some("role") => return json!("admin"),
         Some("name") => return json!(format!("A intruder {}", uuid::Uuid::new_v4().simple())),
@@ -126,7 +133,9 @@ fn example(schema: &Value, doc: &Value, field: Option<&str>, version: i64) -> Va
     match ty.as_str() {
         Some("object") => {
             let props = schema["properties"].as_object().cloned().unwrap_or_default();
-            Value::Object(props.iter().map(|(k, s)| (k.clone(), example(s, doc, Some(k), version))).collect())
+            Value::Object(
+                props.iter().map(|(k, s)| (k.clone(), example(s, doc, Some(k), version))).collect(),
+            )
         }
         Some("array") => json!([example(&schema["items"], doc, None, version)]),
         Some("string") => json!("plausible"),
@@ -139,7 +148,9 @@ fn example(schema: &Value, doc: &Value, field: Option<&str>, version: i64) -> Va
 
 /// B as the global admin sees it, plus its Ayrshare profile's call counters and posts.
 async fn snapshot(app: &TestApp, b: &Victim) -> Value {
-    let get = |path: String| async move { app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200) };
+    let get = |path: String| async move {
+        app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200)
+    };
     let mut details = Vec::new();
     for post in app.all_posts(&b.ws).await {
         details.push(app.post_detail(&b.ws, post["id"].as_str().unwrap()).await);
@@ -159,14 +170,25 @@ async fn make_victim(app: &TestApp) -> Victim {
     let (approver_id, approver) = app.token(&ws, "approver").await;
     let (admin_id, _) = app.token(&ws, "admin").await;
     let mut posts = Vec::new();
-    let texts = ["B draft: merger with Initech", "B pending: layoffs on Friday", "B published: launch day"];
+    let texts =
+        ["B draft: merger with Initech", "B pending: layoffs on Friday", "B published: launch day"];
     for (i, text) in texts.iter().enumerate() {
-        let post = app.create_post(&ws, &editor, json!({"text": text, "platforms": ["twitter"], "submit": i > 0})).await.expect(201);
+        let post = app
+            .create_post(
+                &ws,
+                &editor,
+                json!({"text": text, "platforms": ["twitter"], "submit": i > 0}),
+            )
+            .await
+            .expect(201);
         let id = post["id"].as_str().unwrap().to_owned();
         let mut version = post["version"].as_i64().unwrap();
         if i == 2 {
             let path = format!("/api/workspaces/{ws}/posts/{id}/approve");
-            let done = app.call(Method::POST, &path, Some(&approver), Some(json!({"version": version}))).await.expect(200);
+            let done = app
+                .call(Method::POST, &path, Some(&approver), Some(json!({"version": version})))
+                .await
+                .expect(200);
             assert_eq!(done["status"], "published", "B's third post is published on Ayrshare");
             version = done["version"].as_i64().unwrap();
         }
@@ -178,7 +200,8 @@ async fn make_victim(app: &TestApp) -> Victim {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with_an_id_and_b_is_unchanged() {
+async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with_an_id_and_b_is_unchanged(
+) {
     let app = spawn_app(Options::default()).await;
     let a = app.create_workspace("tenant-a", true).await;
     let mut a_tokens = Vec::new();
@@ -194,10 +217,22 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
 
     let doc = serde_json::to_value(herald::http::openapi()).expect("OpenAPI document serialises");
     let routes = routes_with_ids(&doc);
-    let covered: Vec<String> = routes.iter().map(|r| format!("{} {}", r.method.to_uppercase(), r.path)).collect();
-    for known in ["GET /api/workspaces/{ws}", "PATCH /api/workspaces/{ws}", "POST /api/workspaces/{ws}/posts", "DELETE /api/workspaces/{ws}/posts/{id}",
-        "POST /api/workspaces/{ws}/posts/{id}/approve", "DELETE /api/workspaces/{ws}/tokens/{id}", "GET /api/workspaces/{ws}/history", "GET /api/workspaces/{ws}/events"] {
-        assert!(covered.iter().any(|c| c == known), "the route table lost {known}; the matrix would not cover it. Routes: {covered:?}");
+    let covered: Vec<String> =
+        routes.iter().map(|r| format!("{} {}", r.method.to_uppercase(), r.path)).collect();
+    for known in [
+        "GET /api/workspaces/{ws}",
+        "PATCH /api/workspaces/{ws}",
+        "POST /api/workspaces/{ws}/posts",
+        "DELETE /api/workspaces/{ws}/posts/{id}",
+        "POST /api/workspaces/{ws}/posts/{id}/approve",
+        "DELETE /api/workspaces/{ws}/tokens/{id}",
+        "GET /api/workspaces/{ws}/history",
+        "GET /api/workspaces/{ws}/events",
+    ] {
+        assert!(
+            covered.iter().any(|c| c == known),
+            "the route table lost {known}; the matrix would not cover it. Routes: {covered:?}"
+        );
     }
 
     let mut failures = Vec::new();
@@ -207,15 +242,32 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
         let label = format!("{} {}", route.method.to_uppercase(), route.path);
         for (role, token) in &a_tokens {
             pairs += 1;
-            let leaks = |r: &Reply| b.secrets.iter().filter(|s| r.text.contains(s.as_str())).cloned().collect::<Vec<_>>();
+            let leaks = |r: &Reply| {
+                b.secrets
+                    .iter()
+                    .filter(|s| r.text.contains(s.as_str()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
             if let (Some(param), false) = (&route.workspace_query, route.path.contains('{')) {
                 // B's workspace id in the query: answered as for a workspace that does not exist.
                 let body = route.body_schema.as_ref().map(|s| example(s, &doc, None, 1));
                 let with = |ws: &str| format!("{}?{param}={ws}", route.path);
                 let on_b = app.call(method.clone(), &with(&b.ws), Some(token), body.clone()).await;
-                let unknown = app.call(method.clone(), &with(&uuid::Uuid::now_v7().to_string()), Some(token), body).await;
+                let unknown = app
+                    .call(
+                        method.clone(),
+                        &with(&uuid::Uuid::now_v7().to_string()),
+                        Some(token),
+                        body,
+                    )
+                    .await;
                 requests += 1;
-                if on_b.status.is_success() || on_b.status != unknown.status || on_b.body != unknown.body || !leaks(&on_b).is_empty() {
+                if on_b.status.is_success()
+                    || on_b.status != unknown.status
+                    || on_b.body != unknown.body
+                    || !leaks(&on_b).is_empty()
+                {
                     failures.push(format!("{role} of A: {label} with ?{param}=B: {} {} (an unknown workspace gets {} {})", on_b.status, on_b.text, unknown.status, unknown.text));
                 }
                 continue;
@@ -223,18 +275,42 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
             for (id, version) in ids_for(&route.path, &b) {
                 let body = route.body_schema.as_ref().map(|s| example(s, &doc, None, version));
 
-                let on_b = app.call(method.clone(), &fill(&route.path, &b.ws, &id), Some(token), body.clone()).await;
+                let on_b = app
+                    .call(method.clone(), &fill(&route.path, &b.ws, &id), Some(token), body.clone())
+                    .await;
                 requests += 1;
-                if on_b.status != 404 || !on_b.is_error_body("not_found") || !leaks(&on_b).is_empty() {
-                    failures.push(format!("{role} of A: {label} on B's {}: {} {} leaks {:?}", if id.is_empty() { "workspace" } else { &id }, on_b.status, on_b.text, leaks(&on_b)));
+                if on_b.status != 404
+                    || !on_b.is_error_body("not_found")
+                    || !leaks(&on_b).is_empty()
+                {
+                    failures.push(format!(
+                        "{role} of A: {label} on B's {}: {} {} leaks {:?}",
+                        if id.is_empty() { "workspace" } else { &id },
+                        on_b.status,
+                        on_b.text,
+                        leaks(&on_b)
+                    ));
                 }
                 if id.is_empty() {
                     continue;
                 }
-                let on_a = app.call(method.clone(), &fill(&route.path, &a, &id), Some(token), body.clone()).await;
-                let unknown = app.call(method.clone(), &fill(&route.path, &a, &uuid::Uuid::now_v7().to_string()), Some(token), body.clone()).await;
+                let on_a = app
+                    .call(method.clone(), &fill(&route.path, &a, &id), Some(token), body.clone())
+                    .await;
+                let unknown = app
+                    .call(
+                        method.clone(),
+                        &fill(&route.path, &a, &uuid::Uuid::now_v7().to_string()),
+                        Some(token),
+                        body.clone(),
+                    )
+                    .await;
                 requests += 1;
-                if on_a.status.is_success() || on_a.status != unknown.status || on_a.body != unknown.body || !leaks(&on_a).is_empty() {
+                if on_a.status.is_success()
+                    || on_a.status != unknown.status
+                    || on_a.body != unknown.body
+                    || !leaks(&on_a).is_empty()
+                {
                     failures.push(format!("{role} of A: {label} with B's id {id} under A: {} {} (an unknown id gets {} {})", on_a.status, on_a.text, unknown.status, unknown.text));
                 }
             }
@@ -244,7 +320,13 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
     let after = snapshot(&app, &b).await;
     assert!(failures.is_empty(), "{} isolation failures:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(before, after, "workspace B changed while A's tokens were aimed at it");
-    let matrix: BTreeMap<&str, usize> = [("routes", routes.len()), ("roles", ROLES.len()), ("route_role_pairs", pairs), ("requests", requests)].into();
+    let matrix: BTreeMap<&str, usize> = [
+        ("routes", routes.len()),
+        ("roles", ROLES.len()),
+        ("route_role_pairs", pairs),
+        ("requests", requests),
+    ]
+    .into();
     println!("isolation matrix routes: {}", covered.join(", "));
     println!("FIGURE isolation matrix: {} routes x {} roles = {pairs} route-role pairs, {requests} cross-tenant requests, 0 leaks ({matrix:?})", routes.len(), ROLES.len());
 }

@@ -63,7 +63,11 @@ impl Herald {
                     return;
                 }
             }
-            assert!(tokio::time::Instant::now() < deadline, "herald did not start; log:\n{}", self.log_text());
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "herald did not start; log:\n{}",
+                self.log_text()
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -77,7 +77,12 @@ async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> R
     if !req.uri().path().starts_with("/api/") {
         return next.run(req).await;
     }
-    let profile = req.headers().get(PROFILE_KEY_HEADER).and_then(|v| v.to_str().ok()).unwrap_or("primary").to_owned();
+    let profile = req
+        .headers()
+        .get(PROFILE_KEY_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("primary")
+        .to_owned();
     let route = format!("{} {}", req.method(), req.uri().path());
     let late = route == "POST /api/post" && rec.late_replies.load(Ordering::SeqCst);
     let call = Call {
@@ -115,7 +120,13 @@ impl RecordedSim {
     /// above it marks calls as timed out.
     pub async fn spawn(config: SimConfig, client_timeout: Duration) -> Self {
         let sim = Simulator::new(config);
-        let recorder = Arc::new(Recorder { sim: sim.clone(), client_timeout, burst: AtomicBool::new(false), late_replies: AtomicBool::new(false), calls: Mutex::default() });
+        let recorder = Arc::new(Recorder {
+            sim: sim.clone(),
+            client_timeout,
+            burst: AtomicBool::new(false),
+            late_replies: AtomicBool::new(false),
+            calls: Mutex::default(),
+        });
         let router = sim.router().layer(middleware::from_fn_with_state(recorder.clone(), record));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind simulator");
         let addr = listener.local_addr().unwrap();

@@ -27,7 +27,13 @@ impl Reply {
     }
 }
 
-pub async fn call(http: &reqwest::Client, method: Method, url: &str, token: &str, body: Option<Value>) -> Result<Reply, reqwest::Error> {
+pub async fn call(
+    http: &reqwest::Client,
+    method: Method,
+    url: &str,
+    token: &str,
+    body: Option<Value>,
+) -> Result<Reply, reqwest::Error> {
     let mut req = http.request(method, url).bearer_auth(token);
     if let Some(b) = body {
         req = req.json(&b);
@@ -43,24 +49,50 @@ pub fn profile_key(ws_name: &str) -> String {
 }
 
 /// Creates a workspace (publishing without approval) and an editor token for it.
-pub async fn workspace_and_editor(http: &reqwest::Client, base: &str, name: &str) -> (String, String) {
+pub async fn workspace_and_editor(
+    http: &reqwest::Client,
+    base: &str,
+    name: &str,
+) -> (String, String) {
     let body = json!({"name": name, "ayrshare_profile_key": profile_key(name), "requires_approval": false, "late_approval": "expire"});
-    let ws = call(http, Method::POST, &format!("{base}/api/workspaces"), ADMIN, Some(body)).await.unwrap().expect(201);
+    let ws = call(http, Method::POST, &format!("{base}/api/workspaces"), ADMIN, Some(body))
+        .await
+        .unwrap()
+        .expect(201);
     let ws = ws["id"].as_str().unwrap().to_owned();
     let path = format!("{base}/api/workspaces/{ws}/tokens");
-    let token = call(http, Method::POST, &path, ADMIN, Some(json!({"role": "editor"}))).await.unwrap().expect(201);
+    let token = call(http, Method::POST, &path, ADMIN, Some(json!({"role": "editor"})))
+        .await
+        .unwrap()
+        .expect(201);
     (ws, token["token"].as_str().unwrap().to_owned())
 }
 
-pub async fn create_post(http: &reqwest::Client, base: &str, ws: &str, token: &str, body: Value) -> Result<Reply, reqwest::Error> {
+pub async fn create_post(
+    http: &reqwest::Client,
+    base: &str,
+    ws: &str,
+    token: &str,
+    body: Value,
+) -> Result<Reply, reqwest::Error> {
     call(http, Method::POST, &format!("{base}/api/workspaces/{ws}/posts"), token, Some(body)).await
 }
 
 /// The dashboard read: status, `X-Cache`, body.
-pub async fn history(http: &reqwest::Client, base: &str, ws: &str, token: &str) -> Result<(u16, String, Value), reqwest::Error> {
-    let res = http.get(format!("{base}/api/workspaces/{ws}/history?limit=1000")).bearer_auth(token).send().await?;
+pub async fn history(
+    http: &reqwest::Client,
+    base: &str,
+    ws: &str,
+    token: &str,
+) -> Result<(u16, String, Value), reqwest::Error> {
+    let res = http
+        .get(format!("{base}/api/workspaces/{ws}/history?limit=1000"))
+        .bearer_auth(token)
+        .send()
+        .await?;
     let status = res.status().as_u16();
-    let x_cache = res.headers().get("x-cache").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let x_cache =
+        res.headers().get("x-cache").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
     let text = res.text().await?;
     Ok((status, x_cache, serde_json::from_str(&text).unwrap_or(Value::Null)))
 }
@@ -81,21 +113,35 @@ pub struct Events {
 impl Events {
     /// Connects; when this returns, the instance has subscribed this client.
     pub async fn connect(base: &str, ws: &str, token: &str) -> Events {
-        let res = reqwest::Client::new().get(format!("{base}/api/workspaces/{ws}/events")).bearer_auth(token).send().await.expect("SSE connect");
+        let res = reqwest::Client::new()
+            .get(format!("{base}/api/workspaces/{ws}/events"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("SSE connect");
         assert_eq!(res.status(), 200, "SSE stream refused");
         Events { response: res, buffer: String::new() }
     }
 
     /// Waits (until `within` has passed) for an event named `name` whose data satisfies
     /// `wanted`; returns its data.
-    pub async fn wait_for(&mut self, name: &str, within: Duration, wanted: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub async fn wait_for(
+        &mut self,
+        name: &str,
+        within: Duration,
+        wanted: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         let deadline = Instant::now() + within;
         loop {
             while let Some(end) = self.buffer.find("\n\n") {
                 let block: String = self.buffer.drain(..end + 2).collect();
-                let field = |f: &str| block.lines().find_map(|l| l.strip_prefix(f)).map(|v| v.trim().to_owned());
+                let field = |f: &str| {
+                    block.lines().find_map(|l| l.strip_prefix(f)).map(|v| v.trim().to_owned())
+                };
                 if field("event:").as_deref() == Some(name) {
-                    let data: Value = field("data:").and_then(|d| serde_json::from_str(&d).ok()).unwrap_or(Value::Null);
+                    let data: Value = field("data:")
+                        .and_then(|d| serde_json::from_str(&d).ok())
+                        .unwrap_or(Value::Null);
                     if wanted(&data) {
                         return Some(data);
                     }
@@ -149,17 +195,27 @@ pub async fn cache_figures(http: &reqwest::Client, base: &str) -> String {
         Ok(res) => res.text().await.unwrap_or_default(),
         Err(e) => return format!("metrics unavailable: {e}"),
     };
-    let value = |line: &str| line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    let mut figures: Vec<String> = ["fills", "stale_fills_rejected", "lease_waits", "bypasses", "redis_errors"]
-        .iter()
-        .map(|name| {
-            let total = text.lines().filter(|l| l.starts_with(&format!("herald_cache_{name}_total "))).map(value).sum::<f64>();
-            format!("{name}={total}")
-        })
-        .collect();
+    let value =
+        |line: &str| line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let mut figures: Vec<String> =
+        ["fills", "stale_fills_rejected", "lease_waits", "bypasses", "redis_errors"]
+            .iter()
+            .map(|name| {
+                let total = text
+                    .lines()
+                    .filter(|l| l.starts_with(&format!("herald_cache_{name}_total ")))
+                    .map(value)
+                    .sum::<f64>();
+                format!("{name}={total}")
+            })
+            .collect();
     let history = text
         .lines()
-        .filter(|l| l.starts_with("herald_ayrshare_calls_total{") && l.contains("GET") && l.contains("history"))
+        .filter(|l| {
+            l.starts_with("herald_ayrshare_calls_total{")
+                && l.contains("GET")
+                && l.contains("history")
+        })
         .map(value)
         .sum::<f64>();
     figures.push(format!("history_calls={history}"));

@@ -69,12 +69,21 @@ where
     }
     let _turn = HEAVY.lock().await;
     let name = format!("herald_scaled_{}", uuid::Uuid::new_v4().simple());
-    admin_sql(&admin_url, &format!("CREATE DATABASE {name}")).await.expect("create the test database");
+    admin_sql(&admin_url, &format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the test database");
     let mut url = url::Url::parse(&admin_url).expect("HERALD_TEST_DATABASE_URL is a URL");
     url.set_path(&name);
     let namespace = format!("herald-scaled-{}", uuid::Uuid::new_v4().simple());
-    let sim = Simulator::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..sim }).await.expect("simulator");
-    let env = Env { database_url: url.to_string(), redis_url: redis.then_some(redis_url.clone()).flatten(), namespace: namespace.clone(), sim };
+    let sim = Simulator::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..sim })
+        .await
+        .expect("simulator");
+    let env = Env {
+        database_url: url.to_string(),
+        redis_url: redis.then_some(redis_url.clone()).flatten(),
+        namespace: namespace.clone(),
+        sim,
+    };
     let outcome = tokio::spawn(body(env)).await;
     let _ = admin_sql(&admin_url, &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
     if let Some(redis_url) = redis_url.filter(|_| redis) {
@@ -97,11 +106,18 @@ async fn forget_namespace(redis_url: &str, namespace: &str) {
     let Ok(mut conn) = client.get_multiplexed_async_connection().await else { return };
     let mut cursor: u64 = 0;
     loop {
-        let scanned: redis::RedisResult<(u64, Vec<String>)> =
-            redis::cmd("SCAN").arg(cursor).arg("MATCH").arg(format!("{namespace}:*")).arg("COUNT").arg(1000).query_async(&mut conn).await;
+        let scanned: redis::RedisResult<(u64, Vec<String>)> = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(format!("{namespace}:*"))
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut conn)
+            .await;
         let Ok((next, keys)) = scanned else { return };
         if !keys.is_empty() {
-            let _: redis::RedisResult<u64> = redis::cmd("DEL").arg(&keys).query_async(&mut conn).await;
+            let _: redis::RedisResult<u64> =
+                redis::cmd("DEL").arg(&keys).query_async(&mut conn).await;
         }
         if next == 0 {
             return;
@@ -118,7 +134,8 @@ impl Env {
 
     /// Starts `count` instances at once, named `a`, `b`, `c`, …, all with `overrides`.
     pub async fn start_cluster(&self, count: usize, overrides: &[(&str, String)]) -> Vec<Instance> {
-        let names: Vec<String> = (0..count).map(|i| ((b'a' + i as u8) as char).to_string()).collect();
+        let names: Vec<String> =
+            (0..count).map(|i| ((b'a' + i as u8) as char).to_string()).collect();
         futures::future::join_all(names.iter().map(|n| self.start(n, overrides))).await
     }
 
@@ -164,9 +181,16 @@ pub struct Instance {
 impl Instance {
     async fn spawn(name: &str, vars: &[(&str, String)]) -> Instance {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_herald"));
-        cmd.arg("serve").kill_on_drop(true).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.arg("serve")
+            .kill_on_drop(true)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         for (key, _) in std::env::vars() {
-            if ["HERALD_", "AYRSHARE_", "SIM_"].iter().any(|p| key.starts_with(p)) || key == "DATABASE_URL" || key == "REDIS_URL" {
+            if ["HERALD_", "AYRSHARE_", "SIM_"].iter().any(|p| key.starts_with(p))
+                || key == "DATABASE_URL"
+                || key == "REDIS_URL"
+            {
                 cmd.env_remove(key);
             }
         }
@@ -190,11 +214,20 @@ impl Instance {
     async fn wait_ready(&self, deadline: Instant) {
         let http = reqwest::Client::new();
         loop {
-            let res = http.get(format!("{}/readyz", self.url)).timeout(Duration::from_secs(2)).send().await;
+            let res = http
+                .get(format!("{}/readyz", self.url))
+                .timeout(Duration::from_secs(2))
+                .send()
+                .await;
             if res.is_ok_and(|r| r.status() == 200) {
                 return;
             }
-            assert!(Instant::now() < deadline, "instance {} never became ready; its output:\n{}", self.name, self.log_tail(40));
+            assert!(
+                Instant::now() < deadline,
+                "instance {} never became ready; its output:\n{}",
+                self.name,
+                self.log_tail(40)
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -212,7 +245,11 @@ impl Instance {
 }
 
 /// Keeps a process's output (so its pipe never fills) and reports its address.
-async fn drain(out: impl AsyncRead + Unpin, log: Log, mut address: Option<oneshot::Sender<String>>) {
+async fn drain(
+    out: impl AsyncRead + Unpin,
+    log: Log,
+    mut address: Option<oneshot::Sender<String>>,
+) {
     let mut lines = BufReader::new(out).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         if let Some(url) = line.split("Herald listening on ").nth(1) {

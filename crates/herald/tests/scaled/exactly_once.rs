@@ -156,10 +156,12 @@ async fn a_thousand_due_posts_with_an_instance_killed_are_each_published_once() 
 }
 
 async fn status_counts(db: &mut PgConnection, ws: &str) -> HashMap<String, i64> {
-    let rows: Vec<(String, i64)> = sqlx::query_as("SELECT status, count(*) FROM posts WHERE workspace_id = $1 GROUP BY status")
-        .bind(ws)
-        .fetch_all(db)
-        .await
-        .expect("count posts by status");
+    let rows: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT status, count(*) FROM posts WHERE workspace_id = $1 GROUP BY status",
+    )
+    .bind(ws)
+    .fetch_all(db)
+    .await
+    .expect("count posts by status");
     rows.into_iter().collect()
 }

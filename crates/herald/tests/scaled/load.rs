@@ -85,10 +85,24 @@ pub async fn run(load: Load, tally: Arc<Tally>) {
     let http = crate::api::client();
     let mut tasks = vec![];
     for n in 0..WRITERS {
-        tasks.push(tokio::spawn(writer(http.clone(), load.clone(), n, acked.clone(), tally.clone(), until)));
+        tasks.push(tokio::spawn(writer(
+            http.clone(),
+            load.clone(),
+            n,
+            acked.clone(),
+            tally.clone(),
+            until,
+        )));
     }
     for n in 0..READERS {
-        tasks.push(tokio::spawn(reader(http.clone(), load.clone(), n, acked.clone(), tally.clone(), until)));
+        tasks.push(tokio::spawn(reader(
+            http.clone(),
+            load.clone(),
+            n,
+            acked.clone(),
+            tally.clone(),
+            until,
+        )));
     }
     for t in tasks {
         t.await.expect("load task");
@@ -96,13 +110,21 @@ pub async fn run(load: Load, tally: Arc<Tally>) {
 }
 
 fn ack(acked: &Acked, post: &Value) {
-    let (id, version) = (post["id"].as_str().unwrap().to_owned(), post["version"].as_i64().unwrap());
+    let (id, version) =
+        (post["id"].as_str().unwrap().to_owned(), post["version"].as_i64().unwrap());
     let mut map = acked.lock().unwrap();
     let slot = map.entry(id).or_default();
     *slot = (*slot).max(version);
 }
 
-async fn writer(http: reqwest::Client, load: Load, n: usize, acked: Acked, tally: Arc<Tally>, until: Instant) {
+async fn writer(
+    http: reqwest::Client,
+    load: Load,
+    n: usize,
+    acked: Acked,
+    tally: Arc<Tally>,
+    until: Instant,
+) {
     let (ws, token) = (&load.ws, &load.token);
     let mut drafts: Vec<(String, i64)> = vec![];
     let mut i = 0;
@@ -128,7 +150,9 @@ async fn writer(http: reqwest::Client, load: Load, n: usize, acked: Acked, tally
                 let post = r.body;
                 match edited {
                     Some(slot) => drafts[slot].1 = post["version"].as_i64().unwrap(),
-                    None if post["status"] == "draft" => drafts.push((post["id"].as_str().unwrap().to_owned(), 1)),
+                    None if post["status"] == "draft" => {
+                        drafts.push((post["id"].as_str().unwrap().to_owned(), 1))
+                    }
                     None if post["status"] != "publishing" => {
                         tally.upstream_changes.fetch_add(1, Ordering::Relaxed);
                     }
@@ -137,14 +161,24 @@ async fn writer(http: reqwest::Client, load: Load, n: usize, acked: Acked, tally
                 ack(&acked, &post);
                 tally.writes.fetch_add(1, Ordering::Relaxed);
             }
-            Ok(r) => tally.failed(&tally.failed_writes, format!("write on {base} answered {}: {}", r.status, r.body)),
+            Ok(r) => tally.failed(
+                &tally.failed_writes,
+                format!("write on {base} answered {}: {}", r.status, r.body),
+            ),
             Err(e) => tally.failed(&tally.failed_writes, format!("write on {base} failed: {e}")),
         }
         tokio::time::sleep(Duration::from_millis(60)).await; // pacing, not synchronisation
     }
 }
 
-async fn reader(http: reqwest::Client, load: Load, n: usize, acked: Acked, tally: Arc<Tally>, until: Instant) {
+async fn reader(
+    http: reqwest::Client,
+    load: Load,
+    n: usize,
+    acked: Acked,
+    tally: Arc<Tally>,
+    until: Instant,
+) {
     let mut i = 0;
     while Instant::now() < until {
         i += 1;
@@ -173,7 +207,12 @@ async fn reader(http: reqwest::Client, load: Load, n: usize, acked: Acked, tally
         let stale = expected.iter().find(|(id, v)| seen.get(id.as_str()).is_none_or(|got| got < v));
         if let Some((id, v)) = stale {
             let got = seen.get(id.as_str());
-            tally.failed(&tally.stale_reads, format!("read on {base} ({x_cache}) showed post {id} at {got:?}, acknowledged at {v}"));
+            tally.failed(
+                &tally.stale_reads,
+                format!(
+                    "read on {base} ({x_cache}) showed post {id} at {got:?}, acknowledged at {v}"
+                ),
+            );
         }
     }
 }

@@ -82,11 +82,22 @@ fn expect_unavailable(reply: Reply, what: &str) {
 
 /// Posts, events and content version of the workspace, read directly (not through Herald).
 async fn footprint(db: &mut sqlx::PgConnection, ws: &str) -> (i64, i64, i64) {
-    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts WHERE workspace_id = $1").bind(ws).fetch_one(&mut *db).await.unwrap();
+    let posts: i64 = sqlx::query_scalar("SELECT count(*) FROM posts WHERE workspace_id = $1")
+        .bind(ws)
+        .fetch_one(&mut *db)
+        .await
+        .unwrap();
     let events: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM post_events WHERE workspace_id = $1").bind(ws).fetch_one(&mut *db).await.unwrap();
-    let version: i64 =
-        sqlx::query_scalar("SELECT content_version FROM workspaces WHERE id = $1").bind(ws).fetch_one(&mut *db).await.unwrap();
+        sqlx::query_scalar("SELECT count(*) FROM post_events WHERE workspace_id = $1")
+            .bind(ws)
+            .fetch_one(&mut *db)
+            .await
+            .unwrap();
+    let version: i64 = sqlx::query_scalar("SELECT content_version FROM workspaces WHERE id = $1")
+        .bind(ws)
+        .fetch_one(&mut *db)
+        .await
+        .unwrap();
     (posts, events, version)
 }
 
@@ -137,7 +148,11 @@ impl Proxy {
         let listener = loop {
             match TcpListener::bind(self.addr).await {
                 Ok(l) => break l,
-                Err(e) => assert!(Instant::now() < deadline, "proxy cannot listen on {} again: {e}", self.addr),
+                Err(e) => assert!(
+                    Instant::now() < deadline,
+                    "proxy cannot listen on {} again: {e}",
+                    self.addr
+                ),
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         };

@@ -24,7 +24,11 @@ const DOWN_FOR: Duration = Duration::from_millis(1500);
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_redis_restart_under_load_serves_no_stale_and_no_failed_read() {
     const TEST: &str = "a_redis_restart_under_load_serves_no_stale_and_no_failed_read";
-    let sim = SimConfig { latency: Duration::from_millis(150), history_lag: Duration::from_secs(2), ..SimConfig::default() };
+    let sim = SimConfig {
+        latency: Duration::from_millis(150),
+        history_lag: Duration::from_secs(2),
+        ..SimConfig::default()
+    };
     scenario(TEST, true, sim, |mut env| async move {
         let Some(mut redis) = RedisServer::start().await else {
             return skipped(TEST, "redis-server not found on PATH");
@@ -119,7 +123,16 @@ impl RedisServer {
     fn spawn(&self) -> Option<Child> {
         let dir = std::env::temp_dir();
         Command::new("redis-server")
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
+            .args([
+                "--port",
+                &self.port.to_string(),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ])
             .arg("--dir")
             .arg(&dir)
             .kill_on_drop(true)

@@ -11,7 +11,9 @@ pub async fn ping_answers(store: Arc<dyn Storage>) {
     store.ping().await.expect("ping");
 }
 
-pub async fn workspaces_are_created_read_by_id_and_name_listed_and_updated(store: Arc<dyn Storage>) {
+pub async fn workspaces_are_created_read_by_id_and_name_listed_and_updated(
+    store: Arc<dyn Storage>,
+) {
     let mut first = workspace("Acme");
     first.created_at = now_ms() - Duration::seconds(10);
     let second = workspace("Globex");
@@ -19,14 +21,20 @@ pub async fn workspaces_are_created_read_by_id_and_name_listed_and_updated(store
     store.create_workspace(&first).await.unwrap();
 
     assert_same_workspace(&store.workspace(&first.id).await.unwrap().expect("by id"), &first);
-    assert_same_workspace(&store.workspace_by_name(&second.name).await.unwrap().expect("by name"), &second);
+    assert_same_workspace(
+        &store.workspace_by_name(&second.name).await.unwrap().expect("by name"),
+        &second,
+    );
     assert!(store.workspace("nope").await.unwrap().is_none());
     assert!(store.workspace_by_name("nope").await.unwrap().is_none());
     let listed: Vec<String> = store.workspaces().await.unwrap().into_iter().map(|w| w.id).collect();
     assert_eq!(listed, vec![first.id.clone(), second.id.clone()], "oldest first");
 
     // A post change bumps the content version; updating settings leaves it alone.
-    store.insert_post(&post(&first, PostStatus::Draft, &["x"]), &event("create", None)).await.unwrap();
+    store
+        .insert_post(&post(&first, PostStatus::Draft, &["x"]), &event("create", None))
+        .await
+        .unwrap();
     let mut changed = first.clone();
     changed.name = format!("{} Renamed", first.name);
     changed.timezone = "America/New_York".into();
@@ -89,7 +97,11 @@ pub async fn tokens_are_created_found_by_hash_listed_and_revoked_once(store: Arc
     assert_eq!(token_fields(&found), token_fields(&viewer));
     assert!(store.token_by_hash("hash-unknown").await.unwrap().is_none());
     let listed: Vec<_> = store.tokens(&ws.id).await.unwrap().iter().map(token_fields).collect();
-    assert_eq!(listed, vec![token_fields(&admin), token_fields(&viewer)], "oldest first, own workspace only");
+    assert_eq!(
+        listed,
+        vec![token_fields(&admin), token_fields(&viewer)],
+        "oldest first, own workspace only"
+    );
 
     assert!(!store.revoke_token(&other.id, &viewer.id).await.unwrap(), "another workspace's token");
     assert!(store.revoke_token(&ws.id, &viewer.id).await.unwrap());

@@ -18,7 +18,12 @@ fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     Some(publish::claim(p, None, LEASE, "scheduler", action))
 }
 
-async fn insert(store: &dyn Storage, ws: &Workspace, status: PostStatus, schedule_at: Option<DateTime<Utc>>) -> Post {
+async fn insert(
+    store: &dyn Storage,
+    ws: &Workspace,
+    status: PostStatus,
+    schedule_at: Option<DateTime<Utc>>,
+) -> Post {
     let mut p = post(ws, status, &["x"]);
     p.schedule_at = schedule_at;
     store.insert_post(&p, &event("create", None)).await.unwrap();
@@ -49,7 +54,8 @@ pub async fn claim_due_claims_only_due_scheduled_posts_and_expired_leases(store:
     let due_now = insert(s, &ws, PostStatus::Scheduled, Some(now)).await;
     let _future = insert(s, &ws, PostStatus::Scheduled, Some(now + Duration::minutes(1))).await;
     let _draft = insert(s, &ws, PostStatus::Draft, Some(now - Duration::minutes(1))).await;
-    let _pending = insert(s, &ws, PostStatus::PendingApproval, Some(now - Duration::minutes(1))).await;
+    let _pending =
+        insert(s, &ws, PostStatus::PendingApproval, Some(now - Duration::minutes(1))).await;
     let expired = publishing(s, &ws, now - Duration::seconds(1)).await;
     let _leased = publishing(s, &ws, now + Duration::minutes(1)).await;
     let before = store.content_version(&ws.id).await.unwrap();
@@ -63,15 +69,25 @@ pub async fn claim_due_claims_only_due_scheduled_posts_and_expired_leases(store:
         let events = store.events(&c.post.id).await.unwrap();
         assert_eq!(events.len(), 2);
         let reclaim = c.post.id == expired.id;
-        let (action, from) =
-            if reclaim { ("reclaim", PostStatus::Publishing) } else { ("claim", PostStatus::Scheduled) };
+        let (action, from) = if reclaim {
+            ("reclaim", PostStatus::Publishing)
+        } else {
+            ("claim", PostStatus::Scheduled)
+        };
         assert_eq!((events[1].action.as_str(), events[1].from), (action, Some(from)));
     }
     assert_eq!(store.post(&ws.id, &expired.id).await.unwrap().unwrap().publish.attempts, 2);
     let versions: HashSet<i64> = claimed.iter().map(|c| c.content_version).collect();
-    assert_eq!(versions, (before + 1..=before + 3).collect(), "one content version per claimed post");
+    assert_eq!(
+        versions,
+        (before + 1..=before + 3).collect(),
+        "one content version per claimed post"
+    );
     assert_eq!(store.content_version(&ws.id).await.unwrap(), before + 3);
-    assert!(store.claim_due(now, 100, &claim).await.unwrap().is_empty(), "claimed posts are leased");
+    assert!(
+        store.claim_due(now, 100, &claim).await.unwrap().is_empty(),
+        "claimed posts are leased"
+    );
 }
 
 pub async fn claim_due_skips_posts_the_claim_fn_declines(store: Arc<dyn Storage>) {
@@ -82,7 +98,8 @@ pub async fn claim_due_skips_posts_the_claim_fn_declines(store: Arc<dyn Storage>
     declined.text = "not yet".into();
     declined.schedule_at = Some(now - Duration::minutes(2));
     store.insert_post(&declined, &event("create", None)).await.unwrap();
-    let accepted = insert(&*store, &ws, PostStatus::Scheduled, Some(now - Duration::minutes(1))).await;
+    let accepted =
+        insert(&*store, &ws, PostStatus::Scheduled, Some(now - Duration::minutes(1))).await;
     let before = store.content_version(&ws.id).await.unwrap();
 
     let choosy = |p: &Post| if p.text == "not yet" { None } else { claim(p) };
@@ -94,7 +111,11 @@ pub async fn claim_due_skips_posts_the_claim_fn_declines(store: Arc<dyn Storage>
     assert_eq!(store.content_version(&ws.id).await.unwrap(), before + 1);
 
     let later = store.claim_due(now, 10, &claim).await.unwrap();
-    assert_eq!(ids(later.iter().map(|c| &c.post)), ids([&declined]), "still due for the next claimer");
+    assert_eq!(
+        ids(later.iter().map(|c| &c.post)),
+        ids([&declined]),
+        "still due for the next claimer"
+    );
 }
 
 pub async fn claim_due_takes_at_most_limit_posts_earliest_first(store: Arc<dyn Storage>) {
@@ -103,7 +124,10 @@ pub async fn claim_due_takes_at_most_limit_posts_earliest_first(store: Arc<dyn S
     let now = now_ms();
     let mut due = Vec::new();
     for minutes in [3, 5, 1, 4, 2] {
-        due.push(insert(&*store, &ws, PostStatus::Scheduled, Some(now - Duration::minutes(minutes))).await);
+        due.push(
+            insert(&*store, &ws, PostStatus::Scheduled, Some(now - Duration::minutes(minutes)))
+                .await,
+        );
     }
     let claimed = store.claim_due(now, 2, &claim).await.unwrap();
     assert_eq!(ids(claimed.iter().map(|c| &c.post)), ids([&due[1], &due[3]]));
@@ -149,10 +173,14 @@ async fn concurrent_claimers_claim_each_post_once(store: Arc<dyn Storage>, claim
     assert_eq!(content_version, 2 * POSTS as i64, "one insert and one claim commit per post");
 }
 
-pub async fn two_concurrent_claimers_claim_each_of_200_due_posts_exactly_once(store: Arc<dyn Storage>) {
+pub async fn two_concurrent_claimers_claim_each_of_200_due_posts_exactly_once(
+    store: Arc<dyn Storage>,
+) {
     concurrent_claimers_claim_each_post_once(store, 2).await;
 }
 
-pub async fn eight_concurrent_claimers_claim_each_of_200_due_posts_exactly_once(store: Arc<dyn Storage>) {
+pub async fn eight_concurrent_claimers_claim_each_of_200_due_posts_exactly_once(
+    store: Arc<dyn Storage>,
+) {
     concurrent_claimers_claim_each_post_once(store, 8).await;
 }

@@ -30,7 +30,9 @@ where
 {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("herald.db");
-    let store = SqliteStore::open(path.to_str().expect("utf-8 path"), TEST_CONNECTIONS).await.expect("open SQLite");
+    let store = SqliteStore::open(path.to_str().expect("utf-8 path"), TEST_CONNECTIONS)
+        .await
+        .expect("open SQLite");
     let outcome = tokio::spawn(scenario(Arc::new(store))).await;
     drop(dir);
     if let Err(e) = outcome {
@@ -52,8 +54,12 @@ where
         return;
     };
     let name = format!("herald_test_{}", uuid::Uuid::new_v4().simple());
-    let mut admin = PgConnection::connect(&admin_url).await.expect("connect to HERALD_TEST_DATABASE_URL");
-    admin.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create the test database");
+    let mut admin =
+        PgConnection::connect(&admin_url).await.expect("connect to HERALD_TEST_DATABASE_URL");
+    admin
+        .execute(format!("CREATE DATABASE {name}").as_str())
+        .await
+        .expect("create the test database");
     let mut url = url::Url::parse(&admin_url).expect("HERALD_TEST_DATABASE_URL is a URL");
     url.set_path(&name);
     let outcome = match PgStore::open(url.as_str(), TEST_CONNECTIONS).await {
@@ -130,6 +136,9 @@ pub fn assert_same_workspace(got: &Workspace, want: &Workspace) {
         (w.id.clone(), w.name.clone(), w.profile_key.expose().to_owned(), w.timezone.clone())
     };
     assert_eq!(fields(got), fields(want));
-    assert_eq!((got.requires_approval, got.late_approval), (want.requires_approval, want.late_approval));
+    assert_eq!(
+        (got.requires_approval, got.late_approval),
+        (want.requires_approval, want.late_approval)
+    );
     assert_eq!(got.created_at, want.created_at);
 }

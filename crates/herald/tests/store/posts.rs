@@ -9,7 +9,9 @@ use herald::store::{Counts, ListQuery, Storage, StoreError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(store: Arc<dyn Storage>) {
+pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(
+    store: Arc<dyn Storage>,
+) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
     let mut p = post(&ws, PostStatus::PendingApproval, &["x", "linkedin"]);
@@ -19,7 +21,10 @@ pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(sto
     assert_eq!(committed.content_version, 1);
     assert_same_post(&committed.post, &p);
     assert_same_post(&store.post(&ws.id, &p.id).await.unwrap().expect("stored"), &p);
-    assert!(store.post("another-workspace", &p.id).await.unwrap().is_none(), "scoped to its workspace");
+    assert!(
+        store.post("another-workspace", &p.id).await.unwrap().is_none(),
+        "scoped to its workspace"
+    );
 
     let events = store.events(&p.id).await.unwrap();
     assert_eq!(events.len(), 1);
@@ -30,11 +35,16 @@ pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(sto
     assert_eq!((e.version, e.at), (1, p.updated_at));
     assert_eq!(store.content_version(&ws.id).await.unwrap(), 1);
 
-    let second = store.insert_post(&post(&ws, PostStatus::Draft, &["x"]), &event("create", None)).await.unwrap();
+    let second = store
+        .insert_post(&post(&ws, PostStatus::Draft, &["x"]), &event("create", None))
+        .await
+        .unwrap();
     assert_eq!(second.content_version, 2);
 }
 
-pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(store: Arc<dyn Storage>) {
+pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(
+    store: Arc<dyn Storage>,
+) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
     let p = post(&ws, PostStatus::Draft, &["x"]);
@@ -55,7 +65,8 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(store
     next.publish.attempts = 2;
     next.publish.targets = vec!["x".into()];
     next.publish.lease_until = Some(next.updated_at + Duration::seconds(60));
-    let committed = store.save_post(1, &next, &event("publish", Some(PostStatus::Draft))).await.unwrap();
+    let committed =
+        store.save_post(1, &next, &event("publish", Some(PostStatus::Draft))).await.unwrap();
 
     assert_eq!(committed.content_version, 2);
     let e = &committed.event;
@@ -64,7 +75,9 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(store
     assert_eq!(store.events(&p.id).await.unwrap().len(), 2);
 }
 
-pub async fn save_post_with_a_stale_version_is_a_conflict_and_writes_nothing(store: Arc<dyn Storage>) {
+pub async fn save_post_with_a_stale_version_is_a_conflict_and_writes_nothing(
+    store: Arc<dyn Storage>,
+) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
     let p = post(&ws, PostStatus::Draft, &["x"]);
@@ -73,7 +86,8 @@ pub async fn save_post_with_a_stale_version_is_a_conflict_and_writes_nothing(sto
     store.save_post(1, &winner, &event("edit", Some(PostStatus::Draft))).await.unwrap();
 
     let loser = edited(&p, "Second edit, based on version 1");
-    let err = store.save_post(1, &loser, &event("edit", Some(PostStatus::Draft))).await.unwrap_err();
+    let err =
+        store.save_post(1, &loser, &event("edit", Some(PostStatus::Draft))).await.unwrap_err();
     assert!(matches!(err, StoreError::VersionConflict { current: 2 }), "got {err:?}");
     assert_same_post(&store.post(&ws.id, &p.id).await.unwrap().unwrap(), &winner);
     assert_eq!(store.events(&p.id).await.unwrap().len(), 2, "no event for the refused change");
@@ -84,7 +98,8 @@ pub async fn save_post_of_an_unknown_post_is_not_found(store: Arc<dyn Storage>) 
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
     let ghost = edited(&post(&ws, PostStatus::Draft, &["x"]), "never inserted");
-    let err = store.save_post(1, &ghost, &event("edit", Some(PostStatus::Draft))).await.unwrap_err();
+    let err =
+        store.save_post(1, &ghost, &event("edit", Some(PostStatus::Draft))).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound), "got {err:?}");
     assert!(store.events(&ghost.id).await.unwrap().is_empty());
     assert_eq!(store.content_version(&ws.id).await.unwrap(), 0);
@@ -107,12 +122,19 @@ pub async fn events_come_in_version_order(store: Arc<dyn Storage>) {
     }
     let events = store.events(&p.id).await.unwrap();
     let order: Vec<(i64, PostStatus)> = events.iter().map(|e| (e.version, e.to)).collect();
-    let want = [PostStatus::Draft, PostStatus::PendingApproval, PostStatus::ChangesRequested, PostStatus::Draft];
+    let want = [
+        PostStatus::Draft,
+        PostStatus::PendingApproval,
+        PostStatus::ChangesRequested,
+        PostStatus::Draft,
+    ];
     assert_eq!(order, (1..).zip(want).collect::<Vec<_>>());
     assert!(store.events("no-such-post").await.unwrap().is_empty());
 }
 
-pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filter(store: Arc<dyn Storage>) {
+pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filter(
+    store: Arc<dyn Storage>,
+) {
     let ws = workspace("Acme");
     let other = workspace("Globex");
     store.create_workspace(&ws).await.unwrap();
@@ -127,7 +149,10 @@ pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filte
         store.insert_post(&p, &event("create", None)).await.unwrap();
         want.push(p);
     }
-    store.insert_post(&post(&other, PostStatus::Draft, &["x"]), &event("create", None)).await.unwrap();
+    store
+        .insert_post(&post(&other, PostStatus::Draft, &["x"]), &event("create", None))
+        .await
+        .unwrap();
     want.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
 
     let mut seen = Vec::new();
@@ -141,14 +166,24 @@ pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filte
             None => break,
         }
     }
-    assert_eq!(seen, want.iter().map(|p| p.id.clone()).collect::<Vec<_>>(), "newest first, each once");
+    assert_eq!(
+        seen,
+        want.iter().map(|p| p.id.clone()).collect::<Vec<_>>(),
+        "newest first, each once"
+    );
 
-    let everything = store.posts(&ws.id, &ListQuery { status: None, limit: 7, cursor: None }).await.unwrap();
-    assert_eq!((everything.posts.len(), everything.next), (7, None), "an exact fit has no next page");
+    let everything =
+        store.posts(&ws.id, &ListQuery { status: None, limit: 7, cursor: None }).await.unwrap();
+    assert_eq!(
+        (everything.posts.len(), everything.next),
+        (7, None),
+        "an exact fit has no next page"
+    );
 
     let scheduled = ListQuery { status: Some(PostStatus::Scheduled), limit: 2, cursor: None };
     let first = store.posts(&ws.id, &scheduled).await.unwrap();
-    let second = store.posts(&ws.id, &ListQuery { cursor: first.next.clone(), ..scheduled }).await.unwrap();
+    let second =
+        store.posts(&ws.id, &ListQuery { cursor: first.next.clone(), ..scheduled }).await.unwrap();
     let got: Vec<String> = first.posts.iter().chain(&second.posts).map(|p| p.id.clone()).collect();
     let want_scheduled: Vec<String> =
         want.iter().filter(|p| p.status == PostStatus::Scheduled).map(|p| p.id.clone()).collect();
@@ -170,10 +205,15 @@ pub async fn counts_are_by_status_and_by_platform(store: Arc<dyn Storage>) {
     ] {
         store.insert_post(&post(&ws, status, platforms), &event("create", None)).await.unwrap();
     }
-    store.insert_post(&post(&other, PostStatus::Failed, &["tiktok"]), &event("create", None)).await.unwrap();
+    store
+        .insert_post(&post(&other, PostStatus::Failed, &["tiktok"]), &event("create", None))
+        .await
+        .unwrap();
 
     let counts = store.counts(&ws.id).await.unwrap();
-    let map = |pairs: &[(&str, i64)]| pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect::<BTreeMap<_, _>>();
+    let map = |pairs: &[(&str, i64)]| {
+        pairs.iter().map(|(k, n)| (k.to_string(), *n)).collect::<BTreeMap<_, _>>()
+    };
     assert_eq!(
         counts,
         Counts {
