@@ -224,3 +224,51 @@ fn client_debug_hides_the_key() {
     assert!(!dbg.contains(API_KEY), "{dbg}");
     assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
 }
+
+/// A tiny upstream that answers every request with `307` to `location`.
+async fn redirecting(location: String) -> std::net::SocketAddr {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            let location = location.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let _ = s.read(&mut buf).await;
+                let answer = format!(
+                    "HTTP/1.1 307 Temporary Redirect\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+                let _ = s.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    addr
+}
+
+/// Security review L3: a redirect to another host must carry neither the profile key nor
+/// the post there.
+#[tokio::test]
+async fn the_client_follows_no_redirect_and_sends_nothing_to_another_host() {
+    use tokio::io::AsyncReadExt;
+    let sink = tokio::net::TcpListener::bind("127.0.0.2:0").await.unwrap();
+    let sink_addr = sink.local_addr().unwrap();
+    let (seen_tx, mut seen) = tokio::sync::mpsc::unbounded_channel::<Vec<u8>>();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = sink.accept().await {
+            let mut buf = vec![0u8; 65536];
+            let n = s.read(&mut buf).await.unwrap_or(0);
+            let _ = seen_tx.send(buf[..n].to_vec());
+        }
+    });
+    let upstream = redirecting(format!("http://{sink_addr}/api/post")).await;
+    let client = Client::new(&format!("http://{upstream}/api"), API_KEY, Duration::from_secs(2))
+        .expect("valid client config");
+    let result = client.post(PROFILE_KEY, &post(&["twitter"])).await;
+    assert!(result.is_err(), "a redirect is not a successful post: {result:?}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    if let Ok(request) = seen.try_recv() {
+        let text = String::from_utf8_lossy(&request);
+        panic!("the other host received: {text}");
+    }
+}

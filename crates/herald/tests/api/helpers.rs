@@ -34,6 +34,8 @@ pub struct Options {
     pub redis_url: Option<String>,
     /// `HERALD_RATE_LIMIT_PER_MINUTE`; 0 (the default here) = unlimited.
     pub rate_limit_per_minute: u32,
+    /// A database URL (e.g. a fresh PostgreSQL database); `None` = a new SQLite file.
+    pub database_url: Option<String>,
 }
 
 impl Default for Options {
@@ -44,6 +46,7 @@ impl Default for Options {
             strategy: herald::dashboard::Strategy::Versioned,
             redis_url: None,
             rate_limit_per_minute: 0,
+            database_url: None,
         }
     }
 }
@@ -59,6 +62,24 @@ pub fn test_redis_url(test: &str) -> Option<String> {
     url
 }
 
+/// A new, empty PostgreSQL database on `HERALD_TEST_DATABASE_URL`'s server (left for the
+/// server to drop with the test cluster), or `None` after saying which test was skipped.
+pub async fn test_database_url(test: &str) -> Option<String> {
+    use sqlx::{Connection, Executor};
+    let Some(admin) = std::env::var("HERALD_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+    else {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "skipped: HERALD_TEST_DATABASE_URL not set ({test})");
+        return None;
+    };
+    let name = format!("herald_api_{}", uuid::Uuid::new_v4().simple());
+    let mut conn = sqlx::PgConnection::connect(&admin).await.expect("connect to PostgreSQL");
+    conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
+    let mut url = url::Url::parse(&admin).expect("a URL");
+    url.set_path(&name);
+    Some(url.to_string())
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(Options::default()).await
 }
@@ -68,7 +89,8 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         .await
         .expect("simulator");
     let db = tempfile::tempdir().expect("temp dir");
-    let mut args = ServeArgs::for_tests(db.path().join("herald.db").to_str().unwrap());
+    let sqlite = db.path().join("herald.db").to_str().unwrap().to_owned();
+    let mut args = ServeArgs::for_tests(opts.database_url.as_deref().unwrap_or(&sqlite));
     args.admin_token = Some(Secret::new(ADMIN));
     args.cron_secret = Some(Secret::new(CRON));
     args.ayrshare.ayrshare_api_key = Some(Secret::new(SIM_KEY));

@@ -3,8 +3,11 @@
 mod access;
 mod dashboard;
 mod freshness;
+mod hardening;
 mod helpers;
 mod limits;
+mod process;
+mod proxy;
 mod publishing;
 mod secrets;
 mod validation;
