@@ -1,6 +1,8 @@
 //! One fill for one versioned key, run once per instance and shared by its readers:
 //! local-only (fill, then keep it if the versions did not move), or through Redis
 //! (find the entry or take the lease, fill while renewing it, compare-and-set store).
+//! A guard inside the fill takes it out of the in-flight map (`flight.rs`) when it ends,
+//! so `flight` knows nothing of `Core` and the module graph has no cycle.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,7 +15,6 @@ use tokio::time::{sleep, Instant};
 
 use crate::core::Core;
 use crate::entry;
-use crate::flight::FlightGuard;
 use crate::key::VKey;
 use crate::metrics::bump;
 use crate::remote::{Acquire, Remote};
@@ -21,6 +22,20 @@ use crate::types::{Lookup, Source};
 
 /// How often a lease waiter re-checks Redis when no `filled` message woke it.
 const RECHECK: Duration = Duration::from_millis(25);
+
+/// Lives inside a fill's future: removes the fill from the in-flight map when the
+/// future completes or is dropped, after the fill has stored its result.
+struct FlightGuard {
+    core: Arc<Core>,
+    vk: VKey,
+    id: u64,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        self.core.flights.finish(&self.vk, self.id);
+    }
+}
 
 /// The body of a shared fill. Its guard leaves the in-flight map only after the
 /// result is in the local tier.

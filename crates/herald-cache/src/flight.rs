@@ -7,12 +7,11 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use futures::future::{BoxFuture, Shared, WeakShared};
 use futures::FutureExt as _;
 
-use crate::core::Core;
 use crate::key::VKey;
 use crate::local::LocalTier;
 use crate::types::Lookup;
@@ -96,18 +95,4 @@ where
     let weak =
         flight.fill.downcast_ref::<WeakShared<BoxFuture<'static, Result<Lookup<V>, E>>>>()?;
     weak.upgrade()
-}
-
-/// Lives inside a fill's future: removes the fill from the map when the future
-/// completes or is dropped, after the fill has stored its result.
-pub(crate) struct FlightGuard {
-    pub core: Arc<Core>,
-    pub vk: VKey,
-    pub id: u64,
-}
-
-impl Drop for FlightGuard {
-    fn drop(&mut self) {
-        self.core.flights.finish(&self.vk, self.id);
-    }
 }
