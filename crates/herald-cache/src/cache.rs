@@ -64,8 +64,9 @@ impl Cache {
     /// versioned key (per instance, and across instances through the Redis lease).
     ///
     /// Readers of the same versioned key share one fill and get its result, error
-    /// included; errors are never cached. While Redis is down the fill runs directly
-    /// (`Source::Bypass`).
+    /// included: like moka's `try_get_with`, the error comes as one `Arc<E>` shared by
+    /// every reader of that fill, so `E` need not be `Clone`. Errors are never cached.
+    /// While Redis is down the fill runs directly (`Source::Bypass`).
     ///
     /// `fill` is called on a local miss to build its future; that future is polled
     /// only if this reader runs the fill, and dropped unpolled if it joins another
@@ -75,10 +76,10 @@ impl Cache {
         key: &str,
         tags: &[String],
         fill: F,
-    ) -> Result<Lookup<V>, E>
+    ) -> Result<Lookup<V>, Arc<E>>
     where
         V: Serialize + DeserializeOwned + Send + Sync + 'static,
-        E: Clone + Send + Sync + 'static,
+        E: Send + Sync + 'static,
         F: FnOnce() -> Fut + Send,
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {

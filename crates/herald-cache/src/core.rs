@@ -95,10 +95,10 @@ impl Core {
     pub async fn bypass<V, E>(
         &self,
         fut: impl Future<Output = Result<V, E>>,
-    ) -> Result<Lookup<V>, E> {
+    ) -> Result<Lookup<V>, Arc<E>> {
         bump(&self.counters.bypasses);
         let filled_at = Utc::now();
-        let value = self.run_fill(fut).await?;
+        let value = self.run_fill(fut).await.map_err(Arc::new)?;
         Ok(Lookup {
             value: Arc::new(value),
             source: Source::Bypass,

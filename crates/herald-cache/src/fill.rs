@@ -38,24 +38,26 @@ impl Drop for FlightGuard {
 }
 
 /// The body of a shared fill. Its guard leaves the in-flight map only after the
-/// result is in the local tier.
+/// result is in the local tier. An error is wrapped once, so every reader of the fill
+/// gets the same `Arc<E>`.
 pub(crate) async fn run<V, E, Fut>(
     core: Arc<Core>,
     vk: VKey,
     tags: Vec<String>,
     fut: Fut,
     id: u64,
-) -> Result<Lookup<V>, E>
+) -> Result<Lookup<V>, Arc<E>>
 where
     V: Serialize + DeserializeOwned + Send + Sync + 'static,
-    E: Clone + Send + Sync + 'static,
+    E: Send + Sync + 'static,
     Fut: Future<Output = Result<V, E>> + Send + 'static,
 {
     let _guard = FlightGuard { core: core.clone(), vk: vk.clone(), id };
-    match &core.remote {
+    let found = match &core.remote {
         None => fill_locally(&core, &vk, &tags, fut).await,
         Some(remote) => fill_shared(&core, remote, &vk, &tags, fut).await,
-    }
+    };
+    found.map_err(Arc::new)
 }
 
 fn filled<V>(value: V, filled_at: chrono::DateTime<Utc>) -> Lookup<V> {

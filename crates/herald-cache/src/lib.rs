@@ -10,7 +10,8 @@
 //! # #[tokio::main] async fn main() {
 //! let cache = Cache::local(Duration::from_secs(120));
 //! let tags = vec!["workspace:7".to_string()];
-//! let read = || async { Ok::<_, String>(vec!["post 1".to_string()]) };
+//! // Any `Send + Sync` error will do: readers sharing a fill share one `Arc<E>`.
+//! let read = || async { Ok::<_, std::io::Error>(vec!["post 1".to_string()]) };
 //!
 //! let first = cache.get_or_fill("history:7", &tags, read).await.unwrap();
 //! let again = cache.get_or_fill("history:7", &tags, read).await.unwrap();
@@ -35,7 +36,7 @@
 //! that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on `{ns}:events`).
 //!
 //! **Single-flight.** Inside an instance, readers of the same versioned key share one
-//! fill through an in-flight map (not moka's `get_with`, which lets a read that starts
+//! fill, its value or its error (one `Arc<E>`, never cached), through an in-flight map (not moka's `get_with`, which lets a read that starts
 //! after an invalidation join a load that started before it). A reader with newer
 //! versions has another key, so it starts a new fill. After a fill, its result goes to
 //! the local tier only if the versions are still current (in Redis mode: only if

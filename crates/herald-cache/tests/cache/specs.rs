@@ -1,12 +1,14 @@
 //! The freshness and single-flight specs every tier must meet. Each takes the harness
 //! built for one tier; `tests/cache.rs` runs each on the local and the Redis tier.
 
+use std::sync::Arc;
+
 use herald_cache::{Cache, Lookup, Source};
 use tokio::task::JoinHandle;
 
 use crate::support::{drop_signals, dropped, gated, tags, within, Fill, FillCount, Harness};
 
-type Read = Result<Lookup<String>, String>;
+type Read = Result<Lookup<String>, Arc<String>>;
 
 /// Starts `get_or_fill(key, tags, fill)` on its own task.
 fn spawn_read(
@@ -154,8 +156,10 @@ pub async fn errors_are_shared_with_waiters_and_not_cached(h: Harness) {
     dropped(&mut joined, 1).await;
     gate.release();
 
-    assert_eq!(within(leader).await.unwrap().unwrap_err(), "upstream down");
-    assert_eq!(within(waiter).await.unwrap().unwrap_err(), "upstream down");
+    let led = within(leader).await.unwrap().unwrap_err();
+    let joined = within(waiter).await.unwrap().unwrap_err();
+    assert_eq!(led.as_str(), "upstream down");
+    assert!(Arc::ptr_eq(&led, &joined), "one error, shared, not cloned");
     let fills = FillCount::default();
     let retry = read(cache, "history", &ws, fills.fill("ok")).await;
     assert_eq!((retry.value.as_str(), retry.source, fills.get()), ("ok", Source::Miss, 1));
