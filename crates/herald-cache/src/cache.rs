@@ -14,7 +14,7 @@ use crate::core::Core;
 use crate::events::Event;
 use crate::fill;
 use crate::flight::Claim;
-use crate::key::VKey;
+use crate::key::{owned_tags, VKey};
 use crate::metrics::bump;
 use crate::remote::Remote;
 use crate::supervisor::Tasks;
@@ -68,18 +68,22 @@ impl Cache {
     /// every reader of that fill, so `E` need not be `Clone`. Errors are never cached.
     /// While Redis is down the fill runs directly (`Source::Bypass`).
     ///
+    /// `tags` is any slice of strings (`&["tokens"]`, `&[String]`, `&Vec<String>`); the
+    /// cache copies them only on a local miss. Their order is part of the entry's identity.
+    ///
     /// `fill` is called on a local miss to build its future; that future is polled
     /// only if this reader runs the fill, and dropped unpolled if it joins another
     /// reader's fill. Keep the work inside the future.
-    pub async fn get_or_fill<V, E, F, Fut>(
+    pub async fn get_or_fill<V, E, T, F, Fut>(
         &self,
         key: &str,
-        tags: &[String],
+        tags: &[T],
         fill: F,
     ) -> Result<Lookup<V>, Arc<E>>
     where
         V: Serialize + DeserializeOwned + Send + Sync + 'static,
         E: Send + Sync + 'static,
+        T: AsRef<str>,
         F: FnOnce() -> Fut + Send,
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
@@ -93,8 +97,9 @@ impl Cache {
             return Ok(hit);
         }
         let fut = fill(); // lazy: dropped unpolled if this reader joins another fill
-        let make = |id| fill::run(core.clone(), vk.clone(), tags.to_vec(), fut, id).boxed();
-        let result = match core.flights.claim(&core.local, &vk, tags, make) {
+        let tags = owned_tags(tags);
+        let make = |id| fill::run(core.clone(), vk.clone(), tags.clone(), fut, id).boxed();
+        let result = match core.flights.claim(&core.local, &vk, &tags, make) {
             Claim::Hit(hit) => Ok(hit),
             Claim::Join(shared) | Claim::Lead(shared) => shared.await,
         };
@@ -106,10 +111,12 @@ impl Cache {
     /// on any instance, misses the old entries. Receivers of `subscribe()` on every
     /// instance are told. While Redis is down only this instance's state changes (and
     /// recovery bumps the epoch, which covers it).
-    pub async fn invalidate(&self, tags: &[String]) {
+    pub async fn invalidate(&self, tags: &[impl AsRef<str>]) {
         if tags.is_empty() {
             return;
         }
+        let tags = owned_tags(tags);
+        let tags = tags.as_slice();
         let core = self.core();
         bump(&core.counters.invalidations);
         match core.healthy_remote() {

@@ -56,7 +56,7 @@ impl Core {
     }
 
     /// The versions of `tags` now, or `None` if reads must bypass the cache.
-    pub async fn resolve(&self, tags: &[String]) -> Option<Versions> {
+    pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> Option<Versions> {
         match self.healthy_remote() {
             Ok(None) => Some(self.versions.resolve(tags)),
             Ok(Some(remote)) => match remote.resolve(tags).await {

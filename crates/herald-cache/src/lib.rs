@@ -9,7 +9,7 @@
 //!
 //! # #[tokio::main] async fn main() {
 //! let cache = Cache::local(Duration::from_secs(120));
-//! let tags = vec!["workspace:7".to_string()];
+//! let tags = ["workspace:7"]; // or a `Vec<String>`: any slice of `AsRef<str>`
 //! // Any `Send + Sync` error will do: readers sharing a fill share one `Arc<E>`.
 //! let read = || async { Ok::<_, std::io::Error>(vec!["post 1".to_string()]) };
 //!

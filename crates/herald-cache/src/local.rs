@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::key::{VKey, Versions};
+use crate::key::{same_tags, VKey, Versions};
 use crate::types::{Lookup, Source};
 
 /// One immutable entry: the value of a key at one set of versions.
@@ -34,9 +34,13 @@ impl LocalTier {
     }
 
     /// The entry for exactly `(vk, tags)` as a `Hit`, if present and of type `V`.
-    pub fn get<V: Send + Sync + 'static>(&self, vk: &VKey, tags: &[String]) -> Option<Lookup<V>> {
+    pub fn get<V: Send + Sync + 'static>(
+        &self,
+        vk: &VKey,
+        tags: &[impl AsRef<str>],
+    ) -> Option<Lookup<V>> {
         let entry = self.entries.get(vk)?;
-        if &*entry.tags != tags {
+        if !same_tags(&entry.tags, tags) {
             return None;
         }
         let value = Arc::clone(&entry.value).downcast::<V>().ok()?;
@@ -91,9 +95,9 @@ impl LocalVersions {
     /// Epoch is constant in local-only mode: the process *is* the cache's lifetime.
     const EPOCH: u64 = 0;
 
-    pub fn resolve(&self, tags: &[String]) -> Versions {
+    pub fn resolve(&self, tags: &[impl AsRef<str>]) -> Versions {
         let map = self.tags.lock().unwrap_or_else(|e| e.into_inner());
-        let versions = tags.iter().map(|t| map.get(t).copied().unwrap_or(0)).collect();
+        let versions = tags.iter().map(|t| map.get(t.as_ref()).copied().unwrap_or(0)).collect();
         Versions { epoch: Self::EPOCH, tags: versions }
     }
 

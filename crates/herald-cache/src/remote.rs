@@ -133,10 +133,10 @@ impl Remote {
     }
 
     /// One round trip: the epoch and every tag's version (missing tag = 0).
-    pub async fn resolve(&self, tags: &[String]) -> RedisResult<Versions> {
+    pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> RedisResult<Versions> {
         let mut keys = Vec::with_capacity(tags.len() + 1);
         keys.push(self.names.epoch());
-        keys.extend(tags.iter().map(|t| self.names.tag(t)));
+        keys.extend(tags.iter().map(|t| self.names.tag(t.as_ref())));
         let values: Vec<Option<u64>> =
             redis::cmd("MGET").arg(&keys).query_async(&mut self.conn()?).await?;
         let epoch = values[0]
