@@ -155,23 +155,33 @@ impl Cache {
         self.core().invalidations.subscribe()
     }
 
-    /// Sends an application message to `messages()` receivers on every instance
-    /// (only this one when there is no Redis or it is down).
-    pub async fn broadcast(&self, topic: &str, payload: serde_json::Value) {
+    /// Sends `payload`, serialised to JSON once, to the `messages(topic)` receivers on
+    /// every instance (only this one when there is no Redis or it is down). Fails only
+    /// if `payload` cannot be serialised.
+    pub async fn broadcast<T: Serialize + ?Sized>(
+        &self,
+        topic: &str,
+        payload: &T,
+    ) -> serde_json::Result<()> {
         let core = self.core();
-        let event = Event::Broadcast { topic: topic.to_owned(), payload };
+        let payload = serde_json::to_string(payload)?;
+        let event = Event::Broadcast(Message { topic: topic.into(), payload: payload.into() });
         if let Ok(Some(remote)) = core.healthy_remote() {
             match remote.publish(&event).await {
-                Ok(()) => return, // our own subscription delivers it here too
+                Ok(()) => return Ok(()), // our own subscription delivers it here too
                 Err(e) => core.redis_failed("broadcast", &e),
             }
         }
         core.apply(event);
+        Ok(())
     }
 
-    /// Every `broadcast` message from now on, from this instance and the others.
-    pub fn messages(&self) -> broadcast::Receiver<Message> {
-        self.core().messages.subscribe()
+    /// Every `broadcast` message to `topic` from now on, from this instance and the
+    /// others. Each topic has its own channel: a receiver more than 256 messages of
+    /// its topic behind gets `RecvError::Lagged`, and other topics never make it lag.
+    /// A topic's channel is dropped once it has no receiver left.
+    pub fn messages(&self, topic: &str) -> broadcast::Receiver<Message> {
+        self.core().topics.subscribe(topic)
     }
 
     pub fn metrics(&self) -> Metrics {

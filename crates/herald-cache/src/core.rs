@@ -14,9 +14,10 @@ use crate::key::Versions;
 use crate::local::{LocalTier, LocalVersions};
 use crate::metrics::{bump, Counters};
 use crate::remote::Remote;
-use crate::types::{CacheConfig, Invalidation, Lookup, Message, Source};
+use crate::topics::Topics;
+use crate::types::{CacheConfig, Invalidation, Lookup, Source};
 
-/// Capacity of the `subscribe()` / `messages()` channels; slower receivers lag.
+/// Capacity of the `subscribe()` channel; slower receivers lag.
 const EVENT_BUFFER: usize = 1024;
 
 pub(crate) struct Core {
@@ -28,7 +29,7 @@ pub(crate) struct Core {
     pub remote: Option<Remote>,
     pub counters: Counters,
     pub invalidations: broadcast::Sender<Invalidation>,
-    pub messages: broadcast::Sender<Message>,
+    pub topics: Topics,
 }
 
 impl Core {
@@ -40,7 +41,7 @@ impl Core {
             remote,
             counters: Counters::default(),
             invalidations: broadcast::channel(EVENT_BUFFER).0,
-            messages: broadcast::channel(EVENT_BUFFER).0,
+            topics: Topics::default(),
             config,
         }
     }
@@ -122,9 +123,7 @@ impl Core {
             Event::Cleared { clear } => {
                 self.local.clear_prefix(&clear);
             }
-            Event::Broadcast { topic, payload } => {
-                let _ = self.messages.send(Message { topic, payload });
-            }
+            Event::Broadcast(message) => self.topics.publish(message),
         }
     }
 }

@@ -54,8 +54,10 @@
 //! **Fan-out.** A background task per Redis-backed `Cache` subscribes to
 //! `{ns}:events`; it evicts local entries of invalidated tags (memory only) and
 //! forwards every invalidation, this instance's and the others', to
-//! [`Cache::subscribe`]; [`Cache::broadcast`] messages reach [`Cache::messages`] the
-//! same way (delivered locally when Redis is off or down).
+//! [`Cache::subscribe`]. [`Cache::broadcast`] serialises a message once and sends it the
+//! same way (delivered locally when Redis is off or down); each instance hands it, as
+//! one shared JSON text, to the receivers of [`Cache::messages`] for its topic only (one
+//! channel per topic, as mini-redis's `Db::subscribe`, dropped when unheard).
 //!
 //! **Degraded mode.** Any Redis error, or losing the subscription, marks the instance
 //! degraded: reads then bypass the cache entirely (fill directly, store nothing, join
@@ -116,6 +118,7 @@ mod metrics;
 mod remote;
 mod scripts;
 mod supervisor;
+mod topics;
 mod types;
 
 pub use cache::Cache;

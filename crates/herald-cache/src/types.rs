@@ -111,11 +111,21 @@ pub struct Invalidation {
     pub tags: Vec<String>,
 }
 
-/// An application message fanned out with [`crate::Cache::broadcast`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An application message sent with [`crate::Cache::broadcast`] to the
+/// [`crate::Cache::messages`] receivers of its topic. Cloning one copies two pointers:
+/// every receiver on an instance shares the same topic and payload text.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    pub topic: String,
-    pub payload: serde_json::Value,
+    pub topic: Arc<str>,
+    /// The payload as JSON text, serialised once by the sender.
+    pub payload: Arc<str>,
+}
+
+impl Message {
+    /// The payload read as `T` (it may borrow from the message).
+    pub fn decode<'a, T: Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
+        serde_json::from_str(&self.payload)
+    }
 }
 
 /// Which tiers serve reads. JSON: `"local"` or `{"redis":{"healthy":true}}`.

@@ -76,13 +76,16 @@ async fn broadcast_messages_reach_other_instances() {
     let Some(url) = redis_or_skip() else { return };
     let ns = Ns::new(url);
     let (a, b) = (ns.cache().await, ns.cache().await);
-    let mut on_b = b.messages();
-    a.broadcast("post.published", serde_json::json!({"id": 3})).await;
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Published {
+        id: u64,
+    }
+    let (mut on_b, mut elsewhere) = (b.messages("post.published"), b.messages("post.failed"));
+    a.broadcast("post.published", &Published { id: 3 }).await.unwrap();
     let message = within(on_b.recv()).await.unwrap();
-    assert_eq!(
-        (message.topic.as_str(), message.payload["id"].as_i64()),
-        ("post.published", Some(3))
-    );
+    assert_eq!(&*message.topic, "post.published");
+    assert_eq!(message.decode::<Published>().unwrap(), Published { id: 3 });
+    assert!(elsewhere.try_recv().is_err(), "another topic's receiver hears nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

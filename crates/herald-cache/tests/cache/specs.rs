@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use herald_cache::{Cache, Lookup, Source};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
 use crate::support::{drop_signals, dropped, gated, tags, within, Fill, FillCount, Harness};
@@ -182,10 +183,24 @@ pub async fn clear_drops_entries_by_prefix(h: Harness) {
 }
 
 pub async fn broadcast_messages_reach_this_instance(h: Harness) {
-    let mut messages = h.cache.messages();
-    h.cache.broadcast("post.updated", serde_json::json!({"id": 7})).await;
+    let mut messages = h.cache.messages("post.updated");
+    h.cache.broadcast("post.updated", &serde_json::json!({"id": 7})).await.unwrap();
     let message = within(messages.recv()).await.unwrap();
-    assert_eq!((message.topic.as_str(), message.payload["id"].as_i64()), ("post.updated", Some(7)));
+    assert_eq!((&*message.topic, &*message.payload), ("post.updated", r#"{"id":7}"#));
+}
+
+pub async fn a_busy_topic_never_makes_another_topics_receivers_lag(h: Harness) {
+    let (mut busy, mut quiet) = (h.cache.messages("workspace:1"), h.cache.messages("workspace:2"));
+    for n in 0..1500 {
+        // Enough to overflow one 1024-slot channel shared by every topic, let alone 256.
+        h.cache.broadcast("workspace:1", &n).await.unwrap();
+    }
+    h.cache.broadcast("workspace:2", "draft saved").await.unwrap();
+    let message = within(quiet.recv()).await.expect("the quiet topic's receiver does not lag");
+    assert_eq!(message.decode::<&str>().unwrap(), "draft saved");
+    // Messages of one instance arrive in order, so all of workspace:1's are in by now.
+    assert!(matches!(busy.recv().await, Err(RecvError::Lagged(_))), "the busy one does");
+    assert!(quiet.try_recv().is_err(), "only its own topic's messages");
 }
 
 pub async fn invalidations_reach_this_instances_subscribers(h: Harness) {
