@@ -19,6 +19,7 @@ use crate::metrics::bump;
 use crate::remote::Remote;
 use crate::supervisor::Tasks;
 use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+use crate::weigh::Weigh;
 
 /// A coherent read-through cache instance. See the crate docs for the protocol.
 #[derive(Clone)]
@@ -81,7 +82,7 @@ impl Cache {
         fill: F,
     ) -> Result<Lookup<V>, Arc<E>>
     where
-        V: Serialize + DeserializeOwned + Send + Sync + 'static,
+        V: Serialize + DeserializeOwned + Weigh + Send + Sync + 'static,
         E: Send + Sync + 'static,
         T: AsRef<str>,
         F: FnOnce() -> Fut + Send,
@@ -184,8 +185,11 @@ impl Cache {
         self.core().topics.subscribe(topic)
     }
 
+    /// The counters, and the local tier's size now (after its pending evictions).
     pub fn metrics(&self) -> Metrics {
-        self.core().counters.snapshot()
+        let core = self.core();
+        let (local_entries, local_bytes, oversized) = core.local.usage();
+        Metrics { local_entries, local_bytes, oversized, ..core.counters.snapshot() }
     }
 
     pub fn tier(&self) -> Tier {

@@ -35,7 +35,7 @@ pub(crate) struct Core {
 impl Core {
     pub fn new(config: CacheConfig, remote: Option<Remote>) -> Self {
         Self {
-            local: LocalTier::new(config.max_local_entries, config.ttl),
+            local: LocalTier::new(config.max_local_bytes, config.ttl),
             versions: LocalVersions::default(),
             flights: Flights::default(),
             remote,

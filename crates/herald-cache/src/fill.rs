@@ -19,6 +19,7 @@ use crate::key::VKey;
 use crate::metrics::bump;
 use crate::remote::{Acquire, Remote};
 use crate::types::{Lookup, Source};
+use crate::weigh::Weigh;
 
 /// How often a lease waiter re-checks Redis when no `filled` message woke it.
 const RECHECK: Duration = Duration::from_millis(25);
@@ -48,7 +49,7 @@ pub(crate) async fn run<V, E, Fut>(
     id: u64,
 ) -> Result<Lookup<V>, Arc<E>>
 where
-    V: Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: Serialize + DeserializeOwned + Weigh + Send + Sync + 'static,
     E: Send + Sync + 'static,
     Fut: Future<Output = Result<V, E>> + Send + 'static,
 {
@@ -71,7 +72,7 @@ async fn fill_locally<V, E>(
     fut: impl Future<Output = Result<V, E>>,
 ) -> Result<Lookup<V>, E>
 where
-    V: Send + Sync + 'static,
+    V: Weigh + Send + Sync + 'static,
 {
     let filled_at = Utc::now();
     let found = filled(core.run_fill(fut).await?, filled_at);
@@ -103,7 +104,7 @@ async fn fill_shared<V, E>(
     fut: impl Future<Output = Result<V, E>>,
 ) -> Result<Lookup<V>, E>
 where
-    V: Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: Serialize + DeserializeOwned + Weigh + Send + Sync + 'static,
 {
     let (keep, lease) = match take_turn(core, remote, vk, tags).await {
         Turn::Found(found) => {
@@ -199,7 +200,7 @@ async fn fill_renewing<V, E>(
 }
 
 /// Compare-and-set store; the local tier keeps the value only if Redis accepted it.
-async fn store<V: Serialize + Send + Sync + 'static>(
+async fn store<V: Serialize + Weigh + Send + Sync + 'static>(
     core: &Core,
     remote: &Remote,
     vk: &VKey,

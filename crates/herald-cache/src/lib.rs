@@ -31,7 +31,15 @@
 //! `{ns}:epoch` and `{ns}:tag:{tag}..` with Redis. An entry is identified by
 //! `(key, versions)` on both tiers (Redis key `{ns}:v:{key}:{versions-hash}`, JSON
 //! `{stamp, filled_at, tags, versions, value}`) and never changes once stored; old
-//! versions are just never asked for again and age out (TTL, default 120 s, and LRU).
+//! versions are just never asked for again and age out (TTL, default 120 s, and the
+//! local tier's budget).
+//!
+//! **Memory bound.** The local tier is bounded by bytes, not entries
+//! (`max_local_bytes`, default 256 MiB, through moka's weigher): every cached type
+//! says its approximate heap size through [`Weigh`], and an entry weighs that plus its
+//! key, tags and a fixed overhead. A value weighing more than a quarter of the budget
+//! is returned to its readers but not kept locally (`Metrics::oversized`), so one
+//! tenant's huge answers cannot push everything else out or grow the process.
 //! [`Cache::invalidate`] increments each tag's version (in Redis: one Lua script
 //! that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on `{ns}:events`).
 //!
@@ -91,7 +99,9 @@
 //!   for the same versions happens only when a waiter gives up after `fill_wait`, a
 //!   lease holder vanishes or fails. A holder whose result was refused as stale (an
 //!   invalidation came in while it ran) still hands it to its waiters (see G2), so
-//!   they do not fetch the outdated version a second time.
+//!   they do not fetch the outdated version a second time. A value too large to keep
+//!   locally is shared by the readers of its fill only: later readers find it in Redis,
+//!   or without Redis fill it again.
 //! * **G5, degrade, never lie.** A degraded instance neither reads nor writes the
 //!   cache, so it cannot serve an entry whose freshness it cannot check. Invalidations
 //!   it could not publish, and anything stored around an outage, are covered by the
@@ -120,6 +130,8 @@ mod scripts;
 mod supervisor;
 mod topics;
 mod types;
+mod weigh;
 
 pub use cache::Cache;
 pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+pub use weigh::Weigh;

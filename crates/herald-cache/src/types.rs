@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 pub struct CacheConfig {
     /// Upper bound on every entry's life, on both tiers. Not the freshness mechanism.
     pub ttl: Duration,
-    /// Capacity of the in-process tier (entries; least recently used go first).
-    pub max_local_entries: u64,
+    /// Budget of the in-process tier, in the bytes its entries weigh (see
+    /// [`crate::Weigh`]); the least used go first. A value weighing more than a quarter
+    /// of it is returned to its readers but not kept in memory.
+    pub max_local_bytes: u64,
     /// `redis://` or `rediss://` URL of the shared tier; `None` = local only.
     pub redis_url: Option<String>,
     /// Prefix of every Redis key and of the pub/sub channel; instances sharing it are one cache.
@@ -28,7 +30,7 @@ impl Default for CacheConfig {
     fn default() -> Self {
         Self {
             ttl: Duration::from_secs(120),
-            max_local_entries: 10_000,
+            max_local_bytes: 256 << 20,
             redis_url: None,
             namespace: "herald".to_owned(),
             lease_ttl: Duration::from_secs(5),
@@ -41,7 +43,7 @@ impl std::fmt::Debug for CacheConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CacheConfig")
             .field("ttl", &self.ttl)
-            .field("max_local_entries", &self.max_local_entries)
+            .field("max_local_bytes", &self.max_local_bytes)
             .field("redis_url", &self.redis_url.as_deref().map(redact))
             .field("namespace", &self.namespace)
             .field("lease_ttl", &self.lease_ttl)
@@ -159,6 +161,12 @@ pub struct Metrics {
     pub lease_waits: u64,
     /// Redis commands that failed.
     pub redis_errors: u64,
+    /// Entries in the local tier now.
+    pub local_entries: u64,
+    /// Approximate bytes of the local tier's entries now (at most `max_local_bytes`).
+    pub local_bytes: u64,
+    /// Values returned but not kept locally: each weighed over a quarter of the budget.
+    pub oversized: u64,
 }
 
 #[cfg(test)]

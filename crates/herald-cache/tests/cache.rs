@@ -46,4 +46,5 @@ on_both_tiers!(
     broadcast_messages_reach_this_instance,
     a_busy_topic_never_makes_another_topics_receivers_lag,
     invalidations_reach_this_instances_subscribers,
+    the_local_tier_stays_within_its_byte_budget,
 );

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use herald_cache::{Cache, Lookup, Source};
+use herald_cache::{Cache, CacheConfig, Lookup, Source};
 use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
@@ -207,4 +207,26 @@ pub async fn invalidations_reach_this_instances_subscribers(h: Harness) {
     let mut invalidations = h.cache.subscribe();
     h.cache.invalidate(&tags(&["workspace:1"])).await;
     assert_eq!(within(invalidations.recv()).await.unwrap().tags, tags(&["workspace:1"]));
+}
+
+pub async fn the_local_tier_stays_within_its_byte_budget(h: Harness) {
+    const BUDGET: u64 = 512 << 10;
+    let cache = Cache::new(CacheConfig { max_local_bytes: BUDGET, ..h.config() }).await;
+    let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
+    let page = "x".repeat(64 << 10);
+    for i in 0..64 {
+        read(&cache, &format!("history:{i}"), &ws, fills.fill(&page)).await; // 4 MiB in all
+    }
+    let m = cache.metrics();
+    assert!(m.local_bytes <= BUDGET, "{} bytes kept for a budget of {BUDGET}", m.local_bytes);
+    assert!((1..8).contains(&m.local_entries), "{} entries of 64 KiB", m.local_entries);
+    assert_eq!(m.oversized, 0);
+
+    let huge = "y".repeat(BUDGET as usize / 4);
+    let first = read(&cache, "export", &ws, fills.fill(&huge)).await;
+    assert_eq!((first.value.len(), first.source), (huge.len(), Source::Miss), "still returned");
+    read(&cache, "export", &ws, fills.fill(&huge)).await;
+    let m = cache.metrics();
+    assert_eq!(m.oversized, 2, "over a quarter of the budget: never kept, so read anew each time");
+    assert!(m.local_bytes <= BUDGET);
 }

@@ -40,6 +40,14 @@ pub struct Harness {
     pub ns: Option<Ns>,
 }
 
+impl Harness {
+    /// The configuration of this harness's tier (Redis: its namespace), to build
+    /// another instance of it with `Cache::new`.
+    pub fn config(&self) -> CacheConfig {
+        self.ns.as_ref().map_or_else(CacheConfig::default, Ns::config)
+    }
+}
+
 pub async fn harness(kind: Kind) -> Option<Harness> {
     match kind {
         Kind::Local => Some(Harness { cache: Cache::local(Duration::from_secs(120)), ns: None }),
