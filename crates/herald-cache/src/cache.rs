@@ -18,7 +18,7 @@ use crate::key::{owned_tags, VKey};
 use crate::metrics::bump;
 use crate::remote::Remote;
 use crate::supervisor::Tasks;
-use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 use crate::weigh::Weigh;
 
 /// A coherent read-through cache instance. See the crate docs for the protocol.
@@ -108,27 +108,49 @@ impl Cache {
         result
     }
 
-    /// Bumps the tags' versions; when it returns, every read that starts afterwards,
-    /// on any instance, misses the old entries. Receivers of `subscribe()` on every
-    /// instance are told. While Redis is down only this instance's state changes (and
-    /// recovery bumps the epoch, which covers it).
-    pub async fn invalidate(&self, tags: &[impl AsRef<str>]) {
+    /// Bumps the tags' versions; when it returns `Ok`, every read that starts
+    /// afterwards, on any instance, misses the old entries. Receivers of `subscribe()`
+    /// on every instance are told.
+    ///
+    /// `Err(Unshared)`: Redis is configured but could not be reached, so only this
+    /// instance's state changed (its recovery bumps the epoch, which covers it later).
+    pub async fn invalidate(&self, tags: &[impl AsRef<str>]) -> Result<(), Unshared> {
         if tags.is_empty() {
-            return;
+            return Ok(());
         }
         let tags = owned_tags(tags);
-        let tags = tags.as_slice();
         let core = self.core();
         bump(&core.counters.invalidations);
-        match core.healthy_remote() {
-            Ok(None) => core.versions.bump(tags),
-            Ok(Some(remote)) => match remote.invalidate(tags).await {
-                Ok(()) => return, // our own subscription applies and forwards it
-                Err(e) => core.redis_failed("invalidate", &e),
+        let shared = match core.healthy_remote() {
+            Ok(None) => {
+                core.versions.bump(&tags);
+                Ok(())
+            }
+            Ok(Some(remote)) => match remote.invalidate(&tags).await {
+                Ok(()) => return Ok(()), // our own subscription applies and forwards it
+                Err(e) => {
+                    core.redis_failed("invalidate", &e);
+                    Err(Unshared)
+                }
             },
-            Err(()) => {}
+            Err(()) => Err(Unshared),
+        };
+        core.apply(Event::Invalidated { tags });
+        shared
+    }
+
+    /// Whether an invalidation made now would reach every instance: true without a
+    /// Redis tier (nothing to share with) or while this instance is healthy; while it
+    /// is degraded, whether Redis answers a `PING` on the command connection, which can
+    /// work again before the subscription has been re-established. Lets a caller that
+    /// must not acknowledge a change other instances cannot see refuse it before writing.
+    /// `invalidate`'s result stays the authoritative answer.
+    pub async fn shared_tier_reachable(&self) -> bool {
+        match &self.core().remote {
+            None => true,
+            Some(remote) if !remote.health.is_degraded() => true,
+            Some(remote) => remote.ping().await.is_ok(),
         }
-        core.apply(Event::Invalidated { tags: tags.to_vec() });
     }
 
     /// Drops every entry whose key starts with `prefix`, on both tiers and on every

@@ -17,7 +17,7 @@
 //! let again = cache.get_or_fill("history:7", &tags, read).await.unwrap();
 //! assert_eq!((first.source, again.source), (Source::Miss, Source::Hit));
 //!
-//! cache.invalidate(&tags).await; // a write to workspace 7 was committed
+//! cache.invalidate(&tags).await.unwrap(); // a write to workspace 7 was committed
 //! let after = cache.get_or_fill("history:7", &tags, read).await.unwrap();
 //! assert_eq!(after.source, Source::Miss); // never the entry filled before
 //! # }
@@ -133,5 +133,5 @@ mod types;
 mod weigh;
 
 pub use cache::Cache;
-pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 pub use weigh::Weigh;

@@ -221,6 +221,11 @@ impl Remote {
         call.invoke_async::<()>(&mut self.conn()?).await
     }
 
+    /// Whether the command connection answers.
+    pub async fn ping(&self) -> RedisResult<()> {
+        redis::cmd("PING").query_async::<()>(&mut self.conn()?).await
+    }
+
     pub async fn publish(&self, event: &Event) -> RedisResult<()> {
         let mut cmd = redis::cmd("PUBLISH");
         cmd.arg(self.names.channel()).arg(event.encode());

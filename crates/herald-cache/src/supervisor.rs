@@ -18,8 +18,6 @@ use crate::core::Core;
 use crate::events::Event;
 use crate::remote::{Health, Remote, CONNECT_TIMEOUT, RESPONSE_TIMEOUT};
 
-/// Pause between reconnection attempts while degraded.
-const RETRY_EVERY: Duration = Duration::from_millis(250);
 /// How often a healthy subscription is pinged (a silent dead connection is an outage).
 const PING_EVERY: Duration = Duration::from_secs(1);
 
@@ -96,7 +94,7 @@ async fn run(core: Arc<Core>, first: Option<Link>, mut stopped: watch::Receiver<
         }
         tokio::select! {
             _ = stop_requested(&mut stopped) => return,
-            _ = tokio::time::sleep(RETRY_EVERY) => {}
+            _ = tokio::time::sleep(core.config.reconnect_every) => {}
         }
         link = connect(&core).await.inspect_err(|e| core.redis_failed("reconnect", e)).ok();
     }

@@ -24,6 +24,8 @@ pub struct CacheConfig {
     pub lease_ttl: Duration,
     /// How long a reader waits for another instance's fill before filling itself.
     pub fill_wait: Duration,
+    /// Pause between attempts to re-subscribe and recover while degraded.
+    pub reconnect_every: Duration,
 }
 
 impl Default for CacheConfig {
@@ -35,6 +37,7 @@ impl Default for CacheConfig {
             namespace: "herald".to_owned(),
             lease_ttl: Duration::from_secs(5),
             fill_wait: Duration::from_secs(10),
+            reconnect_every: Duration::from_millis(250),
         }
     }
 }
@@ -48,6 +51,7 @@ impl std::fmt::Debug for CacheConfig {
             .field("namespace", &self.namespace)
             .field("lease_ttl", &self.lease_ttl)
             .field("fill_wait", &self.fill_wait)
+            .field("reconnect_every", &self.reconnect_every)
             .finish()
     }
 }
@@ -129,6 +133,25 @@ impl Message {
         serde_json::from_str(&self.payload)
     }
 }
+
+/// Why [`crate::Cache::invalidate`] failed: the invalidation reached only this
+/// instance, because Redis is configured but could not be reached. Other instances may
+/// keep serving entries older than the change until this instance recovers (recovery
+/// moves the epoch on) or the entries expire. A caller that must not acknowledge a
+/// change other instances cannot see (revoking a token, changing a role) should answer
+/// "try again later" (503) and invalidate again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unshared;
+
+impl std::fmt::Display for Unshared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the invalidation reached only this instance: the shared Redis tier is unreachable",
+        )
+    }
+}
+
+impl std::error::Error for Unshared {}
 
 /// Which tiers serve reads. JSON: `"local"` or `{"redis":{"healthy":true}}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

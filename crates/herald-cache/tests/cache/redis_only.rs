@@ -1,7 +1,7 @@
 //! Specs of the Redis tier between instances: two `Cache` values on one namespace are
 //! two instances. Each test is skipped (with a notice) without `HERALD_TEST_REDIS_URL`.
 
-use herald_cache::{Cache, CacheConfig, Source, Tier};
+use herald_cache::{Cache, CacheConfig, Source, Tier, Unshared};
 
 use crate::proxy::Proxy;
 use crate::support::{eventually, gated, redis_or_skip, tags, within, FillCount, Ns};
@@ -49,7 +49,7 @@ async fn invalidation_on_one_instance_is_seen_by_the_next_read_on_another() {
     let seen = b.get_or_fill("history", &ws, fills.fill("unused")).await.unwrap();
     assert_eq!((seen.value.as_str(), seen.source, seen.stamp), ("v1", Source::Hit, filled.stamp));
 
-    a.invalidate(&ws).await;
+    a.invalidate(&ws).await.unwrap();
     let next = b.get_or_fill("history", &ws, fills.fill("v2")).await.unwrap();
     assert_eq!(
         (next.value.as_str(), next.source),
@@ -65,7 +65,7 @@ async fn invalidations_fan_out_to_subscribers_of_other_instances() {
     let ns = Ns::new(url);
     let (a, b) = (ns.cache().await, ns.cache().await);
     let (mut on_a, mut on_b) = (a.subscribe(), b.subscribe());
-    a.invalidate(&tags(&["workspace:1", "profile:2"])).await;
+    a.invalidate(&tags(&["workspace:1", "profile:2"])).await.unwrap();
     for rx in [&mut on_a, &mut on_b] {
         assert_eq!(within(rx.recv()).await.unwrap().tags, tags(&["workspace:1", "profile:2"]));
     }
@@ -129,8 +129,9 @@ async fn starting_with_redis_unreachable_every_read_bypasses() {
         assert_eq!(read.source, Source::Bypass);
     }
     let mut invalidations = cache.subscribe();
-    cache.invalidate(&ws).await;
+    assert_eq!(cache.invalidate(&ws).await, Err(Unshared), "no other instance can know");
     assert_eq!(within(invalidations.recv()).await.unwrap().tags, ws, "delivered locally");
+    assert!(!cache.shared_tier_reachable().await);
     let m = cache.metrics();
     assert_eq!((fills.get(), m.bypasses, m.hits + m.misses), (2, 2, 0));
     cache.shutdown().await;

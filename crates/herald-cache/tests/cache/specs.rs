@@ -36,7 +36,7 @@ pub async fn fill_started_before_invalidation_is_never_visible_after_it(h: Harne
     let (old_fill, mut gate) = gated(Ok("old"));
     let old = spawn_read(cache, "history", &post, old_fill);
     gate.started().await;
-    cache.invalidate(&post).await;
+    cache.invalidate(&post).await.unwrap();
     gate.release();
 
     let old = within(old).await.unwrap().unwrap();
@@ -68,7 +68,7 @@ pub async fn invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fil
     let (old_fill, mut old_gate) = gated(Ok("old"));
     let old = spawn_read(cache, "history", &post, old_fill);
     old_gate.started().await;
-    cache.invalidate(&post).await;
+    cache.invalidate(&post).await.unwrap();
 
     let (new_fill, mut new_gate) = gated(Ok("new"));
     let first_after = spawn_read(cache, "history", &post, new_fill);
@@ -134,11 +134,11 @@ pub async fn entries_are_dropped_by_any_of_their_tags(h: Harness) {
     let borrowed =
         within(cache.get_or_fill("view", &["workspace:1", "profile:9"], fills.fill("v")));
     assert_eq!(borrowed.await.unwrap().source, Source::Hit, "&[&str] names the same entry");
-    cache.invalidate(&["unrelated"]).await;
+    cache.invalidate(&["unrelated"]).await.unwrap();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Hit);
-    cache.invalidate(&["profile:9"]).await;
+    cache.invalidate(&["profile:9"]).await.unwrap();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
-    cache.invalidate(&[String::from("workspace:1")]).await;
+    cache.invalidate(&[String::from("workspace:1")]).await.unwrap();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
     assert_eq!(fills.get(), 3);
 }
@@ -205,7 +205,7 @@ pub async fn a_busy_topic_never_makes_another_topics_receivers_lag(h: Harness) {
 
 pub async fn invalidations_reach_this_instances_subscribers(h: Harness) {
     let mut invalidations = h.cache.subscribe();
-    h.cache.invalidate(&tags(&["workspace:1"])).await;
+    h.cache.invalidate(&tags(&["workspace:1"])).await.unwrap();
     assert_eq!(within(invalidations.recv()).await.unwrap().tags, tags(&["workspace:1"]));
 }
 
