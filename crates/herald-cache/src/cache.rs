@@ -112,8 +112,12 @@ impl Cache {
     /// afterwards, on any instance, misses the old entries. Receivers of `subscribe()`
     /// on every instance are told.
     ///
-    /// `Err(Unshared)`: Redis is configured but could not be reached, so only this
-    /// instance's state changed (its recovery bumps the epoch, which covers it later).
+    /// A degraded instance still tries Redis (its command connection can work again
+    /// before its subscription is back) and also applies the invalidation here, since
+    /// its own subscription cannot. `Err(Unshared)`: Redis is configured but could not
+    /// be reached, so only this instance's state changed; its recovery bumps the epoch,
+    /// which covers the others later. Callers that must not acknowledge a change other
+    /// instances cannot see answer 503 on `Unshared`.
     pub async fn invalidate(&self, tags: &[impl AsRef<str>]) -> Result<(), Unshared> {
         if tags.is_empty() {
             return Ok(());
@@ -121,19 +125,20 @@ impl Cache {
         let tags = owned_tags(tags);
         let core = self.core();
         bump(&core.counters.invalidations);
-        let shared = match core.healthy_remote() {
-            Ok(None) => {
+        let shared = match &core.remote {
+            None => {
                 core.versions.bump(&tags);
                 Ok(())
             }
-            Ok(Some(remote)) => match remote.invalidate(&tags).await {
-                Ok(()) => return Ok(()), // our own subscription applies and forwards it
+            Some(remote) => match remote.invalidate(&tags).await {
+                // Healthy: our own subscription applies and forwards it.
+                Ok(()) if !remote.health.is_degraded() => return Ok(()),
+                Ok(()) => Ok(()),
                 Err(e) => {
                     core.redis_failed("invalidate", &e);
                     Err(Unshared)
                 }
             },
-            Err(()) => Err(Unshared),
         };
         core.apply(Event::Invalidated { tags });
         shared

@@ -69,20 +69,25 @@
 //!
 //! **Degraded mode.** Any Redis error, or losing the subscription, marks the instance
 //! degraded: reads then bypass the cache entirely (fill directly, store nothing, join
-//! nothing) and `invalidate` only touches local state. The task reconnects every
-//! 250 ms; on success it re-subscribes, `INCR`s `{ns}:epoch`, flushes the local tier,
-//! and only then clears the flag (unless another failure happened meanwhile).
-//! `{ns}:epoch` starts at the unix time in milliseconds (`SET NX`), so a Redis that
+//! nothing). `invalidate` still runs its script on Redis, within one second: after an
+//! outage the command connection can answer again before the task has re-subscribed.
+//! It also applies the invalidation locally, which its own subscription cannot, and
+//! returns `Err(`[`Unshared`]`)` if Redis did not answer. The task reconnects every
+//! `reconnect_every` (250 ms); on success it re-subscribes, `INCR`s `{ns}:epoch`,
+//! flushes the local tier, and only then clears the flag (unless another failure
+//! happened meanwhile). `{ns}:epoch` starts at the unix time in milliseconds (`SET NX`), so a Redis that
 //! lost its data never repeats an old epoch. Starting with Redis unreachable is a
 //! degraded start, not an error. Only GET, SET, MGET, INCR, DEL, PEXPIRE, PUBLISH,
-//! SUBSCRIBE, SCAN and EVAL/EVALSHA are used, so Upstash / Vercel KV work.
+//! SUBSCRIBE, PING, SCAN and EVAL/EVALSHA are used, so Upstash / Vercel KV work.
 //!
 //! # Why the guarantees hold
 //!
-//! * **G1, read-your-writes everywhere.** When `invalidate(tags)` returns, the tags'
-//!   versions have been incremented (in Redis, the `INCR`s have executed). A read that
-//!   starts afterwards, on any instance, resolves versions at least that new, so it
-//!   asks for a versioned key that no earlier read could have asked for: it cannot hit
+//! * **G1, read-your-writes everywhere.** When `invalidate(tags)` returns `Ok`, the
+//!   tags' versions have been incremented (in Redis, the `INCR`s have executed), on a
+//!   degraded instance as on a healthy one: both run the script, and only a script
+//!   that ran gives `Ok`. A read that starts afterwards, on any instance, resolves
+//!   versions at least that new (a degraded instance resolves none: it bypasses), so
+//!   it asks for a versioned key that no earlier read could have asked for: it cannot hit
 //!   an older entry on either tier, and cannot join an older fill (the in-flight map
 //!   and the lease are keyed by versioned key too). Its answer is therefore a fill
 //!   that started after the invalidation, or an entry stored by one.
@@ -103,15 +108,25 @@
 //!   locally is shared by the readers of its fill only: later readers find it in Redis,
 //!   or without Redis fill it again.
 //! * **G5, degrade, never lie.** A degraded instance neither reads nor writes the
-//!   cache, so it cannot serve an entry whose freshness it cannot check. Invalidations
-//!   it could not publish, and anything stored around an outage, are covered by the
-//!   epoch bump on recovery, which makes every entry stored before it unreachable on
-//!   every instance, and by the local flush.
+//!   cache, so it cannot serve an entry whose freshness it cannot check. It still
+//!   sends its invalidations to Redis whenever Redis answers, so other instances that
+//!   are healthy (or recovered first) see them at once; and one it could not send is
+//!   not acknowledged as shared: `invalidate` returns `Err(Unshared)`. Such
+//!   invalidations, and anything stored around an outage, are covered by the epoch
+//!   bump on recovery, which makes every entry stored before it unreachable on every
+//!   instance, and by the local flush.
 //!
 //! Limits: the tier relies on Redis keeping the tag and epoch keys (use
 //! `noeviction` or a `volatile-*` eviction policy; only entries and leases have a
-//! TTL). While one instance cannot reach Redis and others can, the others do not see
-//! its invalidations until it recovers. `clear` is a memory tool, not a freshness one.
+//! TTL). An instance that truly cannot reach Redis while others can has no way to
+//! tell them: until it recovers (epoch bump) or their entries expire (`ttl`), they
+//! keep serving entries from before its change. That is what `Err(Unshared)` reports,
+//! and [`Cache::shared_tier_reachable`] lets a caller check before writing, so a
+//! change that must not be acknowledged unless every instance sees it (revoking a
+//! token, changing a role) can be refused with a 503 instead. An instance that
+//! started with Redis down has no command connection until its task first connects,
+//! so its invalidations are `Unshared` until then. `clear` is a memory tool, not a
+//! freshness one.
 //!
 //! Background work: a Redis-backed `Cache` owns one task, stopped by
 //! [`Cache::shutdown`] or when the last clone is dropped.

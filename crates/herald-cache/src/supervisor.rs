@@ -16,7 +16,7 @@ use tokio::time::timeout;
 
 use crate::core::Core;
 use crate::events::Event;
-use crate::remote::{Health, Remote, CONNECT_TIMEOUT, RESPONSE_TIMEOUT};
+use crate::remote::{timed_out, Health, Remote, CONNECT_TIMEOUT, RESPONSE_TIMEOUT};
 
 /// How often a healthy subscription is pinged (a silent dead connection is an outage).
 const PING_EVERY: Duration = Duration::from_secs(1);
@@ -126,10 +126,6 @@ async fn subscribe(remote: &Remote) -> RedisResult<Link> {
     subscribed.map_err(|_| timed_out("subscribe"))??;
     let (sink, stream) = pubsub.split();
     Ok(Link { sink, stream })
-}
-
-fn timed_out(what: &'static str) -> RedisError {
-    RedisError::from((redis::ErrorKind::IoError, "timed out", what.to_owned()))
 }
 
 /// Applies events until the subscription dies, a ping fails, another part of the

@@ -143,6 +143,15 @@ pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     }
 }
 
+/// Waits for an asynchronous condition (polls; for state with no event to await).
+pub async fn reaches<F: Future<Output = bool>>(what: &str, mut condition: impl FnMut() -> F) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !condition().await {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// Sends one message when dropped: put it in a fill closure to learn that a reader
 /// joined another fill (a joiner drops its own fill unpolled).
 pub struct DropSignal(mpsc::UnboundedSender<()>);
