@@ -130,6 +130,24 @@
 //!
 //! Background work: a Redis-backed `Cache` owns one task, stopped by
 //! [`Cache::shutdown`] or when the last clone is dropped.
+//!
+//! # Which spec checks what
+//!
+//! The specs live in `tests/cache/`. A spec named alone runs on both tiers
+//! (`local::<spec>` and `redis::<spec>`); `redis_only::` specs run two instances.
+//!
+//! | guarantee | spec(s) |
+//! |---|---|
+//! | G1 read-your-writes everywhere | `redis_only::invalidation_on_one_instance_is_seen_by_the_next_read_on_another`, `entries_are_dropped_by_any_of_their_tags` |
+//! | G1 and G5 for a degraded instance | `redis_only::a_degraded_instance_invalidates_through_redis_as_soon_as_redis_answers` |
+//! | G2 no stale fill | `fill_started_before_invalidation_is_never_visible_after_it`, `invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fill` |
+//! | G3 one fill per change | `concurrent_readers_share_one_fill`, `errors_are_shared_with_waiters_and_not_cached`, `redis_only::two_instances_share_one_fill` |
+//! | G5 degrade, never lie | `redis_only::unreachable_redis_bypasses_and_recovery_bumps_the_epoch` |
+//! | memory bound in bytes | `the_local_tier_stays_within_its_byte_budget` |
+//! | per-topic messages | `a_busy_topic_never_makes_another_topics_receivers_lag`, `redis_only::broadcast_messages_reach_other_instances` |
+//!
+//! G4 (upstream lag hidden) is the application's, not the cache's: Herald merges its
+//! own posts into what it caches in `herald::dashboard::view`.
 
 mod cache;
 mod core;
