@@ -35,7 +35,8 @@ struct Inner {
 
 impl Cache {
     /// Builds a cache. With `redis_url` it connects and subscribes before returning;
-    /// if Redis is unreachable it starts degraded (reads bypass) and keeps retrying.
+    /// if Redis is unreachable it starts degraded (reads bypass) and keeps retrying every
+    /// `reconnect_every`.
     /// Must be called inside a Tokio runtime when `redis_url` is set.
     pub async fn new(config: CacheConfig) -> Cache {
         let Some(url) = config.redis_url.clone() else {
@@ -179,6 +180,8 @@ impl Cache {
     }
 
     /// Every invalidation from now on, from this instance and (with Redis) the others.
+    /// A degraded instance delivers its own invalidations here directly; one made just as
+    /// the instance turns degraded may arrive twice.
     pub fn subscribe(&self) -> broadcast::Receiver<Invalidation> {
         self.core().invalidations.subscribe()
     }

@@ -32,7 +32,9 @@
 //! `(key, versions)` on both tiers (Redis key `{ns}:v:{key}:{versions-hash}`, JSON
 //! `{stamp, filled_at, tags, versions, value}`) and never changes once stored; old
 //! versions are just never asked for again and age out (TTL, default 120 s, and the
-//! local tier's budget).
+//! local tier's budget). [`Cache::invalidate`] increments each tag's version (in
+//! Redis: one Lua script that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on
+//! `{ns}:events`).
 //!
 //! **Memory bound.** The local tier is bounded by bytes, not entries
 //! (`max_local_bytes`, default 256 MiB, through moka's weigher): every cached type
@@ -40,13 +42,12 @@
 //! key, tags and a fixed overhead. A value weighing more than a quarter of the budget
 //! is returned to its readers but not kept locally (`Metrics::oversized`), so one
 //! tenant's huge answers cannot push everything else out or grow the process.
-//! [`Cache::invalidate`] increments each tag's version (in Redis: one Lua script
-//! that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on `{ns}:events`).
 //!
 //! **Single-flight.** Inside an instance, readers of the same versioned key share one
-//! fill, its value or its error (one `Arc<E>`, never cached), through an in-flight map (not moka's `get_with`, which lets a read that starts
-//! after an invalidation join a load that started before it). A reader with newer
-//! versions has another key, so it starts a new fill. After a fill, its result goes to
+//! fill, its value or its error (one `Arc<E>`; errors are never cached), through an
+//! in-flight map (not moka's `get_with`, which lets a read that starts after an
+//! invalidation join a load that started before it). A reader with newer versions has
+//! another key, so it starts a new fill. After a fill, its result goes to
 //! the local tier only if the versions are still current (in Redis mode: only if
 //! Redis accepted the store); otherwise it is counted in `stale_fills_rejected` and
 //! still returned to that fill's own readers, who all started before the invalidation.
@@ -62,10 +63,10 @@
 //! **Fan-out.** A background task per Redis-backed `Cache` subscribes to
 //! `{ns}:events`; it evicts local entries of invalidated tags (memory only) and
 //! forwards every invalidation, this instance's and the others', to
-//! [`Cache::subscribe`]. [`Cache::broadcast`] serialises a message once and sends it the
-//! same way (delivered locally when Redis is off or down); each instance hands it, as
-//! one shared JSON text, to the receivers of [`Cache::messages`] for its topic only (one
-//! channel per topic, as mini-redis's `Db::subscribe`, dropped when unheard).
+//! [`Cache::subscribe`]. [`Cache::broadcast`] serialises a message once and sends it
+//! the same way (delivered locally when Redis is off or down); each instance hands it,
+//! as one shared JSON text, to the receivers of [`Cache::messages`] for its topic only
+//! (one channel per topic, as mini-redis's `Db::subscribe`, dropped when unheard).
 //!
 //! **Degraded mode.** Any Redis error, or losing the subscription, marks the instance
 //! degraded: reads then bypass the cache entirely (fill directly, store nothing, join
@@ -75,10 +76,11 @@
 //! returns `Err(`[`Unshared`]`)` if Redis did not answer. The task reconnects every
 //! `reconnect_every` (250 ms); on success it re-subscribes, `INCR`s `{ns}:epoch`,
 //! flushes the local tier, and only then clears the flag (unless another failure
-//! happened meanwhile). `{ns}:epoch` starts at the unix time in milliseconds (`SET NX`), so a Redis that
-//! lost its data never repeats an old epoch. Starting with Redis unreachable is a
-//! degraded start, not an error. Only GET, SET, MGET, INCR, DEL, PEXPIRE, PUBLISH,
-//! SUBSCRIBE, PING, SCAN and EVAL/EVALSHA are used, so Upstash / Vercel KV work.
+//! happened meanwhile). `{ns}:epoch` starts at the unix time in milliseconds
+//! (`SET NX`), so a Redis that lost its data never repeats an old epoch. Starting with
+//! Redis unreachable is a degraded start, not an error. Only GET, SET, MGET, INCR, DEL,
+//! PEXPIRE, PUBLISH, SUBSCRIBE, PING, SCAN and EVAL/EVALSHA are used, so Upstash /
+//! Vercel KV work.
 //!
 //! # Why the guarantees hold
 //!
@@ -87,9 +89,9 @@
 //!   degraded instance as on a healthy one: both run the script, and only a script
 //!   that ran gives `Ok`. A read that starts afterwards, on any instance, resolves
 //!   versions at least that new (a degraded instance resolves none: it bypasses), so
-//!   it asks for a versioned key that no earlier read could have asked for: it cannot hit
-//!   an older entry on either tier, and cannot join an older fill (the in-flight map
-//!   and the lease are keyed by versioned key too). Its answer is therefore a fill
+//!   it asks for a versioned key that no earlier read could have asked for: it cannot
+//!   hit an older entry on either tier, and cannot join an older fill (the in-flight
+//!   map and the lease are keyed by versioned key too). Its answer is therefore a fill
 //!   that started after the invalidation, or an entry stored by one.
 //! * **G2, no stale fill.** A fill that began before the invalidation carries the old
 //!   versions. Whenever it finishes, it can only be stored under the old versioned
