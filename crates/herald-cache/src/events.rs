@@ -54,8 +54,10 @@ impl Event {
             Wire { tags: Some(tags), .. } => Event::Invalidated { tags },
             Wire { filled: Some(filled), .. } => Event::Filled { filled },
             Wire { clear: Some(clear), .. } => Event::Cleared { clear },
-            Wire { topic: Some(topic), payload: Some(payload), .. } => {
-                Event::Broadcast(Message { topic: topic.into(), payload: payload.get().into() })
+            Wire { topic: Some(topic), payload, .. } => {
+                // serde reads a `null` payload as `None`: it is the message `null`.
+                let payload = payload.map_or("null", RawValue::get);
+                Event::Broadcast(Message { topic: topic.into(), payload: payload.into() })
             }
             _ => {
                 tracing::warn!("ignoring a cache event of unknown shape");
@@ -73,11 +75,13 @@ mod tests {
     #[test]
     fn each_event_round_trips_through_its_json_shape() {
         let message = Message { topic: "t\"1".into(), payload: r#"{"tags":[1]}"#.into() };
+        let null = Message { topic: "t".into(), payload: "null".into() };
         let cases = [
             (Event::Invalidated { tags: vec!["a".into()] }, json!({"tags": ["a"]})),
             (Event::Filled { filled: "k".into() }, json!({"filled": "k"})),
             (Event::Cleared { clear: "p".into() }, json!({"clear": "p"})),
             (Event::Broadcast(message), json!({"topic": "t\"1", "payload": {"tags": [1]}})),
+            (Event::Broadcast(null), json!({"topic": "t", "payload": null})),
         ];
         for (event, shape) in cases {
             let encoded = event.encode();
@@ -95,7 +99,7 @@ mod tests {
 
     #[test]
     fn foreign_payloads_are_ignored() {
-        for foreign in [&b"not json"[..], b"[1]", b"{}", br#"{"topic":"t"}"#] {
+        for foreign in [&b"not json"[..], b"[1]", b"{}", br#"{"payload":1}"#] {
             assert_eq!(Event::decode(foreign), None);
         }
     }
