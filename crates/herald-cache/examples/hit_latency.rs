@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use herald_cache::{Cache, CacheConfig};
 
 async fn hits(cache: &Cache, rounds: u32) -> Duration {
-    let tags = vec!["workspace:1".to_string(), "profile:1".to_string()];
+    let tags = ["workspace:1", "profile:1"];
     let fill = || async { Ok::<_, String>(vec![1u64; 64]) };
     cache.get_or_fill("history:1", &tags, fill).await.unwrap();
     let start = Instant::now();

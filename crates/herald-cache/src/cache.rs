@@ -14,11 +14,12 @@ use crate::core::Core;
 use crate::events::Event;
 use crate::fill;
 use crate::flight::Claim;
-use crate::key::VKey;
+use crate::key::{owned_tags, VKey};
 use crate::metrics::bump;
 use crate::remote::Remote;
 use crate::supervisor::Tasks;
-use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
+use crate::weigh::Weigh;
 
 /// A coherent read-through cache instance. See the crate docs for the protocol.
 #[derive(Clone)]
@@ -34,7 +35,8 @@ struct Inner {
 
 impl Cache {
     /// Builds a cache. With `redis_url` it connects and subscribes before returning;
-    /// if Redis is unreachable it starts degraded (reads bypass) and keeps retrying.
+    /// if Redis is unreachable it starts degraded (reads bypass) and keeps retrying every
+    /// `reconnect_every`.
     /// Must be called inside a Tokio runtime when `redis_url` is set.
     pub async fn new(config: CacheConfig) -> Cache {
         let Some(url) = config.redis_url.clone() else {
@@ -64,21 +66,26 @@ impl Cache {
     /// versioned key (per instance, and across instances through the Redis lease).
     ///
     /// Readers of the same versioned key share one fill and get its result, error
-    /// included; errors are never cached. While Redis is down the fill runs directly
-    /// (`Source::Bypass`).
+    /// included: like moka's `try_get_with`, the error comes as one `Arc<E>` shared by
+    /// every reader of that fill, so `E` need not be `Clone`. Errors are never cached.
+    /// While Redis is down the fill runs directly (`Source::Bypass`).
+    ///
+    /// `tags` is any slice of strings (`&["tokens"]`, `&[String]`, `&Vec<String>`); the
+    /// cache copies them only on a local miss. Their order is part of the entry's identity.
     ///
     /// `fill` is called on a local miss to build its future; that future is polled
     /// only if this reader runs the fill, and dropped unpolled if it joins another
     /// reader's fill. Keep the work inside the future.
-    pub async fn get_or_fill<V, E, F, Fut>(
+    pub async fn get_or_fill<V, E, T, F, Fut>(
         &self,
         key: &str,
-        tags: &[String],
+        tags: &[T],
         fill: F,
-    ) -> Result<Lookup<V>, E>
+    ) -> Result<Lookup<V>, Arc<E>>
     where
-        V: Serialize + DeserializeOwned + Send + Sync + 'static,
-        E: Clone + Send + Sync + 'static,
+        V: Serialize + DeserializeOwned + Weigh + Send + Sync + 'static,
+        E: Send + Sync + 'static,
+        T: AsRef<str>,
         F: FnOnce() -> Fut + Send,
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
@@ -92,8 +99,9 @@ impl Cache {
             return Ok(hit);
         }
         let fut = fill(); // lazy: dropped unpolled if this reader joins another fill
-        let make = |id| fill::run(core.clone(), vk.clone(), tags.to_vec(), fut, id).boxed();
-        let result = match core.flights.claim(&core.local, &vk, tags, make) {
+        let tags = owned_tags(tags);
+        let make = |id| fill::run(core.clone(), vk.clone(), tags.clone(), fut, id).boxed();
+        let result = match core.flights.claim(&core.local, &vk, &tags, make) {
             Claim::Hit(hit) => Ok(hit),
             Claim::Join(shared) | Claim::Lead(shared) => shared.await,
         };
@@ -101,25 +109,54 @@ impl Cache {
         result
     }
 
-    /// Bumps the tags' versions; when it returns, every read that starts afterwards,
-    /// on any instance, misses the old entries. Receivers of `subscribe()` on every
-    /// instance are told. While Redis is down only this instance's state changes (and
-    /// recovery bumps the epoch, which covers it).
-    pub async fn invalidate(&self, tags: &[String]) {
+    /// Bumps the tags' versions; when it returns `Ok`, every read that starts
+    /// afterwards, on any instance, misses the old entries. Receivers of `subscribe()`
+    /// on every instance are told.
+    ///
+    /// A degraded instance still tries Redis (its command connection can work again
+    /// before its subscription is back) and also applies the invalidation here, since
+    /// its own subscription cannot. `Err(Unshared)`: Redis is configured but could not
+    /// be reached, so only this instance's state changed; its recovery bumps the epoch,
+    /// which covers the others later. Callers that must not acknowledge a change other
+    /// instances cannot see answer 503 on `Unshared`.
+    pub async fn invalidate(&self, tags: &[impl AsRef<str>]) -> Result<(), Unshared> {
         if tags.is_empty() {
-            return;
+            return Ok(());
         }
+        let tags = owned_tags(tags);
         let core = self.core();
         bump(&core.counters.invalidations);
-        match core.healthy_remote() {
-            Ok(None) => core.versions.bump(tags),
-            Ok(Some(remote)) => match remote.invalidate(tags).await {
-                Ok(()) => return, // our own subscription applies and forwards it
-                Err(e) => core.redis_failed("invalidate", &e),
+        let shared = match &core.remote {
+            None => {
+                core.versions.bump(&tags);
+                Ok(())
+            }
+            Some(remote) => match remote.invalidate(&tags).await {
+                // Healthy: our own subscription applies and forwards it.
+                Ok(()) if !remote.health.is_degraded() => return Ok(()),
+                Ok(()) => Ok(()),
+                Err(e) => {
+                    core.redis_failed("invalidate", &e);
+                    Err(Unshared)
+                }
             },
-            Err(()) => {}
+        };
+        core.apply(Event::Invalidated { tags });
+        shared
+    }
+
+    /// Whether an invalidation made now would reach every instance: true without a
+    /// Redis tier (nothing to share with) or while this instance is healthy; while it
+    /// is degraded, whether Redis answers a `PING` on the command connection, which can
+    /// work again before the subscription has been re-established. Lets a caller that
+    /// must not acknowledge a change other instances cannot see refuse it before writing.
+    /// `invalidate`'s result stays the authoritative answer.
+    pub async fn shared_tier_reachable(&self) -> bool {
+        match &self.core().remote {
+            None => true,
+            Some(remote) if !remote.health.is_degraded() => true,
+            Some(remote) => remote.ping().await.is_ok(),
         }
-        core.apply(Event::Invalidated { tags: tags.to_vec() });
     }
 
     /// Drops every entry whose key starts with `prefix`, on both tiers and on every
@@ -143,31 +180,46 @@ impl Cache {
     }
 
     /// Every invalidation from now on, from this instance and (with Redis) the others.
+    /// A degraded instance delivers its own invalidations here directly; one made just as
+    /// the instance turns degraded may arrive twice.
     pub fn subscribe(&self) -> broadcast::Receiver<Invalidation> {
         self.core().invalidations.subscribe()
     }
 
-    /// Sends an application message to `messages()` receivers on every instance
-    /// (only this one when there is no Redis or it is down).
-    pub async fn broadcast(&self, topic: &str, payload: serde_json::Value) {
+    /// Sends `payload`, serialised to JSON once, to the `messages(topic)` receivers on
+    /// every instance (only this one when there is no Redis or it is down). Fails only
+    /// if `payload` cannot be serialised.
+    pub async fn broadcast<T: Serialize + ?Sized>(
+        &self,
+        topic: &str,
+        payload: &T,
+    ) -> serde_json::Result<()> {
         let core = self.core();
-        let event = Event::Broadcast { topic: topic.to_owned(), payload };
+        let payload = serde_json::to_string(payload)?;
+        let event = Event::Broadcast(Message { topic: topic.into(), payload: payload.into() });
         if let Ok(Some(remote)) = core.healthy_remote() {
             match remote.publish(&event).await {
-                Ok(()) => return, // our own subscription delivers it here too
+                Ok(()) => return Ok(()), // our own subscription delivers it here too
                 Err(e) => core.redis_failed("broadcast", &e),
             }
         }
         core.apply(event);
+        Ok(())
     }
 
-    /// Every `broadcast` message from now on, from this instance and the others.
-    pub fn messages(&self) -> broadcast::Receiver<Message> {
-        self.core().messages.subscribe()
+    /// Every `broadcast` message to `topic` from now on, from this instance and the
+    /// others. Each topic has its own channel: a receiver more than 256 messages of
+    /// its topic behind gets `RecvError::Lagged`, and other topics never make it lag.
+    /// A topic's channel is dropped once it has no receiver left.
+    pub fn messages(&self, topic: &str) -> broadcast::Receiver<Message> {
+        self.core().topics.subscribe(topic)
     }
 
+    /// The counters, and the local tier's size now (after its pending evictions).
     pub fn metrics(&self) -> Metrics {
-        self.core().counters.snapshot()
+        let core = self.core();
+        let (local_entries, local_bytes, oversized) = core.local.usage();
+        Metrics { local_entries, local_bytes, oversized, ..core.counters.snapshot() }
     }
 
     pub fn tier(&self) -> Tier {

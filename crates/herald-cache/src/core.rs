@@ -14,9 +14,10 @@ use crate::key::Versions;
 use crate::local::{LocalTier, LocalVersions};
 use crate::metrics::{bump, Counters};
 use crate::remote::Remote;
-use crate::types::{CacheConfig, Invalidation, Lookup, Message, Source};
+use crate::topics::Topics;
+use crate::types::{CacheConfig, Invalidation, Lookup, Source};
 
-/// Capacity of the `subscribe()` / `messages()` channels; slower receivers lag.
+/// Capacity of the `subscribe()` channel; slower receivers lag.
 const EVENT_BUFFER: usize = 1024;
 
 pub(crate) struct Core {
@@ -28,19 +29,19 @@ pub(crate) struct Core {
     pub remote: Option<Remote>,
     pub counters: Counters,
     pub invalidations: broadcast::Sender<Invalidation>,
-    pub messages: broadcast::Sender<Message>,
+    pub topics: Topics,
 }
 
 impl Core {
     pub fn new(config: CacheConfig, remote: Option<Remote>) -> Self {
         Self {
-            local: LocalTier::new(config.max_local_entries, config.ttl),
+            local: LocalTier::new(config.max_local_bytes, config.ttl),
             versions: LocalVersions::default(),
             flights: Flights::default(),
             remote,
             counters: Counters::default(),
             invalidations: broadcast::channel(EVENT_BUFFER).0,
-            messages: broadcast::channel(EVENT_BUFFER).0,
+            topics: Topics::default(),
             config,
         }
     }
@@ -56,7 +57,7 @@ impl Core {
     }
 
     /// The versions of `tags` now, or `None` if reads must bypass the cache.
-    pub async fn resolve(&self, tags: &[String]) -> Option<Versions> {
+    pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> Option<Versions> {
         match self.healthy_remote() {
             Ok(None) => Some(self.versions.resolve(tags)),
             Ok(Some(remote)) => match remote.resolve(tags).await {
@@ -95,10 +96,10 @@ impl Core {
     pub async fn bypass<V, E>(
         &self,
         fut: impl Future<Output = Result<V, E>>,
-    ) -> Result<Lookup<V>, E> {
+    ) -> Result<Lookup<V>, Arc<E>> {
         bump(&self.counters.bypasses);
         let filled_at = Utc::now();
-        let value = self.run_fill(fut).await?;
+        let value = self.run_fill(fut).await.map_err(Arc::new)?;
         Ok(Lookup {
             value: Arc::new(value),
             source: Source::Bypass,
@@ -122,9 +123,7 @@ impl Core {
             Event::Cleared { clear } => {
                 self.local.clear_prefix(&clear);
             }
-            Event::Broadcast { topic, payload } => {
-                let _ = self.messages.send(Message { topic, payload });
-            }
+            Event::Broadcast(message) => self.topics.publish(message),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! One fill for one versioned key, run once per instance and shared by its readers:
 //! local-only (fill, then keep it if the versions did not move), or through Redis
 //! (find the entry or take the lease, fill while renewing it, compare-and-set store).
+//! A guard inside the fill takes it out of the in-flight map (`flight.rs`) when it ends,
+//! so `flight` knows nothing of `Core` and the module graph has no cycle.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -13,34 +15,50 @@ use tokio::time::{sleep, Instant};
 
 use crate::core::Core;
 use crate::entry;
-use crate::flight::FlightGuard;
 use crate::key::VKey;
 use crate::metrics::bump;
 use crate::remote::{Acquire, Remote};
 use crate::types::{Lookup, Source};
+use crate::weigh::Weigh;
 
 /// How often a lease waiter re-checks Redis when no `filled` message woke it.
 const RECHECK: Duration = Duration::from_millis(25);
 
+/// Lives inside a fill's future: removes the fill from the in-flight map when the
+/// future completes or is dropped, after the fill has stored its result.
+struct FlightGuard {
+    core: Arc<Core>,
+    vk: VKey,
+    id: u64,
+}
+
+impl Drop for FlightGuard {
+    fn drop(&mut self) {
+        self.core.flights.finish(&self.vk, self.id);
+    }
+}
+
 /// The body of a shared fill. Its guard leaves the in-flight map only after the
-/// result is in the local tier.
+/// result is in the local tier. An error is wrapped once, so every reader of the fill
+/// gets the same `Arc<E>`.
 pub(crate) async fn run<V, E, Fut>(
     core: Arc<Core>,
     vk: VKey,
     tags: Vec<String>,
     fut: Fut,
     id: u64,
-) -> Result<Lookup<V>, E>
+) -> Result<Lookup<V>, Arc<E>>
 where
-    V: Serialize + DeserializeOwned + Send + Sync + 'static,
-    E: Clone + Send + Sync + 'static,
+    V: Serialize + DeserializeOwned + Weigh + Send + Sync + 'static,
+    E: Send + Sync + 'static,
     Fut: Future<Output = Result<V, E>> + Send + 'static,
 {
     let _guard = FlightGuard { core: core.clone(), vk: vk.clone(), id };
-    match &core.remote {
+    let found = match &core.remote {
         None => fill_locally(&core, &vk, &tags, fut).await,
         Some(remote) => fill_shared(&core, remote, &vk, &tags, fut).await,
-    }
+    };
+    found.map_err(Arc::new)
 }
 
 fn filled<V>(value: V, filled_at: chrono::DateTime<Utc>) -> Lookup<V> {
@@ -54,7 +72,7 @@ async fn fill_locally<V, E>(
     fut: impl Future<Output = Result<V, E>>,
 ) -> Result<Lookup<V>, E>
 where
-    V: Send + Sync + 'static,
+    V: Weigh + Send + Sync + 'static,
 {
     let filled_at = Utc::now();
     let found = filled(core.run_fill(fut).await?, filled_at);
@@ -86,7 +104,7 @@ async fn fill_shared<V, E>(
     fut: impl Future<Output = Result<V, E>>,
 ) -> Result<Lookup<V>, E>
 where
-    V: Serialize + DeserializeOwned + Send + Sync + 'static,
+    V: Serialize + DeserializeOwned + Weigh + Send + Sync + 'static,
 {
     let (keep, lease) = match take_turn(core, remote, vk, tags).await {
         Turn::Found(found) => {
@@ -182,7 +200,7 @@ async fn fill_renewing<V, E>(
 }
 
 /// Compare-and-set store; the local tier keeps the value only if Redis accepted it.
-async fn store<V: Serialize + Send + Sync + 'static>(
+async fn store<V: Serialize + Weigh + Send + Sync + 'static>(
     core: &Core,
     remote: &Remote,
     vk: &VKey,

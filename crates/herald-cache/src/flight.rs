@@ -12,13 +12,13 @@ use std::sync::{Arc, Mutex};
 use futures::future::{BoxFuture, Shared, WeakShared};
 use futures::FutureExt as _;
 
-use crate::core::Core;
 use crate::key::VKey;
 use crate::local::LocalTier;
 use crate::types::Lookup;
 
-/// A fill that every reader of one versioned key awaits; each gets a clone of its result.
-pub(crate) type FillFuture<V, E> = Shared<BoxFuture<'static, Result<Lookup<V>, E>>>;
+/// A fill that every reader of one versioned key awaits; each gets a clone of its result
+/// (the value's `Arc`, or the error's).
+pub(crate) type FillFuture<V, E> = Shared<BoxFuture<'static, Result<Lookup<V>, Arc<E>>>>;
 
 /// What a reader does after missing the local tier.
 pub(crate) enum Claim<V, E> {
@@ -33,7 +33,7 @@ pub(crate) enum Claim<V, E> {
 struct Flight {
     id: u64,
     tags: Box<[String]>,
-    /// A `WeakShared<BoxFuture<..Result<Lookup<V>, E>>>`: weak, so a fill that every
+    /// A `WeakShared<BoxFuture<..Result<Lookup<V>, Arc<E>>>>`: weak, so a fill that every
     /// reader abandoned is dropped (and its guard removes this entry).
     fill: Box<dyn Any + Send + Sync>,
 }
@@ -53,11 +53,11 @@ impl Flights {
         local: &LocalTier,
         vk: &VKey,
         tags: &[String],
-        make: impl FnOnce(u64) -> BoxFuture<'static, Result<Lookup<V>, E>>,
+        make: impl FnOnce(u64) -> BoxFuture<'static, Result<Lookup<V>, Arc<E>>>,
     ) -> Claim<V, E>
     where
         V: Send + Sync + 'static,
-        E: Clone + Send + Sync + 'static,
+        E: Send + Sync + 'static,
     {
         let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(fill) = map.get(vk).and_then(|f| joinable::<V, E>(f, tags)) {
@@ -88,26 +88,12 @@ impl Flights {
 fn joinable<V, E>(flight: &Flight, tags: &[String]) -> Option<FillFuture<V, E>>
 where
     V: Send + Sync + 'static,
-    E: Clone + Send + Sync + 'static,
+    E: Send + Sync + 'static,
 {
     if &*flight.tags != tags {
         return None;
     }
     let weak =
-        flight.fill.downcast_ref::<WeakShared<BoxFuture<'static, Result<Lookup<V>, E>>>>()?;
+        flight.fill.downcast_ref::<WeakShared<BoxFuture<'static, Result<Lookup<V>, Arc<E>>>>>()?;
     weak.upgrade()
-}
-
-/// Lives inside a fill's future: removes the fill from the map when the future
-/// completes or is dropped, after the fill has stored its result.
-pub(crate) struct FlightGuard {
-    pub core: Arc<Core>,
-    pub vk: VKey,
-    pub id: u64,
-}
-
-impl Drop for FlightGuard {
-    fn drop(&mut self) {
-        self.core.flights.finish(&self.vk, self.id);
-    }
 }

@@ -19,7 +19,7 @@ pub(crate) struct VKey {
 }
 
 impl VKey {
-    pub fn new(key: &str, tags: &[String], versions: Versions) -> Self {
+    pub fn new(key: &str, tags: &[impl AsRef<str>], versions: Versions) -> Self {
         Self { key: key.into(), tags_fp: tags_fingerprint(tags), versions }
     }
 
@@ -36,10 +36,20 @@ impl VKey {
     }
 }
 
-fn tags_fingerprint(tags: &[String]) -> u64 {
+/// The tags a caller passed, owned: what a fill and an entry keep.
+pub(crate) fn owned_tags(tags: &[impl AsRef<str>]) -> Vec<String> {
+    tags.iter().map(|t| t.as_ref().to_owned()).collect()
+}
+
+/// True if both name the same tags in the same order.
+pub(crate) fn same_tags(kept: &[String], asked: &[impl AsRef<str>]) -> bool {
+    kept.len() == asked.len() && kept.iter().zip(asked).all(|(k, a)| k == a.as_ref())
+}
+
+fn tags_fingerprint(tags: &[impl AsRef<str>]) -> u64 {
     let mut h = Fnv::new();
     for tag in tags {
-        h.write(tag.as_bytes());
+        h.write(tag.as_ref().as_bytes());
         h.write(&[0xff]); // never part of UTF-8: separates "ab","c" from "a","bc"
     }
     h.0
@@ -116,9 +126,7 @@ mod tests {
     use super::*;
 
     fn vk(key: &str, tags: &[&str], epoch: u64, versions: &[u64]) -> VKey {
-        let tags: Vec<String> = tags.iter().map(|t| t.to_string()).collect();
-        let versions = Versions { epoch, tags: versions.into() };
-        VKey::new(key, &tags, versions)
+        VKey::new(key, tags, Versions { epoch, tags: versions.into() })
     }
 
     #[test]
@@ -129,6 +137,15 @@ mod tests {
         assert_ne!(base, names.entry(&vk("k", &["a", "b"], 2, &[0, 0])));
         assert_ne!(base, names.entry(&vk("k", &["ab"], 1, &[0])));
         assert_eq!(base, names.entry(&vk("k", &["a", "b"], 1, &[0, 0])));
+    }
+
+    #[test]
+    fn borrowed_and_owned_tags_name_the_same_entry() {
+        let owned = owned_tags(&["a", "b"]);
+        let versions = Versions { epoch: 1, tags: vec![0, 0].into() };
+        assert_eq!(VKey::new("k", &owned, versions.clone()), VKey::new("k", &["a", "b"], versions));
+        assert!(same_tags(&owned, &["a", "b"]) && !same_tags(&owned, &["a"]));
+        assert!(!same_tags(&owned, &["b", "a"]), "order is part of the identity");
     }
 
     #[test]

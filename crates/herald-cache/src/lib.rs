@@ -9,14 +9,15 @@
 //!
 //! # #[tokio::main] async fn main() {
 //! let cache = Cache::local(Duration::from_secs(120));
-//! let tags = vec!["workspace:7".to_string()];
-//! let read = || async { Ok::<_, String>(vec!["post 1".to_string()]) };
+//! let tags = ["workspace:7"]; // or a `Vec<String>`: any slice of `AsRef<str>`
+//! // Any `Send + Sync` error will do: readers sharing a fill share one `Arc<E>`.
+//! let read = || async { Ok::<_, std::io::Error>(vec!["post 1".to_string()]) };
 //!
 //! let first = cache.get_or_fill("history:7", &tags, read).await.unwrap();
 //! let again = cache.get_or_fill("history:7", &tags, read).await.unwrap();
 //! assert_eq!((first.source, again.source), (Source::Miss, Source::Hit));
 //!
-//! cache.invalidate(&tags).await; // a write to workspace 7 was committed
+//! cache.invalidate(&tags).await.unwrap(); // a write to workspace 7 was committed
 //! let after = cache.get_or_fill("history:7", &tags, read).await.unwrap();
 //! assert_eq!(after.source, Source::Miss); // never the entry filled before
 //! # }
@@ -30,14 +31,23 @@
 //! `{ns}:epoch` and `{ns}:tag:{tag}..` with Redis. An entry is identified by
 //! `(key, versions)` on both tiers (Redis key `{ns}:v:{key}:{versions-hash}`, JSON
 //! `{stamp, filled_at, tags, versions, value}`) and never changes once stored; old
-//! versions are just never asked for again and age out (TTL, default 120 s, and LRU).
-//! [`Cache::invalidate`] increments each tag's version (in Redis: one Lua script
-//! that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on `{ns}:events`).
+//! versions are just never asked for again and age out (TTL, default 120 s, and the
+//! local tier's budget). [`Cache::invalidate`] increments each tag's version (in
+//! Redis: one Lua script that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on
+//! `{ns}:events`).
+//!
+//! **Memory bound.** The local tier is bounded by bytes, not entries
+//! (`max_local_bytes`, default 256 MiB, through moka's weigher): every cached type
+//! says its approximate heap size through [`Weigh`], and an entry weighs that plus its
+//! key, tags and a fixed overhead. A value weighing more than a quarter of the budget
+//! is returned to its readers but not kept locally (`Metrics::oversized`), so one
+//! tenant's huge answers cannot push everything else out or grow the process.
 //!
 //! **Single-flight.** Inside an instance, readers of the same versioned key share one
-//! fill through an in-flight map (not moka's `get_with`, which lets a read that starts
-//! after an invalidation join a load that started before it). A reader with newer
-//! versions has another key, so it starts a new fill. After a fill, its result goes to
+//! fill, its value or its error (one `Arc<E>`; errors are never cached), through an
+//! in-flight map (not moka's `get_with`, which lets a read that starts after an
+//! invalidation join a load that started before it). A reader with newer versions has
+//! another key, so it starts a new fill. After a fill, its result goes to
 //! the local tier only if the versions are still current (in Redis mode: only if
 //! Redis accepted the store); otherwise it is counted in `stale_fills_rejected` and
 //! still returned to that fill's own readers, who all started before the invalidation.
@@ -53,27 +63,35 @@
 //! **Fan-out.** A background task per Redis-backed `Cache` subscribes to
 //! `{ns}:events`; it evicts local entries of invalidated tags (memory only) and
 //! forwards every invalidation, this instance's and the others', to
-//! [`Cache::subscribe`]; [`Cache::broadcast`] messages reach [`Cache::messages`] the
-//! same way (delivered locally when Redis is off or down).
+//! [`Cache::subscribe`]. [`Cache::broadcast`] serialises a message once and sends it
+//! the same way (delivered locally when Redis is off or down); each instance hands it,
+//! as one shared JSON text, to the receivers of [`Cache::messages`] for its topic only
+//! (one channel per topic, as mini-redis's `Db::subscribe`, dropped when unheard).
 //!
 //! **Degraded mode.** Any Redis error, or losing the subscription, marks the instance
 //! degraded: reads then bypass the cache entirely (fill directly, store nothing, join
-//! nothing) and `invalidate` only touches local state. The task reconnects every
-//! 250 ms; on success it re-subscribes, `INCR`s `{ns}:epoch`, flushes the local tier,
-//! and only then clears the flag (unless another failure happened meanwhile).
-//! `{ns}:epoch` starts at the unix time in milliseconds (`SET NX`), so a Redis that
-//! lost its data never repeats an old epoch. Starting with Redis unreachable is a
-//! degraded start, not an error. Only GET, SET, MGET, INCR, DEL, PEXPIRE, PUBLISH,
-//! SUBSCRIBE, SCAN and EVAL/EVALSHA are used, so Upstash / Vercel KV work.
+//! nothing). `invalidate` still runs its script on Redis, within one second: after an
+//! outage the command connection can answer again before the task has re-subscribed.
+//! It also applies the invalidation locally, which its own subscription cannot, and
+//! returns `Err(`[`Unshared`]`)` if Redis did not answer. The task reconnects every
+//! `reconnect_every` (250 ms); on success it re-subscribes, `INCR`s `{ns}:epoch`,
+//! flushes the local tier, and only then clears the flag (unless another failure
+//! happened meanwhile). `{ns}:epoch` starts at the unix time in milliseconds
+//! (`SET NX`), so a Redis that lost its data never repeats an old epoch. Starting with
+//! Redis unreachable is a degraded start, not an error. Only GET, SET, MGET, INCR, DEL,
+//! PEXPIRE, PUBLISH, SUBSCRIBE, PING, SCAN and EVAL/EVALSHA are used, so Upstash /
+//! Vercel KV work.
 //!
 //! # Why the guarantees hold
 //!
-//! * **G1, read-your-writes everywhere.** When `invalidate(tags)` returns, the tags'
-//!   versions have been incremented (in Redis, the `INCR`s have executed). A read that
-//!   starts afterwards, on any instance, resolves versions at least that new, so it
-//!   asks for a versioned key that no earlier read could have asked for: it cannot hit
-//!   an older entry on either tier, and cannot join an older fill (the in-flight map
-//!   and the lease are keyed by versioned key too). Its answer is therefore a fill
+//! * **G1, read-your-writes everywhere.** When `invalidate(tags)` returns `Ok`, the
+//!   tags' versions have been incremented (in Redis, the `INCR`s have executed), on a
+//!   degraded instance as on a healthy one: both run the script, and only a script
+//!   that ran gives `Ok`. A read that starts afterwards, on any instance, resolves
+//!   versions at least that new (a degraded instance resolves none: it bypasses), so
+//!   it asks for a versioned key that no earlier read could have asked for: it cannot
+//!   hit an older entry on either tier, and cannot join an older fill (the in-flight
+//!   map and the lease are keyed by versioned key too). Its answer is therefore a fill
 //!   that started after the invalidation, or an entry stored by one.
 //! * **G2, no stale fill.** A fill that began before the invalidation carries the old
 //!   versions. Whenever it finishes, it can only be stored under the old versioned
@@ -88,20 +106,50 @@
 //!   for the same versions happens only when a waiter gives up after `fill_wait`, a
 //!   lease holder vanishes or fails. A holder whose result was refused as stale (an
 //!   invalidation came in while it ran) still hands it to its waiters (see G2), so
-//!   they do not fetch the outdated version a second time.
+//!   they do not fetch the outdated version a second time. A value too large to keep
+//!   locally is shared by the readers of its fill only: later readers find it in Redis,
+//!   or without Redis fill it again.
 //! * **G5, degrade, never lie.** A degraded instance neither reads nor writes the
-//!   cache, so it cannot serve an entry whose freshness it cannot check. Invalidations
-//!   it could not publish, and anything stored around an outage, are covered by the
-//!   epoch bump on recovery, which makes every entry stored before it unreachable on
-//!   every instance, and by the local flush.
+//!   cache, so it cannot serve an entry whose freshness it cannot check. It still
+//!   sends its invalidations to Redis whenever Redis answers, so other instances that
+//!   are healthy (or recovered first) see them at once; and one it could not send is
+//!   not acknowledged as shared: `invalidate` returns `Err(Unshared)`. Such
+//!   invalidations, and anything stored around an outage, are covered by the epoch
+//!   bump on recovery, which makes every entry stored before it unreachable on every
+//!   instance, and by the local flush.
 //!
 //! Limits: the tier relies on Redis keeping the tag and epoch keys (use
 //! `noeviction` or a `volatile-*` eviction policy; only entries and leases have a
-//! TTL). While one instance cannot reach Redis and others can, the others do not see
-//! its invalidations until it recovers. `clear` is a memory tool, not a freshness one.
+//! TTL). An instance that truly cannot reach Redis while others can has no way to
+//! tell them: until it recovers (epoch bump) or their entries expire (`ttl`), they
+//! keep serving entries from before its change. That is what `Err(Unshared)` reports,
+//! and [`Cache::shared_tier_reachable`] lets a caller check before writing, so a
+//! change that must not be acknowledged unless every instance sees it (revoking a
+//! token, changing a role) can be refused with a 503 instead. An instance that
+//! started with Redis down has no command connection until its task first connects,
+//! so its invalidations are `Unshared` until then. `clear` is a memory tool, not a
+//! freshness one.
 //!
 //! Background work: a Redis-backed `Cache` owns one task, stopped by
 //! [`Cache::shutdown`] or when the last clone is dropped.
+//!
+//! # Which spec checks what
+//!
+//! The specs live in `tests/cache/`. A spec named alone runs on both tiers
+//! (`local::<spec>` and `redis::<spec>`); `redis_only::` specs run two instances.
+//!
+//! | guarantee | spec(s) |
+//! |---|---|
+//! | G1 read-your-writes everywhere | `redis_only::invalidation_on_one_instance_is_seen_by_the_next_read_on_another`, `entries_are_dropped_by_any_of_their_tags` |
+//! | G1 and G5 for a degraded instance | `redis_only::a_degraded_instance_invalidates_through_redis_as_soon_as_redis_answers` |
+//! | G2 no stale fill | `fill_started_before_invalidation_is_never_visible_after_it`, `invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fill` |
+//! | G3 one fill per change | `concurrent_readers_share_one_fill`, `errors_are_shared_with_waiters_and_not_cached`, `redis_only::two_instances_share_one_fill` |
+//! | G5 degrade, never lie | `redis_only::unreachable_redis_bypasses_and_recovery_bumps_the_epoch` |
+//! | memory bound in bytes | `the_local_tier_stays_within_its_byte_budget` |
+//! | per-topic messages | `a_busy_topic_never_makes_another_topics_receivers_lag`, `redis_only::broadcast_messages_reach_other_instances` |
+//!
+//! G4 (upstream lag hidden) is the application's, not the cache's: Herald merges its
+//! own posts into what it caches in `herald::dashboard::view`.
 
 mod cache;
 mod core;
@@ -115,7 +163,10 @@ mod metrics;
 mod remote;
 mod scripts;
 mod supervisor;
+mod topics;
 mod types;
+mod weigh;
 
 pub use cache::Cache;
-pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier};
+pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
+pub use weigh::Weigh;

@@ -32,6 +32,7 @@ impl Counters {
         });
     }
 
+    /// The counters; the local tier's figures are left for `Cache::metrics` to fill in.
     pub fn snapshot(&self) -> Metrics {
         Metrics {
             hits: self.hits.load(Relaxed),
@@ -43,6 +44,7 @@ impl Counters {
             bypasses: self.bypasses.load(Relaxed),
             lease_waits: self.lease_waits.load(Relaxed),
             redis_errors: self.redis_errors.load(Relaxed),
+            ..Metrics::default()
         }
     }
 }

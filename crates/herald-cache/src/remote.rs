@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{RedisError, RedisResult, Value};
 use tokio::sync::Notify;
+use tokio::time::timeout;
 
 use crate::events::Event;
 use crate::key::{RedisNames, VKey, Versions};
@@ -87,6 +88,10 @@ fn not_connected() -> RedisError {
     RedisError::from((redis::ErrorKind::IoError, "not connected to redis"))
 }
 
+pub(crate) fn timed_out(what: &'static str) -> RedisError {
+    RedisError::from((redis::ErrorKind::IoError, "timed out", what.to_owned()))
+}
+
 fn unix_millis() -> u64 {
     let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default();
     u64::try_from(now.as_millis()).unwrap_or(u64::MAX)
@@ -133,10 +138,10 @@ impl Remote {
     }
 
     /// One round trip: the epoch and every tag's version (missing tag = 0).
-    pub async fn resolve(&self, tags: &[String]) -> RedisResult<Versions> {
+    pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> RedisResult<Versions> {
         let mut keys = Vec::with_capacity(tags.len() + 1);
         keys.push(self.names.epoch());
-        keys.extend(tags.iter().map(|t| self.names.tag(t)));
+        keys.extend(tags.iter().map(|t| self.names.tag(t.as_ref())));
         let values: Vec<Option<u64>> =
             redis::cmd("MGET").arg(&keys).query_async(&mut self.conn()?).await?;
         let epoch = values[0]
@@ -210,7 +215,10 @@ impl Remote {
         call.invoke_async::<()>(&mut self.conn()?).await
     }
 
-    /// INCRs every tag and publishes `{"tags":[..]}`, atomically.
+    /// INCRs every tag and publishes `{"tags":[..]}`, atomically. Bounded by
+    /// `RESPONSE_TIMEOUT` as a whole, also while the connection is still reconnecting
+    /// (a degraded instance calls it too). A timeout may hide a script that did run:
+    /// reporting that as a failure is the safe side.
     pub async fn invalidate(&self, tags: &[String]) -> RedisResult<()> {
         let event = Event::Invalidated { tags: tags.to_vec() }.encode();
         let mut call = self.scripts.invalidate.prepare_invoke();
@@ -218,7 +226,16 @@ impl Remote {
             call.key(self.names.tag(tag));
         }
         call.arg(self.names.channel()).arg(event);
-        call.invoke_async::<()>(&mut self.conn()?).await
+        let mut conn = self.conn()?;
+        let run = call.invoke_async::<()>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("invalidate"))?
+    }
+
+    /// Whether the command connection answers (within `RESPONSE_TIMEOUT`).
+    pub async fn ping(&self) -> RedisResult<()> {
+        let (mut conn, ping) = (self.conn()?, redis::cmd("PING"));
+        let answer = ping.query_async::<()>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, answer).await.map_err(|_| timed_out("ping"))?
     }
 
     pub async fn publish(&self, event: &Event) -> RedisResult<()> {

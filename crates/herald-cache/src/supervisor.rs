@@ -16,10 +16,8 @@ use tokio::time::timeout;
 
 use crate::core::Core;
 use crate::events::Event;
-use crate::remote::{Health, Remote, CONNECT_TIMEOUT, RESPONSE_TIMEOUT};
+use crate::remote::{timed_out, Health, Remote, CONNECT_TIMEOUT, RESPONSE_TIMEOUT};
 
-/// Pause between reconnection attempts while degraded.
-const RETRY_EVERY: Duration = Duration::from_millis(250);
 /// How often a healthy subscription is pinged (a silent dead connection is an outage).
 const PING_EVERY: Duration = Duration::from_secs(1);
 
@@ -96,7 +94,7 @@ async fn run(core: Arc<Core>, first: Option<Link>, mut stopped: watch::Receiver<
         }
         tokio::select! {
             _ = stop_requested(&mut stopped) => return,
-            _ = tokio::time::sleep(RETRY_EVERY) => {}
+            _ = tokio::time::sleep(core.config.reconnect_every) => {}
         }
         link = connect(&core).await.inspect_err(|e| core.redis_failed("reconnect", e)).ok();
     }
@@ -128,10 +126,6 @@ async fn subscribe(remote: &Remote) -> RedisResult<Link> {
     subscribed.map_err(|_| timed_out("subscribe"))??;
     let (sink, stream) = pubsub.split();
     Ok(Link { sink, stream })
-}
-
-fn timed_out(what: &'static str) -> RedisError {
-    RedisError::from((redis::ErrorKind::IoError, "timed out", what.to_owned()))
 }
 
 /// Applies events until the subscription dies, a ping fails, another part of the

@@ -12,8 +12,10 @@ use serde::{Deserialize, Serialize};
 pub struct CacheConfig {
     /// Upper bound on every entry's life, on both tiers. Not the freshness mechanism.
     pub ttl: Duration,
-    /// Capacity of the in-process tier (entries; least recently used go first).
-    pub max_local_entries: u64,
+    /// Budget of the in-process tier, in the bytes its entries weigh (see
+    /// [`crate::Weigh`]); the least used go first. A value weighing more than a quarter
+    /// of it is returned to its readers but not kept in memory.
+    pub max_local_bytes: u64,
     /// `redis://` or `rediss://` URL of the shared tier; `None` = local only.
     pub redis_url: Option<String>,
     /// Prefix of every Redis key and of the pub/sub channel; instances sharing it are one cache.
@@ -22,17 +24,20 @@ pub struct CacheConfig {
     pub lease_ttl: Duration,
     /// How long a reader waits for another instance's fill before filling itself.
     pub fill_wait: Duration,
+    /// Pause between attempts to re-subscribe and recover while degraded.
+    pub reconnect_every: Duration,
 }
 
 impl Default for CacheConfig {
     fn default() -> Self {
         Self {
             ttl: Duration::from_secs(120),
-            max_local_entries: 10_000,
+            max_local_bytes: 256 << 20,
             redis_url: None,
             namespace: "herald".to_owned(),
             lease_ttl: Duration::from_secs(5),
             fill_wait: Duration::from_secs(10),
+            reconnect_every: Duration::from_millis(250),
         }
     }
 }
@@ -41,11 +46,12 @@ impl std::fmt::Debug for CacheConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CacheConfig")
             .field("ttl", &self.ttl)
-            .field("max_local_entries", &self.max_local_entries)
+            .field("max_local_bytes", &self.max_local_bytes)
             .field("redis_url", &self.redis_url.as_deref().map(redact))
             .field("namespace", &self.namespace)
             .field("lease_ttl", &self.lease_ttl)
             .field("fill_wait", &self.fill_wait)
+            .field("reconnect_every", &self.reconnect_every)
             .finish()
     }
 }
@@ -111,12 +117,41 @@ pub struct Invalidation {
     pub tags: Vec<String>,
 }
 
-/// An application message fanned out with [`crate::Cache::broadcast`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An application message sent with [`crate::Cache::broadcast`] to the
+/// [`crate::Cache::messages`] receivers of its topic. Cloning one copies two pointers:
+/// every receiver on an instance shares the same topic and payload text.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
-    pub topic: String,
-    pub payload: serde_json::Value,
+    pub topic: Arc<str>,
+    /// The payload as JSON text, serialised once by the sender.
+    pub payload: Arc<str>,
 }
+
+impl Message {
+    /// The payload read as `T` (it may borrow from the message).
+    pub fn decode<'a, T: Deserialize<'a>>(&'a self) -> serde_json::Result<T> {
+        serde_json::from_str(&self.payload)
+    }
+}
+
+/// Why [`crate::Cache::invalidate`] failed: the invalidation reached only this
+/// instance, because Redis is configured but could not be reached. Other instances may
+/// keep serving entries older than the change until this instance recovers (recovery
+/// moves the epoch on) or the entries expire. A caller that must not acknowledge a
+/// change other instances cannot see (revoking a token, changing a role) should answer
+/// "try again later" (503) and invalidate again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unshared;
+
+impl std::fmt::Display for Unshared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(
+            "the invalidation reached only this instance: the shared Redis tier is unreachable",
+        )
+    }
+}
+
+impl std::error::Error for Unshared {}
 
 /// Which tiers serve reads. JSON: `"local"` or `{"redis":{"healthy":true}}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,6 +184,12 @@ pub struct Metrics {
     pub lease_waits: u64,
     /// Redis commands that failed.
     pub redis_errors: u64,
+    /// Entries in the local tier now.
+    pub local_entries: u64,
+    /// Approximate bytes of the local tier's entries now (at most `max_local_bytes`).
+    pub local_bytes: u64,
+    /// Values returned but not kept locally: each weighed over a quarter of the budget.
+    pub oversized: u64,
 }
 
 #[cfg(test)]

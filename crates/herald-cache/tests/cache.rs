@@ -44,5 +44,7 @@ on_both_tiers!(
     errors_are_shared_with_waiters_and_not_cached,
     clear_drops_entries_by_prefix,
     broadcast_messages_reach_this_instance,
+    a_busy_topic_never_makes_another_topics_receivers_lag,
     invalidations_reach_this_instances_subscribers,
+    the_local_tier_stays_within_its_byte_budget,
 );

@@ -1,10 +1,12 @@
 //! Specs of the Redis tier between instances: two `Cache` values on one namespace are
 //! two instances. Each test is skipped (with a notice) without `HERALD_TEST_REDIS_URL`.
 
-use herald_cache::{Cache, CacheConfig, Source, Tier};
+use std::time::Duration;
+
+use herald_cache::{Cache, CacheConfig, Source, Tier, Unshared};
 
 use crate::proxy::Proxy;
-use crate::support::{eventually, gated, redis_or_skip, tags, within, FillCount, Ns};
+use crate::support::{eventually, gated, reaches, redis_or_skip, tags, within, FillCount, Ns};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_instances_share_one_fill() {
@@ -49,7 +51,7 @@ async fn invalidation_on_one_instance_is_seen_by_the_next_read_on_another() {
     let seen = b.get_or_fill("history", &ws, fills.fill("unused")).await.unwrap();
     assert_eq!((seen.value.as_str(), seen.source, seen.stamp), ("v1", Source::Hit, filled.stamp));
 
-    a.invalidate(&ws).await;
+    a.invalidate(&ws).await.unwrap();
     let next = b.get_or_fill("history", &ws, fills.fill("v2")).await.unwrap();
     assert_eq!(
         (next.value.as_str(), next.source),
@@ -65,7 +67,7 @@ async fn invalidations_fan_out_to_subscribers_of_other_instances() {
     let ns = Ns::new(url);
     let (a, b) = (ns.cache().await, ns.cache().await);
     let (mut on_a, mut on_b) = (a.subscribe(), b.subscribe());
-    a.invalidate(&tags(&["workspace:1", "profile:2"])).await;
+    a.invalidate(&tags(&["workspace:1", "profile:2"])).await.unwrap();
     for rx in [&mut on_a, &mut on_b] {
         assert_eq!(within(rx.recv()).await.unwrap().tags, tags(&["workspace:1", "profile:2"]));
     }
@@ -76,13 +78,16 @@ async fn broadcast_messages_reach_other_instances() {
     let Some(url) = redis_or_skip() else { return };
     let ns = Ns::new(url);
     let (a, b) = (ns.cache().await, ns.cache().await);
-    let mut on_b = b.messages();
-    a.broadcast("post.published", serde_json::json!({"id": 3})).await;
+    #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    struct Published {
+        id: u64,
+    }
+    let (mut on_b, mut elsewhere) = (b.messages("post.published"), b.messages("post.failed"));
+    a.broadcast("post.published", &Published { id: 3 }).await.unwrap();
     let message = within(on_b.recv()).await.unwrap();
-    assert_eq!(
-        (message.topic.as_str(), message.payload["id"].as_i64()),
-        ("post.published", Some(3))
-    );
+    assert_eq!(&*message.topic, "post.published");
+    assert_eq!(message.decode::<Published>().unwrap(), Published { id: 3 });
+    assert!(elsewhere.try_recv().is_err(), "another topic's receiver hears nothing");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -126,9 +131,51 @@ async fn starting_with_redis_unreachable_every_read_bypasses() {
         assert_eq!(read.source, Source::Bypass);
     }
     let mut invalidations = cache.subscribe();
-    cache.invalidate(&ws).await;
+    assert_eq!(cache.invalidate(&ws).await, Err(Unshared), "no other instance can know");
     assert_eq!(within(invalidations.recv()).await.unwrap().tags, ws, "delivered locally");
+    assert!(!cache.shared_tier_reachable().await);
     let m = cache.metrics();
     assert_eq!((fills.get(), m.bypasses, m.hits + m.misses), (2, 2, 0));
     cache.shutdown().await;
+}
+
+/// The stale reads the baseline suite caught after a Redis restart: instance B, still
+/// degraded because its supervisor had not re-subscribed yet, acknowledged a change it
+/// applied only locally, while instance A, healthy, kept serving entries from before it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_degraded_instance_invalidates_through_redis_as_soon_as_redis_answers() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url.clone());
+    let proxy = Proxy::start(&url).await;
+    let a = ns.cache().await;
+    let b = Cache::new(CacheConfig {
+        redis_url: Some(proxy.url.clone()),
+        reconnect_every: Duration::from_secs(3600), // once degraded, b stays so
+        ..ns.config()
+    })
+    .await;
+    assert_eq!(b.tier(), Tier::Redis { healthy: true });
+    let (tokens, fills) = (["tokens"], FillCount::default());
+    let before = a.get_or_fill("token:1", &tokens, fills.fill("active")).await.unwrap();
+
+    proxy.down(); // Redis restarts, as far as b can tell
+    eventually("b to notice the outage", || b.tier() == Tier::Redis { healthy: false }).await;
+    assert!(!b.shared_tier_reachable().await);
+    assert_eq!(b.invalidate(&tokens).await, Err(Unshared), "b says it reached no one");
+    let unseen = a.get_or_fill("token:1", &tokens, fills.fill("unused")).await.unwrap();
+    assert_eq!(unseen.stamp, before.stamp, "the limit that Unshared reports");
+
+    proxy.up(); // Redis is back; b's subscription is not, for the rest of the test
+    reaches("b's command connection to answer", || b.shared_tier_reachable()).await;
+    assert_eq!(b.tier(), Tier::Redis { healthy: false }, "b is still degraded");
+    let shared = b.invalidate(&tokens).await;
+    let after = a.get_or_fill("token:1", &tokens, fills.fill("revoked")).await.unwrap();
+    assert_eq!(
+        (after.value.as_str(), after.source),
+        ("revoked", Source::Miss),
+        "a must not serve its entry from before b's invalidation"
+    );
+    assert_eq!(shared, Ok(()), "b's invalidation reached Redis although b is degraded");
+    let mine = b.get_or_fill("token:1", &tokens, fills.fill("revoked")).await.unwrap();
+    assert_eq!(mine.source, Source::Bypass, "b itself reads around the cache until it recovers");
 }

@@ -1,12 +1,15 @@
 //! The freshness and single-flight specs every tier must meet. Each takes the harness
 //! built for one tier; `tests/cache.rs` runs each on the local and the Redis tier.
 
-use herald_cache::{Cache, Lookup, Source};
+use std::sync::Arc;
+
+use herald_cache::{Cache, CacheConfig, Lookup, Source};
+use tokio::sync::broadcast::error::RecvError;
 use tokio::task::JoinHandle;
 
 use crate::support::{drop_signals, dropped, gated, tags, within, Fill, FillCount, Harness};
 
-type Read = Result<Lookup<String>, String>;
+type Read = Result<Lookup<String>, Arc<String>>;
 
 /// Starts `get_or_fill(key, tags, fill)` on its own task.
 fn spawn_read(
@@ -33,7 +36,7 @@ pub async fn fill_started_before_invalidation_is_never_visible_after_it(h: Harne
     let (old_fill, mut gate) = gated(Ok("old"));
     let old = spawn_read(cache, "history", &post, old_fill);
     gate.started().await;
-    cache.invalidate(&post).await;
+    cache.invalidate(&post).await.unwrap();
     gate.release();
 
     let old = within(old).await.unwrap().unwrap();
@@ -65,7 +68,7 @@ pub async fn invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fil
     let (old_fill, mut old_gate) = gated(Ok("old"));
     let old = spawn_read(cache, "history", &post, old_fill);
     old_gate.started().await;
-    cache.invalidate(&post).await;
+    cache.invalidate(&post).await.unwrap();
 
     let (new_fill, mut new_gate) = gated(Ok("new"));
     let first_after = spawn_read(cache, "history", &post, new_fill);
@@ -128,12 +131,14 @@ pub async fn entries_are_dropped_by_any_of_their_tags(h: Harness) {
     let (cache, both) = (&h.cache, tags(&["workspace:1", "profile:9"]));
     let fills = FillCount::default();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
+    let borrowed =
+        within(cache.get_or_fill("view", &["workspace:1", "profile:9"], fills.fill("v")));
+    assert_eq!(borrowed.await.unwrap().source, Source::Hit, "&[&str] names the same entry");
+    cache.invalidate(&["unrelated"]).await.unwrap();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Hit);
-    cache.invalidate(&tags(&["unrelated"])).await;
-    assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Hit);
-    cache.invalidate(&tags(&["profile:9"])).await;
+    cache.invalidate(&["profile:9"]).await.unwrap();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
-    cache.invalidate(&tags(&["workspace:1"])).await;
+    cache.invalidate(&[String::from("workspace:1")]).await.unwrap();
     assert_eq!(read(cache, "view", &both, fills.fill("v")).await.source, Source::Miss);
     assert_eq!(fills.get(), 3);
 }
@@ -154,8 +159,10 @@ pub async fn errors_are_shared_with_waiters_and_not_cached(h: Harness) {
     dropped(&mut joined, 1).await;
     gate.release();
 
-    assert_eq!(within(leader).await.unwrap().unwrap_err(), "upstream down");
-    assert_eq!(within(waiter).await.unwrap().unwrap_err(), "upstream down");
+    let led = within(leader).await.unwrap().unwrap_err();
+    let joined = within(waiter).await.unwrap().unwrap_err();
+    assert_eq!(led.as_str(), "upstream down");
+    assert!(Arc::ptr_eq(&led, &joined), "one error, shared, not cloned");
     let fills = FillCount::default();
     let retry = read(cache, "history", &ws, fills.fill("ok")).await;
     assert_eq!((retry.value.as_str(), retry.source, fills.get()), ("ok", Source::Miss, 1));
@@ -176,14 +183,50 @@ pub async fn clear_drops_entries_by_prefix(h: Harness) {
 }
 
 pub async fn broadcast_messages_reach_this_instance(h: Harness) {
-    let mut messages = h.cache.messages();
-    h.cache.broadcast("post.updated", serde_json::json!({"id": 7})).await;
+    let mut messages = h.cache.messages("post.updated");
+    h.cache.broadcast("post.updated", &serde_json::json!({"id": 7})).await.unwrap();
     let message = within(messages.recv()).await.unwrap();
-    assert_eq!((message.topic.as_str(), message.payload["id"].as_i64()), ("post.updated", Some(7)));
+    assert_eq!((&*message.topic, &*message.payload), ("post.updated", r#"{"id":7}"#));
+}
+
+pub async fn a_busy_topic_never_makes_another_topics_receivers_lag(h: Harness) {
+    let (mut busy, mut quiet) = (h.cache.messages("workspace:1"), h.cache.messages("workspace:2"));
+    for n in 0..1500 {
+        // Enough to overflow one 1024-slot channel shared by every topic, let alone 256.
+        h.cache.broadcast("workspace:1", &n).await.unwrap();
+    }
+    h.cache.broadcast("workspace:2", "draft saved").await.unwrap();
+    let message = within(quiet.recv()).await.expect("the quiet topic's receiver does not lag");
+    assert_eq!(message.decode::<&str>().unwrap(), "draft saved");
+    // Messages of one instance arrive in order, so all of workspace:1's are in by now.
+    assert!(matches!(busy.recv().await, Err(RecvError::Lagged(_))), "the busy one does");
+    assert!(quiet.try_recv().is_err(), "only its own topic's messages");
 }
 
 pub async fn invalidations_reach_this_instances_subscribers(h: Harness) {
     let mut invalidations = h.cache.subscribe();
-    h.cache.invalidate(&tags(&["workspace:1"])).await;
+    h.cache.invalidate(&tags(&["workspace:1"])).await.unwrap();
     assert_eq!(within(invalidations.recv()).await.unwrap().tags, tags(&["workspace:1"]));
+}
+
+pub async fn the_local_tier_stays_within_its_byte_budget(h: Harness) {
+    const BUDGET: u64 = 512 << 10;
+    let cache = Cache::new(CacheConfig { max_local_bytes: BUDGET, ..h.config() }).await;
+    let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
+    let page = "x".repeat(64 << 10);
+    for i in 0..64 {
+        read(&cache, &format!("history:{i}"), &ws, fills.fill(&page)).await; // 4 MiB in all
+    }
+    let m = cache.metrics();
+    assert!(m.local_bytes <= BUDGET, "{} bytes kept for a budget of {BUDGET}", m.local_bytes);
+    assert!((1..8).contains(&m.local_entries), "{} entries of 64 KiB", m.local_entries);
+    assert_eq!(m.oversized, 0);
+
+    let huge = "y".repeat(BUDGET as usize / 4);
+    let first = read(&cache, "export", &ws, fills.fill(&huge)).await;
+    assert_eq!((first.value.len(), first.source), (huge.len(), Source::Miss), "still returned");
+    read(&cache, "export", &ws, fills.fill(&huge)).await;
+    let m = cache.metrics();
+    assert_eq!(m.oversized, 2, "over a quarter of the budget: never kept, so read anew each time");
+    assert!(m.local_bytes <= BUDGET);
 }

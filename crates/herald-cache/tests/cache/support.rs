@@ -40,6 +40,14 @@ pub struct Harness {
     pub ns: Option<Ns>,
 }
 
+impl Harness {
+    /// The configuration of this harness's tier (Redis: its namespace), to build
+    /// another instance of it with `Cache::new`.
+    pub fn config(&self) -> CacheConfig {
+        self.ns.as_ref().map_or_else(CacheConfig::default, Ns::config)
+    }
+}
+
 pub async fn harness(kind: Kind) -> Option<Harness> {
     match kind {
         Kind::Local => Some(Harness { cache: Cache::local(Duration::from_secs(120)), ns: None }),
@@ -130,6 +138,15 @@ pub async fn within<T>(fut: impl Future<Output = T>) -> T {
 pub async fn eventually(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(10);
     while !condition() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+/// Waits for an asynchronous condition (polls; for state with no event to await).
+pub async fn reaches<F: Future<Output = bool>>(what: &str, mut condition: impl FnMut() -> F) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !condition().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
