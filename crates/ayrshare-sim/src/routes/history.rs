@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use ayrshare::Platform;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 use tokio::time::Instant;
@@ -16,7 +17,6 @@ use super::path_id;
 use super::post::parse_date;
 use crate::errors::{ok, reply, ApiError, HISTORY_NOT_FOUND_CODE};
 use crate::gate::Caller;
-use crate::platforms::is_platform;
 use crate::post::{iso, Outcome, PostRecord, PostStatus};
 use crate::Simulator;
 
@@ -32,6 +32,7 @@ struct Filter {
     status: Option<String>,
     /// `Some(true)` for `type=scheduled`, `Some(false)` for `type=immediate`.
     scheduled: Option<bool>,
+    /// Network names as sent (lowercased); a name that is no network matches nothing.
     platforms: Vec<String>,
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
@@ -92,8 +93,8 @@ impl Filter {
             None => post.status != PostStatus::Deleted,
         };
         let type_ok = self.scheduled.is_none_or(|s| s == post.scheduled);
-        let platform_ok =
-            self.platforms.is_empty() || post.platforms.iter().any(|p| self.platforms.contains(p));
+        let asked_for = |p: &Platform| self.platforms.iter().any(|name| name == p.as_str());
+        let platform_ok = self.platforms.is_empty() || post.platforms.iter().any(asked_for);
         status_ok && type_ok && platform_ok && self.date_ok(post.schedule_date, now)
     }
 
@@ -152,8 +153,8 @@ pub(crate) async fn one(
         Ok(id) => id,
         Err(error) => return error.into_response(),
     };
-    if is_platform(&id) {
-        return platform_feed(&sim, &caller, &id);
+    if let Ok(platform) = id.parse::<Platform>() {
+        return platform_feed(&sim, &caller, platform);
     }
     let item = sim
         .shared
@@ -165,7 +166,7 @@ pub(crate) async fn one(
 }
 
 /// `GET /api/history/{platform}`: what the network shows, newest first.
-fn platform_feed(sim: &Simulator, caller: &Caller, platform: &str) -> Response {
+fn platform_feed(sim: &Simulator, caller: &Caller, platform: Platform) -> Response {
     let now = Utc::now();
     let posts: Vec<Value> = sim.shared.with_store(|store| {
         let mut posts: Vec<&PostRecord> =
@@ -178,9 +179,9 @@ fn platform_feed(sim: &Simulator, caller: &Caller, platform: &str) -> Response {
     )
 }
 
-fn network_entry(post: &PostRecord, platform: &str) -> Option<Value> {
+fn network_entry(post: &PostRecord, platform: Platform) -> Option<Value> {
     post.outcomes.iter().find_map(|(p, outcome)| match outcome {
-        Outcome::Posted { id, url } if p == platform => Some(json!({
+        Outcome::Posted { id, url } if *p == platform => Some(json!({
             "id": id, "post": post.text, "postUrl": url,
             "created": iso(post.published.unwrap_or(post.created)),
         })),

@@ -5,6 +5,7 @@
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use ayrshare::webhook::Action;
 use chrono::Utc;
 use serde_json::{json, Map, Value};
 
@@ -14,30 +15,16 @@ use crate::post::iso;
 use crate::store::Webhook;
 use crate::Simulator;
 
-/// Actions a webhook can be registered for.
-const ACTIONS: [&str; 10] = [
-    "feed",
-    "social",
-    "scheduled",
-    "batch",
-    "messages",
-    "mentions",
-    "comments",
-    "automations",
-    "accountActivity",
-    "suspended",
-];
-
+/// The `action` of a body: one of the actions a webhook can be registered for
+/// ([`Action::KNOWN`]).
 fn action_field(body: &Value) -> Result<&str, ApiError> {
     let action = body.get("action").and_then(Value::as_str).unwrap_or_default();
-    if ACTIONS.contains(&action) {
-        Ok(action)
-    } else {
-        Err(ApiError::bad_request(
-            "webhook",
-            format!("Invalid action. Valid actions: {}.", ACTIONS.join(", ")),
-        ))
+    if Action::KNOWN.iter().any(|known| known.as_str() == action) {
+        return Ok(action);
     }
+    let valid: Vec<&str> = Action::KNOWN.iter().map(Action::as_str).collect();
+    let message = format!("Invalid action. Valid actions: {}.", valid.join(", "));
+    Err(ApiError::bad_request("webhook", message))
 }
 
 fn url_field(body: &Value) -> Result<&str, ApiError> {

@@ -64,7 +64,7 @@ fn delete_one(store: &mut Store, profile: &str, id: &str) -> Result<Value, ApiEr
     for (platform, outcome) in &post.outcomes {
         if let Outcome::Posted { id, .. } = outcome {
             body.insert(
-                platform.clone(),
+                platform.to_string(),
                 json!({"action": "delete", "status": "success", "id": id}),
             );
         }

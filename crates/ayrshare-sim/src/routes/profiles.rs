@@ -5,11 +5,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use ayrshare::Platform;
 use serde_json::{json, Value};
 
 use crate::errors::{ok, ApiError, Body, DUPLICATE_PROFILE_CODE};
 use crate::gate::Caller;
-use crate::platforms::PLATFORMS;
 use crate::post::timestamp_object;
 use crate::store::{CreateError, PRIMARY, PRIMARY_STATS_KEY};
 use crate::Simulator;
@@ -50,7 +50,8 @@ pub(crate) async fn user(
     Extension(caller): Extension<Caller>,
 ) -> Response {
     let config = sim.shared.config();
-    let linked: Vec<&str> = PLATFORMS.iter().copied().filter(|p| !config.fails(p)).collect();
+    let linked: Vec<Platform> =
+        Platform::ALL.into_iter().filter(|p| !config.fails(p.as_str())).collect();
     let (created, calls) = sim.shared.with_store(|s| {
         let stats_key =
             if caller.profile == PRIMARY { PRIMARY_STATS_KEY } else { caller.profile.as_str() };
