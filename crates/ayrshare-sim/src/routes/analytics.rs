@@ -3,7 +3,7 @@
 //! publication, so repeated calls are consistent and never go down.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use ayrshare::Platform;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -55,14 +55,10 @@ pub(crate) async fn post(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let Some(id) = body.get("id").and_then(Value::as_str) else {
-        return ApiError::bad_request(
-            "analytics",
-            "Missing id parameter: send the Ayrshare post id.",
-        )
-        .into_response();
-    };
+) -> Result<Response, ApiError> {
+    let id = body.get("id").and_then(Value::as_str).ok_or_else(|| {
+        ApiError::bad_request("analytics", "Missing id parameter: send the Ayrshare post id.")
+    })?;
     // Names that are no network are dropped: they could match nothing anyway.
     let platforms: Option<Vec<Platform>> =
         body.get("platforms").and_then(Value::as_array).map(|list| {
@@ -76,10 +72,8 @@ pub(crate) async fn post(
         let post = s.post(&caller.profile, id).filter(|p| p.status != PostStatus::Deleted)?;
         Some(analytics(post, platforms.as_deref(), now))
     });
-    match answer {
-        Some(body) => ok(&body),
-        None => ApiError::post_id_not_found("analytics", id).into_response(),
-    }
+    let answer = answer.ok_or_else(|| ApiError::post_id_not_found("analytics", id))?;
+    Ok(ok(&answer))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! receive webhooks on loopback.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use ayrshare::webhook::Action;
 use chrono::Utc;
@@ -40,16 +40,13 @@ pub(crate) async fn register(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let (action, url) = match action_field(&body).and_then(|a| Ok((a, url_field(&body)?))) {
-        Ok(fields) => fields,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (action, url) = (action_field(&body)?, url_field(&body)?);
     let secret =
         body.get("secret").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from);
     let hook = Webhook { url: url.to_string(), secret, updated: Utc::now() };
     sim.shared.with_store(|s| s.set_webhook(&caller.profile, action, hook));
-    ok(&json!({"status": "success", "action": action, "url": url, "refId": caller.view.ref_id}))
+    Ok(ok(&json!({"status": "success", "action": action, "url": url, "refId": caller.view.ref_id})))
 }
 
 /// `GET /api/hook/webhook`: `{status, <action>: <url>..., updated?}`.
@@ -74,11 +71,8 @@ pub(crate) async fn unregister(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let action = match action_field(&body) {
-        Ok(action) => action,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let action = action_field(&body)?;
     sim.shared.with_store(|s| s.remove_webhook(&caller.profile, action));
-    ok(&json!({"status": "success", "action": action}))
+    Ok(ok(&json!({"status": "success", "action": action})))
 }

@@ -4,7 +4,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use ayrshare::Platform;
 use chrono::{DateTime, Utc};
@@ -188,23 +188,15 @@ pub(crate) async fn create(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let new = match NewPost::parse(&body) {
-        Ok(new) => new,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let new = NewPost::parse(&body)?;
     let config = sim.shared.config();
-    let stored = sim.shared.with_store(|store| store_post(store, &caller, new, &config));
-    match stored {
-        Ok(post) => {
-            if post.status == PostStatus::Pending {
-                sim.shared.publisher_wake.notify_one();
-            }
-            let (status, body) = post.envelope(&caller.view, caller.wrapped);
-            reply(status, &body)
-        }
-        Err(error) => error.into_response(),
+    let post = sim.shared.with_store(|store| store_post(store, &caller, new, &config))?;
+    if post.status == PostStatus::Pending {
+        sim.shared.publisher_wake.notify_one();
     }
+    let (status, body) = post.envelope(&caller.view, caller.wrapped);
+    Ok(reply(status, &body))
 }
 
 #[cfg(test)]
