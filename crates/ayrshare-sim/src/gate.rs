@@ -12,7 +12,8 @@ use tokio::time::Instant;
 
 use crate::config::SimConfig;
 use crate::errors::ApiError;
-use crate::store::{Admission, ProfileView, Refusal, PRIMARY_STATS_KEY};
+use crate::profile::ProfileView;
+use crate::store::{Admission, Refusal, PRIMARY_STATS_KEY};
 use crate::Simulator;
 
 /// The request header selecting a user profile.

@@ -16,7 +16,9 @@
 //!   windows, counters) and publishing; `post`: a post and its JSON forms.
 //! - `publisher`: the background task that publishes scheduled posts; `webhooks`:
 //!   signing and delivery.
-//! - `errors`: Ayrshare's error envelope and codes; `platforms`: networks and fake ids.
+//! - `profile`: what answers show about a profile (a leaf module).
+//! - `errors`: Ayrshare's error envelope and codes; `platforms`: per-network fake ids
+//!   (the networks themselves are [`ayrshare::Platform`]).
 //!
 //! # Example
 //!
@@ -35,6 +37,7 @@ mod errors;
 mod gate;
 mod platforms;
 mod post;
+mod profile;
 mod publisher;
 mod routes;
 mod server;
@@ -45,6 +48,14 @@ mod webhooks;
 
 use std::collections::BTreeMap;
 
+/// Webhook signing as Ayrshare does it, re-exported from [`ayrshare::webhook`] under the
+/// names this crate has always used: `sign_webhook(secret, body)` is the lowercase hex
+/// HMAC-SHA256 of the raw body, sent in `WEBHOOK_SIGNATURE_HEADER`, with the delivery
+/// time (unix seconds) in `WEBHOOK_TIMESTAMP_HEADER`.
+pub use ayrshare::webhook::{
+    sign as sign_webhook, SIGNATURE_HEADER as WEBHOOK_SIGNATURE_HEADER,
+    TIMESTAMP_HEADER as WEBHOOK_TIMESTAMP_HEADER,
+};
 pub use config::{RateLimitSpec, SimArgs, SimConfig};
 pub use errors::{
     ALREADY_DELETED_CODE, API_KEY_INVALID_CODE, BAD_REQUEST_CODE, DUPLICATE_CONTENT_CODE,
@@ -53,10 +64,8 @@ pub use errors::{
     SIMULATED_ERROR_CODE,
 };
 pub use gate::PROFILE_KEY_HEADER;
-pub use platforms::PLATFORMS;
 pub use server::{run, SimHandle};
 pub use simulator::Simulator;
-pub use webhooks::{sign_webhook, WEBHOOK_SIGNATURE_HEADER, WEBHOOK_TIMESTAMP_HEADER};
 
 /// Request counters, as served by `GET /__sim/stats`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]

@@ -4,11 +4,12 @@
 //! item (ISO-string `scheduleDate`).
 
 use axum::http::StatusCode;
+use ayrshare::Platform;
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
-use crate::store::ProfileView;
+use crate::profile::ProfileView;
 
 /// Where a post is in its life, as Ayrshare names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,9 +61,9 @@ pub(crate) struct PostRecord {
     /// The post text.
     pub(crate) text: String,
     /// Networks asked for, in request order.
-    pub(crate) platforms: Vec<String>,
+    pub(crate) platforms: Vec<Platform>,
     /// One entry per network once sent; empty while pending.
-    pub(crate) outcomes: Vec<(String, Outcome)>,
+    pub(crate) outcomes: Vec<(Platform, Outcome)>,
     pub(crate) status: PostStatus,
     /// Created with a future `scheduleDate` (`type: "scheduled"`), else `"now"`.
     pub(crate) scheduled: bool,
@@ -92,8 +93,8 @@ pub(crate) fn timestamp_object(time: DateTime<Utc>) -> Value {
 
 impl PostRecord {
     /// Whether `platform` took this post.
-    pub(crate) fn posted_on(&self, platform: &str) -> bool {
-        self.outcomes.iter().any(|(p, o)| p == platform && matches!(o, Outcome::Posted { .. }))
+    pub(crate) fn posted_on(&self, platform: Platform) -> bool {
+        self.outcomes.iter().any(|(p, o)| *p == platform && matches!(o, Outcome::Posted { .. }))
     }
 
     /// `postIds`: one entry per network that took the post.
@@ -187,13 +188,13 @@ impl PostRecord {
 mod tests {
     use super::*;
 
-    fn record(status: PostStatus, outcomes: Vec<(String, Outcome)>) -> PostRecord {
+    fn record(status: PostStatus, outcomes: Vec<(Platform, Outcome)>) -> PostRecord {
         let now = Utc::now();
         PostRecord {
             id: "RhrbDtYh7hdSMc67zC8H".into(),
             profile: String::new(),
             text: "hello".into(),
-            platforms: outcomes.iter().map(|(p, _)| p.clone()).collect(),
+            platforms: outcomes.iter().map(|(p, _)| *p).collect(),
             outcomes,
             status,
             scheduled: false,
@@ -217,7 +218,7 @@ mod tests {
         let failed = Outcome::Failed { code: 156, message: "not linked".into() };
         let post = record(
             PostStatus::Error,
-            vec![("telegram".into(), posted), ("twitter".into(), failed)],
+            vec![(Platform::Telegram, posted), (Platform::Twitter, failed)],
         );
         let (status, body) = post.envelope(&profile(), false);
         assert_eq!(status, StatusCode::BAD_REQUEST);

@@ -1,21 +1,17 @@
-//! Outgoing webhooks: the `scheduled` payload (Ayrshare docs, webhooks/actions), its
-//! HMAC-SHA256 signature, and delivery with a few retries on 408/425/429/5xx.
+//! Outgoing webhooks: the `scheduled` payload (Ayrshare docs, webhooks/actions) and
+//! delivery with a few retries on 408/425/429/5xx, signed with
+//! [`ayrshare::webhook::sign`] so the simulator and the client crate cannot disagree on
+//! the protocol.
 
 use std::time::Duration;
 
+use ayrshare::webhook::{sign, Action, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use chrono::{DateTime, Utc};
-use hmac::{Hmac, Mac};
 use rand::distributions::{Alphanumeric, DistString};
 use serde_json::{json, Value};
-use sha2::Sha256;
 
 use crate::post::{iso, PostRecord, PostStatus};
-use crate::store::{Delivery, ProfileView};
-
-/// Header carrying `sign_webhook(secret, body)`.
-pub const WEBHOOK_SIGNATURE_HEADER: &str = "X-Authorization-Content-SHA256";
-/// Header carrying the delivery time in unix seconds.
-pub const WEBHOOK_TIMESTAMP_HEADER: &str = "X-Authorization-Timestamp";
+use crate::profile::ProfileView;
 
 /// Attempts per delivery (Ayrshare makes about 9 over an hour; tests want it quick).
 const ATTEMPTS: u32 = 3;
@@ -24,13 +20,24 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(250);
 /// Ayrshare expects an answer within 15 s.
 pub(crate) const DELIVERY_TIMEOUT: Duration = Duration::from_secs(15);
 
-/// Lowercase hex of HMAC-SHA256 keyed with `secret` over the raw `body`: the value of
-/// [`WEBHOOK_SIGNATURE_HEADER`].
-pub fn sign_webhook(secret: &str, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
-    mac.update(body);
-    hex::encode(mac.finalize().into_bytes())
+/// A webhook to POST once the store's lock is released. Its `Debug` hides the secret.
+#[derive(Clone)]
+pub(crate) struct Delivery {
+    pub(crate) url: String,
+    /// HMAC key for the signature header; no header is sent without one.
+    pub(crate) secret: Option<String>,
+    /// The exact bytes sent, and signed.
+    pub(crate) body: Vec<u8>,
+}
+
+impl std::fmt::Debug for Delivery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Delivery")
+            .field("url", &self.url)
+            .field("signed", &self.secret.is_some())
+            .field("body_len", &self.body.len())
+            .finish()
+    }
 }
 
 /// The `scheduled` webhook body for a post that was just processed.
@@ -42,7 +49,7 @@ pub(crate) fn scheduled_payload(
 ) -> Value {
     let ok = post.status == PostStatus::Success;
     json!({
-        "action": "scheduled",
+        "action": Action::Scheduled.as_str(),
         "created": iso(now),
         "code": if ok { 200 } else { 400 },
         "status": if ok { "success" } else { "error" },
@@ -95,24 +102,12 @@ async fn send(
     let mut request = client
         .post(&delivery.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(WEBHOOK_TIMESTAMP_HEADER, Utc::now().timestamp().to_string())
+        .header(TIMESTAMP_HEADER, Utc::now().timestamp().to_string())
         .header("X-Ayrshare-Delivery-Id", delivery_id)
         .header("X-Ayrshare-Delivery-Attempt", attempt.to_string())
         .body(delivery.body.clone());
     if let Some(secret) = &delivery.secret {
-        request = request.header(WEBHOOK_SIGNATURE_HEADER, sign_webhook(secret, &delivery.body));
+        request = request.header(SIGNATURE_HEADER, sign(secret, &delivery.body));
     }
     Ok(request.send().await?.status())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn signature_is_lowercase_hex_hmac_sha256() {
-        // RFC 4231 test case 2.
-        let sig = sign_webhook("Jefe", b"what do ya want for nothing?");
-        assert_eq!(sig, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-    }
 }

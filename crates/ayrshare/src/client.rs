@@ -18,18 +18,28 @@ use crate::redact;
 
 /// A cheap-to-clone Ayrshare client bound to one base URL and API key.
 ///
+/// A clone shares everything with the original (one reference count, as mini-redis's
+/// `Db { shared: Arc<Shared> }`), so hand clones to every task and handler freely.
+///
 /// Every endpoint method fails with [`Error::Api`] when Ayrshare reports an
 /// error, [`Error::Timeout`] / [`Error::Transport`] when no answer arrives,
 /// [`Error::Decode`] for a 2xx body of an unknown shape, and
 /// [`Error::InvalidConfig`] for a profile key that cannot be a header value.
 #[derive(Clone)]
 pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+/// What every clone of a [`Client`] shares. `Clone` only so that
+/// [`Client::with_observer`] can copy it when the handle was already cloned.
+#[derive(Clone)]
+pub(crate) struct Inner {
     pub(crate) http: reqwest::Client,
     /// Base URL without trailing slash, e.g. `https://api.ayrshare.com/api`.
     pub(crate) base: Url,
-    pub(crate) base_str: Arc<str>,
+    pub(crate) base_str: String,
     /// Kept only to scrub it from server-echoed messages and for `Debug`'s prefix.
-    pub(crate) api_key: Arc<str>,
+    pub(crate) api_key: String,
     /// `Bearer <key>`, marked sensitive so reqwest never logs it.
     pub(crate) auth: HeaderValue,
     /// Told about every call (for metrics), if set.
@@ -53,8 +63,8 @@ pub type Observer = Arc<dyn Fn(&CallRecord) + Send + Sync>;
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base_url", &&*self.base_str)
-            .field("api_key", &redact::prefix(&self.api_key, 4))
+            .field("base_url", &&*self.inner.base_str)
+            .field("api_key", &redact::prefix(&self.inner.api_key, 4))
             .finish_non_exhaustive()
     }
 }
@@ -96,19 +106,20 @@ impl Client {
             .user_agent(concat!("ayrshare-rs/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::InvalidConfig(format!("cannot build HTTP client: {e}")))?;
-        let base_str: Arc<str> = base.as_str().trim_end_matches('/').into();
-        Ok(Client { http, base, base_str, api_key: api_key.into(), auth, observer: None })
+        let base_str = base.as_str().trim_end_matches('/').to_owned();
+        let inner = Inner { http, base, base_str, api_key: api_key.into(), auth, observer: None };
+        Ok(Client { inner: Arc::new(inner) })
     }
 
     /// The same client, reporting every call to `observer`.
     pub fn with_observer(mut self, observer: Observer) -> Self {
-        self.observer = Some(observer);
+        Arc::make_mut(&mut self.inner).observer = Some(observer);
         self
     }
 
     /// The base URL, without trailing slash.
     pub fn base_url(&self) -> &str {
-        &self.base_str
+        &self.inner.base_str
     }
 }
 
@@ -137,6 +148,17 @@ mod tests {
             let err = Client::new(url, key, Duration::from_secs(t)).unwrap_err();
             assert!(matches!(err, Error::InvalidConfig(_)), "{url} {key:?} {t}");
         }
+    }
+
+    #[test]
+    fn a_clone_shares_its_state_with_the_original() {
+        let c =
+            Client::new("http://127.0.0.1:1/api", "KEY-123456789", Duration::from_secs(1)).unwrap();
+        let clone = c.clone();
+        assert!(Arc::ptr_eq(&c.inner, &clone.inner));
+        let observed = clone.with_observer(Arc::new(|_: &CallRecord| {}));
+        assert!(observed.inner.observer.is_some());
+        assert!(c.inner.observer.is_none(), "with_observer leaves other clones alone");
     }
 
     #[test]

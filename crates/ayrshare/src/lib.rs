@@ -2,6 +2,10 @@
 //!
 //! # Layout
 //! - `client`: the [`Client`] handle (construction, redacting `Debug`).
+//! - `platform`: [`Platform`], the one table of Ayrshare's networks (wire id,
+//!   display name, text limit).
+//! - [`webhook`]: Ayrshare's webhook protocol (headers, HMAC signature, a typed
+//!   tolerant payload decoder), for receivers and for the simulator that sends them.
 //! - `endpoints`: one async method per Ayrshare endpoint.
 //! - `transport`: request plumbing (auth headers, timeouts, rate-limit headers,
 //!   error mapping, logging with redacted keys).
@@ -26,7 +30,7 @@
 //! let client = ayrshare::Client::new(ayrshare::DEFAULT_BASE_URL, "API-KEY", Duration::from_secs(30))?;
 //! let req = ayrshare::PostRequest {
 //!     post: "Hello".into(),
-//!     platforms: vec!["twitter".into()],
+//!     platforms: vec![ayrshare::Platform::Twitter.to_string()],
 //!     ..Default::default()
 //! };
 //! let reply = client.post("", &req).await?;
@@ -39,14 +43,17 @@ mod decode;
 mod endpoints;
 mod error;
 mod fuzz;
+mod platform;
 mod redact;
 mod transport;
 mod types;
+pub mod webhook;
 
 pub use client::{CallRecord, Client, Observer};
 pub use error::{Error, IDEMPOTENCY_REUSED_CODE};
 #[doc(hidden)]
 pub use fuzz::fuzz_decode;
+pub use platform::{Platform, UnknownPlatform};
 pub use types::{
     CreatedProfile, History, HistoryItem, HistoryQuery, PlatformError, PlatformPost, PostOutcome,
     PostRequest, Profile, RateLimit, Reply, UpdateRequest,

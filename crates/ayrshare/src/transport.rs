@@ -44,7 +44,7 @@ impl Raw {
 
 impl Client {
     pub(crate) fn url(&self, segments: &[&str]) -> Url {
-        let mut url = self.base.clone();
+        let mut url = self.inner.base.clone();
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
@@ -64,9 +64,10 @@ impl Client {
         tracing::debug!(%method, %path, %profile, "ayrshare request");
         let started = Instant::now();
         let mut req = self
+            .inner
             .http
             .request(method.clone(), url)
-            .header(AUTHORIZATION, self.auth.clone())
+            .header(AUTHORIZATION, self.inner.auth.clone())
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json");
         if !profile_key.is_empty() {
@@ -105,8 +106,8 @@ impl Client {
         status: Option<u16>,
         elapsed: std::time::Duration,
     ) {
-        let Some(observer) = &self.observer else { return };
-        let base = self.base.path().trim_end_matches('/');
+        let Some(observer) = &self.inner.observer else { return };
+        let base = self.inner.base.path().trim_end_matches('/');
         let below = path.strip_prefix(base).unwrap_or(path);
         let endpoint: Vec<&str> = below
             .split('/')
@@ -130,7 +131,7 @@ impl Client {
         decode: impl FnOnce(u16, &Value) -> Result<T, Failure>,
     ) -> Result<Reply<T>, Error> {
         let Raw { status, rate_limit, json, snippet } = raw;
-        let scrub = |text: &str| redact::scrub(text, &[&self.api_key, profile_key]);
+        let scrub = |text: &str| redact::scrub(text, &[&self.inner.api_key, profile_key]);
         let Some(json) = json else {
             let snippet = scrub(snippet.trim());
             return Err(if decode::is_success(status) {

@@ -3,8 +3,9 @@
 //! publication, so repeated calls are consistent and never go down.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
+use ayrshare::Platform;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
@@ -15,7 +16,12 @@ use crate::post::{iso, Outcome, PostRecord, PostStatus};
 use crate::Simulator;
 
 /// Counters for one network post.
-fn counters(post_id: &str, platform: &str, published: DateTime<Utc>, now: DateTime<Utc>) -> Value {
+fn counters(
+    post_id: &str,
+    platform: Platform,
+    published: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Value {
     let digest = Sha256::digest(format!("{post_id}/{platform}").as_bytes());
     let seed = |i: usize| u64::from(digest[i]);
     let minutes = u64::try_from((now - published).num_minutes()).unwrap_or(0).min(1_000_000);
@@ -26,7 +32,7 @@ fn counters(post_id: &str, platform: &str, published: DateTime<Utc>, now: DateTi
 }
 
 /// The answer body for a published post, limited to `platforms` when given.
-fn analytics(post: &PostRecord, platforms: Option<&[String]>, now: DateTime<Utc>) -> Value {
+fn analytics(post: &PostRecord, platforms: Option<&[Platform]>, now: DateTime<Utc>) -> Value {
     let published = post.published.unwrap_or(post.created);
     let mut body = Map::new();
     body.insert("status".into(), json!("success"));
@@ -35,10 +41,10 @@ fn analytics(post: &PostRecord, platforms: Option<&[String]>, now: DateTime<Utc>
         let wanted = platforms.is_none_or(|list| list.contains(platform));
         if let (true, Outcome::Posted { id, url }) = (wanted, outcome) {
             let entry = json!({
-                "id": id, "postUrl": url, "analytics": counters(&post.id, platform, published, now),
+                "id": id, "postUrl": url, "analytics": counters(&post.id, *platform, published, now),
                 "lastUpdated": iso(now), "nextUpdate": iso(now + TimeDelta::minutes(10)),
             });
-            body.insert(platform.clone(), entry);
+            body.insert(platform.to_string(), entry);
         }
     }
     Value::Object(body)
@@ -49,27 +55,25 @@ pub(crate) async fn post(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let Some(id) = body.get("id").and_then(Value::as_str) else {
-        return ApiError::bad_request(
-            "analytics",
-            "Missing id parameter: send the Ayrshare post id.",
-        )
-        .into_response();
-    };
-    let platforms: Option<Vec<String>> = body
-        .get("platforms")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_ascii_lowercase).collect());
+) -> Result<Response, ApiError> {
+    let id = body.get("id").and_then(Value::as_str).ok_or_else(|| {
+        ApiError::bad_request("analytics", "Missing id parameter: send the Ayrshare post id.")
+    })?;
+    // Names that are no network are dropped: they could match nothing anyway.
+    let platforms: Option<Vec<Platform>> =
+        body.get("platforms").and_then(Value::as_array).map(|list| {
+            list.iter()
+                .filter_map(Value::as_str)
+                .filter_map(|p| p.to_ascii_lowercase().parse().ok())
+                .collect()
+        });
     let now = Utc::now();
     let answer = sim.shared.with_store(|s| {
         let post = s.post(&caller.profile, id).filter(|p| p.status != PostStatus::Deleted)?;
         Some(analytics(post, platforms.as_deref(), now))
     });
-    match answer {
-        Some(body) => ok(&body),
-        None => ApiError::post_id_not_found("analytics", id).into_response(),
-    }
+    let answer = answer.ok_or_else(|| ApiError::post_id_not_found("analytics", id))?;
+    Ok(ok(&answer))
 }
 
 #[cfg(test)]
@@ -79,9 +83,9 @@ mod tests {
     #[test]
     fn counters_are_stable_and_grow() {
         let published = Utc::now();
-        let first = counters("abc", "twitter", published, published);
-        assert_eq!(first, counters("abc", "twitter", published, published));
-        let later = counters("abc", "twitter", published, published + TimeDelta::hours(1));
+        let first = counters("abc", Platform::Twitter, published, published);
+        assert_eq!(first, counters("abc", Platform::Twitter, published, published));
+        let later = counters("abc", Platform::Twitter, published, published + TimeDelta::hours(1));
         assert!(later["likeCount"].as_u64() > first["likeCount"].as_u64());
     }
 }

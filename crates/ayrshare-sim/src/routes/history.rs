@@ -3,20 +3,20 @@
 //! code 221) and `GET /api/history/{id}` (one post without lag, or, when `{id}` is a
 //! network name, that network's feed).
 
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
+use ayrshare::Platform;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
-use super::path_id;
 use super::post::parse_date;
+use super::PostId;
 use crate::errors::{ok, reply, ApiError, HISTORY_NOT_FOUND_CODE};
 use crate::gate::Caller;
-use crate::platforms::is_platform;
 use crate::post::{iso, Outcome, PostRecord, PostStatus};
 use crate::Simulator;
 
@@ -32,6 +32,7 @@ struct Filter {
     status: Option<String>,
     /// `Some(true)` for `type=scheduled`, `Some(false)` for `type=immediate`.
     scheduled: Option<bool>,
+    /// Network names as sent (lowercased); a name that is no network matches nothing.
     platforms: Vec<String>,
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
@@ -92,8 +93,8 @@ impl Filter {
             None => post.status != PostStatus::Deleted,
         };
         let type_ok = self.scheduled.is_none_or(|s| s == post.scheduled);
-        let platform_ok =
-            self.platforms.is_empty() || post.platforms.iter().any(|p| self.platforms.contains(p));
+        let asked_for = |p: &Platform| self.platforms.iter().any(|name| name == p.as_str());
+        let platform_ok = self.platforms.is_empty() || post.platforms.iter().any(asked_for);
         status_ok && type_ok && platform_ok && self.date_ok(post.schedule_date, now)
     }
 
@@ -113,14 +114,9 @@ pub(crate) async fn list(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
-) -> Response {
-    let filter = match query
-        .map_err(|e| bad(format!("Invalid query: {e}")))
-        .and_then(|q| Filter::parse(&q.0))
-    {
-        Ok(filter) => filter,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let Query(pairs) = query.map_err(|e| bad(format!("Invalid query: {e}")))?;
+    let filter = Filter::parse(&pairs)?;
     let lag = sim.shared.config().history_lag;
     let (now, instant) = (Utc::now(), Instant::now());
     let items: Vec<Value> = sim.shared.with_store(|store| {
@@ -134,38 +130,32 @@ pub(crate) async fn list(
     });
     if items.is_empty() {
         let error = json!({"code": HISTORY_NOT_FOUND_CODE, "action": "get", "status": "error", "message": "History not found"});
-        return reply(StatusCode::BAD_REQUEST, &json!({"history": error, "count": 0}));
+        return Ok(reply(StatusCode::BAD_REQUEST, &json!({"history": error, "count": 0})));
     }
-    ok(&json!({
+    Ok(ok(&json!({
         "history": items, "count": items.len(), "refId": caller.view.ref_id,
         "lastUpdated": iso(now), "nextUpdate": iso(now + TimeDelta::minutes(1)),
-    }))
+    })))
 }
 
 /// `GET /api/history/{id}`: one post (no lag), or a network's feed.
 pub(crate) async fn one(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let id = match path_id(path) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    if is_platform(&id) {
-        return platform_feed(&sim, &caller, &id);
+    PostId(id): PostId,
+) -> Result<Response, ApiError> {
+    if let Ok(platform) = id.parse::<Platform>() {
+        return Ok(platform_feed(&sim, &caller, platform));
     }
     let item = sim
         .shared
         .with_store(|s| s.post(&caller.profile, &id).map(|p| p.history_item(&caller.view)));
-    match item {
-        Some(item) => ok(&item),
-        None => ApiError::post_id_not_found("get", &id).into_response(),
-    }
+    let item = item.ok_or_else(|| ApiError::post_id_not_found("get", &id))?;
+    Ok(ok(&item))
 }
 
 /// `GET /api/history/{platform}`: what the network shows, newest first.
-fn platform_feed(sim: &Simulator, caller: &Caller, platform: &str) -> Response {
+fn platform_feed(sim: &Simulator, caller: &Caller, platform: Platform) -> Response {
     let now = Utc::now();
     let posts: Vec<Value> = sim.shared.with_store(|store| {
         let mut posts: Vec<&PostRecord> =
@@ -178,9 +168,9 @@ fn platform_feed(sim: &Simulator, caller: &Caller, platform: &str) -> Response {
     )
 }
 
-fn network_entry(post: &PostRecord, platform: &str) -> Option<Value> {
+fn network_entry(post: &PostRecord, platform: Platform) -> Option<Value> {
     post.outcomes.iter().find_map(|(p, outcome)| match outcome {
-        Outcome::Posted { id, url } if p == platform => Some(json!({
+        Outcome::Posted { id, url } if *p == platform => Some(json!({
             "id": id, "post": post.text, "postUrl": url,
             "created": iso(post.published.unwrap_or(post.created)),
         })),

@@ -3,8 +3,9 @@
 //! receive webhooks on loopback.
 
 use axum::extract::State;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
+use ayrshare::webhook::Action;
 use chrono::Utc;
 use serde_json::{json, Map, Value};
 
@@ -14,30 +15,16 @@ use crate::post::iso;
 use crate::store::Webhook;
 use crate::Simulator;
 
-/// Actions a webhook can be registered for.
-const ACTIONS: [&str; 10] = [
-    "feed",
-    "social",
-    "scheduled",
-    "batch",
-    "messages",
-    "mentions",
-    "comments",
-    "automations",
-    "accountActivity",
-    "suspended",
-];
-
+/// The `action` of a body: one of the actions a webhook can be registered for
+/// ([`Action::KNOWN`]).
 fn action_field(body: &Value) -> Result<&str, ApiError> {
     let action = body.get("action").and_then(Value::as_str).unwrap_or_default();
-    if ACTIONS.contains(&action) {
-        Ok(action)
-    } else {
-        Err(ApiError::bad_request(
-            "webhook",
-            format!("Invalid action. Valid actions: {}.", ACTIONS.join(", ")),
-        ))
+    if Action::KNOWN.iter().any(|known| known.as_str() == action) {
+        return Ok(action);
     }
+    let valid: Vec<&str> = Action::KNOWN.iter().map(Action::as_str).collect();
+    let message = format!("Invalid action. Valid actions: {}.", valid.join(", "));
+    Err(ApiError::bad_request("webhook", message))
 }
 
 fn url_field(body: &Value) -> Result<&str, ApiError> {
@@ -53,16 +40,13 @@ pub(crate) async fn register(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let (action, url) = match action_field(&body).and_then(|a| Ok((a, url_field(&body)?))) {
-        Ok(fields) => fields,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let (action, url) = (action_field(&body)?, url_field(&body)?);
     let secret =
         body.get("secret").and_then(Value::as_str).filter(|s| !s.is_empty()).map(String::from);
     let hook = Webhook { url: url.to_string(), secret, updated: Utc::now() };
     sim.shared.with_store(|s| s.set_webhook(&caller.profile, action, hook));
-    ok(&json!({"status": "success", "action": action, "url": url, "refId": caller.view.ref_id}))
+    Ok(ok(&json!({"status": "success", "action": action, "url": url, "refId": caller.view.ref_id})))
 }
 
 /// `GET /api/hook/webhook`: `{status, <action>: <url>..., updated?}`.
@@ -87,11 +71,8 @@ pub(crate) async fn unregister(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let action = match action_field(&body) {
-        Ok(action) => action,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let action = action_field(&body)?;
     sim.shared.with_store(|s| s.remove_webhook(&caller.profile, action));
-    ok(&json!({"status": "success", "action": action}))
+    Ok(ok(&json!({"status": "success", "action": action})))
 }

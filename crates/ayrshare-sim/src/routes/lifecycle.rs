@@ -2,16 +2,15 @@
 //! `bulk` or `deleteAllScheduled`), `PATCH`/`PUT /api/post` (approve, reschedule,
 //! pause, notes) and `PUT`/`POST /api/post/retry`.
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
 use chrono::Utc;
 use serde_json::{json, Map, Value};
 
-use super::path_id;
 use super::post::parse_date;
+use super::PostId;
 use crate::config::SimConfig;
 use crate::errors::{ok, reply, ApiError, Body, ALREADY_DELETED_CODE};
 use crate::gate::Caller;
@@ -30,18 +29,12 @@ fn id_field<'a>(body: &'a Value, action: &str) -> Result<&'a str, ApiError> {
 pub(crate) async fn get(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
-    path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let id = match path_id(path) {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
+    PostId(id): PostId,
+) -> Result<Response, ApiError> {
     let item =
         sim.shared.with_store(|s| s.post(&caller.profile, &id).map(|p| p.get_item(&caller.view)));
-    match item {
-        Some(item) => ok(&item),
-        None => ApiError::post_id_not_found("get", &id).into_response(),
-    }
+    let item = item.ok_or_else(|| ApiError::post_id_not_found("get", &id))?;
+    Ok(ok(&item))
 }
 
 /// Deletes one post: its networks' ids in the answer, status `deleted` afterwards.
@@ -64,7 +57,7 @@ fn delete_one(store: &mut Store, profile: &str, id: &str) -> Result<Value, ApiEr
     for (platform, outcome) in &post.outcomes {
         if let Outcome::Posted { id, .. } = outcome {
             body.insert(
-                platform.clone(),
+                platform.to_string(),
                 json!({"action": "delete", "status": "success", "id": id}),
             );
         }
@@ -87,26 +80,21 @@ pub(crate) async fn delete(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let profile = caller.profile.as_str();
     if body.get("deleteAllScheduled").and_then(Value::as_bool) == Some(true) {
-        return sim.shared.with_store(|s| {
+        return Ok(sim.shared.with_store(|s| {
             let ids = s.scheduled_ids(profile);
             delete_many(s, profile, &ids)
-        });
+        }));
     }
     if let Some(bulk) = body.get("bulk").and_then(Value::as_array) {
         let ids: Vec<String> = bulk.iter().filter_map(Value::as_str).map(String::from).collect();
-        return sim.shared.with_store(|s| delete_many(s, profile, &ids));
+        return Ok(sim.shared.with_store(|s| delete_many(s, profile, &ids)));
     }
-    let id = match id_field(&body, "delete") {
-        Ok(id) => id,
-        Err(error) => return error.into_response(),
-    };
-    match sim.shared.with_store(|s| delete_one(s, profile, id)) {
-        Ok(body) => ok(&body),
-        Err(error) => error.into_response(),
-    }
+    let id = id_field(&body, "delete")?;
+    let deleted = sim.shared.with_store(|s| delete_one(s, profile, id))?;
+    Ok(ok(&deleted))
 }
 
 fn not_allowed(message: &str) -> ApiError {
@@ -177,15 +165,11 @@ pub(crate) async fn update(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let config = sim.shared.config();
-    match sim.shared.with_store(|s| update_post(s, &caller.profile, &body, &config)) {
-        Ok(id) => {
-            sim.shared.publisher_wake.notify_one();
-            ok(&json!({"status": "success", "id": id}))
-        }
-        Err(error) => error.into_response(),
-    }
+    let id = sim.shared.with_store(|s| update_post(s, &caller.profile, &body, &config))?;
+    sim.shared.publisher_wake.notify_one();
+    Ok(ok(&json!({"status": "success", "id": id})))
 }
 
 /// Retries the refused networks of a post in `error` and returns it.
@@ -212,13 +196,9 @@ pub(crate) async fn retry(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let config = sim.shared.config();
-    match sim.shared.with_store(|s| retry_post(s, &caller.profile, &body, &config)) {
-        Ok(post) => {
-            let (status, body) = post.envelope(&caller.view, caller.wrapped);
-            reply(status, &body)
-        }
-        Err(error) => error.into_response(),
-    }
+    let post = sim.shared.with_store(|s| retry_post(s, &caller.profile, &body, &config))?;
+    let (status, body) = post.envelope(&caller.view, caller.wrapped);
+    Ok(reply(status, &body))
 }

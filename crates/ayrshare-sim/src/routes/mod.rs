@@ -10,8 +10,8 @@ mod lifecycle;
 mod post;
 mod profiles;
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
+use axum::extract::{FromRequestParts, Path};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
@@ -56,11 +56,19 @@ pub(crate) fn router(sim: Simulator) -> Router {
         .with_state(sim)
 }
 
-/// The `{id}` of a path, or a 400 in Ayrshare's envelope if it cannot be decoded.
-fn path_id(path: Result<Path<String>, PathRejection>) -> Result<String, ApiError> {
-    path.map(|Path(id)| id).map_err(|e| {
-        ApiError::bad_request("get", format!("Invalid id in the path: {}", e.body_text()))
-    })
+/// The `{id}` of a path (a post id, or a network name for `/history/{id}`). A path that
+/// cannot be decoded is a 400 in Ayrshare's envelope instead of axum's plain text.
+pub(crate) struct PostId(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PostId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await.map_err(|e| {
+            ApiError::bad_request("get", format!("Invalid id in the path: {}", e.body_text()))
+        })?;
+        Ok(PostId(id))
+    }
 }
 
 /// A known path with the wrong method: a 405 in Ayrshare's envelope.

@@ -4,8 +4,9 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
+use ayrshare::Platform;
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tokio::time::Instant;
@@ -13,7 +14,7 @@ use tokio::time::Instant;
 use crate::config::SimConfig;
 use crate::errors::{reply, ApiError, Body, IDEMPOTENCY_REUSED_CODE};
 use crate::gate::Caller;
-use crate::platforms::{is_platform, new_post_id, PLATFORMS};
+use crate::platforms::new_post_id;
 use crate::post::{PostRecord, PostStatus};
 use crate::store::Store;
 use crate::Simulator;
@@ -22,7 +23,7 @@ use crate::Simulator;
 #[derive(Debug)]
 struct NewPost {
     text: String,
-    platforms: Vec<String>,
+    platforms: Vec<Platform>,
     media_urls: Vec<String>,
     schedule_date: Option<DateTime<Utc>>,
     notes: Option<String>,
@@ -58,7 +59,7 @@ fn text_field(body: &Value) -> Result<String, ApiError> {
 }
 
 /// `platforms`: a non-empty array of known names; `all` expands to every platform.
-fn platforms_field(body: &Value) -> Result<Vec<String>, ApiError> {
+fn platforms_field(body: &Value) -> Result<Vec<Platform>, ApiError> {
     let missing = || {
         invalid("Missing or incorrect platforms parameter. Send a non-empty array such as [\"twitter\"].")
     };
@@ -67,18 +68,13 @@ fn platforms_field(body: &Value) -> Result<Vec<String>, ApiError> {
         .and_then(Value::as_array)
         .filter(|a| !a.is_empty())
         .ok_or_else(missing)?;
-    let mut platforms: Vec<String> = Vec::new();
+    let mut platforms: Vec<Platform> = Vec::new();
     for name in names {
         let name = name.as_str().ok_or_else(missing)?.trim().to_ascii_lowercase();
-        let expanded: Vec<String> = if name == "all" {
-            PLATFORMS.iter().map(|p| p.to_string()).collect()
-        } else if is_platform(&name) {
-            vec![name]
+        let expanded: Vec<Platform> = if name == "all" {
+            Platform::ALL.to_vec()
         } else {
-            return Err(invalid(format!(
-                "Unknown platform {name:?}. Valid platforms: {}.",
-                PLATFORMS.join(", ")
-            )));
+            vec![name.parse().map_err(|_| unknown_platform(&name))?]
         };
         for platform in expanded {
             if !platforms.contains(&platform) {
@@ -87,6 +83,12 @@ fn platforms_field(body: &Value) -> Result<Vec<String>, ApiError> {
         }
     }
     Ok(platforms)
+}
+
+/// 400 for a name that is not one of Ayrshare's networks, listing the valid ones.
+fn unknown_platform(name: &str) -> ApiError {
+    let valid: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+    invalid(format!("Unknown platform {name:?}. Valid platforms: {}.", valid.join(", ")))
 }
 
 /// An optional field of type `T`, read by `get`; `null` counts as absent.
@@ -186,23 +188,15 @@ pub(crate) async fn create(
     State(sim): State<Simulator>,
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
-) -> Response {
-    let new = match NewPost::parse(&body) {
-        Ok(new) => new,
-        Err(error) => return error.into_response(),
-    };
+) -> Result<Response, ApiError> {
+    let new = NewPost::parse(&body)?;
     let config = sim.shared.config();
-    let stored = sim.shared.with_store(|store| store_post(store, &caller, new, &config));
-    match stored {
-        Ok(post) => {
-            if post.status == PostStatus::Pending {
-                sim.shared.publisher_wake.notify_one();
-            }
-            let (status, body) = post.envelope(&caller.view, caller.wrapped);
-            reply(status, &body)
-        }
-        Err(error) => error.into_response(),
+    let post = sim.shared.with_store(|store| store_post(store, &caller, new, &config))?;
+    if post.status == PostStatus::Pending {
+        sim.shared.publisher_wake.notify_one();
     }
+    let (status, body) = post.envelope(&caller.view, caller.wrapped);
+    Ok(reply(status, &body))
 }
 
 #[cfg(test)]
@@ -214,7 +208,7 @@ mod tests {
     fn unknown_fields_are_ignored_and_all_expands() {
         let new = NewPost::parse(&json!({"post": "hi", "platforms": ["all"], "source": "npm"}))
             .expect("valid");
-        assert_eq!(new.platforms.len(), PLATFORMS.len());
+        assert_eq!(new.platforms, Platform::ALL);
     }
 
     #[test]

@@ -3,13 +3,13 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
+use ayrshare::Platform;
 use serde_json::{json, Value};
 
 use crate::errors::{ok, ApiError, Body, DUPLICATE_PROFILE_CODE};
 use crate::gate::Caller;
-use crate::platforms::PLATFORMS;
 use crate::post::timestamp_object;
 use crate::store::{CreateError, PRIMARY, PRIMARY_STATS_KEY};
 use crate::Simulator;
@@ -25,23 +25,26 @@ pub(crate) async fn list(State(sim): State<Simulator>) -> Response {
 }
 
 /// `POST /api/profiles`: `{title}` → the new profile and its key (shown only here).
-pub(crate) async fn create(State(sim): State<Simulator>, Body(body): Body<Value>) -> Response {
-    let Some(title) =
-        body.get("title").and_then(Value::as_str).map(str::trim).filter(|t| !t.is_empty())
-    else {
-        return ApiError::bad_request("profile", "Missing title parameter.").into_response();
-    };
-    match sim.shared.with_store(|s| s.profiles.create(title)) {
-        Ok((key, view)) => ok(&json!({
-            "status": "success", "title": view.title, "refId": view.ref_id,
-            "profileKey": key, "messagingActive": false,
-        })),
-        Err(CreateError::DuplicateTitle) => {
+pub(crate) async fn create(
+    State(sim): State<Simulator>,
+    Body(body): Body<Value>,
+) -> Result<Response, ApiError> {
+    let title = body
+        .get("title")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::bad_request("profile", "Missing title parameter."))?;
+    let (key, view) = sim.shared.with_store(|s| s.profiles.create(title)).map_err(|e| match e {
+        CreateError::DuplicateTitle => {
             let message = format!("Profile title already exists: {title}");
             ApiError::new(StatusCode::BAD_REQUEST, "profile", DUPLICATE_PROFILE_CODE, message)
-                .into_response()
         }
-    }
+    })?;
+    Ok(ok(&json!({
+        "status": "success", "title": view.title, "refId": view.ref_id,
+        "profileKey": key, "messagingActive": false,
+    })))
 }
 
 /// `GET /api/user`: minimal details of the calling profile.
@@ -50,7 +53,8 @@ pub(crate) async fn user(
     Extension(caller): Extension<Caller>,
 ) -> Response {
     let config = sim.shared.config();
-    let linked: Vec<&str> = PLATFORMS.iter().copied().filter(|p| !config.fails(p)).collect();
+    let linked: Vec<Platform> =
+        Platform::ALL.into_iter().filter(|p| !config.fails(p.as_str())).collect();
     let (created, calls) = sim.shared.with_store(|s| {
         let stats_key =
             if caller.profile == PRIMARY { PRIMARY_STATS_KEY } else { caller.profile.as_str() };

@@ -13,10 +13,10 @@ use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
 use crate::post::{PostRecord, PostStatus};
+use crate::profile::ProfileView;
 use crate::Stats;
 
-pub(crate) use profiles::{CreateError, ProfileView, Profiles, PRIMARY};
-pub(crate) use publish::Delivery;
+pub(crate) use profiles::{CreateError, Profiles, PRIMARY};
 
 /// The stats key for calls without a Profile-Key.
 pub(crate) const PRIMARY_STATS_KEY: &str = "primary";

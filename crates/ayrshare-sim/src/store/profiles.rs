@@ -9,6 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::platforms::new_profile_key;
 use crate::post::{iso, timestamp_object};
+use crate::profile::ProfileView;
 
 /// Internal id of the primary profile. Other profiles are keyed by their profile key,
 /// which is never empty, so the two cannot collide.
@@ -23,13 +24,6 @@ pub(crate) struct Profile {
     pub(crate) created: DateTime<Utc>,
     /// Creation order, for listing.
     seq: u64,
-}
-
-/// What responses need to show about a profile.
-#[derive(Debug, Clone)]
-pub(crate) struct ProfileView {
-    pub(crate) title: String,
-    pub(crate) ref_id: String,
 }
 
 /// Why a profile could not be created.

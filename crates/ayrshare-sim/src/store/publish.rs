@@ -3,29 +3,22 @@
 //! within 48 hours), retrying refused networks, and publishing scheduled posts when due
 //! (with the `scheduled` webhook to deliver afterwards).
 
+use ayrshare::webhook::Action;
+use ayrshare::Platform;
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::Store;
 use crate::config::SimConfig;
 use crate::errors::{DUPLICATE_CONTENT_CODE, NOT_LINKED_CODE};
-use crate::platforms::{display_name, new_social_post, skips_duplicate_check};
+use crate::platforms::{new_social_post, skips_duplicate_check};
 use crate::post::{Outcome, PostRecord, PostStatus};
-use crate::webhooks;
+use crate::webhooks::{self, Delivery};
 
 /// Ayrshare's duplicate-content window.
 const DUPLICATE_WINDOW: TimeDelta = TimeDelta::hours(48);
 
-/// A webhook to POST once the store's lock is released.
-#[derive(Debug, Clone)]
-pub(crate) struct Delivery {
-    pub(crate) url: String,
-    pub(crate) secret: Option<String>,
-    /// The exact bytes sent, and signed.
-    pub(crate) body: Vec<u8>,
-}
-
-fn not_linked(platform: &str) -> Outcome {
-    let name = display_name(platform);
+fn not_linked(platform: Platform) -> Outcome {
+    let name = platform.label();
     Outcome::Failed {
         code: NOT_LINKED_CODE,
         message: format!(
@@ -34,22 +27,22 @@ fn not_linked(platform: &str) -> Outcome {
     }
 }
 
-fn duplicate(platform: &str) -> Outcome {
+fn duplicate(platform: Platform) -> Outcome {
     Outcome::Failed {
         code: DUPLICATE_CONTENT_CODE,
         message: format!(
             "Duplicate or similar content posted within the same two day period to {}.",
-            display_name(platform)
+            platform.label()
         ),
     }
 }
 
-fn posted(platform: &str) -> Outcome {
+fn posted(platform: Platform) -> Outcome {
     let (id, url) = new_social_post(platform);
     Outcome::Posted { id, url }
 }
 
-fn settle(post: &mut PostRecord, outcomes: Vec<(String, Outcome)>, now: DateTime<Utc>) {
+fn settle(post: &mut PostRecord, outcomes: Vec<(Platform, Outcome)>, now: DateTime<Utc>) {
     let failed = outcomes.iter().any(|(_, o)| matches!(o, Outcome::Failed { .. }));
     post.outcomes = outcomes;
     post.published = Some(now);
@@ -59,7 +52,7 @@ fn settle(post: &mut PostRecord, outcomes: Vec<(String, Outcome)>, now: DateTime
 impl Store {
     /// Whether another live post of the same profile put the same text on `platform`
     /// within 48 hours of `now`.
-    fn is_duplicate(&self, post: &PostRecord, platform: &str, now: DateTime<Utc>) -> bool {
+    fn is_duplicate(&self, post: &PostRecord, platform: Platform, now: DateTime<Utc>) -> bool {
         self.posts.values().any(|other| {
             other.id != post.id
                 && other.profile == post.profile
@@ -73,11 +66,11 @@ impl Store {
     fn outcome(
         &self,
         post: &PostRecord,
-        platform: &str,
+        platform: Platform,
         config: &SimConfig,
         now: DateTime<Utc>,
     ) -> Outcome {
-        if config.fails(platform) {
+        if config.fails(platform.as_str()) {
             not_linked(platform)
         } else if !skips_duplicate_check(platform) && self.is_duplicate(post, platform, now) {
             duplicate(platform)
@@ -91,11 +84,8 @@ impl Store {
         let Some(post) = self.posts.get(id) else {
             return;
         };
-        let outcomes = post
-            .platforms
-            .iter()
-            .map(|p| (p.clone(), self.outcome(post, p, config, now)))
-            .collect();
+        let outcomes =
+            post.platforms.iter().map(|p| (*p, self.outcome(post, *p, config, now))).collect();
         if let Some(post) = self.posts.get_mut(id) {
             settle(post, outcomes, now);
         }
@@ -111,11 +101,11 @@ impl Store {
             .outcomes
             .iter()
             .map(|(platform, outcome)| match outcome {
-                Outcome::Posted { .. } => (platform.clone(), outcome.clone()),
-                Outcome::Failed { .. } if config.fails(platform) => {
-                    (platform.clone(), not_linked(platform))
+                Outcome::Posted { .. } => (*platform, outcome.clone()),
+                Outcome::Failed { .. } if config.fails(platform.as_str()) => {
+                    (*platform, not_linked(*platform))
                 }
-                Outcome::Failed { .. } => (platform.clone(), posted(platform)),
+                Outcome::Failed { .. } => (*platform, posted(*platform)),
             })
             .collect();
         settle(post, outcomes, now);
@@ -149,7 +139,7 @@ impl Store {
     /// The `scheduled` webhook for a just-published post, if its profile has one.
     fn scheduled_webhook(&self, id: &str, now: DateTime<Utc>) -> Option<Delivery> {
         let post = self.posts.get(id).filter(|p| p.scheduled)?;
-        let hook = self.webhook(&post.profile, "scheduled")?;
+        let hook = self.webhook(&post.profile, Action::Scheduled.as_str())?;
         let view = self.profiles.view(&post.profile)?;
         let payload = webhooks::scheduled_payload(post, &view, &hook.url, now);
         Some(Delivery {
@@ -166,13 +156,13 @@ mod tests {
     use crate::store::PRIMARY;
     use tokio::time::Instant;
 
-    fn new_post(store: &mut Store, id: &str, text: &str, platforms: &[&str]) {
+    fn new_post(store: &mut Store, id: &str, text: &str, platforms: &[Platform]) {
         let now = Utc::now();
         store.insert_post(PostRecord {
             id: id.into(),
             profile: PRIMARY.into(),
             text: text.into(),
-            platforms: platforms.iter().map(|p| p.to_string()).collect(),
+            platforms: platforms.to_vec(),
             outcomes: vec![],
             status: PostStatus::Pending,
             scheduled: false,
@@ -195,9 +185,9 @@ mod tests {
     fn same_text_twice_is_137_except_where_unchecked() {
         let mut store = Store::default();
         let config = SimConfig::default();
-        new_post(&mut store, "a", "hello", &["twitter", "reddit"]);
+        new_post(&mut store, "a", "hello", &[Platform::Twitter, Platform::Reddit]);
         store.publish("a", &config, Utc::now());
-        new_post(&mut store, "b", "hello", &["twitter", "reddit"]);
+        new_post(&mut store, "b", "hello", &[Platform::Twitter, Platform::Reddit]);
         store.publish("b", &config, Utc::now());
         assert_eq!(codes(&store, "a"), Vec::<i64>::new());
         assert_eq!(codes(&store, "b"), vec![DUPLICATE_CONTENT_CODE]);
@@ -208,7 +198,7 @@ mod tests {
         let mut store = Store::default();
         let mut config =
             SimConfig { fail_platforms: vec!["facebook".into()], ..SimConfig::default() };
-        new_post(&mut store, "a", "hi", &["facebook", "twitter"]);
+        new_post(&mut store, "a", "hi", &[Platform::Facebook, Platform::Twitter]);
         store.publish("a", &config, Utc::now());
         assert_eq!(codes(&store, "a"), vec![NOT_LINKED_CODE]);
         store.retry("a", &config, Utc::now());

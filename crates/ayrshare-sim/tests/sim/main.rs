@@ -1,0 +1,13 @@
+//! Black-box tests of the simulator: each spawns one on port 0 and talks to it with
+//! reqwest, the way an Ayrshare client would. One module per route group, all in one
+//! test binary; the shared harness is in `support`.
+
+mod support;
+
+mod errors;
+mod history;
+mod knobs;
+mod lifecycle;
+mod posting;
+mod profiles;
+mod webhooks;
