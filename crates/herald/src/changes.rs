@@ -1,13 +1,13 @@
 //! The one place every committed post change passes through.
 //!
 //! [`Writer`] is the only way the service writes posts: it commits through the store and
-//! then hands the [`Committed`] record to [`ChangeFeed::committed`], which logs it and
-//! awaits the after-commit hooks (cache invalidation, server-sent events) before the
-//! writer returns — so a change is acknowledged only once it is invalidated. Handlers,
-//! the publisher and the scheduler never write posts through the store directly, so no
-//! write point can forget to invalidate.
+//! then hands the [`Committed`] record to [`ChangeFeed::committed`], which awaits the
+//! after-commit hooks (cache invalidation, live events) before the writer returns — so a
+//! change is acknowledged only once it is invalidated. Services never write posts
+//! through the store directly, so no post write can forget to invalidate. (Workspace
+//! and token writes have their own chokepoint, [`crate::workspaces`].)
 
-use crate::domain::{Post, PostStatus};
+use crate::domain::{AuditAction, Post, PostStatus};
 use crate::store::{ClaimFn, Committed, NewEvent, Result, Storage};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -17,57 +17,60 @@ use std::sync::Arc;
 #[derive(Debug, Clone)]
 pub struct Change {
     pub post: Post,
-    pub action: String,
+    pub action: AuditAction,
     pub content_version: i64,
     /// Whether Ayrshare saw this change (a publish settled, an upstream delete, a
     /// webhook): only such changes make Ayrshare's history for the profile out of date.
     pub touches_upstream: bool,
 }
 
-/// Something to run after every commit (e.g. cache invalidation).
+impl Change {
+    fn of(c: &Committed) -> Self {
+        let settled_publish =
+            c.event.from == Some(PostStatus::Publishing) && c.post.status != PostStatus::Publishing;
+        let touches_upstream = settled_publish
+            || c.post.status == PostStatus::Deleted
+            || c.event.action == AuditAction::Webhook;
+        Change {
+            post: c.post.clone(),
+            action: c.event.action,
+            content_version: c.content_version,
+            touches_upstream,
+        }
+    }
+}
+
+/// Something to run after every commit, before the change is acknowledged.
 #[async_trait]
 pub trait AfterCommit: Send + Sync {
     async fn after_commit(&self, change: &Change);
 }
 
 /// Runs the after-commit hooks of every committed change.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct ChangeFeed {
-    hooks: Arc<std::sync::OnceLock<Vec<Arc<dyn AfterCommit>>>>,
+    hooks: Arc<[Arc<dyn AfterCommit>]>,
 }
 
 impl ChangeFeed {
-    /// Installs the hooks (once, at start-up: they need services built on the writer).
-    pub fn set_hooks(&self, hooks: Vec<Arc<dyn AfterCommit>>) {
-        let _ = self.hooks.set(hooks);
+    /// The feed and its hooks, fixed at construction (build the hooks' services first).
+    pub fn new(hooks: Vec<Arc<dyn AfterCommit>>) -> Self {
+        Self { hooks: hooks.into() }
     }
 
     /// Called once per commit, after the transaction committed and before the write is
     /// acknowledged to anyone.
     pub async fn committed(&self, c: &Committed) {
-        let change = Change {
-            post: c.post.clone(),
-            action: c.event.action.clone(),
-            content_version: c.content_version,
-            touches_upstream: touches_upstream(c),
-        };
+        let change = Change::of(c);
         tracing::debug!(
             post = %change.post.id, action = %change.action, status = %change.post.status,
             version = change.post.version, content_version = change.content_version,
             upstream = change.touches_upstream, "post change committed"
         );
-        for hook in self.hooks.get().into_iter().flatten() {
+        for hook in self.hooks.iter() {
             hook.after_commit(&change).await;
         }
     }
-}
-
-/// Ayrshare saw the change if it settled a publish attempt, deleted upstream or came
-/// from Ayrshare itself.
-fn touches_upstream(c: &Committed) -> bool {
-    let settled_publish =
-        c.event.from == Some(PostStatus::Publishing) && c.post.status != PostStatus::Publishing;
-    settled_publish || c.post.status == PostStatus::Deleted || c.event.action == "webhook"
 }
 
 /// Writes posts through the store and the change feed (see the module docs).

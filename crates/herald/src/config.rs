@@ -42,7 +42,7 @@ pub struct CacheClearArgs {
     #[arg(long, env = "HERALD_URL")]
     pub url: Option<String>,
     #[arg(long, env = "HERALD_BIND", default_value = "127.0.0.1:8080")]
-    pub bind: String,
+    pub bind: SocketAddr,
     /// The global admin token of that Herald.
     #[arg(long, env = "HERALD_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Secret,
@@ -54,7 +54,8 @@ pub struct CacheArgs {
     #[arg(long, env = "REDIS_URL", hide_env_values = true)]
     pub redis_url: Option<Secret>,
     /// Upper bound on the age of cached Ayrshare data Herald cannot see change.
-    #[arg(long, env = "HERALD_CACHE_TTL_SECS", default_value_t = 120)]
+    #[arg(long, env = "HERALD_CACHE_TTL_SECS", default_value_t = 120,
+        value_parser = clap::value_parser!(u64).range(1..))]
     pub cache_ttl_secs: u64,
     /// Prefix of every Redis key and channel Herald uses (several Heralds can share a Redis).
     #[arg(long, env = "HERALD_CACHE_NAMESPACE", default_value = "herald")]
@@ -66,7 +67,7 @@ pub struct CacheArgs {
 
 impl CacheArgs {
     pub fn ttl(&self) -> Duration {
-        Duration::from_secs(self.cache_ttl_secs.max(1))
+        Duration::from_secs(self.cache_ttl_secs)
     }
 }
 
@@ -98,10 +99,26 @@ pub struct ServeArgs {
     pub cron_secret: Option<Secret>,
     #[command(flatten)]
     pub ayrshare: AyrshareArgs,
-    /// Requests per minute per bearer token (per client IP without one), in this
-    /// process; 0 disables the limit. `/healthz`, `/readyz` and `/metrics` are exempt.
+    /// Requests per minute per authenticated caller (per client address without valid
+    /// credentials), in this process; 0 disables the limit. `/healthz`, `/readyz` and
+    /// `/metrics` are exempt.
     #[arg(long, env = "HERALD_RATE_LIMIT_PER_MINUTE", default_value_t = 1200)]
     pub rate_limit_per_minute: u32,
+    /// Failed authentications per minute per client address before it is refused (429)
+    /// until the limit allows again; 0 disables it.
+    #[arg(long, env = "HERALD_AUTH_FAILURES_PER_MINUTE", default_value_t = 30)]
+    pub auth_failures_per_minute: u32,
+    /// Open event streams per caller and instance; one more answers 429. 0: no cap.
+    #[arg(long, env = "HERALD_MAX_STREAMS_PER_CALLER", default_value_t = 20)]
+    pub max_streams_per_caller: usize,
+    /// Serve `/metrics` on this address only (not on the API port).
+    #[arg(long, env = "HERALD_METRICS_BIND")]
+    pub metrics_bind: Option<SocketAddr>,
+    /// Where users reach Herald (e.g. `https://herald.example.com`); https turns on HSTS.
+    #[arg(long, env = "HERALD_PUBLIC_URL")]
+    pub public_url: Option<url::Url>,
+    #[command(flatten)]
+    pub connections: ConnectionArgs,
     /// Scheduler loop interval; 0 disables the built-in loop.
     #[arg(long, env = "HERALD_SCHEDULER_INTERVAL_MS", default_value_t = 1000)]
     pub scheduler_interval_ms: u64,
@@ -109,6 +126,40 @@ pub struct ServeArgs {
     pub publish: PublishArgs,
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+/// Limits on client connections (see [`crate::server`]).
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// Close a connection whose request headers take longer than this (also the longest
+    /// a keep-alive connection waits for its next request).
+    #[arg(long, env = "HERALD_HEADER_READ_TIMEOUT_SECS", default_value_t = 10,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_secs: u64,
+    /// Close a connection on which nothing moved either way for this long.
+    #[arg(long, env = "HERALD_IDLE_TIMEOUT_SECS", default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub idle_timeout_secs: u64,
+    /// Open connections at most; more are closed as they arrive.
+    #[arg(long, env = "HERALD_MAX_CONNECTIONS", default_value_t = 4096,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_connections: u64,
+    /// Open connections per client address at most (0: no such limit; behind a
+    /// reverse proxy every client shares the proxy's address).
+    #[arg(long, env = "HERALD_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 0)]
+    pub max_connections_per_address: u64,
+}
+
+impl ConnectionArgs {
+    pub fn limits(&self) -> crate::server::Limits {
+        crate::server::Limits {
+            header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
+            idle_timeout: Duration::from_secs(self.idle_timeout_secs),
+            max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
+            max_per_address: usize::try_from(self.max_connections_per_address)
+                .unwrap_or(usize::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Args)]
@@ -129,10 +180,12 @@ pub struct AyrshareArgs {
 #[derive(Debug, Clone, Args)]
 pub struct PublishArgs {
     /// How long a publishing claim is owned before another instance may settle it.
-    #[arg(long, env = "HERALD_PUBLISH_LEASE_SECS", default_value_t = 60)]
+    #[arg(long, env = "HERALD_PUBLISH_LEASE_SECS", default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..))]
     pub publish_lease_secs: u64,
     /// Attempts per claim for Ayrshare 429/5xx/timeouts.
-    #[arg(long, env = "HERALD_PUBLISH_ATTEMPTS", default_value_t = 4)]
+    #[arg(long, env = "HERALD_PUBLISH_ATTEMPTS", default_value_t = 4,
+        value_parser = clap::value_parser!(u32).range(1..))]
     pub publish_attempts: u32,
     /// First retry backoff (doubled per attempt).
     #[arg(long, env = "HERALD_PUBLISH_BACKOFF_MS", default_value_t = 500)]
@@ -142,17 +195,38 @@ pub struct PublishArgs {
 impl PublishArgs {
     pub fn policy(&self) -> crate::publish::PublishPolicy {
         crate::publish::PublishPolicy {
-            attempts: self.publish_attempts.max(1),
+            attempts: self.publish_attempts,
             backoff: Duration::from_millis(self.publish_backoff_ms),
-            lease: Duration::from_secs(self.publish_lease_secs.max(1)),
+            lease: Duration::from_secs(self.publish_lease_secs),
             ..Default::default()
         }
     }
 }
 
+/// Secrets shorter than this are refused at start: they could be guessed.
+pub const MIN_SECRET_LEN: usize = 24;
+
 impl ServeArgs {
+    /// Refuses admin, cron and webhook secrets under [`MIN_SECRET_LEN`] characters.
+    pub fn check_secrets(&self) -> anyhow::Result<()> {
+        let secrets = [
+            ("HERALD_ADMIN_TOKEN", &self.admin_token),
+            ("HERALD_CRON_SECRET", &self.cron_secret),
+            ("AYRSHARE_WEBHOOK_SECRET", &self.ayrshare.ayrshare_webhook_secret),
+        ];
+        for (name, secret) in secrets {
+            let len = secret.as_ref().map_or(MIN_SECRET_LEN, |s| s.expose().chars().count());
+            anyhow::ensure!(
+                len >= MIN_SECRET_LEN,
+                "{name} is {len} characters long; use at least {MIN_SECRET_LEN} random characters \
+                 (e.g. `openssl rand -hex 24`), or leave HERALD_ADMIN_TOKEN unset to have one generated"
+            );
+        }
+        Ok(())
+    }
+
     /// Defaults for embedding (tests, tools): port 0, the given database, no loop, no
-    /// rate limit (load tests and benchmarks send far more than a person would).
+    /// rate limits (load tests and benchmarks send far more than a person would).
     pub fn for_tests(database_url: &str) -> Self {
         Cli::parse_from([
             "herald",
@@ -162,6 +236,8 @@ impl ServeArgs {
             "--database-url",
             database_url,
             "--rate-limit-per-minute",
+            "0",
+            "--auth-failures-per-minute",
             "0",
         ])
         .serve_args()

@@ -3,13 +3,13 @@
 //! through the sandbox simulator). Publishes only in sandbox mode: with a real Ayrshare
 //! key the demo keeps to drafts, approvals and schedules.
 
-use crate::auth::Principal;
+use crate::auth::{hash_token, Principal};
 use crate::domain::model::now_ms;
 use crate::domain::transitions::Action;
-use crate::domain::{LateApproval, Post, Role, Workspace};
-use crate::http::{workspaces::issue_token, AppState};
+use crate::domain::{LateApproval, Post, Role};
 use crate::posts::{Decision, NewPost};
-use crate::secret::Secret;
+use crate::state::AppState;
+use crate::workspaces::{NewToken, NewWorkspace};
 use anyhow::Context;
 use ayrshare_sim::SimHandle;
 use chrono::Duration;
@@ -29,42 +29,45 @@ const TOPICS: [&str; 8] = [
 
 /// Seeds the demo workspace unless it exists; returns its id and whether it was created.
 pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Result<(String, bool)> {
-    if let Some(ws) = state.store.workspace_by_name(DEMO_NAME).await? {
+    let existing = state.workspaces.list(&Principal::Admin).await.map_err(anyhow_of)?;
+    if let Some(ws) = existing.into_iter().find(|w| w.name == DEMO_NAME) {
         return Ok((ws.id, false));
     }
-    let ws = Workspace {
-        id: uuid::Uuid::now_v7().to_string(),
+    let input = NewWorkspace {
         name: DEMO_NAME.into(),
-        profile_key: Secret::new(format!("demo-profile-{}", uuid::Uuid::new_v4().simple())),
-        timezone: "Europe/London".into(),
-        requires_approval: true,
-        late_approval: LateApproval::Expire,
-        content_version: 0,
-        created_at: now_ms(),
+        ayrshare_profile_key: format!("demo-profile-{}", uuid::Uuid::new_v4().simple()),
+        timezone: Some("Europe/London".into()),
+        requires_approval: Some(true),
+        late_approval: Some(LateApproval::Expire),
     };
-    state.store.create_workspace(&ws).await?;
-    let editor = principal(state, &ws, Role::Editor, "Demo editor").await?;
-    let approver = principal(state, &ws, Role::Approver, "Demo approver").await?;
-    let seeder = Seeder { state, ws: &ws, editor, approver, n: 0 };
+    let ws = state.workspaces.create(input).await.map_err(anyhow_of)?;
+    let editor = principal(state, &ws.id, Role::Editor, "Demo editor").await?;
+    let approver = principal(state, &ws.id, Role::Approver, "Demo approver").await?;
+    let seeder = Seeder { state, ws: &ws.id, editor, approver, n: 0 };
     seeder.run(sandbox).await.context("seeding demo posts")?;
     Ok((ws.id, true))
 }
 
+fn anyhow_of(e: crate::error::AppError) -> anyhow::Error {
+    anyhow::anyhow!("{e}")
+}
+
+/// A token of `role` in the workspace, as the principal it authenticates as.
 async fn principal(
     state: &AppState,
-    ws: &Workspace,
+    ws: &str,
     role: Role,
     name: &str,
 ) -> anyhow::Result<Principal> {
-    let token = issue_token(state, &ws.id, role, Some(name.into()))
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(Principal::Workspace { workspace_id: ws.id.clone(), token_id: token.id, role })
+    let input = NewToken { role, name: Some(name.into()) };
+    let token = state.workspaces.issue_token(ws, input).await.map_err(anyhow_of)?;
+    let hash = hash_token(&token.token);
+    Ok(Principal::Token { id: token.id, workspace_id: ws.to_owned(), role, hash })
 }
 
 struct Seeder<'a> {
     state: &'a AppState,
-    ws: &'a Workspace,
+    ws: &'a str,
     editor: Principal,
     approver: Principal,
     n: usize,
@@ -130,11 +133,7 @@ impl Seeder<'_> {
             schedule_at: schedule.map(|d| (now_ms() + d).to_rfc3339()),
             submit: Some(submit),
         };
-        self.state
-            .posts
-            .create(&self.editor, &self.ws.id, input)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))
+        self.state.posts.create(&self.editor, self.ws, input).await.map_err(anyhow_of)
     }
 
     async fn draft(&mut self, platforms: &[&str]) -> anyhow::Result<Post> {
@@ -161,9 +160,9 @@ impl Seeder<'_> {
             post = self
                 .state
                 .posts
-                .decide(&self.approver, &self.ws.id, &post.id, *action, d)
+                .decide(&self.approver, self.ws, &post.id, *action, d)
                 .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+                .map_err(anyhow_of)?;
         }
         Ok(())
     }

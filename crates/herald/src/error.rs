@@ -1,56 +1,83 @@
-//! The one error type of the service and its HTTP form:
+//! The one error type of the service and the one writer of its HTTP form:
 //! `{"error": {"code": "snake_case", "message": "...", "details": {...}}}`.
 //!
-//! Internal detail (database messages, upstream bodies) is logged once, where the
-//! response is built, and never sent: clients get a code and a safe message.
+//! Causes are kept as error sources (database and Ayrshare errors, anything internal);
+//! they are logged once, where the response is built, with their whole chain, and never
+//! sent: clients get a code and a safe message.
 
 use crate::domain::validate::FieldError;
 use crate::store::StoreError;
+use axum::http::header::RETRY_AFTER;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Why a rule forbids an action (403), as its `code`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Forbidden {
+    /// The caller's role is too low.
+    Role,
+    /// Four eyes: the caller wrote or changed the post (`own_post`).
+    OwnPost,
+    /// A cookie-authenticated write without the CSRF header (`csrf`).
+    Csrf,
+}
+
+impl Forbidden {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Role => "forbidden",
+            Self::OwnPost => "own_post",
+            Self::Csrf => "csrf",
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// 400: the request could not be read (bad JSON, wrong content type).
     #[error("{0}")]
     Malformed(String),
-    /// 401: no token, or one Herald does not know.
+    /// 401: no credentials, or ones Herald does not know.
     #[error("a valid bearer token is required")]
     Unauthorized,
-    /// 403: the token's role is too low, or the rule forbids it (own post approval).
+    /// 403: the role is too low, or a rule forbids it.
     #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
+    Forbidden { why: Forbidden, message: String },
     /// 404: unknown, or belonging to another workspace (never says which).
     #[error("not found")]
     NotFound,
+    /// 405: the path exists, the method does not.
+    #[error("method not allowed on this route")]
+    MethodNotAllowed,
     /// 409: the client's `version` is stale.
     #[error("the post was changed meanwhile; reload it (now at version {current})")]
     VersionConflict { current: i64 },
     /// 409: the action is not allowed from the post's current status.
     #[error("{0}")]
     InvalidTransition(String),
-    /// 409: a uniqueness rule (e.g. workspace name).
-    #[error("{0}")]
-    Conflict(String),
+    /// 409: a uniqueness or consistency rule; the message is safe to show.
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     /// 413: the body is larger than the limit.
     #[error("request body too large")]
     TooLarge,
     /// 422: a field is invalid; the details name it.
     #[error("{}", .0.message)]
     Invalid(FieldError),
-    /// 429: too many requests.
+    /// 429: too many requests; `retry_after` is when the next one may succeed.
     #[error("too many requests; slow down")]
-    RateLimited,
+    RateLimited { retry_after: Duration },
     /// 502: Ayrshare failed.
-    #[error("Ayrshare failed: {0}")]
-    Upstream(String),
-    /// 503: a dependency (the database) is unavailable.
-    #[error("service temporarily unavailable")]
-    Unavailable(String),
+    #[error("Ayrshare did not accept the request")]
+    Upstream(#[from] ayrshare::Error),
+    /// 503: a dependency (the database, the shared cache) is unavailable.
+    #[error("service temporarily unavailable: {0}")]
+    Unavailable(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// 500: a bug or an unexpected failure; the detail is logged, not sent.
     #[error("internal error")]
-    Internal(#[from] anyhow::Error),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
 impl AppError {
@@ -59,7 +86,19 @@ impl AppError {
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        Self::Forbidden { code: "forbidden", message: message.into() }
+        Self::Forbidden { why: Forbidden::Role, message: message.into() }
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
+        Self::Conflict { code, message: message.into() }
+    }
+
+    pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Internal(e.into())
+    }
+
+    pub fn unavailable(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Unavailable(e.into())
     }
 
     fn status(&self) -> StatusCode {
@@ -68,12 +107,13 @@ impl AppError {
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::VersionConflict { .. } | Self::InvalidTransition(_) | Self::Conflict(_) => {
+            Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            Self::VersionConflict { .. } | Self::InvalidTransition(_) | Self::Conflict { .. } => {
                 StatusCode::CONFLICT
             }
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -84,14 +124,15 @@ impl AppError {
         match self {
             Self::Malformed(_) => "malformed_request",
             Self::Unauthorized => "unauthorized",
-            Self::Forbidden { code, .. } => code,
+            Self::Forbidden { why, .. } => why.code(),
             Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::VersionConflict { .. } => "version_conflict",
             Self::InvalidTransition(_) => "invalid_transition",
-            Self::Conflict(_) => "conflict",
+            Self::Conflict { code, .. } => code,
             Self::TooLarge => "payload_too_large",
             Self::Invalid(_) => "invalid_field",
-            Self::RateLimited => "rate_limited",
+            Self::RateLimited { .. } => "rate_limited",
             Self::Upstream(_) => "upstream_error",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
@@ -114,6 +155,38 @@ impl AppError {
             _ => self.to_string(),
         }
     }
+
+    /// Seconds a client should wait before retrying, for 429 and 503.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::RateLimited { retry_after } => {
+                Some((retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1))
+            }
+            Self::Unavailable(_) => Some(1),
+            _ => None,
+        }
+    }
+
+    /// Logs a server-side failure once, with its cause chain.
+    fn log(&self) {
+        let chain = || {
+            let mut out = self.to_string();
+            let mut source = std::error::Error::source(self);
+            while let Some(s) = source {
+                out.push_str(": ");
+                out.push_str(&s.to_string());
+                source = s.source();
+            }
+            out
+        };
+        match self {
+            Self::Internal(_) => tracing::error!(error = %chain(), "internal error"),
+            Self::Upstream(_) | Self::Unavailable(_) => {
+                tracing::warn!(code = self.code(), error = %chain(), "dependency failure")
+            }
+            _ => {}
+        }
+    }
 }
 
 impl From<StoreError> for AppError {
@@ -121,9 +194,26 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::VersionConflict { current } => Self::VersionConflict { current },
             StoreError::NotFound => Self::NotFound,
-            StoreError::Duplicate(m) => Self::Conflict(format!("already exists ({m})")),
-            StoreError::Unavailable(m) => Self::Unavailable(m),
-            StoreError::Other(m) => Self::Internal(anyhow::anyhow!(m)),
+            StoreError::Duplicate(_) => Self::conflict("conflict", "it already exists"),
+            e @ StoreError::Unavailable(_) => Self::unavailable(e),
+            e => Self::internal(e),
+        }
+    }
+}
+
+/// A store error shared by every reader of one cache fill.
+impl From<std::sync::Arc<StoreError>> for AppError {
+    fn from(e: std::sync::Arc<StoreError>) -> Self {
+        match std::sync::Arc::try_unwrap(e) {
+            Ok(owned) => owned.into(),
+            Err(shared) => match &*shared {
+                StoreError::VersionConflict { current } => {
+                    Self::VersionConflict { current: *current }
+                }
+                StoreError::NotFound => Self::NotFound,
+                StoreError::Unavailable(_) => Self::unavailable(shared),
+                _ => Self::internal(shared),
+            },
         }
     }
 }
@@ -136,23 +226,48 @@ impl From<FieldError> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        match &self {
-            Self::Internal(e) => tracing::error!(error = ?e, "internal error"),
-            Self::Upstream(d) | Self::Unavailable(d) => {
-                tracing::warn!(code = self.code(), detail = %d, "dependency failure")
-            }
-            _ => {}
-        }
+        self.log();
         let body = json!({
             "error": { "code": self.code(), "message": self.public_message(), "details": self.details() }
         });
-        let mut response = (status, axum::Json(body)).into_response();
-        if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
-            response.headers_mut().insert("retry-after", HeaderValue::from_static("1"));
+        let mut response = (self.status(), axum::Json(body)).into_response();
+        if let Some(secs) = self.retry_after() {
+            response.headers_mut().insert(RETRY_AFTER, HeaderValue::from(secs));
         }
         response
     }
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_answers_with_the_api_body_and_no_internal_detail() {
+        let secret_detail = std::io::Error::other("password=hunter2 at db.internal");
+        let cases = [
+            (AppError::internal(secret_detail), 500, "internal"),
+            (AppError::unavailable(std::io::Error::other("db.internal down")), 503, "unavailable"),
+            (AppError::MethodNotAllowed, 405, "method_not_allowed"),
+            (
+                AppError::RateLimited { retry_after: Duration::from_millis(1500) },
+                429,
+                "rate_limited",
+            ),
+        ];
+        for (error, status, code) in cases {
+            let res = error.into_response();
+            assert_eq!(res.status().as_u16(), status);
+            let retry = res.headers().get(RETRY_AFTER).map(|v| v.to_str().unwrap_or("").to_owned());
+            let bytes = futures::executor::block_on(axum::body::to_bytes(res.into_body(), 1 << 16));
+            let body: Value = serde_json::from_slice(&bytes.expect("body")).expect("json");
+            assert_eq!(body["error"]["code"], code);
+            assert!(!body.to_string().contains("db.internal"), "detail leaked: {body}");
+            if status == 429 {
+                assert_eq!(retry.as_deref(), Some("2"), "rounded up to whole seconds");
+            }
+        }
+    }
+}

@@ -2,21 +2,30 @@
 //! workflow, a scheduler that publishes on time exactly once, and a dashboard that is
 //! never stale.
 //!
-//! Layout:
-//! - [`config`]: the command line and environment.
-//! - [`startup`]: builds the service and serves it until shutdown.
-//! - [`domain`]: statuses, roles, the post state machine, validation (pure).
-//! - [`store`]: the storage trait and its SQL implementations.
-//! - [`changes`]: the one write path every post change goes through, and its feed.
-//! - [`posts`]: the post use cases behind the HTTP routes.
-//! - [`dashboard`]: the never-stale dashboard read and its invalidation; [`lookups`]:
-//!   cached token and workspace reads; [`metrics`]: `/metrics`.
-//! - [`publish`]: exactly-once publishing to Ayrshare; [`scheduler`]: when.
-//! - [`http`]: the HTTP API of API.md; [`error`]: its error type.
-//! - [`auth`]: tokens and principals; [`secret`]: values never shown whole.
-//! - [`demo`]: the `--demo` workspace; [`web`]: the dashboard pages.
+//! Layout (dependencies run down the list: the router uses the handlers, the handlers
+//! use the services, the services use the store and the domain):
+//! - [`config`]: the command line and environment; [`startup`]: builds the service and
+//!   runs it until shutdown; [`server`]: the accept loop and connection limits.
+//! - [`router`]: API, pages, fallbacks and layers in one place; [`state`]: the shared
+//!   state and the sub-states handlers name.
+//! - [`http`]: the JSON handlers of API.md; [`web`]: the pages; [`error`]: the one error
+//!   type and its body.
+//! - [`auth`]: who is calling (principals, the authentication layer, extractors);
+//!   [`ratelimit`]: per-caller limits; [`secret`]: values never shown whole.
+//! - Services: [`posts`] (post use cases), [`workspaces`] (workspaces and tokens),
+//!   [`webhooks`] (Ayrshare deliveries), [`dashboard`] (the never-stale read),
+//!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`].
+//! - [`changes`]: the one write path of posts and its after-commit hooks;
+//!   [`lookups`]: cached workspace and token reads; [`cache_keys`]: every cache key,
+//!   tag and topic.
+//! - [`domain`]: statuses, roles, the state machine, audit vocabulary, validation (pure);
+//!   [`store`]: the storage trait and its SQL implementations.
+//! - [`metrics`], [`telemetry`], [`demo`] (the `--demo` workspace).
+
+#![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod cache_keys;
 pub mod changes;
 pub mod config;
 pub mod dashboard;
@@ -24,13 +33,20 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod http;
+pub mod live;
 pub mod lookups;
 pub mod metrics;
 pub mod posts;
 pub mod publish;
+pub mod ratelimit;
+pub mod router;
 pub mod scheduler;
 pub mod secret;
+pub mod server;
 pub mod startup;
+pub mod state;
 pub mod store;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
+pub mod workspaces;

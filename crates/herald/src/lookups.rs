@@ -1,136 +1,103 @@
-//! Token and workspace lookups through the coherent cache, so a request that hits the
-//! dashboard cache makes no database query. Creating or revoking a token invalidates the
-//! `tokens` tag; changing a workspace invalidates `workspace:{id}` — before the change is
-//! acknowledged, like every other write.
+//! Token and workspace reads through the coherent cache, so a request that hits the
+//! dashboard cache makes no database query, and the invalidations that keep them fresh.
+//! Only [`crate::workspaces`] writes these tables, and it calls `workspace_changed` /
+//! `tokens_changed` before acknowledging any write (see its docs and
+//! [`crate::cache_keys`] for the keys and tags).
+//!
+//! A token hash Herald does not know is not cached: each guess would otherwise take a
+//! cache slot (guessing itself is throttled, [`crate::ratelimit`]).
 
-use crate::domain::{LateApproval, Role, Workspace};
-use crate::error::AppError;
-use crate::secret::Secret;
+use crate::cache_keys::{Key, Tag};
+use crate::domain::Workspace;
+use crate::error::{AppError, AppResult};
 use crate::store::{Storage, StoreError, TokenRecord};
-use chrono::{DateTime, Utc};
-use herald_cache::Cache;
-use serde::{Deserialize, Serialize};
+use herald_cache::{Cache, Weigh};
 use std::sync::Arc;
 
-pub const TOKENS_TAG: &str = "tokens";
-
-pub fn workspace_tag(id: &str) -> String {
-    format!("workspace:{id}")
-}
-
-/// The cached form of a workspace (the cache may live in Redis, so it is plain data).
-#[derive(Serialize, Deserialize)]
-struct CachedWorkspace {
-    id: String,
-    name: String,
-    profile_key: String,
-    timezone: String,
-    requires_approval: bool,
-    late_approval: LateApproval,
-    content_version: i64,
-    created_at: DateTime<Utc>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct CachedToken {
-    id: String,
-    workspace_id: String,
-    role: Role,
-    name: Option<String>,
-    hash: String,
-    created_at: DateTime<Utc>,
-    revoked: bool,
-}
-
-/// Store errors, cloneable so every waiter of a shared fill gets one.
-#[derive(Debug, Clone)]
-struct Failed(Arc<StoreError>);
-
-impl From<Failed> for AppError {
-    fn from(f: Failed) -> Self {
-        match Arc::try_unwrap(f.0) {
-            Ok(e) => e.into(),
-            Err(shared) => AppError::Unavailable(shared.to_string()),
-        }
+impl Weigh for Workspace {
+    fn weigh(&self) -> usize {
+        self.id.weigh()
+            + self.name.weigh()
+            + self.profile_key.expose().len()
+            + self.timezone.weigh()
     }
 }
 
+impl Weigh for TokenRecord {
+    fn weigh(&self) -> usize {
+        self.id.weigh() + self.workspace_id.weigh() + self.name.weigh() + self.hash.weigh()
+    }
+}
+
+/// Why a token fill produced nothing to cache.
+#[derive(Debug, thiserror::Error)]
+enum TokenMiss {
+    #[error("no such token")]
+    Unknown,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Cached reads of workspaces and tokens. Cheap to clone.
 #[derive(Clone)]
 pub struct Lookups {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     store: Arc<dyn Storage>,
     cache: Cache,
 }
 
 impl Lookups {
     pub fn new(store: Arc<dyn Storage>, cache: Cache) -> Self {
-        Self { store, cache }
+        Self { inner: Arc::new(Inner { store, cache }) }
     }
 
-    pub async fn workspace(&self, id: &str) -> Result<Option<Workspace>, AppError> {
-        let (store, owned) = (self.store.clone(), id.to_owned());
-        let fill = move || async move {
-            let ws = store.workspace(&owned).await.map_err(|e| Failed(Arc::new(e)))?;
-            Ok::<_, Failed>(ws.map(|w| CachedWorkspace {
-                profile_key: w.profile_key.expose().to_owned(),
-                id: w.id,
-                name: w.name,
-                timezone: w.timezone,
-                requires_approval: w.requires_approval,
-                late_approval: w.late_approval,
-                content_version: w.content_version,
-                created_at: w.created_at,
-            }))
-        };
-        let found =
-            self.cache.get_or_fill(&format!("workspace:{id}"), &[workspace_tag(id)], fill).await?;
-        Ok(found.value.as_ref().as_ref().map(|w| Workspace {
-            id: w.id.clone(),
-            name: w.name.clone(),
-            profile_key: Secret::new(w.profile_key.clone()),
-            timezone: w.timezone.clone(),
-            requires_approval: w.requires_approval,
-            late_approval: w.late_approval,
-            content_version: w.content_version,
-            created_at: w.created_at,
-        }))
+    pub async fn workspace(&self, id: &str) -> AppResult<Option<Workspace>> {
+        let (store, owned) = (self.inner.store.clone(), id.to_owned());
+        let fill = move || async move { store.workspace(&owned).await };
+        let key = Key::workspace(id);
+        let found = self.inner.cache.get_or_fill(key.as_str(), &[Tag::workspace(id)], fill).await?;
+        Ok(found.value.as_ref().clone())
     }
 
-    pub async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>, AppError> {
-        let (store, owned) = (self.store.clone(), hash.to_owned());
-        let fill = move || async move {
-            let t = store.token_by_hash(&owned).await.map_err(|e| Failed(Arc::new(e)))?;
-            Ok::<_, Failed>(t.map(|t| CachedToken {
-                id: t.id,
-                workspace_id: t.workspace_id,
-                role: t.role,
-                name: t.name,
-                hash: t.hash,
-                created_at: t.created_at,
-                revoked: t.revoked,
-            }))
-        };
-        let found = self
-            .cache
-            .get_or_fill(&format!("token:{hash}"), &[TOKENS_TAG.to_owned()], fill)
-            .await?;
-        Ok(found.value.as_ref().as_ref().map(|t| TokenRecord {
-            id: t.id.clone(),
-            workspace_id: t.workspace_id.clone(),
-            role: t.role,
-            name: t.name.clone(),
-            hash: t.hash.clone(),
-            created_at: t.created_at,
-            revoked: t.revoked,
-        }))
+    pub async fn token_by_hash(&self, hash: &str) -> AppResult<Option<TokenRecord>> {
+        let (store, owned) = (self.inner.store.clone(), hash.to_owned());
+        let fill =
+            move || async move { store.token_by_hash(&owned).await?.ok_or(TokenMiss::Unknown) };
+        let key = Key::token(hash);
+        match self.inner.cache.get_or_fill(key.as_str(), &[Tag::tokens()], fill).await {
+            Ok(found) => Ok(Some(found.value.as_ref().clone())),
+            Err(e) => match Arc::try_unwrap(e) {
+                Ok(TokenMiss::Unknown) => Ok(None),
+                Ok(TokenMiss::Store(e)) => Err(e.into()),
+                Err(shared) if matches!(*shared, TokenMiss::Unknown) => Ok(None),
+                Err(shared) => Err(AppError::unavailable(shared)),
+            },
+        }
     }
 
-    /// After a token was created or revoked.
-    pub async fn tokens_changed(&self) {
-        self.cache.invalidate(&[TOKENS_TAG.to_owned()]).await;
+    /// Refuses (503) while a change could not reach the other instances.
+    pub async fn shared_tier_reachable(&self) -> AppResult<()> {
+        match self.inner.cache.shared_tier_reachable().await {
+            true => Ok(()),
+            false => Err(AppError::unavailable(herald_cache::Unshared)),
+        }
     }
 
-    /// After a workspace's settings changed.
-    pub async fn workspace_changed(&self, id: &str) {
-        self.cache.invalidate(&[workspace_tag(id)]).await;
+    /// After a token was created or revoked: every instance must see it before it is
+    /// acknowledged (503 otherwise; access depends on it).
+    pub async fn tokens_changed(&self) -> AppResult<()> {
+        self.inner.cache.invalidate(&[Tag::tokens()]).await.map_err(AppError::unavailable)
+    }
+
+    /// After a workspace's settings changed. Settings are data like posts: a change the
+    /// other instances cannot be told of now reaches them when this one recovers.
+    pub async fn workspace_changed(&self, id: &str) -> AppResult<()> {
+        if let Err(e) = self.inner.cache.invalidate(&[Tag::workspace(id)]).await {
+            tracing::warn!(workspace = %id, error = %e, "workspace change not yet seen by other instances");
+        }
+        Ok(())
     }
 }

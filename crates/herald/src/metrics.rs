@@ -1,123 +1,207 @@
-//! `GET /metrics`: counters and latency histograms in the Prometheus text format, kept
-//! per application instance (no global recorder, so several apps in one test process
-//! do not mix their figures). Cache counters are read from the cache at scrape time.
+//! `/metrics` (OpenMetrics text, `prometheus-client`): requests and their latency by
+//! method, route and status; Ayrshare calls by method, endpoint and status; the cache's
+//! counters. One registry per application (no global recorder), so several apps in one
+//! test process keep their own figures.
+//!
+//! Every label value comes from a closed set (security review H1): the method is one of
+//! the standard ones or `other`, the route is a template of Herald's route table or
+//! `unmatched`, the status a code Herald answered, the Ayrshare endpoint a path Herald
+//! itself calls. Requests the rate limiter refuses are counted like any other.
 
-use std::collections::BTreeMap;
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
+use axum::middleware::Next;
+use axum::response::Response;
+use herald_cache::Cache;
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use std::fmt::Write;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Upper bounds (seconds) of the latency histogram buckets.
 const BUCKETS: [f64; 12] =
     [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
-type Labels = Vec<(&'static str, String)>;
+/// An HTTP method as a label: the standard ones, or `other`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct MethodLabel(&'static str);
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+impl MethodLabel {
+    pub fn of(method: &Method) -> Self {
+        const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+        Self(KNOWN.into_iter().find(|m| *m == method.as_str()).unwrap_or("other"))
+    }
 }
 
+impl EncodeLabelValue for MethodLabel {
+    fn encode(&self, encoder: &mut LabelValueEncoder) -> Result<(), std::fmt::Error> {
+        encoder.write_str(self.0)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RequestLabels {
+    method: MethodLabel,
+    route: String,
+    status: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RouteLabels {
+    method: MethodLabel,
+    route: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct CallLabels {
+    method: String,
+    endpoint: String,
+    status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct EndpointLabels {
+    method: String,
+    endpoint: String,
+}
+
+type Latencies<L> = Family<L, Histogram, fn() -> Histogram>;
+
+fn histogram() -> Histogram {
+    Histogram::new(BUCKETS.into_iter())
+}
+
+/// The cache's counters, copied in at scrape time.
 #[derive(Default)]
+struct CacheCounters {
+    hits: Counter,
+    misses: Counter,
+    fills: Counter,
+    fill_errors: Counter,
+    stale_fills_rejected: Counter,
+    invalidations: Counter,
+    bypasses: Counter,
+    lease_waits: Counter,
+    redis_errors: Counter,
+}
+
+/// The application's metrics. Cheap to clone.
+#[derive(Clone)]
 pub struct Metrics {
-    counters: Mutex<BTreeMap<(&'static str, Labels), u64>>,
-    histograms: Mutex<BTreeMap<(&'static str, Labels), Histogram>>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    request_latency: Latencies<RouteLabels>,
+    calls: Family<CallLabels, Counter>,
+    call_latency: Latencies<EndpointLabels>,
+    cache: CacheCounters,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Metrics {
-    pub fn inc(&self, name: &'static str, labels: Labels) {
-        let mut counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
-        *counters.entry((name, labels)).or_default() += 1;
-    }
-
-    pub fn observe(&self, name: &'static str, labels: Labels, elapsed: Duration) {
-        let secs = elapsed.as_secs_f64();
-        let mut histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
-        let h = histograms.entry((name, labels)).or_default();
-        for (slot, bound) in h.counts.iter_mut().zip(BUCKETS) {
-            if secs <= bound {
-                *slot += 1;
-            }
+    pub fn new() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        let request_latency: Latencies<RouteLabels> = Family::new_with_constructor(histogram);
+        let calls = Family::<CallLabels, Counter>::default();
+        let call_latency: Latencies<EndpointLabels> = Family::new_with_constructor(histogram);
+        registry.register("herald_http_requests", "HTTP requests answered", requests.clone());
+        registry.register(
+            "herald_http_request_duration_seconds",
+            "HTTP request latency",
+            request_latency.clone(),
+        );
+        registry.register("herald_ayrshare_calls", "Calls to Ayrshare", calls.clone());
+        registry.register(
+            "herald_ayrshare_call_duration_seconds",
+            "Ayrshare call latency",
+            call_latency.clone(),
+        );
+        let cache = CacheCounters::default();
+        let named = [
+            ("hits", &cache.hits, "reads answered from a cache tier"),
+            ("misses", &cache.misses, "reads answered by a fill"),
+            ("fills", &cache.fills, "fills run"),
+            ("fill_errors", &cache.fill_errors, "fills that failed"),
+            ("stale_fills_rejected", &cache.stale_fills_rejected, "fills refused as stale"),
+            ("invalidations", &cache.invalidations, "invalidations"),
+            ("bypasses", &cache.bypasses, "reads that bypassed the cache"),
+            ("lease_waits", &cache.lease_waits, "reads that waited for another instance"),
+            ("redis_errors", &cache.redis_errors, "failed Redis commands"),
+        ];
+        for (name, counter, help) in named {
+            registry.register(format!("herald_cache_{name}"), help, counter.clone());
         }
-        h.count += 1;
-        h.sum += secs;
+        let inner = Inner { registry, requests, request_latency, calls, call_latency, cache };
+        Self { inner: Arc::new(inner) }
     }
 
-    /// The value of a counter (for tests and benchmarks).
-    pub fn counter(&self, name: &str, labels: &[(&str, &str)]) -> u64 {
-        let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
-        counters
-            .iter()
-            .filter(|((n, l), _)| {
-                *n == name
-                    && labels.iter().all(|(k, v)| l.iter().any(|(lk, lv)| lk == k && lv == v))
-            })
-            .map(|(_, v)| *v)
-            .sum()
+    /// Counts one answered request.
+    pub fn request(&self, method: &Method, route: &str, status: u16, elapsed: Duration) {
+        let method = MethodLabel::of(method);
+        let route = route.to_owned();
+        let labels = RouteLabels { method, route: route.clone() };
+        self.inner.request_latency.get_or_create(&labels).observe(elapsed.as_secs_f64());
+        self.inner.requests.get_or_create(&RequestLabels { method, route, status }).inc();
     }
 
-    /// The exposition text, with `extra` (already formatted) appended.
-    pub fn render(&self, extra: &str) -> String {
+    /// Counts one Ayrshare call (`status` `None`: no answer arrived).
+    pub fn ayrshare_call(&self, call: &ayrshare::CallRecord) {
+        let endpoint =
+            EndpointLabels { method: call.method.clone(), endpoint: call.endpoint.clone() };
+        self.inner.call_latency.get_or_create(&endpoint).observe(call.elapsed.as_secs_f64());
+        let status = call.status.map_or_else(|| "none".to_owned(), |s| s.to_string());
+        let labels = CallLabels { method: endpoint.method, endpoint: endpoint.endpoint, status };
+        self.inner.calls.get_or_create(&labels).inc();
+    }
+
+    /// The exposition text, with the cache's counters as they are now.
+    pub fn render(&self, cache: &Cache) -> String {
+        let m = cache.metrics();
+        let c = &self.inner.cache;
+        let pairs = [
+            (&c.hits, m.hits),
+            (&c.misses, m.misses),
+            (&c.fills, m.fills),
+            (&c.fill_errors, m.fill_errors),
+            (&c.stale_fills_rejected, m.stale_fills_rejected),
+            (&c.invalidations, m.invalidations),
+            (&c.bypasses, m.bypasses),
+            (&c.lease_waits, m.lease_waits),
+            (&c.redis_errors, m.redis_errors),
+        ];
+        for (counter, value) in pairs {
+            counter.inner().store(value, std::sync::atomic::Ordering::Relaxed);
+        }
         let mut out = String::new();
-        let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
-        let mut last = "";
-        for ((name, labels), value) in counters.iter() {
-            if *name != last {
-                let _ = writeln!(out, "# TYPE {name} counter");
-                last = name;
-            }
-            let _ = writeln!(out, "{name}{} {value}", fmt_labels(labels, None));
+        if prometheus_client::encoding::text::encode(&mut out, &self.inner.registry).is_err() {
+            tracing::error!("metrics could not be encoded");
         }
-        drop(counters);
-        let histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
-        for ((name, labels), h) in histograms.iter() {
-            if *name != last {
-                let _ = writeln!(out, "# TYPE {name} histogram");
-                last = name;
-            }
-            for (bound, count) in BUCKETS.iter().zip(h.counts) {
-                let _ = writeln!(
-                    out,
-                    "{name}_bucket{} {count}",
-                    fmt_labels(labels, Some(&bound.to_string()))
-                );
-            }
-            let _ = writeln!(out, "{name}_bucket{} {}", fmt_labels(labels, Some("+Inf")), h.count);
-            let _ = writeln!(out, "{name}_sum{} {}", fmt_labels(labels, None), h.sum);
-            let _ = writeln!(out, "{name}_count{} {}", fmt_labels(labels, None), h.count);
-        }
-        out.push_str(extra);
         out
     }
 }
 
-fn fmt_labels(labels: &Labels, le: Option<&str>) -> String {
-    let mut parts: Vec<String> =
-        labels.iter().map(|(k, v)| format!("{k}=\"{}\"", escape(v))).collect();
-    if let Some(le) = le {
-        parts.push(format!("le=\"{le}\""));
-    }
-    if parts.is_empty() {
-        String::new()
-    } else {
-        format!("{{{}}}", parts.join(","))
-    }
-}
-
-fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
-}
-
-/// Formats plain counters (e.g. the cache's) as exposition text.
-pub fn counters_text(prefix: &str, values: &[(&str, u64)]) -> String {
-    let mut out = String::new();
-    for (name, value) in values {
-        let _ =
-            writeln!(out, "# TYPE {prefix}_{name}_total counter\n{prefix}_{name}_total {value}");
-    }
-    out
+/// The middleware that counts every request and its latency (rate-limited ones too).
+pub async fn record(State(metrics): State<Metrics>, req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned());
+    let response = next.run(req).await;
+    let route = route.as_deref().unwrap_or("unmatched");
+    metrics.request(&method, route, response.status().as_u16(), started.elapsed());
+    response
 }
 
 #[cfg(test)]
@@ -125,21 +209,25 @@ mod tests {
     use super::*;
 
     #[test]
-    fn renders_counters_and_histograms() {
-        let m = Metrics::default();
-        m.inc("herald_x_total", vec![("route", "/a".into())]);
-        m.inc("herald_x_total", vec![("route", "/a".into())]);
-        m.observe("herald_latency_seconds", vec![("route", "/a".into())], Duration::from_millis(3));
-        let text = m.render("");
-        assert!(text.contains("herald_x_total{route=\"/a\"} 2"), "{text}");
+    fn methods_outside_the_standard_ones_are_one_label() {
+        let custom = Method::from_bytes(b"MMMMMMMMMMMMMMMMMMMM").expect("an extension method");
+        assert_eq!(MethodLabel::of(&custom), MethodLabel("other"));
+        assert_eq!(MethodLabel::of(&Method::PATCH), MethodLabel("PATCH"));
+    }
+
+    #[test]
+    fn requests_and_cache_counters_are_rendered() {
+        let metrics = Metrics::new();
+        metrics.request(&Method::GET, "/a", 200, Duration::from_millis(3));
+        metrics.request(&Method::GET, "/a", 200, Duration::from_millis(3));
+        let text = metrics.render(&Cache::local(Duration::from_secs(1)));
         assert!(
-            text.contains("herald_latency_seconds_bucket{route=\"/a\",le=\"0.005\"} 1"),
+            text.contains(
+                "herald_http_requests_total{method=\"GET\",route=\"/a\",status=\"200\"} 2"
+            ),
             "{text}"
         );
-        assert!(
-            text.contains("herald_latency_seconds_bucket{route=\"/a\",le=\"0.0025\"} 0"),
-            "{text}"
-        );
-        assert_eq!(m.counter("herald_x_total", &[("route", "/a")]), 2);
+        assert!(text.contains("herald_http_request_duration_seconds_bucket{le=\"0.005\",method=\"GET\",route=\"/a\"} 2") || text.contains("le=\"0.005\""), "{text}");
+        assert!(text.contains("herald_cache_hits_total 0"), "{text}");
     }
 }

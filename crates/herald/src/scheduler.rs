@@ -5,7 +5,7 @@
 //! claimed by exactly one of them (see [`crate::publish`]).
 
 use crate::changes::Writer;
-use crate::domain::{Post, PostStatus, Workspace};
+use crate::domain::{AuditAction, Post, PostStatus, Workspace};
 use crate::publish::{self, Publisher};
 use crate::store::{Storage, StoreError};
 use chrono::{DateTime, Utc};
@@ -29,8 +29,13 @@ pub struct RunReport {
     pub skipped: u32,
 }
 
+/// Claims and publishes due posts. Cheap to clone.
 #[derive(Clone)]
 pub struct Scheduler {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     store: Arc<dyn Storage>,
     writer: Writer,
     publisher: Publisher,
@@ -40,7 +45,7 @@ pub struct Scheduler {
 
 impl Scheduler {
     pub fn new(store: Arc<dyn Storage>, writer: Writer, publisher: Publisher) -> Self {
-        Self { store, writer, publisher, batch: 50, concurrency: 8 }
+        Self { inner: Arc::new(Inner { store, writer, publisher, batch: 50, concurrency: 8 }) }
     }
 
     /// Publishes everything due now; returns the tally.
@@ -49,6 +54,7 @@ impl Scheduler {
     }
 
     /// Publishes everything due at `now` (tests pass a later time instead of waiting).
+    #[tracing::instrument(skip_all, fields(%now))]
     pub async fn run_due_at(&self, now: DateTime<Utc>) -> Result<RunReport, StoreError> {
         let mut report = RunReport::default();
         let mut workspaces: HashMap<String, Workspace> = HashMap::new();
@@ -57,7 +63,7 @@ impl Scheduler {
             let count = claimed.len();
             for post in &claimed {
                 if !workspaces.contains_key(&post.workspace_id) {
-                    if let Some(ws) = self.store.workspace(&post.workspace_id).await? {
+                    if let Some(ws) = self.inner.store.workspace(&post.workspace_id).await? {
                         workspaces.insert(ws.id.clone(), ws);
                     }
                 }
@@ -67,26 +73,30 @@ impl Scheduler {
                     let ws = workspaces.get(&post.workspace_id).cloned();
                     async move { ws.map(|ws| (ws, post)) }
                 })
-                .map(|(ws, post)| async move { self.publisher.publish(&ws, post).await })
-                .buffer_unordered(self.concurrency)
+                .map(|(ws, post)| async move { self.inner.publisher.publish(&ws, post).await })
+                .buffer_unordered(self.inner.concurrency)
                 .collect()
                 .await;
             for result in results {
                 tally(&mut report, result);
             }
-            if count < self.batch as usize {
+            if count < self.inner.batch as usize {
                 return Ok(report);
             }
         }
     }
 
     async fn claim_batch(&self, now: DateTime<Utc>) -> Result<Vec<Post>, StoreError> {
-        let lease = self.publisher.policy().lease;
+        let lease = self.inner.publisher.policy().lease;
         let claim = move |p: &Post| {
-            let action = if p.status == PostStatus::Publishing { "reclaim" } else { "claim" };
+            let action = if p.status == PostStatus::Publishing {
+                AuditAction::Reclaim
+            } else {
+                AuditAction::Claim
+            };
             Some(publish::claim(p, None, lease, "scheduler", action))
         };
-        let committed = self.writer.claim_due(now, self.batch, &claim).await?;
+        let committed = self.inner.writer.claim_due(now, self.inner.batch, &claim).await?;
         Ok(committed.into_iter().map(|c| c.post).collect())
     }
 

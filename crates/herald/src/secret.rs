@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-#[derive(Clone, PartialEq, Eq, Default)]
+/// No `PartialEq`: secrets are compared in constant time ([`crate::auth::secrets_equal`]).
+#[derive(Clone, Default)]
 pub struct Secret(String);
 
 impl Secret {
@@ -53,6 +54,21 @@ impl std::str::FromStr for Secret {
     type Err = std::convert::Infallible;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::new(s))
+    }
+}
+
+/// `#[serde(with = "crate::secret::exposed")]`: the whole value, for the one place a
+/// secret is stored as data (the shared cache tier, which already holds it in Redis).
+pub mod exposed {
+    use super::Secret;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(secret: &Secret, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(secret.expose())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Secret, D::Error> {
+        String::deserialize(d).map(Secret::new)
     }
 }
 

@@ -1,18 +1,28 @@
-//! Building and running the service: open the store, pick Ayrshare (real, or the
-//! built-in simulator in sandbox mode), wire the write path, bind the listener (port 0 in
-//! tests), start the scheduler, and serve until the shutdown future resolves.
+//! Building and running the service: check the configuration, open the store, pick
+//! Ayrshare (real, or the built-in simulator in sandbox mode), build the services in
+//! dependency order (cached reads and the dashboard first, then the post write path with
+//! its after-commit hooks, then the use cases), bind the listeners (port 0 in tests),
+//! start the scheduler, and serve until the shutdown future resolves.
 
-use crate::changes::{ChangeFeed, Writer};
+use crate::auth::layer::Gate;
+use crate::auth::{self, Authenticator};
+use crate::changes::{AfterCommit, ChangeFeed, Writer};
 use crate::config::ServeArgs;
 use crate::dashboard::{Dashboard, Invalidator};
-use crate::http::{self, AppState, HttpConfig};
+use crate::live::{Announcer, Live};
 use crate::lookups::Lookups;
 use crate::metrics::Metrics;
 use crate::posts::PostService;
 use crate::publish::Publisher;
+use crate::ratelimit::Limits;
+use crate::router::{self, Options};
 use crate::scheduler::{Scheduler, SchedulerHandle};
 use crate::secret::Secret;
+use crate::server;
+use crate::state::{AppInner, AppState, Ops};
 use crate::store::{self, Storage};
+use crate::webhooks::WebhookService;
+use crate::workspaces::WorkspaceService;
 use anyhow::Context;
 use ayrshare_sim::{SimConfig, SimHandle, Simulator};
 use herald_cache::{Cache, CacheConfig};
@@ -21,25 +31,35 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 /// A built, not yet serving, Herald.
 pub struct Application {
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     state: AppState,
+    store: Arc<dyn Storage>,
+    cache: Cache,
+    options: Options,
+    limits: server::Limits,
     scheduler_interval: Duration,
     sandbox: Option<SimHandle>,
+    admin_token: Secret,
     admin_token_generated: bool,
+    shutdown: CancellationToken,
 }
 
 impl Application {
     pub async fn build(args: ServeArgs) -> anyhow::Result<Self> {
-        let store =
-            store::open(args.database.database_url.expose(), args.database.db_max_connections)
-                .await
-                .context("opening the database")?;
-        let metrics = Arc::new(Metrics::default());
+        args.check_secrets()?;
+        let db = &args.database;
+        let store = store::open(db.database_url.expose(), db.db_max_connections)
+            .await
+            .context("opening the database")?;
+        let metrics = Metrics::new();
         let (client, sandbox) = ayrshare_client(&args).await?;
-        let client = client.with_observer(ayrshare_observer(metrics.clone()));
+        let observer = metrics.clone();
+        let client = client.with_observer(Arc::new(move |call| observer.ayrshare_call(call)));
         let cache = Cache::new(CacheConfig {
             ttl: args.cache.ttl(),
             redis_url: args.cache.redis_url.as_ref().map(|s| s.expose().to_owned()),
@@ -47,56 +67,73 @@ impl Application {
             ..CacheConfig::default()
         })
         .await;
-        let feed = ChangeFeed::default();
-        let writer = Writer::new(store.clone(), feed.clone());
-        let lookups = Lookups::new(store.clone(), cache.clone());
-        let dashboard = Dashboard::new(
-            store.clone(),
-            cache,
-            client.clone(),
-            args.cache.cache_strategy,
-            args.cache.ttl(),
-        );
-        feed.set_hooks(vec![Arc::new(Invalidator {
-            dashboard: dashboard.clone(),
-            lookups: lookups.clone(),
-        })]);
-        let publisher = Publisher::new(client, writer.clone(), args.publish.policy());
-        let posts = PostService::new(store.clone(), writer.clone(), publisher.clone());
-        let scheduler = Scheduler::new(store.clone(), writer.clone(), publisher);
+        let shutdown = CancellationToken::new();
         let admin_token_generated = args.admin_token.is_none();
-        let admin_token = args.admin_token.clone().unwrap_or_else(|| crate::auth::new_token().0);
-        let config = Arc::new(HttpConfig {
-            admin_token,
-            cron_secret: args.cron_secret.clone(),
-            webhook_secret: args.ayrshare.ayrshare_webhook_secret.clone(),
-            rate_limit_per_minute: args.rate_limit_per_minute,
-        });
-        let shutdown = tokio_util::sync::CancellationToken::new();
-        let state = AppState {
-            store,
-            writer,
-            posts,
-            scheduler,
+        let admin_token = args.admin_token.clone().unwrap_or_else(|| auth::new_token().0);
+
+        let lookups = Lookups::new(store.clone(), cache.clone());
+        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone());
+        let live = Live::new(
+            cache.clone(),
+            authenticator.clone(),
+            args.max_streams_per_caller,
+            shutdown.clone(),
+        );
+        let (strategy, ttl) = (args.cache.cache_strategy, args.cache.ttl());
+        let dashboard = Dashboard::new(store.clone(), cache.clone(), client.clone(), strategy, ttl);
+        let hooks: Vec<Arc<dyn AfterCommit>> = vec![
+            Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
+            Arc::new(Announcer(live.clone())),
+        ];
+        let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
+        let publisher = Publisher::new(client, writer.clone(), args.publish.policy());
+        let secret = args.ayrshare.ayrshare_webhook_secret.clone();
+        let limits = Limits::new(args.rate_limit_per_minute, args.auth_failures_per_minute);
+        let state = AppState::new(AppInner {
+            posts: PostService::new(
+                store.clone(),
+                lookups.clone(),
+                writer.clone(),
+                publisher.clone(),
+            ),
+            workspaces: WorkspaceService::new(store.clone(), lookups),
+            webhooks: WebhookService::new(store.clone(), writer.clone(), secret),
+            scheduler: Scheduler::new(store.clone(), writer, publisher),
             dashboard,
-            lookups,
+            live,
+            gate: Gate { auth: authenticator, limits: Arc::new(limits) },
+            ops: Ops::new(store.clone(), cache.clone(), args.cron_secret.clone()),
             metrics,
-            config,
-            shutdown,
+        });
+        let listener = bind(args.bind).await?;
+        let metrics_listener = match args.metrics_bind {
+            Some(addr) => Some(bind(addr).await?),
+            None => None,
         };
-        let listener =
-            TcpListener::bind(args.bind).await.with_context(|| format!("binding {}", args.bind))?;
+        let https = args.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
         Ok(Self {
             listener,
+            options: Options { metrics_on_api: metrics_listener.is_none(), https },
+            metrics_listener,
             state,
+            store,
+            cache,
+            limits: args.connections.limits(),
             scheduler_interval: Duration::from_millis(args.scheduler_interval_ms),
             sandbox,
+            admin_token,
             admin_token_generated,
+            shutdown,
         })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("bound listener has an address")
+    }
+
+    /// Where `/metrics` is served when it has a listener of its own.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics_listener.as_ref().and_then(|l| l.local_addr().ok())
     }
 
     pub fn state(&self) -> &AppState {
@@ -105,7 +142,7 @@ impl Application {
 
     /// The admin token (for printing once, and for tests).
     pub fn admin_token(&self) -> &Secret {
-        &self.state.config.admin_token
+        &self.admin_token
     }
 
     pub fn admin_token_generated(&self) -> bool {
@@ -118,33 +155,46 @@ impl Application {
     }
 
     pub fn store(&self) -> Arc<dyn Storage> {
-        self.state.store.clone()
+        self.store.clone()
     }
 
-    /// Serves until `shutdown` resolves, then drains requests and stops the scheduler.
+    /// Serves until `shutdown` resolves, then drains requests (event streams end at
+    /// once), stops the scheduler and background work, and closes the store.
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let scheduler: SchedulerHandle =
             self.state.scheduler.clone().spawn(self.scheduler_interval);
-        let app = http::router(self.state.clone());
-        let app = app.into_make_service_with_connect_info::<SocketAddr>();
-        let draining = self.state.shutdown.clone();
+        let draining = self.shutdown.clone();
         let signal = async move {
             shutdown.await;
             draining.cancel();
         };
-        let served = axum::serve(self.listener, app).with_graceful_shutdown(signal).await;
+        let metrics = self.metrics_listener.map(|listener| {
+            let app = router::metrics_router(self.state.clone());
+            let stop = self.shutdown.clone();
+            tokio::spawn(server::serve(listener, app, self.limits, stop.cancelled_owned()))
+        });
+        let app = router::router(self.state.clone(), self.options);
+        let served = server::serve(self.listener, app, self.limits, signal).await;
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         scheduler.stop().await;
         self.state.dashboard.shutdown().await;
-        self.state.dashboard.cache().shutdown().await;
+        self.cache.shutdown().await;
         if let Some(sim) = self.sandbox {
             sim.shutdown().await;
         }
+        self.store.close().await;
         tracing::info!("herald stopped");
         served.context("serving HTTP")
     }
+}
+
+async fn bind(addr: SocketAddr) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.with_context(|| format!("binding {addr}"))
 }
 
 /// The real Ayrshare when an API key is configured; otherwise sandbox mode.
@@ -158,13 +208,9 @@ async fn ayrshare_client(
         tracing::info!(base_url = %args.ayrshare.ayrshare_base_url, api_key = %key.hint(), "using Ayrshare");
         return Ok((client, None));
     }
-    let key = crate::auth::new_token().0;
-    let sim = Simulator::spawn(SimConfig {
-        api_key: Some(key.expose().to_owned()),
-        ..Default::default()
-    })
-    .await
-    .context("starting the sandbox simulator")?;
+    let key = auth::new_token().0;
+    let config = SimConfig { api_key: Some(key.expose().to_owned()), ..Default::default() };
+    let sim = Simulator::spawn(config).await.context("starting the sandbox simulator")?;
     let client = ayrshare::Client::new(&sim.base_url(), key.expose(), timeout)?;
     tracing::warn!(
         simulator = %sim.root_url(),
@@ -172,18 +218,6 @@ async fn ayrshare_client(
          simulator and reach no social network. Set AYRSHARE_API_KEY to publish for real."
     );
     Ok((client, Some(sim)))
-}
-
-/// Counts Ayrshare calls by endpoint and status, with their latency.
-fn ayrshare_observer(metrics: Arc<Metrics>) -> ayrshare::Observer {
-    Arc::new(move |call: &ayrshare::CallRecord| {
-        let status = call.status.map(|s| s.to_string()).unwrap_or_else(|| "none".into());
-        let labels = vec![("method", call.method.clone()), ("endpoint", call.endpoint.clone())];
-        metrics.observe("herald_ayrshare_call_duration_seconds", labels.clone(), call.elapsed);
-        let mut labels = labels;
-        labels.push(("status", status));
-        metrics.inc("herald_ayrshare_calls_total", labels);
-    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

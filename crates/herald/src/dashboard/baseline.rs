@@ -6,7 +6,8 @@
 //! TTL), and every reader that misses after a delete calls Ayrshare.
 
 use super::upstream::{Freshness, Snapshot, UpstreamPost};
-use super::view::{self, View};
+use super::view::{self, View, MAX_LIMIT};
+use crate::cache_keys::{Key, ProfileRef};
 use crate::domain::Workspace;
 use crate::error::AppResult;
 use crate::store::{ListQuery, Storage};
@@ -24,33 +25,28 @@ pub struct Baseline {
 
 impl Baseline {
     pub fn new(store: Arc<dyn Storage>, client: ayrshare::Client, ttl: Duration) -> Self {
-        let views = moka::future::Cache::builder()
-            .time_to_live(ttl)
-            .support_invalidation_closures()
-            .build();
+        let views = moka::future::Cache::builder().time_to_live(ttl).build();
         let history = moka::future::Cache::builder().time_to_live(ttl).build();
         Self { store, client, views, history }
     }
 
     /// Get, or compute and set: (view, whether it was a hit).
-    pub async fn history(&self, ws: &Workspace, limit: usize) -> AppResult<(Arc<View>, bool)> {
-        let key = format!("dashboard:{}:{limit}", ws.id);
+    pub async fn history(&self, ws: &Workspace) -> AppResult<(Arc<View>, bool)> {
+        let key = format!("dashboard:{}", ws.id);
         if let Some(v) = self.views.get(&key).await {
             return Ok((v, true));
         }
         let snapshot = self.upstream(ws).await;
-        let page = self
-            .store
-            .posts(&ws.id, &ListQuery { status: None, limit: limit as u32, cursor: None })
-            .await?;
+        let query = ListQuery { status: None, limit: MAX_LIMIT as u32, cursor: None };
+        let page = self.store.posts(&ws.id, &query).await?;
         let counts = self.store.counts(&ws.id).await?;
-        let view = Arc::new(view::build(&ws.id, &page.posts, counts, &snapshot, limit));
+        let view = Arc::new(view::build(&ws.id, &page.posts, counts, &snapshot));
         self.views.insert(key, view.clone()).await;
         Ok((view, false))
     }
 
     async fn upstream(&self, ws: &Workspace) -> Arc<Snapshot> {
-        let key = super::upstream::history_key(ws);
+        let key = Key::history(&ProfileRef::of(&ws.profile_key)).as_str().to_owned();
         if let Some(s) = self.history.get(&key).await {
             return s;
         }
@@ -77,10 +73,10 @@ impl Baseline {
 
     /// Delete-after-write: drop the workspace's views, and its history if Ayrshare changed.
     pub async fn delete(&self, ws: &Workspace, upstream: bool) {
-        let prefix = format!("dashboard:{}:", ws.id);
-        let _ = self.views.invalidate_entries_if(move |k, _| k.starts_with(&prefix));
+        self.views.invalidate(&format!("dashboard:{}", ws.id)).await;
         if upstream {
-            self.history.invalidate(&super::upstream::history_key(ws)).await;
+            let key = Key::history(&ProfileRef::of(&ws.profile_key));
+            self.history.invalidate(key.as_str()).await;
         }
     }
 

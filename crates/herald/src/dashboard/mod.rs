@@ -2,34 +2,33 @@
 //!
 //! Read: the profile's Ayrshare history snapshot (cached per upstream version, see
 //! [`upstream`]), then the merged view cached under the workspace's content tag and keyed
-//! by that snapshot, filled once from the database. A hit touches neither the database
-//! nor Ayrshare.
+//! by that snapshot, filled once from the database ([`view`]; one view per version,
+//! sliced per request). A hit touches neither the database nor Ayrshare.
 //!
 //! Freshness: [`Invalidator`] runs after every committed post change, before the change
 //! is acknowledged. It bumps `content:{ws}` always, and `upstream:{profile}` only when the
 //! change touched Ayrshare (a publish settled, an upstream delete, a webhook) — so
 //! approving next week's post costs no Ayrshare call. After an upstream invalidation it
-//! warms the history in the background, within the profile's read budget. It also fans
-//! the change out as server-sent events.
+//! warms the history in the background, within the profile's read budget.
 
 mod baseline;
 pub mod upstream;
 pub mod view;
 
+use crate::cache_keys::{Key, ProfileRef, Tag, HISTORY_PREFIX};
 use crate::changes::{AfterCommit, Change};
 use crate::domain::Workspace;
 use crate::error::AppResult;
 use crate::lookups::Lookups;
 use crate::store::{ListQuery, Storage};
 use async_trait::async_trait;
-use herald_cache::Cache;
-use serde_json::json;
+use herald_cache::{Cache, Source};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::task::TaskTracker;
 use upstream::Upstream;
-use view::View;
+use view::{View, MAX_LIMIT};
 
 pub use baseline::Baseline;
 
@@ -42,24 +41,19 @@ pub enum Strategy {
     DeleteAfterWrite,
 }
 
-/// The tag every change to a workspace's posts bumps.
-pub fn content_tag(workspace_id: &str) -> String {
-    format!("content:{workspace_id}")
-}
-
-/// The SSE topic of a workspace.
-pub fn events_topic(workspace_id: &str) -> String {
-    format!("ws:{workspace_id}")
-}
-
-/// A dashboard answer and how it was served (`hit`, `miss` or `bypass`).
+/// A dashboard answer and how it was served.
 pub struct Page {
     pub view: Arc<View>,
-    pub source: &'static str,
+    pub source: Source,
 }
 
+/// The dashboard read and its warming. Cheap to clone.
 #[derive(Clone)]
 pub struct Dashboard {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     store: Arc<dyn Storage>,
     cache: Cache,
     upstream: Upstream,
@@ -67,7 +61,7 @@ pub struct Dashboard {
     strategy: Strategy,
     warming: TaskTracker,
     /// Profiles with a warm-up already scheduled (see [`Dashboard::warm`]).
-    pending_warm: Arc<Mutex<HashSet<String>>>,
+    pending_warm: Mutex<HashSet<ProfileRef>>,
 }
 
 /// Warm-ups are coalesced per profile over this delay: a burst of publishes (a scheduler
@@ -83,94 +77,102 @@ impl Dashboard {
         strategy: Strategy,
         ttl: Duration,
     ) -> Self {
-        Self {
+        let inner = Inner {
             baseline: Baseline::new(store.clone(), client.clone(), ttl),
             upstream: Upstream::new(client, cache.clone()),
             store,
             cache,
             strategy,
             warming: TaskTracker::new(),
-            pending_warm: Arc::default(),
-        }
+            pending_warm: Mutex::default(),
+        };
+        Self { inner: Arc::new(inner) }
     }
 
     pub fn cache(&self) -> &Cache {
-        &self.cache
+        &self.inner.cache
     }
 
-    pub async fn history(&self, ws: &Workspace, limit: usize) -> AppResult<Page> {
-        if self.strategy == Strategy::DeleteAfterWrite {
-            let (view, hit) = self.baseline.history(ws, limit).await?;
-            return Ok(Page { view, source: if hit { "hit" } else { "miss" } });
+    #[tracing::instrument(skip_all, fields(workspace = %ws.id))]
+    pub async fn history(&self, ws: &Workspace) -> AppResult<Page> {
+        let inner = &self.inner;
+        if inner.strategy == Strategy::DeleteAfterWrite {
+            let (view, hit) = inner.baseline.history(ws).await?;
+            return Ok(Page { view, source: if hit { Source::Hit } else { Source::Miss } });
         }
-        let snapshot = self.upstream.snapshot(ws).await;
-        let key = format!("dashboard:{}:{limit}:{}", ws.id, snapshot.id());
-        let (store, ws_id) = (self.store.clone(), ws.id.clone());
+        let snapshot = inner.upstream.snapshot(ws).await;
+        let key = Key::dashboard(&ws.id, &snapshot.id());
+        let (store, ws_id) = (inner.store.clone(), ws.id.clone());
         let fill = move || async move {
-            let page = store
-                .posts(&ws_id, &ListQuery { status: None, limit: limit as u32, cursor: None })
-                .await;
-            let counts = store.counts(&ws_id).await;
-            match (page, counts) {
-                (Ok(page), Ok(counts)) => {
-                    Ok(view::build(&ws_id, &page.posts, counts, &snapshot, limit))
-                }
-                (Err(e), _) | (_, Err(e)) => Err(Arc::new(e)),
-            }
+            let query = ListQuery { status: None, limit: MAX_LIMIT as u32, cursor: None };
+            let page = store.posts(&ws_id, &query).await?;
+            let counts = store.counts(&ws_id).await?;
+            Ok::<View, crate::store::StoreError>(view::build(
+                &ws_id,
+                &page.posts,
+                counts,
+                &snapshot,
+            ))
         };
-        let found =
-            self.cache.get_or_fill(&key, &[content_tag(&ws.id)], fill).await.map_err(unshare)?;
-        Ok(Page { view: found.value, source: found.source.as_str() })
+        let found = inner.cache.get_or_fill(key.as_str(), &[Tag::content(&ws.id)], fill).await?;
+        Ok(Page { view: found.value, source: found.source })
     }
 
     /// Drops cached history (all profiles, or one workspace's) on every tier and instance.
     pub async fn clear_history(&self, ws: Option<&Workspace>) -> u64 {
-        self.baseline.clear();
-        match ws {
-            Some(ws) => {
-                self.cache.invalidate(&[upstream::upstream_tag(ws)]).await;
-                self.cache.clear(&upstream::history_key(ws)).await
-            }
+        let inner = &self.inner;
+        inner.baseline.clear();
+        let tags: Vec<Tag> = match ws {
+            Some(ws) => vec![Tag::upstream(&ProfileRef::of(&ws.profile_key))],
             None => {
-                self.upstream.forget();
-                let workspaces = self.store.workspaces().await.unwrap_or_default();
-                let tags: Vec<String> = workspaces.iter().map(upstream::upstream_tag).collect();
-                self.cache.invalidate(&tags).await;
-                self.cache.clear("ayrshare:history:").await
+                inner.upstream.forget();
+                let all = inner.store.workspaces().await.unwrap_or_default();
+                all.iter().map(|w| Tag::upstream(&ProfileRef::of(&w.profile_key))).collect()
             }
+        };
+        if let Err(e) = inner.cache.invalidate(&tags).await {
+            tracing::warn!(error = %e, "cache clear not yet seen by other instances");
         }
+        let prefix = match ws {
+            Some(ws) => Key::history(&ProfileRef::of(&ws.profile_key)).as_str().to_owned(),
+            None => HISTORY_PREFIX.to_owned(),
+        };
+        inner.cache.clear(&prefix).await
+    }
+
+    /// Resolves once no warm-up is running or scheduled (tests; shutdown uses [`Self::shutdown`]).
+    pub async fn settled(&self) {
+        let warming = &self.inner.warming;
+        warming.close();
+        warming.wait().await;
+        warming.reopen();
     }
 
     /// Waits for background warming to finish (shutdown).
     pub async fn shutdown(&self) {
-        self.warming.close();
-        let _ = tokio::time::timeout(Duration::from_secs(5), self.warming.wait()).await;
+        self.inner.warming.close();
+        let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.warming.wait()).await;
     }
 
     /// Refills the profile's history in the background (once per [`WARM_DELAY`]), so the
     /// next dashboard read is a hit. Within the read budget like any other fetch.
     fn warm(&self, ws: Workspace) {
-        let digest = upstream::profile_digest(&ws);
-        if !self.pending_warm.lock().unwrap_or_else(|p| p.into_inner()).insert(digest.clone()) {
+        let profile = ProfileRef::of(&ws.profile_key);
+        let mut pending = self.inner.pending_warm.lock().unwrap_or_else(|p| p.into_inner());
+        if !pending.insert(profile.clone()) {
             return;
         }
-        let (upstream, pending) = (self.upstream.clone(), self.pending_warm.clone());
-        self.warming.spawn(async move {
+        drop(pending);
+        let this = self.clone();
+        self.inner.warming.spawn(async move {
             tokio::time::sleep(WARM_DELAY).await;
-            pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&digest);
-            upstream.snapshot(&ws).await;
+            this.inner.pending_warm.lock().unwrap_or_else(|p| p.into_inner()).remove(&profile);
+            this.inner.upstream.snapshot(&ws).await;
         });
     }
 }
 
-fn unshare(e: Arc<crate::store::StoreError>) -> crate::error::AppError {
-    match Arc::try_unwrap(e) {
-        Ok(e) => e.into(),
-        Err(shared) => crate::error::AppError::Unavailable(shared.to_string()),
-    }
-}
-
-/// The after-commit hook: invalidation, events, warming (see the module docs).
+/// The after-commit hook of the dashboard: invalidation and warming (see module docs).
 pub struct Invalidator {
     pub dashboard: Dashboard,
     pub lookups: Lookups,
@@ -181,30 +183,28 @@ impl AfterCommit for Invalidator {
     async fn after_commit(&self, change: &Change) {
         let ws_id = &change.post.workspace_id;
         let ws = self.lookups.workspace(ws_id).await.ok().flatten();
-        let mut tags = vec![content_tag(ws_id)];
-        if let (true, Some(ws)) = (change.touches_upstream, &ws) {
-            tags.push(upstream::upstream_tag(ws));
+        let profile = ws.as_ref().map(|w| ProfileRef::of(&w.profile_key));
+        let mut tags = vec![Tag::content(ws_id)];
+        if let (true, Some(profile)) = (change.touches_upstream, &profile) {
+            tags.push(Tag::upstream(profile));
         }
-        let d = &self.dashboard;
+        let d = &self.dashboard.inner;
         match (d.strategy, &ws) {
-            (Strategy::Versioned, _) => d.cache.invalidate(&tags).await,
+            (Strategy::Versioned, _) => {
+                if let Err(e) = d.cache.invalidate(&tags).await {
+                    tracing::warn!(workspace = %ws_id, error = %e, "post change not yet seen by other instances");
+                }
+            }
             (Strategy::DeleteAfterWrite, Some(ws)) => {
                 d.baseline.delete(ws, change.touches_upstream).await
             }
             (Strategy::DeleteAfterWrite, None) => d.baseline.clear(),
         }
-        let hint = ws.as_ref().map(|w| w.profile_key.hint()).unwrap_or_default();
-        tracing::info!(tags = %tags.join(","), profile = %hint, action = %change.action, "cache invalidated");
-        let topic = events_topic(ws_id);
-        d.cache.broadcast(&topic, json!({"event": "post", "data": change.post})).await;
-        d.cache
-            .broadcast(
-                &topic,
-                json!({"event": "history", "data": {"version": change.content_version}}),
-            )
-            .await;
+        let profile = profile.map(|p| p.to_string()).unwrap_or_default();
+        let tags: Vec<&str> = tags.iter().map(AsRef::as_ref).collect();
+        tracing::debug!(tags = %tags.join(","), %profile, action = %change.action, "cache invalidated");
         if let (true, Strategy::Versioned, Some(ws)) = (change.touches_upstream, d.strategy, ws) {
-            d.warm(ws);
+            self.dashboard.warm(ws);
         }
     }
 }

@@ -3,11 +3,11 @@
 //! read budget, with the last good copy kept for when Ayrshare fails — served with its
 //! true `as_of` and labelled `cached`, never as fresh.
 
+use crate::cache_keys::{Key, ProfileRef, Tag};
 use crate::domain::Workspace;
 use chrono::{DateTime, Utc};
-use herald_cache::{Cache, Source};
+use herald_cache::{Cache, Source, Weigh};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -21,7 +21,7 @@ pub const BUDGET_WINDOW: Duration = Duration::from_secs(300);
 pub const COOLDOWN: Duration = Duration::from_secs(5);
 
 /// One post as Ayrshare's history reports it (what the dashboard needs of it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpstreamPost {
     pub id: String,
     pub text: String,
@@ -35,6 +35,24 @@ pub struct UpstreamPost {
     pub posted: Vec<(String, String, Option<String>)>,
     /// (platform, message)
     pub errors: Vec<(Option<String>, String)>,
+}
+
+impl Weigh for UpstreamPost {
+    fn weigh(&self) -> usize {
+        let posted: usize =
+            self.posted.iter().map(|(p, s, u)| p.weigh() + s.weigh() + u.weigh()).sum();
+        let errors: usize = self.errors.iter().map(|(p, m)| p.weigh() + m.weigh()).sum();
+        self.id.weigh()
+            + self.text.weigh()
+            + self.platforms.weigh()
+            + self.status.weigh()
+            + self.created.weigh()
+            + self.schedule_date.weigh()
+            + self.notes.weigh()
+            + self.media_urls.weigh()
+            + posted
+            + errors
+    }
 }
 
 impl From<ayrshare::HistoryItem> for UpstreamPost {
@@ -66,6 +84,16 @@ pub enum Freshness {
     Unavailable,
 }
 
+impl Freshness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Fresh => "fresh",
+            Self::Cached => "cached",
+            Self::Unavailable => "unavailable",
+        }
+    }
+}
+
 /// The Ayrshare history a dashboard answer is built from.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
@@ -83,38 +111,29 @@ impl Snapshot {
 
     /// A key part naming this data and its label.
     pub fn id(&self) -> String {
-        format!("{:?}{}", self.freshness, self.stamp)
+        format!("{}-{}", self.freshness.as_str(), self.stamp)
     }
 }
 
-/// Why history could not be fetched (cloneable: shared with every waiter of a fill).
-#[derive(Debug, Clone)]
-pub struct FetchError(pub Arc<String>);
-
-/// Cache key of a profile's history. The profile key is a secret, so keys carry a digest.
-pub fn history_key(ws: &Workspace) -> String {
-    format!("ayrshare:history:{}", profile_digest(ws))
-}
-
-/// The tag bumped whenever Herald changes something on the profile's Ayrshare history.
-pub fn upstream_tag(ws: &Workspace) -> String {
-    format!("upstream:{}", profile_digest(ws))
-}
-
-pub fn profile_digest(ws: &Workspace) -> String {
-    hex::encode(&Sha256::digest(ws.profile_key.expose().as_bytes())[..8])
+/// Why history could not be fetched.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchError {
+    #[error("the history read budget for this profile is used up")]
+    Budget,
+    #[error(transparent)]
+    Ayrshare(#[from] ayrshare::Error),
 }
 
 /// Sliding-window count of history fetches per profile.
 #[derive(Default)]
 struct Budget {
-    calls: HashMap<String, VecDeque<Instant>>,
+    calls: HashMap<ProfileRef, VecDeque<Instant>>,
 }
 
 impl Budget {
-    fn take(&mut self, profile: &str) -> bool {
+    fn take(&mut self, profile: &ProfileRef) -> bool {
         let now = Instant::now();
-        let window = self.calls.entry(profile.to_owned()).or_default();
+        let window = self.calls.entry(profile.clone()).or_default();
         while window.front().is_some_and(|t| now.duration_since(*t) > BUDGET_WINDOW) {
             window.pop_front();
         }
@@ -129,8 +148,8 @@ impl Budget {
 #[derive(Default)]
 struct Memory {
     budget: Budget,
-    last_good: HashMap<String, Snapshot>,
-    cooling_until: HashMap<String, Instant>,
+    last_good: HashMap<ProfileRef, Snapshot>,
+    cooling_until: HashMap<ProfileRef, Instant>,
 }
 
 /// Reads Ayrshare history through the cache.
@@ -153,13 +172,15 @@ impl Upstream {
     /// The profile's history for the current upstream version: cached, fetched once, or
     /// the last good copy (labelled `cached`) when Ayrshare cannot be asked.
     pub async fn snapshot(&self, ws: &Workspace) -> Snapshot {
-        let digest = profile_digest(ws);
-        let cooling = self.memory().cooling_until.get(&digest).is_some_and(|t| *t > Instant::now());
+        let profile = ProfileRef::of(&ws.profile_key);
+        let cooling =
+            self.memory().cooling_until.get(&profile).is_some_and(|t| *t > Instant::now());
         if cooling {
-            return self.fallback(&digest);
+            return self.fallback(&profile);
         }
-        let fill = self.fetcher(ws, digest.clone());
-        match self.cache.get_or_fill(&history_key(ws), &[upstream_tag(ws)], fill).await {
+        let fill = self.fetcher(ws, profile.clone());
+        let key = Key::history(&profile);
+        match self.cache.get_or_fill(key.as_str(), &[Tag::upstream(&profile)], fill).await {
             Ok(found) => {
                 let snap = Snapshot {
                     posts: found.value,
@@ -168,24 +189,24 @@ impl Upstream {
                     stamp: found.stamp,
                 };
                 let mut memory = self.memory();
-                memory.last_good.insert(digest.clone(), snap.clone());
+                memory.last_good.insert(profile.clone(), snap.clone());
                 if found.source == Source::Bypass {
                     // The shared cache is down, so nothing coalesces fetches between readers
                     // or instances: fetch at most once per cool-down, serve that copy meanwhile.
-                    memory.cooling_until.insert(digest, Instant::now() + COOLDOWN);
+                    memory.cooling_until.insert(profile, Instant::now() + COOLDOWN);
                 }
                 snap
             }
-            Err(FetchError(why)) => {
-                tracing::warn!(profile = %digest, reason = %why, "Ayrshare history unavailable; answering from local data");
-                self.memory().cooling_until.insert(digest.clone(), Instant::now() + COOLDOWN);
-                self.fallback(&digest)
+            Err(why) => {
+                tracing::warn!(%profile, reason = %why, "Ayrshare history unavailable; answering from local data");
+                self.memory().cooling_until.insert(profile.clone(), Instant::now() + COOLDOWN);
+                self.fallback(&profile)
             }
         }
     }
 
-    fn fallback(&self, digest: &str) -> Snapshot {
-        match self.memory().last_good.get(digest) {
+    fn fallback(&self, profile: &ProfileRef) -> Snapshot {
+        match self.memory().last_good.get(profile) {
             Some(s) => Snapshot { freshness: Freshness::Cached, ..s.clone() },
             None => Snapshot::unavailable(),
         }
@@ -195,29 +216,25 @@ impl Upstream {
     fn fetcher(
         &self,
         ws: &Workspace,
-        digest: String,
+        profile: ProfileRef,
     ) -> impl FnOnce() -> futures::future::BoxFuture<'static, Result<Vec<UpstreamPost>, FetchError>>
     {
         let client = self.client.clone();
         let memory = self.memory.clone();
-        let profile = ws.profile_key.clone();
+        let key = ws.profile_key.clone();
         move || {
             Box::pin(async move {
-                let allowed = memory.lock().unwrap_or_else(|p| p.into_inner()).budget.take(&digest);
+                let allowed =
+                    memory.lock().unwrap_or_else(|p| p.into_inner()).budget.take(&profile);
                 if !allowed {
-                    return Err(FetchError(Arc::new(
-                        "history read budget for this profile is used up".into(),
-                    )));
+                    return Err(FetchError::Budget);
                 }
                 let query = ayrshare::HistoryQuery {
                     limit: Some(1000),
                     last_days: Some(0),
                     ..Default::default()
                 };
-                let reply = client
-                    .history(profile.expose(), &query)
-                    .await
-                    .map_err(|e| FetchError(Arc::new(e.to_string())))?;
+                let reply = client.history(key.expose(), &query).await?;
                 Ok(reply.body.items.into_iter().map(UpstreamPost::from).collect())
             })
         }

@@ -1,21 +1,75 @@
 //! The dashboard answer, built once per fill: Herald's own posts (from its database, at
 //! their current version) merged with Ayrshare's history. Local state wins for every post
 //! Herald published (recognised by the `notes` marker or the Ayrshare id); the rest are
-//! `origin: ayrshare` with `id: null`. The body is serialised here, once, with its ETag.
+//! `origin: ayrshare` with `id: null`.
+//!
+//! One view holds the newest [`MAX_LIMIT`] posts, serialised once; a request for fewer
+//! (`?limit=`) is a slice of it, so limits never multiply cached views (security review
+//! H4). Each post's JSON ends at a recorded offset, which makes slicing a copy.
 
-use super::upstream::{Snapshot, UpstreamPost};
-use crate::domain::{PlatformResult, Post, PostStatus};
+use super::upstream::{Freshness, Snapshot, UpstreamPost};
+use crate::domain::{PlatformResult, PlatformStatus, Post, PostStatus};
 use crate::store::Counts;
+use axum::body::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
+use herald_cache::Weigh;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
-/// A finished dashboard answer.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// The most posts a dashboard answer holds (and the largest `?limit=`).
+pub const MAX_LIMIT: usize = 1000;
+
+/// A finished dashboard answer, sliced per request.
+#[derive(Debug, Serialize, Deserialize)]
 pub struct View {
-    pub body: String,
-    pub etag: String,
+    /// `{"workspace_id":…,"counts":{…},"posts":[`
+    head: String,
+    /// Every post's JSON object, comma-separated.
+    posts: String,
+    /// Where each post's object ends in `posts`.
+    ends: Vec<usize>,
+    /// FNV-1a of head and posts: the ETag's base, stable across builds and instances.
+    hash: u64,
+    /// The body with every post, made on first use.
+    #[serde(skip)]
+    whole: OnceLock<Bytes>,
+}
+
+impl Weigh for View {
+    fn weigh(&self) -> usize {
+        // The whole body may be kept beside the parts: count it too.
+        2 * (self.head.weigh() + self.posts.weigh()) + self.ends.weigh()
+    }
+}
+
+impl View {
+    fn shown(&self, limit: usize) -> usize {
+        limit.min(self.ends.len())
+    }
+
+    /// The answer with at most `limit` posts.
+    pub fn body(&self, limit: usize) -> Bytes {
+        let n = self.shown(limit);
+        if n == self.ends.len() {
+            return self.whole.get_or_init(|| self.slice(n)).clone();
+        }
+        self.slice(n)
+    }
+
+    fn slice(&self, n: usize) -> Bytes {
+        let end = if n == 0 { 0 } else { self.ends[n - 1] };
+        let mut out = String::with_capacity(self.head.len() + end + 2);
+        out.push_str(&self.head);
+        out.push_str(&self.posts[..end]);
+        out.push_str("]}");
+        Bytes::from(out)
+    }
+
+    /// The weak ETag of the answer with at most `limit` posts.
+    pub fn etag(&self, limit: usize) -> String {
+        format!("W/\"{:016x}-{}\"", self.hash, self.shown(limit))
+    }
 }
 
 /// A post known only to Ayrshare, in the post-object shape.
@@ -46,12 +100,11 @@ struct OwnPost<'a> {
 }
 
 #[derive(Serialize)]
-struct Body<'a> {
+struct Head<'a> {
     workspace_id: &'a str,
     as_of: Option<String>,
-    upstream: super::upstream::Freshness,
+    upstream: Freshness,
     counts: &'a Counts,
-    posts: Vec<serde_json::Value>,
 }
 
 /// Maps an Ayrshare history status to Herald's vocabulary.
@@ -69,25 +122,34 @@ pub fn status_of(p: &UpstreamPost) -> PostStatus {
     }
 }
 
+fn platform_status(s: &str) -> PlatformStatus {
+    match s {
+        "success" => PlatformStatus::Success,
+        "pending" => PlatformStatus::Pending,
+        _ => PlatformStatus::Error,
+    }
+}
+
 fn foreign<'a>(ws: &'a str, p: &'a UpstreamPost) -> ForeignPost<'a> {
     let status = status_of(p);
+    let ayrshare_id = Some(p.id.clone());
     let mut results: Vec<PlatformResult> = p
         .posted
         .iter()
         .map(|(platform, st, url)| PlatformResult {
             platform: platform.clone(),
-            status: st.clone(),
+            status: platform_status(st),
             post_url: url.clone(),
             error: None,
-            ayrshare_id: Some(p.id.clone()),
+            ayrshare_id: ayrshare_id.clone(),
         })
         .collect();
     results.extend(p.errors.iter().map(|(platform, message)| PlatformResult {
         platform: platform.clone().unwrap_or_default(),
-        status: "error".into(),
+        status: PlatformStatus::Error,
         post_url: None,
         error: Some(message.clone()),
-        ayrshare_id: Some(p.id.clone()),
+        ayrshare_id: ayrshare_id.clone(),
     }));
     let published = matches!(status, PostStatus::Published | PostStatus::PartiallyPublished)
         .then_some(p.created.as_deref())
@@ -116,10 +178,8 @@ fn foreign_only<'a>(local: &[Post], upstream: &'a [UpstreamPost]) -> Vec<&'a Ups
     let known: HashSet<&str> = local
         .iter()
         .flat_map(|p| {
-            p.ayrshare_id
-                .as_deref()
-                .into_iter()
-                .chain(p.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref()))
+            let by_platform = p.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref());
+            p.ayrshare_id.as_deref().into_iter().chain(by_platform)
         })
         .collect();
     upstream
@@ -139,43 +199,46 @@ fn created(p: &UpstreamPost) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// Builds the answer for `limit` posts from the workspace's newest posts, its counts and
-/// an Ayrshare snapshot.
-pub fn build(
-    ws: &str,
-    local: &[Post],
-    mut counts: Counts,
-    upstream: &Snapshot,
-    limit: usize,
-) -> View {
+/// Builds the view from the workspace's newest posts, its counts and a snapshot.
+pub fn build(ws: &str, local: &[Post], mut counts: Counts, upstream: &Snapshot) -> View {
     let foreign = foreign_only(local, &upstream.posts);
     add_counts(&mut counts, &foreign);
-    let mut entries: Vec<(DateTime<Utc>, serde_json::Value)> =
-        local
-            .iter()
-            .map(|p| {
-                (
-                    p.created_at,
-                    serde_json::to_value(OwnPost { post: p, origin: "herald" }).unwrap_or_default(),
-                )
-            })
-            .chain(foreign.iter().map(|u| {
-                (created(u), serde_json::to_value(self::foreign(ws, u)).unwrap_or_default())
-            }))
-            .collect();
+    let own = local
+        .iter()
+        .map(|p| (p.created_at, serde_json::to_string(&OwnPost { post: p, origin: "herald" })));
+    let theirs = foreign.iter().map(|u| (created(u), serde_json::to_string(&self::foreign(ws, u))));
+    let mut entries: Vec<(DateTime<Utc>, String)> =
+        own.chain(theirs).filter_map(|(at, json)| json.ok().map(|j| (at, j))).collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.0));
-    entries.truncate(limit);
-    let body = Body {
+    entries.truncate(MAX_LIMIT);
+    let head = Head {
         workspace_id: ws,
         as_of: upstream.as_of.map(|t| t.to_rfc3339_opts(SecondsFormat::Millis, true)),
         upstream: upstream.freshness,
         counts: &counts,
-        posts: entries.into_iter().map(|(_, v)| v).collect(),
     };
-    let body = serde_json::to_string(&body).unwrap_or_default();
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    View { etag: format!("W/\"{:016x}\"", hasher.finish()), body }
+    let mut head = serde_json::to_string(&head).unwrap_or_else(|_| "{".into());
+    head.pop(); // the closing brace: the posts follow
+    head.push_str(",\"posts\":[");
+    let (mut posts, mut ends) = (String::new(), Vec::with_capacity(entries.len()));
+    for (i, (_, json)) in entries.iter().enumerate() {
+        if i > 0 {
+            posts.push(',');
+        }
+        posts.push_str(json);
+        ends.push(posts.len());
+    }
+    let hash = fnv(head.as_bytes(), posts.as_bytes());
+    View { head, posts, ends, hash, whole: OnceLock::new() }
+}
+
+fn fnv(a: &[u8], b: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in a.iter().chain(b) {
+        h ^= u64::from(*byte);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
 }
 
 fn add_counts(counts: &mut Counts, foreign: &[&UpstreamPost]) {
@@ -185,5 +248,41 @@ fn add_counts(counts: &mut Counts, foreign: &[&UpstreamPost]) {
         for platform in &p.platforms {
             *counts.by_platform.entry(platform.clone()).or_default() += 1;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn view_of(n: usize) -> View {
+        let post = |i: usize| UpstreamPost {
+            id: format!("A{i}"),
+            text: format!("post {i}"),
+            platforms: vec!["twitter".into()],
+            status: "success".into(),
+            created: Some(format!("2026-01-01T00:{:02}:00Z", i % 60)),
+            ..UpstreamPost::default()
+        };
+        let snapshot = Snapshot {
+            posts: Arc::new((0..n).map(post).collect()),
+            as_of: None,
+            freshness: Freshness::Fresh,
+            stamp: 1,
+        };
+        build("w", &[], Counts::default(), &snapshot)
+    }
+
+    #[test]
+    fn every_limit_is_a_slice_of_one_view_and_valid_json() {
+        let view = view_of(5);
+        for limit in [0, 1, 3, 5, 1000] {
+            let body: serde_json::Value = serde_json::from_slice(&view.body(limit)).unwrap();
+            assert_eq!(body["posts"].as_array().unwrap().len(), limit.min(5));
+            assert_eq!(body["counts"]["total"], 5);
+        }
+        assert_eq!(view.etag(5), view.etag(1000), "the same body has the same tag");
+        assert_ne!(view.etag(4), view.etag(5));
     }
 }

@@ -1,10 +1,15 @@
-//! Herald's domain: statuses and roles, the post state machine, validation and the
-//! records themselves. Pure code: no I/O, no clock (callers pass `now`).
+//! Herald's domain: statuses and roles, the post state machine, the audit vocabulary and
+//! four eyes, validation and the records themselves. Pure code: no I/O; the decisions
+//! take `now` from their callers (only [`model::now_ms`] reads the clock, for them).
 
+pub mod audit;
 pub mod model;
 pub mod status;
 pub mod transitions;
 pub mod validate;
 
-pub use model::{Event, PlatformResult, Post, PublishState, Workspace, WorkspaceView};
+pub use audit::AuditAction;
+pub use model::{
+    Event, PlatformResult, PlatformStatus, Post, PublishState, Workspace, WorkspaceView,
+};
 pub use status::{LateApproval, PostStatus, Role};

@@ -1,17 +1,21 @@
 //! The records Herald keeps: workspaces, posts, their audit events, and the API views
 //! of them. Times are UTC with millisecond precision, which is what storage keeps.
 
+use super::audit::AuditAction;
 use super::status::{LateApproval, PostStatus};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-/// A workspace: one team or client, linked to one Ayrshare user profile.
-#[derive(Debug, Clone)]
+/// A workspace: one team or client, linked to one Ayrshare user profile. Serialisable
+/// (whole, profile key included) only for the shared cache tier, never for clients:
+/// they get [`WorkspaceView`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Workspace {
     pub id: String,
     pub name: String,
+    #[serde(with = "crate::secret::exposed")]
     pub profile_key: Secret,
     pub timezone: String,
     pub requires_approval: bool,
@@ -49,12 +53,23 @@ impl From<&Workspace> for WorkspaceView {
     }
 }
 
+/// Where one platform's copy of a post stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PlatformStatus {
+    /// The network took it.
+    Success,
+    /// The network refused it (or Ayrshare reported no result).
+    Error,
+    /// Accepted, still processing at the network (TikTok).
+    Pending,
+}
+
 /// The outcome of publishing a post to one platform.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 pub struct PlatformResult {
     pub platform: String,
-    /// `success`, `error` or `pending`.
-    pub status: String,
+    pub status: PlatformStatus,
     pub post_url: Option<String>,
     pub error: Option<String>,
     /// The Ayrshare post record this platform was published through (a retry makes a
@@ -65,7 +80,7 @@ pub struct PlatformResult {
 
 impl PlatformResult {
     pub fn succeeded(&self) -> bool {
-        self.status == "success"
+        self.status == PlatformStatus::Success
     }
 }
 
@@ -118,7 +133,7 @@ pub struct Event {
     pub id: String,
     pub post_id: String,
     pub actor: String,
-    pub action: String,
+    pub action: AuditAction,
     pub comment: Option<String>,
     pub from: Option<PostStatus>,
     pub to: PostStatus,

@@ -94,6 +94,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, weakest first.
+    pub const ALL: [Role; 4] = [Self::Viewer, Self::Editor, Self::Approver, Self::Admin];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Viewer => "viewer",
@@ -107,10 +110,7 @@ impl Role {
 impl FromStr for Role {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        [Self::Viewer, Self::Editor, Self::Approver, Self::Admin]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role `{s}`"))
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| format!("unknown role `{s}`"))
     }
 }
 

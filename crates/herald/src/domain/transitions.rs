@@ -64,16 +64,34 @@ pub enum Effect {
     DeleteUpstream,
 }
 
+/// What creating a post does: it can never delete anything upstream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CreateEffect {
+    /// The new post starts in this status.
+    To(PostStatus),
+    /// The new post is claimed for publishing and published within the request.
+    PublishNow,
+}
+
+impl From<CreateEffect> for Effect {
+    fn from(e: CreateEffect) -> Self {
+        match e {
+            CreateEffect::To(status) => Effect::To(status),
+            CreateEffect::PublishNow => Effect::PublishNow,
+        }
+    }
+}
+
 /// Why an action is refused in the post's current status.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refused(pub String);
 
 /// The effect of creating a post (`submit` is the body field, default true).
-pub fn on_create(submit: bool, ctx: &Context) -> Effect {
+pub fn on_create(submit: bool, ctx: &Context) -> CreateEffect {
     if submit {
         after_submit(ctx)
     } else {
-        Effect::To(PostStatus::Draft)
+        CreateEffect::To(PostStatus::Draft)
     }
 }
 
@@ -84,8 +102,8 @@ pub fn decide(action: Action, from: PostStatus, ctx: &Context) -> Result<Effect,
         (Action::Edit, Draft | PendingApproval | ChangesRequested | Rejected) => Effect::To(from),
         (Action::Edit, Scheduled) if ctx.requires_approval => Effect::To(PendingApproval),
         (Action::Edit, Scheduled) => Effect::To(Scheduled),
-        (Action::Submit, Draft | ChangesRequested | Rejected) => after_submit(ctx),
-        (Action::Approve, PendingApproval) => release(ctx),
+        (Action::Submit, Draft | ChangesRequested | Rejected) => after_submit(ctx).into(),
+        (Action::Approve, PendingApproval) => release(ctx).into(),
         (Action::Reject, PendingApproval) => Effect::To(Rejected),
         (Action::RequestChanges, PendingApproval) => Effect::To(ChangesRequested),
         (Action::Retry, Failed | PartiallyPublished) => Effect::PublishNow,
@@ -109,22 +127,22 @@ pub fn required_role(action: Action, from: PostStatus) -> Role {
     }
 }
 
-fn after_submit(ctx: &Context) -> Effect {
+fn after_submit(ctx: &Context) -> CreateEffect {
     if ctx.requires_approval {
-        Effect::To(PostStatus::PendingApproval)
+        CreateEffect::To(PostStatus::PendingApproval)
     } else {
         release(ctx)
     }
 }
 
 /// An approved (or approval-free) post: scheduled, published now, or late.
-fn release(ctx: &Context) -> Effect {
+fn release(ctx: &Context) -> CreateEffect {
     match ctx.schedule_at {
-        None => Effect::PublishNow,
-        Some(at) if at > ctx.now => Effect::To(PostStatus::Scheduled),
+        None => CreateEffect::PublishNow,
+        Some(at) if at > ctx.now => CreateEffect::To(PostStatus::Scheduled),
         Some(_) => match ctx.late_approval {
-            LateApproval::Expire => Effect::To(PostStatus::Expired),
-            LateApproval::Publish => Effect::PublishNow,
+            LateApproval::Expire => CreateEffect::To(PostStatus::Expired),
+            LateApproval::Publish => CreateEffect::PublishNow,
         },
     }
 }

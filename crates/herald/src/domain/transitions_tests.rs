@@ -77,8 +77,8 @@ fn without_approval_submit_schedules_or_publishes() {
     assert_eq!(decide(Action::Submit, Draft, &later), Ok(Effect::To(Scheduled)));
     let now = ctx(false, None, LateApproval::Expire);
     assert_eq!(decide(Action::Submit, Draft, &now), Ok(Effect::PublishNow));
-    assert_eq!(on_create(true, &now), Effect::PublishNow);
-    assert_eq!(on_create(false, &now), Effect::To(Draft));
+    assert_eq!(on_create(true, &now), CreateEffect::PublishNow);
+    assert_eq!(on_create(false, &now), CreateEffect::To(Draft));
 }
 
 #[test]
@@ -92,7 +92,7 @@ fn editing_a_scheduled_post_goes_back_to_approval_only_where_required() {
 #[test]
 fn with_approval_create_waits_for_approval_even_without_schedule() {
     let c = ctx(true, None, LateApproval::Publish);
-    assert_eq!(on_create(true, &c), Effect::To(PendingApproval));
+    assert_eq!(on_create(true, &c), CreateEffect::To(PendingApproval));
 }
 
 #[test]

@@ -69,11 +69,28 @@ pub fn platforms(list: &[String]) -> Result<(), FieldError> {
     Ok(())
 }
 
-/// Text: not blank, and within the smallest limit of the chosen platforms.
+/// Control characters other than line breaks and tabs are refused in free text (NUL
+/// above all: PostgreSQL cannot store it, and nothing legitimate needs the others).
+fn no_control(field: &str, value: &str, allow_breaks: bool) -> Result<(), FieldError> {
+    let bad =
+        value.chars().any(|c| c.is_control() && !(allow_breaks && matches!(c, '\n' | '\r' | '\t')));
+    if bad {
+        let what = if allow_breaks { "other than line breaks and tabs" } else { "" };
+        return Err(FieldError::new(
+            field,
+            format!("must not contain control characters {what}").trim_end().to_owned(),
+        ));
+    }
+    Ok(())
+}
+
+/// Text: not blank, no control characters, and within the smallest limit of the
+/// chosen platforms.
 pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
     if text.trim().is_empty() {
         return Err(FieldError::new("text", "text must not be empty"));
     }
+    no_control("text", text, true)?;
     let len = text.chars().count();
     let tightest =
         platforms.iter().filter_map(|p| platform_limit(p).map(|l| (p, l))).min_by_key(|(_, l)| *l);
@@ -86,26 +103,28 @@ pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
     }
 }
 
-/// Media URLs: absolute http(s) URLs, a bounded number of them.
-pub fn media_urls(urls: &[String]) -> Result<(), FieldError> {
+/// Media URLs: absolute http(s) URLs without control characters, a bounded number of
+/// them; returned in their normalised (parsed, percent-encoded) form, which is what is
+/// stored and sent on.
+pub fn media_urls(urls: &[String]) -> Result<Vec<String>, FieldError> {
     if urls.len() > MAX_MEDIA {
         return Err(FieldError::new("media_urls", format!("at most {MAX_MEDIA} media URLs")));
     }
-    for u in urls {
-        let ok = u.len() <= MAX_URL_LEN
-            && url::Url::parse(u)
-                .map(|parsed| {
-                    matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some()
-                })
-                .unwrap_or(false);
-        if !ok {
-            return Err(FieldError::new(
-                "media_urls",
-                format!("`{}` is not an http(s) URL", truncate(u, 80)),
-            ));
-        }
+    urls.iter().map(|u| media_url(u)).collect()
+}
+
+fn media_url(raw: &str) -> Result<String, FieldError> {
+    let parsed = (raw.len() <= MAX_URL_LEN && !raw.chars().any(char::is_control))
+        .then(|| url::Url::parse(raw).ok())
+        .flatten()
+        .filter(|p| matches!(p.scheme(), "http" | "https") && p.host().is_some());
+    match parsed {
+        Some(url) => Ok(url.to_string()),
+        None => Err(FieldError::new(
+            "media_urls",
+            format!("\"{}\" is not a web address (http or https)", truncate(raw, 80)),
+        )),
     }
-    Ok(())
 }
 
 /// Parses a `schedule_at` given with any offset into UTC; it must lie in the future and
@@ -128,13 +147,14 @@ pub fn schedule_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Field
     Ok(at)
 }
 
-/// A workspace or token name: 1 to 100 characters, not blank.
+/// A workspace, token or person's name: 1 to 100 characters, not blank, no control
+/// characters.
 pub fn name(field: &str, value: &str) -> Result<(), FieldError> {
     let len = value.chars().count();
     if value.trim().is_empty() || len > 100 {
         return Err(FieldError::new(field, "must be 1 to 100 characters"));
     }
-    Ok(())
+    no_control(field, value, false)
 }
 
 /// A comment on an approval decision: at most 2,000 characters; `required` for reject
@@ -148,7 +168,8 @@ pub fn comment(value: Option<&str>, required: bool) -> Result<(), FieldError> {
         Some(c) if c.chars().count() > 2_000 => {
             Err(FieldError::new("comment", "at most 2000 characters"))
         }
-        _ => Ok(()),
+        Some(c) => no_control("comment", c, true),
+        None => Ok(()),
     }
 }
 
@@ -172,6 +193,8 @@ mod tests {
         assert_eq!(err.field, "text");
         assert!(err.message.contains("twitter"));
         assert!(text("   ", &v(&["twitter"])).is_err());
+        assert!(text("line\r\nbreak\ttab", &v(&["twitter"])).is_ok());
+        assert!(text("nul\u{0}", &v(&["twitter"])).is_err());
     }
 
     #[test]
@@ -198,6 +221,8 @@ mod tests {
     #[test]
     fn media_must_be_http_urls() {
         assert!(media_urls(&v(&["https://example.com/a.png"])).is_ok());
+        assert_eq!(media_urls(&v(&["https://E.com/a b"])).unwrap(), ["https://e.com/a%20b"]);
+        assert!(media_urls(&v(&["https://e.com/\u{0}x"])).is_err());
         assert!(media_urls(&v(&["ftp://example.com/a.png"])).is_err());
         assert!(media_urls(&v(&["javascript:alert(1)"])).is_err());
     }

@@ -1,136 +1,104 @@
 //! Dashboard data routes: the history read (with `X-Cache`, weak `ETag`, 304), the live
-//! event stream (SSE), cache clearing and `/metrics`.
+//! event stream (SSE) and cache clearing.
 
-use super::extract::{Access, GlobalAdmin, Viewer};
-use super::AppState;
-use crate::dashboard::events_topic;
+use super::json::AppQuery;
+use crate::auth::extract::{Access, GlobalAdmin, Viewer};
+use crate::dashboard::view::MAX_LIMIT;
+use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
-use axum::extract::{Query, State};
+use crate::live::Live;
+use crate::workspaces::WorkspaceService;
+use axum::extract::State;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use futures::Stream;
+use serde::Deserialize;
 use serde_json::json;
-use std::collections::HashMap;
 use std::convert::Infallible;
-use tokio::sync::broadcast::error::RecvError;
+use utoipa::IntoParams;
 
 pub const DEFAULT_LIMIT: usize = 100;
-pub const MAX_LIMIT: usize = 1000;
+
+/// The query of the history read.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct HistoryParams {
+    /// 1-1000, default 100.
+    pub limit: Option<usize>,
+}
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/history", tag = "dashboard",
     description = "The dashboard read: Herald's posts at their current version merged with Ayrshare history. Headers: X-Cache (hit|miss|bypass), weak ETag, Cache-Control: private, no-cache; If-None-Match gives 304.",
-    params(("ws" = String, Path), ("limit" = Option<u32>, Query, description = "1-1000, default 100")),
+    params(("ws" = String, Path), HistoryParams),
     responses((status = 200, description = "{workspace_id, as_of, upstream, counts, posts}"), (status = 304), (status = 401), (status = 404), (status = 422)))]
 pub async fn history(
-    State(state): State<AppState>,
+    State(workspaces): State<WorkspaceService>,
+    State(dashboard): State<Dashboard>,
     access: Access<Viewer>,
     headers: HeaderMap,
-    Query(q): Query<HashMap<String, String>>,
+    AppQuery(params): AppQuery<HistoryParams>,
 ) -> AppResult<Response> {
-    let limit = match q.get("limit") {
+    let limit = match params.limit {
         None => DEFAULT_LIMIT,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|l| (1..=MAX_LIMIT).contains(l))
-            .ok_or_else(|| AppError::invalid("limit", "must be 1 to 1000"))?,
+        Some(l) if (1..=MAX_LIMIT).contains(&l) => l,
+        Some(_) => return Err(AppError::invalid("limit", "must be 1 to 1000")),
     };
-    let ws = state.lookups.workspace(&access.workspace_id).await?.ok_or(AppError::NotFound)?;
-    let page = state.dashboard.history(&ws, limit).await?;
-    let etag = HeaderValue::from_str(&page.view.etag).map_err(|e| AppError::Internal(e.into()))?;
+    let ws = workspaces.get(&access.workspace_id).await?;
+    let page = dashboard.history(&ws).await?;
+    let etag = page.view.etag(limit);
     let not_modified = headers
         .get(IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|given| given.split(',').any(|t| t.trim() == page.view.etag));
+        .is_some_and(|given| given.split(',').any(|t| t.trim() == etag));
     let mut response = if not_modified {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
-        let body = axum::body::Bytes::from_owner(SharedBody(page.view.clone()));
-        ([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+        let json = HeaderValue::from_static("application/json");
+        ([(CONTENT_TYPE, json)], page.view.body(limit)).into_response()
     };
     let h = response.headers_mut();
-    h.insert(ETAG, etag);
+    h.insert(ETAG, HeaderValue::from_str(&etag).map_err(AppError::internal)?);
     h.insert(CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    h.insert("x-cache", HeaderValue::from_static(page.source));
+    h.insert("x-cache", HeaderValue::from_static(page.source.as_str()));
     Ok(response)
 }
 
-/// A cached view's body, served without copying it.
-struct SharedBody(std::sync::Arc<crate::dashboard::view::View>);
-
-impl AsRef<[u8]> for SharedBody {
-    fn as_ref(&self) -> &[u8] {
-        self.0.body.as_bytes()
-    }
-}
-
 #[utoipa::path(get, path = "/api/workspaces/{ws}/events", tag = "dashboard",
-    description = "Server-sent events: `post` (data: the post object) on every change, `history` (data: {version}) on every invalidation; `resync` if this client fell behind (re-read the history).",
-    params(("ws" = String, Path)), responses((status = 200, content_type = "text/event-stream"), (status = 401), (status = 404)))]
+    description = "Server-sent events: `post` (data: the post object) on every change, `history` (data: {version}) on every invalidation; `resync` if this client fell behind (re-read the history). Ends when the caller's access is revoked. At most 20 streams per caller (429).",
+    params(("ws" = String, Path)), responses((status = 200, content_type = "text/event-stream"), (status = 401), (status = 404), (status = 429)))]
 pub async fn events(
-    State(state): State<AppState>,
+    State(workspaces): State<WorkspaceService>,
+    State(live): State<Live>,
     access: Access<Viewer>,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
-    state.lookups.workspace(&access.workspace_id).await?.ok_or(AppError::NotFound)?;
-    let topic = events_topic(&access.workspace_id);
-    let receiver = state.dashboard.cache().messages();
-    let stream = futures::stream::unfold((receiver, topic), |(mut rx, topic)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(m) if m.topic == topic => {
-                    let name = m.payload["event"].as_str().unwrap_or("message").to_owned();
-                    let event = Event::default().event(name).data(m.payload["data"].to_string());
-                    return Some((Ok(event), (rx, topic)));
-                }
-                Ok(_) => continue,
-                Err(RecvError::Lagged(_)) => {
-                    return Some((Ok(Event::default().event("resync").data("{}")), (rx, topic)))
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    });
-    let stream = futures::StreamExt::take_until(stream, state.shutdown.clone().cancelled_owned());
+    workspaces.get(&access.workspace_id).await?;
+    let stream = live.stream(access.principal, &access.workspace_id)?;
     Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+}
+
+/// The query of `DELETE /api/cache/history`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ClearParams {
+    /// Only this workspace's history.
+    pub workspace: Option<String>,
 }
 
 #[utoipa::path(delete, path = "/api/cache/history", tag = "operations",
     description = "Drops cached Ayrshare history: all profiles, or one workspace's (`?workspace=ID`). Global admin.",
-    params(("workspace" = Option<String>, Query)), responses((status = 200), (status = 401), (status = 403), (status = 404)))]
+    params(ClearParams), responses((status = 200), (status = 401), (status = 403), (status = 404)))]
 pub async fn clear_history(
-    State(state): State<AppState>,
+    State(workspaces): State<WorkspaceService>,
+    State(dashboard): State<Dashboard>,
     _: GlobalAdmin,
-    Query(q): Query<HashMap<String, String>>,
+    AppQuery(params): AppQuery<ClearParams>,
 ) -> AppResult<Json<serde_json::Value>> {
-    let ws = match q.get("workspace") {
-        Some(id) => Some(state.lookups.workspace(id).await?.ok_or(AppError::NotFound)?),
+    let ws = match &params.workspace {
+        Some(id) => Some(workspaces.get(id).await?),
         None => None,
     };
-    let dropped = state.dashboard.clear_history(ws.as_ref()).await;
-    tracing::info!(workspace = ?ws.as_ref().map(|w| &w.id), dropped, "cached history cleared");
+    let dropped = dashboard.clear_history(ws.as_ref()).await;
+    tracing::info!(workspace = ?params.workspace, dropped, "cached history cleared");
     Ok(Json(json!({"cleared": true, "entries": dropped})))
-}
-
-#[utoipa::path(get, path = "/metrics", tag = "operations", security(()), description = "Prometheus text: cache counters, Ayrshare calls by endpoint and status, request latencies.",
-    responses((status = 200, content_type = "text/plain")))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
-    let m = state.dashboard.cache().metrics();
-    let cache = crate::metrics::counters_text(
-        "herald_cache",
-        &[
-            ("hits", m.hits),
-            ("misses", m.misses),
-            ("fills", m.fills),
-            ("fill_errors", m.fill_errors),
-            ("stale_fills_rejected", m.stale_fills_rejected),
-            ("invalidations", m.invalidations),
-            ("bypasses", m.bypasses),
-            ("lease_waits", m.lease_waits),
-            ("redis_errors", m.redis_errors),
-        ],
-    );
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render(&cache))
 }

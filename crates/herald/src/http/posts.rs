@@ -1,19 +1,18 @@
 //! Post routes: thin wrappers over [`crate::posts::PostService`]. Each mutation answers
 //! with the post as it now stands (201 on create, 200 otherwise).
 
-use super::extract::{version_from, Access, AppJson, Editor, IfMatch, Viewer};
-use super::AppState;
+use super::json::{version_from, AppJson, AppQuery, IfMatch};
+use crate::auth::extract::{Access, Editor, Viewer};
 use crate::domain::transitions::Action;
 use crate::domain::{Event, Post, PostStatus};
 use crate::error::{AppError, AppResult};
-use crate::posts::{Decision, NewPost, PostEdit};
+use crate::posts::{Decision, NewPost, PostEdit, PostService};
 use crate::store::{Cursor, ListQuery};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Serialize;
-use std::collections::HashMap;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 /// A page of posts, newest first.
 #[derive(Debug, Serialize, ToSchema)]
@@ -33,86 +32,89 @@ pub struct PostDetail {
 
 type PostPath = Path<(String, String)>;
 
+/// The query of `GET /api/workspaces/{ws}/posts`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ListParams {
+    /// Only posts in this status.
+    pub status: Option<String>,
+    /// 1-200, default 50.
+    pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+impl ListParams {
+    fn query(self) -> AppResult<ListQuery> {
+        let status = self
+            .status
+            .filter(|s| !s.is_empty())
+            .map(|s| s.parse::<PostStatus>().map_err(|e| AppError::invalid("status", e)))
+            .transpose()?;
+        let limit = match self.limit {
+            None => 50,
+            Some(l) if (1..=200).contains(&l) => l,
+            Some(_) => return Err(AppError::invalid("limit", "must be 1 to 200")),
+        };
+        let cursor = self
+            .cursor
+            .filter(|c| !c.is_empty())
+            .map(|c| {
+                Cursor::decode(&c)
+                    .ok_or_else(|| AppError::invalid("cursor", "not a cursor this API gave"))
+            })
+            .transpose()?;
+        Ok(ListQuery { status, limit, cursor })
+    }
+}
+
 #[utoipa::path(post, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path)), request_body = NewPost,
     responses((status = 201, body = Post), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
-    State(state): State<AppState>,
+    State(posts): State<PostService>,
     access: Access<Editor>,
     AppJson(input): AppJson<NewPost>,
 ) -> AppResult<(StatusCode, Json<Post>)> {
-    let post = state.posts.create(&access.principal, &access.workspace_id, input).await?;
+    let post = posts.create(&access.principal, &access.workspace_id, input).await?;
     Ok((StatusCode::CREATED, Json(post)))
 }
 
-#[utoipa::path(get, path = "/api/workspaces/{ws}/posts", tag = "posts",
-    params(("ws" = String, Path), ("status" = Option<String>, Query), ("limit" = Option<u32>, Query, description = "1-200, default 50"), ("cursor" = Option<String>, Query)),
+#[utoipa::path(get, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path), ListParams),
     responses((status = 200, body = PostPage), (status = 401), (status = 404), (status = 422)))]
 pub async fn list(
-    State(state): State<AppState>,
+    State(posts): State<PostService>,
     access: Access<Viewer>,
-    Query(q): Query<HashMap<String, String>>,
+    AppQuery(params): AppQuery<ListParams>,
 ) -> AppResult<Json<PostPage>> {
-    let query = list_query(&q)?;
-    state.posts.workspace(&access.workspace_id).await?;
-    let page = state.store.posts(&access.workspace_id, &query).await?;
+    let page = posts.list(&access.workspace_id, &params.query()?).await?;
     Ok(Json(PostPage { posts: page.posts, next_cursor: page.next.map(|c| c.encode()) }))
-}
-
-fn list_query(q: &HashMap<String, String>) -> AppResult<ListQuery> {
-    let status = q
-        .get("status")
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<PostStatus>().map_err(|e| AppError::invalid("status", e)))
-        .transpose()?;
-    let limit = match q.get("limit") {
-        None => 50,
-        Some(l) => l
-            .parse::<u32>()
-            .ok()
-            .filter(|l| (1..=200).contains(l))
-            .ok_or_else(|| AppError::invalid("limit", "must be 1 to 200"))?,
-    };
-    let cursor = q
-        .get("cursor")
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            Cursor::decode(c)
-                .ok_or_else(|| AppError::invalid("cursor", "not a cursor this API gave"))
-        })
-        .transpose()?;
-    Ok(ListQuery { status, limit, cursor })
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)),
     responses((status = 200, body = PostDetail), (status = 401), (status = 404)))]
 pub async fn get_one(
-    State(state): State<AppState>,
+    State(posts): State<PostService>,
     access: Access<Viewer>,
     Path((_, id)): PostPath,
 ) -> AppResult<Json<PostDetail>> {
-    let post = state.posts.get(&access.workspace_id, &id).await?;
-    let mut events = state.store.events(&post.id).await?;
-    // Two reads: a change committed between them must not show its event without its
-    // post. Events are append-only by version, so this is the trail of the post read.
-    events.retain(|e| e.version <= post.version);
+    let (post, events) = posts.detail(&access.workspace_id, &id).await?;
     Ok(Json(PostDetail { post, events }))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = PostEdit,
     responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn edit(
-    State(state): State<AppState>,
+    State(posts): State<PostService>,
     access: Access<Editor>,
     Path((_, id)): PostPath,
     if_match: IfMatch,
     AppJson(mut edit): AppJson<PostEdit>,
 ) -> AppResult<Json<Post>> {
     edit.version = version_from(if_match.0.as_deref(), edit.version)?;
-    Ok(Json(state.posts.edit(&access.principal, &access.workspace_id, &id, edit).await?))
+    Ok(Json(posts.edit(&access.principal, &access.workspace_id, &id, edit).await?))
 }
 
 async fn decide(
-    state: AppState,
+    posts: PostService,
     access: Access<Viewer>,
     id: String,
     action: Action,
@@ -120,7 +122,7 @@ async fn decide(
     mut d: Decision,
 ) -> AppResult<Json<Post>> {
     d.version = version_from(if_match.0.as_deref(), d.version)?;
-    Ok(Json(state.posts.decide(&access.principal, &access.workspace_id, &id, action, d).await?))
+    Ok(Json(posts.decide(&access.principal, &access.workspace_id, &id, action, d).await?))
 }
 
 macro_rules! decision_route {
@@ -128,8 +130,8 @@ macro_rules! decision_route {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = Decision,
             responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
-        pub async fn $name(State(state): State<AppState>, access: Access<Viewer>, Path((_, id)): PostPath, if_match: IfMatch, AppJson(d): AppJson<Decision>) -> AppResult<Json<Post>> {
-            decide(state, access, id, $action, if_match, d).await
+        pub async fn $name(State(posts): State<PostService>, access: Access<Viewer>, Path((_, id)): PostPath, if_match: IfMatch, AppJson(d): AppJson<Decision>) -> AppResult<Json<Post>> {
+            decide(posts, access, id, $action, if_match, d).await
         }
     };
 }
@@ -168,11 +170,11 @@ decision_route!(
 #[utoipa::path(delete, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = Decision,
     responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
 pub async fn delete(
-    State(state): State<AppState>,
+    State(posts): State<PostService>,
     access: Access<Viewer>,
     Path((_, id)): PostPath,
     if_match: IfMatch,
     AppJson(d): AppJson<Decision>,
 ) -> AppResult<Json<Post>> {
-    decide(state, access, id, Action::Delete, if_match, d).await
+    decide(posts, access, id, Action::Delete, if_match, d).await
 }

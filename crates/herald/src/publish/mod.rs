@@ -18,10 +18,11 @@ mod outcome;
 
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
-use crate::domain::{Post, PostStatus, Workspace};
+use crate::domain::{AuditAction, Post, PostStatus, Workspace};
 use crate::store::{NewEvent, StoreError};
 use ayrshare::{Client, HistoryQuery, PostRequest};
 use chrono::Duration as ChronoDuration;
+use std::sync::Arc;
 use std::time::Duration;
 
 pub use outcome::{apply_outcome, Outcome};
@@ -65,7 +66,7 @@ pub fn claim(
     targets: Option<Vec<String>>,
     lease: Duration,
     actor: &str,
-    action: &str,
+    action: AuditAction,
 ) -> (Post, NewEvent) {
     let now = now_ms();
     let mut next = post.clone();
@@ -82,12 +83,8 @@ pub fn claim(
         next.publish.attempts = 1;
         next.publish.targets = targets.unwrap_or_else(|| post.platforms.clone());
     }
-    let event = NewEvent {
-        actor: actor.to_owned(),
-        action: action.to_owned(),
-        comment: None,
-        from: Some(post.status),
-    };
+    let event =
+        NewEvent { actor: actor.to_owned(), action, comment: None, from: Some(post.status) };
     (next, event)
 }
 
@@ -98,9 +95,13 @@ enum Attempt {
     Unknown { reason: String, sent: bool },
 }
 
-/// Publishes claimed posts through an Ayrshare client.
+/// Publishes claimed posts through an Ayrshare client. Cheap to clone.
 #[derive(Clone)]
 pub struct Publisher {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
     client: Client,
     writer: Writer,
     policy: PublishPolicy,
@@ -108,19 +109,20 @@ pub struct Publisher {
 
 impl Publisher {
     pub fn new(client: Client, writer: Writer, policy: PublishPolicy) -> Self {
-        Self { client, writer, policy }
+        Self { inner: Arc::new(Inner { client, writer, policy }) }
     }
 
     pub fn policy(&self) -> PublishPolicy {
-        self.policy
+        self.inner.policy
     }
 
     pub fn client(&self) -> &Client {
-        &self.client
+        &self.inner.client
     }
 
     /// Publishes a post this caller has claimed and settles it. Returns the post as it
     /// now stands: settled, or still `publishing` when the outcome is not known yet.
+    #[tracing::instrument(skip_all, fields(post = %post.id, workspace = %ws.id))]
     pub async fn publish(&self, ws: &Workspace, post: Post) -> Result<Post, StoreError> {
         let attempt = match self.find_in_history(ws, &post).await {
             Some(outcome) => Attempt::Done(outcome),
@@ -138,7 +140,7 @@ impl Publisher {
     async fn find_in_history(&self, ws: &Workspace, post: &Post) -> Option<Outcome> {
         let key = post.publish.key.as_deref().filter(|_| post.publish.attempts > 1)?;
         let query = HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-        match self.client.history(ws.profile_key.expose(), &query).await {
+        match self.inner.client.history(ws.profile_key.expose(), &query).await {
             Ok(reply) => reply
                 .body
                 .items
@@ -164,11 +166,11 @@ impl Publisher {
             schedule_date: None,
         };
         let mut last = String::new();
-        for attempt in 0..self.policy.attempts {
+        for attempt in 0..self.inner.policy.attempts {
             if attempt > 0 {
-                tokio::time::sleep(backoff(self.policy.backoff, attempt)).await;
+                tokio::time::sleep(backoff(self.inner.policy.backoff, attempt)).await;
             }
-            match self.client.post(ws.profile_key.expose(), &request).await {
+            match self.inner.client.post(ws.profile_key.expose(), &request).await {
                 Ok(reply) => return Attempt::Done(Outcome::from(reply.body)),
                 Err(e) if e.is_idempotency_reused() => {
                     return Attempt::Unknown {
@@ -190,12 +192,12 @@ impl Publisher {
         let next = apply_outcome(&post, &outcome, now_ms());
         let event = NewEvent {
             actor: SYSTEM_ACTOR.into(),
-            action: "publish".into(),
+            action: AuditAction::Publish,
             comment: outcome.summary(),
             from: Some(post.status),
         };
         tracing::info!(post = %post.id, status = %next.status, "publish settled");
-        Ok(self.writer.save(post.version, &next, &event).await?.post)
+        Ok(self.inner.writer.save(post.version, &next, &event).await?.post)
     }
 
     /// The outcome is unknown: keep the claim until its lease ends, then a re-claim
@@ -206,7 +208,7 @@ impl Publisher {
         reason: String,
         sent: bool,
     ) -> Result<Post, StoreError> {
-        if !sent && post.publish.attempts >= self.policy.max_claims {
+        if !sent && post.publish.attempts >= self.inner.policy.max_claims {
             let message = format!(
                 "Ayrshare could not be reached after {} attempts: {reason}",
                 post.publish.attempts

@@ -1,7 +1,7 @@
 //! What Ayrshare said about a publish, normalised from a `POST /post` reply or a history
 //! item, and how it settles a post: per-platform results and the resulting status.
 
-use crate::domain::{PlatformResult, Post, PostStatus};
+use crate::domain::{PlatformResult, PlatformStatus, Post, PostStatus};
 use chrono::{DateTime, Utc};
 
 /// Per-platform result of one publish attempt.
@@ -35,7 +35,7 @@ impl Outcome {
     fn result_for(&self, platform: &str) -> PlatformResult {
         let error = |message: String| PlatformResult {
             platform: platform.to_owned(),
-            status: "error".into(),
+            status: PlatformStatus::Error,
             post_url: None,
             error: Some(message),
             ayrshare_id: None,
@@ -44,14 +44,14 @@ impl Outcome {
             return error(message.clone());
         }
         if let Some(p) = self.posted.iter().find(|p| p.platform == platform) {
-            let status = if p.status == "success" || p.status == "pending" {
-                p.status.clone()
-            } else {
-                "error".into()
+            let status = match p.status.as_str() {
+                "success" => PlatformStatus::Success,
+                "pending" => PlatformStatus::Pending,
+                _ => PlatformStatus::Error,
             };
             return PlatformResult {
                 platform: platform.to_owned(),
-                error: (status == "error")
+                error: (status == PlatformStatus::Error)
                     .then(|| format!("Ayrshare reported status `{}`", p.status)),
                 status,
                 post_url: p.post_url.clone(),
@@ -96,8 +96,9 @@ pub fn apply_outcome(post: &Post, outcome: &Outcome, now: DateTime<Utc>) -> Post
             None => next.platform_results.push(result),
         }
     }
-    let ok =
-        |p: &String| next.platform_results.iter().any(|r| &r.platform == p && r.status != "error");
+    let ok = |p: &String| {
+        next.platform_results.iter().any(|r| &r.platform == p && r.status != PlatformStatus::Error)
+    };
     let succeeded = next.platforms.iter().filter(|p| ok(p)).count();
     next.status = match succeeded {
         n if n == next.platforms.len() => PostStatus::Published,
@@ -199,14 +200,14 @@ mod tests {
         p.platform_results = vec![
             PlatformResult {
                 platform: "twitter".into(),
-                status: "success".into(),
+                status: PlatformStatus::Success,
                 post_url: None,
                 error: None,
                 ayrshare_id: Some("A".into()),
             },
             PlatformResult {
                 platform: "linkedin".into(),
-                status: "error".into(),
+                status: PlatformStatus::Error,
                 post_url: None,
                 error: Some("x".into()),
                 ayrshare_id: None,

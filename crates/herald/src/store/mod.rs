@@ -7,7 +7,7 @@ pub mod postgres;
 mod rows;
 pub mod sqlite;
 
-use crate::domain::{Event, Post, PostStatus, Role, Workspace};
+use crate::domain::{AuditAction, Event, Post, PostStatus, Role, Workspace};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -41,7 +41,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 #[derive(Debug, Clone)]
 pub struct NewEvent {
     pub actor: String,
-    pub action: String,
+    pub action: AuditAction,
     pub comment: Option<String>,
     pub from: Option<PostStatus>,
 }
@@ -87,7 +87,7 @@ pub struct Counts {
 }
 
 /// A workspace token as stored (its secret only as a hash).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct TokenRecord {
     pub id: String,
     pub workspace_id: String,
@@ -106,6 +106,9 @@ pub type ClaimFn<'a> = &'a (dyn Fn(&Post) -> Option<(Post, NewEvent)> + Send + S
 pub trait Storage: Send + Sync + 'static {
     /// Cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<()>;
+
+    /// Closes the pools (shutdown).
+    async fn close(&self) {}
 
     async fn create_workspace(&self, ws: &Workspace) -> Result<()>;
     async fn workspace(&self, id: &str) -> Result<Option<Workspace>>;

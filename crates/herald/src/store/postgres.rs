@@ -136,7 +136,7 @@ async fn record(
         .bind(&event.id)
         .bind(&event.post_id)
         .bind(&event.actor)
-        .bind(&event.action)
+        .bind(event.action.as_str())
         .bind(&event.comment)
         .bind(event.from.map(|s| s.as_str()))
         .bind(event.to.as_str())

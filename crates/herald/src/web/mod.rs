@@ -15,11 +15,11 @@
 //!   to show only the actions the role allows.
 
 mod assets;
-mod config;
 mod pages;
+mod vocab;
 
 use crate::auth::Principal;
-use crate::http::AppState;
+use crate::state::AppState;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{json, Value};
@@ -42,7 +42,7 @@ async fn session(who: Principal) -> Json<Value> {
         Principal::Admin => {
             json!({"admin": true, "workspace_id": null, "role": "admin", "actor": who.actor()})
         }
-        Principal::Workspace { workspace_id, role, .. } => {
+        Principal::Token { workspace_id, role, .. } => {
             json!({"admin": false, "workspace_id": workspace_id, "role": role.as_str(), "actor": who.actor()})
         }
     };

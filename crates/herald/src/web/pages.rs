@@ -3,7 +3,7 @@
 //! [`super::config`] so the browser checks exactly what the server checks.
 
 use super::assets;
-use super::config::{config, platform_label, short_limit, status_label};
+use super::vocab::{config, platform_label, short_limit, status_label};
 use crate::domain::validate::PLATFORM_LIMITS;
 use crate::domain::PostStatus;
 use axum::extract::Path;

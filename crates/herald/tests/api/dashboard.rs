@@ -258,7 +258,7 @@ async fn metrics_report_cache_counters_ayrshare_calls_and_latencies() {
     let text =
         app.http.get(format!("{}/metrics", app.url)).send().await.unwrap().text().await.unwrap();
     for needle in ["herald_cache_hits_total", "herald_cache_invalidations_total", "herald_ayrshare_calls_total{method=\"POST\",endpoint=\"/post\",status=\"200\"} 1",
-        "herald_ayrshare_calls_total{method=\"GET\",endpoint=\"/history\"", "herald_http_request_duration_seconds_bucket{method=\"GET\",route=\"/api/workspaces/{ws}/history\""] {
+        "herald_ayrshare_calls_total{method=\"GET\",endpoint=\"/history\"", "herald_http_request_duration_seconds_count{method=\"GET\",route=\"/api/workspaces/{ws}/history\"} 2"] {
         assert!(text.contains(needle), "{needle} missing from\n{text}");
     }
 }

@@ -104,6 +104,9 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.cache.redis_url = opts.redis_url.map(Secret::new);
     args.cache.cache_namespace = format!("herald-test-{}", uuid::Uuid::new_v4().simple());
     args.rate_limit_per_minute = opts.rate_limit_per_minute;
+    if opts.rate_limit_per_minute > 0 {
+        args.auth_failures_per_minute = 30;
+    }
     let app = Application::build(args).await.expect("app builds");
     let url = format!("http://{}", app.local_addr());
     let store = app.store();
@@ -241,7 +244,7 @@ impl TestApp {
         post.version += 1;
         let event = herald::store::NewEvent {
             actor: "test".into(),
-            action: "backdate".into(),
+            action: herald::domain::AuditAction::Reschedule,
             comment: None,
             from: Some(post.status),
         };

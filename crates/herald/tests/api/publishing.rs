@@ -52,8 +52,13 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
     let id = id.to_owned();
     let crash = move |p: &Post| {
         (p.id == id).then(|| {
-            let (mut next, event) =
-                claim(p, None, std::time::Duration::from_secs(60), "crashed-instance", "claim");
+            let (mut next, event) = claim(
+                p,
+                None,
+                std::time::Duration::from_secs(60),
+                "crashed-instance",
+                herald::domain::AuditAction::Claim,
+            );
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
             (next, event)
         })

@@ -155,7 +155,7 @@ async fn no_secret_appears_in_logs_responses_errors_or_debug_even_on_failure_pat
     args.publish.publish_backoff_ms = 5;
     let mut shown = format!("{args:?}");
     let app = Application::build(args).await.expect("app builds");
-    shown.push_str(&format!("{:?}", app.state().config));
+    shown.push_str(&format!("{:?}", app.admin_token()));
     let url = format!("http://{}", app.local_addr());
     let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {

@@ -77,7 +77,7 @@ async fn draft_to_published_by_the_scheduler_through_changes_and_approval() {
             "edit",
             "submit",
             "approve",
-            "backdate",
+            "reschedule",
             "claim",
             "publish"
         ]

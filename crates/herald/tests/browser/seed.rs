@@ -70,7 +70,11 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
                 || (status == PostStatus::PartiallyPublished && i == 0);
             PlatformResult {
                 platform: p.clone(),
-                status: if ok { "success" } else { "error" }.into(),
+                status: if ok {
+                    herald::domain::PlatformStatus::Success
+                } else {
+                    herald::domain::PlatformStatus::Error
+                },
                 post_url: ok.then(|| format!("https://{p}.example/northwind/{n}")),
                 error: (!ok).then(|| "the network rejected the post as a duplicate".to_owned()),
                 ayrshare_id: Some(format!("seed-{n}")),
@@ -116,7 +120,7 @@ pub async fn workspace(app: &TestApp) -> Seeded {
             let post = past_post(&ws, &author, n, days_ago);
             let event = NewEvent {
                 actor: author.clone(),
-                action: "create".into(),
+                action: herald::domain::AuditAction::Create,
                 comment: None,
                 from: None,
             };

@@ -14,7 +14,11 @@ const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The scheduler's claim: `publishing` with a lease, `claim` or `reclaim`.
 fn claim(p: &Post) -> Option<(Post, NewEvent)> {
-    let action = if p.status == PostStatus::Publishing { "reclaim" } else { "claim" };
+    let action = if p.status == PostStatus::Publishing {
+        herald::domain::AuditAction::Reclaim
+    } else {
+        herald::domain::AuditAction::Claim
+    };
     Some(publish::claim(p, None, LEASE, "scheduler", action))
 }
 

@@ -112,7 +112,12 @@ pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
 
 /// The event of a change by `alice`.
 pub fn event(action: &str, from: Option<PostStatus>) -> NewEvent {
-    NewEvent { actor: "alice".into(), action: action.into(), comment: None, from }
+    NewEvent {
+        actor: "alice".into(),
+        action: action.parse().expect("an audit action"),
+        comment: None,
+        from,
+    }
 }
 
 /// `p` with new text, one version later.

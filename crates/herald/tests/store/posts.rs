@@ -56,7 +56,7 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(
     next.published_at = Some(next.updated_at);
     next.platform_results = vec![PlatformResult {
         platform: "x".into(),
-        status: "success".into(),
+        status: herald::domain::PlatformStatus::Success,
         post_url: Some("https://x.com/p/1".into()),
         error: None,
         ayrshare_id: Some("ayr-1".into()),

@@ -1,19 +1,14 @@
 //! Request extractors that answer in Herald's error format: JSON bodies (400 for bad
-//! JSON, 422 naming the field for wrong or unknown fields) and bearer authentication
-//! with the workspace access check (404 for another workspace, 403 for a low role).
+//! JSON, 422 naming the field for wrong or unknown fields), query strings (422 naming the
+//! parameter) and the `If-Match` version.
 
-use super::AppState;
-use crate::auth::{self, Principal};
-use crate::domain::Role;
 use crate::error::AppError;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{FromRef, FromRequest, FromRequestParts, Path, Request};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{CONTENT_TYPE, IF_MATCH};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
-use std::collections::HashMap;
-use std::marker::PhantomData;
 
 /// A JSON body. Syntax errors are 400 `malformed_request`; a body of the wrong shape is
 /// 422 `invalid_field` with `details.field` naming the offending field.
@@ -37,6 +32,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for AppJson<T> {
             return Err(AppError::Malformed("send the body as application/json".into()));
         }
         parse(&bytes).map(AppJson)
+    }
+}
+
+/// A query string read into `T`: a parameter of the wrong type or an unknown one is 422
+/// `invalid_field` naming it.
+pub struct AppQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for AppQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        let query = parts.uri.query().unwrap_or_default();
+        let de = serde_urlencoded::Deserializer::new(form_urlencoded::parse(query.as_bytes()));
+        serde_path_to_error::deserialize(de).map(AppQuery).map_err(|e| {
+            let field = e.path().to_string();
+            let message = e.into_inner().to_string();
+            AppError::invalid(&field_name(&field, &message), message)
+        })
     }
 }
 
@@ -117,103 +130,6 @@ impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         Ok(IfMatch(parts.headers.get(IF_MATCH).and_then(|v| v.to_str().ok()).map(str::to_owned)))
-    }
-}
-
-/// Any authenticated caller.
-impl<S> FromRequestParts<S> for Principal
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        let state = AppState::from_ref(state);
-        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-        let token = auth::bearer(header).ok_or(AppError::Unauthorized)?;
-        if auth::secrets_equal(token, state.config.admin_token.expose()) {
-            return Ok(Principal::Admin);
-        }
-        let record = state.lookups.token_by_hash(&auth::hash_token(token)).await?;
-        match record {
-            Some(t) if !t.revoked => Ok(Principal::Workspace {
-                workspace_id: t.workspace_id,
-                token_id: t.id,
-                role: t.role,
-            }),
-            _ => Err(AppError::Unauthorized),
-        }
-    }
-}
-
-/// The global admin only.
-pub struct GlobalAdmin;
-
-impl<S> FromRequestParts<S> for GlobalAdmin
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        match Principal::from_request_parts(parts, state).await? {
-            Principal::Admin => Ok(GlobalAdmin),
-            Principal::Workspace { .. } => {
-                Err(AppError::forbidden("this needs the global admin token"))
-            }
-        }
-    }
-}
-
-/// A minimum role, as a type: `Access<Editor>`.
-pub trait MinRole: Send + Sync {
-    const ROLE: Role;
-}
-pub struct Viewer;
-pub struct Editor;
-pub struct Admin;
-impl MinRole for Viewer {
-    const ROLE: Role = Role::Viewer;
-}
-impl MinRole for Editor {
-    const ROLE: Role = Role::Editor;
-}
-impl MinRole for Admin {
-    const ROLE: Role = Role::Admin;
-}
-
-/// An authenticated caller with at least role `R` in the workspace of the `{ws}` path
-/// segment. A token of another workspace gets 404, as if the workspace did not exist.
-pub struct Access<R> {
-    pub principal: Principal,
-    pub workspace_id: String,
-    pub role: Role,
-    _role: PhantomData<R>,
-}
-
-impl<S, R: MinRole> FromRequestParts<S> for Access<R>
-where
-    AppState: FromRef<S>,
-    S: Send + Sync,
-{
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        let principal = Principal::from_request_parts(parts, state).await?;
-        let Path(params) = Path::<HashMap<String, String>>::from_request_parts(parts, state)
-            .await
-            .map_err(|_| AppError::NotFound)?;
-        let workspace_id = params.get("ws").cloned().ok_or(AppError::NotFound)?;
-        let role = principal.role_in(&workspace_id).ok_or(AppError::NotFound)?;
-        if role < R::ROLE {
-            return Err(AppError::forbidden(format!(
-                "this needs the {} role; this token is {}",
-                R::ROLE.as_str(),
-                role.as_str()
-            )));
-        }
-        Ok(Access { principal, workspace_id, role, _role: PhantomData })
     }
 }
 

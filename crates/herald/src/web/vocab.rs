@@ -1,10 +1,12 @@
-//! The page config every page embeds: platform limits from [`PLATFORM_LIMITS`], display
-//! labels, and which action each status allows for which role (from the state machine),
-//! so the browser checks exactly what the server checks.
+//! The vocabulary the pages share with the server, shipped in the page config every page
+//! embeds: platforms with their labels and limits, statuses, roles in order, audit
+//! actions with their phrases, and which action each status allows for which role (from
+//! the state machine) — so the browser checks exactly what the server checks and never
+//! keeps a copy of its own.
 
 use crate::domain::transitions::{self, Action, Context};
 use crate::domain::validate::PLATFORM_LIMITS;
-use crate::domain::{LateApproval, PostStatus};
+use crate::domain::{AuditAction, LateApproval, PostStatus, Role};
 use serde_json::{json, Map, Value};
 
 /// Display names of Ayrshare's platform ids.
@@ -81,7 +83,11 @@ pub fn config(page: &str, ws: Option<&str>, post: Option<&str>) -> String {
             .collect();
         actions.insert(status.as_str().to_owned(), Value::Object(allowed));
     }
-    let body = json!({"page": page, "workspace_id": ws, "post_id": post, "platforms": platforms, "statuses": statuses, "actions": actions});
+    let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let audit: Map<String, Value> =
+        AuditAction::ALL.iter().map(|a| (a.as_str().to_owned(), json!(a.phrase()))).collect();
+    let body = json!({"page": page, "workspace_id": ws, "post_id": post, "platforms": platforms,
+        "statuses": statuses, "actions": actions, "roles": roles, "audit_actions": audit});
     // Safe inside <script>: no `<`, `>` or `&` survive as themselves.
     body.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }

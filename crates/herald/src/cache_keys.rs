@@ -1,0 +1,150 @@
+//! Every cache key, tag and fan-out topic Herald uses, built here and nowhere else, so
+//! the invalidation matrix fits on one screen:
+//!
+//! | committed write | tags bumped (before it is acknowledged) |
+//! | --- | --- |
+//! | any post change ([`crate::changes`]) | `content:{ws}` |
+//! | a post change Ayrshare saw (a publish settled, an upstream delete, a webhook) | `content:{ws}`, `upstream:{profile}` |
+//! | workspace settings ([`crate::workspaces`]) | `workspace:{ws}` |
+//! | a token created or revoked ([`crate::workspaces`]) | `tokens` |
+//!
+//! | cached read | key | tags |
+//! | --- | --- | --- |
+//! | the dashboard view | `dashboard:{ws}:{snapshot}` | `content:{ws}` |
+//! | a profile's Ayrshare history | `ayrshare:history:{profile}` | `upstream:{profile}` |
+//! | a workspace | `workspace:{ws}` | `workspace:{ws}` |
+//! | a token, by hash | `token:{hash}` | `tokens` |
+//!
+//! A profile is named by [`ProfileRef`], a digest of its key (the key is a secret), in
+//! keys and in logs alike.
+
+use crate::secret::Secret;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// How an Ayrshare profile is named in cache keys and logs: the first 8 bytes of the
+/// SHA-256 of its key, in hex. The key itself is a secret.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ProfileRef(String);
+
+impl ProfileRef {
+    pub fn of(profile_key: &Secret) -> Self {
+        Self(hex::encode(&Sha256::digest(profile_key.expose().as_bytes())[..8]))
+    }
+}
+
+impl fmt::Display for ProfileRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A cache tag: bumping it makes every entry read under it unreachable.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tag(String);
+
+impl Tag {
+    /// Every change to the workspace's posts.
+    pub fn content(workspace_id: &str) -> Self {
+        Self(format!("content:{workspace_id}"))
+    }
+
+    /// Every change Herald made on the profile's Ayrshare history.
+    pub fn upstream(profile: &ProfileRef) -> Self {
+        Self(format!("upstream:{profile}"))
+    }
+
+    /// The workspace's settings.
+    pub fn workspace(workspace_id: &str) -> Self {
+        Self(format!("workspace:{workspace_id}"))
+    }
+
+    /// Every workspace token.
+    pub fn tokens() -> Self {
+        Self("tokens".into())
+    }
+
+    /// Whether an invalidation of this tag may have changed who is allowed in, so open
+    /// event streams re-check their principal ([`crate::live`]).
+    pub fn touches_access(tag: &str) -> bool {
+        tag == "tokens"
+    }
+}
+
+impl AsRef<str> for Tag {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Tag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A cache key (an entry is identified by its key and the versions of its tags).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Key(String);
+
+/// The prefix of every cached Ayrshare history (`herald cache clear` drops them).
+pub const HISTORY_PREFIX: &str = "ayrshare:history:";
+
+impl Key {
+    /// The dashboard view of a workspace built on one Ayrshare snapshot.
+    pub fn dashboard(workspace_id: &str, snapshot: &str) -> Self {
+        Self(format!("dashboard:{workspace_id}:{snapshot}"))
+    }
+
+    pub fn history(profile: &ProfileRef) -> Self {
+        Self(format!("{HISTORY_PREFIX}{profile}"))
+    }
+
+    pub fn workspace(workspace_id: &str) -> Self {
+        Self(format!("workspace:{workspace_id}"))
+    }
+
+    pub fn token(hash: &str) -> Self {
+        Self(format!("token:{hash}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A fan-out topic of live events.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Topic(String);
+
+impl Topic {
+    /// Everything that happens in a workspace.
+    pub fn workspace(workspace_id: &str) -> Self {
+        Self(format!("ws:{workspace_id}"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_is_named_by_a_digest_never_its_key() {
+        let key = Secret::new("PK-secret-0123456789");
+        let profile = ProfileRef::of(&key);
+        assert_eq!(profile.to_string().len(), 16);
+        assert!(!Key::history(&profile).as_str().contains("secret"));
+        assert!(!Tag::upstream(&profile).as_ref().contains("secret"));
+        assert_eq!(profile, ProfileRef::of(&Secret::new("PK-secret-0123456789")));
+    }
+
+    #[test]
+    fn only_the_tokens_tag_touches_access() {
+        assert!(Tag::touches_access(Tag::tokens().as_ref()));
+        assert!(!Tag::touches_access(Tag::content("w").as_ref()));
+    }
+}

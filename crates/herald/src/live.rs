@@ -1,0 +1,191 @@
+//! Live events: what happens in a workspace ([`LiveEvent`]), fanned out to the open
+//! event streams (`GET /api/workspaces/{ws}/events`) of every instance through the
+//! cache's per-topic channels, and the streams themselves.
+//!
+//! **Access is as fresh as data (G6).** A stream re-checks its principal whenever an
+//! invalidation that may change who is allowed in arrives — from any instance, through
+//! the same fan-out that carries invalidations (`Tag::touches_access`) — and every
+//! [`RECHECK_EVERY`] besides; a principal that is no longer valid has its stream ended
+//! at once. A revocation is acknowledged only after its invalidation was published to
+//! every instance ([`crate::workspaces`]), so every stream of that principal, anywhere,
+//! ends within the fan-out's latency (well under a second). One principal holds at most
+//! `max_streams` streams on an instance; one more is refused with 429.
+
+use crate::auth::{Authenticator, Principal};
+use crate::cache_keys::{Tag, Topic};
+use crate::changes::{AfterCommit, Change};
+use crate::domain::Post;
+use crate::error::{AppError, AppResult};
+use axum::response::sse::Event;
+use futures::{Stream, StreamExt};
+use herald_cache::{Cache, Invalidation, Message};
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_util::sync::CancellationToken;
+
+/// How often an open stream re-checks its principal when nothing prompted it.
+pub const RECHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// What a workspace's event stream carries. Wire form: `{"event": "post", "data": …}`,
+/// sent as the SSE event name and data.
+#[derive(Debug, Serialize)]
+#[serde(tag = "event", content = "data", rename_all = "snake_case")]
+pub enum LiveEvent<'a> {
+    /// A post changed (the post as it now stands).
+    Post(&'a Post),
+    /// The workspace's dashboard view changed; its new content version.
+    History { version: i64 },
+}
+
+/// A received event, read without copying its data.
+#[derive(Deserialize)]
+struct Frame<'a> {
+    event: &'a str,
+    #[serde(borrow)]
+    data: &'a RawValue,
+}
+
+/// Publishes live events and opens event streams. Cheap to clone.
+#[derive(Clone)]
+pub struct Live {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    cache: Cache,
+    auth: Authenticator,
+    max_streams: usize,
+    open: Mutex<HashMap<String, usize>>,
+    shutdown: CancellationToken,
+}
+
+/// Counts one open stream of a principal; uncounts it when the stream is dropped.
+struct StreamGuard {
+    live: Arc<Inner>,
+    actor: String,
+}
+
+impl Drop for StreamGuard {
+    fn drop(&mut self) {
+        let mut open = self.live.open.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = open.get_mut(&self.actor) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.actor);
+            }
+        }
+    }
+}
+
+impl Live {
+    /// `max_streams` per principal and instance (0: no cap); streams end on `shutdown`.
+    pub fn new(
+        cache: Cache,
+        auth: Authenticator,
+        max_streams: usize,
+        shutdown: CancellationToken,
+    ) -> Self {
+        let open = Mutex::default();
+        Self { inner: Arc::new(Inner { cache, auth, max_streams, open, shutdown }) }
+    }
+
+    /// Sends `event` to every open stream of the workspace, on every instance.
+    pub async fn publish(&self, workspace_id: &str, event: &LiveEvent<'_>) {
+        let topic = Topic::workspace(workspace_id);
+        if let Err(e) = self.inner.cache.broadcast(topic.as_str(), event).await {
+            tracing::error!(error = %e, "a live event could not be encoded");
+        }
+    }
+
+    /// The event stream of a workspace for `principal` (who may read it): every event
+    /// from now on, `resync` when this stream fell behind, until the principal is no
+    /// longer valid or the server drains.
+    pub fn stream(
+        &self,
+        principal: Principal,
+        workspace_id: &str,
+    ) -> AppResult<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
+        let guard = self.count(&principal)?;
+        let messages = self.inner.cache.messages(Topic::workspace(workspace_id).as_str());
+        let ended = ended(
+            self.inner.auth.clone(),
+            principal,
+            self.inner.cache.subscribe(),
+            self.inner.shutdown.clone(),
+        );
+        let events = BroadcastStream::new(messages).map(move |m| {
+            let _counted = &guard;
+            Ok(match m {
+                Ok(message) => sse(&message),
+                Err(_lagged) => Event::default().event("resync").data("{}"),
+            })
+        });
+        Ok(events.take_until(Box::pin(ended)))
+    }
+
+    fn count(&self, principal: &Principal) -> AppResult<StreamGuard> {
+        let actor = principal.actor();
+        let mut open = self.inner.open.lock().unwrap_or_else(|p| p.into_inner());
+        let n = open.entry(actor.clone()).or_default();
+        if self.inner.max_streams > 0 && *n >= self.inner.max_streams {
+            return Err(AppError::RateLimited { retry_after: Duration::from_secs(5) });
+        }
+        *n += 1;
+        Ok(StreamGuard { live: self.inner.clone(), actor })
+    }
+}
+
+/// The after-commit hook that announces every post change (after the dashboard's
+/// invalidation, so a client that re-reads on the event sees the change).
+pub struct Announcer(pub Live);
+
+#[async_trait::async_trait]
+impl AfterCommit for Announcer {
+    async fn after_commit(&self, change: &Change) {
+        let ws = &change.post.workspace_id;
+        self.0.publish(ws, &LiveEvent::Post(&change.post)).await;
+        self.0.publish(ws, &LiveEvent::History { version: change.content_version }).await;
+    }
+}
+
+/// The SSE form of a published [`LiveEvent`].
+fn sse(message: &Message) -> Event {
+    match message.decode::<Frame<'_>>() {
+        Ok(frame) => Event::default().event(frame.event).data(frame.data.get()),
+        Err(_) => Event::default().event("resync").data("{}"),
+    }
+}
+
+/// Resolves when the stream must end: the server drains, or `principal` is no longer
+/// valid (checked on every access invalidation, a missed one, and every
+/// [`RECHECK_EVERY`]).
+async fn ended(
+    auth: Authenticator,
+    principal: Principal,
+    mut invalidations: broadcast::Receiver<Invalidation>,
+    shutdown: CancellationToken,
+) {
+    let mut ticks =
+        tokio::time::interval_at(tokio::time::Instant::now() + RECHECK_EVERY, RECHECK_EVERY);
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            received = invalidations.recv() => match received {
+                Ok(inv) if !inv.tags.iter().any(|t| Tag::touches_access(t)) => continue,
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return,
+            },
+            _ = ticks.tick() => {}
+        }
+        if !auth.still_valid(&principal).await {
+            tracing::info!(actor = %principal.actor(), "event stream ended: access revoked");
+            return;
+        }
+    }
+}

@@ -1,0 +1,290 @@
+//! The post use cases (create, read, list, edit, submit, approve, reject, request
+//! changes, retry, delete): load, check the rules of the domain, write through the
+//! [`Writer`], and publish when the state machine says "now". HTTP handlers are thin
+//! wrappers of these.
+
+mod input;
+
+pub use input::{Decision, Edited, NewPost, PostEdit};
+
+use crate::auth::Principal;
+use crate::changes::Writer;
+use crate::domain::audit::{self, AuditAction};
+use crate::domain::model::now_ms;
+use crate::domain::transitions::{self, Action, Context, CreateEffect, Effect};
+use crate::domain::{validate, Event, Post, PostStatus, PublishState, Workspace};
+use crate::error::{AppError, AppResult, Forbidden};
+use crate::lookups::Lookups;
+use crate::publish::{self, Publisher};
+use crate::store::{ListQuery, NewEvent, Page, Storage};
+use chrono::Utc;
+use std::sync::Arc;
+
+/// The post use cases. Cheap to clone.
+#[derive(Clone)]
+pub struct PostService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Storage>,
+    lookups: Lookups,
+    writer: Writer,
+    publisher: Publisher,
+}
+
+/// A decided change to an existing post, ready to be written.
+struct Transition<'a> {
+    who: &'a Principal,
+    ws: &'a Workspace,
+    before: Post,
+    next: Post,
+    action: AuditAction,
+    comment: Option<String>,
+    effect: Effect,
+}
+
+impl PostService {
+    pub fn new(
+        store: Arc<dyn Storage>,
+        lookups: Lookups,
+        writer: Writer,
+        publisher: Publisher,
+    ) -> Self {
+        Self { inner: Arc::new(Inner { store, lookups, writer, publisher }) }
+    }
+
+    async fn workspace(&self, id: &str) -> AppResult<Workspace> {
+        self.inner.lookups.workspace(id).await?.ok_or(AppError::NotFound)
+    }
+
+    #[tracing::instrument(skip_all, fields(workspace = %ws_id))]
+    pub async fn create(&self, who: &Principal, ws_id: &str, input: NewPost) -> AppResult<Post> {
+        let ws = self.workspace(ws_id).await?;
+        let now = now_ms();
+        validate::platforms(&input.platforms)?;
+        validate::text(&input.text, &input.platforms)?;
+        let media_urls = validate::media_urls(&input.media_urls)?;
+        let schedule_at =
+            input.schedule_at.as_deref().map(|s| validate::schedule_at(s, now)).transpose()?;
+        let mut post = Post {
+            id: uuid::Uuid::now_v7().to_string(),
+            workspace_id: ws.id.clone(),
+            text: input.text,
+            platforms: input.platforms,
+            media_urls,
+            status: PostStatus::Draft,
+            schedule_at,
+            version: 1,
+            author: who.actor(),
+            created_at: now,
+            updated_at: now,
+            published_at: None,
+            ayrshare_id: None,
+            platform_results: vec![],
+            publish: PublishState::default(),
+        };
+        let event = event_by(who, AuditAction::Create, None, None);
+        match transitions::on_create(input.submit.unwrap_or(true), &context(&ws, &post)) {
+            CreateEffect::To(status) => {
+                post.status = status;
+                Ok(self.inner.writer.insert(&post, &event).await?.post)
+            }
+            CreateEffect::PublishNow => {
+                // Claimed straight away: version 0 + 1 is the post's first version.
+                post.version = 0;
+                let lease = self.inner.publisher.policy().lease;
+                let (claimed, _) =
+                    publish::claim(&post, None, lease, &who.actor(), AuditAction::Create);
+                let committed = self.inner.writer.insert(&claimed, &event).await?;
+                Ok(self.inner.publisher.publish(&ws, committed.post).await?)
+            }
+        }
+    }
+
+    pub async fn get(&self, ws_id: &str, id: &str) -> AppResult<Post> {
+        self.inner.store.post(ws_id, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The post and its audit trail, as of the post read: a change committed between the
+    /// two reads must not show its event without its post (events are append-only by
+    /// version, so cutting at the post's version gives the trail of the post read).
+    pub async fn detail(&self, ws_id: &str, id: &str) -> AppResult<(Post, Vec<Event>)> {
+        let post = self.get(ws_id, id).await?;
+        let mut events = self.inner.store.events(&post.id).await?;
+        events.retain(|e| e.version <= post.version);
+        Ok((post, events))
+    }
+
+    pub async fn list(&self, ws_id: &str, query: &ListQuery) -> AppResult<Page> {
+        self.workspace(ws_id).await?;
+        Ok(self.inner.store.posts(ws_id, query).await?)
+    }
+
+    #[tracing::instrument(skip_all, fields(workspace = %ws_id, post = %id))]
+    pub async fn edit(
+        &self,
+        who: &Principal,
+        ws_id: &str,
+        id: &str,
+        edit: PostEdit,
+    ) -> AppResult<Post> {
+        let (ws, before) = self.load(ws_id, id).await?;
+        authorize(who, &ws, &before, Action::Edit)?;
+        let given = edit.version;
+        let mut next = before.clone();
+        let action = match edit.apply(&mut next)? {
+            Edited::Content => AuditAction::Edit,
+            Edited::Schedule => AuditAction::Reschedule,
+        };
+        check_version(&before, given)?;
+        let effect = decide(Action::Edit, &ws, &next)?;
+        self.commit(Transition { who, ws: &ws, before, next, action, comment: None, effect }).await
+    }
+
+    /// Submit, approve, reject, request changes, retry or delete.
+    #[tracing::instrument(skip_all, fields(workspace = %ws_id, post = %id, action = ?action))]
+    pub async fn decide(
+        &self,
+        who: &Principal,
+        ws_id: &str,
+        id: &str,
+        action: Action,
+        d: Decision,
+    ) -> AppResult<Post> {
+        let (ws, before) = self.load(ws_id, id).await?;
+        authorize(who, &ws, &before, action)?;
+        if action == Action::Approve {
+            self.four_eyes(who, &before).await?;
+        }
+        let needs_comment = matches!(action, Action::Reject | Action::RequestChanges);
+        validate::comment(d.comment.as_deref(), needs_comment)?;
+        check_version(&before, d.version)?;
+        let effect = decide(action, &ws, &before)?;
+        let next = before.clone();
+        let action = AuditAction::of(action);
+        self.commit(Transition { who, ws: &ws, before, next, action, comment: d.comment, effect })
+            .await
+    }
+
+    async fn load(&self, ws_id: &str, id: &str) -> AppResult<(Workspace, Post)> {
+        let ws = self.workspace(ws_id).await?;
+        let post = self.get(ws_id, id).await?;
+        Ok((ws, post))
+    }
+
+    /// G9: nobody who wrote the post's current content approves it (403 `own_post`).
+    async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
+        let events = self.inner.store.events(&post.id).await?;
+        let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
+        if authors.contains(&who.actor()) {
+            return Err(AppError::Forbidden {
+                why: Forbidden::OwnPost,
+                message: "you wrote or changed this post, so someone else must approve it".into(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Writes the decided change; publishes or deletes upstream when the effect says so.
+    async fn commit(&self, t: Transition<'_>) -> AppResult<Post> {
+        let Transition { who, ws, before, mut next, action, comment, effect } = t;
+        let event = event_by(who, action, comment, Some(before.status));
+        let writer = &self.inner.writer;
+        match effect {
+            Effect::To(status) => {
+                next.status = status;
+                next.version = before.version + 1;
+                next.updated_at = now_ms();
+                Ok(writer.save(before.version, &next, &event).await?.post)
+            }
+            Effect::PublishNow => {
+                let targets = (action == AuditAction::Retry).then(|| failed_platforms(&before));
+                let lease = self.inner.publisher.policy().lease;
+                let (claimed, _) = publish::claim(&next, targets, lease, &who.actor(), action);
+                let committed = writer.save(before.version, &claimed, &event).await?;
+                Ok(self.inner.publisher.publish(ws, committed.post).await?)
+            }
+            Effect::DeleteUpstream => {
+                self.delete_upstream(ws, &before).await?;
+                next.status = PostStatus::Deleted;
+                next.version = before.version + 1;
+                next.updated_at = now_ms();
+                Ok(writer.save(before.version, &next, &event).await?.post)
+            }
+        }
+    }
+
+    /// Deletes every Ayrshare record of a published post; one already gone counts as done.
+    async fn delete_upstream(&self, ws: &Workspace, post: &Post) -> AppResult<()> {
+        let mut ids: Vec<&str> =
+            post.platform_results.iter().filter_map(|r| r.ayrshare_id.as_deref()).collect();
+        ids.extend(post.ayrshare_id.as_deref());
+        ids.sort_unstable();
+        ids.dedup();
+        for id in ids {
+            match self.inner.publisher.client().delete_post(ws.profile_key.expose(), id).await {
+                Ok(_) => {}
+                Err(e) if matches!(e.code(), Some(114 | 383)) || e.status() == Some(404) => {}
+                Err(e) => return Err(AppError::Upstream(e)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The audit line of a change `who` made.
+fn event_by(
+    who: &Principal,
+    action: AuditAction,
+    comment: Option<String>,
+    from: Option<PostStatus>,
+) -> NewEvent {
+    NewEvent { actor: who.actor(), action, comment, from }
+}
+
+fn context(ws: &Workspace, post: &Post) -> Context {
+    Context {
+        requires_approval: ws.requires_approval,
+        late_approval: ws.late_approval,
+        schedule_at: post.schedule_at,
+        now: Utc::now(),
+    }
+}
+
+fn decide(action: Action, ws: &Workspace, post: &Post) -> AppResult<Effect> {
+    transitions::decide(action, post.status, &context(ws, post))
+        .map_err(|r| AppError::InvalidTransition(r.0))
+}
+
+/// Role checks: 403 if the role is too low for the action in the post's status.
+fn authorize(who: &Principal, ws: &Workspace, post: &Post, action: Action) -> AppResult<()> {
+    let role = who.role_in(&ws.id).ok_or(AppError::NotFound)?;
+    let needed = transitions::required_role(action, post.status);
+    if role < needed {
+        return Err(AppError::forbidden(format!(
+            "{} needs the {} role; yours is {}",
+            action.as_str().replace('_', " "),
+            needed.as_str(),
+            role.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// The client's `version` must be given and current.
+fn check_version(post: &Post, given: Option<i64>) -> AppResult<()> {
+    match given {
+        None => Err(AppError::invalid(
+            "version",
+            "the version you last saw is required (body `version` or If-Match)",
+        )),
+        Some(v) if v != post.version => Err(AppError::VersionConflict { current: post.version }),
+        Some(_) => Ok(()),
+    }
+}
+
+fn failed_platforms(post: &Post) -> Vec<String> {
+    let ok = |p: &String| post.platform_results.iter().any(|r| &r.platform == p && r.succeeded());
+    post.platforms.iter().filter(|p| !ok(p)).cloned().collect()
+}

@@ -1,0 +1,156 @@
+//! Per-caller rate limits, counted with `governor` (GCRA, one keyed limiter each):
+//!
+//! - **Requests**: every request counts against whoever it authenticated as (the
+//!   principal's actor id), or, without valid credentials, against the client address;
+//!   Ayrshare's webhooks have their own per-address bucket. `per_minute` requests may
+//!   come in a burst, then one every `60 / per_minute` seconds.
+//! - **Failed authentications**: a bearer credential Herald does not know counts against
+//!   the client address in a separate, tighter limit (`failures_per_minute`). Once it is
+//!   spent, the address is refused (429) *before* any credential it sends is looked up,
+//!   until the limit allows again — so guessing is throttled whatever is guessed, at the
+//!   price that a valid token sent from that address in the meantime waits too.
+//!
+//! Authentication runs first ([`crate::auth::layer`]), so a fresh random token per
+//! request buys nothing. `/healthz`, `/readyz` and `/metrics` are never limited. The
+//! limits live in each process: N instances allow N times them. The client address is
+//! the TCP peer (`X-Forwarded-For` is not trusted).
+
+use governor::clock::{Clock, DefaultClock};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Paths that are never limited (health probes and the metrics scraper).
+pub const EXEMPT_PATHS: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+
+/// Every this many checks, keys idle long enough to be full again are dropped.
+const PRUNE_EVERY: u64 = 4096;
+
+/// Who a request is counted against.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Caller {
+    /// An authenticated principal, by its actor id.
+    Principal(String),
+    /// The TCP peer of a request without valid credentials.
+    Address(IpAddr),
+    /// The TCP peer of an Ayrshare webhook delivery.
+    Webhook(IpAddr),
+    /// No credentials and no known peer (a router served without connect info).
+    Unknown,
+}
+
+/// The limits of one Herald process.
+pub struct Limits {
+    requests: Option<DefaultKeyedRateLimiter<Caller>>,
+    failures: Option<DefaultKeyedRateLimiter<IpAddr>>,
+    /// Addresses whose failed-authentication limit is spent, until when.
+    locked: Mutex<HashMap<IpAddr, Instant>>,
+    clock: DefaultClock,
+    checks: AtomicU64,
+}
+
+fn limiter<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
+    NonZeroU32::new(per_minute).map(|n| RateLimiter::keyed(Quota::per_minute(n)))
+}
+
+impl Limits {
+    /// `per_minute` requests per caller and `failures_per_minute` failed
+    /// authentications per address; 0 turns either off.
+    pub fn new(per_minute: u32, failures_per_minute: u32) -> Self {
+        Self {
+            requests: limiter(per_minute),
+            failures: limiter(failures_per_minute),
+            locked: Mutex::default(),
+            clock: DefaultClock::default(),
+            checks: AtomicU64::new(0),
+        }
+    }
+
+    /// Takes one request from `caller`'s allowance, or says how long to wait.
+    pub fn check(&self, caller: &Caller) -> Result<(), Duration> {
+        let Some(requests) = &self.requests else { return Ok(()) };
+        if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
+            requests.retain_recent();
+            if let Some(failures) = &self.failures {
+                failures.retain_recent();
+            }
+            let now = Instant::now();
+            self.locked().retain(|_, until| *until > now);
+        }
+        requests.check_key(caller).map_err(|e| e.wait_time_from(self.clock.now()))
+    }
+
+    /// Before a credential from `ip` is looked up: refused while the address's
+    /// failed-authentication limit is spent.
+    pub fn unlocked(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
+        let Some(ip) = ip else { return Ok(()) };
+        let mut locked = self.locked();
+        match locked.get(&ip) {
+            Some(until) if *until > Instant::now() => Err(*until - Instant::now()),
+            Some(_) => {
+                locked.remove(&ip);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// After a credential from `ip` failed: counts it; once the limit is spent, the
+    /// address is locked until it allows again.
+    pub fn failed(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
+        let (Some(failures), Some(ip)) = (&self.failures, ip) else { return Ok(()) };
+        failures.check_key(&ip).map_err(|e| {
+            let wait = e.wait_time_from(self.clock.now()).max(Duration::from_millis(1));
+            self.locked().insert(ip, Instant::now() + wait);
+            wait
+        })
+    }
+
+    fn locked(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Instant>> {
+        self.locked.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caller_may_burst_its_allowance_then_waits_about_the_steady_interval() {
+        let limits = Limits::new(60, 0);
+        let me = Caller::Principal("token:1".into());
+        for _ in 0..60 {
+            assert!(limits.check(&me).is_ok());
+        }
+        let wait = limits.check(&me).unwrap_err();
+        assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1), "{wait:?}");
+        assert!(limits.check(&Caller::Principal("token:2".into())).is_ok(), "callers are apart");
+    }
+
+    #[test]
+    fn spent_failed_authentications_lock_the_address_before_any_lookup() {
+        let limits = Limits::new(0, 3);
+        let ip: IpAddr = "127.0.0.7".parse().unwrap();
+        for _ in 0..3 {
+            assert!(limits.unlocked(Some(ip)).is_ok());
+            assert!(limits.failed(Some(ip)).is_ok());
+        }
+        assert!(limits.failed(Some(ip)).is_err(), "the fourth failure is refused");
+        assert!(limits.unlocked(Some(ip)).is_err(), "and the address is locked");
+        let other: IpAddr = "127.0.0.8".parse().unwrap();
+        assert!(limits.unlocked(Some(other)).is_ok(), "other addresses are not");
+    }
+
+    #[test]
+    fn zero_turns_a_limit_off() {
+        let limits = Limits::new(0, 0);
+        for _ in 0..10_000 {
+            assert!(limits.check(&Caller::Unknown).is_ok());
+            assert!(limits.failed(Some("127.0.0.1".parse().unwrap())).is_ok());
+        }
+    }
+}

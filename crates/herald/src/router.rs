@@ -1,0 +1,96 @@
+//! The whole application in one place: the JSON API ([`crate::http`]), the pages
+//! ([`crate::web`]), the fallbacks, and the layers every request passes, outermost
+//! first: request id → trace span → security headers → metrics → authentication and
+//! rate limits ([`crate::auth::layer`]) → timeout → body limit → the handler.
+
+use crate::auth::layer::authenticate;
+use crate::error::AppError;
+use crate::http::{self, BODY_LIMIT};
+use crate::metrics;
+use crate::state::AppState;
+use crate::web;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::header::{
+    REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::HeaderValue;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+/// Longest a request may take before it is answered 503 (event streams are answered at
+/// once; their body is not bounded by this).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// What shapes the router besides the state.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Serve `/metrics` on the API port (false when it has a listener of its own).
+    pub metrics_on_api: bool,
+    /// Clients reach Herald over https: send HSTS.
+    pub https: bool,
+}
+
+/// The application router.
+pub fn router(state: AppState, options: Options) -> Router {
+    let (api, openapi) = http::api();
+    let openapi = Arc::new(openapi);
+    let mut app = api
+        .route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .merge(web::routes());
+    if options.metrics_on_api {
+        app = app.merge(http::metrics_route());
+    }
+    let app = app
+        .fallback(|| async { AppError::NotFound })
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(middleware::from_fn(timeout))
+        .layer(middleware::from_fn_with_state(state.gate.clone(), authenticate))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record));
+    with_common_layers(app, options.https).with_state(state)
+}
+
+/// `/metrics` alone, for `HERALD_METRICS_BIND`.
+pub fn metrics_router(state: AppState) -> Router {
+    let app = http::metrics_route().fallback(|| async { AppError::NotFound });
+    with_common_layers(app, false).with_state(state)
+}
+
+fn with_common_layers(app: Router<AppState>, https: bool) -> Router<AppState> {
+    let header =
+        |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
+    let mut app = app
+        .layer(header(X_FRAME_OPTIONS, "DENY"))
+        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header(REFERRER_POLICY, "no-referrer"));
+    if https {
+        app = app.layer(header(STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
+    }
+    app.layer(TraceLayer::new_for_http().make_span_with(span))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+}
+
+/// The span of a request: its method, route template (never the raw path: ids and
+/// tokens stay out of logs) and request id.
+fn span(req: &Request) -> tracing::Span {
+    let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str());
+    let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+    tracing::info_span!("request", method = %req.method(), route, request_id = id)
+}
+
+/// Answers 503 (with the error body) when the handler takes longer than
+/// [`REQUEST_TIMEOUT`].
+async fn timeout(req: Request, next: Next) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+        Ok(response) => response,
+        Err(elapsed) => AppError::unavailable(elapsed).into_response(),
+    }
+}

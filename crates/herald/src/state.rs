@@ -1,0 +1,115 @@
+//! The service's shared state: one `Arc` (cloning it, or any sub-state, is one counter),
+//! and the sub-states a handler names through `FromRef` — `State<PostService>`,
+//! `State<Dashboard>`, … — so a handler says what it uses and reaches nothing else (no
+//! handler holds the store: reads and writes go through the services).
+
+use crate::auth::layer::Gate;
+use crate::auth::{self, Principal};
+use crate::dashboard::Dashboard;
+use crate::error::{AppError, AppResult};
+use crate::live::Live;
+use crate::metrics::Metrics;
+use crate::posts::PostService;
+use crate::scheduler::Scheduler;
+use crate::secret::Secret;
+use crate::store::Storage;
+use crate::webhooks::WebhookService;
+use crate::workspaces::WorkspaceService;
+use axum::extract::FromRef;
+use herald_cache::{Cache, Tier};
+use std::sync::Arc;
+
+#[derive(Clone)]
+pub struct AppState(Arc<AppInner>);
+
+/// Everything the handlers may use.
+pub struct AppInner {
+    pub posts: PostService,
+    pub workspaces: WorkspaceService,
+    pub webhooks: WebhookService,
+    pub scheduler: Scheduler,
+    pub dashboard: Dashboard,
+    pub live: Live,
+    pub gate: Gate,
+    pub ops: Ops,
+    pub metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(inner: AppInner) -> Self {
+        Self(Arc::new(inner))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+macro_rules! sub_states {
+    ($($field:ident: $ty:ty),* $(,)?) => {$(
+        impl FromRef<AppState> for $ty {
+            fn from_ref(state: &AppState) -> $ty {
+                state.0.$field.clone()
+            }
+        }
+    )*};
+}
+
+sub_states! {
+    posts: PostService,
+    workspaces: WorkspaceService,
+    webhooks: WebhookService,
+    scheduler: Scheduler,
+    dashboard: Dashboard,
+    live: Live,
+    gate: Gate,
+    ops: Ops,
+    metrics: Metrics,
+}
+
+/// What the operations routes need: readiness of the dependencies and the cron secret.
+#[derive(Clone)]
+pub struct Ops {
+    inner: Arc<OpsInner>,
+}
+
+struct OpsInner {
+    store: Arc<dyn Storage>,
+    cache: Cache,
+    cron_secret: Option<Secret>,
+}
+
+impl Ops {
+    pub fn new(store: Arc<dyn Storage>, cache: Cache, cron_secret: Option<Secret>) -> Self {
+        Self { inner: Arc::new(OpsInner { store, cache, cron_secret }) }
+    }
+
+    /// The external cron (its secret) or the global admin may run the scheduler.
+    pub fn may_run_scheduler(&self, bearer: &str, principal: Option<&Principal>) -> AppResult<()> {
+        let cron = self.inner.cron_secret.as_ref();
+        let cron_ok = cron.is_some_and(|s| auth::secrets_equal(bearer, s.expose()));
+        match (cron_ok, principal) {
+            (true, _) | (_, Some(Principal::Admin)) => Ok(()),
+            _ => Err(AppError::Unauthorized),
+        }
+    }
+
+    /// Whether the database answers, and the cache tier's state.
+    pub async fn readiness(&self) -> (bool, Tier) {
+        let database = match self.inner.store.ping().await {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::warn!(error = %e, "readiness: database unreachable");
+                false
+            }
+        };
+        (database, self.inner.cache.tier())
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.inner.cache
+    }
+}

@@ -1,0 +1,220 @@
+//! The workspace and token use cases (create, list, read, change settings; issue, list
+//! and revoke tokens) and their write path.
+//!
+//! Every workspace or token write goes through the two private functions at the bottom,
+//! [`WorkspaceService::workspace_written`] and [`WorkspaceService::tokens_written`],
+//! which invalidate the cached reads ([`crate::lookups`]) before the write is
+//! acknowledged — the same rule as post writes ([`crate::changes`]). A revocation that
+//! other instances could not be told of is not acknowledged (503, G6): the service
+//! refuses to start one while the shared cache tier is unreachable, and answers 503 if
+//! telling the others failed after the write (a retry then completes it).
+
+use crate::auth::{self, Principal};
+use crate::cache_keys::ProfileRef;
+use crate::domain::model::now_ms;
+use crate::domain::{validate, LateApproval, Role, Workspace};
+use crate::error::{AppError, AppResult};
+use crate::lookups::Lookups;
+use crate::secret::Secret;
+use crate::store::{Storage, StoreError, TokenRecord};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use utoipa::ToSchema;
+
+/// Body of `POST /api/workspaces`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWorkspace {
+    pub name: String,
+    /// The Ayrshare user profile key; a secret, never returned.
+    pub ayrshare_profile_key: String,
+    /// IANA time zone, e.g. `Europe/Paris` (default `UTC`).
+    pub timezone: Option<String>,
+    pub requires_approval: Option<bool>,
+    pub late_approval: Option<LateApproval>,
+}
+
+/// Body of `PATCH /api/workspaces/{ws}`: absent fields stay.
+#[derive(Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspacePatch {
+    pub name: Option<String>,
+    pub ayrshare_profile_key: Option<String>,
+    pub timezone: Option<String>,
+    pub requires_approval: Option<bool>,
+    pub late_approval: Option<LateApproval>,
+}
+
+/// Body of `POST /api/workspaces/{ws}/tokens`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewToken {
+    pub role: Role,
+    pub name: Option<String>,
+}
+
+/// A new token: the only time it is shown.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedToken {
+    pub id: String,
+    pub token: String,
+    pub role: Role,
+    pub name: Option<String>,
+}
+
+/// The workspace and token use cases. Cheap to clone.
+#[derive(Clone)]
+pub struct WorkspaceService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Storage>,
+    lookups: Lookups,
+}
+
+impl WorkspaceService {
+    pub fn new(store: Arc<dyn Storage>, lookups: Lookups) -> Self {
+        Self { inner: Arc::new(Inner { store, lookups }) }
+    }
+
+    /// A workspace, from the cache.
+    pub async fn get(&self, id: &str) -> AppResult<Workspace> {
+        self.inner.lookups.workspace(id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Every workspace for the global admin; a workspace principal's own.
+    pub async fn list(&self, who: &Principal) -> AppResult<Vec<Workspace>> {
+        match who {
+            Principal::Admin => Ok(self.inner.store.workspaces().await?),
+            Principal::Token { workspace_id, .. } => Ok(vec![self.get(workspace_id).await?]),
+        }
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn create(&self, input: NewWorkspace) -> AppResult<Workspace> {
+        validate::name("name", &input.name)?;
+        check_profile_key(&input.ayrshare_profile_key)?;
+        let timezone = input.timezone.unwrap_or_else(|| "UTC".into());
+        check_timezone(&timezone)?;
+        let ws = Workspace {
+            id: uuid::Uuid::now_v7().to_string(),
+            name: input.name.trim().to_owned(),
+            profile_key: Secret::new(input.ayrshare_profile_key),
+            timezone,
+            requires_approval: input.requires_approval.unwrap_or(true),
+            late_approval: input.late_approval.unwrap_or_default(),
+            content_version: 0,
+            created_at: now_ms(),
+        };
+        let written = self.inner.store.create_workspace(&ws).await;
+        self.workspace_written(&ws.id, written).await?;
+        tracing::info!(workspace = %ws.id, profile = %ProfileRef::of(&ws.profile_key), "workspace created");
+        Ok(ws)
+    }
+
+    #[tracing::instrument(skip_all, fields(workspace = %id))]
+    pub async fn update(&self, id: &str, patch: WorkspacePatch) -> AppResult<Workspace> {
+        let mut ws = self.get(id).await?;
+        if let Some(name) = patch.name {
+            validate::name("name", &name)?;
+            ws.name = name.trim().to_owned();
+        }
+        if let Some(key) = patch.ayrshare_profile_key {
+            check_profile_key(&key)?;
+            ws.profile_key = Secret::new(key);
+        }
+        if let Some(tz) = patch.timezone {
+            check_timezone(&tz)?;
+            ws.timezone = tz;
+        }
+        ws.requires_approval = patch.requires_approval.unwrap_or(ws.requires_approval);
+        ws.late_approval = patch.late_approval.unwrap_or(ws.late_approval);
+        let written = self.inner.store.update_workspace(&ws).await;
+        self.workspace_written(&ws.id, written).await?;
+        Ok(ws)
+    }
+
+    /// Creates and stores a token; the returned value is the only copy of the secret.
+    #[tracing::instrument(skip_all, fields(workspace = %workspace_id))]
+    pub async fn issue_token(
+        &self,
+        workspace_id: &str,
+        input: NewToken,
+    ) -> AppResult<CreatedToken> {
+        self.get(workspace_id).await?;
+        if let Some(name) = &input.name {
+            validate::name("name", name)?;
+        }
+        let (token, hash) = auth::new_token();
+        let record = TokenRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            workspace_id: workspace_id.to_owned(),
+            role: input.role,
+            name: input.name.clone(),
+            hash,
+            created_at: now_ms(),
+            revoked: false,
+        };
+        let written = self.inner.store.create_token(&record).await;
+        self.tokens_written(written).await?;
+        Ok(CreatedToken {
+            id: record.id,
+            token: token.expose().to_owned(),
+            role: input.role,
+            name: input.name,
+        })
+    }
+
+    pub async fn tokens(&self, workspace_id: &str) -> AppResult<Vec<TokenRecord>> {
+        Ok(self.inner.store.tokens(workspace_id).await?)
+    }
+
+    /// Revokes a token, once every instance can be told (503 otherwise). Revoking one
+    /// already revoked completes an earlier, unacknowledged revocation.
+    #[tracing::instrument(skip_all, fields(workspace = %workspace_id, token = %id))]
+    pub async fn revoke_token(&self, workspace_id: &str, id: &str) -> AppResult<()> {
+        self.inner.lookups.shared_tier_reachable().await?;
+        let revoked = self.inner.store.revoke_token(workspace_id, id).await;
+        if let Ok(false) = revoked {
+            let known =
+                self.tokens(workspace_id).await?.into_iter().any(|t| t.id == id && t.revoked);
+            if !known {
+                return Err(AppError::NotFound);
+            }
+        }
+        self.tokens_written(revoked.map(|_| ())).await
+    }
+
+    /// The write path of workspace rows: the outcome, then the invalidation.
+    async fn workspace_written(&self, id: &str, written: Result<(), StoreError>) -> AppResult<()> {
+        written.map_err(|e| match e {
+            StoreError::Duplicate(_) => {
+                AppError::conflict("conflict", "a workspace with this name exists")
+            }
+            other => other.into(),
+        })?;
+        self.inner.lookups.workspace_changed(id).await
+    }
+
+    /// The write path of token rows: the outcome, then the invalidation (which must
+    /// reach every instance: access depends on it).
+    async fn tokens_written(&self, written: Result<(), StoreError>) -> AppResult<()> {
+        written?;
+        self.inner.lookups.tokens_changed().await
+    }
+}
+
+fn check_timezone(tz: &str) -> AppResult<()> {
+    tz.parse::<chrono_tz::Tz>()
+        .map(|_| ())
+        .map_err(|_| AppError::invalid("timezone", "unknown IANA time zone"))
+}
+
+fn check_profile_key(key: &str) -> AppResult<()> {
+    let ok =
+        !key.trim().is_empty() && key.len() <= 256 && key.chars().all(|c| c.is_ascii_graphic());
+    ok.then_some(()).ok_or_else(|| {
+        AppError::invalid("ayrshare_profile_key", "must be 1 to 256 visible ASCII characters")
+    })
+}
