@@ -116,14 +116,21 @@ impl AppError {
     }
 }
 
+/// A duplicate answers 409 without naming the constraint (callers that know which one
+/// it is say so); an unavailable database 503 with the cause chain as the logged detail;
+/// anything else 500, keeping the error and its sources for the log.
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::VersionConflict { current } => Self::VersionConflict { current },
             StoreError::NotFound => Self::NotFound,
-            StoreError::Duplicate(m) => Self::Conflict(format!("already exists ({m})")),
-            StoreError::Unavailable(m) => Self::Unavailable(m),
-            StoreError::Other(m) => Self::Internal(anyhow::anyhow!(m)),
+            StoreError::Duplicate { .. } => Self::Conflict("it already exists".into()),
+            e @ StoreError::Unavailable(_) => {
+                Self::Unavailable(format!("{:#}", anyhow::Error::new(e)))
+            }
+            e @ (StoreError::Corrupt(_) | StoreError::Other(_)) => {
+                Self::Internal(anyhow::Error::new(e))
+            }
         }
     }
 }

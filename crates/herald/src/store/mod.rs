@@ -3,6 +3,7 @@
 //! its audit event and bumps the workspace's content version, guarded by the post's
 //! `version` (optimistic concurrency). No backend type leaks through this trait.
 
+mod error;
 pub mod postgres;
 mod rows;
 pub mod sqlite;
@@ -12,28 +13,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
+pub use error::{constraint, StoreError};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-
-/// Why a storage operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The post is no longer at the version the change was based on.
-    #[error("the post was changed meanwhile; it is now at version {current}")]
-    VersionConflict { current: i64 },
-    /// The row to change does not exist.
-    #[error("not found")]
-    NotFound,
-    /// A uniqueness rule was broken (e.g. a workspace name in use).
-    #[error("{0}")]
-    Duplicate(String),
-    /// The database cannot be reached or is shutting down.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// Anything else the database reported.
-    #[error("database error: {0}")]
-    Other(String),
-}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
