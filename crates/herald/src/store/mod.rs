@@ -2,10 +2,15 @@
 //! trait, PostgreSQL. Every post mutation is one transaction that writes the post, appends
 //! its audit event and bumps the workspace's content version, guarded by the post's
 //! `version` (optimistic concurrency). No backend type leaks through this trait.
+//!
+//! Both backends run the same statements, written once in `sql`; `sqlite` and `postgres`
+//! hold only what differs (opening, pools, two statements). `rows` maps rows to domain
+//! records, `error` sqlx failures to [`StoreError`].
 
 mod error;
 pub mod postgres;
 mod rows;
+mod sql;
 pub mod sqlite;
 
 use crate::domain::{Event, Post, PostStatus, Role, Workspace};

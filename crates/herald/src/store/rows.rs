@@ -125,7 +125,8 @@ impl TryFrom<PostRow> for Post {
     }
 }
 
-/// The column values of a post, in [`POST_COLUMNS`] order, ready to bind.
+/// The column values of a post that are stored converted (JSON text, epoch ms), ready to
+/// bind.
 pub(crate) struct PostValues {
     pub platforms: String,
     pub media_urls: String,
@@ -153,18 +154,6 @@ impl PostValues {
         }
     }
 }
-
-/// The post columns, in the order [`PostRow`] and the insert statements use.
-pub(crate) const POST_COLUMNS: &str = "id, workspace_id, text, platforms, media_urls, status, \
-    schedule_at, version, author, created_at, updated_at, published_at, ayrshare_id, \
-    platform_results, lease_until, publish_key, publish_attempts, publish_targets";
-
-pub(crate) const WS_COLUMNS: &str =
-    "id, name, profile_key, timezone, requires_approval, late_approval, content_version, created_at";
-pub(crate) const TOKEN_COLUMNS: &str =
-    "id, workspace_id, role, name, token_hash, created_at, revoked_at";
-pub(crate) const EVENT_COLUMNS: &str =
-    "id, post_id, actor, action, comment, from_status, to_status, version, at";
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
