@@ -93,6 +93,9 @@ pub type ClaimFn<'a> = &'a (dyn Fn(&Post) -> Option<(Post, NewEvent)> + Send + S
 pub trait Storage: Send + Sync + 'static {
     /// Cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<()>;
+    /// Closes the store on shutdown, waiting for operations in flight; any operation
+    /// after it fails as [`StoreError::Unavailable`].
+    async fn close(&self);
 
     async fn create_workspace(&self, ws: &Workspace) -> Result<()>;
     async fn workspace(&self, id: &str) -> Result<Option<Workspace>>;

@@ -41,11 +41,6 @@ impl PgStore {
             .context("migrating the PostgreSQL database")?;
         Ok(Self { pool })
     }
-
-    /// Closes the pool, waiting for connections in use.
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 const DIALECT: Dialect = Dialect {

@@ -44,12 +44,6 @@ impl SqliteStore {
             .await?;
         Ok(Self { write, read })
     }
-
-    /// Closes both pools, waiting for connections in use.
-    pub async fn close(&self) {
-        self.write.close().await;
-        self.read.close().await;
-    }
 }
 
 const DIALECT: Dialect = Dialect {

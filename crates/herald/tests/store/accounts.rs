@@ -11,6 +11,16 @@ pub async fn ping_answers(store: Arc<dyn Storage>) {
     store.ping().await.expect("ping");
 }
 
+pub async fn after_close_operations_fail_as_unavailable(store: Arc<dyn Storage>) {
+    let ws = workspace("Acme");
+    store.create_workspace(&ws).await.unwrap();
+    store.close().await;
+    let err = store.ping().await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "ping: got {err:?}");
+    let err = store.create_workspace(&workspace("Globex")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "write: got {err:?}");
+}
+
 /// Asserts `err` is a duplicate of the unique constraint `name`.
 fn assert_duplicate(err: &StoreError, name: &str) {
     assert!(

@@ -29,6 +29,7 @@ macro_rules! conformance {
 
 conformance! {
     accounts::ping_answers,
+    accounts::after_close_operations_fail_as_unavailable,
     accounts::workspaces_are_created_read_by_id_and_name_listed_and_updated,
     accounts::a_duplicate_workspace_name_is_refused_as_duplicate,
     accounts::renaming_a_workspace_to_a_taken_name_is_refused_as_duplicate,

@@ -35,6 +35,14 @@ macro_rules! storage_impl {
                 Ok(())
             }
 
+            /// Closes the read pool, then the write pool, waiting for connections in use:
+            /// on SQLite the last connection to close checkpoints the WAL. (PostgreSQL
+            /// passes its one pool as both; closing a closed pool returns at once.)
+            async fn close(&self) {
+                self.$read.close().await;
+                self.$write.close().await;
+            }
+
             async fn create_workspace(&self, ws: &Workspace) -> Result<()> {
                 sqlx::query(INSERT_WORKSPACE)
                     .bind(&ws.id)
