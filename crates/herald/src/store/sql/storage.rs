@@ -25,11 +25,12 @@ macro_rules! sql_storage_impl {
 pub(in crate::store) use sql_storage_impl;
 
 /// `impl Storage for $store`: each operation one statement, or one transaction on
-/// `self.$write`.
+/// `self.$write`, and one `debug` span.
 macro_rules! storage_impl {
     ($store:ty, $read:ident, $write:ident, $dialect:expr) => {
         #[async_trait::async_trait]
         impl Storage for $store {
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn ping(&self) -> Result<()> {
                 sqlx::query(PING).execute(&self.$read).await?;
                 Ok(())
@@ -38,11 +39,13 @@ macro_rules! storage_impl {
             /// Closes the read pool, then the write pool, waiting for connections in use:
             /// on SQLite the last connection to close checkpoints the WAL. (PostgreSQL
             /// passes its one pool as both; closing a closed pool returns at once.)
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn close(&self) {
                 self.$read.close().await;
                 self.$write.close().await;
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = %ws.id))]
             async fn create_workspace(&self, ws: &Workspace) -> Result<()> {
                 sqlx::query(INSERT_WORKSPACE)
                     .bind(&ws.id)
@@ -58,12 +61,14 @@ macro_rules! storage_impl {
                 Ok(())
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = id))]
             async fn workspace(&self, id: &str) -> Result<Option<Workspace>> {
                 let row: Option<WorkspaceRow> =
                     sqlx::query_as(WORKSPACE_BY_ID).bind(id).fetch_optional(&self.$read).await?;
                 row.map(Workspace::try_from).transpose()
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn workspace_by_name(&self, name: &str) -> Result<Option<Workspace>> {
                 let row: Option<WorkspaceRow> = sqlx::query_as(WORKSPACE_BY_NAME)
                     .bind(name)
@@ -72,12 +77,14 @@ macro_rules! storage_impl {
                 row.map(Workspace::try_from).transpose()
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn workspaces(&self) -> Result<Vec<Workspace>> {
                 let rows: Vec<WorkspaceRow> =
                     sqlx::query_as(ALL_WORKSPACES).fetch_all(&self.$read).await?;
                 rows.into_iter().map(Workspace::try_from).collect()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = %ws.id))]
             async fn update_workspace(&self, ws: &Workspace) -> Result<()> {
                 let done = sqlx::query(UPDATE_WORKSPACE)
                     .bind(&ws.id)
@@ -94,6 +101,7 @@ macro_rules! storage_impl {
                 }
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn content_version(&self, workspace_id: &str) -> Result<i64> {
                 let version: Option<i64> = sqlx::query_scalar(CONTENT_VERSION)
                     .bind(workspace_id)
@@ -102,6 +110,7 @@ macro_rules! storage_impl {
                 version.ok_or(StoreError::NotFound)
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = %t.workspace_id))]
             async fn create_token(&self, t: &TokenRecord) -> Result<()> {
                 sqlx::query(INSERT_TOKEN)
                     .bind(&t.id)
@@ -115,12 +124,14 @@ macro_rules! storage_impl {
                 Ok(())
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
                 let row: Option<TokenRow> =
                     sqlx::query_as(TOKEN_BY_HASH).bind(hash).fetch_optional(&self.$read).await?;
                 row.map(TokenRecord::try_from).transpose()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>> {
                 let rows: Vec<TokenRow> = sqlx::query_as(WORKSPACE_TOKENS)
                     .bind(workspace_id)
@@ -129,6 +140,7 @@ macro_rules! storage_impl {
                 rows.into_iter().map(TokenRecord::try_from).collect()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn revoke_token(&self, workspace_id: &str, id: &str) -> Result<bool> {
                 let done = sqlx::query(REVOKE_TOKEN)
                     .bind(workspace_id)
@@ -139,6 +151,9 @@ macro_rules! storage_impl {
                 Ok(done.rows_affected() == 1)
             }
 
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = %post.workspace_id, post = %post.id)
+            )]
             async fn insert_post(&self, post: &Post, event: &NewEvent) -> Result<Committed> {
                 let mut tx = self.$write.begin().await?;
                 insert_post_row(&mut tx, post).await?;
@@ -147,6 +162,9 @@ macro_rules! storage_impl {
                 Ok(committed)
             }
 
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = %post.workspace_id, post = %post.id)
+            )]
             async fn save_post(
                 &self,
                 expected_version: i64,
@@ -162,6 +180,9 @@ macro_rules! storage_impl {
                 Ok(committed)
             }
 
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = workspace_id, post = id)
+            )]
             async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>> {
                 let row: Option<PostRow> = sqlx::query_as(POST_BY_ID)
                     .bind(workspace_id)
@@ -171,6 +192,7 @@ macro_rules! storage_impl {
                 row.map(Post::try_from).transpose()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(ayrshare = ayrshare_id))]
             async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>> {
                 let row: Option<PostRow> = sqlx::query_as(POST_BY_AYRSHARE_ID)
                     .bind(ayrshare_id)
@@ -179,12 +201,14 @@ macro_rules! storage_impl {
                 row.map(Post::try_from).transpose()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(post = post_id))]
             async fn events(&self, post_id: &str) -> Result<Vec<Event>> {
                 let rows: Vec<EventRow> =
                     sqlx::query_as(POST_EVENTS).bind(post_id).fetch_all(&self.$read).await?;
                 rows.into_iter().map(Event::try_from).collect()
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn posts(&self, workspace_id: &str, q: &ListQuery) -> Result<Page> {
                 let after = q.cursor.as_ref();
                 let rows: Vec<PostRow> = sqlx::query_as(POSTS_PAGE)
@@ -198,16 +222,19 @@ macro_rules! storage_impl {
                 let mut posts = rows.into_iter().map(Post::try_from).collect::<Result<Vec<_>>>()?;
                 let more = posts.len() > q.limit as usize;
                 posts.truncate(q.limit as usize);
-                let next = posts
-                    .last()
-                    .filter(|_| more)
-                    .map(|p| Cursor { created_at_ms: to_ms(p.created_at), id: p.id.clone() });
+                let next = posts.last().filter(|_| more).map(|p| Cursor {
+                    created_at_ms: to_ms(p.created_at),
+                    id: p.id.clone(),
+                });
                 Ok(Page { posts, next })
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn counts(&self, workspace_id: &str) -> Result<Counts> {
-                let by_status: Vec<(String, i64)> =
-                    sqlx::query_as(STATUS_COUNTS).bind(workspace_id).fetch_all(&self.$read).await?;
+                let by_status: Vec<(String, i64)> = sqlx::query_as(STATUS_COUNTS)
+                    .bind(workspace_id)
+                    .fetch_all(&self.$read)
+                    .await?;
                 let by_platform: Vec<(String, i64)> = sqlx::query_as($dialect.platform_counts)
                     .bind(workspace_id)
                     .fetch_all(&self.$read)
@@ -219,6 +246,7 @@ macro_rules! storage_impl {
                 })
             }
 
+            #[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
             async fn claim_due(
                 &self,
                 now: DateTime<Utc>,
@@ -244,6 +272,7 @@ macro_rules! storage_impl {
                 Ok(claimed)
             }
 
+            #[tracing::instrument(level = "debug", skip_all)]
             async fn first_delivery(&self, hook_id: &str, at: DateTime<Utc>) -> Result<bool> {
                 let done = sqlx::query(FIRST_DELIVERY)
                     .bind(hook_id)
