@@ -189,12 +189,15 @@ impl AppError {
     }
 }
 
+/// A duplicate answers 409 without naming the constraint (callers that know which one
+/// it is say so); an unavailable database 503 with the cause chain as the logged detail;
+/// anything else 500, keeping the error and its sources for the log.
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::VersionConflict { current } => Self::VersionConflict { current },
             StoreError::NotFound => Self::NotFound,
-            StoreError::Duplicate(_) => Self::conflict("conflict", "it already exists"),
+            StoreError::Duplicate { .. } => Self::conflict("conflict", "it already exists"),
             e @ StoreError::Unavailable(_) => Self::unavailable(e),
             e => Self::internal(e),
         }

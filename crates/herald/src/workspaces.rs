@@ -16,6 +16,7 @@ use crate::domain::{validate, LateApproval, Role, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
 use crate::secret::Secret;
+use crate::store::constraint::WORKSPACE_NAME;
 use crate::store::{Storage, StoreError, TokenRecord};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -189,7 +190,7 @@ impl WorkspaceService {
     /// The write path of workspace rows: the outcome, then the invalidation.
     async fn workspace_written(&self, id: &str, written: Result<(), StoreError>) -> AppResult<()> {
         written.map_err(|e| match e {
-            StoreError::Duplicate(_) => {
+            StoreError::Duplicate { constraint } if constraint == WORKSPACE_NAME => {
                 AppError::conflict("conflict", "a workspace with this name exists")
             }
             other => other.into(),

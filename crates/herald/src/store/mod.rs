@@ -2,9 +2,15 @@
 //! trait, PostgreSQL. Every post mutation is one transaction that writes the post, appends
 //! its audit event and bumps the workspace's content version, guarded by the post's
 //! `version` (optimistic concurrency). No backend type leaks through this trait.
+//!
+//! Both backends run the same statements, written once in `sql`; `sqlite` and `postgres`
+//! hold only what differs (opening, pools, two statements). `rows` maps rows to domain
+//! records, `error` sqlx failures to [`StoreError`].
 
+mod error;
 pub mod postgres;
 mod rows;
+mod sql;
 pub mod sqlite;
 
 use crate::domain::{AuditAction, Event, Post, PostStatus, Role, Workspace};
@@ -12,28 +18,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
+pub use error::{constraint, StoreError};
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
-
-/// Why a storage operation failed.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    /// The post is no longer at the version the change was based on.
-    #[error("the post was changed meanwhile; it is now at version {current}")]
-    VersionConflict { current: i64 },
-    /// The row to change does not exist.
-    #[error("not found")]
-    NotFound,
-    /// A uniqueness rule was broken (e.g. a workspace name in use).
-    #[error("{0}")]
-    Duplicate(String),
-    /// The database cannot be reached or is shutting down.
-    #[error("database unavailable: {0}")]
-    Unavailable(String),
-    /// Anything else the database reported.
-    #[error("database error: {0}")]
-    Other(String),
-}
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
@@ -106,9 +93,9 @@ pub type ClaimFn<'a> = &'a (dyn Fn(&Post) -> Option<(Post, NewEvent)> + Send + S
 pub trait Storage: Send + Sync + 'static {
     /// Cheap round trip, for `/readyz`.
     async fn ping(&self) -> Result<()>;
-
-    /// Closes the pools (shutdown).
-    async fn close(&self) {}
+    /// Closes the store on shutdown, waiting for operations in flight; any operation
+    /// after it fails as [`StoreError::Unavailable`].
+    async fn close(&self);
 
     async fn create_workspace(&self, ws: &Workspace) -> Result<()>;
     async fn workspace(&self, id: &str) -> Result<Option<Workspace>>;

@@ -1,10 +1,12 @@
 //! Row shapes shared by the SQL backends and their conversion to domain records.
-//! Times are stored as epoch milliseconds, lists as JSON text, enums as their wire names.
+//! Times are stored as epoch milliseconds, lists as JSON text, enums as their wire names;
+//! a stored value that does not read back is [`StoreError::Corrupt`].
 
 use super::{Cursor, StoreError, TokenRecord};
 use crate::domain::model::{from_ms, to_ms};
 use crate::domain::{Event, PlatformResult, Post, PublishState, Workspace};
 use crate::secret::Secret;
+use std::str::FromStr;
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct WorkspaceRow {
@@ -27,7 +29,7 @@ impl TryFrom<WorkspaceRow> for Workspace {
             profile_key: Secret::new(r.profile_key),
             timezone: r.timezone,
             requires_approval: r.requires_approval,
-            late_approval: r.late_approval.parse().map_err(StoreError::Other)?,
+            late_approval: parsed("late_approval", &r.late_approval)?,
             content_version: r.content_version,
             created_at: from_ms(r.created_at),
         })
@@ -51,7 +53,7 @@ impl TryFrom<TokenRow> for TokenRecord {
         Ok(TokenRecord {
             id: r.id,
             workspace_id: r.workspace_id,
-            role: r.role.parse().map_err(StoreError::Other)?,
+            role: parsed("role", &r.role)?,
             name: r.name,
             hash: r.token_hash,
             created_at: from_ms(r.created_at),
@@ -83,7 +85,12 @@ pub(crate) struct PostRow {
 }
 
 fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, StoreError> {
-    serde_json::from_str(raw).map_err(|e| StoreError::Other(format!("bad {column} column: {e}")))
+    serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
+}
+
+/// An enum stored as its wire name.
+fn parsed<T: FromStr<Err = String>>(column: &str, raw: &str) -> Result<T, StoreError> {
+    raw.parse().map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -97,7 +104,7 @@ impl TryFrom<PostRow> for Post {
             platforms: json("platforms", &r.platforms)?,
             media_urls: json("media_urls", &r.media_urls)?,
             platform_results: json::<Vec<PlatformResult>>("platform_results", &r.platform_results)?,
-            status: r.status.parse().map_err(StoreError::Other)?,
+            status: parsed("status", &r.status)?,
             schedule_at: r.schedule_at.map(from_ms),
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
@@ -118,7 +125,8 @@ impl TryFrom<PostRow> for Post {
     }
 }
 
-/// The column values of a post, in [`POST_COLUMNS`] order, ready to bind.
+/// The column values of a post that are stored converted (JSON text, epoch ms), ready to
+/// bind.
 pub(crate) struct PostValues {
     pub platforms: String,
     pub media_urls: String,
@@ -147,35 +155,6 @@ impl PostValues {
     }
 }
 
-/// The post columns, in the order [`PostRow`] and the insert statements use.
-pub(crate) const POST_COLUMNS: &str = "id, workspace_id, text, platforms, media_urls, status, \
-    schedule_at, version, author, created_at, updated_at, published_at, ayrshare_id, \
-    platform_results, lease_until, publish_key, publish_attempts, publish_targets";
-
-pub(crate) const WS_COLUMNS: &str =
-    "id, name, profile_key, timezone, requires_approval, late_approval, content_version, created_at";
-pub(crate) const TOKEN_COLUMNS: &str =
-    "id, workspace_id, role, name, token_hash, created_at, revoked_at";
-pub(crate) const EVENT_COLUMNS: &str =
-    "id, post_id, actor, action, comment, from_status, to_status, version, at";
-
-/// How sqlx failures read as storage errors (both backends): a refused or timed-out
-/// connection is `Unavailable` (the API answers 503), a unique violation `Duplicate`.
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        match &e {
-            sqlx::Error::RowNotFound => StoreError::NotFound,
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                StoreError::Unavailable(e.to_string())
-            }
-            sqlx::Error::Database(db) if db.is_unique_violation() => {
-                StoreError::Duplicate(db.message().to_owned())
-            }
-            _ => StoreError::Other(e.to_string()),
-        }
-    }
-}
-
 #[derive(sqlx::FromRow)]
 pub(crate) struct EventRow {
     pub id: String,
@@ -196,10 +175,10 @@ impl TryFrom<EventRow> for Event {
             id: r.id,
             post_id: r.post_id,
             actor: r.actor,
-            action: r.action.parse().map_err(StoreError::Other)?,
+            action: parsed("action", &r.action)?,
             comment: r.comment,
-            from: r.from_status.map(|s| s.parse()).transpose().map_err(StoreError::Other)?,
-            to: r.to_status.parse().map_err(StoreError::Other)?,
+            from: r.from_status.map(|s| parsed("from_status", &s)).transpose()?,
+            to: parsed("to_status", &r.to_status)?,
             version: r.version,
             at: from_ms(r.at),
         })
@@ -233,5 +212,39 @@ impl Cursor {
             && id.len() <= 64
             && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         id_ok.then(|| Some(Cursor { created_at_ms: ms.parse().ok()?, id: id.to_owned() }))?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace_row(late_approval: &str) -> WorkspaceRow {
+        WorkspaceRow {
+            id: "ws".into(),
+            name: "Acme".into(),
+            profile_key: "key".into(),
+            timezone: "UTC".into(),
+            requires_approval: true,
+            late_approval: late_approval.into(),
+            content_version: 0,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn an_unknown_stored_enum_name_is_corrupt() {
+        assert!(Workspace::try_from(workspace_row("publish")).is_ok());
+        let err = Workspace::try_from(workspace_row("sometimes")).unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Corrupt(m) if m.starts_with("late_approval")),
+            "got {err:?}"
+        );
+    }
+
+    #[test]
+    fn bad_stored_json_is_corrupt() {
+        let err = json::<Vec<String>>("platforms", "[\"x\"").unwrap_err();
+        assert!(matches!(&err, StoreError::Corrupt(m) if m.starts_with("platforms")), "{err:?}");
     }
 }

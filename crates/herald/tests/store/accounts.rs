@@ -4,11 +4,29 @@ use crate::harness::{assert_same_workspace, event, post, workspace};
 use chrono::Duration;
 use herald::domain::model::now_ms;
 use herald::domain::{LateApproval, PostStatus, Role};
-use herald::store::{Storage, StoreError, TokenRecord};
+use herald::store::{constraint, Storage, StoreError, TokenRecord};
 use std::sync::Arc;
 
 pub async fn ping_answers(store: Arc<dyn Storage>) {
     store.ping().await.expect("ping");
+}
+
+pub async fn after_close_operations_fail_as_unavailable(store: Arc<dyn Storage>) {
+    let ws = workspace("Acme");
+    store.create_workspace(&ws).await.unwrap();
+    store.close().await;
+    let err = store.ping().await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "ping: got {err:?}");
+    let err = store.create_workspace(&workspace("Globex")).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable(_)), "write: got {err:?}");
+}
+
+/// Asserts `err` is a duplicate of the unique constraint `name`.
+fn assert_duplicate(err: &StoreError, name: &str) {
+    assert!(
+        matches!(err, StoreError::Duplicate { constraint } if constraint == name),
+        "want a duplicate of {name}, got {err:?}"
+    );
 }
 
 pub async fn workspaces_are_created_read_by_id_and_name_listed_and_updated(
@@ -59,9 +77,34 @@ pub async fn a_duplicate_workspace_name_is_refused_as_duplicate(store: Arc<dyn S
     let mut twin = workspace("Other");
     twin.name = first.name.clone();
     let err = store.create_workspace(&twin).await.unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate(_)), "got {err:?}");
+    assert_duplicate(&err, constraint::WORKSPACE_NAME);
     assert!(store.workspace(&twin.id).await.unwrap().is_none());
     assert_eq!(store.workspaces().await.unwrap().len(), 1);
+}
+
+pub async fn renaming_a_workspace_to_a_taken_name_is_refused_as_duplicate(store: Arc<dyn Storage>) {
+    let first = workspace("Acme");
+    let second = workspace("Globex");
+    store.create_workspace(&first).await.unwrap();
+    store.create_workspace(&second).await.unwrap();
+    let mut renamed = second.clone();
+    renamed.name = first.name.clone();
+    renamed.timezone = "America/New_York".into();
+    let err = store.update_workspace(&renamed).await.unwrap_err();
+    assert_duplicate(&err, constraint::WORKSPACE_NAME);
+    assert_same_workspace(&store.workspace(&second.id).await.unwrap().unwrap(), &second);
+}
+
+pub async fn a_duplicate_workspace_id_is_refused_as_duplicate_of_the_primary_key(
+    store: Arc<dyn Storage>,
+) {
+    let first = workspace("Acme");
+    store.create_workspace(&first).await.unwrap();
+    let mut twin = workspace("Other");
+    twin.id = first.id.clone();
+    let err = store.create_workspace(&twin).await.unwrap_err();
+    assert_duplicate(&err, "workspaces_pkey");
+    assert_same_workspace(&store.workspace(&first.id).await.unwrap().unwrap(), &first);
 }
 
 fn token(ws_id: &str, role: Role, hash: &str, age_secs: i64) -> TokenRecord {
@@ -114,7 +157,8 @@ pub async fn tokens_are_created_found_by_hash_listed_and_revoked_once(store: Arc
     let mut reused = token(&ws.id, Role::Viewer, "hash-admin", 0);
     reused.name = None;
     let err = store.create_token(&reused).await.unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate(_)), "same hash twice: got {err:?}");
+    assert_duplicate(&err, constraint::TOKEN_HASH);
+    assert!(store.tokens(&ws.id).await.unwrap().iter().all(|t| t.id != reused.id));
 }
 
 pub async fn first_delivery_is_true_once_then_false(store: Arc<dyn Storage>) {

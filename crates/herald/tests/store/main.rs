@@ -29,14 +29,18 @@ macro_rules! conformance {
 
 conformance! {
     accounts::ping_answers,
+    accounts::after_close_operations_fail_as_unavailable,
     accounts::workspaces_are_created_read_by_id_and_name_listed_and_updated,
     accounts::a_duplicate_workspace_name_is_refused_as_duplicate,
+    accounts::renaming_a_workspace_to_a_taken_name_is_refused_as_duplicate,
+    accounts::a_duplicate_workspace_id_is_refused_as_duplicate_of_the_primary_key,
     accounts::tokens_are_created_found_by_hash_listed_and_revoked_once,
     accounts::first_delivery_is_true_once_then_false,
     posts::insert_post_writes_the_post_one_event_and_bumps_content_version,
     posts::save_post_writes_the_post_one_event_and_bumps_content_version,
     posts::save_post_with_a_stale_version_is_a_conflict_and_writes_nothing,
     posts::save_post_of_an_unknown_post_is_not_found,
+    posts::inserting_a_post_id_twice_is_a_duplicate_and_writes_nothing,
     posts::events_come_in_version_order,
     posts::posts_are_listed_newest_first_with_cursor_paging_and_a_status_filter,
     posts::counts_are_by_status_and_by_platform,

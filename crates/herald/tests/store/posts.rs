@@ -105,6 +105,23 @@ pub async fn save_post_of_an_unknown_post_is_not_found(store: Arc<dyn Storage>) 
     assert_eq!(store.content_version(&ws.id).await.unwrap(), 0);
 }
 
+pub async fn inserting_a_post_id_twice_is_a_duplicate_and_writes_nothing(store: Arc<dyn Storage>) {
+    let ws = workspace("Acme");
+    store.create_workspace(&ws).await.unwrap();
+    let p = post(&ws, PostStatus::Draft, &["x"]);
+    store.insert_post(&p, &event("create", None)).await.unwrap();
+    let mut twin = post(&ws, PostStatus::Scheduled, &["linkedin"]);
+    twin.id = p.id.clone();
+    let err = store.insert_post(&twin, &event("create", None)).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Duplicate { constraint } if constraint == "posts_pkey"),
+        "got {err:?}"
+    );
+    assert_same_post(&store.post(&ws.id, &p.id).await.unwrap().unwrap(), &p);
+    assert_eq!(store.events(&p.id).await.unwrap().len(), 1, "no event for the refused insert");
+    assert_eq!(store.content_version(&ws.id).await.unwrap(), 1, "content version unchanged");
+}
+
 pub async fn events_come_in_version_order(store: Arc<dyn Storage>) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();

@@ -1,0 +1,141 @@
+//! The SQL both stores run, written once, and [`sql_storage_impl!`], which implements
+//! [`Storage`](super::Storage) with it for a backend.
+//!
+//! Placeholders are `$N` everywhere: PostgreSQL numbers them, and sqlx's SQLite driver
+//! binds `$N` to argument N, so a value used twice in a statement is bound once. Where
+//! PostgreSQL needs a parameter's type, `CAST(… AS …)` says it in a form SQLite parses
+//! too. What the backends write differently is a [`Dialect`].
+
+/// The post columns a change writes, bound as `$1`…`$14` by both [`INSERT_POST`] and
+/// [`UPDATE_POST`] (whose `SET` list names them in this order too).
+macro_rules! post_change_columns {
+    () => {
+        "text, platforms, media_urls, status, schedule_at, version, updated_at, published_at, \
+         ayrshare_id, platform_results, lease_until, publish_key, publish_attempts, \
+         publish_targets"
+    };
+}
+
+/// All post columns: those a change writes, then those fixed at insert.
+macro_rules! post_columns {
+    () => {
+        concat!(post_change_columns!(), ", id, workspace_id, author, created_at")
+    };
+}
+
+macro_rules! workspace_columns {
+    () => {
+        "id, name, profile_key, timezone, requires_approval, late_approval, content_version, \
+         created_at"
+    };
+}
+
+macro_rules! token_columns {
+    () => {
+        "id, workspace_id, role, name, token_hash, created_at, revoked_at"
+    };
+}
+
+macro_rules! event_columns {
+    () => {
+        "id, post_id, actor, action, comment, from_status, to_status, version, at"
+    };
+}
+
+pub(super) const PING: &str = "SELECT 1";
+
+pub(super) const INSERT_WORKSPACE: &str = concat!(
+    "INSERT INTO workspaces (",
+    workspace_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+);
+pub(super) const WORKSPACE_BY_ID: &str =
+    concat!("SELECT ", workspace_columns!(), " FROM workspaces WHERE id = $1");
+pub(super) const WORKSPACE_BY_NAME: &str =
+    concat!("SELECT ", workspace_columns!(), " FROM workspaces WHERE name = $1");
+pub(super) const ALL_WORKSPACES: &str =
+    concat!("SELECT ", workspace_columns!(), " FROM workspaces ORDER BY created_at, id");
+/// Settings only: the content version is the post changes' to bump.
+pub(super) const UPDATE_WORKSPACE: &str = "UPDATE workspaces SET name = $2, profile_key = $3, \
+    timezone = $4, requires_approval = $5, late_approval = $6 WHERE id = $1";
+pub(super) const CONTENT_VERSION: &str = "SELECT content_version FROM workspaces WHERE id = $1";
+pub(super) const BUMP_CONTENT_VERSION: &str = "UPDATE workspaces \
+    SET content_version = content_version + 1 WHERE id = $1 RETURNING content_version";
+
+pub(super) const INSERT_TOKEN: &str =
+    concat!("INSERT INTO tokens (", token_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, NULL)");
+pub(super) const TOKEN_BY_HASH: &str =
+    concat!("SELECT ", token_columns!(), " FROM tokens WHERE token_hash = $1");
+pub(super) const WORKSPACE_TOKENS: &str = concat!(
+    "SELECT ",
+    token_columns!(),
+    " FROM tokens WHERE workspace_id = $1 ORDER BY created_at, id"
+);
+pub(super) const REVOKE_TOKEN: &str = "UPDATE tokens SET revoked_at = $3 \
+    WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL";
+
+pub(super) const INSERT_POST: &str = concat!(
+    "INSERT INTO posts (",
+    post_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+);
+/// Guarded by the version the change was based on (`$17`): no row changes if it moved on.
+pub(super) const UPDATE_POST: &str = "UPDATE posts SET text = $1, platforms = $2, \
+    media_urls = $3, status = $4, schedule_at = $5, version = $6, updated_at = $7, \
+    published_at = $8, ayrshare_id = $9, platform_results = $10, lease_until = $11, \
+    publish_key = $12, publish_attempts = $13, publish_targets = $14 \
+    WHERE id = $15 AND workspace_id = $16 AND version = $17";
+pub(super) const POST_VERSION: &str =
+    "SELECT version FROM posts WHERE workspace_id = $1 AND id = $2";
+pub(super) const POST_BY_ID: &str =
+    concat!("SELECT ", post_columns!(), " FROM posts WHERE workspace_id = $1 AND id = $2");
+pub(super) const POST_BY_AYRSHARE_ID: &str =
+    concat!("SELECT ", post_columns!(), " FROM posts WHERE ayrshare_id = $1");
+/// Newest first, optionally of one status (`$2`), after a cursor (`$3`, `$4`).
+pub(super) const POSTS_PAGE: &str = concat!(
+    "SELECT ",
+    post_columns!(),
+    " FROM posts WHERE workspace_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2) \
+     AND (CAST($3 AS BIGINT) IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
+     ORDER BY created_at DESC, id DESC LIMIT $5"
+);
+pub(super) const STATUS_COUNTS: &str =
+    "SELECT status, COUNT(*) FROM posts WHERE workspace_id = $1 GROUP BY status";
+/// Due at `$1`, earliest first (unscheduled expired leases before all), at most `$2`;
+/// the claiming backend appends its [`Dialect::claim_lock`].
+pub(super) const DUE_POSTS: &str = concat!(
+    "SELECT ",
+    post_columns!(),
+    " FROM posts WHERE (status = 'scheduled' AND schedule_at <= $1) \
+     OR (status = 'publishing' AND lease_until < $1) \
+     ORDER BY schedule_at NULLS FIRST, id LIMIT $2"
+);
+
+pub(super) const INSERT_EVENT: &str = concat!(
+    "INSERT INTO post_events (",
+    event_columns!(),
+    ", workspace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+);
+pub(super) const POST_EVENTS: &str = concat!(
+    "SELECT ",
+    event_columns!(),
+    " FROM post_events WHERE post_id = $1 ORDER BY version, at"
+);
+
+pub(super) const FIRST_DELIVERY: &str = "INSERT INTO webhook_deliveries (hook_id, received_at) \
+    VALUES ($1, $2) ON CONFLICT DO NOTHING";
+
+/// The statement text that differs between the backends.
+pub(super) struct Dialect {
+    /// Appended to [`DUE_POSTS`] in the claiming transaction.
+    pub claim_lock: &'static str,
+    /// `(platform, count)` rows of workspace `$1`'s posts, a post counting once for each
+    /// of its platforms (stored as a JSON array of names).
+    pub platform_counts: &'static str,
+}
+
+mod steps;
+mod storage;
+
+pub(super) use steps::post_change_steps;
+pub(super) use storage::{sql_storage_impl, storage_impl};

@@ -1,0 +1,287 @@
+//! [`sql_storage_impl!`]: `impl Storage` for a SQL backend, from the shared statements
+//! of [`super`] and the backend's pools and [`Dialect`](super::Dialect).
+
+/// Implements `Storage` for `$store` with the shared statements: reads on pool
+/// `self.$read`, writes and transactions on `self.$write` (the same pool is fine), the
+/// differing statements from `$dialect`.
+macro_rules! sql_storage_impl {
+    ($store:ty, db: $db:ty, read: $read:ident, write: $write:ident, dialect: $dialect:expr) => {
+        // A block, so the imports and helpers stay private to this expansion.
+        const _: () = {
+            use chrono::{DateTime, Utc};
+            use $crate::domain::model::to_ms;
+            use $crate::domain::{Event, Post, Workspace};
+            use $crate::store::rows::{event_for, PostValues};
+            use $crate::store::rows::{EventRow, PostRow, TokenRow, WorkspaceRow};
+            use $crate::store::sql::*;
+            use $crate::store::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent};
+            use $crate::store::{Page, Result, Storage, StoreError, TokenRecord};
+
+            $crate::store::sql::post_change_steps!($db);
+            $crate::store::sql::storage_impl!($store, $read, $write, $dialect);
+        };
+    };
+}
+pub(in crate::store) use sql_storage_impl;
+
+/// `impl Storage for $store`: each operation one statement, or one transaction on
+/// `self.$write`, and one `debug` span.
+macro_rules! storage_impl {
+    ($store:ty, $read:ident, $write:ident, $dialect:expr) => {
+        #[async_trait::async_trait]
+        impl Storage for $store {
+            #[tracing::instrument(level = "debug", skip_all)]
+            async fn ping(&self) -> Result<()> {
+                sqlx::query(PING).execute(&self.$read).await?;
+                Ok(())
+            }
+
+            /// Closes the read pool, then the write pool, waiting for connections in use:
+            /// on SQLite the last connection to close checkpoints the WAL. (PostgreSQL
+            /// passes its one pool as both; closing a closed pool returns at once.)
+            #[tracing::instrument(level = "debug", skip_all)]
+            async fn close(&self) {
+                self.$read.close().await;
+                self.$write.close().await;
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = %ws.id))]
+            async fn create_workspace(&self, ws: &Workspace) -> Result<()> {
+                sqlx::query(INSERT_WORKSPACE)
+                    .bind(&ws.id)
+                    .bind(&ws.name)
+                    .bind(ws.profile_key.expose())
+                    .bind(&ws.timezone)
+                    .bind(ws.requires_approval)
+                    .bind(ws.late_approval.as_str())
+                    .bind(ws.content_version)
+                    .bind(to_ms(ws.created_at))
+                    .execute(&self.$write)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = id))]
+            async fn workspace(&self, id: &str) -> Result<Option<Workspace>> {
+                let row: Option<WorkspaceRow> =
+                    sqlx::query_as(WORKSPACE_BY_ID).bind(id).fetch_optional(&self.$read).await?;
+                row.map(Workspace::try_from).transpose()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all)]
+            async fn workspace_by_name(&self, name: &str) -> Result<Option<Workspace>> {
+                let row: Option<WorkspaceRow> = sqlx::query_as(WORKSPACE_BY_NAME)
+                    .bind(name)
+                    .fetch_optional(&self.$read)
+                    .await?;
+                row.map(Workspace::try_from).transpose()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all)]
+            async fn workspaces(&self) -> Result<Vec<Workspace>> {
+                let rows: Vec<WorkspaceRow> =
+                    sqlx::query_as(ALL_WORKSPACES).fetch_all(&self.$read).await?;
+                rows.into_iter().map(Workspace::try_from).collect()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = %ws.id))]
+            async fn update_workspace(&self, ws: &Workspace) -> Result<()> {
+                let done = sqlx::query(UPDATE_WORKSPACE)
+                    .bind(&ws.id)
+                    .bind(&ws.name)
+                    .bind(ws.profile_key.expose())
+                    .bind(&ws.timezone)
+                    .bind(ws.requires_approval)
+                    .bind(ws.late_approval.as_str())
+                    .execute(&self.$write)
+                    .await?;
+                match done.rows_affected() {
+                    0 => Err(StoreError::NotFound),
+                    _ => Ok(()),
+                }
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+            async fn content_version(&self, workspace_id: &str) -> Result<i64> {
+                let version: Option<i64> = sqlx::query_scalar(CONTENT_VERSION)
+                    .bind(workspace_id)
+                    .fetch_optional(&self.$read)
+                    .await?;
+                version.ok_or(StoreError::NotFound)
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = %t.workspace_id))]
+            async fn create_token(&self, t: &TokenRecord) -> Result<()> {
+                sqlx::query(INSERT_TOKEN)
+                    .bind(&t.id)
+                    .bind(&t.workspace_id)
+                    .bind(t.role.as_str())
+                    .bind(&t.name)
+                    .bind(&t.hash)
+                    .bind(to_ms(t.created_at))
+                    .execute(&self.$write)
+                    .await?;
+                Ok(())
+            }
+
+            #[tracing::instrument(level = "debug", skip_all)]
+            async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>> {
+                let row: Option<TokenRow> =
+                    sqlx::query_as(TOKEN_BY_HASH).bind(hash).fetch_optional(&self.$read).await?;
+                row.map(TokenRecord::try_from).transpose()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+            async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>> {
+                let rows: Vec<TokenRow> = sqlx::query_as(WORKSPACE_TOKENS)
+                    .bind(workspace_id)
+                    .fetch_all(&self.$read)
+                    .await?;
+                rows.into_iter().map(TokenRecord::try_from).collect()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+            async fn revoke_token(&self, workspace_id: &str, id: &str) -> Result<bool> {
+                let done = sqlx::query(REVOKE_TOKEN)
+                    .bind(workspace_id)
+                    .bind(id)
+                    .bind(to_ms(Utc::now()))
+                    .execute(&self.$write)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = %post.workspace_id, post = %post.id)
+            )]
+            async fn insert_post(&self, post: &Post, event: &NewEvent) -> Result<Committed> {
+                let mut tx = self.$write.begin().await?;
+                insert_post_row(&mut tx, post).await?;
+                let committed = record(&mut tx, post, event).await?;
+                tx.commit().await?;
+                Ok(committed)
+            }
+
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = %post.workspace_id, post = %post.id)
+            )]
+            async fn save_post(
+                &self,
+                expected_version: i64,
+                post: &Post,
+                event: &NewEvent,
+            ) -> Result<Committed> {
+                let mut tx = self.$write.begin().await?;
+                if !update_post_row(&mut tx, expected_version, post).await? {
+                    return Err(refusal(&mut tx, post).await?);
+                }
+                let committed = record(&mut tx, post, event).await?;
+                tx.commit().await?;
+                Ok(committed)
+            }
+
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = workspace_id, post = id)
+            )]
+            async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>> {
+                let row: Option<PostRow> = sqlx::query_as(POST_BY_ID)
+                    .bind(workspace_id)
+                    .bind(id)
+                    .fetch_optional(&self.$read)
+                    .await?;
+                row.map(Post::try_from).transpose()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(ayrshare = ayrshare_id))]
+            async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>> {
+                let row: Option<PostRow> = sqlx::query_as(POST_BY_AYRSHARE_ID)
+                    .bind(ayrshare_id)
+                    .fetch_optional(&self.$read)
+                    .await?;
+                row.map(Post::try_from).transpose()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(post = post_id))]
+            async fn events(&self, post_id: &str) -> Result<Vec<Event>> {
+                let rows: Vec<EventRow> =
+                    sqlx::query_as(POST_EVENTS).bind(post_id).fetch_all(&self.$read).await?;
+                rows.into_iter().map(Event::try_from).collect()
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+            async fn posts(&self, workspace_id: &str, q: &ListQuery) -> Result<Page> {
+                let after = q.cursor.as_ref();
+                let rows: Vec<PostRow> = sqlx::query_as(POSTS_PAGE)
+                    .bind(workspace_id)
+                    .bind(q.status.map(|s| s.as_str()))
+                    .bind(after.map(|c| c.created_at_ms))
+                    .bind(after.map(|c| c.id.as_str()))
+                    .bind(i64::from(q.limit) + 1)
+                    .fetch_all(&self.$read)
+                    .await?;
+                let mut posts = rows.into_iter().map(Post::try_from).collect::<Result<Vec<_>>>()?;
+                let more = posts.len() > q.limit as usize;
+                posts.truncate(q.limit as usize);
+                let next = posts.last().filter(|_| more).map(|p| Cursor {
+                    created_at_ms: to_ms(p.created_at),
+                    id: p.id.clone(),
+                });
+                Ok(Page { posts, next })
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+            async fn counts(&self, workspace_id: &str) -> Result<Counts> {
+                let by_status: Vec<(String, i64)> = sqlx::query_as(STATUS_COUNTS)
+                    .bind(workspace_id)
+                    .fetch_all(&self.$read)
+                    .await?;
+                let by_platform: Vec<(String, i64)> = sqlx::query_as($dialect.platform_counts)
+                    .bind(workspace_id)
+                    .fetch_all(&self.$read)
+                    .await?;
+                Ok(Counts {
+                    total: by_status.iter().map(|(_, n)| n).sum(),
+                    by_status: by_status.into_iter().collect(),
+                    by_platform: by_platform.into_iter().collect(),
+                })
+            }
+
+            #[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
+            async fn claim_due(
+                &self,
+                now: DateTime<Utc>,
+                limit: u32,
+                claim: ClaimFn<'_>,
+            ) -> Result<Vec<Committed>> {
+                let mut tx = self.$write.begin().await?;
+                let sql = format!("{DUE_POSTS}{}", $dialect.claim_lock);
+                let rows: Vec<PostRow> = sqlx::query_as(&sql)
+                    .bind(to_ms(now))
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let mut claimed = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let post = Post::try_from(row)?;
+                    let Some((next, event)) = claim(&post) else { continue };
+                    if update_post_row(&mut tx, post.version, &next).await? {
+                        claimed.push(record(&mut tx, &next, &event).await?);
+                    }
+                }
+                tx.commit().await?;
+                Ok(claimed)
+            }
+
+            #[tracing::instrument(level = "debug", skip_all)]
+            async fn first_delivery(&self, hook_id: &str, at: DateTime<Utc>) -> Result<bool> {
+                let done = sqlx::query(FIRST_DELIVERY)
+                    .bind(hook_id)
+                    .bind(to_ms(at))
+                    .execute(&self.$write)
+                    .await?;
+                Ok(done.rows_affected() == 1)
+            }
+        }
+    };
+}
+pub(in crate::store) use storage_impl;
