@@ -1,0 +1,161 @@
+//! The browser test's workspace: a team in Paris with an editor and an approver, a month
+//! of past posts (written straight into the store before any page reads the dashboard,
+//! so the 30-day chart has a history to draw), and a few posts made through the API in
+//! the states a team sees every day (pending, scheduled, draft, sent back).
+
+use crate::support::{TestApp, ADMIN};
+use chrono::{Duration, Utc};
+use herald::domain::{PlatformResult, Post, PostStatus, PublishState};
+use herald::store::NewEvent;
+use reqwest::Method;
+use serde_json::json;
+
+pub struct Seeded {
+    pub ws: String,
+    pub editor: String,
+    pub approver: String,
+}
+
+const TEXTS: [&str; 10] = [
+    "Our autumn collection is live: warm colours, recycled wool, and free returns all month.",
+    "Behind the scenes at the Lyon studio: how we test every seam before it ships.",
+    "Customer story: how Café Rivoli cut its delivery times in half with Northwind.",
+    "Five tips for better product photos with nothing but a window and a phone.",
+    "We are hiring a support engineer in Paris. Remote-friendly, French and English.",
+    "Live Q&A this Thursday at 18:00 CET with our head of design. Bring questions!",
+    "Release notes: dark mode, faster search, and a calmer notification centre.",
+    "Thank you for 10k followers! A small giveaway starts tomorrow morning.",
+    "Sustainability report 2026: what we measured, what we changed, what is next.",
+    "Weekend reading: the story behind our new logo, sketched on a train to Marseille.",
+];
+
+const PLATFORM_SETS: [&[&str]; 5] = [
+    &["twitter", "linkedin"],
+    &["instagram", "facebook"],
+    &["linkedin"],
+    &["twitter", "bluesky"],
+    &["facebook"],
+];
+
+async fn token(app: &TestApp, ws: &str, role: &str, name: &str) -> (String, String) {
+    let t = app
+        .call(
+            Method::POST,
+            &format!("/api/workspaces/{ws}/tokens"),
+            Some(ADMIN),
+            Some(json!({"role": role, "name": name})),
+        )
+        .await
+        .expect(201);
+    (t["token"].as_str().unwrap().to_owned(), t["id"].as_str().unwrap().to_owned())
+}
+
+/// A past post as the publisher would have left it.
+fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
+    let at = Utc::now() - Duration::days(days_ago) - Duration::minutes((n as i64 * 37) % 600);
+    let platforms: Vec<String> =
+        PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.to_string()).collect();
+    let status = match n % 11 {
+        3 => PostStatus::Failed,
+        7 => PostStatus::PartiallyPublished,
+        9 => PostStatus::Cancelled,
+        _ => PostStatus::Published,
+    };
+    let results = platforms
+        .iter()
+        .enumerate()
+        .filter(|_| status != PostStatus::Cancelled)
+        .map(|(i, p)| {
+            let ok = status == PostStatus::Published
+                || (status == PostStatus::PartiallyPublished && i == 0);
+            PlatformResult {
+                platform: p.clone(),
+                status: if ok {
+                    herald::domain::PlatformStatus::Success
+                } else {
+                    herald::domain::PlatformStatus::Error
+                },
+                post_url: ok.then(|| format!("https://{p}.example/northwind/{n}")),
+                error: (!ok).then(|| "the network rejected the post as a duplicate".to_owned()),
+                ayrshare_id: Some(format!("seed-{n}")),
+            }
+        })
+        .collect();
+    let published = matches!(status, PostStatus::Published | PostStatus::PartiallyPublished)
+        .then_some(at + Duration::minutes(2));
+    Post {
+        id: uuid::Uuid::now_v7().to_string(),
+        workspace_id: ws.to_owned(),
+        text: TEXTS[n % TEXTS.len()].to_owned(),
+        platforms,
+        media_urls: vec![],
+        status,
+        schedule_at: None,
+        version: 3,
+        author: author.to_owned(),
+        created_at: at,
+        updated_at: at + Duration::minutes(2),
+        published_at: published,
+        ayrshare_id: Some(format!("seed-{n}")),
+        platform_results: results,
+        publish: PublishState::default(),
+    }
+}
+
+pub async fn workspace(app: &TestApp) -> Seeded {
+    let body = json!({"name": "Northwind", "ayrshare_profile_key": crate::support::profile_key("Northwind"), "timezone": "Europe/Paris", "requires_approval": true});
+    let ws = app.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201)
+        ["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (editor, editor_id) = token(app, &ws, "editor", "Camille (editor)").await;
+    let (approver, _) = token(app, &ws, "approver", "Jules (approver)").await;
+    let author = format!("token:{editor_id}");
+
+    let mut n = 0;
+    for days_ago in (1..=29).rev() {
+        let per_day = [1, 2, 0, 3, 1, 2, 4, 1, 0, 2][days_ago as usize % 10];
+        for _ in 0..per_day {
+            let post = past_post(&ws, &author, n, days_ago);
+            let event = NewEvent {
+                actor: author.clone(),
+                action: herald::domain::AuditAction::Create,
+                comment: None,
+                from: None,
+            };
+            app.store.insert_post(&post, &event).await.expect("seed post");
+            n += 1;
+        }
+    }
+
+    let create = |text: &str, platforms: &[&str], extra: serde_json::Value| {
+        let mut b = json!({"text": text, "platforms": platforms});
+        b.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+        b
+    };
+    let in_days = |d: i64| (Utc::now() + Duration::days(d)).to_rfc3339();
+    let p = |body| app.create_post(&ws, &editor, body);
+    p(create(TEXTS[5], &["linkedin", "twitter"], json!({"schedule_at": in_days(3)})))
+        .await
+        .expect(201);
+    p(create(TEXTS[8], &["instagram", "facebook"], json!({}))).await.expect(201);
+    let sched =
+        p(create(TEXTS[6], &["twitter"], json!({"schedule_at": in_days(2)}))).await.expect(201);
+    app.act(&ws, sched["id"].as_str().unwrap(), "approve", &approver, json!({"version": 1}))
+        .await
+        .expect(200);
+    p(create(TEXTS[9], &["linkedin"], json!({"submit": false}))).await.expect(201);
+    let back = p(create(TEXTS[3], &["instagram"], json!({}))).await.expect(201);
+    let comment = "Lovely, but please add the photo credit before we post.";
+    app.act(
+        &ws,
+        back["id"].as_str().unwrap(),
+        "request-changes",
+        &approver,
+        json!({"version": 1, "comment": comment}),
+    )
+    .await
+    .expect(200);
+    Seeded { ws, editor, approver }
+}

@@ -1,0 +1,331 @@
+//! Tenant isolation, generated from the route table: every path × method of
+//! `herald::http::openapi()` with a `{ws}` and/or `{id}` segment is called by a token of
+//! every role of workspace A (viewer, editor, approver, admin) with a plausible body
+//! built from the route's request schema, aimed at workspace B's objects.
+//!
+//! - `{ws}` = B (and `{id}` = each of B's objects): exactly 404 with the error body of
+//!   API.md, never 403, never 2xx, and none of B's data in the answer.
+//! - `{ws}` = A, `{id}` = B's object: answered exactly as for an id that does not exist
+//!   (B's ids mean nothing outside B), never 2xx, none of B's data.
+//!
+//! - a route without path ids whose query names a workspace (`?workspace=B`): answered
+//!   exactly as for a workspace that does not exist, never 2xx.
+//!
+//! Then B (settings, tokens, posts, audit trails, its Ayrshare profile) is unchanged. A
+//! route added later is covered without touching this file; a path parameter this file
+//! does not know fails the test until it is taught what to put there.
+
+use crate::support::*;
+use reqwest::Method;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+
+const ROLES: [&str; 4] = ["viewer", "editor", "approver", "admin"];
+const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
+
+/// Workspace B and everything of it an attacker could aim at.
+struct Victim {
+    ws: String,
+    /// (id, version) of B's posts: a draft, a pending one, a published one.
+    posts: Vec<(String, i64)>,
+    token_ids: Vec<String>,
+    /// Strings that must never appear in an answer to A.
+    secrets: Vec<String>,
+}
+
+/// Query parameters that name a workspace.
+const WORKSPACE_QUERY: [&str; 3] = ["workspace", "ws", "workspace_id"];
+
+/// One route of the OpenAPI document: template, method, request body schema, and the
+/// query parameter naming a workspace, if it has one.
+struct Route {
+    path: String,
+    method: String,
+    body_schema: Option<Value>,
+    workspace_query: Option<String>,
+}
+
+/// Every route whose path has a parameter or whose query names a workspace.
+fn routes_with_ids(doc: &Value) -> Vec<Route> {
+    let mut routes = Vec::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            let workspace_query = params
+                .iter()
+                .filter(|p| p["in"] == "query")
+                .filter_map(|p| p["name"].as_str())
+                .find(|n| WORKSPACE_QUERY.contains(n))
+                .map(str::to_owned);
+            if !path.contains('{') && workspace_query.is_none() {
+                continue;
+            }
+            let body_schema = op["requestBody"]["content"]["application/json"]["schema"].clone();
+            routes.push(Route {
+                path: path.clone(),
+                method: method.to_owned(),
+                body_schema: (!body_schema.is_null()).then_some(body_schema),
+                workspace_query,
+            });
+        }
+    }
+    routes
+}
+
+/// The `{id}` values to try on a route: B's objects of the kind the path names.
+fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
+    let params: Vec<&str> = path.split('/').filter(|s| s.starts_with('{')).collect();
+    for p in &params {
+        assert!(matches!(*p, "{ws}" | "{id}"), "route {path} has path parameter {p}: teach the isolation matrix what of B's to put there");
+    }
+    if !params.contains(&"{id}") {
+        return vec![(String::new(), 1)];
+    }
+    let kind = path.split('/').take_while(|s| *s != "{id}").last().unwrap_or_default();
+    match kind {
+        "posts" => victim.posts.clone(),
+        "tokens" => victim.token_ids.iter().map(|t| (t.clone(), 1)).collect(),
+        other => panic!("route {path}: `{{id}}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
+    }
+}
+
+fn fill(path: &str, ws: &str, id: &str) -> String {
+    path.replace("{ws}", ws).replace("{id}", id)
+}
+
+/// A plausible value for a request schema: every property filled, known fields with
+/// values Herald would accept (`version` = the target's current version).
+fn example(schema: &Value, doc: &Value, field: Option<&str>, version: i64) -> Value {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().unwrap();
+        return example(&doc["components"]["schemas"][name], doc, field, version);
+    }
+    match field {
+        Some("version") => return json!(version),
+        Some("text") => return json!("A was here"),
+        Some("platforms") => return json!(["twitter"]),
+        Some("media_urls") => return json!([]),
+        Some("schedule_at") => {
+            return json!((chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339())
+        }
+        Some("comment") => return json!("a comment from A"),
+        Some("role") => return json!("admin"),
+        Some("name") => return json!(format!("A intruder {}", uuid::Uuid::new_v4().simple())),
+        Some("ayrshare_profile_key") => return json!("A-STOLEN-PROFILE-0123456789"),
+        Some("timezone") => return json!("UTC"),
+        Some("submit") => return json!(true),
+        _ => {}
+    }
+    if let Some(first) = schema["enum"].as_array().and_then(|e| e.iter().find(|v| !v.is_null())) {
+        return first.clone();
+    }
+    for combinator in ["oneOf", "anyOf", "allOf"] {
+        if let Some(alts) = schema[combinator].as_array() {
+            let alt = alts.iter().find(|a| a["type"] != "null").unwrap_or(&Value::Null);
+            return example(alt, doc, field, version);
+        }
+    }
+    let ty = match &schema["type"] {
+        Value::Array(types) => types.iter().find(|t| *t != "null").cloned().unwrap_or(Value::Null),
+        t => t.clone(),
+    };
+    match ty.as_str() {
+        Some("object") => {
+            let props = schema["properties"].as_object().cloned().unwrap_or_default();
+            Value::Object(
+                props.iter().map(|(k, s)| (k.clone(), example(s, doc, Some(k), version))).collect(),
+            )
+        }
+        Some("array") => json!([example(&schema["items"], doc, None, version)]),
+        Some("string") => json!("plausible"),
+        Some("integer") => json!(1),
+        Some("number") => json!(1.0),
+        Some("boolean") => json!(true),
+        _ => Value::Null,
+    }
+}
+
+/// B as the global admin sees it, plus its Ayrshare profile's call counters and posts.
+async fn snapshot(app: &TestApp, b: &Victim) -> Value {
+    let get = |path: String| async move {
+        app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200)
+    };
+    let mut details = Vec::new();
+    for post in app.all_posts(&b.ws).await {
+        details.push(app.post_detail(&b.ws, post["id"].as_str().unwrap()).await);
+    }
+    let stats = app.sim.sim.stats();
+    json!({
+        "workspace": get(format!("/api/workspaces/{}", b.ws)).await,
+        "tokens": get(format!("/api/workspaces/{}/tokens", b.ws)).await,
+        "posts": details,
+        "ayrshare_calls": stats.by_profile.get(&profile_key("tenant-b")),
+    })
+}
+
+async fn make_victim(app: &TestApp) -> Victim {
+    let ws = app.create_workspace("tenant-b", true, "expire").await;
+    let (_, editor) = app.token_with_id(&ws, "editor").await;
+    let (approver_id, approver) = app.token_with_id(&ws, "approver").await;
+    let (admin_id, _) = app.token_with_id(&ws, "admin").await;
+    let mut posts = Vec::new();
+    let texts =
+        ["B draft: merger with Initech", "B pending: layoffs on Friday", "B published: launch day"];
+    for (i, text) in texts.iter().enumerate() {
+        let post = app
+            .create_post(
+                &ws,
+                &editor,
+                json!({"text": text, "platforms": ["twitter"], "submit": i > 0}),
+            )
+            .await
+            .expect(201);
+        let id = post["id"].as_str().unwrap().to_owned();
+        let mut version = post["version"].as_i64().unwrap();
+        if i == 2 {
+            let path = format!("/api/workspaces/{ws}/posts/{id}/approve");
+            let done = app
+                .call(Method::POST, &path, Some(&approver), Some(json!({"version": version})))
+                .await
+                .expect(200);
+            assert_eq!(done["status"], "published", "B's third post is published on Ayrshare");
+            version = done["version"].as_i64().unwrap();
+        }
+        posts.push((id, version));
+    }
+    let mut secrets: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
+    secrets.extend(["tenant-b".to_owned(), profile_key("tenant-b")]);
+    Victim { ws, posts, token_ids: vec![admin_id, approver_id], secrets }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with_an_id_and_b_is_unchanged(
+) {
+    let app = spawn_app().await;
+    let a = app.create_workspace("tenant-a", true, "expire").await;
+    let mut a_tokens = Vec::new();
+    for role in ROLES {
+        a_tokens.push((role, app.token(&a, role).await));
+    }
+    let b = make_victim(&app).await;
+    // Publishing B's post warms its Ayrshare history in the background: let that happen
+    // first, so the snapshot counts every Ayrshare call made for B.
+    app.dashboard.settled().await;
+    let before = snapshot(&app, &b).await;
+
+    let doc = serde_json::to_value(herald::http::openapi()).expect("OpenAPI document serialises");
+    let routes = routes_with_ids(&doc);
+    let covered: Vec<String> =
+        routes.iter().map(|r| format!("{} {}", r.method.to_uppercase(), r.path)).collect();
+    for known in [
+        "GET /api/workspaces/{ws}",
+        "PATCH /api/workspaces/{ws}",
+        "POST /api/workspaces/{ws}/posts",
+        "DELETE /api/workspaces/{ws}/posts/{id}",
+        "POST /api/workspaces/{ws}/posts/{id}/approve",
+        "DELETE /api/workspaces/{ws}/tokens/{id}",
+        "GET /api/workspaces/{ws}/history",
+        "GET /api/workspaces/{ws}/events",
+    ] {
+        assert!(
+            covered.iter().any(|c| c == known),
+            "the route table lost {known}; the matrix would not cover it. Routes: {covered:?}"
+        );
+    }
+
+    let mut failures = Vec::new();
+    let (mut requests, mut pairs) = (0usize, 0usize);
+    for route in &routes {
+        let method = Method::from_bytes(route.method.to_uppercase().as_bytes()).unwrap();
+        let label = format!("{} {}", route.method.to_uppercase(), route.path);
+        for (role, token) in &a_tokens {
+            pairs += 1;
+            let leaks = |r: &Reply| {
+                b.secrets
+                    .iter()
+                    .filter(|s| r.text.contains(s.as_str()))
+                    .cloned()
+                    .collect::<Vec<_>>()
+            };
+            if let (Some(param), false) = (&route.workspace_query, route.path.contains('{')) {
+                // B's workspace id in the query: answered as for a workspace that does not exist.
+                let body = route.body_schema.as_ref().map(|s| example(s, &doc, None, 1));
+                let with = |ws: &str| format!("{}?{param}={ws}", route.path);
+                let on_b = app.call(method.clone(), &with(&b.ws), Some(token), body.clone()).await;
+                let unknown = app
+                    .call(
+                        method.clone(),
+                        &with(&uuid::Uuid::now_v7().to_string()),
+                        Some(token),
+                        body,
+                    )
+                    .await;
+                requests += 1;
+                if on_b.status.is_success()
+                    || on_b.status != unknown.status
+                    || on_b.body != unknown.body
+                    || !leaks(&on_b).is_empty()
+                {
+                    failures.push(format!("{role} of A: {label} with ?{param}=B: {} {} (an unknown workspace gets {} {})", on_b.status, on_b.text, unknown.status, unknown.text));
+                }
+                continue;
+            }
+            for (id, version) in ids_for(&route.path, &b) {
+                let body = route.body_schema.as_ref().map(|s| example(s, &doc, None, version));
+
+                let on_b = app
+                    .call(method.clone(), &fill(&route.path, &b.ws, &id), Some(token), body.clone())
+                    .await;
+                requests += 1;
+                if on_b.status != 404
+                    || !on_b.is_error_body("not_found")
+                    || !leaks(&on_b).is_empty()
+                {
+                    failures.push(format!(
+                        "{role} of A: {label} on B's {}: {} {} leaks {:?}",
+                        if id.is_empty() { "workspace" } else { &id },
+                        on_b.status,
+                        on_b.text,
+                        leaks(&on_b)
+                    ));
+                }
+                if id.is_empty() {
+                    continue;
+                }
+                let on_a = app
+                    .call(method.clone(), &fill(&route.path, &a, &id), Some(token), body.clone())
+                    .await;
+                let unknown = app
+                    .call(
+                        method.clone(),
+                        &fill(&route.path, &a, &uuid::Uuid::now_v7().to_string()),
+                        Some(token),
+                        body.clone(),
+                    )
+                    .await;
+                requests += 1;
+                if on_a.status.is_success()
+                    || on_a.status != unknown.status
+                    || on_a.body != unknown.body
+                    || !leaks(&on_a).is_empty()
+                {
+                    failures.push(format!("{role} of A: {label} with B's id {id} under A: {} {} (an unknown id gets {} {})", on_a.status, on_a.text, unknown.status, unknown.text));
+                }
+            }
+        }
+    }
+    app.dashboard.settled().await;
+    let after = snapshot(&app, &b).await;
+    assert!(failures.is_empty(), "{} isolation failures:\n{}", failures.len(), failures.join("\n"));
+    assert_eq!(before, after, "workspace B changed while A's tokens were aimed at it");
+    let matrix: BTreeMap<&str, usize> = [
+        ("routes", routes.len()),
+        ("roles", ROLES.len()),
+        ("route_role_pairs", pairs),
+        ("requests", requests),
+    ]
+    .into();
+    println!("isolation matrix routes: {}", covered.join(", "));
+    println!("FIGURE isolation matrix: {} routes x {} roles = {pairs} route-role pairs, {requests} cross-tenant requests, 0 leaks ({matrix:?})", routes.len(), ROLES.len());
+}

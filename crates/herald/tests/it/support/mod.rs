@@ -1,0 +1,172 @@
+//! What every test shares. [`spawn_app`]: the real Herald in-process on port 0 with a
+//! fresh SQLite file (or the database a test gives), talking real HTTP to a fresh,
+//! recorded Ayrshare simulator on port 0; typed request helpers ([`requests`]); the real
+//! `herald` binary as a child process ([`process`]); a cuttable TCP proxy ([`proxy`]);
+//! fresh PostgreSQL databases and the Redis URL ([`services`]); and the lock that keeps
+//! heavy tests from running beside others ([`heavy`]).
+
+pub mod heavy;
+pub mod process;
+pub mod proxy;
+pub mod recorded;
+pub mod requests;
+pub mod services;
+
+pub use requests::{history, history_fetches, posts_sent, send, Reply};
+pub use services::{test_database_url, test_redis_url};
+
+use ayrshare_sim::SimConfig;
+use herald::config::ServeArgs;
+use herald::secret::Secret;
+use herald::startup::Application;
+use herald::store::Storage;
+use recorded::RecordedSim;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::oneshot;
+
+pub const ADMIN: &str = "test-admin-token-0123456789";
+pub const CRON: &str = "test-cron-secret-0123456789";
+pub const HOOK_SECRET: &str = "test-webhook-secret-0123456789";
+pub const SIM_KEY: &str = "SIM-API-KEY-0123456789";
+
+/// The Ayrshare profile key a test workspace named `name` is created with.
+pub fn profile_key(name: &str) -> String {
+    format!("PROFILE-{name}-0123456789abcdef")
+}
+
+pub struct Options {
+    pub sim: SimConfig,
+    pub lease_secs: u64,
+    pub strategy: herald::dashboard::Strategy,
+    /// A Redis URL for the shared tier (each app gets its own namespace).
+    pub redis_url: Option<String>,
+    /// `HERALD_RATE_LIMIT_PER_MINUTE`; 0 (the default here) = unlimited. Above 0, the
+    /// failed-authentication limit is on too (30 per minute).
+    pub rate_limit_per_minute: u32,
+    /// A database (a fresh PostgreSQL one); `None` = a new SQLite file.
+    pub database: Option<services::TestDatabase>,
+    /// Herald's Ayrshare client timeout (`HERALD_AYRSHARE_TIMEOUT_MS`).
+    pub ayrshare_timeout_ms: u64,
+    pub backoff_ms: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            sim: SimConfig::default(),
+            lease_secs: 60,
+            strategy: herald::dashboard::Strategy::Versioned,
+            redis_url: None,
+            rate_limit_per_minute: 0,
+            database: None,
+            ayrshare_timeout_ms: 5_000,
+            backoff_ms: 5,
+        }
+    }
+}
+
+pub struct TestApp {
+    pub url: String,
+    pub http: reqwest::Client,
+    pub sim: RecordedSim,
+    pub store: Arc<dyn Storage>,
+    pub scheduler: herald::scheduler::Scheduler,
+    pub dashboard: herald::dashboard::Dashboard,
+    pub lease: Duration,
+    _db: tempfile::TempDir,
+    _database: Option<services::TestDatabase>,
+    _turn: heavy::Turn,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(Options::default()).await
+}
+
+pub async fn spawn_app_with(opts: Options) -> TestApp {
+    let turn = heavy::light().await;
+    let timeout = Duration::from_millis(opts.ayrshare_timeout_ms);
+    let sim_config = SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim };
+    let sim = RecordedSim::spawn(sim_config, timeout).await;
+    let db = tempfile::tempdir().expect("temp dir");
+    let sqlite = db.path().join("herald.db").to_str().expect("utf-8 path").to_owned();
+    let database_url = opts.database.as_ref().map_or(sqlite.as_str(), |d| d.url.as_str());
+    let mut args = ServeArgs::for_tests(database_url);
+    args.admin_token = Some(Secret::new(ADMIN));
+    args.cron_secret = Some(Secret::new(CRON));
+    args.ayrshare.ayrshare_api_key = Some(Secret::new(SIM_KEY));
+    args.ayrshare.ayrshare_base_url = sim.base_url();
+    args.ayrshare.ayrshare_webhook_secret = Some(Secret::new(HOOK_SECRET));
+    args.ayrshare.ayrshare_timeout_ms = opts.ayrshare_timeout_ms;
+    args.scheduler_interval_ms = 0;
+    args.publish.publish_backoff_ms = opts.backoff_ms;
+    args.publish.publish_lease_secs = opts.lease_secs;
+    args.cache.cache_strategy = opts.strategy;
+    args.cache.redis_url = opts.redis_url.map(Secret::new);
+    args.cache.cache_namespace = format!("herald-test-{}", uuid::Uuid::new_v4().simple());
+    args.rate_limit_per_minute = opts.rate_limit_per_minute;
+    if opts.rate_limit_per_minute > 0 {
+        args.auth_failures_per_minute = 30;
+    }
+    let app = Application::build(args).await.expect("app builds");
+    let url = format!("http://{}", app.local_addr());
+    let (store, state) = (app.store(), app.state());
+    let (scheduler, dashboard) = (state.scheduler.clone(), state.dashboard.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().expect("client");
+    TestApp {
+        url,
+        http,
+        sim,
+        store,
+        scheduler,
+        dashboard,
+        lease: Duration::from_secs(opts.lease_secs),
+        _db: db,
+        _database: opts.database,
+        _turn: turn,
+        stop: Some(stop),
+    }
+}
+
+impl TestApp {
+    /// Starts the graceful shutdown (as SIGTERM would).
+    pub fn shut_down(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+
+    /// Test fixture: moves a post's `schedule_at` into the past, as time passing would.
+    pub async fn backdate_schedule(&self, ws: &str, id: &str) -> i64 {
+        let mut post = self.store.post(ws, id).await.unwrap().unwrap();
+        let before = post.version;
+        post.schedule_at = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
+        post.version += 1;
+        let event = herald::store::NewEvent {
+            actor: "test".into(),
+            action: herald::domain::AuditAction::Reschedule,
+            comment: None,
+            from: Some(post.status),
+        };
+        self.store.save_post(before, &post, &event).await.unwrap();
+        post.version
+    }
+
+    pub fn sim_stats(&self) -> ayrshare_sim::Stats {
+        self.sim.sim.stats()
+    }
+
+    /// Every record the simulator holds for a workspace's profile (all statuses).
+    pub async fn sim_history(&self, ws_name: &str) -> Vec<serde_json::Value> {
+        requests::sim_history(&self.http, &self.sim.base_url(), &profile_key(ws_name)).await
+    }
+
+    pub fn sim_client(&self) -> ayrshare::Client {
+        ayrshare::Client::new(&self.sim.base_url(), SIM_KEY, Duration::from_secs(5)).unwrap()
+    }
+}
