@@ -12,7 +12,9 @@
 # Exits non-zero on any violation. Reports: target/fuzz-api/run/.
 #
 # Knobs: FUZZ_API_EXAMPLES (test cases per operation and phase, default 50),
-# FUZZ_API_SEED (reproduce a run), HERALD_BIN (a prebuilt binary).
+# FUZZ_API_SEED (reproduce a run), HERALD_BIN (a prebuilt binary),
+# FUZZ_API_DATABASE_URL (a PostgreSQL server URL: the run uses a fresh database there,
+# dropped afterwards, instead of a SQLite file).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -36,6 +38,9 @@ if ! "$venv/bin/schemathesis" --version 2>/dev/null | grep -qF "$SCHEMATHESIS_VE
   "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 
+if [ -n "${FUZZ_API_DATABASE_URL:-}" ]; then
+  run=$work/run-postgres
+fi
 rm -rf "$run"
 mkdir -p "$run"
 random() { python3 -c 'import secrets; print(secrets.token_hex(16))'; }
@@ -44,14 +49,30 @@ base="http://127.0.0.1:$port"
 admin="fuzz-admin-$(random)"
 hook_secret="fuzz-webhook-$(random)"
 
-log "starting herald serve (sandbox mode) on $base"
+database_url="$run/herald.db"
+backend=SQLite
+if [ -n "${FUZZ_API_DATABASE_URL:-}" ]; then
+  backend=PostgreSQL
+  db_name="herald_fuzz_$(random)"
+  psql "$FUZZ_API_DATABASE_URL" -qc "CREATE DATABASE $db_name"
+  database_url="${FUZZ_API_DATABASE_URL%/*}/$db_name"
+fi
+
+log "starting herald serve (sandbox mode) on $base, on $backend"
 env -u AYRSHARE_API_KEY -u REDIS_URL -u HERALD_CRON_SECRET \
-  HERALD_BIND="127.0.0.1:$port" DATABASE_URL="$run/herald.db" HERALD_ADMIN_TOKEN="$admin" \
+  HERALD_BIND="127.0.0.1:$port" DATABASE_URL="$database_url" HERALD_ADMIN_TOKEN="$admin" \
   HERALD_SCHEDULER_INTERVAL_MS=0 AYRSHARE_WEBHOOK_SECRET="$hook_secret" \
-  HERALD_RATE_LIMIT_PER_MINUTE=100000000 RUST_LOG="${RUST_LOG:-info}" \
+  HERALD_RATE_LIMIT_PER_MINUTE=100000000 HERALD_AUTH_FAILURES_PER_MINUTE=0 RUST_LOG="${RUST_LOG:-info}" \
   "$HERALD_BIN" serve >"$run/herald.log" 2>&1 &
 herald_pid=$!
-trap 'kill "$herald_pid" 2>/dev/null || true; wait "$herald_pid" 2>/dev/null || true' EXIT
+cleanup() {
+  kill "$herald_pid" 2>/dev/null || true
+  wait "$herald_pid" 2>/dev/null || true
+  if [ -n "${db_name:-}" ]; then
+    psql "$FUZZ_API_DATABASE_URL" -qc "DROP DATABASE IF EXISTS $db_name WITH (FORCE)" || true
+  fi
+}
+trap cleanup EXIT
 for _ in $(seq 1 100); do
   curl -fsS "$base/healthz" >/dev/null 2>&1 && break
   kill -0 "$herald_pid" 2>/dev/null || { cat "$run/herald.log" >&2; echo "herald exited" >&2; exit 1; }

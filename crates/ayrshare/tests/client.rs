@@ -1,6 +1,8 @@
 //! End-to-end tests of the Ayrshare client against the `ayrshare-sim` simulator
 //! (real HTTP on a loopback port, one simulator per test).
 
+#![allow(clippy::unwrap_used)] // tests: a panic is their failure report
+
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 

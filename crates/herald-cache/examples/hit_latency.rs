@@ -2,6 +2,8 @@
 //! through Redis, where every read resolves versions with one `MGET`.
 //! Run with `cargo run --release -p herald-cache --example hit_latency`.
 
+#![allow(clippy::unwrap_used)] // a benchmark program: a failure is a panic with its cause
+
 use std::time::{Duration, Instant};
 
 use herald_cache::{Cache, CacheConfig};

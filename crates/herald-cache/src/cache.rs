@@ -20,6 +20,7 @@ use crate::remote::Remote;
 use crate::supervisor::Tasks;
 use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 use crate::weigh::Weigh;
+use crate::window::Slots;
 
 /// A coherent read-through cache instance. See the crate docs for the protocol.
 #[derive(Clone)]
@@ -156,6 +157,37 @@ impl Cache {
             None => true,
             Some(remote) if !remote.health.is_degraded() => true,
             Some(remote) => remote.ping().await.is_ok(),
+        }
+    }
+
+    /// Takes up to `wanted` uses of the rate window `key` ("at most `limit` per `period`"),
+    /// counted across every instance (see the `window` module). Never waits: the answer
+    /// says how many were granted and, when none is left, when one frees.
+    pub async fn take_slots(&self, key: &str, wanted: u32, limit: u32, period: Duration) -> Slots {
+        let core = self.core();
+        match core.healthy_remote() {
+            Ok(None) => return core.windows.take(key, wanted, limit, period),
+            Ok(Some(remote)) => match remote.take_slots(key, wanted, limit, period).await {
+                Ok((granted, wait_ms)) => {
+                    let retry_after = (wait_ms > 0).then(|| Duration::from_millis(wait_ms));
+                    return Slots { granted, retry_after, shared: true };
+                }
+                Err(e) => core.redis_failed("take slots", &e),
+            },
+            Err(()) => {}
+        }
+        core.windows.take(key, wanted, (limit / 4).max(1), period)
+    }
+
+    /// Raises the rate window `key` to at least `count` uses in the current period, on
+    /// every instance (an upstream said it counted more than we did, or refused us).
+    pub async fn fill_slots(&self, key: &str, count: u32, period: Duration) {
+        let core = self.core();
+        core.windows.fill(key, count, period);
+        if let Ok(Some(remote)) = core.healthy_remote() {
+            if let Err(e) = remote.fill_slots(key, count, period).await {
+                core.redis_failed("fill slots", &e);
+            }
         }
     }
 

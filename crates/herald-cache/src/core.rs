@@ -16,6 +16,7 @@ use crate::metrics::{bump, Counters};
 use crate::remote::Remote;
 use crate::topics::Topics;
 use crate::types::{CacheConfig, Invalidation, Lookup, Source};
+use crate::window::LocalWindows;
 
 /// Capacity of the `subscribe()` channel; slower receivers lag.
 const EVENT_BUFFER: usize = 1024;
@@ -30,6 +31,8 @@ pub(crate) struct Core {
     pub counters: Counters,
     pub invalidations: broadcast::Sender<Invalidation>,
     pub topics: Topics,
+    /// Rate windows when there is no Redis tier, or while it is unreachable.
+    pub windows: LocalWindows,
 }
 
 impl Core {
@@ -37,6 +40,7 @@ impl Core {
         Self {
             local: LocalTier::new(config.max_local_bytes, config.ttl),
             versions: LocalVersions::default(),
+            windows: LocalWindows::default(),
             flights: Flights::default(),
             remote,
             counters: Counters::default(),

@@ -97,6 +97,10 @@ impl RedisNames {
         format!("{}:lease:{}:{}", self.ns, vk.key, vk.version_hash())
     }
 
+    pub fn window(&self, key: &str) -> String {
+        format!("{}:window:{key}", self.ns)
+    }
+
     pub fn channel(&self) -> String {
         format!("{}:events", self.ns)
     }

@@ -79,7 +79,8 @@
 //! happened meanwhile). `{ns}:epoch` starts at the unix time in milliseconds
 //! (`SET NX`), so a Redis that lost its data never repeats an old epoch. Starting with
 //! Redis unreachable is a degraded start, not an error. Only GET, SET, MGET, INCR, DEL,
-//! PEXPIRE, PUBLISH, SUBSCRIBE, PING, SCAN and EVAL/EVALSHA are used, so Upstash /
+//! PEXPIRE, PUBLISH, SUBSCRIBE, PING, SCAN, EVAL/EVALSHA and, inside the rate-window
+//! scripts, TIME, ZADD, ZCARD, ZRANGE and ZREMRANGEBYSCORE are used, so Upstash /
 //! Vercel KV work.
 //!
 //! # Why the guarantees hold
@@ -130,6 +131,11 @@
 //! so its invalidations are `Unshared` until then. `clear` is a memory tool, not a
 //! freshness one.
 //!
+//! **Rate windows.** [`Cache::take_slots`] counts uses of a key against "at most N per
+//! period" once for every instance (a Redis sorted set per key, trimmed, counted and
+//! added to in one script on Redis's clock); see the `window` module for what holds
+//! while Redis is unreachable (each instance alone, at a quarter of the limit).
+//!
 //! Background work: a Redis-backed `Cache` owns one task, stopped by
 //! [`Cache::shutdown`] or when the last clone is dropped.
 //!
@@ -147,6 +153,7 @@
 //! | G5 degrade, never lie | `redis_only::unreachable_redis_bypasses_and_recovery_bumps_the_epoch` |
 //! | memory bound in bytes | `the_local_tier_stays_within_its_byte_budget` |
 //! | per-topic messages | `a_busy_topic_never_makes_another_topics_receivers_lag`, `redis_only::broadcast_messages_reach_other_instances` |
+//! | rate windows shared by instances ([`Cache::take_slots`]) | `a_rate_window_grants_at_most_its_limit_per_period`, `redis_only::instances_share_one_rate_window` |
 //!
 //! G4 (upstream lag hidden) is the application's, not the cache's: Herald merges its
 //! own posts into what it caches in `herald::dashboard::view`.
@@ -166,7 +173,9 @@ mod supervisor;
 mod topics;
 mod types;
 mod weigh;
+mod window;
 
 pub use cache::Cache;
 pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 pub use weigh::Weigh;
+pub use window::Slots;

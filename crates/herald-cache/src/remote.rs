@@ -15,6 +15,7 @@ use tokio::time::timeout;
 use crate::events::Event;
 use crate::key::{RedisNames, VKey, Versions};
 use crate::scripts::Scripts;
+use crate::window::WindowScripts;
 
 /// Time to open a connection before Redis counts as down.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
@@ -79,6 +80,7 @@ pub(crate) struct Remote {
     pub names: RedisNames,
     pub health: Health,
     scripts: Scripts,
+    windows: WindowScripts,
     /// Lease waiters on this instance, by entry key (at most one per versioned key,
     /// because readers of one versioned key share one local fill).
     waiters: Mutex<HashMap<String, Arc<Notify>>>,
@@ -110,6 +112,7 @@ impl Remote {
             names: RedisNames::new(namespace),
             health: Health::new(),
             scripts: Scripts::new(),
+            windows: WindowScripts::new(),
             waiters: Mutex::new(HashMap::new()),
         }
     }
@@ -229,6 +232,32 @@ impl Remote {
         let mut conn = self.conn()?;
         let run = call.invoke_async::<()>(&mut conn);
         timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("invalidate"))?
+    }
+
+    /// Takes up to `wanted` uses of the shared window `key`: (granted, ms until one frees).
+    pub async fn take_slots(
+        &self,
+        key: &str,
+        wanted: u32,
+        limit: u32,
+        period: Duration,
+    ) -> RedisResult<(u32, u64)> {
+        let mut call = self.windows.take.prepare_invoke();
+        call.key(self.names.window(key)).arg(wanted).arg(limit).arg(millis(period));
+        call.arg(format!("{:016x}", rand::random::<u64>()));
+        let mut conn = self.conn()?;
+        let run = call.invoke_async::<(u32, u64)>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("take slots"))?
+    }
+
+    /// Raises the shared window `key` to at least `count` uses.
+    pub async fn fill_slots(&self, key: &str, count: u32, period: Duration) -> RedisResult<()> {
+        let mut call = self.windows.fill.prepare_invoke();
+        call.key(self.names.window(key)).arg(count).arg(millis(period));
+        call.arg(format!("{:016x}", rand::random::<u64>()));
+        let mut conn = self.conn()?;
+        let run = call.invoke_async::<()>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("fill slots"))?
     }
 
     /// Whether the command connection answers (within `RESPONSE_TIMEOUT`).

@@ -2,6 +2,8 @@
 //! local tier (`local::..`) and on the Redis tier (`redis::..`, skipped with a notice
 //! unless `HERALD_TEST_REDIS_URL` is set); `cache/redis_only.rs` covers instances.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is their failure report
+
 #[path = "cache/proxy.rs"]
 mod proxy;
 #[path = "cache/redis_only.rs"]
@@ -47,4 +49,5 @@ on_both_tiers!(
     a_busy_topic_never_makes_another_topics_receivers_lag,
     invalidations_reach_this_instances_subscribers,
     the_local_tier_stays_within_its_byte_budget,
+    a_rate_window_grants_at_most_its_limit_per_period,
 );

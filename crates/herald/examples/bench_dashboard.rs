@@ -8,6 +8,8 @@
 //! 2. Ayrshare history calls per change that touched Ayrshare, for the versioned cache and
 //!    the delete-after-write baseline, with readers running throughout.
 
+#![allow(clippy::unwrap_used)] // a benchmark program: a failure is a panic with its cause
+
 use axum::routing::get;
 use futures::StreamExt;
 use herald::config::ServeArgs;

@@ -17,7 +17,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the API, dashboard and scheduler.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Run the Ayrshare-compatible simulator alone.
     Sim(ayrshare_sim::SimArgs),
     /// Apply database migrations and exit.
@@ -248,7 +248,7 @@ impl ServeArgs {
 impl Cli {
     fn serve_args(self) -> Option<ServeArgs> {
         match self.command {
-            Command::Serve(a) => Some(a),
+            Command::Serve(a) => Some(*a),
             _ => None,
         }
     }

@@ -9,7 +9,7 @@ use herald::{demo, store, telemetry};
 async fn main() -> anyhow::Result<()> {
     telemetry::init();
     match Cli::parse().command {
-        Command::Serve(args) => serve(args).await,
+        Command::Serve(args) => serve(*args).await,
         Command::Sim(args) => Ok(ayrshare_sim::run(args).await?),
         Command::Cache(CacheCommand::Clear(args)) => clear_cache(args).await,
         Command::Migrate(db) => {

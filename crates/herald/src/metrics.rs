@@ -72,7 +72,7 @@ struct EndpointLabels {
 type Latencies<L> = Family<L, Histogram, fn() -> Histogram>;
 
 fn histogram() -> Histogram {
-    Histogram::new(BUCKETS.into_iter())
+    Histogram::new(BUCKETS)
 }
 
 /// The cache's counters, copied in at scrape time.

@@ -2,6 +2,8 @@
 //! reqwest, the way an Ayrshare client would. One module per route group, all in one
 //! test binary; the shared harness is in `support`.
 
+#![allow(clippy::unwrap_used)] // tests: a panic is their failure report
+
 mod support;
 
 mod errors;

@@ -179,3 +179,22 @@ async fn a_degraded_instance_invalidates_through_redis_as_soon_as_redis_answers(
     let mine = b.get_or_fill("token:1", &tokens, fills.fill("revoked")).await.unwrap();
     assert_eq!(mine.source, Source::Bypass, "b itself reads around the cache until it recovers");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_share_one_rate_window() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url);
+    let (a, b) = (ns.cache().await, ns.cache().await);
+    let period = Duration::from_secs(30);
+    let takers = (0..8).map(|i| {
+        let cache = if i % 2 == 0 { a.clone() } else { b.clone() };
+        tokio::spawn(async move { cache.take_slots("profile", 20, 60, period).await })
+    });
+    let mut granted = 0;
+    for taker in takers {
+        let slots = within(taker).await.unwrap();
+        assert!(slots.shared);
+        granted += slots.granted;
+    }
+    assert_eq!(granted, 60, "eight takers of 20 on two instances share one limit of 60");
+}

@@ -230,3 +230,16 @@ pub async fn the_local_tier_stays_within_its_byte_budget(h: Harness) {
     assert_eq!(m.oversized, 2, "over a quarter of the budget: never kept, so read anew each time");
     assert!(m.local_bytes <= BUDGET);
 }
+
+/// A rate window grants at most its limit per period, and says when a use frees.
+pub async fn a_rate_window_grants_at_most_its_limit_per_period(h: Harness) {
+    let period = std::time::Duration::from_secs(30);
+    let first = h.cache.take_slots("profile-1", 40, 60, period).await;
+    let second = h.cache.take_slots("profile-1", 40, 60, period).await;
+    assert_eq!((first.granted, second.granted), (40, 20));
+    assert!(first.retry_after.is_none() && second.retry_after.is_some_and(|d| d <= period));
+    assert_eq!(h.cache.take_slots("profile-1", 1, 60, period).await.granted, 0);
+    assert_eq!(h.cache.take_slots("profile-2", 1, 60, period).await.granted, 1, "per key");
+    h.cache.fill_slots("profile-2", 60, period).await;
+    assert_eq!(h.cache.take_slots("profile-2", 1, 60, period).await.granted, 0, "filled up");
+}

@@ -1,0 +1,139 @@
+//! Rate windows shared by every instance: "at most `limit` uses of `key` in any
+//! `period`", counted once for the whole deployment (Herald counts its Ayrshare calls
+//! per profile this way, because Ayrshare limits the profile, not the instance).
+//!
+//! **With Redis** a window is a sorted set `{ns}:window:{key}` of uses, scored by Redis's
+//! own clock (`TIME`, so instances with skewed clocks agree). One script trims the uses
+//! older than the period, counts the rest and records up to the wanted number of new
+//! ones, atomically; concurrent takers on any instance can therefore never grant more
+//! than `limit` uses within a period. The set expires a period after its last use.
+//!
+//! **Without Redis** the window lives in this process. **While Redis is unreachable** an
+//! instance cannot see the others' uses, so it counts alone and allows only a quarter
+//! of the limit (`Slots::shared` is false): with up to four instances the deployment
+//! stays inside the limit; the quarter is the documented price of an outage.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use redis::Script;
+
+/// The answer of [`crate::Cache::take_slots`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Slots {
+    /// Uses granted now (at most the number wanted).
+    pub granted: u32,
+    /// When none is left: how long until the oldest use leaves the window.
+    pub retry_after: Option<Duration>,
+    /// Counted in the shared window (false: this instance alone, see the module docs).
+    pub shared: bool,
+}
+
+/// KEYS: window. ARGV: wanted, limit, period ms, member prefix.
+/// Returns {granted, ms until the oldest use leaves (0 if some are left)}.
+const TAKE: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local period = tonumber(ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
+local used = redis.call('ZCARD', KEYS[1])
+local granted = math.min(tonumber(ARGV[1]), math.max(0, tonumber(ARGV[2]) - used))
+for i = 1, granted do
+  redis.call('ZADD', KEYS[1], now, ARGV[4] .. ':' .. i)
+end
+redis.call('PEXPIRE', KEYS[1], period)
+if used + granted < tonumber(ARGV[2]) then return {granted, 0} end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return {granted, math.max(1, tonumber(oldest[2]) + period - now)}
+";
+
+/// KEYS: window. ARGV: count, period ms, member prefix. Raises the window's uses to at
+/// least `count` (another client used the profile too, or the upstream refused: 429).
+const FILL: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local period = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
+local used = redis.call('ZCARD', KEYS[1])
+for i = used + 1, tonumber(ARGV[1]) do
+  redis.call('ZADD', KEYS[1], now, ARGV[3] .. ':' .. i)
+end
+redis.call('PEXPIRE', KEYS[1], period)
+return math.max(0, tonumber(ARGV[1]) - used)
+";
+
+pub(crate) struct WindowScripts {
+    pub take: Script,
+    pub fill: Script,
+}
+
+impl WindowScripts {
+    pub fn new() -> Self {
+        Self { take: Script::new(TAKE), fill: Script::new(FILL) }
+    }
+}
+
+/// The windows of one process (no Redis, or while it is unreachable).
+#[derive(Default)]
+pub(crate) struct LocalWindows {
+    uses: Mutex<HashMap<String, VecDeque<Instant>>>,
+}
+
+impl LocalWindows {
+    pub fn take(&self, key: &str, wanted: u32, limit: u32, period: Duration) -> Slots {
+        let now = Instant::now();
+        let mut all = self.uses.lock().unwrap_or_else(|p| p.into_inner());
+        let uses = all.entry(key.to_owned()).or_default();
+        while uses.front().is_some_and(|t| now.duration_since(*t) >= period) {
+            uses.pop_front();
+        }
+        let used = u32::try_from(uses.len()).unwrap_or(u32::MAX);
+        let granted = wanted.min(limit.saturating_sub(used));
+        uses.extend(std::iter::repeat_n(now, granted as usize));
+        let full = used + granted >= limit;
+        let retry_after = full.then(|| {
+            uses.front().map_or(period, |t| period.saturating_sub(now.duration_since(*t)))
+        });
+        Slots {
+            granted,
+            retry_after: retry_after.map(|d| d.max(Duration::from_millis(1))),
+            shared: false,
+        }
+    }
+
+    pub fn fill(&self, key: &str, count: u32, period: Duration) {
+        let now = Instant::now();
+        let mut all = self.uses.lock().unwrap_or_else(|p| p.into_inner());
+        let uses = all.entry(key.to_owned()).or_default();
+        while uses.front().is_some_and(|t| now.duration_since(*t) >= period) {
+            uses.pop_front();
+        }
+        let missing = (count as usize).saturating_sub(uses.len());
+        uses.extend(std::iter::repeat_n(now, missing));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_local_window_grants_up_to_its_limit_then_says_when_one_frees() {
+        let w = LocalWindows::default();
+        let period = Duration::from_secs(30);
+        assert_eq!(w.take("p", 40, 60, period).granted, 40);
+        let second = w.take("p", 40, 60, period);
+        assert_eq!(second.granted, 20);
+        assert!(second.retry_after.is_some_and(|d| d <= period));
+        assert_eq!(w.take("p", 1, 60, period).granted, 0);
+        assert_eq!(w.take("other", 1, 60, period).granted, 1, "windows are per key");
+    }
+
+    #[test]
+    fn filling_a_window_uses_it_up() {
+        let w = LocalWindows::default();
+        w.fill("p", 60, Duration::from_secs(30));
+        assert_eq!(w.take("p", 1, 60, Duration::from_secs(30)).granted, 0);
+    }
+}
