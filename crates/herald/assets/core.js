@@ -244,7 +244,9 @@
     });
     return best;
   };
-  var RANK = { viewer: 0, editor: 1, approver: 2, admin: 3 };
+  /** Roles weakest first, as the server ships them in the page config. */
+  var RANK = {};
+  (H.config.roles || []).forEach(function (r, i) { RANK[r] = i; });
   /** Whether the session may do `action` on a post in `status` (the server's table). */
   H.can = function (action, status) {
     var s = H.session.get();

@@ -11,11 +11,9 @@
   var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '' };
   if (!H.requireSession()) return;
 
-  var GROUP = {
-    published: 'published',
-    draft: 'waiting', pending_approval: 'waiting', changes_requested: 'waiting', scheduled: 'waiting', publishing: 'waiting',
-    partially_published: 'problem', failed: 'problem', rejected: 'problem', cancelled: 'problem', expired: 'problem', deleted: 'problem'
-  };
+  /** Chart series of each status, as the server ships it in the page config. */
+  var GROUP = {};
+  (H.config.statuses || []).forEach(function (s) { GROUP[s.id] = s.group; });
 
   function keyOf(p) { return p.id ? p.id : 'ayrshare:' + p.ayrshare_id; }
 

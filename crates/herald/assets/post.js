@@ -13,11 +13,8 @@
   var composer = null;
   if (!H.requireSession()) return;
 
-  var ACTION_LABEL = {
-    create: 'created it', edit: 'edited it', submit: 'submitted it', approve: 'approved it', reject: 'rejected it',
-    request_changes: 'requested changes', retry: 'retried publishing', delete: 'cancelled or deleted it',
-    publish: 'published it', claim: 'started publishing', webhook: 'Ayrshare reported', expire: 'expired it'
-  };
+  /** How each audit action reads after its actor (the server's vocabulary). */
+  var ACTION_LABEL = H.config.audit_actions || {};
 
   function renderView(post) {
     var view = H.clear(H.$('#post-view'));

@@ -1,28 +1,10 @@
-//! Field validation for post content, with the platform limits in one table.
+//! Field validation for post content (the platform limits are `ayrshare::Platform`'s).
 //!
 //! Every failure names the field it concerns, so the HTTP layer can answer 422 with
 //! `details.field` and the dashboard can show the message next to the input.
 
+use ayrshare::Platform;
 use chrono::{DateTime, Duration, Utc};
-
-/// Ayrshare's platform names and the text limit Herald enforces for each (characters,
-/// counted as Unicode scalar values; X's URL weighting is not modelled, so the X limit
-/// is conservative for text with links).
-pub const PLATFORM_LIMITS: &[(&str, usize)] = &[
-    ("bluesky", 300),
-    ("facebook", 63_206),
-    ("gmb", 1_500),
-    ("instagram", 2_200),
-    ("linkedin", 3_000),
-    ("pinterest", 500),
-    ("reddit", 40_000),
-    ("snapchat", 250),
-    ("telegram", 4_096),
-    ("threads", 500),
-    ("tiktok", 2_200),
-    ("twitter", 280),
-    ("youtube", 5_000),
-];
 
 /// At most this many media URLs on one post.
 pub const MAX_MEDIA: usize = 10;
@@ -44,26 +26,33 @@ impl FieldError {
     }
 }
 
-/// The character limit of a platform, or `None` if Ayrshare has no such platform.
+/// The character limit of a platform (counted as Unicode scalar values; X's URL
+/// weighting is not modelled, so the X limit is conservative for text with links), or
+/// `None` if Ayrshare has no such platform. The table is [`ayrshare::Platform`]'s.
 pub fn platform_limit(platform: &str) -> Option<usize> {
-    PLATFORM_LIMITS.iter().find(|(p, _)| *p == platform).map(|(_, l)| *l)
+    platform.parse::<Platform>().ok().map(Platform::text_limit)
 }
 
 /// Platforms: at least one, each known to Ayrshare, none twice.
 pub fn platforms(list: &[String]) -> Result<(), FieldError> {
     if list.is_empty() {
-        return Err(FieldError::new("platforms", "choose at least one platform"));
+        return Err(FieldError::new("platforms", "Choose at least one network."));
     }
     for (i, p) in list.iter().enumerate() {
         if platform_limit(p).is_none() {
-            let known: Vec<&str> = PLATFORM_LIMITS.iter().map(|(p, _)| *p).collect();
+            let known: Vec<&str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
             return Err(FieldError::new(
                 "platforms",
-                format!("unknown platform `{}`; known: {}", truncate(p, 40), known.join(", ")),
+                format!(
+                    "\"{}\" is not a network Ayrshare posts to; choose from {}.",
+                    truncate(p, 40),
+                    known.join(", ")
+                ),
             ));
         }
         if list[..i].contains(p) {
-            return Err(FieldError::new("platforms", format!("`{p}` is listed twice")));
+            let name = label(p);
+            return Err(FieldError::new("platforms", format!("{name} is chosen twice.")));
         }
     }
     Ok(())
@@ -75,11 +64,11 @@ fn no_control(field: &str, value: &str, allow_breaks: bool) -> Result<(), FieldE
     let bad =
         value.chars().any(|c| c.is_control() && !(allow_breaks && matches!(c, '\n' | '\r' | '\t')));
     if bad {
-        let what = if allow_breaks { "other than line breaks and tabs" } else { "" };
-        return Err(FieldError::new(
-            field,
-            format!("must not contain control characters {what}").trim_end().to_owned(),
-        ));
+        let message = match allow_breaks {
+            true => "Remove the invisible control characters (only line breaks and tabs may stay).",
+            false => "Remove the invisible control characters.",
+        };
+        return Err(FieldError::new(field, message));
     }
     Ok(())
 }
@@ -88,7 +77,7 @@ fn no_control(field: &str, value: &str, allow_breaks: bool) -> Result<(), FieldE
 /// chosen platforms.
 pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
     if text.trim().is_empty() {
-        return Err(FieldError::new("text", "text must not be empty"));
+        return Err(FieldError::new("text", "Write some text."));
     }
     no_control("text", text, true)?;
     let len = text.chars().count();
@@ -97,7 +86,7 @@ pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
     match tightest {
         Some((p, limit)) if len > limit => Err(FieldError::new(
             "text",
-            format!("text is {len} characters; {p} allows at most {limit}"),
+            format!("The text is {len} characters long; {} allows at most {limit}.", label(p)),
         )),
         _ => Ok(()),
     }
@@ -108,7 +97,10 @@ pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
 /// stored and sent on.
 pub fn media_urls(urls: &[String]) -> Result<Vec<String>, FieldError> {
     if urls.len() > MAX_MEDIA {
-        return Err(FieldError::new("media_urls", format!("at most {MAX_MEDIA} media URLs")));
+        return Err(FieldError::new(
+            "media_urls",
+            format!("Attach at most {MAX_MEDIA} media files."),
+        ));
     }
     urls.iter().map(|u| media_url(u)).collect()
 }
@@ -122,7 +114,7 @@ fn media_url(raw: &str) -> Result<String, FieldError> {
         Some(url) => Ok(url.to_string()),
         None => Err(FieldError::new(
             "media_urls",
-            format!("\"{}\" is not a web address (http or https)", truncate(raw, 80)),
+            format!("\"{}\" is not a web address (http or https).", truncate(raw, 80)),
         )),
     }
 }
@@ -134,15 +126,15 @@ pub fn schedule_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Field
         .map_err(|_| {
             FieldError::new(
                 "schedule_at",
-                "must be an RFC 3339 time with an offset, e.g. 2026-07-08T12:30:00+02:00",
+                "Give the time as RFC 3339 with an offset, e.g. 2026-07-08T12:30:00+02:00.",
             )
         })?
         .with_timezone(&Utc);
     if at <= now {
-        return Err(FieldError::new("schedule_at", "must be in the future"));
+        return Err(FieldError::new("schedule_at", "Choose a time in the future."));
     }
     if at > now + Duration::days(MAX_SCHEDULE_AHEAD_DAYS) {
-        return Err(FieldError::new("schedule_at", "must be at most 2 years ahead"));
+        return Err(FieldError::new("schedule_at", "Choose a time at most two years ahead."));
     }
     Ok(at)
 }
@@ -152,7 +144,7 @@ pub fn schedule_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Field
 pub fn name(field: &str, value: &str) -> Result<(), FieldError> {
     let len = value.chars().count();
     if value.trim().is_empty() || len > 100 {
-        return Err(FieldError::new(field, "must be 1 to 100 characters"));
+        return Err(FieldError::new(field, "Use 1 to 100 characters."));
     }
     no_control(field, value, false)
 }
@@ -161,16 +153,23 @@ pub fn name(field: &str, value: &str) -> Result<(), FieldError> {
 /// and request-changes.
 pub fn comment(value: Option<&str>, required: bool) -> Result<(), FieldError> {
     match value {
-        None if required => Err(FieldError::new("comment", "a comment is required")),
+        None if required => {
+            Err(FieldError::new("comment", "Add a comment: it tells the author why."))
+        }
         Some(c) if required && c.trim().is_empty() => {
-            Err(FieldError::new("comment", "a comment is required"))
+            Err(FieldError::new("comment", "Add a comment: it tells the author why."))
         }
         Some(c) if c.chars().count() > 2_000 => {
-            Err(FieldError::new("comment", "at most 2000 characters"))
+            Err(FieldError::new("comment", "Keep the comment under 2,000 characters."))
         }
         Some(c) => no_control("comment", c, true),
         None => Ok(()),
     }
+}
+
+/// A network's display name ("X (Twitter)"), or the id when it is not one.
+fn label(id: &str) -> String {
+    id.parse::<Platform>().map_or_else(|_| id.to_owned(), |p| p.label().to_owned())
 }
 
 fn truncate(s: &str, max: usize) -> String {
@@ -191,7 +190,7 @@ mod tests {
         assert!(text(&long, &v(&["facebook"])).is_ok());
         let err = text(&long, &v(&["facebook", "twitter"])).unwrap_err();
         assert_eq!(err.field, "text");
-        assert!(err.message.contains("twitter"));
+        assert!(err.message.contains("X (Twitter)"), "{}", err.message);
         assert!(text("   ", &v(&["twitter"])).is_err());
         assert!(text("line\r\nbreak\ttab", &v(&["twitter"])).is_ok());
         assert!(text("nul\u{0}", &v(&["twitter"])).is_err());

@@ -3,14 +3,14 @@
 //! [`super::config`] so the browser checks exactly what the server checks.
 
 use super::assets;
-use super::vocab::{config, platform_label, short_limit, status_label};
-use crate::domain::validate::PLATFORM_LIMITS;
+use super::vocab::{config, short_limit, status_label};
 use crate::domain::PostStatus;
 use axum::extract::Path;
 use axum::http::header::{
     CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::response::{Html, IntoResponse, Response};
+use ayrshare::Platform;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// Scripts and styles only from Herald itself; fetches only to Herald.
@@ -115,11 +115,11 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
             fieldset.field {
                 legend { "Platforms" }
                 div.platforms {
-                    @for (p, limit) in PLATFORM_LIMITS {
+                    @for p in Platform::ALL {
                         label.platform-option {
-                            input type="checkbox" name="platforms" value=(p);
-                            span.pname { (platform_label(p)) }
-                            span.plimit title={ (limit) " characters" } { (short_limit(*limit)) }
+                            input type="checkbox" name="platforms" value=(p.as_str());
+                            span.pname { (p.label()) }
+                            span.plimit title={ (p.text_limit()) " characters" } { (short_limit(p.text_limit())) }
                         }
                     }
                 }

@@ -1,33 +1,13 @@
 //! The vocabulary the pages share with the server, shipped in the page config every page
-//! embeds: platforms with their labels and limits, statuses, roles in order, audit
+//! embeds: platforms with their labels and limits (`ayrshare::Platform`'s table), statuses, roles in order, audit
 //! actions with their phrases, and which action each status allows for which role (from
 //! the state machine) — so the browser checks exactly what the server checks and never
 //! keeps a copy of its own.
 
 use crate::domain::transitions::{self, Action, Context};
-use crate::domain::validate::PLATFORM_LIMITS;
 use crate::domain::{AuditAction, LateApproval, PostStatus, Role};
+use ayrshare::Platform;
 use serde_json::{json, Map, Value};
-
-/// Display names of Ayrshare's platform ids.
-pub fn platform_label(id: &str) -> &str {
-    match id {
-        "bluesky" => "Bluesky",
-        "facebook" => "Facebook",
-        "gmb" => "Google Business",
-        "instagram" => "Instagram",
-        "linkedin" => "LinkedIn",
-        "pinterest" => "Pinterest",
-        "reddit" => "Reddit",
-        "snapchat" => "Snapchat",
-        "telegram" => "Telegram",
-        "threads" => "Threads",
-        "tiktok" => "TikTok",
-        "twitter" => "X (Twitter)",
-        "youtube" => "YouTube",
-        other => other,
-    }
-}
 
 /// A limit for a small label: 280, 2200, 63k.
 pub fn short_limit(limit: usize) -> String {
@@ -35,6 +15,19 @@ pub fn short_limit(limit: usize) -> String {
         format!("{}k", limit / 1000)
     } else {
         limit.to_string()
+    }
+}
+
+/// Which series of the dashboard's chart a status belongs to.
+pub fn status_group(s: PostStatus) -> &'static str {
+    match s {
+        PostStatus::Published => "published",
+        PostStatus::Draft
+        | PostStatus::PendingApproval
+        | PostStatus::ChangesRequested
+        | PostStatus::Scheduled
+        | PostStatus::Publishing => "waiting",
+        _ => "problem",
     }
 }
 
@@ -58,13 +51,13 @@ pub fn status_label(s: PostStatus) -> &'static str {
 
 /// The page config: what the scripts need to know besides the API's answers.
 pub fn config(page: &str, ws: Option<&str>, post: Option<&str>) -> String {
-    let platforms: Vec<Value> = PLATFORM_LIMITS
+    let platforms: Vec<Value> = Platform::ALL
         .iter()
-        .map(|(id, limit)| json!({"id": id, "label": platform_label(id), "limit": limit}))
+        .map(|p| json!({"id": p.as_str(), "label": p.label(), "limit": p.text_limit()}))
         .collect();
     let statuses: Vec<Value> = PostStatus::ALL
         .iter()
-        .map(|s| json!({"id": s.as_str(), "label": status_label(*s)}))
+        .map(|s| json!({"id": s.as_str(), "label": status_label(*s), "group": status_group(*s)}))
         .collect();
     let ctx = Context {
         requires_approval: true,
@@ -102,7 +95,7 @@ mod tests {
         assert!(!raw.contains('<') && !raw.contains('>'));
         let cfg: Value = serde_json::from_str(&raw).unwrap();
         assert_eq!(cfg["workspace_id"], "</script><b>");
-        assert_eq!(cfg["platforms"].as_array().unwrap().len(), PLATFORM_LIMITS.len());
+        assert_eq!(cfg["platforms"].as_array().unwrap().len(), Platform::ALL.len());
         assert_eq!(cfg["actions"]["pending_approval"]["approve"], "approver");
         assert_eq!(cfg["actions"]["published"]["delete"], "admin");
         assert!(cfg["actions"]["published"].get("edit").is_none());
