@@ -114,7 +114,7 @@ async fn scenario(
     click(editor, "#compose-form button[value=submit]").await;
     let err = wait_dom(editor, "the platforms error", Duration::from_secs(5),
         "(e => e && !e.hidden && e.textContent)(document.querySelector('#compose-form [data-error-for=platforms]'))").await;
-    assert!(err.as_str().unwrap().contains("platform"), "{err}");
+    assert!(err.as_str().unwrap().contains("network"), "{err}");
 
     // The live count follows the tightest chosen platform.
     click(editor, "#compose-form input[name=platforms][value=linkedin]").await;
