@@ -35,6 +35,7 @@ pub mod error;
 pub mod http;
 pub mod live;
 pub mod lookups;
+pub mod mail;
 pub mod metrics;
 pub mod posts;
 pub mod publish;

@@ -11,6 +11,7 @@ pub mod proxy;
 pub mod recorded;
 pub mod requests;
 pub mod services;
+pub mod smtp;
 
 pub use requests::{history, history_fetches, posts_sent, send, Reply};
 pub use services::{test_database_url, test_redis_url};
