@@ -116,6 +116,7 @@ fn token(ws_id: &str, role: Role, hash: &str, age_secs: i64) -> TokenRecord {
         hash: hash.to_owned(),
         created_at: now_ms() - Duration::seconds(age_secs),
         revoked: false,
+        created_by: None,
     }
 }
 

@@ -85,6 +85,7 @@ pub fn workspace(name: &str) -> Workspace {
         late_approval: LateApproval::Expire,
         content_version: 0,
         created_at: now_ms(),
+        x_credentials: None,
     }
 }
 
@@ -106,6 +107,7 @@ pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
         published_at: None,
         ayrshare_id: None,
         platform_results: vec![],
+        waiting_for: None,
         publish: PublishState::default(),
     }
 }
