@@ -107,6 +107,7 @@ impl WorkspaceService {
             late_approval: input.late_approval.unwrap_or_default(),
             content_version: 0,
             created_at: now_ms(),
+            x_credentials: None,
         };
         let written = self.inner.store.create_workspace(&ws).await;
         self.workspace_written(&ws.id, written).await?;
@@ -156,6 +157,7 @@ impl WorkspaceService {
             hash,
             created_at: now_ms(),
             revoked: false,
+            created_by: None,
         };
         let written = self.inner.store.create_token(&record).await;
         self.tokens_written(written).await?;

@@ -2,6 +2,7 @@
 //! of them. Times are UTC with millisecond precision, which is what storage keeps.
 
 use super::audit::AuditAction;
+use super::people::XCredentials;
 use super::status::{LateApproval, PostStatus};
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -23,6 +24,9 @@ pub struct Workspace {
     /// Bumped in the same transaction as every change to one of its posts.
     pub content_version: i64,
     pub created_at: DateTime<Utc>,
+    /// The workspace's own X credentials, if it has any (else the global ones apply).
+    #[serde(default)]
+    pub x_credentials: Option<XCredentials>,
 }
 
 /// The API view of a workspace: the profile key only as a hint.
@@ -123,8 +127,36 @@ pub struct Post {
     pub published_at: Option<DateTime<Utc>>,
     pub ayrshare_id: Option<String>,
     pub platform_results: Vec<PlatformResult>,
+    /// Why a post that is due has not gone out yet, if it is held back.
+    pub waiting_for: Option<WaitingFor>,
     #[serde(skip)]
     pub publish: PublishState,
+}
+
+/// What a due post is waiting for before it can be published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WaitingFor {
+    /// The workspace's Ayrshare call budget is spent until its window frees.
+    AyrshareLimit,
+}
+
+impl WaitingFor {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::AyrshareLimit => "ayrshare_limit",
+        }
+    }
+}
+
+impl std::str::FromStr for WaitingFor {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "ayrshare_limit" => Ok(Self::AyrshareLimit),
+            _ => Err(format!("unknown waiting_for `{s}`")),
+        }
+    }
 }
 
 /// One line of a post's audit trail.
@@ -180,4 +212,17 @@ pub fn from_ms(ms: i64) -> DateTime<Utc> {
 /// Now, truncated to what storage keeps, so a value read back equals the value written.
 pub fn now_ms() -> DateTime<Utc> {
     from_ms(to_ms(Utc::now()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_for_round_trips_through_its_wire_name() {
+        let w = WaitingFor::AyrshareLimit;
+        assert_eq!(w.as_str().parse::<WaitingFor>().unwrap(), w);
+        assert_eq!(serde_json::to_string(&w).unwrap(), format!("\"{}\"", w.as_str()));
+        assert!("later".parse::<WaitingFor>().is_err());
+    }
 }

@@ -82,6 +82,7 @@ impl PostService {
             published_at: None,
             ayrshare_id: None,
             platform_results: vec![],
+            waiting_for: None,
             publish: PublishState::default(),
         };
         let event = event_by(who, AuditAction::Create, None, None);

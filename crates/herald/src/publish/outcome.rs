@@ -137,6 +137,7 @@ mod tests {
             published_at: None,
             ayrshare_id: None,
             platform_results: vec![],
+            waiting_for: None,
             publish: PublishState { targets: platforms, ..Default::default() },
         }
     }

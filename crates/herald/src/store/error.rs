@@ -11,13 +11,20 @@ pub enum StoreError {
     /// The post is no longer at the version the change was based on.
     #[error("the post was changed meanwhile; it is now at version {current}")]
     VersionConflict { current: i64 },
-    /// The row to change does not exist.
+    /// The row to change does not exist, or one the change refers to does not (an unknown
+    /// workspace or user).
     #[error("not found")]
     NotFound,
     /// A uniqueness rule was broken. `constraint` names it the same way on both backends
     /// (PostgreSQL's names, see [`constraint`]).
     #[error("duplicate value for {constraint}")]
     Duplicate { constraint: String },
+    /// The change would leave a workspace without an admin.
+    #[error("a workspace must keep an admin")]
+    LastAdmin,
+    /// The invitation was already accepted, or was withdrawn, or has expired.
+    #[error("the invitation was used, withdrawn or has expired")]
+    Gone,
     /// The database cannot be reached or is shutting down (or the store was closed).
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -35,10 +42,20 @@ pub mod constraint {
     pub const WORKSPACE_NAME: &str = "workspaces_name_key";
     /// A token hash identifies one token.
     pub const TOKEN_HASH: &str = "tokens_token_hash_key";
+    /// One user per e-mail address (stored lowercased, so whatever its case).
+    pub const USER_EMAIL: &str = "users_email_key";
+    /// A user id identifies one user.
+    pub const USER_ID: &str = "users_pkey";
+    /// A session hash identifies one session.
+    pub const SESSION_ID: &str = "sessions_pkey";
+    /// An invitation's token hash identifies one invitation.
+    pub const INVITATION_TOKEN_HASH: &str = "invitations_token_hash_key";
+    /// One membership per user and workspace.
+    pub const MEMBERSHIP: &str = "memberships_pkey";
 }
 
 /// A refused, timed-out or closed connection is `Unavailable` (the API answers 503), a
-/// unique violation `Duplicate`, a missing row `NotFound`.
+/// unique violation `Duplicate`, a missing row (or a reference to one) `NotFound`.
 impl From<sqlx::Error> for StoreError {
     fn from(e: sqlx::Error) -> Self {
         match &e {
@@ -49,6 +66,7 @@ impl From<sqlx::Error> for StoreError {
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 StoreError::Duplicate { constraint: constraint_name(db.as_ref()) }
             }
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound,
             _ => StoreError::Other(e),
         }
     }

@@ -3,8 +3,13 @@
 //! its audit event and bumps the workspace's content version, guarded by the post's
 //! `version` (optimistic concurrency). No backend type leaks through this trait.
 //!
+//! People (users, memberships, sessions, invitations) are stored by whole operations too:
+//! a password change ends the user's sessions in its transaction, an invitation is
+//! accepted once with its membership in one transaction, and no membership change leaves
+//! a workspace without an admin ([`StoreError::LastAdmin`]), however concurrent.
+//!
 //! Both backends run the same statements, written once in `sql`; `sqlite` and `postgres`
-//! hold only what differs (opening, pools, two statements). `rows` maps rows to domain
+//! hold only what differs (opening, pools, a few statements). `rows` maps rows to domain
 //! records, `error` sqlx failures to [`StoreError`].
 
 mod error;
@@ -14,8 +19,10 @@ mod sql;
 pub mod sqlite;
 
 use crate::domain::{AuditAction, Event, Post, PostStatus, Role, Workspace};
+use crate::domain::{Invitation, Member, Membership, SessionRecord, User, UserRecord};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use std::fmt;
 use std::sync::Arc;
 
 pub use error::{constraint, StoreError};
@@ -83,6 +90,37 @@ pub struct TokenRecord {
     pub hash: String,
     pub created_at: DateTime<Utc>,
     pub revoked: bool,
+    /// The id of the user who created it, where known.
+    #[serde(default)]
+    pub created_by: Option<String>,
+}
+
+/// Who accepts an invitation: a new user (created in the accepting transaction) or an
+/// existing one. `Debug` leaves the password hash out.
+#[derive(Clone)]
+pub enum Acceptance {
+    NewUser { user: User, password_hash: String },
+    Existing { user_id: String },
+}
+
+impl fmt::Debug for Acceptance {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NewUser { user, .. } => f.debug_struct("NewUser").field("user", user).finish(),
+            Self::Existing { user_id } => {
+                f.debug_struct("Existing").field("user_id", user_id).finish()
+            }
+        }
+    }
+}
+
+/// An accepted invitation: the user (as stored) and the role they now hold in the
+/// workspace, the higher of the invited one and any they held before.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub user: User,
+    pub workspace_id: String,
+    pub role: Role,
 }
 
 /// Turns a due post into its claimed form and the claim's audit event, or `None` to
@@ -140,6 +178,82 @@ pub trait Storage: Send + Sync + 'static {
 
     /// Records a webhook delivery id; false if it was seen before (at-least-once delivery).
     async fn first_delivery(&self, hook_id: &str, at: DateTime<Utc>) -> Result<bool>;
+
+    /// How many of the workspace's posts that include `platform` are `scheduled`,
+    /// `publishing`, `published` or `partially_published` with their time (`schedule_at`,
+    /// else `published_at`) in `[from, to)`: what counts against a network cap.
+    async fn platform_load(
+        &self,
+        workspace_id: &str,
+        platform: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<i64>;
+
+    /// Creates a user, the e-mail stored lowercased; `Duplicate` of
+    /// [`constraint::USER_EMAIL`] if the address is taken, whatever its case.
+    async fn create_user(&self, user: &User, password_hash: Option<&str>) -> Result<()>;
+    async fn user(&self, id: &str) -> Result<Option<UserRecord>>;
+    /// The user with this e-mail address, whatever its case.
+    async fn user_by_email(&self, email: &str) -> Result<Option<UserRecord>>;
+    /// Writes the user's name, `global_admin` and `notify_email` (not the e-mail);
+    /// `NotFound` if there is no such user.
+    async fn update_user(&self, user: &User) -> Result<()>;
+    /// Sets the user's password hash and ends all their sessions, in one transaction;
+    /// how many sessions ended. `NotFound` if there is no such user.
+    async fn set_password(&self, user_id: &str, password_hash: &str) -> Result<u64>;
+
+    /// The user's memberships, oldest first.
+    async fn memberships_of(&self, user_id: &str) -> Result<Vec<Membership>>;
+    /// The workspace's members by name (case-insensitively, then by id).
+    async fn members(&self, workspace_id: &str) -> Result<Vec<Member>>;
+    /// Adds the user to the workspace with `role`, or changes their role; `LastAdmin` if
+    /// that would demote the workspace's last admin, `NotFound` for an unknown workspace
+    /// or user.
+    async fn set_member(&self, workspace_id: &str, user_id: &str, role: Role) -> Result<()>;
+    /// Removes the user from the workspace; false if they were not a member, `LastAdmin`
+    /// if they are its last admin.
+    async fn remove_member(&self, workspace_id: &str, user_id: &str) -> Result<bool>;
+
+    async fn create_session(&self, session: &SessionRecord) -> Result<()>;
+    /// The session as stored, expired or not (the caller decides).
+    async fn session(&self, id_hash: &str) -> Result<Option<SessionRecord>>;
+    /// The user's sessions, newest first.
+    async fn sessions_of(&self, user_id: &str) -> Result<Vec<SessionRecord>>;
+    /// Ends a session; false if there was none.
+    async fn delete_session(&self, id_hash: &str) -> Result<bool>;
+    /// Ends all the user's sessions; how many there were.
+    async fn delete_sessions_of(&self, user_id: &str) -> Result<u64>;
+    /// Moves the session's `last_seen_at` forward to `at` (never back); a session that
+    /// is gone stays gone.
+    async fn touch_session(&self, id_hash: &str, at: DateTime<Utc>) -> Result<()>;
+
+    /// Stores an invitation, its e-mail lowercased.
+    async fn create_invitation(&self, invitation: &Invitation) -> Result<()>;
+    /// The workspace's open invitations (neither accepted nor withdrawn; expired ones
+    /// included), oldest first.
+    async fn invitations(&self, workspace_id: &str) -> Result<Vec<Invitation>>;
+    /// Withdraws an open invitation; false if the workspace has no such open invitation.
+    async fn withdraw_invitation(
+        &self,
+        workspace_id: &str,
+        id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// The invitation with this token hash, whatever its state.
+    async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<Invitation>>;
+    /// In one transaction: marks the invitation accepted at `now` if it is still open and
+    /// unexpired, creates the user of [`Acceptance::NewUser`], and gives the user the
+    /// invited role in the workspace (a member keeps a higher role). `Gone` if it was
+    /// accepted, withdrawn or expired, `NotFound` if there is no such invitation (or no
+    /// such existing user), `Duplicate` if the new user's e-mail is taken; then nothing is
+    /// written. Of concurrent acceptances of one invitation exactly one succeeds.
+    async fn accept_invitation(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+        acceptance: &Acceptance,
+    ) -> Result<Accepted>;
 }
 
 /// Opens the store a `DATABASE_URL` names and runs its migrations: `postgres://…` or,

@@ -1,15 +1,16 @@
 //! The PostgreSQL store, for the scaled mode: one pool shared by any number of Herald
 //! instances, migrations embedded and run at open. Its operations are the shared ones of
 //! [`super::sql`], statement for statement the SQLite store's; this file opens the pool
-//! and says how PostgreSQL writes the two statements that differ.
+//! and says how PostgreSQL writes the statements that differ.
 //!
 //! What differs is how concurrency is handled. Every post change is one transaction
 //! guarded by the post's `version`, and `claim_due` locks the rows it claims with
 //! `FOR UPDATE SKIP LOCKED`, so instances claiming at once each get different posts
-//! instead of waiting on each other. A refused connection surfaces as a pool timeout,
-//! that is [`StoreError::Unavailable`](super::StoreError::Unavailable).
+//! instead of waiting on each other. A membership change locks the workspace's admin rows
+//! `FOR UPDATE` before deciding that an admin remains. A refused connection surfaces as a
+//! pool timeout, that is [`StoreError::Unavailable`](super::StoreError::Unavailable).
 
-use super::sql::{sql_storage_impl, Dialect};
+use super::sql::{platform_load_sql, sql_storage_impl, Dialect};
 use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
@@ -52,6 +53,12 @@ const DIALECT: Dialect = Dialect {
     platform_counts: "SELECT p.value, COUNT(*) \
         FROM posts, jsonb_array_elements_text(posts.platforms::jsonb) AS p(value) \
         WHERE workspace_id = $1 GROUP BY p.value",
+    // Rows a membership change decides on (the workspace's admins) stay as read until it
+    // commits: a concurrent change waits, then re-reads them.
+    row_lock: " FOR UPDATE",
+    platform_load: platform_load_sql!(
+        "posts.platforms::jsonb @> jsonb_build_array(CAST($2 AS TEXT))"
+    ),
 };
 
 // One pool for reads and writes: PostgreSQL runs concurrent writers itself.

@@ -1,10 +1,15 @@
 //! Row shapes shared by the SQL backends and their conversion to domain records.
 //! Times are stored as epoch milliseconds, lists as JSON text, enums as their wire names;
-//! a stored value that does not read back is [`StoreError::Corrupt`].
+//! a stored value that does not read back is [`StoreError::Corrupt`]. The rows of people
+//! are in `people`.
+
+mod people;
+
+pub(crate) use people::*;
 
 use super::{Cursor, StoreError, TokenRecord};
 use crate::domain::model::{from_ms, to_ms};
-use crate::domain::{Event, PlatformResult, Post, PublishState, Workspace};
+use crate::domain::{Event, PlatformResult, Post, PublishState, Workspace, XCredentials};
 use crate::secret::Secret;
 use std::str::FromStr;
 
@@ -18,6 +23,8 @@ pub(crate) struct WorkspaceRow {
     pub late_approval: String,
     pub content_version: i64,
     pub created_at: i64,
+    pub x_api_key: Option<String>,
+    pub x_api_secret: Option<String>,
 }
 
 impl TryFrom<WorkspaceRow> for Workspace {
@@ -32,7 +39,22 @@ impl TryFrom<WorkspaceRow> for Workspace {
             late_approval: parsed("late_approval", &r.late_approval)?,
             content_version: r.content_version,
             created_at: from_ms(r.created_at),
+            x_credentials: x_credentials(r.x_api_key, r.x_api_secret)?,
         })
+    }
+}
+
+/// Both X credential columns set, or neither (the schema checks it too).
+fn x_credentials(
+    key: Option<String>,
+    secret: Option<String>,
+) -> Result<Option<XCredentials>, StoreError> {
+    match (key, secret) {
+        (Some(key), Some(secret)) => {
+            Ok(Some(XCredentials { api_key: Secret::new(key), api_secret: Secret::new(secret) }))
+        }
+        (None, None) => Ok(None),
+        _ => Err(StoreError::Corrupt("x_api_key: set without x_api_secret or back".into())),
     }
 }
 
@@ -45,6 +67,7 @@ pub(crate) struct TokenRow {
     pub token_hash: String,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
+    pub created_by: Option<String>,
 }
 
 impl TryFrom<TokenRow> for TokenRecord {
@@ -58,6 +81,7 @@ impl TryFrom<TokenRow> for TokenRecord {
             hash: r.token_hash,
             created_at: from_ms(r.created_at),
             revoked: r.revoked_at.is_some(),
+            created_by: r.created_by,
         })
     }
 }
@@ -82,6 +106,7 @@ pub(crate) struct PostRow {
     pub publish_key: Option<String>,
     pub publish_attempts: i64,
     pub publish_targets: String,
+    pub waiting_for: Option<String>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, StoreError> {
@@ -89,7 +114,7 @@ fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, St
 }
 
 /// An enum stored as its wire name.
-fn parsed<T: FromStr<Err = String>>(column: &str, raw: &str) -> Result<T, StoreError> {
+pub(crate) fn parsed<T: FromStr<Err = String>>(column: &str, raw: &str) -> Result<T, StoreError> {
     raw.parse().map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
@@ -105,6 +130,7 @@ impl TryFrom<PostRow> for Post {
             media_urls: json("media_urls", &r.media_urls)?,
             platform_results: json::<Vec<PlatformResult>>("platform_results", &r.platform_results)?,
             status: parsed("status", &r.status)?,
+            waiting_for: r.waiting_for.map(|w| parsed("waiting_for", &w)).transpose()?,
             schedule_at: r.schedule_at.map(from_ms),
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
@@ -229,6 +255,8 @@ mod tests {
             late_approval: late_approval.into(),
             content_version: 0,
             created_at: 0,
+            x_api_key: None,
+            x_api_secret: None,
         }
     }
 
@@ -240,6 +268,18 @@ mod tests {
             matches!(&err, StoreError::Corrupt(m) if m.starts_with("late_approval")),
             "got {err:?}"
         );
+    }
+
+    #[test]
+    fn x_credentials_are_read_back_only_as_a_pair() {
+        let mut row = workspace_row("expire");
+        row.x_api_key = Some("key".into());
+        let err = Workspace::try_from(row).unwrap_err();
+        assert!(matches!(&err, StoreError::Corrupt(m) if m.starts_with("x_api_key")), "{err:?}");
+        let mut row = workspace_row("expire");
+        (row.x_api_key, row.x_api_secret) = (Some("key".into()), Some("secret".into()));
+        let x = Workspace::try_from(row).unwrap().x_credentials.expect("a pair");
+        assert_eq!((x.api_key.expose(), x.api_secret.expose()), ("key", "secret"));
     }
 
     #[test]

@@ -5,14 +5,19 @@
 //! binds `$N` to argument N, so a value used twice in a statement is bound once. Where
 //! PostgreSQL needs a parameter's type, `CAST(… AS …)` says it in a form SQLite parses
 //! too. What the backends write differently is a [`Dialect`].
+//!
+//! The statements of people (users, memberships, sessions, invitations) are in `people`,
+//! the transactions that use them in `people_steps` and their operations in `people_ops`.
 
-/// The post columns a change writes, bound as `$1`…`$14` by both [`INSERT_POST`] and
+use crate::domain::PostStatus;
+
+/// The post columns a change writes, bound as `$1`…`$15` by both [`INSERT_POST`] and
 /// [`UPDATE_POST`] (whose `SET` list names them in this order too).
 macro_rules! post_change_columns {
     () => {
         "text, platforms, media_urls, status, schedule_at, version, updated_at, published_at, \
          ayrshare_id, platform_results, lease_until, publish_key, publish_attempts, \
-         publish_targets"
+         publish_targets, waiting_for"
     };
 }
 
@@ -26,13 +31,13 @@ macro_rules! post_columns {
 macro_rules! workspace_columns {
     () => {
         "id, name, profile_key, timezone, requires_approval, late_approval, content_version, \
-         created_at"
+         created_at, x_api_key, x_api_secret"
     };
 }
 
 macro_rules! token_columns {
     () => {
-        "id, workspace_id, role, name, token_hash, created_at, revoked_at"
+        "id, workspace_id, role, name, token_hash, created_at, revoked_at, created_by"
     };
 }
 
@@ -47,7 +52,7 @@ pub(super) const PING: &str = "SELECT 1";
 pub(super) const INSERT_WORKSPACE: &str = concat!(
     "INSERT INTO workspaces (",
     workspace_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 );
 pub(super) const WORKSPACE_BY_ID: &str =
     concat!("SELECT ", workspace_columns!(), " FROM workspaces WHERE id = $1");
@@ -57,13 +62,17 @@ pub(super) const ALL_WORKSPACES: &str =
     concat!("SELECT ", workspace_columns!(), " FROM workspaces ORDER BY created_at, id");
 /// Settings only: the content version is the post changes' to bump.
 pub(super) const UPDATE_WORKSPACE: &str = "UPDATE workspaces SET name = $2, profile_key = $3, \
-    timezone = $4, requires_approval = $5, late_approval = $6 WHERE id = $1";
+    timezone = $4, requires_approval = $5, late_approval = $6, x_api_key = $7, \
+    x_api_secret = $8 WHERE id = $1";
 pub(super) const CONTENT_VERSION: &str = "SELECT content_version FROM workspaces WHERE id = $1";
 pub(super) const BUMP_CONTENT_VERSION: &str = "UPDATE workspaces \
     SET content_version = content_version + 1 WHERE id = $1 RETURNING content_version";
 
-pub(super) const INSERT_TOKEN: &str =
-    concat!("INSERT INTO tokens (", token_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, NULL)");
+pub(super) const INSERT_TOKEN: &str = concat!(
+    "INSERT INTO tokens (",
+    token_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)"
+);
 pub(super) const TOKEN_BY_HASH: &str =
     concat!("SELECT ", token_columns!(), " FROM tokens WHERE token_hash = $1");
 pub(super) const WORKSPACE_TOKENS: &str = concat!(
@@ -77,14 +86,15 @@ pub(super) const REVOKE_TOKEN: &str = "UPDATE tokens SET revoked_at = $3 \
 pub(super) const INSERT_POST: &str = concat!(
     "INSERT INTO posts (",
     post_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19)"
 );
-/// Guarded by the version the change was based on (`$17`): no row changes if it moved on.
+/// Guarded by the version the change was based on (`$18`): no row changes if it moved on.
 pub(super) const UPDATE_POST: &str = "UPDATE posts SET text = $1, platforms = $2, \
     media_urls = $3, status = $4, schedule_at = $5, version = $6, updated_at = $7, \
     published_at = $8, ayrshare_id = $9, platform_results = $10, lease_until = $11, \
-    publish_key = $12, publish_attempts = $13, publish_targets = $14 \
-    WHERE id = $15 AND workspace_id = $16 AND version = $17";
+    publish_key = $12, publish_attempts = $13, publish_targets = $14, waiting_for = $15 \
+    WHERE id = $16 AND workspace_id = $17 AND version = $18";
 pub(super) const POST_VERSION: &str =
     "SELECT version FROM posts WHERE workspace_id = $1 AND id = $2";
 pub(super) const POST_BY_ID: &str =
@@ -122,6 +132,31 @@ pub(super) const POST_EVENTS: &str = concat!(
     " FROM post_events WHERE post_id = $1 ORDER BY version, at"
 );
 
+/// The post statuses that load a network: what counts against a network cap.
+pub(super) const LOAD_STATUSES: [PostStatus; 4] = [
+    PostStatus::Scheduled,
+    PostStatus::Publishing,
+    PostStatus::Published,
+    PostStatus::PartiallyPublished,
+];
+
+/// [`Dialect::platform_load`] from the backend's test that a post's `platforms` (JSON
+/// text) include `$2`: how many posts of workspace `$1` in one of [`LOAD_STATUSES`]
+/// (`$5`…`$8`) have their time (`schedule_at`, else `published_at`) in `[$3, $4)`. The
+/// time is written as the `posts_load` index's expression, so the index serves it.
+macro_rules! platform_load_sql {
+    ($includes_platform:literal) => {
+        concat!(
+            "SELECT COUNT(*) FROM posts WHERE workspace_id = $1 \
+             AND status IN ($5, $6, $7, $8) \
+             AND COALESCE(schedule_at, published_at) >= $3 \
+             AND COALESCE(schedule_at, published_at) < $4 AND ",
+            $includes_platform
+        )
+    };
+}
+pub(super) use platform_load_sql;
+
 pub(super) const FIRST_DELIVERY: &str = "INSERT INTO webhook_deliveries (hook_id, received_at) \
     VALUES ($1, $2) ON CONFLICT DO NOTHING";
 
@@ -132,10 +167,21 @@ pub(super) struct Dialect {
     /// `(platform, count)` rows of workspace `$1`'s posts, a post counting once for each
     /// of its platforms (stored as a JSON array of names).
     pub platform_counts: &'static str,
+    /// Appended to a read in a transaction whose rows the transaction's decision rests
+    /// on (the admins of a workspace, a membership): they stay as read until it ends.
+    pub row_lock: &'static str,
+    /// The count of [`platform_load_sql!`].
+    pub platform_load: &'static str,
 }
 
+mod people;
+mod people_ops;
+mod people_steps;
 mod steps;
 mod storage;
 
+pub(super) use people::*;
+pub(super) use people_ops::people_ops;
+pub(super) use people_steps::people_steps;
 pub(super) use steps::post_change_steps;
 pub(super) use storage::{sql_storage_impl, storage_impl};

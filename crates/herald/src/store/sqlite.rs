@@ -1,12 +1,12 @@
 //! The SQLite store: one file in WAL mode, migrations embedded and run at open. Its
 //! operations are the shared ones of [`super::sql`]; this file opens the pools and says
-//! how SQLite writes the two statements that differ.
+//! how SQLite writes the statements that differ.
 //!
 //! SQLite allows one writer at a time, so writes go through a pool of exactly one
 //! connection (transactions queue in the pool instead of failing with "database is
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
-use super::sql::{sql_storage_impl, Dialect};
+use super::sql::{platform_load_sql, sql_storage_impl, Dialect};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
 use std::str::FromStr;
@@ -51,6 +51,11 @@ const DIALECT: Dialect = Dialect {
     claim_lock: "",
     platform_counts: "SELECT p.value, COUNT(*) FROM posts, json_each(posts.platforms) AS p \
         WHERE workspace_id = $1 GROUP BY p.value",
+    // Nothing to lock either: the one write connection runs one transaction at a time.
+    row_lock: "",
+    platform_load: platform_load_sql!(
+        "EXISTS (SELECT 1 FROM json_each(posts.platforms) AS p WHERE p.value = $2)"
+    ),
 };
 
 sql_storage_impl!(SqliteStore, db: Sqlite, read: read, write: write, dialect: DIALECT);

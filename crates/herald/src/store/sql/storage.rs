@@ -10,24 +10,31 @@ macro_rules! sql_storage_impl {
         const _: () = {
             use chrono::{DateTime, Utc};
             use $crate::domain::model::to_ms;
-            use $crate::domain::{Event, Post, Workspace};
-            use $crate::store::rows::{event_for, PostValues};
+            use $crate::domain::people::normal_email;
+            use $crate::domain::{Event, Invitation, Member, Membership, Post, Role};
+            use $crate::domain::{SessionRecord, User, UserRecord, Workspace};
+            use $crate::store::rows::{event_for, parsed, PostValues};
             use $crate::store::rows::{EventRow, PostRow, TokenRow, WorkspaceRow};
+            use $crate::store::rows::{InvitationRow, MemberRow, MembershipRow};
+            use $crate::store::rows::{SessionRow, UserRecordRow};
             use $crate::store::sql::*;
-            use $crate::store::{ClaimFn, Committed, Counts, Cursor, ListQuery, NewEvent};
-            use $crate::store::{Page, Result, Storage, StoreError, TokenRecord};
+            use $crate::store::TokenRecord;
+            use $crate::store::{Acceptance, Accepted, ClaimFn, Committed, Counts, Cursor};
+            use $crate::store::{ListQuery, NewEvent, Page, Result, Storage, StoreError};
 
             $crate::store::sql::post_change_steps!($db);
-            $crate::store::sql::storage_impl!($store, $read, $write, $dialect);
+            $crate::store::sql::people_steps!($db, $dialect);
+            $crate::store::sql::people_ops!($store, $read, $write, $dialect);
         };
     };
 }
 pub(in crate::store) use sql_storage_impl;
 
 /// `impl Storage for $store`: each operation one statement, or one transaction on
-/// `self.$write`, and one `debug` span.
+/// `self.$write`, and one `debug` span. The operations on people come as `$more` from
+/// [`people_ops!`](super::people_ops).
 macro_rules! storage_impl {
-    ($store:ty, $read:ident, $write:ident, $dialect:expr) => {
+    ($store:ty, $read:ident, $write:ident, $dialect:expr, { $($more:tt)* }) => {
         #[async_trait::async_trait]
         impl Storage for $store {
             #[tracing::instrument(level = "debug", skip_all)]
@@ -56,6 +63,8 @@ macro_rules! storage_impl {
                     .bind(ws.late_approval.as_str())
                     .bind(ws.content_version)
                     .bind(to_ms(ws.created_at))
+                    .bind(ws.x_credentials.as_ref().map(|x| x.api_key.expose()))
+                    .bind(ws.x_credentials.as_ref().map(|x| x.api_secret.expose()))
                     .execute(&self.$write)
                     .await?;
                 Ok(())
@@ -93,6 +102,8 @@ macro_rules! storage_impl {
                     .bind(&ws.timezone)
                     .bind(ws.requires_approval)
                     .bind(ws.late_approval.as_str())
+                    .bind(ws.x_credentials.as_ref().map(|x| x.api_key.expose()))
+                    .bind(ws.x_credentials.as_ref().map(|x| x.api_secret.expose()))
                     .execute(&self.$write)
                     .await?;
                 match done.rows_affected() {
@@ -119,6 +130,7 @@ macro_rules! storage_impl {
                     .bind(&t.name)
                     .bind(&t.hash)
                     .bind(to_ms(t.created_at))
+                    .bind(&t.created_by)
                     .execute(&self.$write)
                     .await?;
                 Ok(())
@@ -281,6 +293,33 @@ macro_rules! storage_impl {
                     .await?;
                 Ok(done.rows_affected() == 1)
             }
+
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = workspace_id, platform = platform)
+            )]
+            async fn platform_load(
+                &self,
+                workspace_id: &str,
+                platform: &str,
+                from: DateTime<Utc>,
+                to: DateTime<Utc>,
+            ) -> Result<i64> {
+                let [s5, s6, s7, s8] = LOAD_STATUSES.map(|s| s.as_str());
+                let load: i64 = sqlx::query_scalar($dialect.platform_load)
+                    .bind(workspace_id)
+                    .bind(platform)
+                    .bind(to_ms(from))
+                    .bind(to_ms(to))
+                    .bind(s5)
+                    .bind(s6)
+                    .bind(s7)
+                    .bind(s8)
+                    .fetch_one(&self.$read)
+                    .await?;
+                Ok(load)
+            }
+
+            $($more)*
         }
     };
 }

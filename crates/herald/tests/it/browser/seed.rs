@@ -98,6 +98,7 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
         published_at: published,
         ayrshare_id: Some(format!("seed-{n}")),
         platform_results: results,
+        waiting_for: None,
         publish: PublishState::default(),
     }
 }

@@ -1,9 +1,12 @@
-//! Scenarios for everything around posts: workspaces, tokens, webhook deliveries, ping.
+//! Scenarios for everything around posts: workspaces (with their X credentials), tokens
+//! (with who created them), webhook deliveries, ping.
 
-use crate::store::harness::{assert_same_workspace, event, post, workspace};
+use crate::store::harness::{assert_duplicate, assert_same_workspace, event, post, stored_user};
+use crate::store::harness::{workspace, x_pair};
 use chrono::Duration;
 use herald::domain::model::now_ms;
-use herald::domain::{LateApproval, PostStatus, Role};
+use herald::domain::{LateApproval, PostStatus, Role, XCredentials};
+use herald::secret::Secret;
 use herald::store::{constraint, Storage, StoreError, TokenRecord};
 use std::sync::Arc;
 
@@ -19,14 +22,6 @@ pub async fn after_close_operations_fail_as_unavailable(store: Arc<dyn Storage>)
     assert!(matches!(err, StoreError::Unavailable(_)), "ping: got {err:?}");
     let err = store.create_workspace(&workspace("Globex")).await.unwrap_err();
     assert!(matches!(err, StoreError::Unavailable(_)), "write: got {err:?}");
-}
-
-/// Asserts `err` is a duplicate of the unique constraint `name`.
-fn assert_duplicate(err: &StoreError, name: &str) {
-    assert!(
-        matches!(err, StoreError::Duplicate { constraint } if constraint == name),
-        "want a duplicate of {name}, got {err:?}"
-    );
 }
 
 pub async fn workspaces_are_created_read_by_id_and_name_listed_and_updated(
@@ -116,6 +111,7 @@ fn token(ws_id: &str, role: Role, hash: &str, age_secs: i64) -> TokenRecord {
         hash: hash.to_owned(),
         created_at: now_ms() - Duration::seconds(age_secs),
         revoked: false,
+        created_by: None,
     }
 }
 
@@ -166,4 +162,57 @@ pub async fn first_delivery_is_true_once_then_false(store: Arc<dyn Storage>) {
     assert!(store.first_delivery("hook-1", at).await.unwrap());
     assert!(!store.first_delivery("hook-1", at + Duration::seconds(5)).await.unwrap());
     assert!(store.first_delivery("hook-2", at).await.unwrap());
+}
+
+fn x_credentials(key: &str) -> Option<XCredentials> {
+    Some(XCredentials {
+        api_key: Secret::new(format!("{key}-api-key")),
+        api_secret: Secret::new(format!("{key}-api-secret")),
+    })
+}
+
+pub async fn x_credentials_are_stored_read_back_replaced_and_cleared(store: Arc<dyn Storage>) {
+    let mut ws = workspace("Acme");
+    ws.x_credentials = x_credentials("first");
+    let plain = workspace("Globex");
+    store.create_workspace(&ws).await.unwrap();
+    store.create_workspace(&plain).await.unwrap();
+    assert_same_workspace(&store.workspace(&ws.id).await.unwrap().unwrap(), &ws);
+    assert!(store.workspace(&plain.id).await.unwrap().unwrap().x_credentials.is_none());
+    let by_name = store.workspace_by_name(&ws.name).await.unwrap().unwrap();
+    assert_eq!(x_pair(&by_name.x_credentials), x_pair(&ws.x_credentials));
+
+    ws.x_credentials = x_credentials("second");
+    store.update_workspace(&ws).await.unwrap();
+    assert_same_workspace(&store.workspace(&ws.id).await.unwrap().unwrap(), &ws);
+
+    ws.x_credentials = None;
+    store.update_workspace(&ws).await.unwrap();
+    let cleared = store.workspace(&ws.id).await.unwrap().unwrap();
+    assert!(cleared.x_credentials.is_none(), "None clears them");
+    let listed = store.workspaces().await.unwrap();
+    assert!(listed.iter().all(|w| w.x_credentials.is_none()));
+}
+
+pub async fn a_token_keeps_the_user_who_created_it(store: Arc<dyn Storage>) {
+    let ws = workspace("Acme");
+    store.create_workspace(&ws).await.unwrap();
+    let ann = stored_user(&*store, "Ann").await;
+    let mut by_ann = token(&ws.id, Role::Editor, "hash-by-ann", 10);
+    by_ann.created_by = Some(ann.id.clone());
+    let anonymous = token(&ws.id, Role::Viewer, "hash-anonymous", 5);
+    store.create_token(&by_ann).await.unwrap();
+    store.create_token(&anonymous).await.unwrap();
+
+    let found = store.token_by_hash("hash-by-ann").await.unwrap().unwrap();
+    assert_eq!(found.created_by.as_deref(), Some(ann.id.as_str()));
+    let listed: Vec<Option<String>> =
+        store.tokens(&ws.id).await.unwrap().into_iter().map(|t| t.created_by).collect();
+    assert_eq!(listed, vec![Some(ann.id.clone()), None]);
+
+    let mut by_nobody = token(&ws.id, Role::Viewer, "hash-by-nobody", 0);
+    by_nobody.created_by = Some("no-such-user".into());
+    let err = store.create_token(&by_nobody).await.unwrap_err();
+    assert!(matches!(err, StoreError::NotFound), "an unknown creator: got {err:?}");
+    assert!(store.token_by_hash("hash-by-nobody").await.unwrap().is_none());
 }

@@ -6,10 +6,12 @@
 //! (best effort, also when the scenario fails); without the variable the test says it was
 //! skipped and passes.
 
+use chrono::Duration;
 use herald::domain::model::now_ms;
-use herald::domain::{LateApproval, Post, PostStatus, PublishState, Workspace};
+use herald::domain::{Invitation, LateApproval, Post, PostStatus, PublishState, Role};
+use herald::domain::{SessionRecord, User, Workspace, XCredentials};
 use herald::secret::Secret;
-use herald::store::{NewEvent, PgStore, SqliteStore, Storage};
+use herald::store::{NewEvent, PgStore, SqliteStore, Storage, StoreError};
 use sqlx::{Connection, Executor, PgConnection};
 use std::any::Any;
 use std::future::Future;
@@ -85,6 +87,7 @@ pub fn workspace(name: &str) -> Workspace {
         late_approval: LateApproval::Expire,
         content_version: 0,
         created_at: now_ms(),
+        x_credentials: None,
     }
 }
 
@@ -106,6 +109,7 @@ pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
         published_at: None,
         ayrshare_id: None,
         platform_results: vec![],
+        waiting_for: None,
         publish: PublishState::default(),
     }
 }
@@ -141,9 +145,73 @@ pub fn assert_same_workspace(got: &Workspace, want: &Workspace) {
         (w.id.clone(), w.name.clone(), w.profile_key.expose().to_owned(), w.timezone.clone())
     };
     assert_eq!(fields(got), fields(want));
+    assert_eq!(x_pair(&got.x_credentials), x_pair(&want.x_credentials), "x credentials");
     assert_eq!(
         (got.requires_approval, got.late_approval),
         (want.requires_approval, want.late_approval)
     );
     assert_eq!(got.created_at, want.created_at);
+}
+
+/// X credentials as comparable strings.
+pub fn x_pair(x: &Option<XCredentials>) -> Option<(String, String)> {
+    x.as_ref().map(|x| (x.api_key.expose().to_owned(), x.api_secret.expose().to_owned()))
+}
+
+/// Asserts `err` is a duplicate of the unique constraint `name`.
+pub fn assert_duplicate(err: &StoreError, name: &str) {
+    assert!(
+        matches!(err, StoreError::Duplicate { constraint } if constraint == name),
+        "want a duplicate of {name}, got {err:?}"
+    );
+}
+
+/// A user named `name` with a unique e-mail address in mixed case.
+pub fn user(name: &str) -> User {
+    let id = uuid::Uuid::now_v7().to_string();
+    User {
+        email: format!("{name}.{}@Example.com", &id[id.len() - 8..]),
+        name: name.into(),
+        id,
+        global_admin: false,
+        notify_email: true,
+        created_at: now_ms(),
+    }
+}
+
+/// A user named `name`, stored with a password; as read back (e-mail lowercased).
+pub async fn stored_user(store: &dyn Storage, name: &str) -> User {
+    let u = user(name);
+    store.create_user(&u, Some("hash-of-a-password")).await.expect("create user");
+    User { email: u.email.to_lowercase(), ..u }
+}
+
+/// A session of `user_id`, created `age_secs` ago, for a day.
+pub fn session(user_id: &str, age_secs: i64) -> SessionRecord {
+    let created_at = now_ms() - Duration::seconds(age_secs);
+    SessionRecord {
+        id_hash: format!("session-{}", uuid::Uuid::new_v4().simple()),
+        user_id: user_id.to_owned(),
+        created_at,
+        last_seen_at: created_at,
+        expires_at: created_at + Duration::days(1),
+        user_agent: Some("conformance/1.0".into()),
+    }
+}
+
+/// An open invitation of `email` to `ws` as `role`, valid for a week.
+pub fn invitation(ws: &Workspace, email: &str, role: Role) -> Invitation {
+    let now = now_ms();
+    Invitation {
+        id: uuid::Uuid::now_v7().to_string(),
+        workspace_id: ws.id.clone(),
+        email: email.to_owned(),
+        role,
+        token_hash: format!("invitation-{}", uuid::Uuid::new_v4().simple()),
+        invited_by: "user:admin".into(),
+        created_at: now,
+        expires_at: now + Duration::days(7),
+        accepted_at: None,
+        withdrawn_at: None,
+    }
 }

@@ -4,9 +4,16 @@
 //! and `s::postgres` (on a new database when `HERALD_TEST_DATABASE_URL` is set, otherwise
 //! reported as `skipped: …`). `cargo test --test store postgres` runs one backend.
 
+// Scenarios may unwrap: a panic is their failure report.
+#![allow(clippy::unwrap_used)]
+
 mod accounts;
+mod caps;
 mod claims;
 mod harness;
+mod invitations;
+mod members;
+mod people;
 mod posts;
 
 /// For each `module::scenario`, a module `scenario` with a `sqlite` and a `postgres` test.
@@ -36,6 +43,8 @@ conformance! {
     accounts::a_duplicate_workspace_id_is_refused_as_duplicate_of_the_primary_key,
     accounts::tokens_are_created_found_by_hash_listed_and_revoked_once,
     accounts::first_delivery_is_true_once_then_false,
+    accounts::x_credentials_are_stored_read_back_replaced_and_cleared,
+    accounts::a_token_keeps_the_user_who_created_it,
     posts::insert_post_writes_the_post_one_event_and_bumps_content_version,
     posts::save_post_writes_the_post_one_event_and_bumps_content_version,
     posts::save_post_with_a_stale_version_is_a_conflict_and_writes_nothing,
@@ -45,9 +54,28 @@ conformance! {
     posts::posts_are_listed_newest_first_with_cursor_paging_and_a_status_filter,
     posts::counts_are_by_status_and_by_platform,
     posts::post_by_ayrshare_id_finds_the_post,
+    posts::waiting_for_is_written_by_insert_and_save_and_served_in_the_post,
+    caps::platform_load_counts_loading_statuses_in_the_window_on_the_platform,
     claims::claim_due_claims_only_due_scheduled_posts_and_expired_leases,
     claims::claim_due_skips_posts_the_claim_fn_declines,
     claims::claim_due_takes_at_most_limit_posts_earliest_first,
     claims::two_concurrent_claimers_claim_each_of_200_due_posts_exactly_once,
     claims::eight_concurrent_claimers_claim_each_of_200_due_posts_exactly_once,
+    people::users_are_created_and_found_by_id_and_by_e_mail_in_any_case,
+    people::a_taken_e_mail_in_any_case_is_refused_as_duplicate,
+    people::update_user_writes_name_global_admin_and_notify_email_but_not_the_e_mail,
+    people::set_password_sets_the_hash_and_ends_every_session_of_the_user,
+    people::sessions_are_created_found_listed_newest_first_touched_and_deleted,
+    members::members_are_added_listed_by_name_and_their_roles_changed,
+    members::remove_member_removes_a_member_once,
+    members::the_last_admin_can_be_neither_demoted_nor_removed,
+    members::two_admins_demoting_each_other_at_once_leave_one_admin,
+    members::two_admins_removing_each_other_at_once_leave_one_admin,
+    invitations::open_invitations_are_listed_found_by_hash_and_withdrawn_once,
+    invitations::accepting_as_a_new_user_creates_the_user_and_the_membership,
+    invitations::an_invitation_is_accepted_once,
+    invitations::an_expired_or_withdrawn_invitation_is_gone_and_nothing_is_written,
+    invitations::accepting_as_an_existing_member_keeps_the_higher_role,
+    invitations::accepting_as_a_new_user_with_a_taken_e_mail_is_a_duplicate_and_writes_nothing,
+    invitations::two_concurrent_acceptances_of_one_invitation_succeed_once,
 }

@@ -4,7 +4,7 @@
 use crate::store::harness::{assert_same_post, edited, event, post, workspace};
 use chrono::Duration;
 use herald::domain::model::now_ms;
-use herald::domain::{PlatformResult, PostStatus};
+use herald::domain::{PlatformResult, PostStatus, WaitingFor};
 use herald::store::{Counts, ListQuery, Storage, StoreError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -251,4 +251,24 @@ pub async fn post_by_ayrshare_id_finds_the_post(store: Arc<dyn Storage>) {
 
     assert_same_post(&store.post_by_ayrshare_id("ayr-42").await.unwrap().expect("found"), &p);
     assert!(store.post_by_ayrshare_id("ayr-unknown").await.unwrap().is_none());
+}
+
+pub async fn waiting_for_is_written_by_insert_and_save_and_served_in_the_post(
+    store: Arc<dyn Storage>,
+) {
+    let ws = workspace("Acme");
+    store.create_workspace(&ws).await.unwrap();
+    let mut p = post(&ws, PostStatus::Scheduled, &["x"]);
+    p.waiting_for = Some(WaitingFor::AyrshareLimit);
+    store.insert_post(&p, &event("create", None)).await.unwrap();
+    let stored = store.post(&ws.id, &p.id).await.unwrap().unwrap();
+    assert_eq!(stored.waiting_for, Some(WaitingFor::AyrshareLimit));
+    assert_eq!(serde_json::to_value(&stored).unwrap()["waiting_for"], "ayrshare_limit");
+
+    let mut next = edited(&p, "no longer waiting");
+    next.waiting_for = None;
+    store.save_post(1, &next, &event("edit", Some(PostStatus::Scheduled))).await.unwrap();
+    let stored = store.post(&ws.id, &p.id).await.unwrap().unwrap();
+    assert_same_post(&stored, &next);
+    assert_eq!(serde_json::to_value(&stored).unwrap()["waiting_for"], serde_json::Value::Null);
 }
