@@ -131,6 +131,10 @@ impl Client {
         decode: impl FnOnce(u16, &Value) -> Result<T, Failure>,
     ) -> Result<Reply<T>, Error> {
         let Raw { status, rate_limit, json, snippet } = raw;
+        if (300..400).contains(&status) {
+            let message = format!("redirect (HTTP {status}) refused: redirects are never followed");
+            return Err(Error::Api { status, code: None, message, rate_limit });
+        }
         let scrub = |text: &str| redact::scrub(text, &[&self.inner.api_key, profile_key]);
         let Some(json) = json else {
             let snippet = scrub(snippet.trim());

@@ -265,7 +265,8 @@ async fn the_client_follows_no_redirect_and_sends_nothing_to_another_host() {
     let client = Client::new(&format!("http://{upstream}/api"), API_KEY, Duration::from_secs(2))
         .expect("valid client config");
     let result = client.post(PROFILE_KEY, &post(&["twitter"])).await;
-    assert!(result.is_err(), "a redirect is not a successful post: {result:?}");
+    let err = result.expect_err("a redirect is not a successful post");
+    assert!(matches!(err, Error::Api { status: 307, .. }), "{err:?}");
     tokio::time::sleep(Duration::from_millis(200)).await;
     if let Ok(request) = seen.try_recv() {
         let text = String::from_utf8_lossy(&request);
