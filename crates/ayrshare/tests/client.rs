@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
-use ayrshare::{Client, Error, HistoryQuery, PostRequest, UpdateRequest};
+use ayrshare::{Client, Error, HistoryQuery, PostRequest, Profile, ProfileFilter, UpdateRequest};
 use ayrshare_sim::{RateLimitSpec, SimConfig, SimHandle, Simulator};
 
 const API_KEY: &str = "TEST-API-KEY-0123456789";
@@ -34,7 +34,7 @@ async fn post_then_history_by_id_on_primary_and_user_profile() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
     for profile_key in ["", PROFILE_KEY] {
         let req = post(&["twitter", "telegram"]);
-        let reply = client.post(profile_key, &req).await.expect("post succeeds");
+        let reply = client.post(Profile::new(profile_key), &req).await.expect("post succeeds");
         assert_eq!(reply.status, 200);
         let outcome = reply.body;
         assert_eq!(outcome.status, "success");
@@ -43,7 +43,8 @@ async fn post_then_history_by_id_on_primary_and_user_profile() {
         assert!(outcome.post_ids.iter().all(|p| !p.id.is_empty()));
         let id = outcome.id.expect("post id");
 
-        let item = client.history_by_id(profile_key, &id).await.expect("history by id").body;
+        let item =
+            client.history_by_id(Profile::new(profile_key), &id).await.expect("history by id").body;
         assert_eq!(item.id, id);
         assert_eq!(item.post, req.post);
         assert_eq!(item.platforms, vec!["twitter", "telegram"]);
@@ -51,8 +52,11 @@ async fn post_then_history_by_id_on_primary_and_user_profile() {
         assert_eq!(item.notes.as_deref(), Some("from tests"));
         assert!(item.schedule_date.as_deref().is_some_and(|d| d.ends_with('Z')), "{item:?}");
 
-        let history =
-            client.history(profile_key, &HistoryQuery::default()).await.expect("history").body;
+        let history = client
+            .history(Profile::new(profile_key), &HistoryQuery::default())
+            .await
+            .expect("history")
+            .body;
         assert!(history.items.iter().any(|i| i.id == id));
     }
 }
@@ -60,23 +64,34 @@ async fn post_then_history_by_id_on_primary_and_user_profile() {
 #[tokio::test]
 async fn history_filters_by_platform() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
-    let on_twitter = client.post("", &post(&["twitter"])).await.unwrap().body.id.unwrap();
-    let on_facebook = client.post("", &post(&["facebook"])).await.unwrap().body.id.unwrap();
+    let on_twitter =
+        client.post(Profile::primary(), &post(&["twitter"])).await.unwrap().body.id.unwrap();
+    let on_facebook =
+        client.post(Profile::primary(), &post(&["facebook"])).await.unwrap().body.id.unwrap();
     let query = HistoryQuery {
         platforms: vec!["facebook".into()],
         limit: Some(10),
         ..HistoryQuery::default()
     };
-    let ids: Vec<String> =
-        client.history("", &query).await.unwrap().body.items.into_iter().map(|i| i.id).collect();
+    let ids: Vec<String> = client
+        .history(Profile::primary(), &query)
+        .await
+        .unwrap()
+        .body
+        .items
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
     assert!(ids.contains(&on_facebook) && !ids.contains(&on_twitter), "{ids:?}");
 }
 
 #[tokio::test]
 async fn empty_history_is_ok_and_empty() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
-    let reply =
-        client.history(PROFILE_KEY, &HistoryQuery::default()).await.expect("empty history is Ok");
+    let reply = client
+        .history(Profile::new(PROFILE_KEY), &HistoryQuery::default())
+        .await
+        .expect("empty history is Ok");
     assert!(reply.body.items.is_empty());
     assert_eq!(reply.status, 400);
 }
@@ -87,26 +102,33 @@ async fn rate_limited_call_is_flagged_and_headers_are_parsed() {
     sim.sim.update_config(|c| {
         c.rate_limit = RateLimitSpec { max: 2, window: Duration::from_secs(60) }
     });
-    let first = client.history("", &HistoryQuery::default()).await.expect("first call");
+    let first =
+        client.history(Profile::primary(), &HistoryQuery::default()).await.expect("first call");
     assert_eq!(first.rate_limit.max, Some(2));
     assert_eq!(first.rate_limit.count, Some(1));
-    client.history("", &HistoryQuery::default()).await.expect("second call");
-    let err =
-        client.history("", &HistoryQuery::default()).await.expect_err("third call is limited");
+    client.history(Profile::primary(), &HistoryQuery::default()).await.expect("second call");
+    let err = client
+        .history(Profile::primary(), &HistoryQuery::default())
+        .await
+        .expect_err("third call is limited");
     assert!(err.is_rate_limited(), "{err:?}");
     assert!(err.is_retryable());
     assert_eq!(err.status(), Some(429));
     let rl = err.rate_limit().expect("API error carries rate limit");
     assert_eq!((rl.max, rl.count), (Some(2), Some(2)));
     // Limits are per profile: another profile is still admitted.
-    client.history(PROFILE_KEY, &HistoryQuery::default()).await.expect("other profile");
+    client
+        .history(Profile::new(PROFILE_KEY), &HistoryQuery::default())
+        .await
+        .expect("other profile");
 }
 
 #[tokio::test]
 async fn slow_answer_is_a_timeout() {
     let (sim, client) = spawn(Duration::from_millis(150)).await;
     sim.sim.update_config(|c| c.latency = Duration::from_millis(1500));
-    let err = client.history("", &HistoryQuery::default()).await.expect_err("times out");
+    let err =
+        client.history(Profile::primary(), &HistoryQuery::default()).await.expect_err("times out");
     assert!(matches!(err, Error::Timeout), "{err:?}");
     assert!(err.is_retryable());
 }
@@ -117,10 +139,10 @@ async fn reused_idempotency_key_is_detected() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
     let mut req = post(&["twitter"]);
     req.idempotency_key = Some("idem-1".into());
-    client.post(PROFILE_KEY, &req).await.expect("first use succeeds");
+    client.post(Profile::new(PROFILE_KEY), &req).await.expect("first use succeeds");
     let mut again = post(&["twitter"]);
     again.idempotency_key = Some("idem-1".into());
-    let err = client.post(PROFILE_KEY, &again).await.expect_err("reuse is refused");
+    let err = client.post(Profile::new(PROFILE_KEY), &again).await.expect_err("reuse is refused");
     assert!(err.is_idempotency_reused(), "{err:?}");
     assert!(!err.is_retryable());
     assert_eq!(err.code(), Some(ayrshare::IDEMPOTENCY_REUSED_CODE));
@@ -130,8 +152,10 @@ async fn reused_idempotency_key_is_detected() {
 async fn partial_failure_is_ok_with_errors_and_can_be_retried() {
     let (sim, client) = spawn(Duration::from_secs(5)).await;
     sim.sim.update_config(|c| c.fail_platforms = vec!["linkedin".into()]);
-    let reply =
-        client.post(PROFILE_KEY, &post(&["twitter", "linkedin"])).await.expect("partial is Ok");
+    let reply = client
+        .post(Profile::new(PROFILE_KEY), &post(&["twitter", "linkedin"]))
+        .await
+        .expect("partial is Ok");
     assert_eq!(reply.status, 400);
     let outcome = reply.body;
     assert_eq!(outcome.status, "error");
@@ -143,7 +167,7 @@ async fn partial_failure_is_ok_with_errors_and_can_be_retried() {
 
     sim.sim.update_config(|c| c.fail_platforms.clear());
     let id = outcome.id.expect("record id");
-    let retried = client.retry_post(PROFILE_KEY, &id).await.expect("retry").body;
+    let retried = client.retry_post(Profile::new(PROFILE_KEY), &id).await.expect("retry").body;
     assert_eq!(retried.status, "success", "{retried:?}");
     assert!(retried.post_ids.iter().any(|p| p.platform == "linkedin"));
 }
@@ -153,19 +177,19 @@ async fn scheduled_post_can_be_paused_and_deleted() {
     let (_sim, client) = spawn(Duration::from_secs(5)).await;
     let mut req = post(&["twitter"]);
     req.schedule_date = Some("2099-01-01T10:00:00Z".into());
-    let outcome = client.post("", &req).await.expect("scheduled").body;
+    let outcome = client.post(Profile::primary(), &req).await.expect("scheduled").body;
     assert_eq!(outcome.status, "scheduled");
     assert_eq!(outcome.schedule_date.as_deref(), Some("2099-01-01T10:00:00Z"));
     let id = outcome.id.expect("id");
 
     let update =
         UpdateRequest { id: id.clone(), scheduled_pause: Some(true), ..UpdateRequest::default() };
-    client.update_post("", &update).await.expect("pause");
-    let item = client.history_by_id("", &id).await.expect("get").body;
+    client.update_post(Profile::primary(), &update).await.expect("pause");
+    let item = client.history_by_id(Profile::primary(), &id).await.expect("get").body;
     assert_eq!(item.schedule_date.as_deref(), Some("2099-01-01T10:00:00Z"));
 
-    client.delete_post("", &id).await.expect("delete");
-    let err = client.delete_post("", "no-such-post").await.expect_err("unknown id");
+    client.delete_post(Profile::primary(), &id).await.expect("delete");
+    let err = client.delete_post(Profile::primary(), "no-such-post").await.expect_err("unknown id");
     assert_eq!(err.status(), Some(404));
     assert!(err.code().is_some());
 }
@@ -176,16 +200,24 @@ async fn profiles_can_be_created_listed_and_used() {
     let created = client.create_profile("Team A").await.expect("create").body;
     assert_eq!(created.title, "Team A");
     assert!(!format!("{created:?}").contains(&created.profile_key));
-    let list = client.profiles().await.expect("list").body;
+    let list = client.profiles(&ProfileFilter::default()).await.expect("list").body;
     assert!(list.iter().any(|p| p.title == "Team A" && p.ref_id == created.ref_id), "{list:?}");
     let dup = client.create_profile("Team A").await.expect_err("duplicate title");
     assert_eq!(dup.status(), Some(400));
 
-    let id =
-        client.post(&created.profile_key, &post(&["facebook"])).await.unwrap().body.id.unwrap();
-    let stats =
-        client.analytics_post(&created.profile_key, &id, None).await.expect("analytics").body;
-    assert_eq!(stats["id"], id.as_str());
+    let id = client
+        .post(Profile::new(&created.profile_key), &post(&["facebook"]))
+        .await
+        .unwrap()
+        .body
+        .id
+        .unwrap();
+    let stats = client
+        .analytics_post(Profile::new(&created.profile_key), &id, None)
+        .await
+        .expect("analytics")
+        .body;
+    assert_eq!(stats.id.as_deref(), Some(id.as_str()));
 }
 
 #[tokio::test]
@@ -195,7 +227,10 @@ async fn bad_api_key_is_an_api_error_without_the_key() {
         .unwrap();
     let wrong = "WRONG-KEY-9876543210";
     let client = Client::new(&sim.base_url(), wrong, Duration::from_secs(5)).unwrap();
-    let err = client.post(PROFILE_KEY, &post(&["twitter"])).await.expect_err("unauthorized");
+    let err = client
+        .post(Profile::new(PROFILE_KEY), &post(&["twitter"]))
+        .await
+        .expect_err("unauthorized");
     assert_eq!(err.status(), Some(401));
     assert!(!err.is_retryable());
     let text = format!("{err} {err:?}");
@@ -211,7 +246,10 @@ async fn connection_refused_is_a_transport_error() {
     let client =
         Client::new(&format!("http://127.0.0.1:{port}/api"), API_KEY, Duration::from_secs(2))
             .unwrap();
-    let err = client.history("", &HistoryQuery::default()).await.expect_err("nothing listens");
+    let err = client
+        .history(Profile::primary(), &HistoryQuery::default())
+        .await
+        .expect_err("nothing listens");
     assert!(matches!(err, Error::Transport(_)), "{err:?}");
     assert!(!err.to_string().contains(API_KEY));
 }
@@ -264,7 +302,7 @@ async fn the_client_follows_no_redirect_and_sends_nothing_to_another_host() {
     let upstream = redirecting(format!("http://{sink_addr}/api/post")).await;
     let client = Client::new(&format!("http://{upstream}/api"), API_KEY, Duration::from_secs(2))
         .expect("valid client config");
-    let result = client.post(PROFILE_KEY, &post(&["twitter"])).await;
+    let result = client.post(Profile::new(PROFILE_KEY), &post(&["twitter"])).await;
     let err = result.expect_err("a redirect is not a successful post");
     assert!(matches!(err, Error::Api { status: 307, .. }), "{err:?}");
     tokio::time::sleep(Duration::from_millis(200)).await;
