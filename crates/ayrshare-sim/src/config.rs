@@ -29,9 +29,14 @@ pub struct SimArgs {
     /// Accepted calls per profile per window, as `N/SECS` (Ayrshare: 300 per 5 minutes).
     #[arg(long, env = "SIM_RATE_LIMIT", default_value = "300/300")]
     pub rate_limit: RateLimitSpec,
-    /// Reject unknown `Profile-Key` values with 403 instead of creating the profile.
+    /// Reject unknown `Profile-Key` values with 403 even when `--lenient`.
     #[arg(long, env = "SIM_STRICT_PROFILES")]
     pub strict_profiles: bool,
+    /// Kinder than Ayrshare: unknown `Profile-Key`s create profiles, every network
+    /// counts as linked, X credentials are not required and posts are not
+    /// pre-validated (length, YouTube title, scheduled posts).
+    #[arg(long, env = "SIM_LENIENT")]
+    pub lenient: bool,
     /// The only API key accepted; when unset, any non-empty bearer token is accepted.
     #[arg(long, env = "SIM_API_KEY")]
     pub api_key: Option<String>,
@@ -46,6 +51,7 @@ impl SimArgs {
             error_rate: self.error_rate.clamp(0.0, 1.0),
             rate_limit: self.rate_limit,
             strict_profiles: self.strict_profiles,
+            lenient: self.lenient,
             api_key: self.api_key.clone().filter(|k| !k.is_empty()),
             fail_platforms: Vec::new(),
         }
@@ -74,8 +80,14 @@ pub struct SimConfig {
     pub error_rate: f64,
     /// Per-profile sliding-window limit on accepted `/api` calls.
     pub rate_limit: RateLimitSpec,
-    /// Unknown `Profile-Key` values get 403 instead of being created.
+    /// Unknown `Profile-Key` values get 403 even when `lenient` (strict mode always
+    /// refuses them).
     pub strict_profiles: bool,
+    /// `false` (the default): as strict as Ayrshare. `true`: unknown profile keys
+    /// create profiles (unless `strict_profiles`), every network counts as linked, X
+    /// credentials are not required, and neither tweet length, YouTube titles nor
+    /// scheduled posts are pre-validated.
+    pub lenient: bool,
     /// The only accepted API key, or `None` to accept any non-empty bearer token.
     pub api_key: Option<String>,
     /// Posts to these platforms fail with code 156 ("not linked").
@@ -90,6 +102,7 @@ impl Default for SimConfig {
             error_rate: 0.0,
             rate_limit: RateLimitSpec::default(),
             strict_profiles: false,
+            lenient: false,
             api_key: None,
             fail_platforms: Vec::new(),
         }
@@ -97,6 +110,11 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
+    /// Whether an unknown `Profile-Key` is refused (always, unless lenient).
+    pub(crate) fn refuses_unknown_profiles(&self) -> bool {
+        !self.lenient || self.strict_profiles
+    }
+
     /// Whether posting to `platform` is configured to fail as "not linked".
     pub(crate) fn fails(&self, platform: &str) -> bool {
         self.fail_platforms.iter().any(|p| p.eq_ignore_ascii_case(platform))
@@ -112,6 +130,7 @@ impl SimConfig {
             "rate_limit_window_secs": self.rate_limit.window.as_secs_f64(),
             "fail_platforms": self.fail_platforms,
             "strict_profiles": self.strict_profiles,
+            "lenient": self.lenient,
             "api_key_set": self.api_key.is_some(),
         })
     }
@@ -170,6 +189,7 @@ pub(crate) struct ConfigPatch {
     rate_limit_window_secs: Option<f64>,
     fail_platforms: Option<Vec<String>>,
     strict_profiles: Option<bool>,
+    lenient: Option<bool>,
 }
 
 impl ConfigPatch {
@@ -213,6 +233,9 @@ impl ConfigPatch {
         }
         if let Some(strict) = self.strict_profiles {
             config.strict_profiles = strict;
+        }
+        if let Some(lenient) = self.lenient {
+            config.lenient = lenient;
         }
     }
 }

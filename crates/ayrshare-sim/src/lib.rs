@@ -34,6 +34,7 @@
 
 mod config;
 mod errors;
+mod figures;
 mod gate;
 mod platforms;
 mod post;
@@ -45,6 +46,7 @@ mod shared;
 mod simulator;
 mod store;
 mod webhooks;
+mod xcreds;
 
 use std::collections::BTreeMap;
 
@@ -58,20 +60,42 @@ pub use ayrshare::webhook::{
 };
 pub use config::{RateLimitSpec, SimArgs, SimConfig};
 pub use errors::{
-    ALREADY_DELETED_CODE, API_KEY_INVALID_CODE, BAD_REQUEST_CODE, DUPLICATE_CONTENT_CODE,
-    DUPLICATE_PROFILE_CODE, HISTORY_NOT_FOUND_CODE, IDEMPOTENCY_REUSED_CODE, NOT_LINKED_CODE,
-    POST_ID_NOT_FOUND_CODE, POST_NOT_FOUND_CODE, PROFILE_KEY_INVALID_CODE, RATE_LIMITED_CODE,
-    SIMULATED_ERROR_CODE,
+    ALREADY_DELETED_CODE, API_KEY_INVALID_CODE, BAD_REQUEST_CODE, DELETE_NOT_SUPPORTED_CODE,
+    DUPLICATE_CONTENT_CODE, DUPLICATE_PROFILE_CODE, HISTORY_NOT_FOUND_CODE,
+    IDEMPOTENCY_REUSED_CODE, NOT_LINKED_CODE, POST_ID_NOT_FOUND_CODE, POST_NOT_FOUND_CODE,
+    PROFILE_KEY_INVALID_CODE, RATE_LIMITED_CODE, SIMULATED_ERROR_CODE, TWEET_TOO_LONG_CODE,
+    UNKNOWN_PLATFORM_CODE, X_CREDENTIALS_REQUIRED_CODE, X_CREDENTIAL_MISSING_CODE,
+    YOUTUBE_TITLE_REQUIRED_CODE,
 };
+pub use figures::{post_analytics, social_analytics};
 pub use gate::PROFILE_KEY_HEADER;
 pub use server::{run, SimHandle};
 pub use simulator::Simulator;
+
+/// No profile has the key given to [`Simulator::link`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownProfile;
+
+impl std::fmt::Display for UnknownProfile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("no profile has this key")
+    }
+}
+
+impl std::error::Error for UnknownProfile {}
 
 /// Request counters, as served by `GET /__sim/stats`.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Stats {
     /// Calls per route, keyed `"METHOD /path-template"` (e.g. `"GET /api/history/{id}"`).
     pub requests: BTreeMap<String, u64>,
-    /// The same, per profile: keyed by the Profile-Key header value, or `"primary"`.
+    /// The same, per profile: keyed by the Profile-Key header value, or `"primary"`
+    /// (over HTTP, `GET /__sim/stats` shows each key shortened, never whole).
     pub by_profile: BTreeMap<String, BTreeMap<String, u64>>,
+    /// Answers by HTTP status (`"200"`, `"429"`, ...).
+    #[serde(default)]
+    pub by_status: BTreeMap<String, u64>,
+    /// Answers by route, then by HTTP status.
+    #[serde(default)]
+    pub by_route_status: BTreeMap<String, BTreeMap<String, u64>>,
 }

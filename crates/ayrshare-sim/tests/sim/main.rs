@@ -10,4 +10,5 @@ mod knobs;
 mod lifecycle;
 mod posting;
 mod profiles;
+mod sdk_review;
 mod webhooks;
