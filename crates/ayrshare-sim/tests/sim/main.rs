@@ -10,5 +10,6 @@ mod knobs;
 mod lifecycle;
 mod posting;
 mod profiles;
+mod sdk;
 mod sdk_review;
 mod webhooks;
