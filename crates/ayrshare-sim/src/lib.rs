@@ -3,19 +3,33 @@
 //! `shared/reference/ayrshare-api.md`), with knobs for latency, injected errors, rate
 //! limits and Ayrshare's history lag, plus request counters for tests.
 //!
+//! # Strict by default
+//!
+//! Like Ayrshare, and unless [`SimConfig::lenient`] (`herald sim --lenient`,
+//! `SIM_LENIENT`): an unknown `Profile-Key` is a 403; every profile, the primary one
+//! too, posts only to the networks linked to it (none at first: link them through
+//! `POST /api/profiles/generateJWT` and its page, `POST /__sim/profiles/link`, or
+//! [`Simulator::link`]); calls that touch X need the two `X-Twitter-OAuth1-*` headers
+//! (code 419); tweets over 280 characters and YouTube posts without a title fail; a
+//! scheduled post that a network would refuse is refused whole. Lenient mode creates
+//! unknown profiles, counts every network as linked and checks none of that.
+//!
 //! # Layout
 //!
 //! - [`config`](SimConfig): CLI options, run-time knobs, rate-limit spec.
 //! - `simulator` / `server`: the [`Simulator`] handle, [`Simulator::spawn`] with its
 //!   [`SimHandle`], and [`run`] for `herald sim`.
-//! - `gate`: what every `/api` call passes first (stats, latency, auth, simulated
-//!   errors, profile, rate limit).
-//! - `routes/`: one module per resource (post, lifecycle, history, profiles,
-//!   analytics, hooks, admin for `/__sim`).
-//! - `store/`: the in-memory state (profiles, posts, idempotency keys, webhooks, rate
-//!   windows, counters) and publishing; `post`: a post and its JSON forms.
-//! - `publisher`: the background task that publishes scheduled posts; `webhooks`:
-//!   signing and delivery.
+//! - `gate`: what every `/api` call passes first, unknown routes included (stats,
+//!   latency, auth, simulated errors, profile, rate limit); `xcreds`: the X headers.
+//! - `routes/`: one module per resource (post, lifecycle, history, profiles, user,
+//!   link, media, analytics, hooks, admin for `/__sim`).
+//! - `store/`: the in-memory state (profiles and their links, posts, idempotency keys,
+//!   webhooks, linking sessions, media, rate windows, counters), the checks a network
+//!   makes of a post, and publishing; `post`: a post and its JSON forms.
+//! - `figures`: the per-network analytics figures ([`post_analytics`],
+//!   [`social_analytics`]).
+//! - `publisher`: the background task that publishes scheduled posts and delivers
+//!   queued webhooks (`scheduled`, `social`); `webhooks`: payloads, signing, delivery.
 //! - `profile`: what answers show about a profile (a leaf module).
 //! - `errors`: Ayrshare's error envelope and codes; `platforms`: per-network fake ids
 //!   (the networks themselves are [`ayrshare::Platform`]).
@@ -25,6 +39,8 @@
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
 //! let sim = ayrshare_sim::Simulator::spawn(ayrshare_sim::SimConfig::default()).await?;
+//! let key = sim.sim.create_profile("Acme"); // a User Profile, nothing linked yet
+//! sim.sim.link(&key, &[ayrshare::Platform::LinkedIn], true).expect("a known profile");
 //! let base_url = sim.base_url(); // give this to an Ayrshare client
 //! # let _ = base_url;
 //! sim.shutdown().await;

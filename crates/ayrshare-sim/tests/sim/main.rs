@@ -8,6 +8,8 @@ mod errors;
 mod history;
 mod knobs;
 mod lifecycle;
+mod linking;
+mod media;
 mod posting;
 mod profiles;
 mod sdk;
