@@ -11,8 +11,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Options of `herald sim`, flattened into that subcommand by the `herald` crate.
-/// Every flag also reads the environment variable named beside it.
-#[derive(clap::Args, Debug, Clone)]
+/// Every flag also reads the environment variable named beside it. `Debug` never
+/// shows the API key.
+#[derive(clap::Args, Clone)]
 pub struct SimArgs {
     /// Address to listen on.
     #[arg(long, env = "SIM_BIND", default_value = "127.0.0.1:8081")]
@@ -42,6 +43,12 @@ pub struct SimArgs {
     pub api_key: Option<String>,
 }
 
+impl fmt::Debug for SimArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimArgs").field("bind", &self.bind).field("config", &self.config()).finish()
+    }
+}
+
 impl SimArgs {
     /// The run-time configuration these options describe.
     pub fn config(&self) -> SimConfig {
@@ -69,8 +76,9 @@ fn parse_error_rate(text: &str) -> Result<f64, String> {
 }
 
 /// The simulator's behaviour knobs; can be changed while it runs
-/// ([`crate::Simulator::update_config`] or `POST /__sim/config`).
-#[derive(Debug, Clone)]
+/// ([`crate::Simulator::update_config`] or `POST /__sim/config`). `Debug` says whether
+/// an API key is set, never the key.
+#[derive(Clone)]
 pub struct SimConfig {
     /// Sleep before handling every `/api` call.
     pub latency: Duration,
@@ -92,6 +100,21 @@ pub struct SimConfig {
     pub api_key: Option<String>,
     /// Posts to these platforms fail with code 156 ("not linked").
     pub fail_platforms: Vec<String>,
+}
+
+impl fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("latency", &self.latency)
+            .field("history_lag", &self.history_lag)
+            .field("error_rate", &self.error_rate)
+            .field("rate_limit", &self.rate_limit)
+            .field("strict_profiles", &self.strict_profiles)
+            .field("lenient", &self.lenient)
+            .field("api_key_set", &self.api_key.is_some())
+            .field("fail_platforms", &self.fail_platforms)
+            .finish()
+    }
 }
 
 impl Default for SimConfig {
@@ -263,6 +286,17 @@ mod tests {
         assert!(parse_error_rate("0.5").is_ok());
         assert!(parse_error_rate("1.5").is_err());
         assert!(parse_error_rate("-0.1").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_api_key() {
+        let config =
+            SimConfig { api_key: Some("SECRET-API-KEY-123".into()), ..SimConfig::default() };
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("SECRET-API-KEY-123") && shown.contains("api_key_set: true"),
+            "{shown}"
+        );
     }
 
     #[test]
