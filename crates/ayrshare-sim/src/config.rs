@@ -11,8 +11,9 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 /// Options of `herald sim`, flattened into that subcommand by the `herald` crate.
-/// Every flag also reads the environment variable named beside it.
-#[derive(clap::Args, Debug, Clone)]
+/// Every flag also reads the environment variable named beside it. `Debug` never
+/// shows the API key.
+#[derive(clap::Args, Clone)]
 pub struct SimArgs {
     /// Address to listen on.
     #[arg(long, env = "SIM_BIND", default_value = "127.0.0.1:8081")]
@@ -29,12 +30,23 @@ pub struct SimArgs {
     /// Accepted calls per profile per window, as `N/SECS` (Ayrshare: 300 per 5 minutes).
     #[arg(long, env = "SIM_RATE_LIMIT", default_value = "300/300")]
     pub rate_limit: RateLimitSpec,
-    /// Reject unknown `Profile-Key` values with 403 instead of creating the profile.
+    /// Reject unknown `Profile-Key` values with 403 even when `--lenient`.
     #[arg(long, env = "SIM_STRICT_PROFILES")]
     pub strict_profiles: bool,
+    /// Kinder than Ayrshare: unknown `Profile-Key`s create profiles, every network
+    /// counts as linked, X credentials are not required and posts are not
+    /// pre-validated (length, YouTube title, scheduled posts).
+    #[arg(long, env = "SIM_LENIENT")]
+    pub lenient: bool,
     /// The only API key accepted; when unset, any non-empty bearer token is accepted.
     #[arg(long, env = "SIM_API_KEY")]
     pub api_key: Option<String>,
+}
+
+impl fmt::Debug for SimArgs {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimArgs").field("bind", &self.bind).field("config", &self.config()).finish()
+    }
 }
 
 impl SimArgs {
@@ -46,6 +58,7 @@ impl SimArgs {
             error_rate: self.error_rate.clamp(0.0, 1.0),
             rate_limit: self.rate_limit,
             strict_profiles: self.strict_profiles,
+            lenient: self.lenient,
             api_key: self.api_key.clone().filter(|k| !k.is_empty()),
             fail_platforms: Vec::new(),
         }
@@ -63,8 +76,9 @@ fn parse_error_rate(text: &str) -> Result<f64, String> {
 }
 
 /// The simulator's behaviour knobs; can be changed while it runs
-/// ([`crate::Simulator::update_config`] or `POST /__sim/config`).
-#[derive(Debug, Clone)]
+/// ([`crate::Simulator::update_config`] or `POST /__sim/config`). `Debug` says whether
+/// an API key is set, never the key.
+#[derive(Clone)]
 pub struct SimConfig {
     /// Sleep before handling every `/api` call.
     pub latency: Duration,
@@ -74,12 +88,33 @@ pub struct SimConfig {
     pub error_rate: f64,
     /// Per-profile sliding-window limit on accepted `/api` calls.
     pub rate_limit: RateLimitSpec,
-    /// Unknown `Profile-Key` values get 403 instead of being created.
+    /// Unknown `Profile-Key` values get 403 even when `lenient` (strict mode always
+    /// refuses them).
     pub strict_profiles: bool,
+    /// `false` (the default): as strict as Ayrshare. `true`: unknown profile keys
+    /// create profiles (unless `strict_profiles`), every network counts as linked, X
+    /// credentials are not required, and neither tweet length, YouTube titles nor
+    /// scheduled posts are pre-validated.
+    pub lenient: bool,
     /// The only accepted API key, or `None` to accept any non-empty bearer token.
     pub api_key: Option<String>,
     /// Posts to these platforms fail with code 156 ("not linked").
     pub fail_platforms: Vec<String>,
+}
+
+impl fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("latency", &self.latency)
+            .field("history_lag", &self.history_lag)
+            .field("error_rate", &self.error_rate)
+            .field("rate_limit", &self.rate_limit)
+            .field("strict_profiles", &self.strict_profiles)
+            .field("lenient", &self.lenient)
+            .field("api_key_set", &self.api_key.is_some())
+            .field("fail_platforms", &self.fail_platforms)
+            .finish()
+    }
 }
 
 impl Default for SimConfig {
@@ -90,6 +125,7 @@ impl Default for SimConfig {
             error_rate: 0.0,
             rate_limit: RateLimitSpec::default(),
             strict_profiles: false,
+            lenient: false,
             api_key: None,
             fail_platforms: Vec::new(),
         }
@@ -97,6 +133,11 @@ impl Default for SimConfig {
 }
 
 impl SimConfig {
+    /// Whether an unknown `Profile-Key` is refused (always, unless lenient).
+    pub(crate) fn refuses_unknown_profiles(&self) -> bool {
+        !self.lenient || self.strict_profiles
+    }
+
     /// Whether posting to `platform` is configured to fail as "not linked".
     pub(crate) fn fails(&self, platform: &str) -> bool {
         self.fail_platforms.iter().any(|p| p.eq_ignore_ascii_case(platform))
@@ -112,6 +153,7 @@ impl SimConfig {
             "rate_limit_window_secs": self.rate_limit.window.as_secs_f64(),
             "fail_platforms": self.fail_platforms,
             "strict_profiles": self.strict_profiles,
+            "lenient": self.lenient,
             "api_key_set": self.api_key.is_some(),
         })
     }
@@ -170,6 +212,7 @@ pub(crate) struct ConfigPatch {
     rate_limit_window_secs: Option<f64>,
     fail_platforms: Option<Vec<String>>,
     strict_profiles: Option<bool>,
+    lenient: Option<bool>,
 }
 
 impl ConfigPatch {
@@ -214,6 +257,9 @@ impl ConfigPatch {
         if let Some(strict) = self.strict_profiles {
             config.strict_profiles = strict;
         }
+        if let Some(lenient) = self.lenient {
+            config.lenient = lenient;
+        }
     }
 }
 
@@ -240,6 +286,17 @@ mod tests {
         assert!(parse_error_rate("0.5").is_ok());
         assert!(parse_error_rate("1.5").is_err());
         assert!(parse_error_rate("-0.1").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_the_api_key() {
+        let config =
+            SimConfig { api_key: Some("SECRET-API-KEY-123".into()), ..SimConfig::default() };
+        let shown = format!("{config:?}");
+        assert!(
+            !shown.contains("SECRET-API-KEY-123") && shown.contains("api_key_set: true"),
+            "{shown}"
+        );
     }
 
     #[test]

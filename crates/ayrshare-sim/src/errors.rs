@@ -28,13 +28,32 @@ pub const POST_ID_NOT_FOUND_CODE: i64 = 186;
 pub const HISTORY_NOT_FOUND_CODE: i64 = 221;
 /// Delete of a post that is already deleted.
 pub const ALREADY_DELETED_CODE: i64 = 383;
+/// X post longer than 280 characters from a non-Premium account (Ayrshare's X page).
+pub const TWEET_TOO_LONG_CODE: i64 = 111;
+/// A call that touches X came without either X credential header (SDK README). The
+/// action is `x_credentials_required`. \[infer\] The HTTP status that goes with it is
+/// undocumented; the simulator answers 400.
+pub const X_CREDENTIALS_REQUIRED_CODE: i64 = 419;
+/// A call that touches X came with only one of the two X credential headers; the
+/// message names the missing one (SDK README). HTTP 400.
+pub const X_CREDENTIAL_MISSING_CODE: i64 = 400;
+/// \[infer\] A YouTube post without `youTubeOptions.title`. Ayrshare requires the title
+/// (research note §3.1) but its error code was not found.
+pub const YOUTUBE_TITLE_REQUIRED_CODE: i64 = 160;
+/// \[infer\] Per-network delete result for Instagram and TikTok, which cannot be deleted
+/// through the API (research note §5.2); Ayrshare's code for it was not found.
+pub const DELETE_NOT_SUPPORTED_CODE: i64 = 385;
+/// \[infer\] Per-network error for a platform name that is not one of Ayrshare's
+/// networks, in a list that also names real ones (the rest of the post goes out).
+pub const UNKNOWN_PLATFORM_CODE: i64 = BAD_REQUEST_CODE;
 /// \[infer\] A missing or malformed parameter, or malformed JSON. Ayrshare's real code
 /// for "Missing or incorrect post parameter" was not found.
 pub const BAD_REQUEST_CODE: i64 = 101;
 /// \[infer\] `idempotencyKey` already used by this profile (HTTP 400). Ayrshare's real
 /// code was not found; 409 was chosen as "conflict" and collides with no documented code.
 pub const IDEMPOTENCY_REUSED_CODE: i64 = 409;
-/// \[infer\] An unknown `Profile-Key` in strict mode (HTTP 403).
+/// \[infer\] An unknown `Profile-Key` (HTTP 403), in the header, in a `POST /post` body,
+/// or in a profile-management body. Ayrshare's answer is undocumented (§2).
 pub const PROFILE_KEY_INVALID_CODE: i64 = 403;
 /// \[infer\] Rate limit exceeded (HTTP 429); the real body is undocumented.
 pub const RATE_LIMITED_CODE: i64 = 429;
@@ -113,6 +132,27 @@ impl ApiError {
             "authorization",
             PROFILE_KEY_INVALID_CODE,
             "Profile Key not valid.",
+        )
+    }
+
+    /// 400 code 419: a call touching X without X credentials.
+    pub(crate) fn x_credentials_required() -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "x_credentials_required",
+            X_CREDENTIALS_REQUIRED_CODE,
+            "X/Twitter requires your own X Developer App credentials: send the \
+             X-Twitter-OAuth1-Api-Key and X-Twitter-OAuth1-Api-Secret headers.",
+        )
+    }
+
+    /// 400 code 400: only one X credential header; `missing` names the other.
+    pub(crate) fn x_credential_missing(missing: &str) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "x_credentials_required",
+            X_CREDENTIAL_MISSING_CODE,
+            format!("Missing header {missing}: X/Twitter calls need both X credential headers."),
         )
     }
 

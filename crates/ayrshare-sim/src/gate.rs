@@ -1,9 +1,11 @@
-//! What every `/api` call goes through before its handler, in this order: count it
-//! in the stats, sleep the configured latency, check the API key (401), roll for a
-//! simulated 500, resolve the profile (403 when strict) and take a rate-limit slot
-//! (429). Every answer gets the `x-ratelimit-max` / `x-ratelimit-count` headers.
+//! What every `/api` call goes through before its handler, unknown routes and wrong
+//! methods included (as at Ayrshare), in this order: count it in the stats, sleep the
+//! configured latency, check the API key (401), roll for a simulated 500, resolve the
+//! profile (403 for an unknown key unless lenient) and take a rate-limit slot (429).
+//! Every answer gets the `x-ratelimit-max` / `x-ratelimit-count` headers, and its
+//! status is counted.
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, OriginalUri, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -14,6 +16,7 @@ use crate::config::SimConfig;
 use crate::errors::ApiError;
 use crate::profile::ProfileView;
 use crate::store::{Admission, Refusal, PRIMARY_STATS_KEY};
+use crate::xcreds::XAuth;
 use crate::Simulator;
 
 /// The request header selecting a user profile.
@@ -27,6 +30,21 @@ pub(crate) struct Caller {
     pub(crate) view: ProfileView,
     /// The caller sent a Profile-Key: `POST /post` answers are wrapped in `posts`.
     pub(crate) wrapped: bool,
+    /// The X credential headers the call carried.
+    pub(crate) x: XAuth,
+    /// The simulator was lenient when the call arrived.
+    pub(crate) lenient: bool,
+}
+
+impl Caller {
+    /// For a call that touches X: `Ok` with both X credential headers (or when
+    /// lenient), else the 419 / 400 answer.
+    pub(crate) fn require_x(&self) -> Result<(), ApiError> {
+        if self.lenient {
+            return Ok(());
+        }
+        self.x.require()
+    }
 }
 
 /// The Profile-Key header, if present and not blank.
@@ -61,22 +79,39 @@ fn with_rate_headers(mut response: Response, max: u32, count: usize) -> Response
     response
 }
 
-/// The `/api` middleware (installed as a route layer, so only matched routes see it).
-pub(crate) async fn gate(
-    State(sim): State<Simulator>,
+/// The stats key of a request: `METHOD /path-template`, or the raw path when no
+/// route matched.
+fn route_key(request: &Request) -> String {
+    match request.extensions().get::<MatchedPath>() {
+        Some(path) => format!("{} {}", request.method(), path.as_str()),
+        None => {
+            let uri = request.extensions().get::<OriginalUri>().map_or(request.uri(), |o| &o.0);
+            format!("{} {}", request.method(), uri.path())
+        }
+    }
+}
+
+/// The `/api` middleware (a layer over every `/api` path, fallbacks included).
+pub(crate) async fn gate(State(sim): State<Simulator>, request: Request, next: Next) -> Response {
+    let route = route_key(&request);
+    let header_key = profile_key(request.headers());
+    let stats_key = header_key.as_deref().unwrap_or(PRIMARY_STATS_KEY).to_owned();
+    sim.shared.with_store(|store| store.count(&route, &stats_key));
+    sim.ensure_background();
+    let response = admit_and_run(&sim, header_key, request, next).await;
+    let status = response.status().as_u16();
+    sim.shared.with_store(|store| store.count_status(&route, status));
+    response
+}
+
+/// Everything after the counting: latency, auth, simulated errors, profile, rate limit.
+async fn admit_and_run(
+    sim: &Simulator,
+    header_key: Option<String>,
     mut request: Request,
     next: Next,
 ) -> Response {
     let shared = &sim.shared;
-    let route = match request.extensions().get::<MatchedPath>() {
-        Some(path) => format!("{} {}", request.method(), path.as_str()),
-        None => format!("{} {}", request.method(), request.uri().path()),
-    };
-    let header_key = profile_key(request.headers());
-    let stats_key = header_key.as_deref().unwrap_or(PRIMARY_STATS_KEY);
-    shared.with_store(|store| store.count(&route, stats_key));
-    sim.ensure_background();
-
     let config = shared.config();
     if !config.latency.is_zero() {
         tokio::time::sleep(config.latency).await;
@@ -90,8 +125,9 @@ pub(crate) async fn gate(
     if simulated_failure(config.error_rate) {
         return with_rate_headers(ApiError::simulated().into_response(), max, current());
     }
+    let refuse_unknown = config.refuses_unknown_profiles();
     let admitted = shared.with_store(|store| {
-        store.admit(header_key.as_deref(), config.strict_profiles, (max, window), Instant::now())
+        store.admit(header_key.as_deref(), refuse_unknown, (max, window), Instant::now())
     });
     let Admission { profile, view, count } = match admitted {
         Ok(admission) => admission,
@@ -102,7 +138,10 @@ pub(crate) async fn gate(
             return with_rate_headers(ApiError::rate_limited().into_response(), max, count);
         }
     };
-    request.extensions_mut().insert(Caller { profile, view, wrapped: header_key.is_some() });
+    let x = XAuth::from_headers(request.headers());
+    let caller =
+        Caller { profile, view, wrapped: header_key.is_some(), x, lenient: config.lenient };
+    request.extensions_mut().insert(caller);
     with_rate_headers(next.run(request).await, max, count)
 }
 

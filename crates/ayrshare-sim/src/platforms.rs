@@ -13,6 +13,11 @@ pub(crate) fn skips_duplicate_check(platform: Platform) -> bool {
     matches!(platform, Platform::Pinterest | Platform::Reddit | Platform::Telegram)
 }
 
+/// Networks whose posts Ayrshare cannot delete through the API (research note §5.2).
+pub(crate) fn deletable(platform: Platform) -> bool {
+    !matches!(platform, Platform::Instagram | Platform::TikTok)
+}
+
 /// A new network post id and its URL. The id is a JSON number for Telegram, as in
 /// Ayrshare's own example, and a string everywhere else.
 pub(crate) fn new_social_post(platform: Platform) -> (Value, String) {

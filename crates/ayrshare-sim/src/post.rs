@@ -1,7 +1,8 @@
 //! One Ayrshare post as the simulator stores it, and the JSON forms Ayrshare shows it
-//! in: the `POST /post` answer (unwrapped, or wrapped in `posts` with a Profile-Key),
-//! the `/history` item (Firestore-timestamp `scheduleDate`) and the `GET /post/{id}`
-//! item (ISO-string `scheduleDate`).
+//! in: the `POST /post` answer (unwrapped, or wrapped in `posts` with a Profile-Key;
+//! TikTok's id there is `pending`, Instagram's entry has `usedQuota`), the `/history`
+//! item (Firestore-timestamp `scheduleDate`) and the `GET /post/{id}` item
+//! (ISO-string `scheduleDate`).
 
 use axum::http::StatusCode;
 use ayrshare::Platform;
@@ -9,6 +10,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 use tokio::time::Instant;
 
+use crate::errors::UNKNOWN_PLATFORM_CODE;
 use crate::profile::ProfileView;
 
 /// Where a post is in its life, as Ayrshare names it.
@@ -45,10 +47,24 @@ impl PostStatus {
 /// What one network did with the post.
 #[derive(Debug, Clone)]
 pub(crate) enum Outcome {
-    /// Posted: the network's id (a JSON string or number) and the post's URL.
-    Posted { id: Value, url: String },
+    /// Posted: the network's id (a JSON string or number), the post's URL, Instagram's
+    /// quota used in the last 24 hours, and whether a delete removed it since.
+    Posted { id: Value, url: String, used_quota: Option<usize>, removed: bool },
     /// Refused with an Ayrshare error code.
     Failed { code: i64, message: String },
+}
+
+impl Outcome {
+    /// A fresh network post.
+    #[cfg(test)]
+    pub(crate) fn posted(id: Value, url: String) -> Self {
+        Outcome::Posted { id, url, used_quota: None, removed: false }
+    }
+
+    /// Whether the network has the post (posted, and not deleted since).
+    pub(crate) fn is_live(&self) -> bool {
+        matches!(self, Outcome::Posted { removed: false, .. })
+    }
 }
 
 /// A post and everything history reports about it.
@@ -77,6 +93,10 @@ pub(crate) struct PostRecord {
     pub(crate) published: Option<DateTime<Utc>>,
     pub(crate) notes: Option<String>,
     pub(crate) media_urls: Vec<String>,
+    /// Names in `platforms` that are no network; each is an error of the post.
+    pub(crate) unknown_platforms: Vec<String>,
+    /// `youTubeOptions.title`, which YouTube requires.
+    pub(crate) youtube_title: Option<String>,
     /// Creation order, to sort posts created within the same instant.
     pub(crate) seq: u64,
 }
@@ -97,10 +117,15 @@ impl PostRecord {
         self.outcomes.iter().any(|(p, o)| *p == platform && matches!(o, Outcome::Posted { .. }))
     }
 
-    /// `postIds`: one entry per network that took the post.
+    /// Whether this post is for X (so calls about it need X credentials).
+    pub(crate) fn touches_x(&self) -> bool {
+        self.platforms.contains(&Platform::Twitter)
+    }
+
+    /// `postIds`: one entry per network that took the post, as history shows them.
     pub(crate) fn post_ids(&self) -> Vec<Value> {
         let posted = self.outcomes.iter().filter_map(|(platform, outcome)| match outcome {
-            Outcome::Posted { id, url } => {
+            Outcome::Posted { id, url, .. } => {
                 Some(json!({"status": "success", "id": id, "platform": platform, "postUrl": url}))
             }
             Outcome::Failed { .. } => None,
@@ -108,16 +133,48 @@ impl PostRecord {
         posted.collect()
     }
 
-    /// `errors`: one entry per network that refused the post.
+    /// `postIds` as the `POST /post` answer shows them: TikTok is still processing the
+    /// video (`id: "pending"`, the share id in `idShare`), Instagram says its quota.
+    fn answer_post_ids(&self) -> Vec<Value> {
+        let posted = self.outcomes.iter().filter_map(|(platform, outcome)| match outcome {
+            Outcome::Posted { id, .. } if *platform == Platform::TikTok => Some(json!({
+                "status": "success", "id": "pending", "idShare": id.to_string().trim_matches('"'),
+                "isVideo": true, "platform": platform,
+            })),
+            Outcome::Posted { id, url, used_quota, .. } => {
+                let mut entry =
+                    json!({"status": "success", "id": id, "platform": platform, "postUrl": url});
+                if let Some(quota) = used_quota {
+                    entry["usedQuota"] = json!(quota);
+                }
+                Some(entry)
+            }
+            Outcome::Failed { .. } => None,
+        });
+        posted.collect()
+    }
+
+    /// `errors`: one entry per network that refused the post, then one per name that
+    /// is no network.
     pub(crate) fn errors(&self) -> Vec<Value> {
-        let failed = self.outcomes.iter().filter_map(|(platform, outcome)| match outcome {
-            Outcome::Failed { code, message } => Some(json!({
+        let error = |platform: &str, code: i64, message: &str| {
+            json!({
                 "action": "post", "status": "error", "code": code, "message": message,
                 "platform": platform, "post": self.text,
-            })),
+            })
+        };
+        let failed = self.outcomes.iter().filter_map(|(platform, outcome)| match outcome {
+            Outcome::Failed { code, message } => Some(error(platform.as_str(), *code, message)),
             Outcome::Posted { .. } => None,
         });
-        failed.collect()
+        let unknown = self.unknown_platforms.iter().map(|name| {
+            error(
+                name,
+                UNKNOWN_PLATFORM_CODE,
+                &format!("Unknown platform {name:?}: not posted there."),
+            )
+        });
+        failed.chain(unknown).collect()
     }
 
     /// The answer to `POST /post` (and `/post/retry`): the HTTP status, and the body,
@@ -131,7 +188,8 @@ impl PostRecord {
                 "status": "awaiting approval", "scheduleDate": iso(self.schedule_date),
             }),
             _ => json!({
-                "status": self.status.as_str(), "errors": self.errors(), "postIds": self.post_ids(),
+                "status": self.status.as_str(), "errors": self.errors(),
+                "postIds": self.answer_post_ids(),
             }),
         };
         body["id"] = Value::from(self.id.as_str());
@@ -204,6 +262,8 @@ mod tests {
             published: Some(now),
             notes: None,
             media_urls: vec![],
+            unknown_platforms: vec![],
+            youtube_title: None,
             seq: 0,
         }
     }
@@ -214,7 +274,7 @@ mod tests {
 
     #[test]
     fn partial_failure_is_a_400_with_both_lists() {
-        let posted = Outcome::Posted { id: json!(635), url: "https://t.me/c/1/635".into() };
+        let posted = Outcome::posted(json!(635), "https://t.me/c/1/635".into());
         let failed = Outcome::Failed { code: 156, message: "not linked".into() };
         let post = record(
             PostStatus::Error,
@@ -235,6 +295,16 @@ mod tests {
         assert_eq!(body["status"], "success");
         assert_eq!(body["posts"][0]["profileTitle"], "Good Fun");
         assert_eq!(body["posts"][0]["id"], "RhrbDtYh7hdSMc67zC8H");
+    }
+
+    #[test]
+    fn the_answer_shows_tiktok_pending_and_history_its_id() {
+        let tiktok = Outcome::posted(json!("7301"), "https://www.tiktok.com/@u/video/7301".into());
+        let post = record(PostStatus::Success, vec![(Platform::TikTok, tiktok)]);
+        let (_, body) = post.envelope(&profile(), false);
+        assert_eq!(body["postIds"][0]["id"], "pending");
+        assert_eq!(body["postIds"][0]["idShare"], "7301");
+        assert_eq!(post.history_item(&profile())["postIds"][0]["id"], "7301");
     }
 
     #[test]

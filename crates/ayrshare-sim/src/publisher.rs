@@ -1,5 +1,6 @@
 //! The background task that publishes scheduled posts when their date comes and hands
-//! their `scheduled` webhooks to delivery tasks, and the guard that owns it.
+//! their `scheduled` webhooks, and the webhooks others queued (`social`), to delivery
+//! tasks; and the guard that owns it.
 //!
 //! The task sleeps until the earliest pending `scheduleDate` or until woken (a post
 //! was scheduled, approved, unpaused, or the config changed). Deliveries run in a
@@ -58,8 +59,11 @@ async fn run(shared: Arc<Shared>) {
     loop {
         let config = shared.config();
         let now = Utc::now();
-        let (due, next) = shared.with_store(|store| store.publish_due(&config, now));
-        for delivery in due {
+        let (due, next, queued) = shared.with_store(|store| {
+            let (due, next) = store.publish_due(&config, now);
+            (due, next, store.take_outbox())
+        });
+        for delivery in due.into_iter().chain(queued) {
             deliveries.spawn(webhooks::deliver(shared.http.clone(), delivery));
         }
         while deliveries.try_join_next().is_some() {}

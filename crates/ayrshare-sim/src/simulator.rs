@@ -5,11 +5,13 @@ use std::future::Future;
 use std::sync::Arc;
 
 use axum::Router;
+use ayrshare::Platform;
+use chrono::Utc;
 
 use crate::config::SimConfig;
 use crate::publisher::Background;
 use crate::shared::Shared;
-use crate::{routes, Stats};
+use crate::{routes, Stats, UnknownProfile};
 
 /// An Ayrshare-compatible API simulator. Cheap to clone; clones share one state.
 ///
@@ -47,11 +49,41 @@ impl Simulator {
         self.shared.with_store(|store| store.stats())
     }
 
-    /// Forgets posts, counters, rate windows and idempotency keys. Profiles and
-    /// registered webhooks are kept.
+    /// Forgets posts, counters, rate windows, idempotency keys, linking sessions and
+    /// media. Profiles (and their linked networks) and registered webhooks are kept.
     pub fn reset(&self) {
         self.shared.with_store(|store| store.reset());
         self.shared.publisher_wake.notify_one();
+    }
+
+    /// The key of the User Profile titled `title`, creating it (with nothing linked)
+    /// when no profile has that title. For test harnesses; clients use
+    /// `POST /profiles`.
+    pub fn create_profile(&self, title: &str) -> String {
+        self.shared.with_store(|store| store.profiles.titled_or_new(title))
+    }
+
+    /// Links (or, with `linked: false`, unlinks) `platforms` on the profile with
+    /// `profile_key` (empty: the primary profile), as the user would on the linking
+    /// page; a registered `social` webhook is sent for each change.
+    ///
+    /// # Errors
+    /// [`UnknownProfile`] when no profile has that key.
+    pub fn link(
+        &self,
+        profile_key: &str,
+        platforms: &[Platform],
+        linked: bool,
+    ) -> Result<(), UnknownProfile> {
+        let done = self
+            .shared
+            .with_store(|store| store.set_links(profile_key, platforms, linked, Utc::now()));
+        self.shared.publisher_wake.notify_one();
+        if done {
+            Ok(())
+        } else {
+            Err(UnknownProfile)
+        }
     }
 
     /// Changes knobs at run time; the next request sees the new values.

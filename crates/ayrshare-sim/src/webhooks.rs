@@ -1,4 +1,5 @@
-//! Outgoing webhooks: the `scheduled` payload (Ayrshare docs, webhooks/actions) and
+//! Outgoing webhooks: the `scheduled` and `social` payloads (Ayrshare docs,
+//! webhooks/actions) and
 //! delivery with a few retries on 408/425/429/5xx, signed with
 //! [`ayrshare::webhook::sign`] so the simulator and the client crate cannot disagree on
 //! the protocol.
@@ -6,6 +7,7 @@
 use std::time::Duration;
 
 use ayrshare::webhook::{sign, Action, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+use ayrshare::Platform;
 use chrono::{DateTime, Utc};
 use rand::distributions::{Alphanumeric, DistString};
 use serde_json::{json, Value};
@@ -59,6 +61,26 @@ pub(crate) fn scheduled_payload(
         "errors": post.errors(),
         "postIds": post.post_ids(),
         "url": url,
+        "hookId": Alphanumeric.sample_string(&mut rand::thread_rng(), 20),
+    })
+}
+
+/// The `social` webhook body for a network linked or unlinked by the user.
+pub(crate) fn social_payload(
+    platform: Platform,
+    linked: bool,
+    profile: &ProfileView,
+    now: DateTime<Utc>,
+) -> Value {
+    json!({
+        "action": Action::Social.as_str(),
+        "created": iso(now),
+        "code": 200,
+        "platform": platform,
+        "refId": profile.ref_id,
+        "displayName": format!("Sim {}", platform.label()),
+        "source": "user",
+        "type": if linked { "link" } else { "unlink" },
         "hookId": Alphanumeric.sample_string(&mut rand::thread_rng(), 20),
     })
 }

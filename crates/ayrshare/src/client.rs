@@ -2,6 +2,8 @@
 //! its redacting `Debug`. Endpoint methods live in `endpoints.rs`, the request
 //! plumbing in `transport.rs`.
 //!
+//! Redirects are never followed: a 3xx answer is an [`Error::Api`].
+//!
 //! Every call sends `Authorization: Bearer <key>` and
 //! `Content-Type: application/json`, plus `Profile-Key` when the profile key
 //! is non-empty (empty means the primary profile). Keys never appear in
@@ -100,7 +102,10 @@ impl Client {
         if timeout.is_zero() {
             return Err(Error::InvalidConfig("timeout must be greater than zero".into()));
         }
+        // Security review L3: a redirect would carry the post (and, for a same-host
+        // redirect, the keys) somewhere we did not choose; a 3xx is an error instead.
         let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)
             .connect_timeout(timeout)
             .user_agent(concat!("ayrshare-rs/", env!("CARGO_PKG_VERSION")))

@@ -9,7 +9,7 @@ use std::time::Duration;
 use crate::decode;
 use crate::transport::Raw;
 use crate::types::RateLimit;
-use crate::{Client, Error, Reply};
+use crate::{Client, Error, Profile, Reply};
 
 /// The API key of the fuzzing client; no decoded error may contain it.
 const API_KEY: &str = "FUZZ-API-KEY-5d1c0e2b9a";
@@ -26,13 +26,21 @@ pub fn fuzz_decode(status: u16, body: &[u8]) {
             .expect("a valid fuzzing client")
     });
     let raw = || Raw::new(status, RateLimit::default(), body);
-    keyless(client.finish(raw(), PROFILE_KEY, decode::post_outcome), PROFILE_KEY);
-    keyless(client.finish(raw(), PROFILE_KEY, decode::plain), PROFILE_KEY);
-    keyless(client.finish(raw(), PROFILE_KEY, decode::history), PROFILE_KEY);
-    keyless(client.finish(raw(), PROFILE_KEY, decode::history_by_id), PROFILE_KEY);
+    let user = Profile::new(PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::post_outcome), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::plain), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::history), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::history_by_id), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::user), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::uploaded_media), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::upload_url), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::post_analytics), PROFILE_KEY);
+    keyless(client.finish(raw(), user, decode::social_analytics), PROFILE_KEY);
     // The profile endpoints send the API key only.
-    keyless(client.finish(raw(), "", decode::profiles), "");
-    let created = client.finish(raw(), "", |s, v| decode::created_profile(s, v, "fuzz title"));
+    let primary = Profile::primary();
+    keyless(client.finish(raw(), primary, decode::profiles), "");
+    keyless(client.finish(raw(), primary, decode::jwt), "");
+    let created = client.finish(raw(), primary, |s, v| decode::created_profile(s, v, "fuzz title"));
     keyless(created, "");
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 use url::Url;
 
 use crate::client::Client;
+use crate::credentials::{Profile, X_API_KEY_HEADER, X_API_SECRET_HEADER};
 use crate::decode::{self, Failure};
 use crate::error::Error;
 use crate::redact;
@@ -56,10 +57,10 @@ impl Client {
         &self,
         method: Method,
         url: Url,
-        profile_key: &str,
+        who: Profile<'_>,
         body: Option<Vec<u8>>,
     ) -> Result<Raw, Error> {
-        let profile = redact::profile(profile_key);
+        let profile = redact::profile(who.key);
         let path = url.path().to_owned();
         tracing::debug!(%method, %path, %profile, "ayrshare request");
         let started = Instant::now();
@@ -70,12 +71,13 @@ impl Client {
             .header(AUTHORIZATION, self.inner.auth.clone())
             .header(CONTENT_TYPE, "application/json")
             .header(ACCEPT, "application/json");
-        if !profile_key.is_empty() {
-            let mut value = HeaderValue::from_str(profile_key).map_err(|_| {
-                Error::InvalidConfig("profile key is not a valid header value".into())
-            })?;
-            value.set_sensitive(true);
-            req = req.header("Profile-Key", value);
+        if !who.key.is_empty() {
+            req = req.header("Profile-Key", sensitive(who.key, "profile key")?);
+        }
+        if let Some(x) = who.x {
+            req = req
+                .header(X_API_KEY_HEADER, sensitive(x.api_key.expose(), "X API key")?)
+                .header(X_API_SECRET_HEADER, sensitive(x.api_secret.expose(), "X API secret")?);
         }
         if let Some(body) = body {
             req = req.body(body);
@@ -127,11 +129,16 @@ impl Client {
     pub(crate) fn finish<T>(
         &self,
         raw: Raw,
-        profile_key: &str,
+        who: Profile<'_>,
         decode: impl FnOnce(u16, &Value) -> Result<T, Failure>,
     ) -> Result<Reply<T>, Error> {
         let Raw { status, rate_limit, json, snippet } = raw;
-        let scrub = |text: &str| redact::scrub(text, &[&self.inner.api_key, profile_key]);
+        if (300..400).contains(&status) {
+            let message = format!("redirect (HTTP {status}) refused: redirects are never followed");
+            return Err(Error::Api { status, code: None, message, rate_limit });
+        }
+        let [key, x_key, x_secret] = who.secrets();
+        let scrub = |text: &str| redact::scrub(text, &[&self.inner.api_key, key, x_key, x_secret]);
         let Some(json) = json else {
             let snippet = scrub(snippet.trim());
             return Err(if decode::is_success(status) {
@@ -157,6 +164,14 @@ impl Client {
             }
         }
     }
+}
+
+/// A header value marked sensitive (never logged by reqwest/hyper).
+fn sensitive(value: &str, what: &str) -> Result<HeaderValue, Error> {
+    let mut header = HeaderValue::from_str(value)
+        .map_err(|_| Error::InvalidConfig(format!("{what} is not a valid header value")))?;
+    header.set_sensitive(true);
+    Ok(header)
 }
 
 pub(crate) fn to_body<T: Serialize + ?Sized>(value: &T) -> Result<Vec<u8>, Error> {

@@ -1,7 +1,8 @@
 //! `GET /api/history` (the profile's posts, newest first, filtered, shown only
 //! `history_lag` after creation like Ayrshare's upstream cache; empty is a 400 with
 //! code 221) and `GET /api/history/{id}` (one post without lag, or, when `{id}` is a
-//! network name, that network's feed).
+//! network name, that network's feed: what is still on the network, with the
+//! network's own metrics).
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -13,9 +14,11 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
+use super::analytics::minutes_since;
 use super::post::parse_date;
 use super::PostId;
 use crate::errors::{ok, reply, ApiError, HISTORY_NOT_FOUND_CODE};
+use crate::figures::post_analytics;
 use crate::gate::Caller;
 use crate::post::{iso, Outcome, PostRecord, PostStatus};
 use crate::Simulator;
@@ -154,28 +157,31 @@ pub(crate) async fn one(
     Ok(ok(&item))
 }
 
-/// `GET /api/history/{platform}`: what the network shows, newest first.
+/// `GET /api/history/{platform}`: what the network shows, newest first. A post
+/// deleted through Ayrshare stays where the network refused the delete.
 fn platform_feed(sim: &Simulator, caller: &Caller, platform: Platform) -> Response {
     let now = Utc::now();
     let posts: Vec<Value> = sim.shared.with_store(|store| {
-        let mut posts: Vec<&PostRecord> =
-            store.posts_of(&caller.profile).filter(|p| p.status != PostStatus::Deleted).collect();
+        let mut posts: Vec<&PostRecord> = store.posts_of(&caller.profile).collect();
         posts.sort_by_key(|p| std::cmp::Reverse(p.seq));
-        posts.into_iter().filter_map(|p| network_entry(p, platform)).collect()
+        posts.into_iter().filter_map(|p| network_entry(p, platform, now)).collect()
     });
     ok(
         &json!({"status": "success", "posts": posts, "lastUpdated": iso(now), "nextUpdate": iso(now + TimeDelta::minutes(1))}),
     )
 }
 
-fn network_entry(post: &PostRecord, platform: Platform) -> Option<Value> {
-    post.outcomes.iter().find_map(|(p, outcome)| match outcome {
-        Outcome::Posted { id, url } if *p == platform => Some(json!({
-            "id": id, "post": post.text, "postUrl": url,
-            "created": iso(post.published.unwrap_or(post.created)),
-        })),
-        _ => None,
-    })
+/// The network's view of `post`, with its metrics merged in, if it is on the network.
+fn network_entry(post: &PostRecord, platform: Platform, now: DateTime<Utc>) -> Option<Value> {
+    let (_, outcome) = post.outcomes.iter().find(|(p, o)| *p == platform && o.is_live())?;
+    let Outcome::Posted { id, url, .. } = outcome else { return None };
+    let published = post.published.unwrap_or(post.created);
+    let mut entry = json!({"id": id, "post": post.text, "postUrl": url, "created": iso(published)});
+    let figures = post_analytics(&post.id, platform, minutes_since(published, now));
+    if let (Some(Value::Object(figures)), Some(map)) = (figures, entry.as_object_mut()) {
+        map.extend(figures);
+    }
+    Some(entry)
 }
 
 #[cfg(test)]

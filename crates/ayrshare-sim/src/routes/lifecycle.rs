@@ -1,6 +1,8 @@
 //! A post after it was created: `GET /api/post/{id}`, `DELETE /api/post` (by `id`,
-//! `bulk` or `deleteAllScheduled`), `PATCH`/`PUT /api/post` (approve, reschedule,
-//! pause, notes) and `PUT`/`POST /api/post/retry`.
+//! `bulk` or `deleteAllScheduled`; Instagram and TikTok refuse, §5.2),
+//! `PATCH`/`PUT /api/post` (approve, reschedule, pause, notes) and
+//! `PUT`/`POST /api/post/retry`. Deleting, updating or retrying a post for X needs X
+//! credentials.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,8 +14,9 @@ use serde_json::{json, Map, Value};
 use super::post::parse_date;
 use super::PostId;
 use crate::config::SimConfig;
-use crate::errors::{ok, reply, ApiError, Body, ALREADY_DELETED_CODE};
+use crate::errors::{ok, reply, ApiError, Body, ALREADY_DELETED_CODE, DELETE_NOT_SUPPORTED_CODE};
 use crate::gate::Caller;
+use crate::platforms::deletable;
 use crate::post::{Outcome, PostRecord, PostStatus};
 use crate::store::Store;
 use crate::Simulator;
@@ -37,38 +40,52 @@ pub(crate) async fn get(
     Ok(ok(&item))
 }
 
-/// Deletes one post: its networks' ids in the answer, status `deleted` afterwards.
-fn delete_one(store: &mut Store, profile: &str, id: &str) -> Result<Value, ApiError> {
-    let post = store.post_mut(profile, id).ok_or_else(|| ApiError::post_not_found("delete"))?;
+/// One network's delete result: deleted, or (Instagram, TikTok) refused and kept.
+fn delete_network(platform: ayrshare::Platform, outcome: &mut Outcome) -> Option<Value> {
+    let Outcome::Posted { id, removed, .. } = outcome else {
+        return None;
+    };
+    if deletable(platform) {
+        *removed = true;
+        return Some(json!({"action": "delete", "status": "success", "id": id}));
+    }
+    let message = format!(
+        "{} does not allow deleting posts through the API: delete it in the {0} app.",
+        platform.label()
+    );
+    Some(json!({"action": "delete", "status": "error", "code": DELETE_NOT_SUPPORTED_CODE,
+                "message": message, "id": id}))
+}
+
+/// Deletes one post: each network's result in the answer, status `deleted` afterwards.
+fn delete_one(store: &mut Store, caller: &Caller, id: &str) -> Result<Value, ApiError> {
+    let post =
+        store.post_mut(&caller.profile, id).ok_or_else(|| ApiError::post_not_found("delete"))?;
+    if post.touches_x() {
+        caller.require_x()?;
+    }
     if post.status == PostStatus::Deleted {
         let message = "Post has already been deleted.";
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "delete",
-            ALREADY_DELETED_CODE,
-            message,
-        ));
+        let status = StatusCode::BAD_REQUEST;
+        return Err(ApiError::new(status, "delete", ALREADY_DELETED_CODE, message));
     }
     post.status = PostStatus::Deleted;
     let mut body = Map::new();
     body.insert("status".into(), json!("success"));
     body.insert("id".into(), json!(id));
     body.insert("code".into(), json!(200));
-    for (platform, outcome) in &post.outcomes {
-        if let Outcome::Posted { id, .. } = outcome {
-            body.insert(
-                platform.to_string(),
-                json!({"action": "delete", "status": "success", "id": id}),
-            );
+    for (platform, outcome) in &mut post.outcomes {
+        if let Some(result) = delete_network(*platform, outcome) {
+            body.insert(platform.to_string(), result);
         }
     }
     Ok(Value::Object(body))
 }
 
 /// Deletes several posts; the answer is an array of per-post results.
-fn delete_many(store: &mut Store, profile: &str, ids: &[String]) -> Response {
+fn delete_many(store: &mut Store, caller: &Caller, ids: &[String]) -> Response {
     let results: Vec<Result<Value, ApiError>> =
-        ids.iter().map(|id| delete_one(store, profile, id)).collect();
+        ids.iter().map(|id| delete_one(store, caller, id)).collect();
     let status =
         if results.iter().all(Result::is_ok) { StatusCode::OK } else { StatusCode::BAD_REQUEST };
     let bodies: Vec<Value> = results.into_iter().map(|r| r.unwrap_or_else(|e| e.body)).collect();
@@ -81,19 +98,18 @@ pub(crate) async fn delete(
     Extension(caller): Extension<Caller>,
     Body(body): Body<Value>,
 ) -> Result<Response, ApiError> {
-    let profile = caller.profile.as_str();
     if body.get("deleteAllScheduled").and_then(Value::as_bool) == Some(true) {
         return Ok(sim.shared.with_store(|s| {
-            let ids = s.scheduled_ids(profile);
-            delete_many(s, profile, &ids)
+            let ids = s.scheduled_ids(&caller.profile);
+            delete_many(s, &caller, &ids)
         }));
     }
     if let Some(bulk) = body.get("bulk").and_then(Value::as_array) {
         let ids: Vec<String> = bulk.iter().filter_map(Value::as_str).map(String::from).collect();
-        return Ok(sim.shared.with_store(|s| delete_many(s, profile, &ids)));
+        return Ok(sim.shared.with_store(|s| delete_many(s, &caller, &ids)));
     }
     let id = id_field(&body, "delete")?;
-    let deleted = sim.shared.with_store(|s| delete_one(s, profile, id))?;
+    let deleted = sim.shared.with_store(|s| delete_one(s, &caller, id))?;
     Ok(ok(&deleted))
 }
 
@@ -141,13 +157,17 @@ fn apply_update(post: &mut PostRecord, body: &Value) -> Result<(), ApiError> {
 /// `scheduled` webhook.
 fn update_post(
     store: &mut Store,
-    profile: &str,
+    caller: &Caller,
     body: &Value,
     config: &SimConfig,
 ) -> Result<String, ApiError> {
     let id = id_field(body, "update")?;
+    let profile = caller.profile.as_str();
     let mut post =
         store.post(profile, id).cloned().ok_or_else(|| ApiError::post_not_found("update"))?;
+    if post.touches_x() {
+        caller.require_x()?;
+    }
     apply_update(&mut post, body)?;
     let due =
         post.status == PostStatus::Pending && !post.scheduled && post.schedule_date <= Utc::now();
@@ -167,7 +187,7 @@ pub(crate) async fn update(
     Body(body): Body<Value>,
 ) -> Result<Response, ApiError> {
     let config = sim.shared.config();
-    let id = sim.shared.with_store(|s| update_post(s, &caller.profile, &body, &config))?;
+    let id = sim.shared.with_store(|s| update_post(s, &caller, &body, &config))?;
     sim.shared.publisher_wake.notify_one();
     Ok(ok(&json!({"status": "success", "id": id})))
 }
@@ -175,12 +195,16 @@ pub(crate) async fn update(
 /// Retries the refused networks of a post in `error` and returns it.
 fn retry_post(
     store: &mut Store,
-    profile: &str,
+    caller: &Caller,
     body: &Value,
     config: &SimConfig,
 ) -> Result<PostRecord, ApiError> {
     let id = id_field(body, "retry")?;
+    let profile = caller.profile.as_str();
     let post = store.post(profile, id).ok_or_else(|| ApiError::post_not_found("retry"))?;
+    if post.touches_x() {
+        caller.require_x()?;
+    }
     if post.status != PostStatus::Error {
         return Err(ApiError::bad_request(
             "retry",
@@ -198,7 +222,7 @@ pub(crate) async fn retry(
     Body(body): Body<Value>,
 ) -> Result<Response, ApiError> {
     let config = sim.shared.config();
-    let post = sim.shared.with_store(|s| retry_post(s, &caller.profile, &body, &config))?;
+    let post = sim.shared.with_store(|s| retry_post(s, &caller, &body, &config))?;
     let (status, body) = post.envelope(&caller.view, caller.wrapped);
     Ok(reply(status, &body))
 }

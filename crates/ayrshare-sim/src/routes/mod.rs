@@ -1,18 +1,22 @@
-//! The HTTP surface: Ayrshare's `/api` routes (behind [`crate::gate`]) and the
-//! simulator's own `/__sim` routes (no auth, no latency). Each module owns the
-//! handlers of one resource; this one only assembles them.
+//! The HTTP surface: Ayrshare's `/api` routes and the simulator's own `/__sim` routes
+//! (no auth, no latency). Every `/api` path, unknown ones and wrong methods included,
+//! goes through [`crate::gate`] first, as at Ayrshare. Each module owns the handlers of
+//! one resource; this one only assembles them.
 
 mod admin;
 mod analytics;
 mod history;
 mod hooks;
 mod lifecycle;
+mod link;
+mod media;
 mod post;
 mod profiles;
+mod user;
 
 use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::from_fn_with_state;
 use axum::response::Response;
 use axum::routing::{get, post, put};
@@ -27,33 +31,53 @@ use crate::Simulator;
 pub(crate) fn router(sim: Simulator) -> Router {
     let api = Router::new()
         .route(
-            "/api/post",
+            "/post",
             post(post::create)
                 .delete(lifecycle::delete)
                 .patch(lifecycle::update)
                 .put(lifecycle::update),
         )
-        .route("/api/post/retry", put(lifecycle::retry).post(lifecycle::retry))
-        .route("/api/post/{id}", get(lifecycle::get))
-        .route("/api/history", get(history::list))
-        .route("/api/history/{id}", get(history::one))
-        .route("/api/profiles", get(profiles::list).post(profiles::create))
-        .route("/api/profiles/profile", post(profiles::create))
-        .route("/api/user", get(profiles::user))
-        .route("/api/analytics/post", post(analytics::post))
+        .route("/post/retry", put(lifecycle::retry).post(lifecycle::retry))
+        .route("/post/{id}", get(lifecycle::get))
+        .route("/history", get(history::list))
+        .route("/history/{id}", get(history::one))
+        .route("/profiles", get(profiles::list).post(profiles::create).patch(profiles::update_own))
         .route(
-            "/api/hook/webhook",
-            post(hooks::register).get(hooks::list).delete(hooks::unregister),
+            "/profiles/profile",
+            post(profiles::create).put(profiles::update).delete(profiles::delete),
         )
-        .route_layer(from_fn_with_state(sim.clone(), gate));
+        .route("/profiles/generateJWT", post(link::generate_jwt))
+        .route("/user", get(user::details))
+        .route("/analytics/post", post(analytics::post))
+        .route("/analytics/social", post(analytics::social))
+        .route("/media/upload", post(media::upload))
+        .route("/upload", post(media::upload))
+        .route("/media/uploadUrl", get(media::upload_url))
+        .route("/hook/webhook", post(hooks::register).get(hooks::list).delete(hooks::unregister))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(sim.clone(), gate));
     let admin = Router::new()
         .route("/__sim/stats", get(admin::stats))
         .route("/__sim/reset", post(admin::reset))
-        .route("/__sim/config", get(admin::config).post(admin::set_config));
-    api.merge(admin)
+        .route("/__sim/config", get(admin::config).post(admin::set_config))
+        .route("/__sim/profiles/link", post(link::sim_link))
+        .route("/__sim/link/{token}", get(link::page).post(link::submit))
+        .route("/__sim/media/{id}", get(media::serve))
+        .route("/__sim/upload/{id}", put(media::receive));
+    Router::new()
+        .nest("/api", api)
+        .merge(admin)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(sim)
+}
+
+/// `http://<Host>`: where the caller reached the simulator, for URLs it hands out
+/// (media, linking pages).
+pub(crate) fn origin(headers: &HeaderMap) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
 }
 
 /// The `{id}` of a path (a post id, or a network name for `/history/{id}`). A path that

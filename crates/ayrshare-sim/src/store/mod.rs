@@ -1,8 +1,14 @@
-//! The simulator's whole in-memory state: profiles, posts, used idempotency keys,
-//! registered webhooks, per-profile rate windows and request counters. It lives in one
+//! The simulator's whole in-memory state: profiles (with their linked networks),
+//! posts, used idempotency keys, registered webhooks, linking sessions, media, the
+//! webhooks waiting for delivery, per-profile rate windows and request counters.
+//! Submodules: `profiles`, `checks` (does a network take a post), `publish`,
+//! `linking`, `media`. It lives in one
 //! std `Mutex` inside [`crate::shared::Shared`]; every method here is synchronous, so
 //! the lock is never held across an `.await`.
 
+mod checks;
+mod linking;
+mod media;
 mod profiles;
 mod publish;
 
@@ -16,7 +22,11 @@ use crate::post::{PostRecord, PostStatus};
 use crate::profile::ProfileView;
 use crate::Stats;
 
-pub(crate) use profiles::{CreateError, Profiles, PRIMARY};
+pub(crate) use checks::not_linked_error;
+pub(crate) use linking::LINK_TTL;
+pub(crate) use profiles::{CreateError, ProfileFilter, Profiles, PRIMARY};
+
+use crate::webhooks::Delivery;
 
 /// The stats key for calls without a Profile-Key.
 pub(crate) const PRIMARY_STATS_KEY: &str = "primary";
@@ -62,16 +72,35 @@ pub(crate) struct Store {
     /// Per profile, the instants of accepted calls within the current window.
     windows: HashMap<String, VecDeque<Instant>>,
     stats: Stats,
+    /// Open linking sessions by token.
+    links: HashMap<String, linking::LinkSession>,
+    /// Uploaded files by id.
+    media: HashMap<String, media::Media>,
+    /// Webhooks waiting for the publisher to deliver them.
+    outbox: Vec<Delivery>,
 }
 
 impl Store {
-    /// Forgets posts, counters, rate windows and idempotency keys; profiles and
-    /// webhooks stay, as they are set up once by a test or a client.
+    /// Forgets posts, counters, rate windows, idempotency keys, linking sessions and
+    /// media; profiles (with their links) and webhooks stay, as they are set up once
+    /// by a test or a client.
     pub(crate) fn reset(&mut self) {
         self.posts.clear();
         self.idempotency.clear();
         self.windows.clear();
         self.stats = Stats::default();
+        self.links.clear();
+        self.media.clear();
+        self.outbox.clear();
+    }
+
+    /// Deletes a User Profile with its webhooks and rate window; its `refId`.
+    pub(crate) fn delete_profile(&mut self, key: &str) -> Option<String> {
+        let ref_id = self.profiles.delete(key)?;
+        self.webhooks.remove(key);
+        self.windows.remove(key);
+        self.links.retain(|_, s| s.profile != key);
+        Some(ref_id)
     }
 
     /// Counts one call to `route` by `stats_profile` (the Profile-Key or `primary`).
@@ -79,6 +108,14 @@ impl Store {
         *self.stats.requests.entry(route.to_string()).or_default() += 1;
         let by_route = self.stats.by_profile.entry(stats_profile.to_string()).or_default();
         *by_route.entry(route.to_string()).or_default() += 1;
+    }
+
+    /// Counts one answer with HTTP `status` to `route`.
+    pub(crate) fn count_status(&mut self, route: &str, status: u16) {
+        let status = status.to_string();
+        *self.stats.by_status.entry(status.clone()).or_default() += 1;
+        let by_route = self.stats.by_route_status.entry(route.to_string()).or_default();
+        *by_route.entry(status).or_default() += 1;
     }
 
     /// Calls counted for `stats_profile` since the last reset.
@@ -90,8 +127,8 @@ impl Store {
         self.stats.clone()
     }
 
-    /// Resolves the profile (creating it unless `strict`) and takes one slot of its
-    /// sliding rate window; a refused call takes no slot.
+    /// Resolves the profile (an unknown key is refused when `strict`, else created)
+    /// and takes one slot of its sliding rate window; a refused call takes no slot.
     pub(crate) fn admit(
         &mut self,
         header_key: Option<&str>,
@@ -182,7 +219,7 @@ impl Store {
         self.webhooks.get(profile).cloned().unwrap_or_default()
     }
 
-    fn webhook(&self, profile: &str, action: &str) -> Option<&Webhook> {
+    pub(crate) fn webhook(&self, profile: &str, action: &str) -> Option<&Webhook> {
         self.webhooks.get(profile)?.get(action)
     }
 }

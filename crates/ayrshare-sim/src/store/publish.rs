@@ -1,68 +1,27 @@
-//! Sending a post to its networks: one outcome per platform (posted, or refused with
-//! 156 "not linked" for `fail_platforms`, or 137 for the same text on the same network
-//! within 48 hours), retrying refused networks, and publishing scheduled posts when due
-//! (with the `scheduled` webhook to deliver afterwards).
+//! Sending a post to its networks: one outcome per platform (posted, or refused for
+//! one of the reasons in `checks`), retrying refused networks, and publishing
+//! scheduled posts when due (with the `scheduled` webhook to deliver afterwards).
 
 use ayrshare::webhook::Action;
 use ayrshare::Platform;
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
 
 use super::Store;
 use crate::config::SimConfig;
-use crate::errors::{DUPLICATE_CONTENT_CODE, NOT_LINKED_CODE};
-use crate::platforms::{new_social_post, skips_duplicate_check};
+use crate::platforms::new_social_post;
 use crate::post::{Outcome, PostRecord, PostStatus};
 use crate::webhooks::{self, Delivery};
 
-/// Ayrshare's duplicate-content window.
-const DUPLICATE_WINDOW: TimeDelta = TimeDelta::hours(48);
-
-fn not_linked(platform: Platform) -> Outcome {
-    let name = platform.label();
-    Outcome::Failed {
-        code: NOT_LINKED_CODE,
-        message: format!(
-            "{name} is not linked. Please link the {name} account to this profile and try again."
-        ),
-    }
-}
-
-fn duplicate(platform: Platform) -> Outcome {
-    Outcome::Failed {
-        code: DUPLICATE_CONTENT_CODE,
-        message: format!(
-            "Duplicate or similar content posted within the same two day period to {}.",
-            platform.label()
-        ),
-    }
-}
-
-fn posted(platform: Platform) -> Outcome {
-    let (id, url) = new_social_post(platform);
-    Outcome::Posted { id, url }
-}
-
 fn settle(post: &mut PostRecord, outcomes: Vec<(Platform, Outcome)>, now: DateTime<Utc>) {
-    let failed = outcomes.iter().any(|(_, o)| matches!(o, Outcome::Failed { .. }));
+    let failed = outcomes.iter().any(|(_, o)| matches!(o, Outcome::Failed { .. }))
+        || !post.unknown_platforms.is_empty();
     post.outcomes = outcomes;
     post.published = Some(now);
     post.status = if failed { PostStatus::Error } else { PostStatus::Success };
 }
 
 impl Store {
-    /// Whether another live post of the same profile put the same text on `platform`
-    /// within 48 hours of `now`.
-    fn is_duplicate(&self, post: &PostRecord, platform: Platform, now: DateTime<Utc>) -> bool {
-        self.posts.values().any(|other| {
-            other.id != post.id
-                && other.profile == post.profile
-                && other.status != PostStatus::Deleted
-                && other.text.trim() == post.text.trim()
-                && other.posted_on(platform)
-                && other.published.is_some_and(|t| (now - t).abs() < DUPLICATE_WINDOW)
-        })
-    }
-
+    /// What `platform` does with `post` sent at `now`.
     fn outcome(
         &self,
         post: &PostRecord,
@@ -70,13 +29,13 @@ impl Store {
         config: &SimConfig,
         now: DateTime<Utc>,
     ) -> Outcome {
-        if config.fails(platform.as_str()) {
-            not_linked(platform)
-        } else if !skips_duplicate_check(platform) && self.is_duplicate(post, platform, now) {
-            duplicate(platform)
-        } else {
-            posted(platform)
+        if let Some(refusal) = self.refusal(post, platform, config, now) {
+            return refusal;
         }
+        let (id, url) = new_social_post(platform);
+        let used_quota =
+            (platform == Platform::Instagram).then(|| self.instagram_quota(&post.profile, now));
+        Outcome::Posted { id, url, used_quota, removed: false }
     }
 
     /// Sends post `id` to every one of its networks now.
@@ -91,10 +50,10 @@ impl Store {
         }
     }
 
-    /// Sends post `id` again to the networks that refused it; they succeed unless
-    /// they are still in `fail_platforms`. Networks that took it are left alone.
+    /// Sends post `id` again to the networks that refused it, checking them again.
+    /// Networks that took it are left alone.
     pub(crate) fn retry(&mut self, id: &str, config: &SimConfig, now: DateTime<Utc>) {
-        let Some(post) = self.posts.get_mut(id) else {
+        let Some(post) = self.posts.get(id) else {
             return;
         };
         let outcomes = post
@@ -102,13 +61,12 @@ impl Store {
             .iter()
             .map(|(platform, outcome)| match outcome {
                 Outcome::Posted { .. } => (*platform, outcome.clone()),
-                Outcome::Failed { .. } if config.fails(platform.as_str()) => {
-                    (*platform, not_linked(*platform))
-                }
-                Outcome::Failed { .. } => (*platform, posted(*platform)),
+                Outcome::Failed { .. } => (*platform, self.outcome(post, *platform, config, now)),
             })
             .collect();
-        settle(post, outcomes, now);
+        if let Some(post) = self.posts.get_mut(id) {
+            settle(post, outcomes, now);
+        }
     }
 
     /// Publishes every pending post whose date has come. Returns the `scheduled`
@@ -153,6 +111,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::errors::{DUPLICATE_CONTENT_CODE, NOT_LINKED_CODE};
     use crate::store::PRIMARY;
     use tokio::time::Instant;
 
@@ -172,6 +131,8 @@ mod tests {
             published: None,
             notes: None,
             media_urls: vec![],
+            unknown_platforms: vec![],
+            youtube_title: None,
             seq: 0,
         });
     }
@@ -184,7 +145,7 @@ mod tests {
     #[test]
     fn same_text_twice_is_137_except_where_unchecked() {
         let mut store = Store::default();
-        let config = SimConfig::default();
+        let config = SimConfig { lenient: true, ..SimConfig::default() };
         new_post(&mut store, "a", "hello", &[Platform::Twitter, Platform::Reddit]);
         store.publish("a", &config, Utc::now());
         new_post(&mut store, "b", "hello", &[Platform::Twitter, Platform::Reddit]);
@@ -196,8 +157,11 @@ mod tests {
     #[test]
     fn retry_fixes_networks_no_longer_failing() {
         let mut store = Store::default();
-        let mut config =
-            SimConfig { fail_platforms: vec!["facebook".into()], ..SimConfig::default() };
+        let mut config = SimConfig {
+            fail_platforms: vec!["facebook".into()],
+            lenient: true,
+            ..SimConfig::default()
+        };
         new_post(&mut store, "a", "hi", &[Platform::Facebook, Platform::Twitter]);
         store.publish("a", &config, Utc::now());
         assert_eq!(codes(&store, "a"), vec![NOT_LINKED_CODE]);
@@ -208,5 +172,18 @@ mod tests {
         let post = store.post(PRIMARY, "a").expect("post exists");
         assert_eq!(post.status, PostStatus::Success);
         assert_eq!(post.post_ids().len(), 2);
+    }
+
+    #[test]
+    fn strictly_an_unlinked_network_refuses_and_linking_it_lets_retry_through() {
+        let mut store = Store::default();
+        let config = SimConfig::default();
+        store.profiles.link(PRIMARY, &[Platform::Twitter], true, Utc::now());
+        new_post(&mut store, "a", "hi", &[Platform::Facebook, Platform::Twitter]);
+        store.publish("a", &config, Utc::now());
+        assert_eq!(codes(&store, "a"), vec![NOT_LINKED_CODE]);
+        store.profiles.link(PRIMARY, &[Platform::Facebook], true, Utc::now());
+        store.retry("a", &config, Utc::now());
+        assert_eq!(codes(&store, "a"), Vec::<i64>::new());
     }
 }

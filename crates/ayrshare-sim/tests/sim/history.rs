@@ -23,9 +23,8 @@ async fn history_is_an_error_221_when_empty() {
 
 #[tokio::test]
 async fn post_appears_in_history_only_after_the_lag() {
-    let api =
-        Api::start(SimConfig { history_lag: Duration::from_millis(200), ..SimConfig::default() })
-            .await;
+    let config = SimConfig { history_lag: Duration::from_millis(200), ..SimConfig::default() };
+    let api = Api::ready_with(config).await;
     let started = Instant::now();
     let posted = api.post(None, json!({"post": "lagging", "platforms": ["twitter"]})).await;
     let id = posted.body["id"].as_str().expect("id").to_string();
@@ -43,7 +42,8 @@ async fn post_appears_in_history_only_after_the_lag() {
 
 #[tokio::test]
 async fn history_filters_by_platform_type_status_and_limit() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
+    let elsewhere = api.profile("Elsewhere").await;
     api.post(None, json!({"post": "one", "platforms": ["twitter"], "notes": "n1", "mediaUrls": ["https://img.example/1.png"]})).await;
     api.post(None, json!({"post": "two", "platforms": ["facebook"]})).await;
     api.post(
@@ -74,12 +74,13 @@ async fn history_filters_by_platform_type_status_and_limit() {
     assert_eq!(api.history(None, "?platforms%5B0%5D=facebook").await.body["count"], 1);
     assert_eq!(api.history(None, "?platforms=youtube").await.body["history"]["code"], 221);
     assert_eq!(api.history(None, "?lastDays=0").await.body["count"], 3);
-    assert_eq!(api.history(Some("ELSEWHERE"), "").await.body["count"], 0, "history is per profile");
+    assert_eq!(api.history(Some(&elsewhere), "").await.body["count"], 0, "history is per profile");
 }
 
 #[tokio::test]
 async fn get_post_and_history_by_id_differ_only_in_date_form() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
+    let other = api.profile("Other").await;
     let posted = api.post(None, json!({"post": "find me", "platforms": ["twitter"]})).await;
     let id = posted.body["id"].as_str().expect("id").to_string();
     let from_post = api.call(Method::GET, &format!("/post/{id}"), None, None).await;
@@ -92,7 +93,7 @@ async fn get_post_and_history_by_id_differ_only_in_date_form() {
     let unknown = api.call(Method::GET, "/post/NoSuchPost0000000000", None, None).await;
     assert_eq!(unknown.status, StatusCode::NOT_FOUND);
     assert_eq!(unknown.body["code"], 186);
-    let other_profile = api.call(Method::GET, &format!("/post/{id}"), Some("OTHER"), None).await;
+    let other_profile = api.call(Method::GET, &format!("/post/{id}"), Some(&other), None).await;
     assert_eq!(other_profile.status, StatusCode::NOT_FOUND, "posts are per profile");
     let feed = api.call(Method::GET, "/history/twitter", None, None).await;
     assert_eq!(feed.body["posts"][0]["id"], posted.body["postIds"][0]["id"]);

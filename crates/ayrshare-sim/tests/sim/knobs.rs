@@ -14,6 +14,7 @@ use crate::support::Api;
 async fn rate_limit_returns_429_with_headers() {
     let config = SimConfig { rate_limit: "3/60".parse().expect("spec"), ..SimConfig::default() };
     let api = Api::start(config).await;
+    let other = api.sim.sim.create_profile("Other");
     for expected in 1..=3 {
         let answer = api.call(Method::GET, "/user", None, None).await;
         assert_eq!(answer.status, StatusCode::OK);
@@ -27,7 +28,7 @@ async fn rate_limit_returns_429_with_headers() {
         json!({"action": "ratelimit", "status": "error", "code": 429, "message": "Rate limit exceeded"})
     );
     assert_eq!(limited.header("x-ratelimit-count"), "3", "rejected calls do not count");
-    let other = api.call(Method::GET, "/user", Some("OTHER"), None).await;
+    let other = api.call(Method::GET, "/user", Some(&other), None).await;
     assert_eq!(other.status, StatusCode::OK, "limits are per profile");
     assert_eq!(other.header("x-ratelimit-count"), "1");
 }
@@ -46,7 +47,7 @@ async fn latency_delays_api_calls_but_not_admin_routes() {
 
 #[tokio::test]
 async fn error_rate_one_fails_without_side_effects() {
-    let api = Api::start(SimConfig { error_rate: 1.0, ..SimConfig::default() }).await;
+    let api = Api::ready_with(SimConfig { error_rate: 1.0, ..SimConfig::default() }).await;
     let failed =
         api.post(None, json!({"post": "x", "platforms": ["twitter"], "idempotencyKey": "k"})).await;
     assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
@@ -69,8 +70,14 @@ async fn error_rate_one_fails_without_side_effects() {
 }
 
 #[tokio::test]
-async fn strict_profiles_reject_unknown_keys_with_403() {
-    let api = Api::start(SimConfig { strict_profiles: true, ..SimConfig::default() }).await;
+async fn unknown_profile_keys_get_403_unless_lenient_without_strict_profiles() {
+    let lenient = Api::start(SimConfig { lenient: true, ..SimConfig::default() }).await;
+    let created = lenient.call(Method::GET, "/user", Some("NOT-A-KEY"), None).await;
+    assert_eq!(created.status, StatusCode::OK, "lenient: the profile is created");
+    lenient.sim.sim.update_config(|c| c.strict_profiles = true);
+    let refused = lenient.call(Method::GET, "/user", Some("OTHER-KEY"), None).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "lenient with strict_profiles");
+    let api = Api::default().await;
     let unknown = api.call(Method::GET, "/user", Some("NOT-A-KEY"), None).await;
     assert_eq!(unknown.status, StatusCode::FORBIDDEN);
     assert_eq!(unknown.body["action"], "authorization");
@@ -85,7 +92,7 @@ async fn strict_profiles_reject_unknown_keys_with_403() {
 
 #[tokio::test]
 async fn stats_count_requests_by_route_and_profile() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let posted = api.post(None, json!({"post": "count me", "platforms": ["twitter"]})).await;
     let id = posted.body["id"].as_str().expect("id").to_string();
     api.history(Some("K1"), "").await;
@@ -114,7 +121,7 @@ async fn stats_count_requests_by_route_and_profile() {
 
 #[tokio::test]
 async fn reset_forgets_posts_counters_and_keys() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     api.post(None, json!({"post": "x", "platforms": ["twitter"], "idempotencyKey": "k"})).await;
     assert_eq!(api.admin(Method::POST, "/reset", None).await.status, StatusCode::OK);
     assert_eq!(api.sim.sim.stats(), Stats::default());

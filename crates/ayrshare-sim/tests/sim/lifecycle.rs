@@ -10,7 +10,7 @@ use crate::support::{eventually, in_ms, Api};
 
 #[tokio::test]
 async fn delete_unknown_is_404_code_114() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let answer =
         api.call(Method::DELETE, "/post", None, Some(json!({"id": "NoSuchPost0000000000"}))).await;
     assert_eq!(answer.status, StatusCode::NOT_FOUND);
@@ -21,7 +21,7 @@ async fn delete_unknown_is_404_code_114() {
 
 #[tokio::test]
 async fn deleted_post_leaves_default_history_and_second_delete_is_383() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let posted = api.post(None, json!({"post": "bye", "platforms": ["twitter", "facebook"]})).await;
     let id = posted.body["id"].as_str().expect("id").to_string();
     let deleted = api.call(Method::DELETE, "/post", None, Some(json!({"id": id}))).await;
@@ -42,7 +42,7 @@ async fn deleted_post_leaves_default_history_and_second_delete_is_383() {
 
 #[tokio::test]
 async fn approval_and_updates_go_through_patch_and_put() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let held = api
         .post(
             None,
@@ -67,7 +67,7 @@ async fn approval_and_updates_go_through_patch_and_put() {
 
 #[tokio::test]
 async fn rescheduling_to_the_past_publishes_at_once() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let scheduled = api
         .post(
             None,
@@ -99,7 +99,7 @@ async fn rescheduling_to_the_past_publishes_at_once() {
 
 #[tokio::test]
 async fn analytics_returns_counters_per_platform_and_404_code_186_when_unknown() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let posted =
         api.post(None, json!({"post": "measure", "platforms": ["facebook", "instagram"]})).await;
     let id = posted.body["id"].as_str().expect("id").to_string();

@@ -9,7 +9,7 @@ use crate::support::Api;
 
 #[tokio::test]
 async fn immediate_post_is_unwrapped_with_one_post_id_per_platform() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let answer = api.post(None, json!({"post": "Today is a great day!", "platforms": ["twitter", "telegram"], "source": "npm"})).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.header("content-type"), "application/json; charset=utf-8");
@@ -30,24 +30,23 @@ async fn immediate_post_is_unwrapped_with_one_post_id_per_platform() {
 
 #[tokio::test]
 async fn wrapped_response_with_profile_key() {
-    let api = Api::default().await;
-    let created =
-        api.call(Method::POST, "/profiles", None, Some(json!({"title": "Good Fun"}))).await;
-    let key = created.body["profileKey"].as_str().expect("profile key").to_string();
+    let api = Api::ready().await;
+    let key = api.profile("Good Fun").await;
+    let created = api.call(Method::GET, "/profiles?title=Good%20Fun", None, None).await;
     let answer =
         api.post(Some(&key), json!({"post": "I love to post", "platforms": ["facebook"]})).await;
     assert_eq!(answer.status, StatusCode::OK);
     assert_eq!(answer.body["status"], "success");
     let inner = &answer.body["posts"][0];
     assert_eq!(inner["profileTitle"], "Good Fun");
-    assert_eq!(inner["refId"], created.body["refId"]);
+    assert_eq!(inner["refId"], created.body["profiles"][0]["refId"]);
     assert_eq!(inner["postIds"][0]["platform"], "facebook");
     assert!(answer.body.get("id").is_none(), "the post sits inside posts[]");
 }
 
 #[tokio::test]
 async fn reused_idempotency_key_is_rejected_without_posting() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let body = json!({"post": "once", "platforms": ["twitter"], "idempotencyKey": "k-1"});
     assert_eq!(api.post(None, body.clone()).await.status, StatusCode::OK);
     let again = api
@@ -61,15 +60,15 @@ async fn reused_idempotency_key_is_rejected_without_posting() {
         .is_some_and(|m| m.contains("Idempotency key already used")));
     let history = api.history(None, "").await;
     assert_eq!(history.body["count"], 1, "nothing was posted the second time");
-    let other_profile = api.post(Some("OTHER"), body).await;
+    let other = api.profile("Other").await;
+    let other_profile = api.post(Some(&other), body).await;
     assert_eq!(other_profile.status, StatusCode::OK, "keys are per profile");
 }
 
 #[tokio::test]
 async fn not_linked_platform_is_a_partial_failure_that_retry_repairs() {
-    let api =
-        Api::start(SimConfig { fail_platforms: vec!["instagram".into()], ..SimConfig::default() })
-            .await;
+    let config = SimConfig { fail_platforms: vec!["instagram".into()], ..SimConfig::default() };
+    let api = Api::ready_with(config).await;
     let posted =
         api.post(None, json!({"post": "mixed", "platforms": ["twitter", "instagram"]})).await;
     assert_eq!(posted.status, StatusCode::BAD_REQUEST);
@@ -98,7 +97,7 @@ async fn not_linked_platform_is_a_partial_failure_that_retry_repairs() {
 
 #[tokio::test]
 async fn same_text_twice_is_code_137_except_on_unchecked_networks() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     api.post(None, json!({"post": "again", "platforms": ["twitter", "telegram"]})).await;
     let second =
         api.post(None, json!({"post": "again", "platforms": ["twitter", "telegram"]})).await;
@@ -107,8 +106,9 @@ async fn same_text_twice_is_code_137_except_on_unchecked_networks() {
     assert_eq!(second.body["errors"][0]["code"], 137);
     assert_eq!(second.body["errors"][0]["platform"], "twitter");
     assert_eq!(second.body["postIds"][0]["platform"], "telegram");
+    let p2 = api.profile("P2").await;
     let other_profile =
-        api.post(Some("P2"), json!({"post": "again", "platforms": ["twitter"]})).await;
+        api.post(Some(&p2), json!({"post": "again", "platforms": ["twitter"]})).await;
     assert_eq!(other_profile.status, StatusCode::OK, "duplicates are per profile");
 }
 

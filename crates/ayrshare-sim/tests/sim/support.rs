@@ -1,6 +1,13 @@
 //! What every simulator test shares: a running simulator with a client ([`Api`]), its
 //! answers ([`Answer`]), polling for a condition ([`eventually`]) and a local webhook
 //! receiver ([`webhook_receiver`]).
+//!
+//! The simulator is strict by default, as Ayrshare is: a profile posts only to the
+//! networks linked to it, and calls that touch X need X credentials. [`Api::call`]
+//! sends X credentials like a client configured with them (the SDK's
+//! `setTwitterByo`); [`Api::bare`] sends only the API key. [`Api::ready`] is a
+//! simulator whose primary profile has every network linked; [`Api::profile`] creates
+//! a User Profile with every network linked.
 
 use std::time::Duration;
 
@@ -9,7 +16,7 @@ use axum::http::HeaderMap;
 use ayrshare_sim::{SimConfig, SimHandle, Simulator};
 use chrono::{SecondsFormat, Utc};
 use reqwest::{Method, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
@@ -32,14 +39,66 @@ impl Answer {
     }
 }
 
+/// Every network's wire id.
+pub const ALL: [&str; 13] = [
+    "bluesky",
+    "facebook",
+    "gmb",
+    "instagram",
+    "linkedin",
+    "pinterest",
+    "reddit",
+    "snapchat",
+    "telegram",
+    "threads",
+    "tiktok",
+    "twitter",
+    "youtube",
+];
+
 impl Api {
     pub async fn start(config: SimConfig) -> Api {
         let sim = Simulator::spawn(config).await.expect("simulator starts");
         Api { sim, http: reqwest::Client::new() }
     }
 
+    /// A strict simulator with nothing linked anywhere.
     pub async fn default() -> Api {
         Api::start(SimConfig::default()).await
+    }
+
+    /// A strict simulator whose primary profile has every network linked.
+    pub async fn ready() -> Api {
+        Api::ready_with(SimConfig::default()).await
+    }
+
+    /// [`Api::ready`] with other knobs.
+    pub async fn ready_with(config: SimConfig) -> Api {
+        let api = Api::start(config).await;
+        api.link(None, &ALL, true).await;
+        api
+    }
+
+    /// Links (or unlinks) networks through `POST /__sim/profiles/link`.
+    pub async fn link(&self, profile: Option<&str>, platforms: &[&str], linked: bool) -> Answer {
+        let body = json!({"profileKey": profile.unwrap_or_default(), "platforms": platforms, "linked": linked});
+        let answer = self.admin(Method::POST, "/profiles/link", Some(body)).await;
+        assert_eq!(answer.status, StatusCode::OK, "link: {}", answer.body);
+        answer
+    }
+
+    /// A new User Profile with every network linked; its key.
+    pub async fn profile(&self, title: &str) -> String {
+        let created =
+            self.call(Method::POST, "/profiles", None, Some(json!({"title": title}))).await;
+        let key = created.body["profileKey"].as_str().expect("profile key").to_string();
+        self.link(Some(&key), &ALL, true).await;
+        key
+    }
+
+    /// A request with the API key only (no Profile-Key, no X credentials).
+    pub fn bare(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, format!("{}{path}", self.sim.base_url())).bearer_auth("TEST-KEY")
     }
 
     /// Calls `path` (under the base URL) with the API key and, if given, a Profile-Key.
@@ -53,7 +112,9 @@ impl Api {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.sim.base_url()))
-            .bearer_auth("TEST-KEY");
+            .bearer_auth("TEST-KEY")
+            .header("X-Twitter-OAuth1-Api-Key", "x-test-key")
+            .header("X-Twitter-OAuth1-Api-Secret", "x-test-secret");
         if let Some(profile) = profile {
             request = request.header("Profile-Key", profile);
         }

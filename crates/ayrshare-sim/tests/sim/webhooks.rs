@@ -13,7 +13,7 @@ use crate::support::{in_ms, webhook_receiver, Api};
 
 #[tokio::test]
 async fn scheduled_post_sends_signed_webhook() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let (url, mut webhooks) = webhook_receiver().await;
     let hook = json!({"action": "scheduled", "url": url, "secret": "s3cret"});
     assert_eq!(
@@ -53,17 +53,18 @@ async fn scheduled_post_sends_signed_webhook() {
 
 #[tokio::test]
 async fn webhook_without_secret_is_unsigned() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
+    let p1 = api.profile("P1").await;
     let (url, mut webhooks) = webhook_receiver().await;
     api.call(
         Method::POST,
         "/hook/webhook",
-        Some("P1"),
+        Some(&p1),
         Some(json!({"action": "scheduled", "url": url})),
     )
     .await;
     api.post(
-        Some("P1"),
+        Some(&p1),
         json!({"post": "later", "platforms": ["twitter"], "scheduleDate": in_ms(100)}),
     )
     .await;
@@ -77,7 +78,7 @@ async fn webhook_without_secret_is_unsigned() {
 
 #[tokio::test]
 async fn immediate_posts_send_no_scheduled_webhook() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let (url, mut webhooks) = webhook_receiver().await;
     api.call(Method::POST, "/hook/webhook", None, Some(json!({"action": "scheduled", "url": url})))
         .await;
@@ -91,7 +92,8 @@ async fn immediate_posts_send_no_scheduled_webhook() {
 
 #[tokio::test]
 async fn webhooks_are_registered_listed_and_removed_per_profile() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
+    let p = api.profile("P").await;
     let bad = api
         .call(
             Method::POST,
@@ -116,7 +118,7 @@ async fn webhooks_are_registered_listed_and_removed_per_profile() {
     let listed = api.call(Method::GET, "/hook/webhook", None, None).await;
     assert_eq!(listed.body["social"], "https://x.test/h");
     assert!(api
-        .call(Method::GET, "/hook/webhook", Some("P"), None)
+        .call(Method::GET, "/hook/webhook", Some(&p), None)
         .await
         .body
         .get("social")
@@ -127,7 +129,7 @@ async fn webhooks_are_registered_listed_and_removed_per_profile() {
 
 #[tokio::test]
 async fn a_scheduled_webhook_verifies_and_decodes_with_the_client_crate() {
-    let api = Api::default().await;
+    let api = Api::ready().await;
     let (url, mut webhooks) = webhook_receiver().await;
     let hook = json!({"action": "scheduled", "url": url, "secret": "s3cret"});
     api.call(Method::POST, "/hook/webhook", None, Some(hook)).await;

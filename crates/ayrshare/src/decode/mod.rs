@@ -11,13 +11,15 @@
 //! [`crate::Error`] (adding status, rate-limit headers and key scrubbing).
 
 mod history;
+mod insight;
 mod post;
 mod profiles;
 mod time;
 
 pub(crate) use history::{history, history_by_id};
+pub(crate) use insight::{post_analytics, social_analytics, upload_url, uploaded_media};
 pub(crate) use post::post_outcome;
-pub(crate) use profiles::{created_profile, profiles};
+pub(crate) use profiles::{created_profile, jwt, profiles, user};
 pub(crate) use time::timestamp;
 
 use serde_json::Value;

@@ -52,7 +52,11 @@ impl Baseline {
         }
         let query =
             ayrshare::HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-        let snapshot = match self.client.history(ws.profile_key.expose(), &query).await {
+        let snapshot = match self
+            .client
+            .history(ayrshare::Profile::new(ws.profile_key.expose()), &query)
+            .await
+        {
             Ok(reply) => Snapshot {
                 posts: Arc::new(reply.body.items.into_iter().map(UpstreamPost::from).collect()),
                 as_of: Some(Utc::now()),

@@ -234,7 +234,7 @@ impl Upstream {
                     last_days: Some(0),
                     ..Default::default()
                 };
-                let reply = client.history(key.expose(), &query).await?;
+                let reply = client.history(ayrshare::Profile::new(key.expose()), &query).await?;
                 Ok(reply.body.items.into_iter().map(UpstreamPost::from).collect())
             })
         }

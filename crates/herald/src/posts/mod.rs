@@ -224,7 +224,13 @@ impl PostService {
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
-            match self.inner.publisher.client().delete_post(ws.profile_key.expose(), id).await {
+            match self
+                .inner
+                .publisher
+                .client()
+                .delete_post(ayrshare::Profile::new(ws.profile_key.expose()), id)
+                .await
+            {
                 Ok(_) => {}
                 Err(e) if matches!(e.code(), Some(114 | 383)) || e.status() == Some(404) => {}
                 Err(e) => return Err(AppError::Upstream(e)),

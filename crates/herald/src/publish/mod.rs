@@ -20,7 +20,7 @@ use crate::changes::Writer;
 use crate::domain::model::now_ms;
 use crate::domain::{AuditAction, Post, PostStatus, Workspace};
 use crate::store::{NewEvent, StoreError};
-use ayrshare::{Client, HistoryQuery, PostRequest};
+use ayrshare::{Client, HistoryQuery, PostRequest, Profile};
 use chrono::Duration as ChronoDuration;
 use std::sync::Arc;
 use std::time::Duration;
@@ -140,7 +140,7 @@ impl Publisher {
     async fn find_in_history(&self, ws: &Workspace, post: &Post) -> Option<Outcome> {
         let key = post.publish.key.as_deref().filter(|_| post.publish.attempts > 1)?;
         let query = HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-        match self.inner.client.history(ws.profile_key.expose(), &query).await {
+        match self.inner.client.history(Profile::new(ws.profile_key.expose()), &query).await {
             Ok(reply) => reply
                 .body
                 .items
@@ -170,7 +170,7 @@ impl Publisher {
             if attempt > 0 {
                 tokio::time::sleep(backoff(self.inner.policy.backoff, attempt)).await;
             }
-            match self.inner.client.post(ws.profile_key.expose(), &request).await {
+            match self.inner.client.post(Profile::new(ws.profile_key.expose()), &request).await {
                 Ok(reply) => return Attempt::Done(Outcome::from(reply.body)),
                 Err(e) if e.is_idempotency_reused() => {
                     return Attempt::Unknown {

@@ -78,7 +78,8 @@ async fn send_as_the_dead_instance(app: &TestApp, ws_name: &str, post: &Post) ->
         idempotency_key: Some(key),
         ..Default::default()
     };
-    let reply = app.sim_client().post(&profile_key(ws_name), &req).await.unwrap();
+    let reply =
+        app.sim_client().post(ayrshare::Profile::new(&profile_key(ws_name)), &req).await.unwrap();
     reply.body.id.unwrap()
 }
 

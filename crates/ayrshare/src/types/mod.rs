@@ -5,6 +5,14 @@
 //! builds them from whatever shape Ayrshare sent, so they carry no serde
 //! derives of their own.
 
+mod account;
+mod insight;
+
+pub use account::{
+    CreatedProfile, DisplayName, Jwt, JwtRequest, ProfileFilter, ProfileSummary, UserDetails,
+};
+pub use insight::{NetworkAnalytics, PostAnalytics, SocialAnalytics, UploadUrl, UploadedMedia};
+
 use serde::Serialize;
 
 /// A decoded answer plus the transport facts callers need for pacing.
@@ -178,36 +186,4 @@ pub struct HistoryItem {
     pub notes: Option<String>,
     /// Media URLs attached.
     pub media_urls: Vec<String>,
-}
-
-/// One User Profile from `GET /profiles` (profile keys are never listed).
-#[derive(Debug, Clone)]
-pub struct Profile {
-    /// Unique title.
-    pub title: String,
-    /// Stable reference id.
-    pub ref_id: Option<String>,
-    /// `active` or `suspended`.
-    pub status: Option<String>,
-}
-
-/// Answer of `POST /profiles`. The profile key is returned only here: store it.
-#[derive(Clone)]
-pub struct CreatedProfile {
-    /// Title as stored by Ayrshare.
-    pub title: String,
-    /// Stable reference id.
-    pub ref_id: Option<String>,
-    /// Secret key for the `Profile-Key` header. Redacted in `Debug`.
-    pub profile_key: String,
-}
-
-impl std::fmt::Debug for CreatedProfile {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreatedProfile")
-            .field("title", &self.title)
-            .field("ref_id", &self.ref_id)
-            .field("profile_key", &crate::redact::prefix(&self.profile_key, 4))
-            .finish()
-    }
 }
