@@ -7,13 +7,23 @@
 //! | a post change Ayrshare saw (a publish settled, an upstream delete, a webhook) | `content:{ws}`, `upstream:{profile}` |
 //! | workspace settings ([`crate::workspaces`]) | `workspace:{ws}` |
 //! | a token created or revoked ([`crate::workspaces`]) | `tokens` |
+//! | a login, logout or password reset ([`crate::people`]) | `sessions` |
+//! | a member added, removed or given another role ([`crate::people`]) | `memberships` |
+//! | a user's name or settings ([`crate::people`]) | `users` |
 //!
 //! | cached read | key | tags |
 //! | --- | --- | --- |
-//! | the dashboard view | `dashboard:{ws}:{snapshot}` | `content:{ws}` |
+//! | the dashboard view (with authors' names) | `dashboard:{ws}:{snapshot}` | `content:{ws}`, `users`, `tokens`, `memberships` |
 //! | a profile's Ayrshare history | `ayrshare:history:{profile}` | `upstream:{profile}` |
 //! | a workspace | `workspace:{ws}` | `workspace:{ws}` |
 //! | a token, by hash | `token:{hash}` | `tokens` |
+//! | a session, by hash | `session:{hash}` | `sessions` |
+//! | a user | `user:{id}` | `users` |
+//! | a user's memberships | `memberships:{user}` | `memberships` |
+//! | a workspace's directory of names | `directory:{ws}` | `users`, `tokens`, `memberships` |
+//!
+//! Rate windows (not cached values): `lockout:{kind}:{digest}` counts failed sign-ins
+//! per e-mail address and per client ([`crate::ratelimit::SharedLockout`]).
 //!
 //! A profile is named by [`ProfileRef`], a digest of its key (the key is a secret), in
 //! keys and in logs alike.
@@ -64,10 +74,25 @@ impl Tag {
         Self("tokens".into())
     }
 
+    /// Every session (a login, a logout, a password reset).
+    pub fn sessions() -> Self {
+        Self("sessions".into())
+    }
+
+    /// Every membership (a member added, removed, or given another role).
+    pub fn memberships() -> Self {
+        Self("memberships".into())
+    }
+
+    /// Every user record (a name, the global-admin flag, notification settings).
+    pub fn users() -> Self {
+        Self("users".into())
+    }
+
     /// Whether an invalidation of this tag may have changed who is allowed in, so open
     /// event streams re-check their principal ([`crate::live`]).
     pub fn touches_access(tag: &str) -> bool {
-        tag == "tokens"
+        matches!(tag, "tokens" | "sessions" | "memberships" | "users")
     }
 }
 
@@ -108,6 +133,30 @@ impl Key {
         Self(format!("token:{hash}"))
     }
 
+    pub fn session(hash: &str) -> Self {
+        Self(format!("session:{hash}"))
+    }
+
+    pub fn user(id: &str) -> Self {
+        Self(format!("user:{id}"))
+    }
+
+    /// A user's memberships.
+    pub fn memberships(user_id: &str) -> Self {
+        Self(format!("memberships:{user_id}"))
+    }
+
+    /// Who is who in a workspace (names of its members and tokens).
+    pub fn directory(workspace_id: &str) -> Self {
+        Self(format!("directory:{workspace_id}"))
+    }
+
+    /// The failure window of a lockout ([`crate::ratelimit::SharedLockout`]): `who`
+    /// (an e-mail address, a client address) appears only as a digest.
+    pub fn lockout(kind: &str, who: &str) -> Self {
+        Self(format!("lockout:{kind}:{}", hex::encode(&Sha256::digest(who.as_bytes())[..12])))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -143,8 +192,9 @@ mod tests {
     }
 
     #[test]
-    fn only_the_tokens_tag_touches_access() {
+    fn only_the_tags_of_principals_touch_access() {
         assert!(Tag::touches_access(Tag::tokens().as_ref()));
+        assert!(Tag::touches_access(Tag::sessions().as_ref()));
         assert!(!Tag::touches_access(Tag::content("w").as_ref()));
     }
 }

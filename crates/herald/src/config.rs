@@ -25,6 +25,52 @@ pub enum Command {
     /// Cache operations on a running Herald.
     #[command(subcommand)]
     Cache(CacheCommand),
+    /// People: create a user, reset a password. The password is read from standard
+    /// input (prompted for, without echo, on a terminal).
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user (in the database).
+    Create(UserCreateArgs),
+    /// Set a user's password and end all their sessions: through the running Herald when
+    /// an admin token is given (every instance forgets the sessions at once), else in the
+    /// database directly (and through Redis, when REDIS_URL is set).
+    ResetPassword(UserResetArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserCreateArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub name: String,
+    /// May administer every workspace and create new ones.
+    #[arg(long)]
+    pub global_admin: bool,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct UserResetArgs {
+    #[arg(long)]
+    pub email: String,
+    /// The running Herald (default: the address in HERALD_BIND).
+    #[arg(long, env = "HERALD_URL")]
+    pub url: Option<String>,
+    #[arg(long, env = "HERALD_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+    /// The global admin token of the running Herald; without it the database is changed
+    /// directly.
+    #[arg(long, env = "HERALD_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<Secret>,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -118,6 +164,8 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
     #[command(flatten)]
+    pub people: PeopleArgs,
+    #[command(flatten)]
     pub connections: ConnectionArgs,
     /// Scheduler loop interval; 0 disables the built-in loop.
     #[arg(long, env = "HERALD_SCHEDULER_INTERVAL_MS", default_value_t = 1000)]
@@ -126,6 +174,45 @@ pub struct ServeArgs {
     pub publish: PublishArgs,
     #[command(flatten)]
     pub cache: CacheArgs,
+}
+
+/// Sign-in and e-mail (see [`crate::people`]).
+#[derive(Debug, Clone, Args)]
+pub struct PeopleArgs {
+    /// SMTP server for invitations and notifications: `smtp://host:port` (plain),
+    /// `smtps://…` or `smtp://…?tls=required`; credentials in the user info. Unset: no
+    /// e-mail (invitation links are shown to the admin who made them).
+    #[arg(long, env = "HERALD_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// The sender of Herald's e-mail.
+    #[arg(long, env = "HERALD_SMTP_FROM", default_value = "Herald <herald@localhost>")]
+    pub smtp_from: String,
+    /// Failed sign-ins per e-mail address per 15 minutes, counted across instances;
+    /// more are refused (429) until the window frees. 0: unlimited.
+    #[arg(long, env = "HERALD_LOGIN_FAILURES_PER_EMAIL", default_value_t = 5)]
+    pub login_failures_per_email: u32,
+    /// Failed sign-ins per client address per 15 minutes, counted across instances.
+    #[arg(long, env = "HERALD_LOGIN_FAILURES_PER_CLIENT", default_value_t = 30)]
+    pub login_failures_per_client: u32,
+}
+
+impl PeopleArgs {
+    /// The people service's settings (the mailer is built here: a bad URL stops startup).
+    pub fn settings(
+        &self,
+        public_url: Option<&url::Url>,
+    ) -> anyhow::Result<crate::people::Settings> {
+        let mailer = match &self.smtp_url {
+            Some(url) => Some(crate::mail::Mailer::new(url, &self.smtp_from)?),
+            None => None,
+        };
+        Ok(crate::people::Settings {
+            mailer,
+            public_url: public_url.map(|u| u.as_str().trim_end_matches('/').to_owned()),
+            login_failures_per_email: self.login_failures_per_email,
+            login_failures_per_client: self.login_failures_per_client,
+        })
+    }
 }
 
 /// Limits on client connections (see [`crate::server`]).

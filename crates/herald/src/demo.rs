@@ -1,18 +1,21 @@
-//! `herald serve --demo`: a workspace named `Demo` with 31 posts in assorted states,
-//! made through the same use cases a team would call (so published ones really went
-//! through the sandbox simulator). Publishes only in sandbox mode: with a real Ayrshare
-//! key the demo keeps to drafts, approvals and schedules.
+//! `herald serve --demo`: a workspace named `Demo` with one user per role (printed with
+//! their passwords) and 31 posts in assorted states, written by the demo editor and
+//! decided by the demo approver through the same use cases a team would call (so
+//! published ones really went through the sandbox simulator). Publishes only in sandbox
+//! mode: with a real Ayrshare key the demo keeps to drafts, approvals and schedules.
 
-use crate::auth::{hash_token, Principal};
+use crate::auth::{self, Person, Principal};
 use crate::domain::model::now_ms;
 use crate::domain::transitions::Action;
-use crate::domain::{LateApproval, Post, Role};
+use crate::domain::{LateApproval, Membership, Post, Role};
 use crate::posts::{Decision, NewPost};
+use crate::secret::Secret;
 use crate::state::AppState;
-use crate::workspaces::{NewToken, NewWorkspace};
+use crate::workspaces::NewWorkspace;
 use anyhow::Context;
 use ayrshare_sim::SimHandle;
 use chrono::Duration;
+use std::sync::Arc;
 
 pub const DEMO_NAME: &str = "Demo";
 
@@ -27,11 +30,25 @@ const TOPICS: [&str; 8] = [
     "Thank you for 10k followers",
 ];
 
-/// Seeds the demo workspace unless it exists; returns its id and whether it was created.
-pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Result<(String, bool)> {
+/// A demo user, with the password chosen for them.
+pub struct DemoUser {
+    pub email: String,
+    pub role: Role,
+    pub password: Secret,
+}
+
+/// What `--demo` found or made.
+pub struct Seeded {
+    pub workspace_id: String,
+    /// Empty when the demo workspace already existed (the users too).
+    pub users: Vec<DemoUser>,
+}
+
+/// Seeds the demo workspace and its users unless the workspace exists.
+pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Result<Seeded> {
     let existing = state.workspaces.list(&Principal::Admin).await.map_err(anyhow_of)?;
     if let Some(ws) = existing.into_iter().find(|w| w.name == DEMO_NAME) {
-        return Ok((ws.id, false));
+        return Ok(Seeded { workspace_id: ws.id, users: vec![] });
     }
     let input = NewWorkspace {
         name: DEMO_NAME.into(),
@@ -41,28 +58,60 @@ pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Resu
         late_approval: Some(LateApproval::Expire),
     };
     let ws = state.workspaces.create(input).await.map_err(anyhow_of)?;
-    let editor = principal(state, &ws.id, Role::Editor, "Demo editor").await?;
-    let approver = principal(state, &ws.id, Role::Approver, "Demo approver").await?;
+    let mut users = Vec::new();
+    let mut people = Vec::new();
+    for (role, name) in DEMO_PEOPLE {
+        let (user, principal) = person(state, &ws.id, role, name).await?;
+        users.push(user);
+        people.push(principal);
+    }
+    let [_, approver, editor, _] = <[Principal; 4]>::try_from(people)
+        .map_err(|_| anyhow::anyhow!("one demo user per role"))?;
     let seeder = Seeder { state, ws: &ws.id, editor, approver, n: 0 };
     seeder.run(sandbox).await.context("seeding demo posts")?;
-    Ok((ws.id, true))
+    Ok(Seeded { workspace_id: ws.id, users })
 }
+
+/// The demo's people, one per role (the order [`seed`] relies on).
+const DEMO_PEOPLE: [(Role, &str); 4] = [
+    (Role::Admin, "Ada Admin"),
+    (Role::Approver, "Avery Approver"),
+    (Role::Editor, "Eddie Editor"),
+    (Role::Viewer, "Vic Viewer"),
+];
 
 fn anyhow_of(e: crate::error::AppError) -> anyhow::Error {
     anyhow::anyhow!("{e}")
 }
 
-/// A token of `role` in the workspace, as the principal it authenticates as.
-async fn principal(
+/// A user with `role` in the workspace and a random password, and the principal they
+/// sign in as.
+async fn person(
     state: &AppState,
     ws: &str,
     role: Role,
     name: &str,
-) -> anyhow::Result<Principal> {
-    let input = NewToken { role, name: Some(name.into()) };
-    let token = state.workspaces.issue_token(ws, input).await.map_err(anyhow_of)?;
-    let hash = hash_token(&token.token);
-    Ok(Principal::Token { id: token.id, workspace_id: ws.to_owned(), role, hash })
+) -> anyhow::Result<(DemoUser, Principal)> {
+    let email = format!("{}@demo.example.com", role.as_str());
+    let password = auth::new_token().0;
+    let people = &state.people;
+    let user = people
+        .create_user(&email, name, password.expose().to_owned(), false)
+        .await
+        .map_err(anyhow_of)?;
+    people.add_member(ws, &user.id, role).await.map_err(anyhow_of)?;
+    let membership = Membership {
+        workspace_id: ws.to_owned(),
+        user_id: user.id.clone(),
+        role,
+        created_at: user.created_at,
+    };
+    let principal = Principal::User(Arc::new(Person {
+        user,
+        memberships: vec![membership],
+        session: String::new(),
+    }));
+    Ok((DemoUser { email, role, password }, principal))
 }
 
 struct Seeder<'a> {

@@ -42,6 +42,10 @@ pub enum AppError {
     /// 401: no credentials, or ones Herald does not know.
     #[error("a valid bearer token is required")]
     Unauthorized,
+    /// 401 `invalid_credentials`: a sign-in with an unknown e-mail or a wrong password
+    /// (the same answer for both).
+    #[error("the e-mail address or the password is not right")]
+    InvalidCredentials,
     /// 403: the role is too low, or a rule forbids it.
     #[error("{message}")]
     Forbidden { why: Forbidden, message: String },
@@ -60,12 +64,19 @@ pub enum AppError {
     /// 409: a uniqueness or consistency rule; the message is safe to show.
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// 410: a single-use thing already used, expired or withdrawn (`invitation_gone`).
+    #[error("{message}")]
+    Gone { code: &'static str, message: String },
     /// 413: the body is larger than the limit.
     #[error("request body too large")]
     TooLarge,
     /// 422: a field is invalid; the details name it.
     #[error("{}", .0.message)]
     Invalid(FieldError),
+    /// 422 with its own code: a request that is well-formed but cannot be carried out
+    /// as asked (`x_credentials_required`, `platform_not_linked`, `network_cap`).
+    #[error("{message}")]
+    Unprocessable { code: &'static str, message: String, details: Value },
     /// 429: too many requests; `retry_after` is when the next one may succeed.
     #[error("too many requests; slow down")]
     RateLimited { retry_after: Duration },
@@ -93,6 +104,29 @@ impl AppError {
         Self::Conflict { code, message: message.into() }
     }
 
+    /// 409 `last_admin`: the change would leave a workspace without an admin.
+    pub fn last_admin() -> Self {
+        Self::conflict(
+            "last_admin",
+            "A workspace keeps at least one admin; make someone else admin first.",
+        )
+    }
+
+    /// 410 `invitation_gone`: the invitation was used, withdrawn or has expired.
+    pub fn invitation_gone() -> Self {
+        Self::Gone {
+            code: "invitation_gone",
+            message:
+                "This invitation was already used, withdrawn or has expired; ask for a new one."
+                    .into(),
+        }
+    }
+
+    /// 422 with its own code and details.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>, details: Value) -> Self {
+        Self::Unprocessable { code, message: message.into(), details }
+    }
+
     pub fn internal(e: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Internal(e.into())
     }
@@ -104,15 +138,16 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             Self::Malformed(_) => StatusCode::BAD_REQUEST,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::InvalidCredentials => StatusCode::UNAUTHORIZED,
             Self::Forbidden { .. } => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::VersionConflict { .. } | Self::InvalidTransition(_) | Self::Conflict { .. } => {
                 StatusCode::CONFLICT
             }
+            Self::Gone { .. } => StatusCode::GONE,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Invalid(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -124,12 +159,14 @@ impl AppError {
         match self {
             Self::Malformed(_) => "malformed_request",
             Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden { why, .. } => why.code(),
             Self::NotFound => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::VersionConflict { .. } => "version_conflict",
             Self::InvalidTransition(_) => "invalid_transition",
-            Self::Conflict { code, .. } => code,
+            Self::Conflict { code, .. } | Self::Gone { code, .. } => code,
+            Self::Unprocessable { code, .. } => code,
             Self::TooLarge => "payload_too_large",
             Self::Invalid(_) => "invalid_field",
             Self::RateLimited { .. } => "rate_limited",
@@ -143,6 +180,7 @@ impl AppError {
         match self {
             Self::Invalid(f) => json!({ "field": f.field }),
             Self::VersionConflict { current } => json!({ "current_version": current }),
+            Self::Unprocessable { details, .. } => details.clone(),
             _ => json!({}),
         }
     }
@@ -198,6 +236,8 @@ impl From<StoreError> for AppError {
             StoreError::VersionConflict { current } => Self::VersionConflict { current },
             StoreError::NotFound => Self::NotFound,
             StoreError::Duplicate { .. } => Self::conflict("conflict", "it already exists"),
+            StoreError::LastAdmin => Self::last_admin(),
+            StoreError::Gone => Self::invitation_gone(),
             e @ StoreError::Unavailable(_) => Self::unavailable(e),
             e => Self::internal(e),
         }
@@ -214,6 +254,8 @@ impl From<std::sync::Arc<StoreError>> for AppError {
                     Self::VersionConflict { current: *current }
                 }
                 StoreError::NotFound => Self::NotFound,
+                StoreError::LastAdmin => Self::last_admin(),
+                StoreError::Gone => Self::invitation_gone(),
                 StoreError::Unavailable(_) => Self::unavailable(shared),
                 _ => Self::internal(shared),
             },

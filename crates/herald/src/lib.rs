@@ -37,6 +37,8 @@ pub mod live;
 pub mod lookups;
 pub mod mail;
 pub mod metrics;
+pub mod names;
+pub mod people;
 pub mod posts;
 pub mod publish;
 pub mod ratelimit;

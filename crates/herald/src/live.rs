@@ -14,8 +14,9 @@
 use crate::auth::{Authenticator, Principal};
 use crate::cache_keys::{Tag, Topic};
 use crate::changes::{AfterCommit, Change};
-use crate::domain::Post;
 use crate::error::{AppError, AppResult};
+use crate::lookups::Lookups;
+use crate::names::PostView;
 use axum::response::sse::Event;
 use futures::{Stream, StreamExt};
 use herald_cache::{Cache, Invalidation, Message};
@@ -37,8 +38,8 @@ pub const RECHECK_EVERY: Duration = Duration::from_secs(30);
 #[derive(Debug, Serialize)]
 #[serde(tag = "event", content = "data", rename_all = "snake_case")]
 pub enum LiveEvent<'a> {
-    /// A post changed (the post as it now stands).
-    Post(&'a Post),
+    /// A post changed (the post as it now stands, with its author's name).
+    Post(&'a PostView),
     /// The workspace's dashboard view changed; its new content version.
     History { version: i64 },
 }
@@ -116,6 +117,7 @@ impl Live {
         let ended = ended(
             self.inner.auth.clone(),
             principal,
+            workspace_id.to_owned(),
             self.inner.cache.subscribe(),
             self.inner.shutdown.clone(),
         );
@@ -143,14 +145,20 @@ impl Live {
 
 /// The after-commit hook that announces every post change (after the dashboard's
 /// invalidation, so a client that re-reads on the event sees the change).
-pub struct Announcer(pub Live);
+pub struct Announcer {
+    pub live: Live,
+    pub lookups: Lookups,
+}
 
 #[async_trait::async_trait]
 impl AfterCommit for Announcer {
     async fn after_commit(&self, change: &Change) {
         let ws = &change.post.workspace_id;
-        self.0.publish(ws, &LiveEvent::Post(&change.post)).await;
-        self.0.publish(ws, &LiveEvent::History { version: change.content_version }).await;
+        let names = self.lookups.directory(ws, [change.post.author.as_str()]).await;
+        let names = names.unwrap_or_default();
+        let post = names.post(change.post.clone());
+        self.live.publish(ws, &LiveEvent::Post(&post)).await;
+        self.live.publish(ws, &LiveEvent::History { version: change.content_version }).await;
     }
 }
 
@@ -168,6 +176,7 @@ fn sse(message: &Message) -> Event {
 async fn ended(
     auth: Authenticator,
     principal: Principal,
+    workspace_id: String,
     mut invalidations: broadcast::Receiver<Invalidation>,
     shutdown: CancellationToken,
 ) {
@@ -183,7 +192,7 @@ async fn ended(
             },
             _ = ticks.tick() => {}
         }
-        if !auth.still_valid(&principal).await {
+        if !auth.still_allowed(&principal, &workspace_id).await {
             tracing::info!(actor = %principal.actor(), "event stream ended: access revoked");
             return;
         }

@@ -9,8 +9,8 @@ use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 
-/// One e-mail.
-#[derive(Debug, Clone)]
+/// One e-mail. `Debug` leaves the body out: it may carry a single-use link.
+#[derive(Clone)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
@@ -18,6 +18,17 @@ pub struct Mail {
     /// A stable id (e.g. of the notification it carries), so a message sent twice after
     /// a crash can be recognised by its receiver.
     pub id: String,
+}
+
+impl std::fmt::Debug for Mail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mail")
+            .field("to", &self.to)
+            .field("subject", &self.subject)
+            .field("id", &self.id)
+            .field("text", &format_args!("<{} bytes>", self.text.len()))
+            .finish()
+    }
 }
 
 /// Sends mail. Cheap to clone.

@@ -2,6 +2,7 @@
 
 use clap::Parser;
 use herald::config::{CacheClearArgs, CacheCommand, Cli, Command, ServeArgs};
+use herald::people::cli;
 use herald::startup::{shutdown_signal, Application};
 use herald::{demo, store, telemetry};
 
@@ -12,6 +13,7 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve(*args).await,
         Command::Sim(args) => Ok(ayrshare_sim::run(args).await?),
         Command::Cache(CacheCommand::Clear(args)) => clear_cache(args).await,
+        Command::User(command) => cli::run(command).await,
         Command::Migrate(db) => {
             store::open(db.database_url.expose(), 1).await?;
             println!("migrations applied");
@@ -25,9 +27,13 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let app = Application::build(args).await?;
     let url = format!("http://{}", app.local_addr());
     if demo {
-        let (ws, created) = demo::seed(app.state(), app.sandbox()).await?;
-        let what = if created { "seeded" } else { "already present" };
-        println!("Demo workspace {what}: {url}/api/workspaces/{ws}");
+        let seeded = demo::seed(app.state(), app.sandbox()).await?;
+        let what = if seeded.users.is_empty() { "already present" } else { "seeded" };
+        println!("Demo workspace {what}: {url}/w/{}", seeded.workspace_id);
+        for user in &seeded.users {
+            let (email, role) = (&user.email, user.role.as_str());
+            println!("  {role:<8} {email}  password: {}", user.password.expose());
+        }
     }
     if demo || app.admin_token_generated() {
         println!("Admin token: {}", app.admin_token().expose());

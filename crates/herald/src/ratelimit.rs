@@ -18,6 +18,7 @@
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,11 +47,112 @@ pub enum Caller {
 /// The limits of one Herald process.
 pub struct Limits {
     requests: Option<DefaultKeyedRateLimiter<Caller>>,
-    failures: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    /// Addresses whose failed-authentication limit is spent, until when.
-    locked: Mutex<HashMap<IpAddr, Instant>>,
+    failures: Lockout<IpAddr>,
     clock: DefaultClock,
     checks: AtomicU64,
+}
+
+/// Failures counted per key (an address, an e-mail); once a key's allowance is spent it
+/// is locked — refused before any check is made for it — until the allowance comes back.
+pub struct Lockout<K: Hash + Eq + Clone> {
+    failures: Option<DefaultKeyedRateLimiter<K>>,
+    locked: Mutex<HashMap<K, Instant>>,
+    clock: DefaultClock,
+}
+
+impl<K: Hash + Eq + Clone> Lockout<K> {
+    /// `per_minute` failures per key (0: never locked).
+    pub fn per_minute(per_minute: u32) -> Self {
+        Self {
+            failures: limiter(per_minute),
+            locked: Mutex::default(),
+            clock: DefaultClock::default(),
+        }
+    }
+
+    /// Refused while `key` is locked.
+    pub fn unlocked(&self, key: &K) -> Result<(), Duration> {
+        let mut locked = self.locked.lock().unwrap_or_else(|p| p.into_inner());
+        match locked.get(key) {
+            Some(until) if *until > Instant::now() => Err(*until - Instant::now()),
+            Some(_) => {
+                locked.remove(key);
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Counts a failure of `key`; once its allowance is spent, locks it.
+    pub fn failed(&self, key: &K) -> Result<(), Duration> {
+        let Some(failures) = &self.failures else { return Ok(()) };
+        failures.check_key(key).map_err(|e| {
+            let wait = e.wait_time_from(self.clock.now()).max(Duration::from_millis(1));
+            self.locked
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key.clone(), Instant::now() + wait);
+            wait
+        })
+    }
+
+    fn prune(&self) {
+        if let Some(failures) = &self.failures {
+            failures.retain_recent();
+        }
+        let now = Instant::now();
+        self.locked.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, until| *until > now);
+    }
+}
+
+/// Failures counted per key across every instance (a [`herald_cache`] rate window in
+/// Redis when configured): sign-in attempts per e-mail address and per client, which an
+/// attacker could otherwise spread over the instances. Keys are digested: an e-mail
+/// address never becomes a Redis key.
+#[derive(Clone)]
+pub struct SharedLockout {
+    cache: herald_cache::Cache,
+    /// What is counted (`login-email`, `login-client`).
+    kind: &'static str,
+    limit: u32,
+    period: Duration,
+}
+
+impl SharedLockout {
+    /// `limit` failures per key within `period` (0: never locked).
+    pub fn new(
+        cache: herald_cache::Cache,
+        kind: &'static str,
+        limit: u32,
+        period: Duration,
+    ) -> Self {
+        Self { cache, kind, limit, period }
+    }
+
+    fn key(&self, who: &str) -> crate::cache_keys::Key {
+        crate::cache_keys::Key::lockout(self.kind, who)
+    }
+
+    /// Refused (with the wait) while `who` has no failure left in the window.
+    pub async fn unlocked(&self, who: &str) -> Result<(), Duration> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let slots = self.cache.take_slots(self.key(who).as_str(), 0, self.limit, self.period).await;
+        slots.retry_after.map_or(Ok(()), Err)
+    }
+
+    /// Counts a failure of `who`; refused (with the wait) once none was left.
+    pub async fn failed(&self, who: &str) -> Result<(), Duration> {
+        if self.limit == 0 {
+            return Ok(());
+        }
+        let slots = self.cache.take_slots(self.key(who).as_str(), 1, self.limit, self.period).await;
+        match (slots.granted, slots.retry_after) {
+            (0, Some(wait)) => Err(wait),
+            _ => Ok(()),
+        }
+    }
 }
 
 fn limiter<K: std::hash::Hash + Eq + Clone>(per_minute: u32) -> Option<DefaultKeyedRateLimiter<K>> {
@@ -63,8 +165,7 @@ impl Limits {
     pub fn new(per_minute: u32, failures_per_minute: u32) -> Self {
         Self {
             requests: limiter(per_minute),
-            failures: limiter(failures_per_minute),
-            locked: Mutex::default(),
+            failures: Lockout::per_minute(failures_per_minute),
             clock: DefaultClock::default(),
             checks: AtomicU64::new(0),
         }
@@ -75,11 +176,7 @@ impl Limits {
         let Some(requests) = &self.requests else { return Ok(()) };
         if self.checks.fetch_add(1, Ordering::Relaxed) % PRUNE_EVERY == PRUNE_EVERY - 1 {
             requests.retain_recent();
-            if let Some(failures) = &self.failures {
-                failures.retain_recent();
-            }
-            let now = Instant::now();
-            self.locked().retain(|_, until| *until > now);
+            self.failures.prune();
         }
         requests.check_key(caller).map_err(|e| e.wait_time_from(self.clock.now()))
     }
@@ -87,31 +184,13 @@ impl Limits {
     /// Before a credential from `ip` is looked up: refused while the address's
     /// failed-authentication limit is spent.
     pub fn unlocked(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
-        let Some(ip) = ip else { return Ok(()) };
-        let mut locked = self.locked();
-        match locked.get(&ip) {
-            Some(until) if *until > Instant::now() => Err(*until - Instant::now()),
-            Some(_) => {
-                locked.remove(&ip);
-                Ok(())
-            }
-            None => Ok(()),
-        }
+        ip.map_or(Ok(()), |ip| self.failures.unlocked(&ip))
     }
 
     /// After a credential from `ip` failed: counts it; once the limit is spent, the
     /// address is locked until it allows again.
     pub fn failed(&self, ip: Option<IpAddr>) -> Result<(), Duration> {
-        let (Some(failures), Some(ip)) = (&self.failures, ip) else { return Ok(()) };
-        failures.check_key(&ip).map_err(|e| {
-            let wait = e.wait_time_from(self.clock.now()).max(Duration::from_millis(1));
-            self.locked().insert(ip, Instant::now() + wait);
-            wait
-        })
-    }
-
-    fn locked(&self) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Instant>> {
-        self.locked.lock().unwrap_or_else(|p| p.into_inner())
+        ip.map_or(Ok(()), |ip| self.failures.failed(&ip))
     }
 }
 

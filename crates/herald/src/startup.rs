@@ -12,6 +12,7 @@ use crate::dashboard::{Dashboard, Invalidator};
 use crate::live::{Announcer, Live};
 use crate::lookups::Lookups;
 use crate::metrics::Metrics;
+use crate::people::PeopleService;
 use crate::posts::PostService;
 use crate::publish::Publisher;
 use crate::ratelimit::Limits;
@@ -72,7 +73,7 @@ impl Application {
         let admin_token = args.admin_token.clone().unwrap_or_else(|| auth::new_token().0);
 
         let lookups = Lookups::new(store.clone(), cache.clone());
-        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone());
+        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone(), store.clone());
         let live = Live::new(
             cache.clone(),
             authenticator.clone(),
@@ -83,12 +84,13 @@ impl Application {
         let dashboard = Dashboard::new(store.clone(), cache.clone(), client.clone(), strategy, ttl);
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
-            Arc::new(Announcer(live.clone())),
+            Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
         ];
         let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
         let publisher = Publisher::new(client, writer.clone(), args.publish.policy());
         let secret = args.ayrshare.ayrshare_webhook_secret.clone();
         let limits = Limits::new(args.rate_limit_per_minute, args.auth_failures_per_minute);
+        let people = args.people.settings(args.public_url.as_ref())?;
         let state = AppState::new(AppInner {
             posts: PostService::new(
                 store.clone(),
@@ -96,6 +98,7 @@ impl Application {
                 writer.clone(),
                 publisher.clone(),
             ),
+            people: PeopleService::new(store.clone(), lookups.clone(), cache.clone(), people),
             workspaces: WorkspaceService::new(store.clone(), lookups),
             webhooks: WebhookService::new(store.clone(), writer.clone(), secret),
             scheduler: Scheduler::new(store.clone(), writer, publisher),

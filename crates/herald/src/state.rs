@@ -9,6 +9,7 @@ use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
 use crate::metrics::Metrics;
+use crate::people::PeopleService;
 use crate::posts::PostService;
 use crate::scheduler::Scheduler;
 use crate::secret::Secret;
@@ -26,6 +27,7 @@ pub struct AppState(Arc<AppInner>);
 pub struct AppInner {
     pub posts: PostService,
     pub workspaces: WorkspaceService,
+    pub people: PeopleService,
     pub webhooks: WebhookService,
     pub scheduler: Scheduler,
     pub dashboard: Dashboard,
@@ -61,6 +63,7 @@ macro_rules! sub_states {
 sub_states! {
     posts: PostService,
     workspaces: WorkspaceService,
+    people: PeopleService,
     webhooks: WebhookService,
     scheduler: Scheduler,
     dashboard: Dashboard,

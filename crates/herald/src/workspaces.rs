@@ -15,6 +15,7 @@ use crate::domain::model::now_ms;
 use crate::domain::{validate, LateApproval, Role, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
+use crate::names::user_actor;
 use crate::secret::Secret;
 use crate::store::constraint::WORKSPACE_NAME;
 use crate::store::{Storage, StoreError, TokenRecord};
@@ -63,6 +64,30 @@ pub struct CreatedToken {
     pub name: Option<String>,
 }
 
+/// A token as listed: never the token itself.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenView {
+    pub id: String,
+    pub role: Role,
+    pub name: Option<String>,
+    pub revoked: bool,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// The id of the user who created it (null: the admin token, or before people).
+    pub created_by: Option<String>,
+    pub created_by_name: Option<String>,
+}
+
+/// The user a new token counts as (four eyes): whoever created it, as a person; a token
+/// made by a token counts as that token's creator.
+fn creator(who: &Principal) -> Option<String> {
+    match who {
+        Principal::User(p) => Some(p.user.id.clone()),
+        Principal::Token { created_by, .. } => created_by.clone(),
+        Principal::Admin => None,
+    }
+}
+
 /// The workspace and token use cases. Cheap to clone.
 #[derive(Clone)]
 pub struct WorkspaceService {
@@ -84,12 +109,21 @@ impl WorkspaceService {
         self.inner.lookups.workspace(id).await?.ok_or(AppError::NotFound)
     }
 
-    /// Every workspace for the global admin; a workspace principal's own.
+    /// Every workspace for a global admin; a token's own; a person's memberships'.
     pub async fn list(&self, who: &Principal) -> AppResult<Vec<Workspace>> {
-        match who {
-            Principal::Admin => Ok(self.inner.store.workspaces().await?),
-            Principal::Token { workspace_id, .. } => Ok(vec![self.get(workspace_id).await?]),
+        if who.is_global_admin() {
+            return Ok(self.inner.store.workspaces().await?);
         }
+        let ids: Vec<String> = match who {
+            Principal::Token { workspace_id, .. } => vec![workspace_id.clone()],
+            Principal::User(p) => p.memberships.iter().map(|m| m.workspace_id.clone()).collect(),
+            Principal::Admin => vec![],
+        };
+        let mut all = Vec::with_capacity(ids.len());
+        for id in ids {
+            all.extend(self.inner.lookups.workspace(&id).await?);
+        }
+        Ok(all)
     }
 
     #[tracing::instrument(skip_all)]
@@ -141,6 +175,7 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all, fields(workspace = %workspace_id))]
     pub async fn issue_token(
         &self,
+        who: &Principal,
         workspace_id: &str,
         input: NewToken,
     ) -> AppResult<CreatedToken> {
@@ -157,7 +192,7 @@ impl WorkspaceService {
             hash,
             created_at: now_ms(),
             revoked: false,
-            created_by: None,
+            created_by: creator(who),
         };
         let written = self.inner.store.create_token(&record).await;
         self.tokens_written(written).await?;
@@ -171,6 +206,25 @@ impl WorkspaceService {
 
     pub async fn tokens(&self, workspace_id: &str) -> AppResult<Vec<TokenRecord>> {
         Ok(self.inner.store.tokens(workspace_id).await?)
+    }
+
+    /// The workspace's tokens as listed, with who created them.
+    pub async fn token_views(&self, workspace_id: &str) -> AppResult<Vec<TokenView>> {
+        let tokens = self.tokens(workspace_id).await?;
+        let creators: Vec<String> =
+            tokens.iter().filter_map(|t| t.created_by.as_deref()).map(user_actor).collect();
+        let names =
+            self.inner.lookups.directory(workspace_id, creators.iter().map(String::as_str)).await?;
+        let view = |t: TokenRecord| TokenView {
+            created_by_name: t.created_by.as_deref().map(|u| names.name_of(&user_actor(u))),
+            id: t.id,
+            role: t.role,
+            name: t.name,
+            revoked: t.revoked,
+            created_at: t.created_at,
+            created_by: t.created_by,
+        };
+        Ok(tokens.into_iter().map(view).collect())
     }
 
     /// Revokes a token, once every instance can be told (503 otherwise). Revoking one

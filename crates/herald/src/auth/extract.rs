@@ -6,7 +6,7 @@
 use super::layer::Authentication;
 use super::Principal;
 use crate::domain::Role;
-use crate::error::AppError;
+use crate::error::{AppError, Forbidden};
 use axum::extract::{FromRequestParts, OptionalFromRequestParts, Path};
 use axum::http::request::Parts;
 use std::collections::HashMap;
@@ -19,6 +19,10 @@ impl<S: Send + Sync> FromRequestParts<S> for Principal {
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         match parts.extensions.get::<Authentication>() {
             Some(Authentication::Known(principal)) => Ok(principal.clone()),
+            Some(Authentication::Csrf) => Err(AppError::Forbidden {
+                why: Forbidden::Csrf,
+                message: "send the X-CSRF-Token header of your session with this request".into(),
+            }),
             _ => Err(AppError::Unauthorized),
         }
     }
@@ -42,9 +46,11 @@ pub struct GlobalAdmin;
 impl<S: Send + Sync> FromRequestParts<S> for GlobalAdmin {
     type Rejection = AppError;
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
-        match <Principal as FromRequestParts<S>>::from_request_parts(parts, state).await? {
-            Principal::Admin => Ok(GlobalAdmin),
-            _ => Err(AppError::forbidden("this needs the global admin token")),
+        let principal =
+            <Principal as FromRequestParts<S>>::from_request_parts(parts, state).await?;
+        match principal.is_global_admin() {
+            true => Ok(GlobalAdmin),
+            false => Err(AppError::forbidden("this needs a global administrator")),
         }
     }
 }

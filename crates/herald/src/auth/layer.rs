@@ -1,12 +1,15 @@
-//! The middleware every request passes before its handler: authenticate once (leaving
-//! the outcome in the request's extensions for the extractors), then count the request
-//! against the rate limits keyed by that outcome (see [`crate::ratelimit`]).
+//! The middleware every request passes before its handler: authenticate once — a
+//! bearer token (machines) or the session cookie (people) — leaving the outcome in the
+//! request's extensions for the extractors, check the CSRF header of cookie-borne writes,
+//! then count the request against the rate limits keyed by that outcome (see
+//! [`crate::ratelimit`]).
 
-use super::{bearer, Authenticator, Principal};
+use super::{bearer, session, Authenticator, Principal};
 use crate::error::AppError;
 use crate::ratelimit::{Caller, Limits, EXEMPT_PATHS};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
@@ -15,12 +18,14 @@ use std::sync::Arc;
 /// What authentication found for a request.
 #[derive(Debug, Clone)]
 pub enum Authentication {
-    /// No credentials were sent.
+    /// No credentials were sent (or a session cookie Herald no longer knows).
     Anonymous,
     /// Valid credentials.
     Known(Principal),
-    /// Credentials Herald does not know (or revoked ones).
+    /// A bearer token Herald does not know (or a revoked one).
     Failed,
+    /// A valid session cookie on a write without the right `X-CSRF-Token`.
+    Csrf,
 }
 
 /// The state of the middleware.
@@ -40,24 +45,9 @@ fn peer(req: &Request) -> Option<IpAddr> {
 /// Authenticates, then rate-limits; 429 with `Retry-After` when a limit is spent.
 pub async fn authenticate(State(gate): State<Gate>, mut req: Request, next: Next) -> Response {
     let ip = peer(&req);
-    let header = req.headers().get(AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let authentication = match bearer(header) {
-        None => Authentication::Anonymous,
-        Some(token) => {
-            if let Err(retry_after) = gate.limits.unlocked(ip) {
-                return AppError::RateLimited { retry_after }.into_response();
-            }
-            match gate.auth.authenticate(token).await {
-                Ok(Some(principal)) => Authentication::Known(principal),
-                Ok(None) => match gate.limits.failed(ip) {
-                    Ok(()) => Authentication::Failed,
-                    Err(retry_after) => {
-                        return AppError::RateLimited { retry_after }.into_response()
-                    }
-                },
-                Err(e) => return e.into_response(),
-            }
-        }
+    let authentication = match who(&gate, req.method(), req.headers(), ip).await {
+        Ok(a) => a,
+        Err(e) => return e.into_response(),
     };
     if !EXEMPT_PATHS.contains(&req.uri().path()) {
         let caller = match (&authentication, ip) {
@@ -72,4 +62,35 @@ pub async fn authenticate(State(gate): State<Gate>, mut req: Request, next: Next
     }
     req.extensions_mut().insert(authentication);
     next.run(req).await
+}
+
+/// Who sent a request: the bearer token decides when there is one, else the session
+/// cookie. (Takes the parts it reads: a `&Request` held across an await is not `Send`.)
+async fn who(
+    gate: &Gate,
+    method: &Method,
+    headers: &HeaderMap,
+    ip: Option<IpAddr>,
+) -> Result<Authentication, AppError> {
+    let header = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if let Some(token) = bearer(header) {
+        gate.limits.unlocked(ip).map_err(|retry_after| AppError::RateLimited { retry_after })?;
+        return match gate.auth.authenticate(token).await? {
+            Some(principal) => Ok(Authentication::Known(principal)),
+            None => match gate.limits.failed(ip) {
+                Ok(()) => Ok(Authentication::Failed),
+                Err(retry_after) => Err(AppError::RateLimited { retry_after }),
+            },
+        };
+    }
+    let Some(secret) = session::from_cookies(headers) else {
+        return Ok(Authentication::Anonymous);
+    };
+    let Some(principal) = gate.auth.session(secret).await? else {
+        return Ok(Authentication::Anonymous);
+    };
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let given = headers.get(session::CSRF_HEADER).and_then(|v| v.to_str().ok());
+    let csrf_ok = given.is_some_and(|g| super::secrets_equal(g, &session::csrf_of(secret)));
+    Ok(if safe || csrf_ok { Authentication::Known(principal) } else { Authentication::Csrf })
 }

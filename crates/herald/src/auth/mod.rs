@@ -1,6 +1,8 @@
-//! Who is calling: the global admin (`HERALD_ADMIN_TOKEN`) or a workspace token with one
-//! role. Tokens are random, shown once, and stored only as SHA-256 hashes; the admin
-//! token is compared in constant time.
+//! Who is calling: the global admin (`HERALD_ADMIN_TOKEN`), a workspace token with one
+//! role (for machines), or a person signed in with a session cookie ([`session`]), with a
+//! role in each workspace they belong to. Tokens and session secrets are random, shown
+//! once, and stored only as SHA-256 hashes; the admin token is compared in constant time;
+//! passwords are Argon2id hashes ([`password`]).
 //!
 //! [`layer`] authenticates every request once, before the rate limiter, and leaves the
 //! outcome in the request; [`extract`] turns it into the `Principal`, `GlobalAdmin` and
@@ -9,11 +11,14 @@
 
 pub mod extract;
 pub mod layer;
+pub mod password;
+pub mod session;
 
-use crate::domain::Role;
+use crate::domain::{Membership, Role, User};
 use crate::error::AppResult;
 use crate::lookups::Lookups;
 use crate::secret::Secret;
+use crate::store::Storage;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -24,13 +29,26 @@ use subtle::ConstantTimeEq;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
     Admin,
-    /// A workspace token; `hash` is how it is stored (not the token).
+    /// A workspace token; `hash` is how it is stored (not the token); `created_by` the
+    /// user who created it, where known (four eyes counts the token as that person).
     Token {
         id: String,
         workspace_id: String,
         role: Role,
         hash: String,
+        created_by: Option<String>,
     },
+    /// A person signed in with a session.
+    User(Arc<Person>),
+}
+
+/// A signed-in person: the user, their memberships, and the session they came with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub user: User,
+    pub memberships: Vec<Membership>,
+    /// The hash of the session secret.
+    pub session: String,
 }
 
 impl Principal {
@@ -39,6 +57,16 @@ impl Principal {
         match self {
             Self::Admin => "admin".to_owned(),
             Self::Token { id, .. } => format!("token:{id}"),
+            Self::User(p) => format!("user:{}", p.user.id),
+        }
+    }
+
+    /// Who this is as a person, for four eyes: a user, the user who created a token
+    /// (when known), or the token itself.
+    pub fn person(&self) -> String {
+        match self {
+            Self::Token { created_by: Some(user), .. } => format!("user:{user}"),
+            other => other.actor(),
         }
     }
 
@@ -47,6 +75,20 @@ impl Principal {
         match self {
             Self::Admin => Some(Role::Admin),
             Self::Token { workspace_id: ws, role, .. } => (ws == workspace_id).then_some(*role),
+            Self::User(p) if p.user.global_admin => Some(Role::Admin),
+            Self::User(p) => {
+                p.memberships.iter().find(|m| m.workspace_id == workspace_id).map(|m| m.role)
+            }
+        }
+    }
+
+    /// Whether the caller may administer every workspace (the admin token, or a person
+    /// who is a global admin).
+    pub fn is_global_admin(&self) -> bool {
+        match self {
+            Self::Admin => true,
+            Self::Token { .. } => false,
+            Self::User(p) => p.user.global_admin,
         }
     }
 }
@@ -91,11 +133,19 @@ pub struct Authenticator {
 struct AuthInner {
     admin_token: Secret,
     lookups: Lookups,
+    store: Arc<dyn Storage>,
+    /// Sessions whose `last_seen_at` this instance wrote lately (see [`TOUCH_EVERY`]).
+    touched: moka::sync::Cache<String, ()>,
 }
 
+/// A session's `last_seen_at` is written at most this often per instance.
+const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
 impl Authenticator {
-    pub fn new(admin_token: Secret, lookups: Lookups) -> Self {
-        Self { inner: Arc::new(AuthInner { admin_token, lookups }) }
+    pub fn new(admin_token: Secret, lookups: Lookups, store: Arc<dyn Storage>) -> Self {
+        let touched =
+            moka::sync::Cache::builder().time_to_live(TOUCH_EVERY).max_capacity(100_000).build();
+        Self { inner: Arc::new(AuthInner { admin_token, lookups, store, touched }) }
     }
 
     /// The principal a bearer token stands for; `None` for one Herald does not know or
@@ -111,19 +161,55 @@ impl Authenticator {
             workspace_id: t.workspace_id,
             role: t.role,
             hash,
+            created_by: t.created_by,
         }))
     }
 
-    /// Whether `principal` is still valid (its token not revoked). A lookup that fails
-    /// counts as valid: an outage must not cut every stream, and the next check decides.
-    pub async fn still_valid(&self, principal: &Principal) -> bool {
-        match principal {
-            Principal::Admin => true,
-            Principal::Token { hash, .. } => match self.inner.lookups.token_by_hash(hash).await {
-                Ok(record) => record.is_some_and(|t| !t.revoked),
-                Err(_) => true,
-            },
+    /// The person a session secret stands for; `None` for a session Herald does not know
+    /// (logged out, ended by a password reset) or one that expired. Records when the
+    /// session was last used (at most every [`TOUCH_EVERY`]).
+    pub async fn session(&self, secret: &str) -> AppResult<Option<Principal>> {
+        let hash = hash_token(secret);
+        let Some(person) = self.person(&hash).await? else { return Ok(None) };
+        if !self.inner.touched.contains_key(&hash) {
+            self.inner.touched.insert(hash.clone(), ());
+            if let Err(e) = self.inner.store.touch_session(&hash, chrono::Utc::now()).await {
+                tracing::warn!(error = %e, "session last-seen time not recorded");
+            }
         }
+        Ok(Some(Principal::User(Arc::new(person))))
+    }
+
+    async fn person(&self, session_hash: &str) -> AppResult<Option<Person>> {
+        let lookups = &self.inner.lookups;
+        let Some(session) = lookups.session(session_hash).await? else { return Ok(None) };
+        if session.expires_at <= chrono::Utc::now() {
+            return Ok(None);
+        }
+        let Some(user) = lookups.user(&session.user_id).await? else { return Ok(None) };
+        let memberships = lookups.memberships_of(&user.id).await?;
+        Ok(Some(Person { user, memberships, session: session_hash.to_owned() }))
+    }
+
+    /// Whether `principal` may still read `workspace_id`: its token not revoked, or its
+    /// session alive and its membership there not removed. A lookup that fails counts as
+    /// yes: an outage must not cut every stream, and the next check decides.
+    pub async fn still_allowed(&self, principal: &Principal, workspace_id: &str) -> bool {
+        let now = match principal {
+            Principal::Admin => return true,
+            Principal::Token { hash, .. } => self
+                .inner
+                .lookups
+                .token_by_hash(hash)
+                .await
+                .map(|record| record.is_some_and(|t| !t.revoked)),
+            Principal::User(p) => self.person(&p.session).await.map(|now| {
+                now.is_some_and(|now| {
+                    Principal::User(Arc::new(now)).role_in(workspace_id).is_some()
+                })
+            }),
+        };
+        now.unwrap_or(true)
     }
 }
 

@@ -6,11 +6,11 @@
 //! TTL), and every reader that misses after a delete calls Ayrshare.
 
 use super::upstream::{Freshness, Snapshot, UpstreamPost};
-use super::view::{self, View, MAX_LIMIT};
+use super::view::{self, View};
 use crate::cache_keys::{Key, ProfileRef};
 use crate::domain::Workspace;
 use crate::error::AppResult;
-use crate::store::{ListQuery, Storage};
+use crate::store::Storage;
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,10 +37,7 @@ impl Baseline {
             return Ok((v, true));
         }
         let snapshot = self.upstream(ws).await;
-        let query = ListQuery { status: None, limit: MAX_LIMIT as u32, cursor: None };
-        let page = self.store.posts(&ws.id, &query).await?;
-        let counts = self.store.counts(&ws.id).await?;
-        let view = Arc::new(view::build(&ws.id, &page.posts, counts, &snapshot));
+        let view = Arc::new(view::load(self.store.as_ref(), &ws.id, &snapshot).await?);
         self.views.insert(key, view.clone()).await;
         Ok((view, false))
     }

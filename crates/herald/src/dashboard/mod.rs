@@ -20,7 +20,7 @@ use crate::changes::{AfterCommit, Change};
 use crate::domain::Workspace;
 use crate::error::AppResult;
 use crate::lookups::Lookups;
-use crate::store::{ListQuery, Storage};
+use crate::store::Storage;
 use async_trait::async_trait;
 use herald_cache::{Cache, Source};
 use std::collections::HashSet;
@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::task::TaskTracker;
 use upstream::Upstream;
-use view::{View, MAX_LIMIT};
+use view::View;
 
 pub use baseline::Baseline;
 
@@ -103,18 +103,9 @@ impl Dashboard {
         let snapshot = inner.upstream.snapshot(ws).await;
         let key = Key::dashboard(&ws.id, &snapshot.id());
         let (store, ws_id) = (inner.store.clone(), ws.id.clone());
-        let fill = move || async move {
-            let query = ListQuery { status: None, limit: MAX_LIMIT as u32, cursor: None };
-            let page = store.posts(&ws_id, &query).await?;
-            let counts = store.counts(&ws_id).await?;
-            Ok::<View, crate::store::StoreError>(view::build(
-                &ws_id,
-                &page.posts,
-                counts,
-                &snapshot,
-            ))
-        };
-        let found = inner.cache.get_or_fill(key.as_str(), &[Tag::content(&ws.id)], fill).await?;
+        let fill = move || async move { view::load(store.as_ref(), &ws_id, &snapshot).await };
+        let tags = [Tag::content(&ws.id), Tag::users(), Tag::tokens(), Tag::memberships()];
+        let found = inner.cache.get_or_fill(key.as_str(), &tags, fill).await?;
         Ok(Page { view: found.value, source: found.source })
     }
 

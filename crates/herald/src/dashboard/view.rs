@@ -9,7 +9,8 @@
 
 use super::upstream::{Freshness, Snapshot, UpstreamPost};
 use crate::domain::{PlatformResult, PlatformStatus, Post, PostStatus};
-use crate::store::Counts;
+use crate::names::Directory;
+use crate::store::{Counts, ListQuery, Storage, StoreError};
 use axum::body::Bytes;
 use chrono::{DateTime, SecondsFormat, Utc};
 use herald_cache::Weigh;
@@ -84,6 +85,7 @@ struct ForeignPost<'a> {
     schedule_at: Option<&'a str>,
     version: Option<i64>,
     author: Option<String>,
+    author_name: Option<String>,
     created_at: Option<&'a str>,
     updated_at: Option<&'a str>,
     published_at: Option<&'a str>,
@@ -96,6 +98,7 @@ struct ForeignPost<'a> {
 struct OwnPost<'a> {
     #[serde(flatten)]
     post: &'a Post,
+    author_name: String,
     origin: &'static str,
 }
 
@@ -164,6 +167,7 @@ fn foreign<'a>(ws: &'a str, p: &'a UpstreamPost) -> ForeignPost<'a> {
         schedule_at: p.schedule_date.as_deref(),
         version: None,
         author: None,
+        author_name: None,
         created_at: p.created.as_deref(),
         updated_at: p.created.as_deref(),
         published_at: published,
@@ -199,13 +203,24 @@ fn created(p: &UpstreamPost) -> DateTime<Utc> {
         .unwrap_or_default()
 }
 
-/// Builds the view from the workspace's newest posts, its counts and a snapshot.
-pub fn build(ws: &str, local: &[Post], mut counts: Counts, upstream: &Snapshot) -> View {
+/// What a view is built from: the workspace's newest posts, its counts, the names of
+/// their authors, and an Ayrshare snapshot.
+pub struct Parts<'a> {
+    pub local: &'a [Post],
+    pub counts: Counts,
+    pub names: &'a Directory,
+    pub upstream: &'a Snapshot,
+}
+
+/// Builds the view of workspace `ws`.
+pub fn build(ws: &str, parts: Parts<'_>) -> View {
+    let Parts { local, mut counts, names, upstream } = parts;
     let foreign = foreign_only(local, &upstream.posts);
     add_counts(&mut counts, &foreign);
-    let own = local
-        .iter()
-        .map(|p| (p.created_at, serde_json::to_string(&OwnPost { post: p, origin: "herald" })));
+    let own = local.iter().map(|p| {
+        let author_name = names.name_of(&p.author);
+        (p.created_at, serde_json::to_string(&OwnPost { post: p, author_name, origin: "herald" }))
+    });
     let theirs = foreign.iter().map(|u| (created(u), serde_json::to_string(&self::foreign(ws, u))));
     let mut entries: Vec<(DateTime<Utc>, String)> =
         own.chain(theirs).filter_map(|(at, json)| json.ok().map(|j| (at, j))).collect();
@@ -230,6 +245,16 @@ pub fn build(ws: &str, local: &[Post], mut counts: Counts, upstream: &Snapshot) 
     }
     let hash = fnv(head.as_bytes(), posts.as_bytes());
     View { head, posts, ends, hash, whole: OnceLock::new() }
+}
+
+/// Reads what a view needs from the store and builds it.
+pub async fn load(store: &dyn Storage, ws: &str, upstream: &Snapshot) -> Result<View, StoreError> {
+    let query = ListQuery { status: None, limit: MAX_LIMIT as u32, cursor: None };
+    let page = store.posts(ws, &query).await?;
+    let counts = store.counts(ws).await?;
+    let names =
+        Directory::load_with(store, ws, page.posts.iter().map(|p| p.author.as_str())).await?;
+    Ok(build(ws, Parts { local: &page.posts, counts, names: &names, upstream }))
 }
 
 fn fnv(a: &[u8], b: &[u8]) -> u64 {
@@ -271,7 +296,11 @@ mod tests {
             freshness: Freshness::Fresh,
             stamp: 1,
         };
-        build("w", &[], Counts::default(), &snapshot)
+        let names = Directory::default();
+        build(
+            "w",
+            Parts { local: &[], counts: Counts::default(), names: &names, upstream: &snapshot },
+        )
     }
 
     #[test]

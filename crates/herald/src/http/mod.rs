@@ -6,6 +6,7 @@
 mod dashboard;
 pub mod json;
 mod ops;
+mod people;
 mod posts;
 mod workspaces;
 
@@ -24,7 +25,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     info(title = "Herald", description = "Team publishing through Ayrshare: workspaces, posts with approval, scheduling, a never-stale dashboard."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "workspaces"), (name = "posts"), (name = "dashboard"), (name = "operations"))
+    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -54,6 +55,17 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::reject))
         .routes(routes!(posts::request_changes))
         .routes(routes!(posts::retry))
+        .routes(routes!(people::login))
+        .routes(routes!(people::logout))
+        .routes(routes!(people::me, people::update_me))
+        .routes(routes!(people::sessions))
+        .routes(routes!(people::end_session))
+        .routes(routes!(people::reset_password))
+        .routes(routes!(people::invite, people::invitations))
+        .routes(routes!(people::withdraw))
+        .routes(routes!(people::accept))
+        .routes(routes!(people::members))
+        .routes(routes!(people::set_role, people::remove_member))
         .routes(routes!(dashboard::history))
         .routes(routes!(dashboard::events))
         .routes(routes!(dashboard::clear_history))

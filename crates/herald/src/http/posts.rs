@@ -4,8 +4,9 @@
 use super::json::{version_from, AppJson, AppQuery, IfMatch};
 use crate::auth::extract::{Access, Editor, Viewer};
 use crate::domain::transitions::Action;
-use crate::domain::{Event, Post, PostStatus};
+use crate::domain::PostStatus;
 use crate::error::{AppError, AppResult};
+use crate::names::{EventView, PostView};
 use crate::posts::{Decision, NewPost, PostEdit, PostService};
 use crate::store::{Cursor, ListQuery};
 use axum::extract::{Path, State};
@@ -17,7 +18,7 @@ use utoipa::{IntoParams, ToSchema};
 /// A page of posts, newest first.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostPage {
-    pub posts: Vec<Post>,
+    pub posts: Vec<PostView>,
     /// Pass as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
 }
@@ -26,8 +27,8 @@ pub struct PostPage {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostDetail {
     #[serde(flatten)]
-    pub post: Post,
-    pub events: Vec<Event>,
+    pub post: PostView,
+    pub events: Vec<EventView>,
 }
 
 type PostPath = Path<(String, String)>;
@@ -68,14 +69,14 @@ impl ListParams {
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path)), request_body = NewPost,
-    responses((status = 201, body = Post), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+    responses((status = 201, body = PostView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(posts): State<PostService>,
     access: Access<Editor>,
     AppJson(input): AppJson<NewPost>,
-) -> AppResult<(StatusCode, Json<Post>)> {
+) -> AppResult<(StatusCode, Json<PostView>)> {
     let post = posts.create(&access.principal, &access.workspace_id, input).await?;
-    Ok((StatusCode::CREATED, Json(post)))
+    Ok((StatusCode::CREATED, Json(posts.present(post).await?)))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path), ListParams),
@@ -86,7 +87,11 @@ pub async fn list(
     AppQuery(params): AppQuery<ListParams>,
 ) -> AppResult<Json<PostPage>> {
     let page = posts.list(&access.workspace_id, &params.query()?).await?;
-    Ok(Json(PostPage { posts: page.posts, next_cursor: page.next.map(|c| c.encode()) }))
+    let next_cursor = page.next.map(|c| c.encode());
+    Ok(Json(PostPage {
+        posts: posts.present_all(&access.workspace_id, page.posts).await?,
+        next_cursor,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)),
@@ -97,20 +102,22 @@ pub async fn get_one(
     Path((_, id)): PostPath,
 ) -> AppResult<Json<PostDetail>> {
     let (post, events) = posts.detail(&access.workspace_id, &id).await?;
+    let (post, events) = posts.present_detail(post, events).await?;
     Ok(Json(PostDetail { post, events }))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = PostEdit,
-    responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 200, body = PostView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn edit(
     State(posts): State<PostService>,
     access: Access<Editor>,
     Path((_, id)): PostPath,
     if_match: IfMatch,
     AppJson(mut edit): AppJson<PostEdit>,
-) -> AppResult<Json<Post>> {
+) -> AppResult<Json<PostView>> {
     edit.version = version_from(if_match.0.as_deref(), edit.version)?;
-    Ok(Json(posts.edit(&access.principal, &access.workspace_id, &id, edit).await?))
+    let post = posts.edit(&access.principal, &access.workspace_id, &id, edit).await?;
+    Ok(Json(posts.present(post).await?))
 }
 
 async fn decide(
@@ -120,17 +127,18 @@ async fn decide(
     action: Action,
     if_match: IfMatch,
     mut d: Decision,
-) -> AppResult<Json<Post>> {
+) -> AppResult<Json<PostView>> {
     d.version = version_from(if_match.0.as_deref(), d.version)?;
-    Ok(Json(posts.decide(&access.principal, &access.workspace_id, &id, action, d).await?))
+    let post = posts.decide(&access.principal, &access.workspace_id, &id, action, d).await?;
+    Ok(Json(posts.present(post).await?))
 }
 
 macro_rules! decision_route {
     ($name:ident, $path:literal, $action:expr, $doc:literal) => {
         #[doc = $doc]
         #[utoipa::path(post, path = $path, tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = Decision,
-            responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
-        pub async fn $name(State(posts): State<PostService>, access: Access<Viewer>, Path((_, id)): PostPath, if_match: IfMatch, AppJson(d): AppJson<Decision>) -> AppResult<Json<Post>> {
+            responses((status = 200, body = PostView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
+        pub async fn $name(State(posts): State<PostService>, access: Access<Viewer>, Path((_, id)): PostPath, if_match: IfMatch, AppJson(d): AppJson<Decision>) -> AppResult<Json<PostView>> {
             decide(posts, access, id, $action, if_match, d).await
         }
     };
@@ -168,13 +176,13 @@ decision_route!(
 );
 
 #[utoipa::path(delete, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)), request_body = Decision,
-    responses((status = 200, body = Post), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
+    responses((status = 200, body = PostView), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
 pub async fn delete(
     State(posts): State<PostService>,
     access: Access<Viewer>,
     Path((_, id)): PostPath,
     if_match: IfMatch,
     AppJson(d): AppJson<Decision>,
-) -> AppResult<Json<Post>> {
+) -> AppResult<Json<PostView>> {
     decide(posts, access, id, Action::Delete, if_match, d).await
 }

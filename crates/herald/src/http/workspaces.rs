@@ -5,23 +5,14 @@
 use super::json::AppJson;
 use crate::auth::extract::{Access, Admin, GlobalAdmin, Viewer};
 use crate::auth::Principal;
-use crate::domain::{Role, WorkspaceView};
+use crate::domain::WorkspaceView;
 use crate::error::AppResult;
-use crate::workspaces::{CreatedToken, NewToken, NewWorkspace, WorkspacePatch, WorkspaceService};
+use crate::workspaces::{
+    CreatedToken, NewToken, NewWorkspace, TokenView, WorkspacePatch, WorkspaceService,
+};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
-use serde::Serialize;
-use utoipa::ToSchema;
-
-/// A token as listed: never the token itself.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TokenView {
-    pub id: String,
-    pub role: Role,
-    pub name: Option<String>,
-    pub revoked: bool,
-}
 
 #[utoipa::path(post, path = "/api/workspaces", tag = "workspaces", request_body = NewWorkspace,
     responses((status = 201, body = WorkspaceView), (status = 401), (status = 403), (status = 409), (status = 422)))]
@@ -71,7 +62,7 @@ pub async fn create_token(
     access: Access<Admin>,
     AppJson(input): AppJson<NewToken>,
 ) -> AppResult<(StatusCode, Json<CreatedToken>)> {
-    let created = workspaces.issue_token(&access.workspace_id, input).await?;
+    let created = workspaces.issue_token(&access.principal, &access.workspace_id, input).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -81,14 +72,7 @@ pub async fn list_tokens(
     State(workspaces): State<WorkspaceService>,
     access: Access<Admin>,
 ) -> AppResult<Json<Vec<TokenView>>> {
-    let tokens = workspaces.tokens(&access.workspace_id).await?;
-    let views = tokens.into_iter().map(|t| TokenView {
-        id: t.id,
-        role: t.role,
-        name: t.name,
-        revoked: t.revoked,
-    });
-    Ok(Json(views.collect()))
+    Ok(Json(workspaces.token_views(&access.workspace_id).await?))
 }
 
 #[utoipa::path(delete, path = "/api/workspaces/{ws}/tokens/{id}", tag = "workspaces",

@@ -15,6 +15,7 @@ use crate::domain::transitions::{self, Action, Context, CreateEffect, Effect};
 use crate::domain::{validate, Event, Post, PostStatus, PublishState, Workspace};
 use crate::error::{AppError, AppResult, Forbidden};
 use crate::lookups::Lookups;
+use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
 use crate::store::{ListQuery, NewEvent, Page, Storage};
 use chrono::Utc;
@@ -168,17 +169,46 @@ impl PostService {
             .await
     }
 
+    /// A post as clients see it, with its author's name.
+    pub async fn present(&self, post: Post) -> AppResult<PostView> {
+        let directory =
+            self.inner.lookups.directory(&post.workspace_id, [post.author.as_str()]).await?;
+        Ok(directory.post(post))
+    }
+
+    /// Posts of one workspace as clients see them.
+    pub async fn present_all(&self, ws_id: &str, posts: Vec<Post>) -> AppResult<Vec<PostView>> {
+        let authors = posts.iter().map(|p| p.author.as_str());
+        let directory = self.inner.lookups.directory(ws_id, authors).await?;
+        Ok(posts.into_iter().map(|p| directory.post(p)).collect())
+    }
+
+    /// A post and its audit trail as clients see them, with names.
+    pub async fn present_detail(
+        &self,
+        post: Post,
+        events: Vec<Event>,
+    ) -> AppResult<(PostView, Vec<EventView>)> {
+        let actors = events.iter().map(|e| e.actor.as_str()).chain([post.author.as_str()]);
+        let directory = self.inner.lookups.directory(&post.workspace_id, actors).await?;
+        let events = events.into_iter().map(|e| directory.event(e)).collect();
+        Ok((directory.post(post), events))
+    }
+
     async fn load(&self, ws_id: &str, id: &str) -> AppResult<(Workspace, Post)> {
         let ws = self.workspace(ws_id).await?;
         let post = self.get(ws_id, id).await?;
         Ok((ws, post))
     }
 
-    /// G9: nobody who wrote the post's current content approves it (403 `own_post`).
+    /// G9: nobody who wrote the post's current content approves it (403 `own_post`),
+    /// counted by person: a token counts as the user who created it.
     async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
         let events = self.inner.store.events(&post.id).await?;
         let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
-        if authors.contains(&who.actor()) {
+        let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
+        let me = who.person();
+        if authors.iter().any(|a| directory.person_of(a) == me) {
             return Err(AppError::Forbidden {
                 why: Forbidden::OwnPost,
                 message: "you wrote or changed this post, so someone else must approve it".into(),

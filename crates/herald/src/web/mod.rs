@@ -45,6 +45,8 @@ async fn session(who: Principal) -> Json<Value> {
         Principal::Token { workspace_id, role, .. } => {
             json!({"admin": false, "workspace_id": workspace_id, "role": role.as_str(), "actor": who.actor()})
         }
+        Principal::User(p) => json!({"admin": p.user.global_admin, "workspace_id": null,
+            "role": if p.user.global_admin { "admin" } else { "viewer" }, "actor": who.actor()}),
     };
     Json(body)
 }

@@ -1,0 +1,188 @@
+//! Names for the actors Herald records (`user:<id>`, `token:<id>`, `admin`, `herald`,
+//! `ayrshare`), and who each actor is as a person.
+//!
+//! A workspace's [`Directory`] holds its members' names and its tokens' names (revoked
+//! ones too: they still wrote posts), and maps each token to the user who created it,
+//! where one is recorded: four eyes counts a token as its creator ([`Directory::person_of`]).
+//! People who have left the workspace are added by id when something they wrote is shown
+//! ([`Directory::missing_users`]). Directories are cached ([`crate::lookups`]) under the
+//! `users`, `tokens` and `memberships` tags, which every rename, token change and
+//! membership change bumps before it is acknowledged — so a name shown is never older
+//! than the last acknowledged change.
+//!
+//! [`PostView`] and [`EventView`] are the post and the audit event as clients see them:
+//! with `author_name` and `actor_name`.
+
+use crate::domain::{Event, Post, User};
+use crate::publish::SYSTEM_ACTOR;
+use crate::store::{Storage, StoreError};
+use herald_cache::Weigh;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::ToSchema;
+
+/// Who is who in one workspace.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Directory {
+    /// Actor id → display name.
+    names: HashMap<String, String>,
+    /// Token actor → the actor of the user who created it.
+    creators: HashMap<String, String>,
+}
+
+impl Weigh for Directory {
+    fn weigh(&self) -> usize {
+        let pair = |(k, v): (&String, &String)| k.len() + v.len() + 48;
+        self.names.iter().map(pair).sum::<usize>() + self.creators.iter().map(pair).sum::<usize>()
+    }
+}
+
+/// The actor id of a user.
+pub fn user_actor(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
+impl Directory {
+    /// The members and tokens of a workspace, from the store.
+    pub async fn load(store: &dyn Storage, workspace_id: &str) -> Result<Self, StoreError> {
+        let mut dir = Self::default();
+        for member in store.members(workspace_id).await? {
+            dir.add_user(&member.user);
+        }
+        for token in store.tokens(workspace_id).await? {
+            let actor = format!("token:{}", token.id);
+            let name = token.name.unwrap_or_else(|| unnamed_token(&token.id));
+            dir.names.insert(actor.clone(), name);
+            if let Some(creator) = token.created_by {
+                dir.creators.insert(actor, user_actor(&creator));
+            }
+        }
+        Ok(dir)
+    }
+
+    /// The directory of a workspace with the names of the users among `actors` who are
+    /// no longer members, all from the store (for a cache fill that builds on it).
+    pub async fn load_with<'a>(
+        store: &dyn Storage,
+        workspace_id: &str,
+        actors: impl IntoIterator<Item = &'a str>,
+    ) -> Result<Self, StoreError> {
+        let mut dir = Self::load(store, workspace_id).await?;
+        for id in dir.missing_users(actors) {
+            if let Some(record) = store.user(&id).await? {
+                dir.add_user(&record.user);
+            }
+        }
+        Ok(dir)
+    }
+
+    /// Adds a user (someone no longer a member, shown because of what they wrote).
+    pub fn add_user(&mut self, user: &User) {
+        self.names.insert(user_actor(&user.id), user.name.clone());
+    }
+
+    /// The ids of users among `actors` this directory has no name for.
+    pub fn missing_users<'a>(&self, actors: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        let mut missing: Vec<String> = actors
+            .into_iter()
+            .filter(|a| !self.names.contains_key(*a))
+            .filter_map(|a| a.strip_prefix("user:"))
+            .map(str::to_owned)
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        missing
+    }
+
+    /// The display name of an actor.
+    pub fn name_of(&self, actor: &str) -> String {
+        if let Some(name) = self.names.get(actor) {
+            return name.clone();
+        }
+        match actor {
+            "admin" => "Admin".into(),
+            SYSTEM_ACTOR => "Herald".into(),
+            "ayrshare" => "Ayrshare".into(),
+            a => match a.strip_prefix("token:") {
+                Some(id) => unnamed_token(id),
+                None => "a former member".into(),
+            },
+        }
+    }
+
+    /// Who an actor is as a person: a token counts as the user who created it.
+    pub fn person_of(&self, actor: &str) -> String {
+        self.creators.get(actor).cloned().unwrap_or_else(|| actor.to_owned())
+    }
+
+    pub fn post(&self, post: Post) -> PostView {
+        PostView { author_name: self.name_of(&post.author), post }
+    }
+
+    pub fn event(&self, event: Event) -> EventView {
+        EventView { actor_name: self.name_of(&event.actor), event }
+    }
+}
+
+/// How a token without a name is shown: the end of its id, never the secret.
+fn unnamed_token(id: &str) -> String {
+    let tail: String = id.chars().rev().take(6).collect::<Vec<_>>().into_iter().rev().collect();
+    format!("token …{tail}")
+}
+
+/// A post as clients see it: the post object with its author's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PostView {
+    #[serde(flatten)]
+    pub post: Post,
+    /// The author's name: a person's name, a token's name, or `Herald`.
+    pub author_name: String,
+}
+
+/// An audit event as clients see it, with its actor's name.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: Event,
+    /// The actor's name: a person's name, a token's name, or `Herald`.
+    pub actor_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn directory() -> Directory {
+        let mut dir = Directory::default();
+        dir.names.insert("user:u1".into(), "Ann Lee".into());
+        dir.names.insert("token:t1".into(), "CI bot".into());
+        dir.creators.insert("token:t1".into(), "user:u1".into());
+        dir
+    }
+
+    #[test]
+    fn actors_are_named_by_people_tokens_and_herald() {
+        let dir = directory();
+        assert_eq!(dir.name_of("user:u1"), "Ann Lee");
+        assert_eq!(dir.name_of("token:t1"), "CI bot");
+        assert_eq!(dir.name_of("herald"), "Herald");
+        assert_eq!(dir.name_of("admin"), "Admin");
+        assert_eq!(dir.name_of("token:0190abcdef123456"), "token …123456");
+        assert_eq!(dir.name_of("user:gone"), "a former member");
+    }
+
+    #[test]
+    fn a_token_counts_as_the_person_who_created_it() {
+        let dir = directory();
+        assert_eq!(dir.person_of("token:t1"), "user:u1");
+        assert_eq!(dir.person_of("token:t2"), "token:t2");
+        assert_eq!(dir.person_of("user:u9"), "user:u9");
+    }
+
+    #[test]
+    fn only_users_without_a_name_are_missing() {
+        let dir = directory();
+        let missing = dir.missing_users(["user:u1", "user:u2", "token:t9", "user:u2", "herald"]);
+        assert_eq!(missing, ["u2"]);
+    }
+}

@@ -1,0 +1,76 @@
+//! A workspace's members: listed by name, given another role, removed (admins only).
+//! A workspace keeps at least one admin: the store refuses, atomically, a change that
+//! would leave none (409 `last_admin`). A removal or a demotion takes access away, so it
+//! is refused up front while other instances cannot be told, and acknowledged only once
+//! they have been (G6): the member's next request there is refused and their event
+//! streams end ([`crate::live`]).
+
+use super::PeopleService;
+use crate::domain::{Member, Role};
+use crate::error::{AppError, AppResult};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// One member as listed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MemberView {
+    pub user_id: String,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+}
+
+impl From<Member> for MemberView {
+    fn from(m: Member) -> Self {
+        Self { user_id: m.user.id, name: m.user.name, email: m.user.email, role: m.role }
+    }
+}
+
+/// Body of `PATCH /api/workspaces/{ws}/members/{user_id}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberPatch {
+    pub role: Role,
+}
+
+impl PeopleService {
+    /// The workspace's members, by name.
+    pub async fn members(&self, ws_id: &str) -> AppResult<Vec<MemberView>> {
+        let all = self.store().members(ws_id).await?;
+        Ok(all.into_iter().map(MemberView::from).collect())
+    }
+
+    /// Makes a user a member with `role` (the demo; invitations do this for people).
+    pub async fn add_member(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<()> {
+        self.store().set_member(ws_id, user_id, role).await?;
+        self.lookups().memberships_changed().await
+    }
+
+    /// Gives a member another role (404 for someone who is not a member).
+    #[tracing::instrument(skip_all, fields(workspace = %ws_id, user = %user_id))]
+    pub async fn set_role(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<MemberView> {
+        let members = self.store().members(ws_id).await?;
+        let member =
+            members.into_iter().find(|m| m.user.id == user_id).ok_or(AppError::NotFound)?;
+        self.lookups().shared_tier_reachable().await?;
+        self.store().set_member(ws_id, user_id, role).await?;
+        self.lookups().memberships_changed().await?;
+        tracing::info!(from = member.role.as_str(), to = role.as_str(), "member role changed");
+        Ok(MemberView::from(Member { role, ..member }))
+    }
+
+    /// Removes a member; their streams end and their next request there is refused.
+    #[tracing::instrument(skip_all, fields(workspace = %ws_id, user = %user_id))]
+    pub async fn remove_member(&self, ws_id: &str, user_id: &str) -> AppResult<()> {
+        self.lookups().shared_tier_reachable().await?;
+        let removed = self.store().remove_member(ws_id, user_id).await?;
+        // Also when nothing was removed: completes an earlier removal that was written
+        // but not acknowledged (503 after the write).
+        self.lookups().memberships_changed().await?;
+        if !removed {
+            return Err(AppError::NotFound);
+        }
+        tracing::info!("member removed");
+        Ok(())
+    }
+}

@@ -1,0 +1,396 @@
+//! The people use cases: signing in and out, who I am, my profile and sessions, users
+//! made from the command line ([`invitations`] and [`members`] hold the rest).
+//!
+//! Every write that decides who is allowed in — a logout, a password change, a member
+//! removed or given another role — goes through [`Lookups`]' `…_changed`, which must
+//! reach every instance before the change is acknowledged (503 otherwise, G6); a
+//! change that must not be half-made is refused up front while the shared tier is
+//! unreachable. Sign-in failures are throttled per e-mail address and per client, and an
+//! unknown address costs the same time as a wrong password.
+
+pub mod cli;
+pub mod invitations;
+pub mod members;
+
+use crate::auth::session::{self, csrf_of};
+use crate::auth::{password, Principal};
+use crate::domain::model::now_ms;
+use crate::domain::people::normal_email;
+use crate::domain::{validate, SessionRecord, User};
+use crate::error::{AppError, AppResult};
+use crate::lookups::Lookups;
+use crate::mail::Mailer;
+use crate::ratelimit::SharedLockout;
+use crate::secret::Secret;
+use crate::store::Storage;
+use herald_cache::Cache;
+use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use utoipa::ToSchema;
+
+/// Body of `POST /api/auth/login`. `Debug` leaves the password out.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// Body of `PATCH /api/me`: absent fields stay; a new password needs the current one.
+/// `Debug` leaves the passwords out.
+#[derive(Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MePatch {
+    pub name: Option<String>,
+    pub password: Option<String>,
+    pub current_password: Option<String>,
+    /// E-mail notifications on (the default) or off.
+    pub notify_email: Option<bool>,
+}
+
+impl std::fmt::Debug for Login {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Login").field("email", &self.email).finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for MePatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MePatch")
+            .field("name", &self.name)
+            .field("notify_email", &self.notify_email)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A user as clients see them.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UserView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub notify_email: bool,
+}
+
+impl From<&User> for UserView {
+    fn from(u: &User) -> Self {
+        Self {
+            id: u.id.clone(),
+            email: u.email.clone(),
+            name: u.name.clone(),
+            created_at: u.created_at,
+            notify_email: u.notify_email,
+        }
+    }
+}
+
+/// A session as listed: never its secret or hash.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionView {
+    /// Names the session (a prefix of its hash) for `DELETE /api/me/sessions/{id}`.
+    pub id: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    #[schema(value_type = String, format = DateTime)]
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    pub user_agent: Option<String>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// A session just opened: the secret for the cookie (shown once), and its CSRF token.
+pub struct Opened {
+    pub user: User,
+    pub secret: Secret,
+    pub csrf_token: String,
+}
+
+/// How the session id of a listing is made from the stored hash.
+fn session_id(hash: &str) -> String {
+    hash.chars().take(16).collect()
+}
+
+/// What the people use cases are configured with.
+pub struct Settings {
+    pub mailer: Option<Mailer>,
+    /// Where users reach Herald (`HERALD_PUBLIC_URL`), for links in e-mails.
+    pub public_url: Option<String>,
+    /// Failed sign-ins allowed per e-mail address per [`LOCKOUT_WINDOW`] (0: unlimited).
+    pub login_failures_per_email: u32,
+    /// Failed sign-ins allowed per client address per [`LOCKOUT_WINDOW`] (0: unlimited).
+    pub login_failures_per_client: u32,
+}
+
+/// The window failed sign-ins are counted in.
+pub const LOCKOUT_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// The people use cases. Cheap to clone.
+#[derive(Clone)]
+pub struct PeopleService {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Storage>,
+    lookups: Lookups,
+    mailer: Option<Mailer>,
+    /// Where users reach Herald (for links in e-mails), if configured.
+    public_url: Option<String>,
+    per_email: SharedLockout,
+    per_client: SharedLockout,
+}
+
+impl PeopleService {
+    pub fn new(
+        store: Arc<dyn Storage>,
+        lookups: Lookups,
+        cache: Cache,
+        settings: Settings,
+    ) -> Self {
+        let lockout = |kind, limit| SharedLockout::new(cache.clone(), kind, limit, LOCKOUT_WINDOW);
+        let inner = Inner {
+            per_email: lockout("login-email", settings.login_failures_per_email),
+            per_client: lockout("login-client", settings.login_failures_per_client),
+            store,
+            lookups,
+            mailer: settings.mailer,
+            public_url: settings.public_url,
+        };
+        Self { inner: Arc::new(inner) }
+    }
+
+    /// Checks the password and opens a session. Unknown e-mail and wrong password are
+    /// the same 401 `invalid_credentials`; repeated failures are 429.
+    #[tracing::instrument(skip_all)]
+    pub async fn login(
+        &self,
+        input: Login,
+        client: Option<IpAddr>,
+        agent: Option<String>,
+    ) -> AppResult<Opened> {
+        let user = self.check_password(input, client).await?;
+        self.open_session(user, agent).await
+    }
+
+    /// The user whose e-mail and password these are, throttled per e-mail address and
+    /// per client; an unknown address costs the same time as a wrong password.
+    pub(crate) async fn check_password(
+        &self,
+        input: Login,
+        client: Option<IpAddr>,
+    ) -> AppResult<User> {
+        let email = normal_email(input.email.trim());
+        let throttled = |wait| AppError::RateLimited { retry_after: wait };
+        let client = client.map(|ip| ip.to_string());
+        self.inner.per_email.unlocked(&email).await.map_err(throttled)?;
+        if let Some(ip) = &client {
+            self.inner.per_client.unlocked(ip).await.map_err(throttled)?;
+        }
+        let record = self.inner.store.user_by_email(&email).await?;
+        let verified = match record.as_ref().and_then(|r| r.password_hash.clone()) {
+            Some(hash) => password::verify(input.password, hash).await,
+            None => {
+                password::verify_nothing(input.password).await;
+                false
+            }
+        };
+        match record.filter(|_| verified) {
+            Some(record) => Ok(record.user),
+            None => {
+                self.inner.per_email.failed(&email).await.map_err(throttled)?;
+                if let Some(ip) = &client {
+                    self.inner.per_client.failed(ip).await.map_err(throttled)?;
+                }
+                Err(AppError::InvalidCredentials)
+            }
+        }
+    }
+
+    /// A new session for `user` (after a login or an accepted invitation).
+    pub(crate) async fn open_session(
+        &self,
+        user: User,
+        agent: Option<String>,
+    ) -> AppResult<Opened> {
+        let (secret, hash) = session::new_secret();
+        let now = now_ms();
+        let expires = now + chrono::Duration::from_std(session::LIFETIME).unwrap_or_default();
+        let agent = agent.map(|a| a.chars().take(200).collect());
+        let record = SessionRecord {
+            id_hash: hash,
+            user_id: user.id.clone(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: expires,
+            user_agent: agent,
+        };
+        self.inner.store.create_session(&record).await?;
+        tracing::info!(user = %user.id, "signed in");
+        Ok(Opened { csrf_token: csrf_of(secret.expose()), user, secret })
+    }
+
+    /// Ends the caller's session on every instance (503 when that cannot be made sure).
+    pub async fn logout(&self, who: &Principal) -> AppResult<()> {
+        let Principal::User(person) = who else { return Ok(()) };
+        self.inner.lookups.shared_tier_reachable().await?;
+        self.inner.store.delete_session(&person.session).await?;
+        self.inner.lookups.sessions_changed().await
+    }
+
+    /// The user behind a principal (people only).
+    pub async fn user_of(&self, who: &Principal) -> AppResult<Option<User>> {
+        match who {
+            Principal::User(p) => Ok(self.inner.lookups.user(&p.user.id).await?),
+            _ => Ok(None),
+        }
+    }
+
+    /// Changes the caller's name, password (ending every other session) or settings.
+    #[tracing::instrument(skip_all)]
+    pub async fn update_me(&self, who: &Principal, patch: MePatch) -> AppResult<User> {
+        let Principal::User(person) = who else {
+            return Err(AppError::forbidden("only a signed-in person has a profile"));
+        };
+        let mut user = person.user.clone();
+        if let Some(name) = patch.name {
+            validate::name("name", &name)?;
+            user.name = name.trim().to_owned();
+        }
+        user.notify_email = patch.notify_email.unwrap_or(user.notify_email);
+        if let Some(new) = patch.password {
+            self.change_password(&user, patch.current_password, new).await?;
+        }
+        self.inner.store.update_user(&user).await?;
+        self.inner.lookups.users_changed().await?;
+        Ok(user)
+    }
+
+    async fn change_password(
+        &self,
+        user: &User,
+        current: Option<String>,
+        new: String,
+    ) -> AppResult<()> {
+        password::check(&new).map_err(|m| AppError::invalid("password", m))?;
+        let record = self.inner.store.user(&user.id).await?.ok_or(AppError::NotFound)?;
+        let known = match (current, record.password_hash) {
+            (Some(current), Some(hash)) => password::verify(current, hash).await,
+            _ => false,
+        };
+        if !known {
+            return Err(AppError::invalid(
+                "current_password",
+                "Your current password is not right.",
+            ));
+        }
+        self.set_password(&user.id, new).await
+    }
+
+    /// Sets a password and ends every session of the user, on every instance.
+    pub(crate) async fn set_password(&self, user_id: &str, new: String) -> AppResult<()> {
+        password::check(&new).map_err(|m| AppError::invalid("password", m))?;
+        self.inner.lookups.shared_tier_reachable().await?;
+        let hash = password::hash(new).await.map_err(AppError::internal)?;
+        let ended = self.inner.store.set_password(user_id, &hash).await?;
+        tracing::info!(user = %user_id, sessions_ended = ended, "password set");
+        self.inner.lookups.sessions_changed().await
+    }
+
+    /// The caller's sessions, newest first.
+    pub async fn sessions(&self, who: &Principal) -> AppResult<Vec<SessionView>> {
+        let Principal::User(person) = who else { return Ok(vec![]) };
+        let all = self.inner.store.sessions_of(&person.user.id).await?;
+        let view = |s: SessionRecord| SessionView {
+            id: session_id(&s.id_hash),
+            current: s.id_hash == person.session,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            user_agent: s.user_agent,
+        };
+        Ok(all.into_iter().map(view).collect())
+    }
+
+    /// Ends one of the caller's sessions, on every instance.
+    pub async fn end_session(&self, who: &Principal, id: &str) -> AppResult<()> {
+        let Principal::User(person) = who else { return Err(AppError::NotFound) };
+        let all = self.inner.store.sessions_of(&person.user.id).await?;
+        let session =
+            all.into_iter().find(|s| session_id(&s.id_hash) == id).ok_or(AppError::NotFound)?;
+        self.inner.lookups.shared_tier_reachable().await?;
+        self.inner.store.delete_session(&session.id_hash).await?;
+        self.inner.lookups.sessions_changed().await
+    }
+
+    /// Creates a user (the command line, the demo). A password under the rules is 422.
+    pub async fn create_user(
+        &self,
+        email: &str,
+        name: &str,
+        password: String,
+        global_admin: bool,
+    ) -> AppResult<User> {
+        let email = check_email(email)?;
+        validate::name("name", name)?;
+        password::check(&password).map_err(|m| AppError::invalid("password", m))?;
+        let hash = password::hash(password).await.map_err(AppError::internal)?;
+        let user = User {
+            id: uuid::Uuid::now_v7().to_string(),
+            email,
+            name: name.trim().to_owned(),
+            global_admin,
+            notify_email: true,
+            created_at: now_ms(),
+        };
+        self.inner.store.create_user(&user, Some(&hash)).await.map_err(|e| match e {
+            crate::store::StoreError::Duplicate { .. } => {
+                AppError::conflict("email_taken", "a user with this e-mail exists")
+            }
+            other => other.into(),
+        })?;
+        Ok(user)
+    }
+
+    /// Sets a user's password by e-mail (the command line): ends their sessions.
+    pub async fn reset_password(&self, email: &str, new: String) -> AppResult<()> {
+        let record = self.inner.store.user_by_email(&normal_email(email.trim())).await?;
+        let user = record.ok_or(AppError::NotFound)?.user;
+        self.set_password(&user.id, new).await
+    }
+
+    pub(crate) fn store(&self) -> &Arc<dyn Storage> {
+        &self.inner.store
+    }
+
+    pub(crate) fn lookups(&self) -> &Lookups {
+        &self.inner.lookups
+    }
+
+    pub(crate) fn mailer(&self) -> Option<&Mailer> {
+        self.inner.mailer.as_ref()
+    }
+
+    /// Where users reach Herald (`HERALD_PUBLIC_URL`), if configured.
+    pub fn public_url(&self) -> Option<&str> {
+        self.inner.public_url.as_deref()
+    }
+
+    /// Whether users reach Herald over https (the session cookie is then `Secure`).
+    pub fn https(&self) -> bool {
+        self.public_url().is_some_and(|u| u.starts_with("https://"))
+    }
+}
+
+/// An e-mail address as stored, or 422.
+pub fn check_email(raw: &str) -> AppResult<String> {
+    let email = normal_email(raw.trim());
+    let ok = email.len() <= 254
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+    ok.then_some(email).ok_or_else(|| AppError::invalid("email", "Give a valid e-mail address."))
+}
