@@ -20,7 +20,7 @@ use crate::remote::Remote;
 use crate::supervisor::Tasks;
 use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 use crate::weigh::Weigh;
-use crate::window::Slots;
+use crate::window::{Slots, Ticket};
 
 /// A coherent read-through cache instance. See the crate docs for the protocol.
 #[derive(Clone)]
@@ -167,16 +167,44 @@ impl Cache {
         let core = self.core();
         match core.healthy_remote() {
             Ok(None) => return core.windows.take(key, wanted, limit, period),
-            Ok(Some(remote)) => match remote.take_slots(key, wanted, limit, period).await {
-                Ok((granted, wait_ms)) => {
-                    let retry_after = (wait_ms > 0).then(|| Duration::from_millis(wait_ms));
-                    return Slots { granted, retry_after, shared: true };
+            Ok(Some(remote)) => {
+                let prefix = format!("{:016x}", rand::random::<u64>());
+                match remote.take_slots(key, wanted, limit, period, &prefix).await {
+                    Ok((granted, wait_ms)) => {
+                        let retry_after = (wait_ms > 0).then(|| Duration::from_millis(wait_ms));
+                        let ticket =
+                            if granted > 0 { Ticket::Shared(prefix) } else { Ticket::None };
+                        return Slots { granted, retry_after, shared: true, ticket };
+                    }
+                    Err(e) => core.redis_failed("take slots", &e),
                 }
-                Err(e) => core.redis_failed("take slots", &e),
-            },
+            }
             Err(()) => {}
         }
         core.windows.take(key, wanted, (limit / 4).max(1), period)
+    }
+
+    /// Gives back `count` of the uses `slots` granted (taken for work that then did not
+    /// happen), so they count against nobody. Best effort: a refund Redis does not get
+    /// leaves the uses counted, which errs on the side of the limit.
+    pub async fn refund_slots(&self, key: &str, slots: &Slots, count: u32) {
+        let count = count.min(slots.granted);
+        if count == 0 {
+            return;
+        }
+        let core = self.core();
+        match &slots.ticket {
+            Ticket::None => {}
+            Ticket::Local(at) => core.windows.refund(key, *at, count),
+            Ticket::Shared(prefix) => {
+                if let Ok(Some(remote)) = core.healthy_remote() {
+                    let first = slots.granted - count + 1;
+                    if let Err(e) = remote.refund_slots(key, prefix, first, slots.granted).await {
+                        core.redis_failed("refund slots", &e);
+                    }
+                }
+            }
+        }
     }
 
     /// Raises the rate window `key` to at least `count` uses in the current period, on

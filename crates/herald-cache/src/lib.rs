@@ -154,6 +154,7 @@
 //! | memory bound in bytes | `the_local_tier_stays_within_its_byte_budget` |
 //! | per-topic messages | `a_busy_topic_never_makes_another_topics_receivers_lag`, `redis_only::broadcast_messages_reach_other_instances` |
 //! | rate windows shared by instances ([`Cache::take_slots`]) | `a_rate_window_grants_at_most_its_limit_per_period`, `redis_only::instances_share_one_rate_window` |
+//! | unused uses given back ([`Cache::refund_slots`]) | `uses_given_back_to_a_rate_window_can_be_taken_again` |
 //!
 //! G4 (upstream lag hidden) is the application's, not the cache's: Herald merges its
 //! own posts into what it caches in `herald::dashboard::view`.

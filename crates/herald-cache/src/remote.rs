@@ -241,13 +241,29 @@ impl Remote {
         wanted: u32,
         limit: u32,
         period: Duration,
+        prefix: &str,
     ) -> RedisResult<(u32, u64)> {
         let mut call = self.windows.take.prepare_invoke();
         call.key(self.names.window(key)).arg(wanted).arg(limit).arg(millis(period));
-        call.arg(format!("{:016x}", rand::random::<u64>()));
+        call.arg(prefix);
         let mut conn = self.conn()?;
         let run = call.invoke_async::<(u32, u64)>(&mut conn);
         timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("take slots"))?
+    }
+
+    /// Removes the uses `{prefix}:{first..=last}` from the shared window `key`.
+    pub async fn refund_slots(
+        &self,
+        key: &str,
+        prefix: &str,
+        first: u32,
+        last: u32,
+    ) -> RedisResult<()> {
+        let mut call = self.windows.refund.prepare_invoke();
+        call.key(self.names.window(key)).arg(prefix).arg(first).arg(last);
+        let mut conn = self.conn()?;
+        let run = call.invoke_async::<()>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("refund slots"))?
     }
 
     /// Raises the shared window `key` to at least `count` uses.

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use redis::Script;
 
 /// The answer of [`crate::Cache::take_slots`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Slots {
     /// Uses granted now (at most the number wanted).
     pub granted: u32,
@@ -28,6 +28,21 @@ pub struct Slots {
     pub retry_after: Option<Duration>,
     /// Counted in the shared window (false: this instance alone, see the module docs).
     pub shared: bool,
+    /// Names the uses granted, so unused ones can be given back
+    /// ([`crate::Cache::refund_slots`]).
+    pub(crate) ticket: Ticket,
+}
+
+/// Which window uses a grant recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) enum Ticket {
+    /// Nothing was granted.
+    #[default]
+    None,
+    /// Members `{prefix}:1..=granted` of the shared window.
+    Shared(String),
+    /// Entries of this process's window, at this instant.
+    Local(Instant),
 }
 
 /// KEYS: window. ARGV: wanted, limit, period ms, member prefix.
@@ -48,6 +63,15 @@ local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 return {granted, math.max(1, tonumber(oldest[2]) + period - now)}
 ";
 
+/// KEYS: window. ARGV: member prefix, first, last. Removes the uses a take recorded as
+/// `{prefix}:{first..=last}` (given back unused).
+const REFUND: &str = r"
+for i = tonumber(ARGV[2]), tonumber(ARGV[3]) do
+  redis.call('ZREM', KEYS[1], ARGV[1] .. ':' .. i)
+end
+return 0
+";
+
 /// KEYS: window. ARGV: count, period ms, member prefix. Raises the window's uses to at
 /// least `count` (another client used the profile too, or the upstream refused: 429).
 const FILL: &str = r"
@@ -66,11 +90,12 @@ return math.max(0, tonumber(ARGV[1]) - used)
 pub(crate) struct WindowScripts {
     pub take: Script,
     pub fill: Script,
+    pub refund: Script,
 }
 
 impl WindowScripts {
     pub fn new() -> Self {
-        Self { take: Script::new(TAKE), fill: Script::new(FILL) }
+        Self { take: Script::new(TAKE), fill: Script::new(FILL), refund: Script::new(REFUND) }
     }
 }
 
@@ -99,7 +124,20 @@ impl LocalWindows {
             granted,
             retry_after: retry_after.map(|d| d.max(Duration::from_millis(1))),
             shared: false,
+            ticket: if granted > 0 { Ticket::Local(now) } else { Ticket::None },
         }
+    }
+
+    /// Gives back up to `count` uses recorded at `at` (the newest such first).
+    pub fn refund(&self, key: &str, at: Instant, count: u32) {
+        let mut all = self.uses.lock().unwrap_or_else(|p| p.into_inner());
+        let Some(uses) = all.get_mut(key) else { return };
+        let mut left = count;
+        uses.retain(|t| {
+            let drop = left > 0 && *t == at;
+            left -= u32::from(drop);
+            !drop
+        });
     }
 
     pub fn fill(&self, key: &str, count: u32, period: Duration) {
@@ -128,6 +166,16 @@ mod tests {
         assert!(second.retry_after.is_some_and(|d| d <= period));
         assert_eq!(w.take("p", 1, 60, period).granted, 0);
         assert_eq!(w.take("other", 1, 60, period).granted, 1, "windows are per key");
+    }
+
+    #[test]
+    fn uses_given_back_can_be_taken_again() {
+        let w = LocalWindows::default();
+        let period = Duration::from_secs(30);
+        let slots = w.take("p", 10, 10, period);
+        let Ticket::Local(at) = slots.ticket else { panic!("a local grant: {slots:?}") };
+        w.refund("p", at, 4);
+        assert_eq!(w.take("p", 10, 10, period).granted, 4);
     }
 
     #[test]

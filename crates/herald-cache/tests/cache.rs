@@ -50,4 +50,5 @@ on_both_tiers!(
     invalidations_reach_this_instances_subscribers,
     the_local_tier_stays_within_its_byte_budget,
     a_rate_window_grants_at_most_its_limit_per_period,
+    uses_given_back_to_a_rate_window_can_be_taken_again,
 );

@@ -243,3 +243,14 @@ pub async fn a_rate_window_grants_at_most_its_limit_per_period(h: Harness) {
     h.cache.fill_slots("profile-2", 60, period).await;
     assert_eq!(h.cache.take_slots("profile-2", 1, 60, period).await.granted, 0, "filled up");
 }
+
+/// Uses given back unused count against nobody: they can be taken again at once.
+pub async fn uses_given_back_to_a_rate_window_can_be_taken_again(h: Harness) {
+    let period = std::time::Duration::from_secs(30);
+    let taken = h.cache.take_slots("profile-3", 10, 10, period).await;
+    assert_eq!(taken.granted, 10);
+    h.cache.refund_slots("profile-3", &taken, 4).await;
+    assert_eq!(h.cache.take_slots("profile-3", 10, 10, period).await.granted, 4);
+    h.cache.refund_slots("profile-3", &taken, 0).await;
+    assert_eq!(h.cache.take_slots("profile-3", 1, 10, period).await.granted, 0, "nothing back");
+}
