@@ -63,6 +63,13 @@ impl Simulator {
         self.shared.with_store(|store| store.profiles.titled_or_new(title))
     }
 
+    /// A User Profile with a key the harness chooses (kept if that key exists), nothing
+    /// linked. For test harnesses that need to know a key in advance; clients use
+    /// `POST /profiles`. False when the key is blank or the title is another profile's.
+    pub fn add_profile(&self, title: &str, key: &str) -> bool {
+        self.shared.with_store(|store| store.profiles.with_key(key, title))
+    }
+
     /// Links (or, with `linked: false`, unlinks) `platforms` on the profile with
     /// `profile_key` (empty: the primary profile), as the user would on the linking
     /// page; a registered `social` webhook is sent for each change.

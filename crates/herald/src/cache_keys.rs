@@ -10,6 +10,7 @@
 //! | a login, logout or password reset ([`crate::people`]) | `sessions` |
 //! | a member added, removed or given another role ([`crate::people`]) | `memberships` |
 //! | a user's name or settings ([`crate::people`]) | `users` |
+//! | Ayrshare's `social` webhook (an account linked or unlinked) | `accounts` |
 //!
 //! | cached read | key | tags |
 //! | --- | --- | --- |
@@ -21,9 +22,12 @@
 //! | a user | `user:{id}` | `users` |
 //! | a user's memberships | `memberships:{user}` | `memberships` |
 //! | a workspace's directory of names | `directory:{ws}` | `users`, `tokens`, `memberships` |
+//! | a profile's linked accounts (also expire after the TTL) | `accounts:{profile}` | `accounts` |
 //!
-//! Rate windows (not cached values): `lockout:{kind}:{digest}` counts failed sign-ins
-//! per e-mail address and per client ([`crate::ratelimit::SharedLockout`]).
+//! Rate windows (not cached values): `budget:{profile}` and `budget-reads:{profile}` count
+//! Ayrshare calls per profile ([`crate::gateway`]); `lockout:{kind}:{digest}` counts
+//! failed sign-ins per e-mail address and per client
+//! ([`crate::ratelimit::SharedLockout`]).
 //!
 //! A profile is named by [`ProfileRef`], a digest of its key (the key is a secret), in
 //! keys and in logs alike.
@@ -40,6 +44,11 @@ pub struct ProfileRef(String);
 impl ProfileRef {
     pub fn of(profile_key: &Secret) -> Self {
         Self(hex::encode(&Sha256::digest(profile_key.expose().as_bytes())[..8]))
+    }
+
+    /// The primary profile (the API key's own, no profile key).
+    pub fn primary() -> Self {
+        Self("primary".into())
     }
 }
 
@@ -87,6 +96,11 @@ impl Tag {
     /// Every user record (a name, the global-admin flag, notification settings).
     pub fn users() -> Self {
         Self("users".into())
+    }
+
+    /// Every profile's linked social accounts (Ayrshare's `social` webhook).
+    pub fn accounts() -> Self {
+        Self("accounts".into())
     }
 
     /// Whether an invalidation of this tag may have changed who is allowed in, so open
@@ -149,6 +163,21 @@ impl Key {
     /// Who is who in a workspace (names of its members and tokens).
     pub fn directory(workspace_id: &str) -> Self {
         Self(format!("directory:{workspace_id}"))
+    }
+
+    /// A profile's linked social accounts (Ayrshare `GET /user`).
+    pub fn accounts(profile: &ProfileRef) -> Self {
+        Self(format!("accounts:{profile}"))
+    }
+
+    /// The rate window of every Ayrshare call for a profile ([`crate::gateway`]).
+    pub fn budget(profile: &ProfileRef) -> Self {
+        Self(format!("budget:{profile}"))
+    }
+
+    /// The share of a profile's Ayrshare budget that reads may take.
+    pub fn read_budget(profile: &ProfileRef) -> Self {
+        Self(format!("budget-reads:{profile}"))
     }
 
     /// The failure window of a lockout ([`crate::ratelimit::SharedLockout`]): `who`

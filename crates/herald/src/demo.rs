@@ -52,12 +52,20 @@ pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Resu
     }
     let input = NewWorkspace {
         name: DEMO_NAME.into(),
-        ayrshare_profile_key: format!("demo-profile-{}", uuid::Uuid::new_v4().simple()),
+        ayrshare_profile_key: None,
         timezone: Some("Europe/London".into()),
         requires_approval: Some(true),
         late_approval: Some(LateApproval::Expire),
     };
     let ws = state.workspaces.create(input).await.map_err(anyhow_of)?;
+    if let Some(sim) = sandbox {
+        // In the sandbox the team "links" every network at once (Ayrshare's linking page
+        // in production: POST /api/workspaces/{ws}/connect).
+        sim.sim.link(ws.profile_key.expose(), &ayrshare::Platform::ALL, true)?;
+        // Read while everything is linked: the failures the demo shows below (Google
+        // Business unlinked later) then happen at publishing, as they can in real life.
+        state.accounts.linked(&ws).await;
+    }
     let mut users = Vec::new();
     let mut people = Vec::new();
     for (role, name) in DEMO_PEOPLE {

@@ -263,6 +263,17 @@ impl From<std::sync::Arc<StoreError>> for AppError {
     }
 }
 
+/// A spent budget asks the client to come back when a call frees (429 with
+/// `Retry-After`); Ayrshare's own failures are 502.
+impl From<crate::gateway::GatewayError> for AppError {
+    fn from(e: crate::gateway::GatewayError) -> Self {
+        match e {
+            crate::gateway::GatewayError::Budget(retry_after) => Self::RateLimited { retry_after },
+            crate::gateway::GatewayError::Ayrshare(e) => Self::Upstream(e),
+        }
+    }
+}
+
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         Self::Invalid(e)

@@ -24,6 +24,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod accounts;
 pub mod auth;
 pub mod cache_keys;
 pub mod changes;
@@ -32,6 +33,7 @@ pub mod dashboard;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod gateway;
 pub mod http;
 pub mod live;
 pub mod lookups;

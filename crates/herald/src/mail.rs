@@ -4,8 +4,9 @@
 //! is a secret (it may carry a password) and is never logged whole.
 
 use crate::secret::Secret;
-use lettre::message::header::ContentType;
+use lettre::message::header::{ContentTransferEncoding, ContentType};
 use lettre::message::Mailbox;
+use lettre::message::{Body, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::sync::Arc;
 
@@ -29,6 +30,20 @@ impl std::fmt::Debug for Mail {
             .field("text", &format_args!("<{} bytes>", self.text.len()))
             .finish()
     }
+}
+
+/// The text part: 7-bit as written when it is ASCII with lines within RFC 5322's 998
+/// characters (so a long link stays whole and clickable for any reader; lettre itself
+/// would quote-print lines over 76), else the encoding lettre picks.
+fn body(text: &str) -> SinglePart {
+    let crlf = text.replace("\r\n", "\n").replace('\n', "\r\n");
+    let plain =
+        crlf.is_ascii() && !crlf.contains('\0') && crlf.split("\r\n").all(|l| l.len() <= 998);
+    let body = match plain {
+        true => Body::dangerous_pre_encoded(crlf.into_bytes(), ContentTransferEncoding::SevenBit),
+        false => Body::new(crlf),
+    };
+    SinglePart::builder().header(ContentType::TEXT_PLAIN).body(body)
 }
 
 /// Sends mail. Cheap to clone.
@@ -73,8 +88,7 @@ impl Mailer {
             .to(to)
             .subject(&mail.subject)
             .message_id(Some(format!("<{}@{domain}>", mail.id)))
-            .header(ContentType::TEXT_PLAIN)
-            .body(mail.text.clone())
+            .singlepart(body(&mail.text))
             .map_err(MailError::Build)?;
         self.inner.transport.send(message).await.map_err(MailError::Smtp)?;
         Ok(())

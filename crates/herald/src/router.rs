@@ -1,7 +1,9 @@
 //! The whole application in one place: the JSON API ([`crate::http`]), the pages
 //! ([`crate::web`]), the fallbacks, and the layers every request passes, outermost
-//! first: request id → trace span → security headers → metrics → authentication and
-//! rate limits ([`crate::auth::layer`]) → timeout → body limit → the handler.
+//! first: request id → trace span → security headers → metrics → panic guard →
+//! authentication and rate limits ([`crate::auth::layer`]) → timeout → body limit → the
+//! handler. The panic guard answers a handler's panic (a bug) with the 500 error body
+//! instead of a dropped connection, and logs it.
 
 use crate::auth::layer::authenticate;
 use crate::error::AppError;
@@ -20,6 +22,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -53,6 +56,7 @@ pub fn router(state: AppState, options: Options) -> Router {
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(timeout))
         .layer(middleware::from_fn_with_state(state.gate.clone(), authenticate))
+        .layer(CatchPanicLayer::custom(panicked))
         .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record));
     with_common_layers(app, options.https).with_state(state)
 }
@@ -84,6 +88,16 @@ fn span(req: &Request) -> tracing::Span {
     let route = req.extensions().get::<MatchedPath>().map_or("unmatched", |p| p.as_str());
     let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
     tracing::info_span!("request", method = %req.method(), route, request_id = id)
+}
+
+/// A handler panicked: a bug. Logged once; the client gets the 500 error body.
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = panic
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| panic.downcast_ref::<&str>().copied())
+        .unwrap_or("a panic without a message");
+    AppError::internal(format!("handler panicked: {what}")).into_response()
 }
 
 /// Answers 503 (with the error body) when the handler takes longer than

@@ -4,11 +4,14 @@
 //! its after-commit hooks, then the use cases), bind the listeners (port 0 in tests),
 //! start the scheduler, and serve until the shutdown future resolves.
 
+use crate::accounts::AccountService;
 use crate::auth::layer::Gate;
 use crate::auth::{self, Authenticator};
 use crate::changes::{AfterCommit, ChangeFeed, Writer};
 use crate::config::ServeArgs;
 use crate::dashboard::{Dashboard, Invalidator};
+use crate::domain::XCredentials;
+use crate::gateway::{self, Gateway};
 use crate::live::{Announcer, Live};
 use crate::lookups::Lookups;
 use crate::metrics::Metrics;
@@ -81,13 +84,17 @@ impl Application {
             shutdown.clone(),
         );
         let (strategy, ttl) = (args.cache.cache_strategy, args.cache.ttl());
-        let dashboard = Dashboard::new(store.clone(), cache.clone(), client.clone(), strategy, ttl);
+        let gateway =
+            Gateway::new(client, cache.clone(), gateway_settings(&args, sandbox.as_ref())?);
+        let dashboard =
+            Dashboard::new(store.clone(), cache.clone(), gateway.clone(), strategy, ttl);
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
         ];
         let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
-        let publisher = Publisher::new(client, writer.clone(), args.publish.policy());
+        let accounts = AccountService::new(gateway.clone(), cache.clone());
+        let publisher = Publisher::new(gateway.clone(), writer.clone(), args.publish.policy());
         let secret = args.ayrshare.ayrshare_webhook_secret.clone();
         let limits = Limits::new(args.rate_limit_per_minute, args.auth_failures_per_minute);
         let people = args.people.settings(args.public_url.as_ref())?;
@@ -97,10 +104,12 @@ impl Application {
                 lookups.clone(),
                 writer.clone(),
                 publisher.clone(),
+                accounts.clone(),
             ),
             people: PeopleService::new(store.clone(), lookups.clone(), cache.clone(), people),
-            workspaces: WorkspaceService::new(store.clone(), lookups),
-            webhooks: WebhookService::new(store.clone(), writer.clone(), secret),
+            workspaces: WorkspaceService::new(store.clone(), lookups, gateway.clone()),
+            accounts: accounts.clone(),
+            webhooks: WebhookService::new(store.clone(), writer.clone(), accounts, secret),
             scheduler: Scheduler::new(store.clone(), writer, publisher),
             dashboard,
             live,
@@ -221,6 +230,27 @@ async fn ayrshare_client(
          simulator and reach no social network. Set AYRSHARE_API_KEY to publish for real."
     );
     Ok((client, Some(sim)))
+}
+
+/// The gateway's settings. In sandbox mode nothing reaches a network, so the built-in
+/// simulator gets stand-in X credentials and linking settings when none are configured:
+/// X posts and the linking page work there as they would with real ones.
+fn gateway_settings(
+    args: &ServeArgs,
+    sandbox: Option<&SimHandle>,
+) -> anyhow::Result<gateway::Settings> {
+    let mut settings = args.ayrshare.gateway()?;
+    if sandbox.is_some() {
+        settings.global_x.get_or_insert_with(|| XCredentials {
+            api_key: Secret::new("sandbox-x-api-key"),
+            api_secret: Secret::new("sandbox-x-api-secret"),
+        });
+        settings.linking.get_or_insert_with(|| gateway::Linking {
+            domain: "sandbox".into(),
+            private_key: Secret::new("sandbox-private-key"),
+        });
+    }
+    Ok(settings)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -3,6 +3,7 @@
 //! `State<Dashboard>`, … — so a handler says what it uses and reaches nothing else (no
 //! handler holds the store: reads and writes go through the services).
 
+use crate::accounts::AccountService;
 use crate::auth::layer::Gate;
 use crate::auth::{self, Principal};
 use crate::dashboard::Dashboard;
@@ -27,6 +28,7 @@ pub struct AppState(Arc<AppInner>);
 pub struct AppInner {
     pub posts: PostService,
     pub workspaces: WorkspaceService,
+    pub accounts: AccountService,
     pub people: PeopleService,
     pub webhooks: WebhookService,
     pub scheduler: Scheduler,
@@ -63,6 +65,7 @@ macro_rules! sub_states {
 sub_states! {
     posts: PostService,
     workspaces: WorkspaceService,
+    accounts: AccountService,
     people: PeopleService,
     webhooks: WebhookService,
     scheduler: Scheduler,

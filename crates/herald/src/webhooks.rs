@@ -9,7 +9,11 @@
 //! - a delivery created more than [`MAX_AGE`] ago is refused;
 //! - a delivery older than the post's last change never moves the post (it reports
 //!   something Herald has already moved past).
+//!
+//! A `social` delivery (an account linked or unlinked on Ayrshare's page) drops the
+//! cached linked accounts ([`crate::accounts`]).
 
+use crate::accounts::AccountService;
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
 use crate::domain::{AuditAction, PostStatus};
@@ -49,13 +53,19 @@ pub struct WebhookService {
 struct Inner {
     store: Arc<dyn Storage>,
     writer: Writer,
+    accounts: AccountService,
     /// `AYRSHARE_WEBHOOK_SECRET`; without one every delivery is refused.
     secret: Option<Secret>,
 }
 
 impl WebhookService {
-    pub fn new(store: Arc<dyn Storage>, writer: Writer, secret: Option<Secret>) -> Self {
-        Self { inner: Arc::new(Inner { store, writer, secret }) }
+    pub fn new(
+        store: Arc<dyn Storage>,
+        writer: Writer,
+        accounts: AccountService,
+        secret: Option<Secret>,
+    ) -> Self {
+        Self { inner: Arc::new(Inner { store, writer, accounts, secret }) }
     }
 
     /// 401 unless the delivery carries Ayrshare's signature of exactly this body.
@@ -86,6 +96,10 @@ impl WebhookService {
         }
         let applied = match (&hook.action, hook.id.as_deref()) {
             (Action::Scheduled, Some(id)) => self.apply_publish(id, &hook, created).await?,
+            (Action::Social, _) => {
+                self.inner.accounts.changed().await;
+                Applied::Ok
+            }
             _ => Applied::Ok,
         };
         tracing::info!(action = hook.action.as_str(), outcome = ?applied, "Ayrshare webhook received");

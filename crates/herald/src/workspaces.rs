@@ -12,8 +12,9 @@
 use crate::auth::{self, Principal};
 use crate::cache_keys::ProfileRef;
 use crate::domain::model::now_ms;
-use crate::domain::{validate, LateApproval, Role, Workspace};
+use crate::domain::{validate, LateApproval, Role, Workspace, XCredentials};
 use crate::error::{AppError, AppResult};
+use crate::gateway::{Gateway, XSource};
 use crate::lookups::Lookups;
 use crate::names::user_actor;
 use crate::secret::Secret;
@@ -23,13 +24,30 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
+/// The API view of a workspace: the profile key only as a hint, X credentials only as
+/// where they come from.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WorkspaceView {
+    pub id: String,
+    pub name: String,
+    pub timezone: String,
+    pub requires_approval: bool,
+    pub late_approval: LateApproval,
+    pub profile_key_hint: String,
+    /// Whose X credentials its X posts carry: its own, the global ones, or none.
+    pub x_credentials: XSource,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Body of `POST /api/workspaces`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewWorkspace {
     pub name: String,
-    /// The Ayrshare user profile key; a secret, never returned.
-    pub ayrshare_profile_key: String,
+    /// The Ayrshare user profile key; a secret, never returned. Without it Herald
+    /// creates the Ayrshare profile (titled with the workspace name).
+    pub ayrshare_profile_key: Option<String>,
     /// IANA time zone, e.g. `Europe/Paris` (default `UTC`).
     pub timezone: Option<String>,
     pub requires_approval: Option<bool>,
@@ -45,6 +63,10 @@ pub struct WorkspacePatch {
     pub timezone: Option<String>,
     pub requires_approval: Option<bool>,
     pub late_approval: Option<LateApproval>,
+    /// The workspace's own X (Twitter) OAuth1 API key; write-only. Give both, or both
+    /// empty to remove them.
+    pub x_api_key: Option<String>,
+    pub x_api_secret: Option<String>,
 }
 
 /// Body of `POST /api/workspaces/{ws}/tokens`.
@@ -97,11 +119,26 @@ pub struct WorkspaceService {
 struct Inner {
     store: Arc<dyn Storage>,
     lookups: Lookups,
+    gateway: Gateway,
 }
 
 impl WorkspaceService {
-    pub fn new(store: Arc<dyn Storage>, lookups: Lookups) -> Self {
-        Self { inner: Arc::new(Inner { store, lookups }) }
+    pub fn new(store: Arc<dyn Storage>, lookups: Lookups, gateway: Gateway) -> Self {
+        Self { inner: Arc::new(Inner { store, lookups, gateway }) }
+    }
+
+    /// A workspace as clients see it.
+    pub fn view(&self, ws: &Workspace) -> WorkspaceView {
+        WorkspaceView {
+            id: ws.id.clone(),
+            name: ws.name.clone(),
+            timezone: ws.timezone.clone(),
+            requires_approval: ws.requires_approval,
+            late_approval: ws.late_approval,
+            profile_key_hint: ws.profile_key.hint(),
+            x_credentials: self.inner.gateway.x_source(ws),
+            created_at: ws.created_at,
+        }
     }
 
     /// A workspace, from the cache.
@@ -129,13 +166,20 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all)]
     pub async fn create(&self, input: NewWorkspace) -> AppResult<Workspace> {
         validate::name("name", &input.name)?;
-        check_profile_key(&input.ayrshare_profile_key)?;
+        if let Some(key) = &input.ayrshare_profile_key {
+            check_profile_key(key)?;
+        }
         let timezone = input.timezone.unwrap_or_else(|| "UTC".into());
         check_timezone(&timezone)?;
+        let name = input.name.trim().to_owned();
+        let profile_key = match input.ayrshare_profile_key {
+            Some(key) => Secret::new(key),
+            None => self.new_profile(&name).await?,
+        };
         let ws = Workspace {
             id: uuid::Uuid::now_v7().to_string(),
-            name: input.name.trim().to_owned(),
-            profile_key: Secret::new(input.ayrshare_profile_key),
+            name,
+            profile_key,
             timezone,
             requires_approval: input.requires_approval.unwrap_or(true),
             late_approval: input.late_approval.unwrap_or_default(),
@@ -163,6 +207,9 @@ impl WorkspaceService {
         if let Some(tz) = patch.timezone {
             check_timezone(&tz)?;
             ws.timezone = tz;
+        }
+        if let Some(x) = x_credentials(patch.x_api_key, patch.x_api_secret)? {
+            ws.x_credentials = x;
         }
         ws.requires_approval = patch.requires_approval.unwrap_or(ws.requires_approval);
         ws.late_approval = patch.late_approval.unwrap_or(ws.late_approval);
@@ -259,6 +306,47 @@ impl WorkspaceService {
     async fn tokens_written(&self, written: Result<(), StoreError>) -> AppResult<()> {
         written?;
         self.inner.lookups.tokens_changed().await
+    }
+}
+
+impl WorkspaceService {
+    /// Creates the Ayrshare profile of a new workspace; its key is the workspace's.
+    async fn new_profile(&self, title: &str) -> AppResult<Secret> {
+        if self.inner.store.workspace_by_name(title).await?.is_some() {
+            return Err(AppError::conflict("conflict", "a workspace with this name exists"));
+        }
+        let key = self.inner.gateway.create_profile(title).await?;
+        tracing::info!(profile = %ProfileRef::of(&key), "Ayrshare profile created");
+        Ok(key)
+    }
+}
+
+/// The X credentials a patch sets: `None` to leave them, `Some(None)` to remove them.
+fn x_credentials(
+    key: Option<String>,
+    secret: Option<String>,
+) -> AppResult<Option<Option<XCredentials>>> {
+    let check = |field: &str, v: &str| {
+        let ok = v.len() <= 256 && v.chars().all(|c| c.is_ascii_graphic());
+        ok.then_some(())
+            .ok_or_else(|| AppError::invalid(field, "must be up to 256 visible ASCII characters"))
+    };
+    match (key, secret) {
+        (None, None) => Ok(None),
+        (Some(k), Some(s)) if k.is_empty() && s.is_empty() => Ok(Some(None)),
+        (Some(k), Some(s)) if !k.is_empty() && !s.is_empty() => {
+            check("x_api_key", &k)?;
+            check("x_api_secret", &s)?;
+            Ok(Some(Some(XCredentials { api_key: Secret::new(k), api_secret: Secret::new(s) })))
+        }
+        (k, _) => {
+            let missing =
+                if k.as_deref().is_none_or(str::is_empty) { "x_api_key" } else { "x_api_secret" };
+            Err(AppError::invalid(
+                missing,
+                "Give both the X API key and its secret (or both empty to remove them).",
+            ))
+        }
     }
 }
 

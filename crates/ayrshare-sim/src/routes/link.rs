@@ -60,10 +60,14 @@ fn networks(list: &[Value]) -> Result<Vec<Platform>, String> {
         .collect()
 }
 
-/// `POST /__sim/profiles/link` `{profileKey, platforms, linked}` (empty or absent key:
-/// the primary profile; `linked` defaults to true).
+/// `POST /__sim/profiles/link` `{profileKey, platforms, linked, title?}` (empty or absent
+/// key: the primary profile; `linked` defaults to true; with `title`, a profile with that
+/// key is created first when none has it — for harnesses that choose their keys).
 pub(crate) async fn sim_link(State(sim): State<Simulator>, Body(body): Body<Value>) -> Response {
     let key = body.get("profileKey").and_then(Value::as_str).unwrap_or(PRIMARY).to_string();
+    if let Some(title) = body.get("title").and_then(Value::as_str) {
+        sim.add_profile(title, &key);
+    }
     let list = body.get("platforms").and_then(Value::as_array).cloned().unwrap_or_default();
     let linked = body.get("linked").and_then(Value::as_bool).unwrap_or(true);
     let platforms = match networks(&list) {

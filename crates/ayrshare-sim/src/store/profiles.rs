@@ -142,6 +142,22 @@ impl Profiles {
             .map(|(k, _)| k.clone())
     }
 
+    /// A profile with the harness's chosen `key` (kept if it exists); false when the key
+    /// is the primary's or the title belongs to another profile.
+    pub(crate) fn with_key(&mut self, key: &str, title: &str) -> bool {
+        if key == PRIMARY || key.trim().is_empty() {
+            return false;
+        }
+        if self.by_key.contains_key(key) {
+            return true;
+        }
+        if !self.title_free(title, key) {
+            return false;
+        }
+        self.insert(key, title.to_string());
+        true
+    }
+
     /// The key of the profile titled `title`, creating that profile if none is.
     pub(crate) fn titled_or_new(&mut self, title: &str) -> String {
         if let Some(key) = self.key_titled(title) {

@@ -10,6 +10,7 @@ use super::view::{self, View};
 use crate::cache_keys::{Key, ProfileRef};
 use crate::domain::Workspace;
 use crate::error::AppResult;
+use crate::gateway::{Gateway, Spend};
 use crate::store::Storage;
 use chrono::Utc;
 use std::sync::Arc;
@@ -18,16 +19,16 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Baseline {
     store: Arc<dyn Storage>,
-    client: ayrshare::Client,
+    gateway: Gateway,
     views: moka::future::Cache<String, Arc<View>>,
     history: moka::future::Cache<String, Arc<Snapshot>>,
 }
 
 impl Baseline {
-    pub fn new(store: Arc<dyn Storage>, client: ayrshare::Client, ttl: Duration) -> Self {
+    pub fn new(store: Arc<dyn Storage>, gateway: Gateway, ttl: Duration) -> Self {
         let views = moka::future::Cache::builder().time_to_live(ttl).build();
         let history = moka::future::Cache::builder().time_to_live(ttl).build();
-        Self { store, client, views, history }
+        Self { store, gateway, views, history }
     }
 
     /// Get, or compute and set: (view, whether it was a hit).
@@ -49,11 +50,7 @@ impl Baseline {
         }
         let query =
             ayrshare::HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-        let snapshot = match self
-            .client
-            .history(ayrshare::Profile::new(ws.profile_key.expose()), &query)
-            .await
-        {
+        let snapshot = match self.gateway.history(ws, Spend::Read, &query).await {
             Ok(reply) => Snapshot {
                 posts: Arc::new(reply.body.items.into_iter().map(UpstreamPost::from).collect()),
                 as_of: Some(Utc::now()),

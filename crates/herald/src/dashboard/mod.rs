@@ -9,7 +9,8 @@
 //! is acknowledged. It bumps `content:{ws}` always, and `upstream:{profile}` only when the
 //! change touched Ayrshare (a publish settled, an upstream delete, a webhook) — so
 //! approving next week's post costs no Ayrshare call. After an upstream invalidation it
-//! warms the history in the background, within the profile's read budget.
+//! warms the history in the background, within the profile's read share of its Ayrshare
+//! budget ([`crate::gateway`]).
 
 mod baseline;
 pub mod upstream;
@@ -19,6 +20,7 @@ use crate::cache_keys::{Key, ProfileRef, Tag, HISTORY_PREFIX};
 use crate::changes::{AfterCommit, Change};
 use crate::domain::Workspace;
 use crate::error::AppResult;
+use crate::gateway::Gateway;
 use crate::lookups::Lookups;
 use crate::store::Storage;
 use async_trait::async_trait;
@@ -73,13 +75,13 @@ impl Dashboard {
     pub fn new(
         store: Arc<dyn Storage>,
         cache: Cache,
-        client: ayrshare::Client,
+        gateway: Gateway,
         strategy: Strategy,
         ttl: Duration,
     ) -> Self {
         let inner = Inner {
-            baseline: Baseline::new(store.clone(), client.clone(), ttl),
-            upstream: Upstream::new(client, cache.clone()),
+            baseline: Baseline::new(store.clone(), gateway.clone(), ttl),
+            upstream: Upstream::new(gateway, cache.clone()),
             store,
             cache,
             strategy,

@@ -1,21 +1,20 @@
 //! Ayrshare's post history for a profile, as the dashboard uses it: read through the
-//! coherent cache (one fetch per invalidation, across instances), within a per-profile
-//! read budget, with the last good copy kept for when Ayrshare fails — served with its
-//! true `as_of` and labelled `cached`, never as fresh.
+//! coherent cache (one fetch per invalidation, across instances), within the read share
+//! of the profile's Ayrshare budget ([`crate::gateway`]), with the last good copy kept
+//! for when Ayrshare fails or the budget is spent — served with its true `as_of` and
+//! labelled `cached`, never as fresh.
 
 use crate::cache_keys::{Key, ProfileRef, Tag};
 use crate::domain::Workspace;
+use crate::gateway::{Gateway, GatewayError, Spend};
 use chrono::{DateTime, Utc};
+use futures::future::BoxFuture;
 use herald_cache::{Cache, Source, Weigh};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Ayrshare history is read at most this many times per profile per window by the
-/// dashboard, leaving the rest of Ayrshare's 300 calls / 5 min for publishing.
-pub const READ_BUDGET: usize = 100;
-pub const BUDGET_WINDOW: Duration = Duration::from_secs(300);
 /// After a failed fetch (or one made while the shared cache is down), wait this long
 /// before asking Ayrshare again.
 pub const COOLDOWN: Duration = Duration::from_secs(5);
@@ -115,39 +114,8 @@ impl Snapshot {
     }
 }
 
-/// Why history could not be fetched.
-#[derive(Debug, thiserror::Error)]
-pub enum FetchError {
-    #[error("the history read budget for this profile is used up")]
-    Budget,
-    #[error(transparent)]
-    Ayrshare(#[from] ayrshare::Error),
-}
-
-/// Sliding-window count of history fetches per profile.
-#[derive(Default)]
-struct Budget {
-    calls: HashMap<ProfileRef, VecDeque<Instant>>,
-}
-
-impl Budget {
-    fn take(&mut self, profile: &ProfileRef) -> bool {
-        let now = Instant::now();
-        let window = self.calls.entry(profile.clone()).or_default();
-        while window.front().is_some_and(|t| now.duration_since(*t) > BUDGET_WINDOW) {
-            window.pop_front();
-        }
-        if window.len() >= READ_BUDGET {
-            return false;
-        }
-        window.push_back(now);
-        true
-    }
-}
-
 #[derive(Default)]
 struct Memory {
-    budget: Budget,
     last_good: HashMap<ProfileRef, Snapshot>,
     cooling_until: HashMap<ProfileRef, Instant>,
 }
@@ -155,14 +123,14 @@ struct Memory {
 /// Reads Ayrshare history through the cache.
 #[derive(Clone)]
 pub struct Upstream {
-    client: ayrshare::Client,
+    gateway: Gateway,
     cache: Cache,
     memory: Arc<Mutex<Memory>>,
 }
 
 impl Upstream {
-    pub fn new(client: ayrshare::Client, cache: Cache) -> Self {
-        Self { client, cache, memory: Arc::default() }
+    pub fn new(gateway: Gateway, cache: Cache) -> Self {
+        Self { gateway, cache, memory: Arc::default() }
     }
 
     fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
@@ -178,7 +146,7 @@ impl Upstream {
         if cooling {
             return self.fallback(&profile);
         }
-        let fill = self.fetcher(ws, profile.clone());
+        let fill = self.fetcher(ws);
         let key = Key::history(&profile);
         match self.cache.get_or_fill(key.as_str(), &[Tag::upstream(&profile)], fill).await {
             Ok(found) => {
@@ -212,29 +180,20 @@ impl Upstream {
         }
     }
 
-    /// The fill: one budgeted `GET /history` call.
+    /// The fill: one `GET /history` call within the read share of the budget.
     fn fetcher(
         &self,
         ws: &Workspace,
-        profile: ProfileRef,
-    ) -> impl FnOnce() -> futures::future::BoxFuture<'static, Result<Vec<UpstreamPost>, FetchError>>
-    {
-        let client = self.client.clone();
-        let memory = self.memory.clone();
-        let key = ws.profile_key.clone();
+    ) -> impl FnOnce() -> BoxFuture<'static, Result<Vec<UpstreamPost>, GatewayError>> {
+        let (gateway, ws) = (self.gateway.clone(), ws.clone());
         move || {
             Box::pin(async move {
-                let allowed =
-                    memory.lock().unwrap_or_else(|p| p.into_inner()).budget.take(&profile);
-                if !allowed {
-                    return Err(FetchError::Budget);
-                }
                 let query = ayrshare::HistoryQuery {
                     limit: Some(1000),
                     last_days: Some(0),
                     ..Default::default()
                 };
-                let reply = client.history(ayrshare::Profile::new(key.expose()), &query).await?;
+                let reply = gateway.history(&ws, Spend::Read, &query).await?;
                 Ok(reply.body.items.into_iter().map(UpstreamPost::from).collect())
             })
         }

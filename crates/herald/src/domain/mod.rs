@@ -11,8 +11,6 @@ pub mod transitions;
 pub mod validate;
 
 pub use audit::AuditAction;
-pub use model::{
-    Event, PlatformResult, PlatformStatus, Post, PublishState, WaitingFor, Workspace, WorkspaceView,
-};
+pub use model::{Event, PlatformResult, PlatformStatus, Post, PublishState, WaitingFor, Workspace};
 pub use people::{Invitation, Member, Membership, SessionRecord, User, UserRecord, XCredentials};
 pub use status::{LateApproval, PostStatus, Role};

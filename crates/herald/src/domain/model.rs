@@ -29,34 +29,6 @@ pub struct Workspace {
     pub x_credentials: Option<XCredentials>,
 }
 
-/// The API view of a workspace: the profile key only as a hint.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct WorkspaceView {
-    pub id: String,
-    pub name: String,
-    pub timezone: String,
-    pub requires_approval: bool,
-    pub late_approval: LateApproval,
-    pub profile_key_hint: String,
-    #[serde(with = "utc")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&Workspace> for WorkspaceView {
-    fn from(ws: &Workspace) -> Self {
-        Self {
-            id: ws.id.clone(),
-            name: ws.name.clone(),
-            timezone: ws.timezone.clone(),
-            requires_approval: ws.requires_approval,
-            late_approval: ws.late_approval,
-            profile_key_hint: ws.profile_key.hint(),
-            created_at: ws.created_at,
-        }
-    }
-}
-
 /// Where one platform's copy of a post stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

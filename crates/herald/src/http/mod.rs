@@ -48,6 +48,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(workspaces::get_one, workspaces::update))
         .routes(routes!(workspaces::create_token, workspaces::list_tokens))
         .routes(routes!(workspaces::revoke_token))
+        .routes(routes!(workspaces::accounts))
+        .routes(routes!(workspaces::connect))
         .routes(routes!(posts::create, posts::list))
         .routes(routes!(posts::get_one, posts::edit, posts::delete))
         .routes(routes!(posts::submit))

@@ -3,12 +3,13 @@
 //! keys are only ever answered as a hint.
 
 use super::json::AppJson;
+use crate::accounts::{AccountService, Accounts, LinkPage};
 use crate::auth::extract::{Access, Admin, GlobalAdmin, Viewer};
 use crate::auth::Principal;
-use crate::domain::WorkspaceView;
 use crate::error::AppResult;
 use crate::workspaces::{
     CreatedToken, NewToken, NewWorkspace, TokenView, WorkspacePatch, WorkspaceService,
+    WorkspaceView,
 };
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -22,7 +23,7 @@ pub async fn create(
     AppJson(input): AppJson<NewWorkspace>,
 ) -> AppResult<(StatusCode, Json<WorkspaceView>)> {
     let ws = workspaces.create(input).await?;
-    Ok((StatusCode::CREATED, Json(WorkspaceView::from(&ws))))
+    Ok((StatusCode::CREATED, Json(workspaces.view(&ws))))
 }
 
 #[utoipa::path(get, path = "/api/workspaces", tag = "workspaces",
@@ -32,7 +33,7 @@ pub async fn list(
     who: Principal,
 ) -> AppResult<Json<Vec<WorkspaceView>>> {
     let all = workspaces.list(&who).await?;
-    Ok(Json(all.iter().map(WorkspaceView::from).collect()))
+    Ok(Json(all.iter().map(|ws| workspaces.view(ws)).collect()))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}", tag = "workspaces", params(("ws" = String, Path)),
@@ -41,7 +42,8 @@ pub async fn get_one(
     State(workspaces): State<WorkspaceService>,
     access: Access<Viewer>,
 ) -> AppResult<Json<WorkspaceView>> {
-    Ok(Json(WorkspaceView::from(&workspaces.get(&access.workspace_id).await?)))
+    let ws = workspaces.get(&access.workspace_id).await?;
+    Ok(Json(workspaces.view(&ws)))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}", tag = "workspaces", params(("ws" = String, Path)), request_body = WorkspacePatch,
@@ -52,7 +54,7 @@ pub async fn update(
     AppJson(patch): AppJson<WorkspacePatch>,
 ) -> AppResult<Json<WorkspaceView>> {
     let ws = workspaces.update(&access.workspace_id, patch).await?;
-    Ok(Json(WorkspaceView::from(&ws)))
+    Ok(Json(workspaces.view(&ws)))
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/tokens", tag = "workspaces", params(("ws" = String, Path)), request_body = NewToken,
@@ -86,4 +88,28 @@ pub async fn revoke_token(
 ) -> AppResult<StatusCode> {
     workspaces.revoke_token(&access.workspace_id, &id).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(get, path = "/api/workspaces/{ws}/accounts", tag = "workspaces", params(("ws" = String, Path)),
+    description = "The social accounts linked to the workspace's Ayrshare profile (from Ayrshare `GET /user`, cached: `as_of` says when it was read, `upstream` whether that is now or an older copy).",
+    responses((status = 200, body = Accounts), (status = 401), (status = 404)))]
+pub async fn accounts(
+    State(workspaces): State<WorkspaceService>,
+    State(accounts): State<AccountService>,
+    access: Access<Viewer>,
+) -> AppResult<Json<Accounts>> {
+    let ws = workspaces.get(&access.workspace_id).await?;
+    Ok(Json(accounts.linked(&ws).await))
+}
+
+#[utoipa::path(post, path = "/api/workspaces/{ws}/connect", tag = "workspaces", params(("ws" = String, Path)),
+    description = "Ayrshare's page where the team links social accounts to the workspace's profile. 409 `not_configured` without AYRSHARE_DOMAIN and AYRSHARE_PRIVATE_KEY_FILE.",
+    responses((status = 200, body = LinkPage), (status = 401), (status = 403), (status = 404), (status = 409), (status = 502)))]
+pub async fn connect(
+    State(workspaces): State<WorkspaceService>,
+    State(accounts): State<AccountService>,
+    access: Access<Admin>,
+) -> AppResult<Json<LinkPage>> {
+    let ws = workspaces.get(&access.workspace_id).await?;
+    Ok(Json(accounts.link_page(&ws).await?))
 }

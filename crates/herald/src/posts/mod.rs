@@ -3,17 +3,20 @@
 //! [`Writer`], and publish when the state machine says "now". HTTP handlers are thin
 //! wrappers of these.
 
+mod checks;
 mod input;
 
 pub use input::{Decision, Edited, NewPost, PostEdit};
 
+use crate::accounts::AccountService;
 use crate::auth::Principal;
 use crate::changes::Writer;
 use crate::domain::audit::{self, AuditAction};
 use crate::domain::model::now_ms;
 use crate::domain::transitions::{self, Action, Context, CreateEffect, Effect};
-use crate::domain::{validate, Event, Post, PostStatus, PublishState, Workspace};
+use crate::domain::{validate, Event, Post, PostStatus, PublishState, WaitingFor, Workspace};
 use crate::error::{AppError, AppResult, Forbidden};
+use crate::gateway::GatewayError;
 use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
@@ -32,6 +35,7 @@ struct Inner {
     lookups: Lookups,
     writer: Writer,
     publisher: Publisher,
+    accounts: AccountService,
 }
 
 /// A decided change to an existing post, ready to be written.
@@ -51,8 +55,16 @@ impl PostService {
         lookups: Lookups,
         writer: Writer,
         publisher: Publisher,
+        accounts: AccountService,
     ) -> Self {
-        Self { inner: Arc::new(Inner { store, lookups, writer, publisher }) }
+        Self { inner: Arc::new(Inner { store, lookups, writer, publisher, accounts }) }
+    }
+
+    /// What Ayrshare would refuse, refused now ([`checks`]).
+    async fn check_upstream(&self, ws: &Workspace, post: &Post) -> AppResult<()> {
+        let inner = &self.inner;
+        let gateway = inner.publisher.gateway();
+        checks::upstream(gateway, &inner.accounts, inner.store.as_ref(), ws, post).await
     }
 
     async fn workspace(&self, id: &str) -> AppResult<Workspace> {
@@ -87,9 +99,17 @@ impl PostService {
             publish: PublishState::default(),
         };
         let event = event_by(who, AuditAction::Create, None, None);
-        match transitions::on_create(input.submit.unwrap_or(true), &context(&ws, &post)) {
+        let submit = input.submit.unwrap_or(true);
+        if submit {
+            self.check_upstream(&ws, &post).await?;
+        }
+        match transitions::on_create(submit, &context(&ws, &post)) {
             CreateEffect::To(status) => {
                 post.status = status;
+                Ok(self.inner.writer.insert(&post, &event).await?.post)
+            }
+            CreateEffect::PublishNow if !self.reserve_one(&ws).await => {
+                wait_for_budget(&mut post);
                 Ok(self.inner.writer.insert(&post, &event).await?.post)
             }
             CreateEffect::PublishNow => {
@@ -141,6 +161,9 @@ impl PostService {
         };
         check_version(&before, given)?;
         let effect = decide(Action::Edit, &ws, &next)?;
+        if before.status != PostStatus::Draft {
+            self.check_upstream(&ws, &next).await?;
+        }
         self.commit(Transition { who, ws: &ws, before, next, action, comment: None, effect }).await
     }
 
@@ -163,6 +186,9 @@ impl PostService {
         validate::comment(d.comment.as_deref(), needs_comment)?;
         check_version(&before, d.version)?;
         let effect = decide(action, &ws, &before)?;
+        if action == Action::Submit {
+            self.check_upstream(&ws, &before).await?;
+        }
         let next = before.clone();
         let action = AuditAction::of(action);
         self.commit(Transition { who, ws: &ws, before, next, action, comment: d.comment, effect })
@@ -229,6 +255,15 @@ impl PostService {
                 next.updated_at = now_ms();
                 Ok(writer.save(before.version, &next, &event).await?.post)
             }
+            Effect::PublishNow if !self.reserve_one(ws).await => {
+                if action == AuditAction::Retry {
+                    return Err(AppError::RateLimited { retry_after: RETRY_WAIT });
+                }
+                wait_for_budget(&mut next);
+                next.version = before.version + 1;
+                next.updated_at = now_ms();
+                Ok(writer.save(before.version, &next, &event).await?.post)
+            }
             Effect::PublishNow => {
                 let targets = (action == AuditAction::Retry).then(|| failed_platforms(&before));
                 let lease = self.inner.publisher.policy().lease;
@@ -253,21 +288,36 @@ impl PostService {
         ids.extend(post.ayrshare_id.as_deref());
         ids.sort_unstable();
         ids.dedup();
+        let gateway = self.inner.publisher.gateway();
         for id in ids {
-            match self
-                .inner
-                .publisher
-                .client()
-                .delete_post(ayrshare::Profile::new(ws.profile_key.expose()), id)
-                .await
-            {
+            match gateway.delete_post(ws, id).await {
                 Ok(_) => {}
-                Err(e) if matches!(e.code(), Some(114 | 383)) || e.status() == Some(404) => {}
-                Err(e) => return Err(AppError::Upstream(e)),
+                Err(GatewayError::Ayrshare(e))
+                    if matches!(e.code(), Some(114 | 383)) || e.status() == Some(404) => {}
+                Err(e) => return Err(e.into()),
             }
         }
         Ok(())
     }
+}
+
+/// How long a retry refused for want of budget asks the client to wait.
+const RETRY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
+impl PostService {
+    /// Reserves the Ayrshare call a publish-now needs; false when the profile's budget
+    /// is spent (the post then waits for the scheduler, see [`wait_for_budget`]).
+    async fn reserve_one(&self, ws: &Workspace) -> bool {
+        self.inner.publisher.gateway().reserve(ws, 1).await.granted == 1
+    }
+}
+
+/// A post that should go out now while the profile's Ayrshare budget is spent: it is
+/// scheduled for now, labelled, and the scheduler publishes it when the window allows.
+fn wait_for_budget(post: &mut Post) {
+    post.status = PostStatus::Scheduled;
+    post.schedule_at = Some(post.schedule_at.map_or_else(now_ms, |at| at.min(now_ms())));
+    post.waiting_for = Some(WaitingFor::AyrshareLimit);
 }
 
 /// The audit line of a change `who` made.

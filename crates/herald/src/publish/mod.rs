@@ -19,8 +19,9 @@ mod outcome;
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
 use crate::domain::{AuditAction, Post, PostStatus, Workspace};
+use crate::gateway::{Gateway, GatewayError, Spend};
 use crate::store::{NewEvent, StoreError};
-use ayrshare::{Client, HistoryQuery, PostRequest, Profile};
+use ayrshare::{HistoryQuery, PostRequest};
 use chrono::Duration as ChronoDuration;
 use std::sync::Arc;
 use std::time::Duration;
@@ -73,6 +74,7 @@ pub fn claim(
     next.version = post.version + 1;
     next.updated_at = now;
     next.status = PostStatus::Publishing;
+    next.waiting_for = None;
     next.publish.lease_until =
         Some(now + ChronoDuration::from_std(lease).unwrap_or(ChronoDuration::seconds(60)));
     let reclaim = post.status == PostStatus::Publishing;
@@ -102,31 +104,36 @@ pub struct Publisher {
 }
 
 struct Inner {
-    client: Client,
+    gateway: Gateway,
     writer: Writer,
     policy: PublishPolicy,
 }
 
 impl Publisher {
-    pub fn new(client: Client, writer: Writer, policy: PublishPolicy) -> Self {
-        Self { inner: Arc::new(Inner { client, writer, policy }) }
+    pub fn new(gateway: Gateway, writer: Writer, policy: PublishPolicy) -> Self {
+        Self { inner: Arc::new(Inner { gateway, writer, policy }) }
     }
 
     pub fn policy(&self) -> PublishPolicy {
         self.inner.policy
     }
 
-    pub fn client(&self) -> &Client {
-        &self.inner.client
+    pub fn gateway(&self) -> &Gateway {
+        &self.inner.gateway
     }
 
-    /// Publishes a post this caller has claimed and settles it. Returns the post as it
-    /// now stands: settled, or still `publishing` when the outcome is not known yet.
+    /// Publishes a post this caller has claimed, spending one use reserved for it, and
+    /// settles it. Returns the post as it now stands: settled, or still `publishing` when
+    /// the outcome is not known yet.
     #[tracing::instrument(skip_all, fields(post = %post.id, workspace = %ws.id))]
     pub async fn publish(&self, ws: &Workspace, post: Post) -> Result<Post, StoreError> {
-        let attempt = match self.find_in_history(ws, &post).await {
+        let (found, spend) = match post.publish.attempts > 1 {
+            true => (self.find_in_history(ws, &post).await, Spend::Publish),
+            false => (None, Spend::Reserved),
+        };
+        let attempt = match found {
             Some(outcome) => Attempt::Done(outcome),
-            None => self.send(ws, &post).await,
+            None => self.send(ws, &post, spend).await,
         };
         match attempt {
             Attempt::Done(outcome) => self.settle(post, outcome).await,
@@ -140,7 +147,7 @@ impl Publisher {
     async fn find_in_history(&self, ws: &Workspace, post: &Post) -> Option<Outcome> {
         let key = post.publish.key.as_deref().filter(|_| post.publish.attempts > 1)?;
         let query = HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-        match self.inner.client.history(Profile::new(ws.profile_key.expose()), &query).await {
+        match self.inner.gateway.history(ws, Spend::Reserved, &query).await {
             Ok(reply) => reply
                 .body
                 .items
@@ -154,7 +161,7 @@ impl Publisher {
         }
     }
 
-    async fn send(&self, ws: &Workspace, post: &Post) -> Attempt {
+    async fn send(&self, ws: &Workspace, post: &Post, first: Spend) -> Attempt {
         let key =
             post.publish.key.clone().unwrap_or_else(|| format!("{}-v{}", post.id, post.version));
         let request = PostRequest {
@@ -166,23 +173,34 @@ impl Publisher {
             schedule_date: None,
         };
         let mut last = String::new();
+        let gateway = &self.inner.gateway;
         for attempt in 0..self.inner.policy.attempts {
             if attempt > 0 {
                 tokio::time::sleep(backoff(self.inner.policy.backoff, attempt)).await;
             }
-            match self.inner.client.post(Profile::new(ws.profile_key.expose()), &request).await {
+            let spend = if attempt == 0 { first } else { Spend::Publish };
+            let sent = gateway.post(ws, spend, &request).await;
+            let e = match sent {
                 Ok(reply) => return Attempt::Done(Outcome::from(reply.body)),
-                Err(e) if e.is_idempotency_reused() => {
+                Err(GatewayError::Budget(wait)) => {
+                    let reason =
+                        format!("waiting for the Ayrshare budget ({}s)", wait.as_secs().max(1));
+                    return Attempt::Unknown { reason, sent: false };
+                }
+                Err(GatewayError::Ayrshare(e)) => e,
+            };
+            match e {
+                e if e.is_idempotency_reused() => {
                     return Attempt::Unknown {
                         reason: "Ayrshare already has this publish; waiting for its history".into(),
                         sent: true,
                     }
                 }
-                Err(e) if e.is_retryable() => {
+                e if e.is_retryable() => {
                     tracing::warn!(post = %post.id, attempt, error = %e, "Ayrshare publish failed, will retry");
                     last = e.to_string();
                 }
-                Err(e) => return Attempt::Rejected(e.to_string()),
+                e => return Attempt::Rejected(e.to_string()),
             }
         }
         Attempt::Unknown { reason: last, sent: false }

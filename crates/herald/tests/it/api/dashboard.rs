@@ -25,7 +25,7 @@ async fn history_merges_herald_posts_with_ayrshare_only_posts() {
         platforms: vec!["facebook".into()],
         ..Default::default()
     };
-    app.sim_client().post(ayrshare::Profile::new(&profile_key("merge")), &outside).await.unwrap();
+    app.sim_client().post(app.sim_profile_of("merge").profile(), &outside).await.unwrap();
     app.call(Method::DELETE, &format!("/api/cache/history?workspace={ws}"), Some(ADMIN), None)
         .await
         .expect(200);

@@ -156,6 +156,8 @@ async fn h4_distinct_history_limits_do_not_multiply_cached_views() {
         }
         req.send()
     };
+    crate::support::sim_profile(&http, &sim.base_url(), "amp", "PROFILE-amp-0123456789abcdef")
+        .await;
     let ws_body = json!({"name": "amp", "ayrshare_profile_key": "PROFILE-amp-0123456789abcdef"});
     let ws: Value = call(Method::POST, "/api/workspaces", ADMIN, Some(ws_body))
         .await
@@ -273,6 +275,7 @@ async fn m2_a_revocation_the_shared_tier_cannot_see_is_not_acknowledged() {
     let a = instance(&sim, &db, &proxy.url(), &namespace).await;
     let b = instance(&sim, &db, &redis, &namespace).await;
     let http = reqwest::Client::new();
+    crate::support::sim_profile(&http, &sim.base_url(), "m2", "PROFILE-m2-0123456789abcdef").await;
     let ws = http
         .post(format!("{a}/api/workspaces"))
         .bearer_auth(ADMIN)

@@ -1,10 +1,13 @@
 //! The HTTP contract of API.md, tested through real HTTP against the real app.
 
 mod access;
+mod ayrshare;
 mod dashboard;
+mod four_eyes;
 mod freshness;
 mod hardening;
 mod limits;
+mod people;
 mod publishing;
 mod secrets;
 mod validation;

@@ -150,6 +150,8 @@ async fn no_secret_appears_in_logs_responses_errors_or_debug_even_on_failure_pat
     args.ayrshare.ayrshare_base_url = echoing_ayrshare().await;
     args.ayrshare.ayrshare_webhook_secret = Some(Secret::new(HOOK_SECRET));
     args.ayrshare.ayrshare_timeout_ms = 2_000;
+    args.ayrshare.x_api_key = Some(Secret::new(X_KEY));
+    args.ayrshare.x_api_secret = Some(Secret::new(X_SECRET));
     args.scheduler_interval_ms = 0;
     args.publish.publish_attempts = 2;
     args.publish.publish_backoff_ms = 5;
@@ -276,7 +278,8 @@ async fn no_secret_appears_in_logs_responses_errors_or_debug_even_on_failure_pat
     let logs = capture.text();
     assert!(logs.contains("ayrshare response"), "the capture saw the Ayrshare calls");
     let responses = responses.join("\n");
-    let secrets = [AYR_KEY, PROFILE, ROTATED, HOOK_SECRET, ADMIN, CRON, &editor, &ws_admin];
+    let secrets =
+        [AYR_KEY, PROFILE, ROTATED, HOOK_SECRET, ADMIN, CRON, &editor, &ws_admin, X_KEY, X_SECRET];
     for secret in secrets {
         assert!(!logs.contains(secret), "{secret} in the logs");
         assert!(!responses.contains(secret), "{secret} in a response");

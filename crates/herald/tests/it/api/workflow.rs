@@ -235,6 +235,8 @@ async fn retry_republishes_only_the_failed_platforms() {
     let app = spawn_app().await;
     let ws = app.create_workspace("retry", false, "expire").await;
     let editor = app.token(&ws, "editor").await;
+    // Herald read the linked accounts while LinkedIn was linked; it fails after that.
+    app.linked_accounts(&ws).await;
     app.sim.sim.update_config(|c| c.fail_platforms = vec!["linkedin".into()]);
     let post = app
         .create_post(

@@ -104,6 +104,8 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
 }
 
 pub async fn workspace(app: &TestApp) -> Seeded {
+    let key = crate::support::profile_key("Northwind");
+    crate::support::sim_profile(&app.http, &app.sim.base_url(), "Northwind", &key).await;
     let body = json!({"name": "Northwind", "ayrshare_profile_key": crate::support::profile_key("Northwind"), "timezone": "Europe/Paris", "requires_approval": true});
     let ws = app.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201)
         ["id"]

@@ -1,7 +1,9 @@
 //! Tenant isolation, generated from the route table: every path × method of
-//! `herald::http::openapi()` with a `{ws}` and/or `{id}` segment is called by a token of
-//! every role of workspace A (viewer, editor, approver, admin) with a plausible body
-//! built from the route's request schema, aimed at workspace B's objects.
+//! `herald::http::openapi()` with a `{ws}` and/or an id segment (`{id}`, `{user_id}`) is
+//! called by both kinds of principal of workspace A — a token and a signed-in person
+//! (session cookie and CSRF token) of every role (viewer, editor, approver, admin) — with
+//! a plausible body built from the route's request schema, aimed at workspace B's
+//! objects (posts, tokens, invitations, members, and its person's sessions).
 //!
 //! - `{ws}` = B (and `{id}` = each of B's objects): exactly 404 with the error body of
 //!   API.md, never 403, never 2xx, and none of B's data in the answer.
@@ -11,10 +13,12 @@
 //! - a route without path ids whose query names a workspace (`?workspace=B`): answered
 //!   exactly as for a workspace that does not exist, never 2xx.
 //!
-//! Then B (settings, tokens, posts, audit trails, its Ayrshare profile) is unchanged. A
+//! Then B (settings, tokens, members, invitations, posts, audit trails, its Ayrshare
+//! profile) is unchanged and B's person is still signed in. A
 //! route added later is covered without touching this file; a path parameter this file
 //! does not know fails the test until it is taught what to put there.
 
+use crate::support::people::{invitation_token, Caller, Session};
 use crate::support::*;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -29,6 +33,14 @@ struct Victim {
     /// (id, version) of B's posts: a draft, a pending one, a published one.
     posts: Vec<(String, i64)>,
     token_ids: Vec<String>,
+    /// B's open invitation.
+    invitation_ids: Vec<String>,
+    /// B's members' user ids.
+    member_ids: Vec<String>,
+    /// The session ids of B's person (as `GET /api/me/sessions` names them).
+    session_ids: Vec<String>,
+    /// B's person, signed in.
+    person: Session,
     /// Strings that must never appear in an answer to A.
     secrets: Vec<String>,
 }
@@ -73,25 +85,32 @@ fn routes_with_ids(doc: &Value) -> Vec<Route> {
     routes
 }
 
-/// The `{id}` values to try on a route: B's objects of the kind the path names.
+/// Path parameters naming one object.
+const ID_PARAMS: [&str; 2] = ["{id}", "{user_id}"];
+
+/// The id values to try on a route: B's objects of the kind the path names.
 fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
     let params: Vec<&str> = path.split('/').filter(|s| s.starts_with('{')).collect();
     for p in &params {
-        assert!(matches!(*p, "{ws}" | "{id}"), "route {path} has path parameter {p}: teach the isolation matrix what of B's to put there");
+        assert!(*p == "{ws}" || ID_PARAMS.contains(p), "route {path} has path parameter {p}: teach the isolation matrix what of B's to put there");
     }
-    if !params.contains(&"{id}") {
+    let Some(param) = params.iter().find(|p| ID_PARAMS.contains(p)) else {
         return vec![(String::new(), 1)];
-    }
-    let kind = path.split('/').take_while(|s| *s != "{id}").last().unwrap_or_default();
+    };
+    let kind = path.split('/').take_while(|s| s != param).last().unwrap_or_default();
+    let unversioned = |ids: &[String]| ids.iter().map(|t| (t.clone(), 1)).collect();
     match kind {
         "posts" => victim.posts.clone(),
-        "tokens" => victim.token_ids.iter().map(|t| (t.clone(), 1)).collect(),
-        other => panic!("route {path}: `{{id}}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
+        "tokens" => unversioned(&victim.token_ids),
+        "invitations" => unversioned(&victim.invitation_ids),
+        "members" => unversioned(&victim.member_ids),
+        "sessions" => unversioned(&victim.session_ids),
+        other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
 
 fn fill(path: &str, ws: &str, id: &str) -> String {
-    path.replace("{ws}", ws).replace("{id}", id)
+    ID_PARAMS.iter().fold(path.replace("{ws}", ws), |p, param| p.replace(param, id))
 }
 
 /// A plausible value for a request schema: every property filled, known fields with
@@ -159,6 +178,9 @@ async fn snapshot(app: &TestApp, b: &Victim) -> Value {
     json!({
         "workspace": get(format!("/api/workspaces/{}", b.ws)).await,
         "tokens": get(format!("/api/workspaces/{}/tokens", b.ws)).await,
+        "members": get(format!("/api/workspaces/{}/members", b.ws)).await,
+        "invitations": get(format!("/api/workspaces/{}/invitations", b.ws)).await,
+        "person": app.call_as(Method::GET, "/api/me", &Caller::person(&b.person), None).await.expect(200),
         "posts": details,
         "ayrshare_calls": stats.by_profile.get(&profile_key("tenant-b")),
     })
@@ -194,9 +216,27 @@ async fn make_victim(app: &TestApp) -> Victim {
         }
         posts.push((id, version));
     }
+    let person = app.person(&ws, "editor").await;
+    let open = app.invite(&ws, "b-invitee@example.com", "viewer").await;
+    let sessions = app
+        .call_as(Method::GET, "/api/me/sessions", &Caller::person(&person), None)
+        .await
+        .expect(200);
+    let session_ids =
+        sessions.as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_owned()).collect();
     let mut secrets: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
-    secrets.extend(["tenant-b".to_owned(), profile_key("tenant-b")]);
-    Victim { ws, posts, token_ids: vec![admin_id, approver_id], secrets }
+    secrets.extend(["tenant-b".to_owned(), profile_key("tenant-b"), person.email.clone()]);
+    secrets.extend(["b-invitee@example.com".to_owned(), invitation_token(&open)]);
+    Victim {
+        ws,
+        posts,
+        token_ids: vec![admin_id, approver_id],
+        invitation_ids: vec![open["id"].as_str().unwrap().to_owned()],
+        member_ids: vec![person.user_id.clone()],
+        session_ids,
+        person,
+        secrets,
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,9 +244,10 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
 ) {
     let app = spawn_app().await;
     let a = app.create_workspace("tenant-a", true, "expire").await;
-    let mut a_tokens = Vec::new();
+    let mut a_callers = Vec::new();
     for role in ROLES {
-        a_tokens.push((role, app.token(&a, role).await));
+        a_callers.push((format!("{role} token"), Caller::Bearer(app.token(&a, role).await)));
+        a_callers.push((format!("{role} person"), Caller::person(&app.person(&a, role).await)));
     }
     let b = make_victim(&app).await;
     // Publishing B's post warms its Ayrshare history in the background: let that happen
@@ -225,6 +266,10 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
         "DELETE /api/workspaces/{ws}/posts/{id}",
         "POST /api/workspaces/{ws}/posts/{id}/approve",
         "DELETE /api/workspaces/{ws}/tokens/{id}",
+        "DELETE /api/workspaces/{ws}/invitations/{id}",
+        "PATCH /api/workspaces/{ws}/members/{user_id}",
+        "DELETE /api/workspaces/{ws}/members/{user_id}",
+        "DELETE /api/me/sessions/{id}",
         "GET /api/workspaces/{ws}/history",
         "GET /api/workspaces/{ws}/events",
     ] {
@@ -239,7 +284,7 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
     for route in &routes {
         let method = Method::from_bytes(route.method.to_uppercase().as_bytes()).unwrap();
         let label = format!("{} {}", route.method.to_uppercase(), route.path);
-        for (role, token) in &a_tokens {
+        for (role, token) in &a_callers {
             pairs += 1;
             let leaks = |r: &Reply| {
                 b.secrets
@@ -252,14 +297,9 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
                 // B's workspace id in the query: answered as for a workspace that does not exist.
                 let body = route.body_schema.as_ref().map(|s| example(s, &doc, None, 1));
                 let with = |ws: &str| format!("{}?{param}={ws}", route.path);
-                let on_b = app.call(method.clone(), &with(&b.ws), Some(token), body.clone()).await;
+                let on_b = app.call_as(method.clone(), &with(&b.ws), token, body.clone()).await;
                 let unknown = app
-                    .call(
-                        method.clone(),
-                        &with(&uuid::Uuid::now_v7().to_string()),
-                        Some(token),
-                        body,
-                    )
+                    .call_as(method.clone(), &with(&uuid::Uuid::now_v7().to_string()), token, body)
                     .await;
                 requests += 1;
                 if on_b.status.is_success()
@@ -275,11 +315,13 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
                 let body = route.body_schema.as_ref().map(|s| example(s, &doc, None, version));
 
                 let on_b = app
-                    .call(method.clone(), &fill(&route.path, &b.ws, &id), Some(token), body.clone())
+                    .call_as(method.clone(), &fill(&route.path, &b.ws, &id), token, body.clone())
                     .await;
                 requests += 1;
-                if on_b.status != 404
-                    || !on_b.is_error_body("not_found")
+                // A route without `{ws}` (the caller's own sessions): B's id is unknown there.
+                let scoped = route.path.contains("{ws}");
+                if (scoped && (on_b.status != 404 || !on_b.is_error_body("not_found")))
+                    || on_b.status.is_success()
                     || !leaks(&on_b).is_empty()
                 {
                     failures.push(format!(
@@ -294,13 +336,13 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
                     continue;
                 }
                 let on_a = app
-                    .call(method.clone(), &fill(&route.path, &a, &id), Some(token), body.clone())
+                    .call_as(method.clone(), &fill(&route.path, &a, &id), token, body.clone())
                     .await;
                 let unknown = app
-                    .call(
+                    .call_as(
                         method.clone(),
                         &fill(&route.path, &a, &uuid::Uuid::now_v7().to_string()),
-                        Some(token),
+                        token,
                         body.clone(),
                     )
                     .await;
@@ -318,14 +360,14 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
     app.dashboard.settled().await;
     let after = snapshot(&app, &b).await;
     assert!(failures.is_empty(), "{} isolation failures:\n{}", failures.len(), failures.join("\n"));
-    assert_eq!(before, after, "workspace B changed while A's tokens were aimed at it");
+    assert_eq!(before, after, "workspace B changed while A's principals were aimed at it");
     let matrix: BTreeMap<&str, usize> = [
         ("routes", routes.len()),
-        ("roles", ROLES.len()),
+        ("principals", a_callers.len()),
         ("route_role_pairs", pairs),
         ("requests", requests),
     ]
     .into();
     println!("isolation matrix routes: {}", covered.join(", "));
-    println!("FIGURE isolation matrix: {} routes x {} roles = {pairs} route-role pairs, {requests} cross-tenant requests, 0 leaks ({matrix:?})", routes.len(), ROLES.len());
+    println!("FIGURE isolation matrix: {} routes x {} principals (a token and a person per role) = {pairs} route-principal pairs, {requests} cross-tenant requests, 0 leaks ({matrix:?})", routes.len(), a_callers.len());
 }

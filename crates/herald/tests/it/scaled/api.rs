@@ -48,12 +48,15 @@ pub fn profile_key(ws_name: &str) -> String {
     format!("PROFILE-{ws_name}-0123456789abcdef")
 }
 
-/// Creates a workspace (publishing without approval) and an editor token for it.
+/// Creates a workspace (publishing without approval, every network linked on the
+/// simulator at `sim_url`) and an editor token for it.
 pub async fn workspace_and_editor(
     http: &reqwest::Client,
     base: &str,
+    sim_url: &str,
     name: &str,
 ) -> (String, String) {
+    crate::support::sim_profile(http, sim_url, name, &profile_key(name)).await;
     let body = json!({"name": name, "ayrshare_profile_key": profile_key(name), "requires_approval": false, "late_approval": "expire"});
     let ws = call(http, Method::POST, &format!("{base}/api/workspaces"), ADMIN, Some(body))
         .await

@@ -140,6 +140,10 @@ impl Env {
             ("AYRSHARE_API_KEY", SIM_KEY.into()),
             ("AYRSHARE_BASE_URL", self.sim.base_url()),
             ("HERALD_AYRSHARE_TIMEOUT_MS", "5000".into()),
+            ("AYRSHARE_X_API_KEY", crate::support::X_KEY.into()),
+            ("AYRSHARE_X_API_SECRET", crate::support::X_SECRET.into()),
+            // Herald's budget is the plan's limit, which the simulator enforces.
+            ("HERALD_AYRSHARE_BUDGET", budget_of(&self.sim)),
             ("HERALD_SCHEDULER_INTERVAL_MS", "200".into()),
             ("HERALD_PUBLISH_BACKOFF_MS", "20".into()),
             // Load tests send far more than a person would; the per-caller limit is not under test.
@@ -155,6 +159,12 @@ impl Env {
         }
         Instance::spawn(name, &vars).await
     }
+}
+
+/// `HERALD_AYRSHARE_BUDGET` for the simulator's own per-profile limit.
+pub fn budget_of(sim: &SimHandle) -> String {
+    let limit = sim.sim.config().rate_limit;
+    format!("{}/{}", limit.max, limit.window.as_secs().max(1))
 }
 
 type Log = Arc<Mutex<VecDeque<String>>>;

@@ -51,7 +51,7 @@ async fn a_thousand_due_posts_with_an_instance_killed_are_each_published_once() 
         let (a, b, c) = futures::join!(env.start("a", &short), env.start("b", &long), env.start("c", &short));
         let mut cluster = [a, b, c];
         let http = api::client();
-        let (ws, token) = workspace_and_editor(&http, &cluster[0].url, "due").await;
+        let (ws, token) = workspace_and_editor(&http, &cluster[0].url, &env.sim.base_url(), "due").await;
 
         // 1,000 posts, created through all three instances, then all due at once.
         let created = Instant::now();

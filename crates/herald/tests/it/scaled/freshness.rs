@@ -31,7 +31,8 @@ async fn three_instances_serve_no_stale_read_and_one_history_fetch_per_change() 
             let cluster = env.start_cluster(3, &[]).await;
             let http = api::client();
             let (a, c) = (&cluster[0], &cluster[2]);
-            let (ws, token) = workspace_and_editor(&http, &a.url, "scaled").await;
+            let (ws, token) =
+                workspace_and_editor(&http, &a.url, &env.sim.base_url(), "scaled").await;
 
             // A client of instance C hears about a write made on instance A.
             let mut events = Events::connect(&c.url, &ws, &token).await;

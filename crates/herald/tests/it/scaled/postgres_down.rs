@@ -28,7 +28,7 @@ async fn postgres_down_makes_writes_503_and_readyz_say_so() {
         let overrides = [("DATABASE_URL", url.to_string()), ("REDIS_URL", String::new())];
         let instance = env.start("solo", &overrides).await;
         let http = api::client();
-        let (ws, token) = workspace_and_editor(&http, &instance.url, "pgdown").await;
+        let (ws, token) = workspace_and_editor(&http, &instance.url, &env.sim.base_url(), "pgdown").await;
         let body = json!({"text": "written before the outage", "platforms": ["twitter"], "submit": false});
         let post = api::create_post(&http, &instance.url, &ws, &token, body).await.unwrap().expect(201);
         let mut db = env.sql().await;

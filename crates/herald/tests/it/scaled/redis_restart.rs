@@ -36,7 +36,7 @@ async fn a_redis_restart_under_load_serves_no_stale_and_no_failed_read() {
         env.redis_url = Some(redis.url());
         let cluster = env.start_cluster(3, &[]).await;
         let http = api::client();
-        let (ws, token) = workspace_and_editor(&http, &cluster[0].url, "restart").await;
+        let (ws, token) = workspace_and_editor(&http, &cluster[0].url, &env.sim.base_url(), "restart").await;
         for instance in &cluster {
             assert_eq!(history(&http, &instance.url, &ws, &token).await.unwrap().0, 200, "warm-up read");
         }

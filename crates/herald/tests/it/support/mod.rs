@@ -6,6 +6,7 @@
 //! heavy tests from running beside others ([`heavy`]).
 
 pub mod heavy;
+pub mod people;
 pub mod process;
 pub mod proxy;
 pub mod recorded;
@@ -13,7 +14,7 @@ pub mod requests;
 pub mod services;
 pub mod smtp;
 
-pub use requests::{history, history_fetches, posts_sent, send, Reply};
+pub use requests::{history, history_fetches, posts_sent, send, sim_profile, Reply};
 pub use services::{test_database_url, test_redis_url};
 
 use ayrshare_sim::SimConfig;
@@ -30,10 +31,25 @@ pub const ADMIN: &str = "test-admin-token-0123456789";
 pub const CRON: &str = "test-cron-secret-0123456789";
 pub const HOOK_SECRET: &str = "test-webhook-secret-0123456789";
 pub const SIM_KEY: &str = "SIM-API-KEY-0123456789";
+/// The global X credentials every test Herald sends (`AYRSHARE_X_API_KEY/SECRET`).
+pub const X_KEY: &str = "test-x-api-key-0123456789";
+pub const X_SECRET: &str = "test-x-api-secret-0123456789";
 
 /// The Ayrshare profile key a test workspace named `name` is created with.
 pub fn profile_key(name: &str) -> String {
     format!("PROFILE-{name}-0123456789abcdef")
+}
+
+/// A profile key and X credentials, for calls made to the simulator directly.
+pub struct SimProfile {
+    pub key: String,
+    pub x: ayrshare::XCredentials,
+}
+
+impl SimProfile {
+    pub fn profile(&self) -> ayrshare::Profile<'_> {
+        ayrshare::Profile::new(&self.key).with_x(&self.x)
+    }
 }
 
 pub struct Options {
@@ -50,6 +66,12 @@ pub struct Options {
     /// Herald's Ayrshare client timeout (`HERALD_AYRSHARE_TIMEOUT_MS`).
     pub ayrshare_timeout_ms: u64,
     pub backoff_ms: u64,
+    /// `HERALD_AYRSHARE_BUDGET`; `None`: the simulator's own rate limit.
+    pub budget: Option<herald::gateway::Budget>,
+    /// `HERALD_SMTP_URL` (a [`smtp::SmtpSink`]).
+    pub smtp_url: Option<String>,
+    /// Global X credentials ([`X_KEY`], [`X_SECRET`]); false: none.
+    pub global_x: bool,
 }
 
 impl Default for Options {
@@ -63,6 +85,9 @@ impl Default for Options {
             database: None,
             ayrshare_timeout_ms: 5_000,
             backoff_ms: 5,
+            budget: None,
+            smtp_url: None,
+            global_x: true,
         }
     }
 }
@@ -75,6 +100,8 @@ pub struct TestApp {
     pub scheduler: herald::scheduler::Scheduler,
     pub dashboard: herald::dashboard::Dashboard,
     pub lease: Duration,
+    /// Herald's Ayrshare budget per profile.
+    pub budget: herald::gateway::Budget,
     _db: tempfile::TempDir,
     _database: Option<services::TestDatabase>,
     _turn: heavy::Turn,
@@ -89,6 +116,9 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let turn = heavy::light().await;
     let timeout = Duration::from_millis(opts.ayrshare_timeout_ms);
     let sim_config = SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim };
+    // Herald's budget is the plan's limit, which the simulator enforces.
+    let limit = sim_config.rate_limit;
+    let budget = herald::gateway::Budget { calls: limit.max, period: limit.window };
     let sim = RecordedSim::spawn(sim_config, timeout).await;
     let db = tempfile::tempdir().expect("temp dir");
     let sqlite = db.path().join("herald.db").to_str().expect("utf-8 path").to_owned();
@@ -100,6 +130,12 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.ayrshare.ayrshare_base_url = sim.base_url();
     args.ayrshare.ayrshare_webhook_secret = Some(Secret::new(HOOK_SECRET));
     args.ayrshare.ayrshare_timeout_ms = opts.ayrshare_timeout_ms;
+    let budget = opts.budget.unwrap_or(budget);
+    args.ayrshare.ayrshare_budget = budget;
+    if opts.global_x {
+        args.ayrshare.x_api_key = Some(Secret::new(X_KEY));
+        args.ayrshare.x_api_secret = Some(Secret::new(X_SECRET));
+    }
     args.scheduler_interval_ms = 0;
     args.publish.publish_backoff_ms = opts.backoff_ms;
     args.publish.publish_lease_secs = opts.lease_secs;
@@ -107,6 +143,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.cache.redis_url = opts.redis_url.map(Secret::new);
     args.cache.cache_namespace = format!("herald-test-{}", uuid::Uuid::new_v4().simple());
     args.rate_limit_per_minute = opts.rate_limit_per_minute;
+    args.people.smtp_url = opts.smtp_url.map(Secret::new);
     if opts.rate_limit_per_minute > 0 {
         args.auth_failures_per_minute = 30;
     }
@@ -127,6 +164,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         scheduler,
         dashboard,
         lease: Duration::from_secs(opts.lease_secs),
+        budget,
         _db: db,
         _database: opts.database,
         _turn: turn,
@@ -165,6 +203,18 @@ impl TestApp {
     /// Every record the simulator holds for a workspace's profile (all statuses).
     pub async fn sim_history(&self, ws_name: &str) -> Vec<serde_json::Value> {
         requests::sim_history(&self.http, &self.sim.base_url(), &profile_key(ws_name)).await
+    }
+
+    /// A workspace's profile on the simulator, with the test X credentials: what a
+    /// client other than Herald would call with.
+    pub fn sim_profile_of(&self, ws_name: &str) -> SimProfile {
+        SimProfile { key: profile_key(ws_name), x: ayrshare::XCredentials::new(X_KEY, X_SECRET) }
+    }
+
+    /// The workspace's linked accounts as Herald reads them (`GET …/accounts`).
+    pub async fn linked_accounts(&self, ws: &str) -> serde_json::Value {
+        let path = format!("/api/workspaces/{ws}/accounts");
+        self.call(reqwest::Method::GET, &path, Some(ADMIN), None).await.expect(200)
     }
 
     pub fn sim_client(&self) -> ayrshare::Client {

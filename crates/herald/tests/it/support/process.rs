@@ -3,7 +3,7 @@
 //! a directory the test owns (kept across restarts), Ayrshare pointing at a simulator in
 //! the test process (so it outlives a crash), a free loopback port, the log in a file.
 
-use super::{ADMIN, CRON, HOOK_SECRET, SIM_KEY};
+use super::{ADMIN, CRON, HOOK_SECRET, SIM_KEY, X_KEY, X_SECRET};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
@@ -47,6 +47,8 @@ pub fn spawn_in(dir: &Path, name: &str, sim_base_url: &str, env: &[(&str, String
         .env("AYRSHARE_WEBHOOK_SECRET", HOOK_SECRET)
         .env("AYRSHARE_API_KEY", SIM_KEY)
         .env("AYRSHARE_BASE_URL", sim_base_url)
+        .env("AYRSHARE_X_API_KEY", X_KEY)
+        .env("AYRSHARE_X_API_SECRET", X_SECRET)
         .env("HERALD_SCHEDULER_INTERVAL_MS", "0")
         .env("HERALD_RATE_LIMIT_PER_MINUTE", "0")
         .env("HERALD_AUTH_FAILURES_PER_MINUTE", "0")

@@ -31,6 +31,8 @@ pub struct Call {
     pub late_reply: bool,
     /// Made while the test was deliberately lowering the rate limit.
     pub in_burst: bool,
+    /// The `X-Twitter-OAuth1-Api-Key` header, when both X headers were sent.
+    pub x_api_key: Option<String>,
 }
 
 impl Call {
@@ -84,6 +86,7 @@ async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> R
         .unwrap_or("primary")
         .to_owned();
     let route = format!("{} {}", req.method(), req.uri().path());
+    let x_api_key = x_api_key(req.headers());
     let late = route == "POST /api/post" && rec.late_replies.load(Ordering::SeqCst);
     let call = Call {
         at: Instant::now(),
@@ -93,6 +96,7 @@ async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> R
         route,
         status: None,
         in_burst: rec.burst.load(Ordering::SeqCst),
+        x_api_key,
     };
     let index = {
         let mut calls = rec.calls.lock().unwrap();
@@ -105,6 +109,12 @@ async fn record(State(rec): State<Arc<Recorder>>, req: Request, next: Next) -> R
         tokio::time::sleep(rec.client_timeout * 2).await;
     }
     response
+}
+
+/// The X API key a call carried, when it carried both X headers.
+fn x_api_key(headers: &axum::http::HeaderMap) -> Option<String> {
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    header(ayrshare::X_API_KEY_HEADER).filter(|_| header(ayrshare::X_API_SECRET_HEADER).is_some())
 }
 
 /// A simulator on a loopback port, recorded. Dropping it stops the server.

@@ -99,13 +99,15 @@ impl TestApp {
         Reply { status, body: serde_json::from_str(&text).unwrap_or(Value::Null), text }
     }
 
-    /// Creates a workspace (profile key [`profile_key`]) and returns its id.
+    /// Creates a workspace (profile key [`profile_key`], every network linked on the
+    /// simulator) and returns its id.
     pub async fn create_workspace(
         &self,
         name: &str,
         requires_approval: bool,
         late: &str,
     ) -> String {
+        sim_profile(&self.http, &self.sim.base_url(), name, &profile_key(name)).await;
         let body = json!({"name": name, "ayrshare_profile_key": profile_key(name),
             "requires_approval": requires_approval, "late_approval": late});
         let ws =
@@ -172,6 +174,30 @@ pub async fn all_posts(http: &reqwest::Client, base: &str, ws: &str) -> Vec<Valu
             None => return posts,
         }
     }
+}
+
+/// Makes the simulator know a profile with this key and title, with every network
+/// linked — as a team would have set it up on Ayrshare before giving Herald the key.
+pub async fn sim_profile(http: &reqwest::Client, sim_base_url: &str, title: &str, key: &str) {
+    let all: Vec<&str> = ayrshare::Platform::ALL.iter().map(|p| p.as_str()).collect();
+    let body = json!({"profileKey": key, "title": title, "platforms": all});
+    let res = http
+        .post(format!("{}/__sim/profiles/link", sim_root(sim_base_url)))
+        .json(&body)
+        .send()
+        .await
+        .expect("simulator reachable");
+    assert_eq!(
+        res.status(),
+        200,
+        "simulator profile set-up: {}",
+        res.text().await.unwrap_or_default()
+    );
+}
+
+/// The simulator's root (its base URL ends in `/api`).
+fn sim_root(sim_base_url: &str) -> &str {
+    sim_base_url.trim_end_matches('/').trim_end_matches("/api")
 }
 
 /// Every record the simulator holds for a profile (any status), read directly.
