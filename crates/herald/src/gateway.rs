@@ -30,8 +30,8 @@ use crate::cache_keys::{Key, ProfileRef};
 use crate::domain::{Workspace, XCredentials};
 use crate::secret::Secret;
 use ayrshare::{
-    Client, History, HistoryQuery, Jwt, JwtRequest, PostOutcome, PostRequest, Profile, Reply,
-    UserDetails,
+    Client, History, HistoryQuery, Jwt, JwtRequest, Platform, PostAnalytics, PostOutcome,
+    PostRequest, Profile, Reply, SocialAnalytics, UserDetails,
 };
 use herald_cache::{Cache, Slots};
 use serde::Serialize;
@@ -270,6 +270,24 @@ impl Gateway {
     /// `GET /user`: the profile's linked accounts (a read).
     pub async fn user(&self, ws: &Workspace) -> Result<Reply<UserDetails>, GatewayError> {
         within_budget!(self, ws, Spend::Read, |c, p| c.user(p))
+    }
+
+    /// `POST /analytics/post`: a post's figures per network (a read).
+    pub async fn analytics_post(
+        &self,
+        ws: &Workspace,
+        id: &str,
+    ) -> Result<Reply<PostAnalytics>, GatewayError> {
+        within_budget!(self, ws, Spend::Read, |c, p| c.analytics_post(p, id, None))
+    }
+
+    /// `POST /analytics/social`: the accounts' figures on `platforms` (a read).
+    pub async fn analytics_social(
+        &self,
+        ws: &Workspace,
+        platforms: &[Platform],
+    ) -> Result<Reply<SocialAnalytics>, GatewayError> {
+        within_budget!(self, ws, Spend::Read, |c, p| c.analytics_social(p, platforms))
     }
 
     /// `POST /profiles/generateJWT`: the linking page of the workspace's profile.

@@ -25,6 +25,7 @@
 #![forbid(unsafe_code)]
 
 pub mod accounts;
+pub mod analytics;
 pub mod auth;
 pub mod cache_keys;
 pub mod changes;
