@@ -16,7 +16,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-async fn sim() -> ayrshare_sim::SimHandle {
+pub(crate) async fn sim() -> ayrshare_sim::SimHandle {
     Simulator::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..SimConfig::default() })
         .await
         .expect("simulator")
@@ -325,7 +325,7 @@ async fn m2_a_revocation_the_shared_tier_cannot_see_is_not_acknowledged() {
 }
 
 /// An in-process Herald on a shared SQLite file and Redis namespace; returns its URL.
-async fn instance(
+pub(crate) async fn instance(
     sim: &ayrshare_sim::SimHandle,
     db: &tempfile::TempDir,
     redis: &str,

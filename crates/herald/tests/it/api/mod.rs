@@ -9,6 +9,7 @@ mod hardening;
 mod limits;
 mod people;
 mod publishing;
+mod revocation;
 mod secrets;
 mod validation;
 mod workflow;
