@@ -34,10 +34,12 @@ pub enum AuditAction {
     Publish,
     /// A verified Ayrshare webhook changed it.
     Webhook,
+    /// Due, but held back: the profile's Ayrshare budget was spent (see `waiting_for`).
+    Wait,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 13] = [
+    pub const ALL: [AuditAction; 14] = [
         Self::Create,
         Self::Edit,
         Self::Reschedule,
@@ -51,6 +53,7 @@ impl AuditAction {
         Self::Reclaim,
         Self::Publish,
         Self::Webhook,
+        Self::Wait,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +71,7 @@ impl AuditAction {
             Self::Reclaim => "reclaim",
             Self::Publish => "publish",
             Self::Webhook => "webhook",
+            Self::Wait => "wait",
         }
     }
 
@@ -87,6 +91,7 @@ impl AuditAction {
             Self::Reclaim => "resumed publishing it",
             Self::Publish => "finished publishing it",
             Self::Webhook => "reported a result",
+            Self::Wait => "held it back until Ayrshare's rate limit allows",
         }
     }
 

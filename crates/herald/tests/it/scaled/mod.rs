@@ -23,6 +23,7 @@
 //! run this group with `-j 1` there.)
 
 mod api;
+mod budget;
 mod cluster;
 mod exactly_once;
 mod freshness;
