@@ -16,7 +16,9 @@
 //!   own events). A reader takes only events of transactions older than every
 //!   transaction still running (`txn < pg_snapshot_xmin(pg_current_snapshot())`): those
 //!   have all ended, so no event can later appear at a position below one already read.
-//!   An event waits at most until the transactions that started before its own end.
+//!   An event waits until the transactions that took an id before its own have ended, in
+//!   any database of the cluster (transaction ids are the cluster's): a long transaction
+//!   delays the feed, never reorders it.
 //!
 //! **One claimer at a time.** A consumer's row in `cursors` holds its position and, while
 //! claimed, a `claim_id` and `claimed_until`. Claiming is one transaction: take the row

@@ -13,7 +13,7 @@ use std::sync::Arc;
 const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The scheduler's claim: `publishing` with a lease, `claim` or `reclaim`.
-fn claim(p: &Post) -> Option<(Post, NewEvent)> {
+pub fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     let action = if p.status == PostStatus::Publishing {
         herald::domain::AuditAction::Reclaim
     } else {
@@ -22,7 +22,7 @@ fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     Some(publish::claim(p, None, LEASE, "scheduler", action))
 }
 
-async fn insert(
+pub async fn insert(
     store: &dyn Storage,
     ws: &Workspace,
     status: PostStatus,
@@ -34,7 +34,7 @@ async fn insert(
     p
 }
 
-async fn publishing(store: &dyn Storage, ws: &Workspace, lease_until: DateTime<Utc>) -> Post {
+pub async fn publishing(store: &dyn Storage, ws: &Workspace, lease_until: DateTime<Utc>) -> Post {
     let mut p = post(ws, PostStatus::Publishing, &["x"]);
     p.schedule_at = Some(lease_until - Duration::minutes(5));
     p.publish.lease_until = Some(lease_until);
