@@ -63,10 +63,14 @@ pub async fn post_figures_never_go_back_an_older_reading_arriving_late_is_ignore
 
     assert_eq!(store.save_post_metrics(&[reading(&t, 5.0, earlier)]).await.unwrap(), 1);
     let newer = reading(&t, 9.0, later);
-    assert_eq!(store.save_post_metrics(&[newer.clone()]).await.unwrap(), 1);
+    assert_eq!(store.save_post_metrics(std::slice::from_ref(&newer)).await.unwrap(), 1);
     let late = reading(&t, 7.0, earlier + Duration::minutes(30));
     assert_eq!(store.save_post_metrics(&[late]).await.unwrap(), 0, "older: ignored");
-    assert_eq!(store.save_post_metrics(&[newer.clone()]).await.unwrap(), 0, "as new: ignored");
+    assert_eq!(
+        store.save_post_metrics(std::slice::from_ref(&newer)).await.unwrap(),
+        0,
+        "as new: ignored"
+    );
     let window = (now - Duration::days(2), now);
     let listed = store.post_metrics(&ws.id, window.0, window.1).await.unwrap();
     assert_eq!(listed, [newer]);
@@ -121,14 +125,14 @@ pub async fn refreshes_are_claimed_when_due_earliest_first_and_held_until_releas
     );
     // A publish schedules the first refresh, before there are figures.
     store.schedule_refresh(&[b.clone(), c.clone()], now - Duration::minutes(5)).await.unwrap();
-    store.schedule_refresh(&[a.clone()], now - Duration::minutes(10)).await.unwrap();
+    store.schedule_refresh(std::slice::from_ref(&a), now - Duration::minutes(10)).await.unwrap();
     let later = target(&ws, "ayr-later", "x", posted);
     store.schedule_refresh(&[later], now + Duration::minutes(1)).await.unwrap();
 
     let first = store.claim_refreshes(now, LEASE, 2).await.unwrap();
     assert_eq!(first, [a.clone(), c.clone()], "earliest due first, then by id and platform");
     let second = store.claim_refreshes(now, LEASE, 10).await.unwrap();
-    assert_eq!(second, [b.clone()], "claimed ones are held");
+    assert_eq!(second, std::slice::from_ref(&b), "claimed ones are held");
     assert!(store
         .claim_refreshes(now + Duration::seconds(59), LEASE, 10)
         .await
@@ -139,7 +143,7 @@ pub async fn refreshes_are_claimed_when_due_earliest_first_and_held_until_releas
     let mut fresh = reading(&a, 3.0, now);
     fresh.next_refresh_at = Some(now + Duration::hours(6));
     store.save_post_metrics(&[fresh]).await.unwrap();
-    store.schedule_refresh(&[c.clone()], now + Duration::seconds(30)).await.unwrap();
+    store.schedule_refresh(std::slice::from_ref(&c), now + Duration::seconds(30)).await.unwrap();
     let later = target(&ws, "ayr-later", "x", posted);
     let lapsed = store.claim_refreshes(now + Duration::seconds(60), LEASE, 10).await.unwrap();
     assert_eq!(lapsed, [b.clone(), c.clone(), later.clone()], "b's claim lapsed");

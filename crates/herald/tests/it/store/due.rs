@@ -170,9 +170,9 @@ pub async fn claim_overdue_returns_each_overdue_pending_post_once_ever(store: Ar
     let before = store.content_version(&ws.id).await.unwrap();
 
     let first = store.claim_overdue(now, 1).await.unwrap();
-    assert_eq!(ids(&first), ids(&[earlier.clone()]), "earliest first, at most the limit");
+    assert_eq!(ids(&first), vec![earlier.id.clone()], "earliest first, at most the limit");
     let second = store.claim_overdue(now, 10).await.unwrap();
-    assert_eq!(ids(&second), ids(&[later.clone()]));
+    assert_eq!(ids(&second), vec![later.id.clone()]);
     let hour_later = now + Duration::hours(1);
     assert!(store.claim_overdue(hour_later, 10).await.unwrap().len() == 1, "only the on-time one");
     assert!(store.claim_overdue(hour_later, 10).await.unwrap().is_empty(), "once ever");

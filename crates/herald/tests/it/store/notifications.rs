@@ -74,7 +74,7 @@ pub async fn a_notification_is_created_once_per_source_user_and_kind_with_its_ma
     let all = [again.clone(), vec![fresh.clone()]].concat();
     let mails: Vec<NewMail> = all.iter().map(mail).collect();
     let created = store.create_notifications(&all, &mails).await.unwrap();
-    assert_eq!(ids(&created, |n| &n.id), [fresh.id.clone()]);
+    assert_eq!(ids(&created, |n| &n.id), std::slice::from_ref(&fresh.id));
 
     let outbox = store.claim_mail(now, LEASE, 100).await.unwrap();
     let want = [to_alice.id.clone(), to_bob.id.clone(), fresh.id.clone()];
@@ -143,7 +143,9 @@ pub async fn concurrent_creations_of_one_notification_create_it_once_with_one_ma
         .map(|_| {
             let store = store.clone();
             let n = note(&alice, &ws, "event-9", NotificationKind::ChangesRequested, now);
-            tokio::spawn(async move { store.create_notifications(&[n.clone()], &[mail(&n)]).await })
+            tokio::spawn(async move {
+                store.create_notifications(std::slice::from_ref(&n), &[mail(&n)]).await
+            })
         })
         .collect();
     let mut created = 0;
