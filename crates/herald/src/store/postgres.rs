@@ -78,9 +78,12 @@ const DIALECT: Dialect = Dialect {
     ),
     // The other claims lock the rows they choose, as claim_due does: a concurrent claimer
     // skips them, and re-checks those whose claim committed meanwhile.
-    claim_overdue: claim_overdue_sql!(" FOR UPDATE SKIP LOCKED"),
-    claim_mail: claim_mail_sql!(" FOR UPDATE SKIP LOCKED"),
-    claim_refreshes: claim_refreshes_sql!(" FOR UPDATE SKIP LOCKED"),
+    claim_overdue: claim_overdue_sql!("ctid = ANY(ARRAY(SELECT ctid", " FOR UPDATE SKIP LOCKED))"),
+    claim_mail: claim_mail_sql!("ctid = ANY(ARRAY(SELECT ctid", " FOR UPDATE SKIP LOCKED))"),
+    claim_refreshes: claim_refreshes_sql!(
+        "ctid = ANY(ARRAY(SELECT ctid",
+        " FOR UPDATE SKIP LOCKED))"
+    ),
 };
 
 // One pool for reads and writes: PostgreSQL runs concurrent writers itself.

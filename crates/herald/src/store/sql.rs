@@ -150,8 +150,7 @@ pub(super) const FIRST_DELIVERY: &str = "INSERT INTO webhook_deliveries (hook_id
 
 /// The statement text that differs between the backends.
 pub(super) struct Dialect {
-    /// Appended to the due posts' read in the claiming transaction, and to the choice of
-    /// rows in the other claims (`claim_overdue`, `claim_mail`, `claim_refreshes`).
+    /// Appended to the due posts' read in the claiming transaction.
     pub claim_lock: &'static str,
     /// `(platform, count)` rows of workspace `$1`'s posts, a post counting once for each
     /// of its platforms (stored as a JSON array of names).
@@ -171,11 +170,17 @@ pub(super) struct Dialect {
     pub feed_events: &'static str,
     /// [`last_settled_sql!`]: where a new consumer of the feed starts.
     pub last_settled: &'static str,
-    /// [`claim_overdue_sql!`] with [`Dialect::claim_lock`].
+    /// [`claim_overdue_sql!`]. This claim, [`Dialect::claim_mail`] and
+    /// [`Dialect::claim_refreshes`] update the rows they choose in a subquery, chosen by
+    /// physical row id (SQLite's `rowid IN (SELECT rowid …)`, PostgreSQL's
+    /// `ctid = ANY(ARRAY(SELECT ctid … FOR UPDATE SKIP LOCKED))`): PostgreSQL then runs
+    /// the choice once and fetches the chosen rows by id, where `key IN (subquery)` may be
+    /// planned, for a statement prepared once, as a hash join over the whole table. A row
+    /// the choice locked cannot move before the update, so its `ctid` holds.
     pub claim_overdue: &'static str,
-    /// [`claim_mail_sql!`] with [`Dialect::claim_lock`].
+    /// [`claim_mail_sql!`], rows chosen as for [`Dialect::claim_overdue`].
     pub claim_mail: &'static str,
-    /// [`claim_refreshes_sql!`] with [`Dialect::claim_lock`].
+    /// [`claim_refreshes_sql!`], rows chosen as for [`Dialect::claim_overdue`].
     pub claim_refreshes: &'static str,
 }
 

@@ -73,9 +73,9 @@ const DIALECT: Dialect = Dialect {
     // Every committed event is settled: there is no other writer in flight.
     feed_events: feed_events_sql!(""),
     last_settled: last_settled_sql!(""),
-    claim_overdue: claim_overdue_sql!(""),
-    claim_mail: claim_mail_sql!(""),
-    claim_refreshes: claim_refreshes_sql!(""),
+    claim_overdue: claim_overdue_sql!("rowid IN (SELECT rowid", ")"),
+    claim_mail: claim_mail_sql!("rowid IN (SELECT rowid", ")"),
+    claim_refreshes: claim_refreshes_sql!("rowid IN (SELECT rowid", ")"),
 };
 
 sql_storage_impl!(SqliteStore, db: Sqlite, read: read, write: write, dialect: DIALECT);

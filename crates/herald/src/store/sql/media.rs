@@ -67,18 +67,19 @@ pub(in crate::store) const SCHEDULE_REFRESH: &str = "INSERT INTO post_metrics (w
     ON CONFLICT (ayrshare_id, platform) DO UPDATE SET \
     next_refresh_at = excluded.next_refresh_at, refresh_claimed_until = 0";
 
-/// [`Dialect::claim_refreshes`](super::Dialect::claim_refreshes) with the backend's lock
-/// on the chosen rows: claims up to `$3` figures due at `$1` whose claim lapsed, until
-/// `$2`, earliest due first, returning them (in no order) with their due time.
+/// [`Dialect::claim_refreshes`](super::Dialect::claim_refreshes): claims up to `$3`
+/// figures due at `$1` whose claim lapsed, until `$2`, earliest due first, returning them
+/// (in no order) with their due time; the rows are chosen as
+/// [`claim_overdue_sql!`](super::claim_overdue_sql) chooses them.
 macro_rules! claim_refreshes_sql {
-    ($lock:literal) => {
+    ($open:literal, $close:literal) => {
         concat!(
-            "UPDATE post_metrics SET refresh_claimed_until = $2 \
-             WHERE (ayrshare_id, platform) IN (SELECT ayrshare_id, platform FROM post_metrics \
-             WHERE next_refresh_at <= $1 AND refresh_claimed_until <= $1 \
+            "UPDATE post_metrics SET refresh_claimed_until = $2 WHERE ",
+            $open,
+            " FROM post_metrics WHERE next_refresh_at <= $1 AND refresh_claimed_until <= $1 \
              ORDER BY next_refresh_at, ayrshare_id, platform LIMIT $3",
-            $lock,
-            ") RETURNING workspace_id, post_id, ayrshare_id, platform, posted_at, next_refresh_at"
+            $close,
+            " RETURNING workspace_id, post_id, ayrshare_id, platform, posted_at, next_refresh_at"
         )
     };
 }

@@ -55,17 +55,18 @@ pub(in crate::store) const UNREAD_COUNT: &str =
 pub(in crate::store) const MARK_READ: &str = "UPDATE notifications SET read_at = $3 \
     WHERE user_id = $1 AND id = $2 AND read_at IS NULL";
 
-/// [`Dialect::claim_mail`](super::Dialect::claim_mail) with the backend's lock on the
-/// chosen rows: claims up to `$3` unsent mails free at `$1` until `$2`, oldest free
-/// first, returning them (in no order).
+/// [`Dialect::claim_mail`](super::Dialect::claim_mail): claims up to `$3` unsent mails
+/// free at `$1` until `$2`, oldest free first, returning them (in no order); the rows are
+/// chosen as [`claim_overdue_sql!`](super::claim_overdue_sql) chooses them.
 macro_rules! claim_mail_sql {
-    ($lock:literal) => {
+    ($open:literal, $close:literal) => {
         concat!(
-            "UPDATE email_outbox SET claimed_until = $2, attempts = attempts + 1 \
-             WHERE id IN (SELECT id FROM email_outbox WHERE sent_at IS NULL \
-             AND claimed_until <= $1 ORDER BY claimed_until, id LIMIT $3",
-            $lock,
-            ") RETURNING id, recipient, subject, body, created_at, attempts, claimed_until"
+            "UPDATE email_outbox SET claimed_until = $2, attempts = attempts + 1 WHERE ",
+            $open,
+            " FROM email_outbox WHERE sent_at IS NULL AND claimed_until <= $1 \
+             ORDER BY claimed_until, id LIMIT $3",
+            $close,
+            " RETURNING id, recipient, subject, body, created_at, attempts, claimed_until"
         )
     };
 }

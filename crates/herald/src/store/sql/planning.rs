@@ -84,21 +84,25 @@ pub(in crate::store) const CALENDAR: &str = concat!(
     ", id LIMIT $4"
 );
 
-/// [`Dialect::claim_overdue`](super::Dialect::claim_overdue) with the backend's lock on
-/// the chosen rows: marks up to `$2` posts pending approval whose `schedule_at` is before
-/// `$1` and which were never reported as reported at `$1`, returning them (in no order).
-/// Of concurrent claimers, the rows one marked are gone from the partial index
+/// [`Dialect::claim_overdue`]: marks up to `$2` posts
+/// pending approval whose `schedule_at` is before `$1` and which were never reported as
+/// reported at `$1`, returning them (in no order). The rows are chosen in a subquery
+/// between the backend's `$open` and `$close` (see [`Dialect::claim_overdue`]). Of
+/// concurrent claimers, the rows one marked are gone from the partial index
 /// `posts_overdue` for the others: PostgreSQL skips rows locked by a claim in flight and
 /// re-checks `overdue_reported_at IS NULL` on rows whose claim committed meanwhile;
 /// SQLite runs one claim at a time.
+///
+/// [`Dialect::claim_overdue`]: super::Dialect::claim_overdue
 macro_rules! claim_overdue_sql {
-    ($lock:literal) => {
+    ($open:literal, $close:literal) => {
         concat!(
-            "UPDATE posts SET overdue_reported_at = $1 WHERE id IN (SELECT id FROM posts \
-             WHERE status = 'pending_approval' AND overdue_reported_at IS NULL \
+            "UPDATE posts SET overdue_reported_at = $1 WHERE ",
+            $open,
+            " FROM posts WHERE status = 'pending_approval' AND overdue_reported_at IS NULL \
              AND schedule_at < $1 ORDER BY schedule_at, id LIMIT $2",
-            $lock,
-            ") RETURNING ",
+            $close,
+            " RETURNING ",
             $crate::store::sql::post_columns!()
         )
     };

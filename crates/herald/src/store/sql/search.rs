@@ -158,7 +158,11 @@ fn page_after(
     }
     let k = b.bind(Arg::Int(cursor.key_ms));
     let id = b.bind(Arg::Text(cursor.id.clone()));
-    b.sql.push_str(&format!(" AND ({key}, id) {after} (${k}, ${id})"));
+    // Written out rather than as `(key, id) > (k, id)`: SQLite ranges an index on an
+    // expression by `key >= k`, not by a row value.
+    b.sql.push_str(&format!(
+        " AND {key} {after}= ${k} AND ({key} {after} ${k} OR id {after} ${id})"
+    ));
     Ok(())
 }
 
@@ -184,7 +188,11 @@ mod tests {
         };
         let built = posts_page("ws", &q, &TSQUERY, has_platform).unwrap();
         assert!(built.sql.contains("status = $2 AND has(3) AND posts.search @@"), "{}", built.sql);
-        assert!(built.sql.ends_with("id) > ($5, $6) ORDER BY (COALESCE(schedule_at, published_at, created_at)) ASC, id ASC LIMIT $7"), "{}", built.sql);
+        let time = "(COALESCE(schedule_at, published_at, created_at))";
+        let tail = format!(
+            "{time} >= $5 AND ({time} > $5 OR id > $6) ORDER BY {time} ASC, id ASC LIMIT $7"
+        );
+        assert!(built.sql.ends_with(&tail), "{}", built.sql);
         assert_eq!(built.args[3], Arg::Text("'launch' & 'day':*".into()));
         assert_eq!(built.args[6], Arg::Int(11));
     }
