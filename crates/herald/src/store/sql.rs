@@ -11,8 +11,9 @@
 //! likewise planning (due posts, calendar, overdue approvals) in `planning` and
 //! `planning_ops`, the post listing and text search in `search`, notifications and their
 //! outbox in `notify`, the event feed in `feed` (both operated in `notify_ops` with
-//! `notify_steps`), media and analytics in `media` and `media_ops`. The operations reach
-//! `impl Storage` as a chain of macros (see [`storage`]).
+//! `notify_steps`), media in `media` and `media_ops`, analytics in `metrics` and
+//! `metrics_ops`. The operations reach `impl Storage` as a chain of macros (see
+//! [`storage`]).
 
 use crate::domain::PostStatus;
 use chrono::{DateTime, Utc};
@@ -198,6 +199,8 @@ pub(super) fn count(n: i64) -> u32 {
 mod feed;
 mod media;
 mod media_ops;
+mod metrics;
+mod metrics_ops;
 mod notify;
 mod notify_ops;
 mod notify_steps;
@@ -213,6 +216,8 @@ mod storage;
 pub(super) use feed::*;
 pub(super) use media::*;
 pub(super) use media_ops::{media_ops, media_steps};
+pub(super) use metrics::*;
+pub(super) use metrics_ops::{metrics_ops, metrics_steps};
 pub(super) use notify::*;
 pub(super) use notify_ops::notify_ops;
 pub(super) use notify_steps::notify_steps;

@@ -5,8 +5,9 @@
 //! files reach it as tokens, through a chain of macros each adding its own and handing
 //! the lot to the next: [`planning_ops!`](super::planning_ops) →
 //! [`notify_ops!`](super::notify_ops) → [`media_ops!`](super::media_ops) →
-//! [`people_ops!`](super::people_ops) → [`storage_impl!`], which writes the impl with the
-//! post, workspace and token operations here.
+//! [`metrics_ops!`](super::metrics_ops) → [`people_ops!`](super::people_ops) →
+//! [`storage_impl!`], which writes the impl with the post, workspace and token
+//! operations here.
 
 /// Implements `Storage` for `$store` with the shared statements: reads on pool
 /// `self.$read`, writes and transactions on `self.$write` (the same pool is fine), the
@@ -40,6 +41,7 @@ macro_rules! sql_storage_impl {
             $crate::store::sql::people_steps!($db, $dialect);
             $crate::store::sql::notify_steps!($db, $dialect);
             $crate::store::sql::media_steps!($db);
+            $crate::store::sql::metrics_steps!($db);
             $crate::store::sql::planning_ops!($store, $read, $write, $dialect, {});
         };
     };
