@@ -14,10 +14,11 @@
 //!
 //! Side effects happen exactly once across instances: a notification is created once per
 //! source, user and kind, with its e-mail in the outbox in the same transaction; the
-//! outbox, the event feed, overdue approvals and analytics refreshes are each claimed by
-//! one instance at a time, with a lease that a crashed claimer's work outlives
-//! (`sql::notify` and `sql::feed` give the arguments). Analytics never go back in time:
-//! an older figure arriving late is ignored (`sql::metrics`).
+//! outbox, the event feed and analytics refreshes are each claimed by one instance at a
+//! time, with a lease after which a crashed claimer's work is claimed again, and an
+//! overdue approval is handed out once ever (`sql::notify`, `sql::feed` and
+//! `sql::planning` give the arguments). Analytics never go back in time: an older figure
+//! arriving late is ignored (`sql::metrics`).
 //!
 //! Both backends run the same statements, written once in `sql`; `sqlite` and `postgres`
 //! hold only what differs (opening, pools, a few statements). `rows` maps rows to domain
@@ -241,7 +242,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Claims the audit events after `consumer`'s position, at most `limit`, in commit
     /// order, for `lease` from `now`: `None` if another claimer holds the consumer's
     /// position or nothing new has been committed. While a claim holds, no other caller
-    /// gets those events; once it lapses unadvanced, they are claimed again.
+    /// gets those events; once it lapses unadvanced, they are claimed again. A consumer's
+    /// first claim starts it at the end of the feed. On PostgreSQL an event is handed out
+    /// once the transactions that began before its own have ended (`sql::feed`).
     async fn claim_events(
         &self,
         consumer: &str,
