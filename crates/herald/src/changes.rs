@@ -8,7 +8,7 @@
 //! and token writes have their own chokepoint, [`crate::workspaces`].)
 
 use crate::domain::{AuditAction, Post, PostStatus};
-use crate::store::{ClaimFn, Committed, NewEvent, Result, Storage};
+use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, Result, Storage};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -108,7 +108,8 @@ impl Writer {
         limit: u32,
         claim: ClaimFn<'_>,
     ) -> Result<Vec<Committed>> {
-        let claimed = self.store.claim_due(now, limit, claim).await?;
+        let query = DueQuery { workspace_id: None, now, limit };
+        let claimed = self.store.claim_due(&query, claim).await?;
         for c in &claimed {
             self.feed.committed(c).await;
         }

@@ -238,6 +238,7 @@ impl From<StoreError> for AppError {
             StoreError::Duplicate { .. } => Self::conflict("conflict", "it already exists"),
             StoreError::LastAdmin => Self::last_admin(),
             StoreError::Gone => Self::invitation_gone(),
+            StoreError::Invalid { field, message } => Self::invalid(field, message),
             e @ StoreError::Unavailable(_) => Self::unavailable(e),
             e => Self::internal(e),
         }

@@ -5,62 +5,9 @@
 //! 0; `engagements` is the network's own count where it has one, else the sum of the
 //! interactions it reports (absent when it reports none).
 
+pub use crate::domain::{Metric, Metrics};
 use ayrshare::Platform;
-use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::BTreeMap;
-
-/// One normalised metric.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    Impressions,
-    Reach,
-    Views,
-    Engagements,
-    Likes,
-    Comments,
-    Shares,
-    Clicks,
-    Saves,
-    Followers,
-    Posts,
-}
-
-impl Metric {
-    pub const ALL: [Metric; 11] = [
-        Metric::Impressions,
-        Metric::Reach,
-        Metric::Views,
-        Metric::Engagements,
-        Metric::Likes,
-        Metric::Comments,
-        Metric::Shares,
-        Metric::Clicks,
-        Metric::Saves,
-        Metric::Followers,
-        Metric::Posts,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Impressions => "impressions",
-            Self::Reach => "reach",
-            Self::Views => "views",
-            Self::Engagements => "engagements",
-            Self::Likes => "likes",
-            Self::Comments => "comments",
-            Self::Shares => "shares",
-            Self::Clicks => "clicks",
-            Self::Saves => "saves",
-            Self::Followers => "followers",
-            Self::Posts => "posts",
-        }
-    }
-}
-
-/// Figures by metric (only those the network reported).
-pub type Metrics = BTreeMap<Metric, f64>;
 
 /// Where a metric is found: the sum of the fields present at these paths (absent when
 /// none is). A path is dot-separated inside the network's `analytics` object.
@@ -131,6 +78,7 @@ const ACCOUNT: &[(Metric, &[&str])] = &[
     (Metric::Impressions, &["impressions", "impressionCount", "pageImpressions"]),
     (Metric::Reach, &["reach"]),
     (Metric::Posts, &["postsCount", "tweetCount", "mediaCount"]),
+    (Metric::Following, &["followingCount", "followsCount"]),
     (Metric::Engagements, &["pagePostEngagements"]),
 ];
 

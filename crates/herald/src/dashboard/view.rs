@@ -249,7 +249,7 @@ pub fn build(ws: &str, parts: Parts<'_>) -> View {
 
 /// Reads what a view needs from the store and builds it.
 pub async fn load(store: &dyn Storage, ws: &str, upstream: &Snapshot) -> Result<View, StoreError> {
-    let query = ListQuery { status: None, limit: MAX_LIMIT as u32, cursor: None };
+    let query = ListQuery { limit: MAX_LIMIT as u32, ..ListQuery::default() };
     let page = store.posts(ws, &query).await?;
     let counts = store.counts(ws).await?;
     let names =

@@ -1,16 +1,23 @@
 //! Herald's domain: statuses and roles, the post state machine, the audit vocabulary and
 //! four eyes, validation and the records themselves (posts and workspaces in `model`,
-//! people in `people`). Pure code: no I/O; the decisions
+//! people in `people`, notifications and their e-mails in `notifications`, uploaded media
+//! in `media`, analytics in `metrics`). Pure code: no I/O; the decisions
 //! take `now` from their callers (only [`model::now_ms`] reads the clock, for them).
 
 pub mod audit;
+pub mod media;
+pub mod metrics;
 pub mod model;
+pub mod notifications;
 pub mod people;
 pub mod status;
 pub mod transitions;
 pub mod validate;
 
 pub use audit::AuditAction;
+pub use media::{Blob, MediaMeta, MediaRecord};
+pub use metrics::{AccountMetrics, Metric, Metrics, PostMetrics, RefreshTarget};
 pub use model::{Event, PlatformResult, PlatformStatus, Post, PublishState, WaitingFor, Workspace};
+pub use notifications::{NewMail, NewNotification, Notification, NotificationKind, OutboxMail};
 pub use people::{Invitation, Member, Membership, SessionRecord, User, UserRecord, XCredentials};
 pub use status::{LateApproval, PostStatus, Role};

@@ -105,6 +105,15 @@ pub struct Post {
     pub publish: PublishState,
 }
 
+impl Post {
+    /// The post's time on a calendar: when it is scheduled, else when it was published,
+    /// else when it was created. Listings filter and sort by it (storage indexes the same
+    /// expression).
+    pub fn time(&self) -> DateTime<Utc> {
+        self.schedule_at.or(self.published_at).unwrap_or(self.created_at)
+    }
+}
+
 /// What a due post is waiting for before it can be published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]

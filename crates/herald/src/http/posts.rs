@@ -64,7 +64,7 @@ impl ListParams {
                     .ok_or_else(|| AppError::invalid("cursor", "not a cursor this API gave"))
             })
             .transpose()?;
-        Ok(ListQuery { status, limit, cursor })
+        Ok(ListQuery { status, limit, cursor, ..ListQuery::default() })
     }
 }
 

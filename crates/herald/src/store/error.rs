@@ -25,6 +25,10 @@ pub enum StoreError {
     /// The invitation was already accepted, or was withdrawn, or has expired.
     #[error("the invitation was used, withdrawn or has expired")]
     Gone,
+    /// The request cannot be served as asked, because of the value of `field` (a listing
+    /// cursor of another sort than the listing's).
+    #[error("invalid {field}: {message}")]
+    Invalid { field: &'static str, message: &'static str },
     /// The database cannot be reached or is shutting down (or the store was closed).
     #[error("database unavailable")]
     Unavailable(#[source] sqlx::Error),
@@ -52,6 +56,10 @@ pub mod constraint {
     pub const INVITATION_TOKEN_HASH: &str = "invitations_token_hash_key";
     /// One membership per user and workspace.
     pub const MEMBERSHIP: &str = "memberships_pkey";
+    /// A notification id identifies one notification.
+    pub const NOTIFICATION_ID: &str = "notifications_pkey";
+    /// A medium's id identifies one medium.
+    pub const MEDIA_ID: &str = "media_pkey";
 }
 
 /// A refused, timed-out or closed connection is `Unavailable` (the API answers 503), a

@@ -8,124 +8,48 @@
 //! accepted once with its membership in one transaction, and no membership change leaves
 //! a workspace without an admin ([`StoreError::LastAdmin`]), however concurrent.
 //!
+//! Planning: posts are listed with filters, text search and two sorts (`sql::search`
+//! argues that both backends find the same posts for ordinary words), laid out on a
+//! calendar by their time, and claimed for publishing in due order, per workspace or all.
+//!
+//! Side effects happen exactly once across instances: a notification is created once per
+//! source, user and kind, with its e-mail in the outbox in the same transaction; the
+//! outbox, the event feed and analytics refreshes are each claimed by one instance at a
+//! time, with a lease after which a crashed claimer's work is claimed again, and an
+//! overdue approval is handed out once ever (`sql::notify`, `sql::feed` and
+//! `sql::planning` give the arguments). Analytics never go back in time: an older figure
+//! arriving late is ignored (`sql::metrics`).
+//!
 //! Both backends run the same statements, written once in `sql`; `sqlite` and `postgres`
 //! hold only what differs (opening, pools, a few statements). `rows` maps rows to domain
-//! records, `error` sqlx failures to [`StoreError`].
+//! records, `error` sqlx failures to [`StoreError`]; `query` and `records` are the
+//! operations' own records.
 
 mod error;
 pub mod postgres;
+mod query;
+mod records;
 mod rows;
 mod sql;
 pub mod sqlite;
 
-use crate::domain::{AuditAction, Event, Post, PostStatus, Role, Workspace};
+use crate::domain::{AccountMetrics, Blob, MediaMeta, MediaRecord, PostMetrics, RefreshTarget};
+use crate::domain::{Event, Post, Role, Workspace};
 use crate::domain::{Invitation, Member, Membership, SessionRecord, User, UserRecord};
+use crate::domain::{NewMail, NewNotification, Notification, OutboxMail};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 pub use error::{constraint, StoreError};
 pub use postgres::PgStore;
+pub use query::{query_words, Cursor, DueQuery, ListQuery, Page, Sort, MAX_WORDS};
+pub use records::{Acceptance, Accepted, ClaimFn, ClaimToken, Committed, Counts, EventClaim};
+pub use records::{FeedEvent, NewEvent, TokenRecord};
 pub use sqlite::SqliteStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
-
-/// The audit-trail part of a change; `to`, `version` and `at` come from the new post.
-#[derive(Debug, Clone)]
-pub struct NewEvent {
-    pub actor: String,
-    pub action: AuditAction,
-    pub comment: Option<String>,
-    pub from: Option<PostStatus>,
-}
-
-/// A committed post change: the post as stored, its event, and the workspace content
-/// version the transaction produced.
-#[derive(Debug, Clone)]
-pub struct Committed {
-    pub post: Post,
-    pub event: Event,
-    pub content_version: i64,
-}
-
-/// Position in a newest-first post listing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cursor {
-    pub created_at_ms: i64,
-    pub id: String,
-}
-
-/// A post listing request.
-#[derive(Debug, Clone)]
-pub struct ListQuery {
-    pub status: Option<PostStatus>,
-    pub limit: u32,
-    pub cursor: Option<Cursor>,
-}
-
-/// A page of posts, newest first, with the cursor of the next page if there is one.
-#[derive(Debug, Clone)]
-pub struct Page {
-    pub posts: Vec<Post>,
-    pub next: Option<Cursor>,
-}
-
-/// How many posts a workspace has, by status and by platform (a post on two platforms
-/// counts once for each).
-#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Counts {
-    pub total: i64,
-    pub by_status: std::collections::BTreeMap<String, i64>,
-    pub by_platform: std::collections::BTreeMap<String, i64>,
-}
-
-/// A workspace token as stored (its secret only as a hash).
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
-pub struct TokenRecord {
-    pub id: String,
-    pub workspace_id: String,
-    pub role: Role,
-    pub name: Option<String>,
-    pub hash: String,
-    pub created_at: DateTime<Utc>,
-    pub revoked: bool,
-    /// The id of the user who created it, where known.
-    #[serde(default)]
-    pub created_by: Option<String>,
-}
-
-/// Who accepts an invitation: a new user (created in the accepting transaction) or an
-/// existing one. `Debug` leaves the password hash out.
-#[derive(Clone)]
-pub enum Acceptance {
-    NewUser { user: User, password_hash: String },
-    Existing { user_id: String },
-}
-
-impl fmt::Debug for Acceptance {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NewUser { user, .. } => f.debug_struct("NewUser").field("user", user).finish(),
-            Self::Existing { user_id } => {
-                f.debug_struct("Existing").field("user_id", user_id).finish()
-            }
-        }
-    }
-}
-
-/// An accepted invitation: the user (as stored) and the role they now hold in the
-/// workspace, the higher of the invited one and any they held before.
-#[derive(Debug, Clone)]
-pub struct Accepted {
-    pub user: User,
-    pub workspace_id: String,
-    pub role: Role,
-}
-
-/// Turns a due post into its claimed form and the claim's audit event, or `None` to
-/// leave it. Called inside the claiming transaction.
-pub type ClaimFn<'a> = &'a (dyn Fn(&Post) -> Option<(Post, NewEvent)> + Send + Sync);
 
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
@@ -163,18 +87,41 @@ pub trait Storage: Send + Sync + 'static {
     async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>>;
     async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>>;
     async fn events(&self, post_id: &str) -> Result<Vec<Event>>;
+    /// A page of the workspace's posts matching `query`, in its sort; `Invalid` for a
+    /// cursor of another sort.
     async fn posts(&self, workspace_id: &str, query: &ListQuery) -> Result<Page>;
     async fn counts(&self, workspace_id: &str) -> Result<Counts>;
 
-    /// Claims up to `limit` posts that are due (`scheduled` with `schedule_at <= now`) or
-    /// whose publishing lease expired before `now`, applying `claim` to each in one
-    /// transaction. A post is claimed by at most one caller, whatever the concurrency.
-    async fn claim_due(
+    /// Claims up to `query.limit` posts that are due at `query.now` (`scheduled` with
+    /// `schedule_at <= now`, or `publishing` with a lease that ended before `now`), of
+    /// `query.workspace_id` or of every workspace, applying `claim` to each in one
+    /// transaction. Due order: the earliest `schedule_at` first, a lease-expired post by
+    /// its lease end, ties by id. A post is claimed by at most one caller, whatever the
+    /// concurrency.
+    async fn claim_due(&self, query: &DueQuery, claim: ClaimFn<'_>) -> Result<Vec<Committed>>;
+    /// Per workspace, how many posts [`Storage::claim_due`] would claim at `now`: at most
+    /// `limit` workspaces, the one with the earliest due post first.
+    async fn due_by_workspace(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<(String, u32)>>;
+    /// The workspace's posts due at `now`, in due order, at most `limit`; reads only.
+    async fn due_posts(
         &self,
+        workspace_id: &str,
         now: DateTime<Utc>,
         limit: u32,
-        claim: ClaimFn<'_>,
-    ) -> Result<Vec<Committed>>;
+    ) -> Result<Vec<Post>>;
+    /// The workspace's posts whose time ([`Post::time`]) is in `[from, to)`, by time then
+    /// id, at most `limit`.
+    async fn calendar(
+        &self,
+        workspace_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Post>>;
+    /// Claims up to `limit` posts still `pending_approval` after their `schedule_at`
+    /// (before `now`) that were never reported, marking them reported in the same
+    /// transaction: each such post is returned once ever, to one caller.
+    async fn claim_overdue(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Post>>;
 
     /// Records a webhook delivery id; false if it was seen before (at-least-once delivery).
     async fn first_delivery(&self, hook_id: &str, at: DateTime<Utc>) -> Result<bool>;
@@ -254,6 +201,101 @@ pub trait Storage: Send + Sync + 'static {
         now: DateTime<Utc>,
         acceptance: &Acceptance,
     ) -> Result<Accepted>;
+
+    /// In one transaction: creates those of `notifications` not already there (one per
+    /// source, user and kind) and, for each one created, its mail from `mails` into the
+    /// outbox. Returns the notifications created, in the order given; a mail whose
+    /// notification was not created by this call is not written. `NotFound` (and nothing
+    /// written) if one names an unknown user, workspace or post.
+    async fn create_notifications(
+        &self,
+        notifications: &[NewNotification],
+        mails: &[NewMail],
+    ) -> Result<Vec<Notification>>;
+    /// The user's notifications (only unread ones if `unread_only`), newest first, at
+    /// most `limit`.
+    async fn notifications_of(
+        &self,
+        user_id: &str,
+        unread_only: bool,
+        limit: u32,
+    ) -> Result<Vec<Notification>>;
+    async fn unread_count(&self, user_id: &str) -> Result<u32>;
+    /// Marks those of `ids` that are the user's and unread as read at `at`; how many.
+    async fn mark_read(&self, user_id: &str, ids: &[String], at: DateTime<Utc>) -> Result<u64>;
+
+    /// Claims up to `limit` unsent mails whose claim (or retry time) is not after `now`,
+    /// oldest first: each is held until `now + lease` by this caller alone, its attempts
+    /// counted.
+    async fn claim_mail(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<OutboxMail>>;
+    /// Marks the mail sent; false if it was already sent or is unknown.
+    async fn mail_sent(&self, id: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// Releases the claim on an unsent mail until `retry_at`; false if it was sent or is
+    /// unknown.
+    async fn mail_failed(&self, id: &str, retry_at: DateTime<Utc>) -> Result<bool>;
+
+    /// Claims the audit events after `consumer`'s position, at most `limit`, in commit
+    /// order, for `lease` from `now`: `None` if another claimer holds the consumer's
+    /// position or nothing new has been committed. While a claim holds, no other caller
+    /// gets those events; once it lapses unadvanced, they are claimed again. A consumer's
+    /// first claim starts it at the end of the feed. On PostgreSQL an event is handed out
+    /// once the transactions that began before its own have ended (`sql::feed`).
+    async fn claim_events(
+        &self,
+        consumer: &str,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Option<EventClaim>>;
+    /// Moves the consumer's position to the claimed event `last_event_id` and releases
+    /// the claim. False if the claim was lost to another claimer (its lease lapsed) or the
+    /// event is not in it; `NotFound` for an unknown event.
+    async fn advance(&self, token: &ClaimToken, last_event_id: &str) -> Result<bool>;
+
+    /// Stores a medium; `Duplicate` of `media_pkey` if its id is taken, `NotFound` for an
+    /// unknown workspace.
+    async fn create_media(&self, media: &MediaRecord) -> Result<()>;
+    /// What is known about the workspace's medium, without its bytes.
+    async fn media(&self, workspace_id: &str, id: &str) -> Result<Option<MediaMeta>>;
+    /// The workspace's medium's file.
+    async fn media_data(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
+    /// The workspace's medium's thumbnail, if it has one.
+    async fn media_thumbnail(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
+
+    /// Writes each post's figures unless newer (or as new) ones are stored: `as_of` never
+    /// goes back. Writing figures sets their next refresh and releases a refresh claim.
+    /// How many were written.
+    async fn save_post_metrics(&self, metrics: &[PostMetrics]) -> Result<u64>;
+    /// The workspace's post figures whose post time (`posted_at`) is in `[from, to)`, by
+    /// time.
+    async fn post_metrics(
+        &self,
+        workspace_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<PostMetrics>>;
+    /// Claims up to `limit` post figures due for a refresh at `now` whose claim lapsed,
+    /// earliest due first, each held until `now + lease` by this caller alone.
+    async fn claim_refreshes(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<RefreshTarget>>;
+    /// Sets the next refresh of each target's figures to `at` (creating the record of a
+    /// post without figures yet: a publish schedules the first) and releases any claim.
+    /// All of a post is all its targets.
+    async fn schedule_refresh(&self, targets: &[RefreshTarget], at: DateTime<Utc>) -> Result<()>;
+    /// Writes each account's figures unless newer (or as new) ones are stored; how many
+    /// were written.
+    async fn save_account_metrics(&self, metrics: &[AccountMetrics]) -> Result<u64>;
+    /// The workspace's account figures, by platform.
+    async fn account_metrics(&self, workspace_id: &str) -> Result<Vec<AccountMetrics>>;
 }
 
 /// Opens the store a `DATABASE_URL` names and runs its migrations: `postgres://…` or,

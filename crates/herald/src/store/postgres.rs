@@ -4,13 +4,18 @@
 //! and says how PostgreSQL writes the statements that differ.
 //!
 //! What differs is how concurrency is handled. Every post change is one transaction
-//! guarded by the post's `version`, and `claim_due` locks the rows it claims with
-//! `FOR UPDATE SKIP LOCKED`, so instances claiming at once each get different posts
-//! instead of waiting on each other. A membership change locks the workspace's admin rows
+//! guarded by the post's `version`, and `claim_due` (like the claims of overdue
+//! approvals, e-mails and analytics refreshes) locks the rows it claims with
+//! `FOR UPDATE SKIP LOCKED`, so instances claiming at once each get different rows
+//! instead of waiting on each other. The event feed reads only settled transactions. A membership change locks the workspace's admin rows
 //! `FOR UPDATE` before deciding that an admin remains. A refused connection surfaces as a
 //! pool timeout, that is [`StoreError::Unavailable`](super::StoreError::Unavailable).
 
-use super::sql::{platform_load_sql, sql_storage_impl, Dialect};
+use super::sql::search::TSQUERY;
+use super::sql::{claim_mail_sql, claim_overdue_sql, claim_refreshes_sql, feed_events_sql};
+use super::sql::{
+    insert_event_sql, last_settled_sql, platform_load_sql, sql_storage_impl, Dialect,
+};
 use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{PgPool, Postgres};
@@ -58,6 +63,26 @@ const DIALECT: Dialect = Dialect {
     row_lock: " FOR UPDATE",
     platform_load: platform_load_sql!(
         "posts.platforms::jsonb @> jsonb_build_array(CAST($2 AS TEXT))"
+    ),
+    has_platform: |n| format!("posts.platforms::jsonb @> jsonb_build_array(CAST(${n} AS TEXT))"),
+    text_search: TSQUERY,
+    // The inserting transaction's id orders the feed, seq (an identity) its own events.
+    insert_event: insert_event_sql!(", txn", ", pg_current_xact_id()::text::bigint"),
+    // Only transactions older than every one still running: they have all ended, so no
+    // event can later appear before a position read (see store::sql::feed).
+    feed_events: feed_events_sql!(
+        " AND txn < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    ),
+    last_settled: last_settled_sql!(
+        " AND txn < pg_snapshot_xmin(pg_current_snapshot())::text::bigint"
+    ),
+    // The other claims lock the rows they choose, as claim_due does: a concurrent claimer
+    // skips them, and re-checks those whose claim committed meanwhile.
+    claim_overdue: claim_overdue_sql!("ctid = ANY(ARRAY(SELECT ctid", " FOR UPDATE SKIP LOCKED))"),
+    claim_mail: claim_mail_sql!("ctid = ANY(ARRAY(SELECT ctid", " FOR UPDATE SKIP LOCKED))"),
+    claim_refreshes: claim_refreshes_sql!(
+        "ctid = ANY(ARRAY(SELECT ctid",
+        " FOR UPDATE SKIP LOCKED))"
     ),
 };
 

@@ -1,13 +1,18 @@
 //! Row shapes shared by the SQL backends and their conversion to domain records.
 //! Times are stored as epoch milliseconds, lists as JSON text, enums as their wire names;
 //! a stored value that does not read back is [`StoreError::Corrupt`]. The rows of people
-//! are in `people`.
+//! are in `people`, those of notifications and the event feed in `notify`, those of media
+//! and analytics in `media`.
 
+mod media;
+mod notify;
 mod people;
 
+pub(crate) use media::*;
+pub(crate) use notify::*;
 pub(crate) use people::*;
 
-use super::{Cursor, StoreError, TokenRecord};
+use super::{StoreError, TokenRecord};
 use crate::domain::model::{from_ms, to_ms};
 use crate::domain::{Event, PlatformResult, Post, PublishState, Workspace, XCredentials};
 use crate::secret::Secret;
@@ -223,21 +228,6 @@ pub(crate) fn event_for(post: &Post, e: &super::NewEvent) -> Event {
         to: post.status,
         version: post.version,
         at: post.updated_at,
-    }
-}
-
-impl Cursor {
-    /// The opaque form clients pass back: `<created_at_ms>.<id>`.
-    pub fn encode(&self) -> String {
-        format!("{}.{}", self.created_at_ms, self.id)
-    }
-
-    pub fn decode(raw: &str) -> Option<Self> {
-        let (ms, id) = raw.split_once('.')?;
-        let id_ok = !id.is_empty()
-            && id.len() <= 64
-            && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        id_ok.then(|| Some(Cursor { created_at_ms: ms.parse().ok()?, id: id.to_owned() }))?
     }
 }
 

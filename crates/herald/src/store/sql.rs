@@ -7,9 +7,17 @@
 //! too. What the backends write differently is a [`Dialect`].
 //!
 //! The statements of people (users, memberships, sessions, invitations) are in `people`,
-//! the transactions that use them in `people_steps` and their operations in `people_ops`.
+//! the transactions that use them in `people_steps` and their operations in `people_ops`;
+//! likewise planning (due posts, calendar, overdue approvals) in `planning` and
+//! `planning_ops`, the post listing and text search in `search`, notifications and their
+//! outbox in `notify`, the event feed in `feed` (both operated in `notify_ops` with
+//! `notify_steps`), media in `media` and `media_ops`, analytics in `metrics` and
+//! `metrics_ops`. The operations reach `impl Storage` as a chain of macros (see
+//! [`storage`]).
 
 use crate::domain::PostStatus;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
 
 /// The post columns a change writes, bound as `$1`…`$15` by both [`INSERT_POST`] and
 /// [`UPDATE_POST`] (whose `SET` list names them in this order too).
@@ -24,9 +32,13 @@ macro_rules! post_change_columns {
 /// All post columns: those a change writes, then those fixed at insert.
 macro_rules! post_columns {
     () => {
-        concat!(post_change_columns!(), ", id, workspace_id, author, created_at")
+        concat!(
+            $crate::store::sql::post_change_columns!(),
+            ", id, workspace_id, author, created_at"
+        )
     };
 }
+pub(in crate::store) use {post_change_columns, post_columns};
 
 macro_rules! workspace_columns {
     () => {
@@ -101,31 +113,8 @@ pub(super) const POST_BY_ID: &str =
     concat!("SELECT ", post_columns!(), " FROM posts WHERE workspace_id = $1 AND id = $2");
 pub(super) const POST_BY_AYRSHARE_ID: &str =
     concat!("SELECT ", post_columns!(), " FROM posts WHERE ayrshare_id = $1");
-/// Newest first, optionally of one status (`$2`), after a cursor (`$3`, `$4`).
-pub(super) const POSTS_PAGE: &str = concat!(
-    "SELECT ",
-    post_columns!(),
-    " FROM posts WHERE workspace_id = $1 AND (CAST($2 AS TEXT) IS NULL OR status = $2) \
-     AND (CAST($3 AS BIGINT) IS NULL OR created_at < $3 OR (created_at = $3 AND id < $4)) \
-     ORDER BY created_at DESC, id DESC LIMIT $5"
-);
 pub(super) const STATUS_COUNTS: &str =
     "SELECT status, COUNT(*) FROM posts WHERE workspace_id = $1 GROUP BY status";
-/// Due at `$1`, earliest first (unscheduled expired leases before all), at most `$2`;
-/// the claiming backend appends its [`Dialect::claim_lock`].
-pub(super) const DUE_POSTS: &str = concat!(
-    "SELECT ",
-    post_columns!(),
-    " FROM posts WHERE (status = 'scheduled' AND schedule_at <= $1) \
-     OR (status = 'publishing' AND lease_until < $1) \
-     ORDER BY schedule_at NULLS FIRST, id LIMIT $2"
-);
-
-pub(super) const INSERT_EVENT: &str = concat!(
-    "INSERT INTO post_events (",
-    event_columns!(),
-    ", workspace_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
-);
 pub(super) const POST_EVENTS: &str = concat!(
     "SELECT ",
     event_columns!(),
@@ -162,7 +151,7 @@ pub(super) const FIRST_DELIVERY: &str = "INSERT INTO webhook_deliveries (hook_id
 
 /// The statement text that differs between the backends.
 pub(super) struct Dialect {
-    /// Appended to [`DUE_POSTS`] in the claiming transaction.
+    /// Appended to the due posts' read in the claiming transaction.
     pub claim_lock: &'static str,
     /// `(platform, count)` rows of workspace `$1`'s posts, a post counting once for each
     /// of its platforms (stored as a JSON array of names).
@@ -172,16 +161,70 @@ pub(super) struct Dialect {
     pub row_lock: &'static str,
     /// The count of [`platform_load_sql!`].
     pub platform_load: &'static str,
+    /// The condition that a post's platforms include parameter `$n`.
+    pub has_platform: fn(usize) -> String,
+    /// How the backend searches posts' text.
+    pub text_search: search::TextSearch,
+    /// [`insert_event_sql!`]: an event with its feed position.
+    pub insert_event: &'static str,
+    /// [`feed_events_sql!`]: the settled events after a position.
+    pub feed_events: &'static str,
+    /// [`last_settled_sql!`]: where a new consumer of the feed starts.
+    pub last_settled: &'static str,
+    /// [`claim_overdue_sql!`]. This claim, [`Dialect::claim_mail`] and
+    /// [`Dialect::claim_refreshes`] update the rows they choose in a subquery, chosen by
+    /// physical row id (SQLite's `rowid IN (SELECT rowid …)`, PostgreSQL's
+    /// `ctid = ANY(ARRAY(SELECT ctid … FOR UPDATE SKIP LOCKED))`): PostgreSQL then runs
+    /// the choice once and fetches the chosen rows by id, where `key IN (subquery)` may be
+    /// planned, for a statement prepared once, as a hash join over the whole table. A row
+    /// the choice locked cannot move before the update, so its `ctid` holds.
+    pub claim_overdue: &'static str,
+    /// [`claim_mail_sql!`], rows chosen as for [`Dialect::claim_overdue`].
+    pub claim_mail: &'static str,
+    /// [`claim_refreshes_sql!`], rows chosen as for [`Dialect::claim_overdue`].
+    pub claim_refreshes: &'static str,
 }
 
+/// The end of a lease of `lease` taken at `now` (saturating).
+pub(super) fn lease_end(now: DateTime<Utc>, lease: Duration) -> DateTime<Utc> {
+    let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+    now.checked_add_signed(lease).unwrap_or(DateTime::<Utc>::MAX_UTC)
+}
+
+/// A row count as the `u32` the operations give.
+pub(super) fn count(n: i64) -> u32 {
+    u32::try_from(n.max(0)).unwrap_or(u32::MAX)
+}
+
+mod feed;
+mod media;
+mod media_ops;
+mod metrics;
+mod metrics_ops;
+mod notify;
+mod notify_ops;
+mod notify_steps;
 mod people;
 mod people_ops;
 mod people_steps;
+mod planning;
+mod planning_ops;
+pub(super) mod search;
 mod steps;
 mod storage;
 
+pub(super) use feed::*;
+pub(super) use media::*;
+pub(super) use media_ops::{media_ops, media_steps};
+pub(super) use metrics::*;
+pub(super) use metrics_ops::{metrics_ops, metrics_steps};
+pub(super) use notify::*;
+pub(super) use notify_ops::notify_ops;
+pub(super) use notify_steps::notify_steps;
 pub(super) use people::*;
 pub(super) use people_ops::people_ops;
 pub(super) use people_steps::people_steps;
+pub(super) use planning::*;
+pub(super) use planning_ops::planning_ops;
 pub(super) use steps::post_change_steps;
 pub(super) use storage::{sql_storage_impl, storage_impl};

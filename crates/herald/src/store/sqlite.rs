@@ -6,7 +6,11 @@
 //! connection (transactions queue in the pool instead of failing with "database is
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
-use super::sql::{platform_load_sql, sql_storage_impl, Dialect};
+use super::sql::search::FTS5;
+use super::sql::{claim_mail_sql, claim_overdue_sql, claim_refreshes_sql, feed_events_sql};
+use super::sql::{
+    insert_event_sql, last_settled_sql, platform_load_sql, sql_storage_impl, Dialect,
+};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
 use std::str::FromStr;
@@ -56,6 +60,22 @@ const DIALECT: Dialect = Dialect {
     platform_load: platform_load_sql!(
         "EXISTS (SELECT 1 FROM json_each(posts.platforms) AS p WHERE p.value = $2)"
     ),
+    has_platform: |n| {
+        format!("EXISTS (SELECT 1 FROM json_each(posts.platforms) AS p WHERE p.value = ${n})")
+    },
+    text_search: FTS5,
+    // One writer: transactions commit one after the other, so the highest seq + 1 (read
+    // under the write lock) follows commit order, all in "transaction" 0.
+    insert_event: insert_event_sql!(
+        ", txn, seq",
+        ", 0, (SELECT IFNULL(MAX(seq), 0) + 1 FROM post_events WHERE txn = 0)"
+    ),
+    // Every committed event is settled: there is no other writer in flight.
+    feed_events: feed_events_sql!(""),
+    last_settled: last_settled_sql!(""),
+    claim_overdue: claim_overdue_sql!("rowid IN (SELECT rowid", ")"),
+    claim_mail: claim_mail_sql!("rowid IN (SELECT rowid", ")"),
+    claim_refreshes: claim_refreshes_sql!("rowid IN (SELECT rowid", ")"),
 };
 
 sql_storage_impl!(SqliteStore, db: Sqlite, read: read, write: write, dialect: DIALECT);

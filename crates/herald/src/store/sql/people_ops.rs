@@ -4,10 +4,11 @@
 //! [`people_steps!`](super::people_steps). No span field carries an e-mail or a hash.
 
 /// Hands the people operations (reads on `self.$read`, writes and transactions on
-/// `self.$write`) to [`storage_impl!`](super::storage_impl) as tokens: `#[async_trait]`
-/// must see every method of the impl, so they cannot be a macro call inside it.
+/// `self.$write`), then `$more`, to [`storage_impl!`](super::storage_impl) as tokens:
+/// `#[async_trait]` must see every method of the impl, so they cannot be a macro call
+/// inside it.
 macro_rules! people_ops {
-    ($store:ty, $read:ident, $write:ident, $dialect:expr) => {
+    ($store:ty, $read:ident, $write:ident, $dialect:expr, { $($more:tt)* }) => {
         $crate::store::sql::storage_impl!($store, $read, $write, $dialect, {
         #[tracing::instrument(level = "debug", skip_all, fields(user = %user.id))]
         async fn create_user(&self, user: &User, password_hash: Option<&str>) -> Result<()> {
@@ -218,6 +219,8 @@ macro_rules! people_ops {
             tx.commit().await?;
             Ok(accepted)
         }
+
+        $($more)*
         });
     };
 }

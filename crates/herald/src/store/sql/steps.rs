@@ -3,9 +3,10 @@
 //! guarded update wrote nothing, record the event and bump the content version.
 
 /// `insert_post_row`, `update_post_row` (both through `bind_post`), `refusal` and
-/// `record`: the steps of a post change, in a transaction on `$db`.
+/// `record`: the steps of a post change, in a transaction on `$db`, the event written
+/// with `$dialect`'s feed position.
 macro_rules! post_change_steps {
-    ($db:ty) => {
+    ($db:ty, $dialect:expr) => {
         type Tx<'c> = sqlx::Transaction<'c, $db>;
         type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
@@ -61,7 +62,7 @@ macro_rules! post_change_steps {
         /// Appends the change's event and bumps the workspace content version.
         async fn record(tx: &mut Tx<'_>, post: &Post, e: &NewEvent) -> Result<Committed> {
             let event = event_for(post, e);
-            sqlx::query(INSERT_EVENT)
+            sqlx::query($dialect.insert_event)
                 .bind(&event.id)
                 .bind(&event.post_id)
                 .bind(&event.actor)

@@ -1,5 +1,13 @@
 //! [`sql_storage_impl!`]: `impl Storage` for a SQL backend, from the shared statements
 //! of [`super`] and the backend's pools and [`Dialect`](super::Dialect).
+//!
+//! `#[async_trait]` must see every method of the impl, so the operations kept in other
+//! files reach it as tokens, through a chain of macros each adding its own and handing
+//! the lot to the next: [`planning_ops!`](super::planning_ops) →
+//! [`notify_ops!`](super::notify_ops) → [`media_ops!`](super::media_ops) →
+//! [`metrics_ops!`](super::metrics_ops) → [`people_ops!`](super::people_ops) →
+//! [`storage_impl!`], which writes the impl with the post, workspace and token
+//! operations here.
 
 /// Implements `Storage` for `$store` with the shared statements: reads on pool
 /// `self.$read`, writes and transactions on `self.$write` (the same pool is fine), the
@@ -11,28 +19,38 @@ macro_rules! sql_storage_impl {
             use chrono::{DateTime, Utc};
             use $crate::domain::model::to_ms;
             use $crate::domain::people::normal_email;
+            use $crate::domain::{AccountMetrics, Blob, MediaMeta, MediaRecord};
             use $crate::domain::{Event, Invitation, Member, Membership, Post, Role};
+            use $crate::domain::{NewMail, NewNotification, Notification, OutboxMail};
+            use $crate::domain::{PostMetrics, RefreshTarget};
             use $crate::domain::{SessionRecord, User, UserRecord, Workspace};
-            use $crate::store::rows::{event_for, parsed, PostValues};
+            use $crate::store::rows::{event_for, metrics_json, parsed, PostValues};
+            use $crate::store::rows::{AccountMetricsRow, MediaRow, PostMetricsRow, RefreshRow};
             use $crate::store::rows::{EventRow, PostRow, TokenRow, WorkspaceRow};
+            use $crate::store::rows::{FeedRow, MailRow, NotificationRow};
             use $crate::store::rows::{InvitationRow, MemberRow, MembershipRow};
             use $crate::store::rows::{SessionRow, UserRecordRow};
+            use $crate::store::sql::search::{posts_page, Arg};
             use $crate::store::sql::*;
             use $crate::store::TokenRecord;
             use $crate::store::{Acceptance, Accepted, ClaimFn, Committed, Counts, Cursor};
+            use $crate::store::{ClaimToken, DueQuery, EventClaim, FeedEvent};
             use $crate::store::{ListQuery, NewEvent, Page, Result, Storage, StoreError};
 
-            $crate::store::sql::post_change_steps!($db);
+            $crate::store::sql::post_change_steps!($db, $dialect);
             $crate::store::sql::people_steps!($db, $dialect);
-            $crate::store::sql::people_ops!($store, $read, $write, $dialect);
+            $crate::store::sql::notify_steps!($db, $dialect);
+            $crate::store::sql::media_steps!($db);
+            $crate::store::sql::metrics_steps!($db);
+            $crate::store::sql::planning_ops!($store, $read, $write, $dialect, {});
         };
     };
 }
 pub(in crate::store) use sql_storage_impl;
 
 /// `impl Storage for $store`: each operation one statement, or one transaction on
-/// `self.$write`, and one `debug` span. The operations on people come as `$more` from
-/// [`people_ops!`](super::people_ops).
+/// `self.$write`, and one `debug` span. The operations of the other files come as `$more`
+/// from the chain's last link, [`people_ops!`](super::people_ops).
 macro_rules! storage_impl {
     ($store:ty, $read:ident, $write:ident, $dialect:expr, { $($more:tt)* }) => {
         #[async_trait::async_trait]
@@ -222,22 +240,20 @@ macro_rules! storage_impl {
 
             #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn posts(&self, workspace_id: &str, q: &ListQuery) -> Result<Page> {
-                let after = q.cursor.as_ref();
-                let rows: Vec<PostRow> = sqlx::query_as(POSTS_PAGE)
-                    .bind(workspace_id)
-                    .bind(q.status.map(|s| s.as_str()))
-                    .bind(after.map(|c| c.created_at_ms))
-                    .bind(after.map(|c| c.id.as_str()))
-                    .bind(i64::from(q.limit) + 1)
-                    .fetch_all(&self.$read)
-                    .await?;
+                let built =
+                    posts_page(workspace_id, q, &$dialect.text_search, $dialect.has_platform)?;
+                let mut query = sqlx::query_as::<_, PostRow>(&built.sql);
+                for arg in built.args {
+                    query = match arg {
+                        Arg::Text(text) => query.bind(text),
+                        Arg::Int(n) => query.bind(n),
+                    };
+                }
+                let rows = query.fetch_all(&self.$read).await?;
                 let mut posts = rows.into_iter().map(Post::try_from).collect::<Result<Vec<_>>>()?;
                 let more = posts.len() > q.limit as usize;
                 posts.truncate(q.limit as usize);
-                let next = posts.last().filter(|_| more).map(|p| Cursor {
-                    created_at_ms: to_ms(p.created_at),
-                    id: p.id.clone(),
-                });
+                let next = posts.last().filter(|_| more).map(|p| Cursor::after(q.sort, p));
                 Ok(Page { posts, next })
             }
 
@@ -258,20 +274,19 @@ macro_rules! storage_impl {
                 })
             }
 
-            #[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
-            async fn claim_due(
-                &self,
-                now: DateTime<Utc>,
-                limit: u32,
-                claim: ClaimFn<'_>,
-            ) -> Result<Vec<Committed>> {
+            #[tracing::instrument(
+                level = "debug", skip_all, fields(workspace = ?q.workspace_id, limit = q.limit)
+            )]
+            async fn claim_due(&self, q: &DueQuery, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
                 let mut tx = self.$write.begin().await?;
-                let sql = format!("{DUE_POSTS}{}", $dialect.claim_lock);
-                let rows: Vec<PostRow> = sqlx::query_as(&sql)
-                    .bind(to_ms(now))
-                    .bind(i64::from(limit))
-                    .fetch_all(&mut *tx)
-                    .await?;
+                let due = if q.workspace_id.is_some() { WORKSPACE_DUE_POSTS } else { DUE_POSTS };
+                let sql = format!("{due}{}", $dialect.claim_lock);
+                let mut query =
+                    sqlx::query_as::<_, PostRow>(&sql).bind(to_ms(q.now)).bind(i64::from(q.limit));
+                if let Some(ws) = &q.workspace_id {
+                    query = query.bind(ws.as_str());
+                }
+                let rows = query.fetch_all(&mut *tx).await?;
                 let mut claimed = Vec::with_capacity(rows.len());
                 for row in rows {
                     let post = Post::try_from(row)?;

@@ -64,7 +64,12 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
             (next, event)
         })
     };
-    let claimed = app.store.claim_due(Utc::now() + Duration::hours(2), 10, &crash).await.unwrap();
+    let due = herald::store::DueQuery {
+        workspace_id: None,
+        now: Utc::now() + Duration::hours(2),
+        limit: 10,
+    };
+    let claimed = app.store.claim_due(&due, &crash).await.unwrap();
     assert_eq!(claimed.len(), 1);
     claimed[0].post.clone()
 }

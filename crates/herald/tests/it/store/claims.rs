@@ -6,14 +6,14 @@ use chrono::{DateTime, Duration, Utc};
 use herald::domain::model::now_ms;
 use herald::domain::{Post, PostStatus, Workspace};
 use herald::publish;
-use herald::store::{NewEvent, Storage};
+use herald::store::{DueQuery, NewEvent, Storage};
 use std::collections::HashSet;
 use std::sync::Arc;
 
 const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The scheduler's claim: `publishing` with a lease, `claim` or `reclaim`.
-fn claim(p: &Post) -> Option<(Post, NewEvent)> {
+pub fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     let action = if p.status == PostStatus::Publishing {
         herald::domain::AuditAction::Reclaim
     } else {
@@ -22,7 +22,7 @@ fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     Some(publish::claim(p, None, LEASE, "scheduler", action))
 }
 
-async fn insert(
+pub async fn insert(
     store: &dyn Storage,
     ws: &Workspace,
     status: PostStatus,
@@ -34,7 +34,7 @@ async fn insert(
     p
 }
 
-async fn publishing(store: &dyn Storage, ws: &Workspace, lease_until: DateTime<Utc>) -> Post {
+pub async fn publishing(store: &dyn Storage, ws: &Workspace, lease_until: DateTime<Utc>) -> Post {
     let mut p = post(ws, PostStatus::Publishing, &["x"]);
     p.schedule_at = Some(lease_until - Duration::minutes(5));
     p.publish.lease_until = Some(lease_until);
@@ -43,6 +43,11 @@ async fn publishing(store: &dyn Storage, ws: &Workspace, lease_until: DateTime<U
     p.publish.targets = p.platforms.clone();
     store.insert_post(&p, &event("create", None)).await.unwrap();
     p
+}
+
+/// Due posts of every workspace.
+fn every(now: DateTime<Utc>, limit: u32) -> DueQuery {
+    DueQuery { workspace_id: None, now, limit }
 }
 
 fn ids<'a>(posts: impl IntoIterator<Item = &'a Post>) -> HashSet<String> {
@@ -64,7 +69,7 @@ pub async fn claim_due_claims_only_due_scheduled_posts_and_expired_leases(store:
     let _leased = publishing(s, &ws, now + Duration::minutes(1)).await;
     let before = store.content_version(&ws.id).await.unwrap();
 
-    let claimed = store.claim_due(now, 100, &claim).await.unwrap();
+    let claimed = store.claim_due(&every(now, 100), &claim).await.unwrap();
     assert_eq!(ids(claimed.iter().map(|c| &c.post)), ids([&overdue, &due_now, &expired]));
     for c in &claimed {
         let stored = store.post(&ws.id, &c.post.id).await.unwrap().unwrap();
@@ -89,7 +94,7 @@ pub async fn claim_due_claims_only_due_scheduled_posts_and_expired_leases(store:
     );
     assert_eq!(store.content_version(&ws.id).await.unwrap(), before + 3);
     assert!(
-        store.claim_due(now, 100, &claim).await.unwrap().is_empty(),
+        store.claim_due(&every(now, 100), &claim).await.unwrap().is_empty(),
         "claimed posts are leased"
     );
 }
@@ -107,14 +112,14 @@ pub async fn claim_due_skips_posts_the_claim_fn_declines(store: Arc<dyn Storage>
     let before = store.content_version(&ws.id).await.unwrap();
 
     let choosy = |p: &Post| if p.text == "not yet" { None } else { claim(p) };
-    let claimed = store.claim_due(now, 10, &choosy).await.unwrap();
+    let claimed = store.claim_due(&every(now, 10), &choosy).await.unwrap();
     assert_eq!(ids(claimed.iter().map(|c| &c.post)), ids([&accepted]));
     let left = store.post(&ws.id, &declined.id).await.unwrap().unwrap();
     assert_eq!((left.status, left.version), (PostStatus::Scheduled, 1));
     assert_eq!(store.events(&declined.id).await.unwrap().len(), 1, "no event for a declined post");
     assert_eq!(store.content_version(&ws.id).await.unwrap(), before + 1);
 
-    let later = store.claim_due(now, 10, &claim).await.unwrap();
+    let later = store.claim_due(&every(now, 10), &claim).await.unwrap();
     assert_eq!(
         ids(later.iter().map(|c| &c.post)),
         ids([&declined]),
@@ -133,9 +138,9 @@ pub async fn claim_due_takes_at_most_limit_posts_earliest_first(store: Arc<dyn S
                 .await,
         );
     }
-    let claimed = store.claim_due(now, 2, &claim).await.unwrap();
+    let claimed = store.claim_due(&every(now, 2), &claim).await.unwrap();
     assert_eq!(ids(claimed.iter().map(|c| &c.post)), ids([&due[1], &due[3]]));
-    assert_eq!(store.claim_due(now, 10, &claim).await.unwrap().len(), 3);
+    assert_eq!(store.claim_due(&every(now, 10), &claim).await.unwrap().len(), 3);
 }
 
 /// `claimers` tasks claim batches of 10 until nothing is left for them; every one of
@@ -154,7 +159,7 @@ async fn concurrent_claimers_claim_each_post_once(store: Arc<dyn Storage>, claim
             tokio::spawn(async move {
                 let mut mine = Vec::new();
                 loop {
-                    let batch = store.claim_due(now, 10, &claim).await.expect("claim_due");
+                    let batch = store.claim_due(&every(now, 10), &claim).await.expect("claim_due");
                     if batch.is_empty() {
                         return mine;
                     }
@@ -170,7 +175,7 @@ async fn concurrent_claimers_claim_each_post_once(store: Arc<dyn Storage>, claim
     let unique: HashSet<&String> = all.iter().collect();
     assert_eq!(unique.len(), all.len(), "a post was claimed more than once");
     assert_eq!(all.len(), POSTS, "every due post is claimed");
-    assert!(store.claim_due(now, 10, &claim).await.unwrap().is_empty());
+    assert!(store.claim_due(&every(now, 10), &claim).await.unwrap().is_empty());
     let counts = store.counts(&ws.id).await.unwrap();
     assert_eq!(counts.by_status.get("publishing"), Some(&(POSTS as i64)));
     let content_version = store.content_version(&ws.id).await.unwrap();

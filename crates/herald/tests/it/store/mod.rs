@@ -8,13 +8,19 @@
 #![allow(clippy::unwrap_used)]
 
 mod accounts;
+mod analytics;
 mod caps;
 mod claims;
+mod due;
+mod feed;
 mod harness;
 mod invitations;
+mod media;
 mod members;
+mod notifications;
 mod people;
 mod posts;
+mod search;
 
 /// For each `module::scenario`, a module `scenario` with a `sqlite` and a `postgres` test.
 macro_rules! conformance {
@@ -78,4 +84,32 @@ conformance! {
     invitations::accepting_as_an_existing_member_keeps_the_higher_role,
     invitations::accepting_as_a_new_user_with_a_taken_e_mail_is_a_duplicate_and_writes_nothing,
     invitations::two_concurrent_acceptances_of_one_invitation_succeed_once,
+    due::claim_due_claims_in_due_order_an_expired_lease_by_its_end,
+    due::claim_due_for_one_workspace_claims_only_its_posts_in_due_order,
+    due::due_by_workspace_counts_what_claim_due_would_claim_earliest_first,
+    due::claimers_of_one_workspace_and_of_all_claim_each_of_200_due_posts_once,
+    due::claim_overdue_returns_each_overdue_pending_post_once_ever,
+    due::concurrent_overdue_claimers_get_each_of_100_posts_once,
+    search::text_search_finds_whole_words_in_any_case_the_last_as_a_prefix_alike_on_both,
+    search::text_search_follows_edits_of_a_posts_text,
+    search::platform_author_status_and_time_filters_combine_with_text_search,
+    search::posts_sorted_by_time_page_through_cursors_ties_broken_by_id,
+    search::calendar_lists_the_posts_whose_time_is_in_the_window_by_time,
+    notifications::a_notification_is_created_once_per_source_user_and_kind_with_its_mail,
+    notifications::notifications_are_listed_newest_first_and_marked_read_by_their_user_only,
+    notifications::a_notification_to_an_unknown_user_is_not_found_and_nothing_is_written,
+    notifications::concurrent_creations_of_one_notification_create_it_once_with_one_mail,
+    notifications::claim_mail_holds_each_mail_until_its_lease_ends_and_counts_attempts,
+    notifications::two_concurrent_senders_never_hold_the_same_of_50_mails_in_20_rounds,
+    feed::a_new_consumer_starts_at_the_end_of_the_feed,
+    feed::claimed_events_come_in_commit_order_and_advance_moves_past_them,
+    feed::while_a_claim_holds_no_one_else_gets_its_events_and_a_lapsed_one_is_claimed_again,
+    feed::advance_goes_neither_past_the_claim_nor_back,
+    feed::concurrent_claimers_handle_each_event_once_while_writers_commit,
+    media::media_are_read_back_whole_by_their_workspace_only,
+    media::a_medium_without_thumbnail_has_none_and_ids_are_unique,
+    analytics::post_figures_never_go_back_an_older_reading_arriving_late_is_ignored,
+    analytics::post_figures_are_listed_by_post_time_in_the_window_with_their_as_of,
+    analytics::refreshes_are_claimed_when_due_earliest_first_and_held_until_released,
+    analytics::concurrent_refresh_claimers_claim_each_of_60_targets_once,
 }

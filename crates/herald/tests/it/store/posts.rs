@@ -173,7 +173,7 @@ pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filte
     want.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
 
     let mut seen = Vec::new();
-    let mut query = ListQuery { status: None, limit: 3, cursor: None };
+    let mut query = ListQuery { limit: 3, ..ListQuery::default() };
     loop {
         let page = store.posts(&ws.id, &query).await.unwrap();
         assert!(page.posts.len() <= 3);
@@ -190,14 +190,15 @@ pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filte
     );
 
     let everything =
-        store.posts(&ws.id, &ListQuery { status: None, limit: 7, cursor: None }).await.unwrap();
+        store.posts(&ws.id, &ListQuery { limit: 7, ..ListQuery::default() }).await.unwrap();
     assert_eq!(
         (everything.posts.len(), everything.next),
         (7, None),
         "an exact fit has no next page"
     );
 
-    let scheduled = ListQuery { status: Some(PostStatus::Scheduled), limit: 2, cursor: None };
+    let scheduled =
+        ListQuery { status: Some(PostStatus::Scheduled), limit: 2, ..ListQuery::default() };
     let first = store.posts(&ws.id, &scheduled).await.unwrap();
     let second =
         store.posts(&ws.id, &ListQuery { cursor: first.next.clone(), ..scheduled }).await.unwrap();

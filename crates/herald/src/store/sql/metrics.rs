@@ -1,0 +1,75 @@
+//! The SQL of analytics, shared by both stores like the rest of [`super`]: figures per
+//! post and network, and per account and network.
+//!
+//! **Figures never go back.** Saving figures is an upsert whose update applies only
+//! `WHERE stored.as_of IS NULL OR stored.as_of < new.as_of`: an older figure arriving late
+//! (a slow refresh, a retried one) changes nothing, and of two concurrent saves the later
+//! `as_of` wins whatever the order they commit in (PostgreSQL re-checks the condition on
+//! the row the first one wrote).
+//!
+//! **Each refresh claimed by one refresher.** Claiming sets `refresh_claimed_until` on
+//! rows due at `now` whose claim lapsed, in one statement, as the e-mail outbox does (see
+//! `notify`). Saving figures or scheduling the next refresh releases the claim.
+//!
+//! Post figures are listed by the post's time, which each row keeps (`posted_at`): a post
+//! made outside Herald has no `posts` row to join.
+
+macro_rules! post_metrics_columns {
+    () => {
+        "workspace_id, post_id, ayrshare_id, platform, posted_at, metrics, as_of, \
+         next_refresh_at"
+    };
+}
+
+/// Writes a post's figures unless the stored ones are as new or newer; releases its
+/// refresh claim. The post's identity (workspace, post, time) is kept from the first
+/// write unless this one knows the Herald post.
+pub(in crate::store) const SAVE_POST_METRICS: &str = concat!(
+    "INSERT INTO post_metrics (",
+    post_metrics_columns!(),
+    ", refresh_claimed_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0) \
+     ON CONFLICT (ayrshare_id, platform) DO UPDATE SET \
+     post_id = COALESCE(excluded.post_id, post_metrics.post_id), \
+     metrics = excluded.metrics, as_of = excluded.as_of, \
+     next_refresh_at = excluded.next_refresh_at, refresh_claimed_until = 0 \
+     WHERE post_metrics.as_of IS NULL OR post_metrics.as_of < excluded.as_of"
+);
+/// Workspace `$1`'s post figures with their post time in `[$2, $3)`, by time.
+pub(in crate::store) const POST_METRICS: &str = concat!(
+    "SELECT ",
+    post_metrics_columns!(),
+    " FROM post_metrics WHERE workspace_id = $1 AND posted_at >= $2 AND posted_at < $3 \
+     AND as_of IS NOT NULL ORDER BY posted_at, ayrshare_id, platform"
+);
+/// Sets the next refresh of a post's figures on one network to `$6` and releases any
+/// claim, creating the row (without figures) if there is none.
+pub(in crate::store) const SCHEDULE_REFRESH: &str = "INSERT INTO post_metrics (workspace_id, \
+    post_id, ayrshare_id, platform, posted_at, metrics, as_of, next_refresh_at, \
+    refresh_claimed_until) VALUES ($1, $2, $3, $4, $5, '{}', NULL, $6, 0) \
+    ON CONFLICT (ayrshare_id, platform) DO UPDATE SET \
+    next_refresh_at = excluded.next_refresh_at, refresh_claimed_until = 0";
+
+/// [`Dialect::claim_refreshes`](super::Dialect::claim_refreshes): claims up to `$3`
+/// figures due at `$1` whose claim lapsed, until `$2`, earliest due first, returning them
+/// (in no order) with their due time; the rows are chosen as
+/// [`claim_overdue_sql!`](super::claim_overdue_sql) chooses them.
+macro_rules! claim_refreshes_sql {
+    ($open:literal, $close:literal) => {
+        concat!(
+            "UPDATE post_metrics SET refresh_claimed_until = $2 WHERE ",
+            $open,
+            " FROM post_metrics WHERE next_refresh_at <= $1 AND refresh_claimed_until <= $1 \
+             ORDER BY next_refresh_at, ayrshare_id, platform LIMIT $3",
+            $close,
+            " RETURNING workspace_id, post_id, ayrshare_id, platform, posted_at, next_refresh_at"
+        )
+    };
+}
+pub(in crate::store) use claim_refreshes_sql;
+
+pub(in crate::store) const SAVE_ACCOUNT_METRICS: &str = "INSERT INTO account_metrics \
+    (workspace_id, platform, metrics, as_of) VALUES ($1, $2, $3, $4) \
+    ON CONFLICT (workspace_id, platform) DO UPDATE SET metrics = excluded.metrics, \
+    as_of = excluded.as_of WHERE account_metrics.as_of < excluded.as_of";
+pub(in crate::store) const ACCOUNT_METRICS: &str = "SELECT workspace_id, platform, metrics, as_of \
+    FROM account_metrics WHERE workspace_id = $1 ORDER BY platform";
