@@ -67,13 +67,14 @@
   };
 
   /** Sends the user to sign in, remembering where they were (a path, never a secret)
-      and keeping what they typed. */
+      and keeping what they typed. Without a reason (nobody was signed in) the sign-in
+      page takes this page's place in the history. */
   H.toSignIn = function (reason) {
     H.drafts.save();
     if (reason) H.tokenSession.clear();
     var q = '?next=' + encodeURIComponent(location.pathname);
     if (reason) q += '&reason=' + encodeURIComponent(reason);
-    location.assign('/' + q);
+    if (reason) location.assign('/' + q); else location.replace('/' + q);
   };
 
   /* ---- API ---- */
