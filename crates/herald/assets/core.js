@@ -235,7 +235,12 @@
 
   /* ---- time, in the workspace's zone, always labelled ---- */
   H.tz = 'UTC';
-  function fmt(opts) { return new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: H.tz }, opts)); }
+  var formats = {};
+  /** A formatter in the workspace's zone (made once per zone and options). */
+  function fmt(opts) {
+    var key = H.tz + JSON.stringify(opts);
+    return formats[key] || (formats[key] = new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: H.tz }, opts)));
+  }
   /** "Dec 2, 2026, 10:00 AM CET": date, time and the zone's short name. */
   H.fmtDateTime = function (iso) {
     if (!iso) return '—';
