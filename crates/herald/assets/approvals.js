@@ -1,6 +1,6 @@
 /* approvals.js: the approval queue. Lists pending posts (GET .../posts?status=
-   pending_approval) as cards showing the exact version, with the decision panel for
-   approvers; posts sent back to their authors (changes requested, rejected) with the
+   pending_approval) as cards with their author's name, showing exactly what will be
+   approved, with the decision panel for approvers; posts sent back to their authors (changes requested, rejected) with the
    reviewer's last comment and an edit link. Live: re-reads on every event and reconnect;
    a card whose post changed meanwhile says so and offers a reload instead of silently
    swapping the text under the approver's eyes. */
@@ -10,7 +10,6 @@
   var ws = H.config.workspace_id;
   var cards = {};
   var comments = {};
-  if (!H.requireSession()) return;
 
   function listOf(status) {
     return H.api('GET', H.wsPath(ws, '/posts?limit=200&status=' + status)).then(function (p) { return p.posts || []; });
@@ -37,7 +36,7 @@
       onReload: function () { reload(post.id); }
     });
     if (!actions) {
-      var note = H.can('edit', post.status) && H.session.get().actor === post.author
+      var note = H.can('edit', post.status) && H.isMe(post.author)
         ? H.h('p', { class: 'hint' }, 'Waiting for an approver. ', H.h('a', { href: H.postUrl(ws, post.id) }, 'Edit it'), ' (editing keeps it in the queue).')
         : H.h('p', { class: 'hint' }, 'Only approvers can decide on posts.');
       actions = note;
@@ -45,8 +44,9 @@
     card.el = H.h('article', { class: 'card review-card', dataset: { postId: post.id, version: post.version }, 'aria-labelledby': 'card-' + post.id },
       H.h('header', { class: 'card-head' },
         H.badge(post.status),
-        H.h('h3', { id: 'card-' + post.id, class: 'card-title' }, 'Version ' + post.version),
+        H.h('h3', { id: 'card-' + post.id, class: 'card-title' }, 'From ', H.h('span', { class: 'author' }, H.personLabel(post.author, post.author_name))),
         H.h('span', { class: 'post-when' }, 'submitted ' + H.ago(post.updated_at)),
+        H.overdue(post) ? H.h('span', { class: 'flag', dataset: { tone: 'bad' } }, 'Its planned time has passed') : null,
         H.h('a', { href: H.postUrl(ws, post.id), class: 'card-link' }, 'Open post and history')),
       H.h('div', { class: 'card-banner banner', hidden: true, role: 'alert' }),
       H.postSummary(post),
@@ -103,7 +103,7 @@
       if (!card) { queue.appendChild(makeCard(post).el); return; }
       if (card.post.version !== post.version && !card.stale) {
         card.stale = true;
-        banner(card, 'warn', 'This post changed while you were looking (it is now at version ' + post.version + ').',
+        banner(card, 'warn', 'Someone changed this post while you were looking at it.',
           H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { reload(post.id); } }, 'Reload it'));
       }
     });
@@ -134,7 +134,7 @@
         list.appendChild(H.h('li', { class: 'post-item', dataset: { postId: p.id, status: p.status, version: p.version } },
           H.h('div', { class: 'post-top' }, H.badge(p.status), H.h('span', { class: 'post-when' }, H.fmtDateTime(p.updated_at))),
           H.h('p', { class: 'post-text clamp' }, H.h('a', { href: H.postUrl(ws, p.id), class: 'post-link' }, p.text)),
-          ev ? H.h('blockquote', { class: 'comment' }, '“' + ev.comment + '”', H.h('cite', null, ' — ' + H.actorLabel(ev.actor))) : null,
+          ev ? H.h('blockquote', { class: 'comment' }, '“' + ev.comment + '”', H.h('cite', null, ' — ' + H.personLabel(ev.actor, ev.actor_name))) : null,
           H.can('edit', p.status) ? H.h('a', { class: 'btn btn-small', href: H.postUrl(ws, p.id) + '#edit-panel' }, 'Edit and resubmit') : null));
       });
       H.$('#sent-back-empty').hidden = posts.length > 0;
@@ -150,6 +150,9 @@
   });
 
   H.initChrome(ws).then(function () {
+    H.$('#queue-intro').textContent = H.can('approve', 'pending_approval')
+      ? 'You approve exactly what is shown. If a post changes while you look at it, you are told and can reload it.'
+      : 'Posts waiting for an approver. Only approvers and admins can decide on them.';
     load();
     H.live(ws, {
       onOpen: load,

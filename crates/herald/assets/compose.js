@@ -1,8 +1,10 @@
 /* compose.js: the post form, for new posts (dashboard) and edits (post page). A live
    character count against the tightest limit of the chosen platforms (the limits come
    from the server's table), the schedule read in the workspace's time zone and sent as
-   RFC 3339 with its offset, submit / save as draft / save and resubmit, and API errors
-   shown next to the field they name. */
+   RFC 3339 with its offset, submit / save as draft / save and resubmit, a confirmation
+   before anything is published at once, API errors shown next to the field they name
+   (networks not linked, X credentials missing and network caps by the platforms), and
+   text kept from before a forced sign-in put back in the form. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -67,6 +69,7 @@
         expired: 'Expired: its time had passed.'
       }[post.status] || ('Now ' + H.statusLabel(post.status).toLowerCase() + '.');
       if (intent === 'save' && post.status !== 'pending_approval') what = 'Saved. ' + what;
+      if (H.waitingText(post)) what += ' ' + H.waitingText(post) + '.';
       return what;
     }
 
@@ -74,6 +77,12 @@
       H.clear(result);
       result.appendChild(document.createTextNode(outcome(post, intent) + ' '));
       if (opts.mode === 'create') result.appendChild(H.h('a', { href: H.postUrl(opts.ws, post.id) }, 'Open the post'));
+    }
+
+    /** Whether this send publishes at once (a workspace without approval, no time). */
+    function publishesNow(intent) {
+      var noApproval = H.workspace && !H.workspace.requires_approval;
+      return noApproval && !schedule.value && (intent === 'submit' || intent === 'resubmit');
     }
 
     function send(intent) {
@@ -98,18 +107,24 @@
       if (busy) return;
       var intent = (ev.submitter && ev.submitter.value) || (opts.mode === 'create' ? 'submit' : 'save');
       H.clearErrors(form);
+      if (publishesNow(intent)) {
+        var where = chosen().map(H.platformLabel).join(', ') || 'the chosen networks';
+        if (!window.confirm('Publish this post now on ' + where + '? It goes out at once.')) return;
+      }
       result.textContent = '';
       busy = true;
       form.setAttribute('aria-busy', 'true');
       H.$$('button', form).forEach(function (b) { b.disabled = true; });
       send(intent).then(function (post) {
+        var note = H.$('.draft-note', form);
+        if (note) note.hidden = true;
         showResult(post, intent);
         api.dirty = false;
         if (opts.mode === 'create') { form.reset(); updateCount(); updateLabels(); }
         if (opts.onDone) opts.onDone(post, intent);
       }, function (err) {
         if (H.isConflict(err) && opts.onConflict) { opts.onConflict(err); return; }
-        H.showError(form, err);
+        H.showError(form, H.platformError(err));
       }).then(function () {
         busy = false;
         form.removeAttribute('aria-busy');
@@ -137,6 +152,24 @@
         api.dirty = false;
       },
       refreshLabels: function () { updateLabels(); updateCount(); },
+      /** Puts back what was typed before a forced sign-in, if anything; true if so. */
+      restore: function () {
+        var d = H.drafts.take(form);
+        if (!d) return false;
+        text.value = d.text;
+        boxes.forEach(function (b) { b.checked = (d.platforms || []).indexOf(b.value) >= 0; });
+        schedule.value = d.schedule_at || '';
+        if (media) media.value = d.media_urls || '';
+        var note = H.$('.draft-note', form);
+        if (note) {
+          note.textContent = 'This is the text you were writing before you had to sign in again. It is not saved yet.';
+          note.hidden = false;
+        }
+        updateCount();
+        updateLabels();
+        api.dirty = true;
+        return true;
+      },
       /** True once the user typed something not yet saved. */
       dirty: false
     };

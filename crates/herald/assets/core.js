@@ -1,7 +1,9 @@
-/* core.js: what every Herald page shares. The session (token in sessionStorage, never
-   in a URL), API calls with the Authorization header and Herald's error format, field
-   errors, a tiny DOM builder, time formatting and conversion in the workspace's time
-   zone, status badges, toasts and the top bar. Exposed as window.Herald. */
+/* core.js: what every Herald page shares. How the page is signed in (a person's
+   HttpOnly session cookie, with the CSRF token from GET /api/me on every write; or a
+   machine's access token kept in this tab's sessionStorage and sent only as a bearer
+   header, never in a URL), API calls with Herald's error format, drafts kept across a
+   forced sign-in, field errors, a tiny DOM builder, toasts, and times in the
+   workspace's zone. Exposed as window.Herald. */
 (function () {
   'use strict';
 
@@ -13,33 +15,70 @@
   H.statusLabels = {};
   (H.config.statuses || []).forEach(function (s) { H.statusLabels[s.id] = s.label; });
 
-  /* ---- session ---- */
-  var KEY = 'herald.session';
-  H.session = {
+  /* ---- how this tab is signed in ---- */
+  var TOKEN_KEY = 'herald.session';
+  /** A machine's token sign-in, for this tab only: {token, workspace_id} or null. */
+  H.tokenSession = {
     get: function () {
-      try { return JSON.parse(sessionStorage.getItem(KEY)) || null; } catch (e) { return null; }
+      try { var s = JSON.parse(sessionStorage.getItem(TOKEN_KEY)); return s && s.token ? s : null; } catch (e) { return null; }
     },
-    set: function (s) { sessionStorage.setItem(KEY, JSON.stringify(s)); },
-    clear: function () { sessionStorage.removeItem(KEY); }
+    set: function (s) { sessionStorage.setItem(TOKEN_KEY, JSON.stringify({ token: s.token, workspace_id: s.workspace_id })); },
+    clear: function () { sessionStorage.removeItem(TOKEN_KEY); }
+  };
+  /** Who is signed in (GET /api/me), filled by chrome.js; the CSRF token for writes. */
+  H.me = null;
+  H.csrf = null;
+
+  /* ---- drafts: what was typed survives a trip through sign-in ---- */
+  var DRAFTS_KEY = 'herald.drafts';
+  function readDrafts() {
+    try { return JSON.parse(sessionStorage.getItem(DRAFTS_KEY)) || {}; } catch (e) { return {}; }
+  }
+  /** The key of a post form's draft: workspace, form, post. */
+  H.draftKey = function (form) { return [H.config.workspace_id || '', form.id, H.config.post_id || ''].join('|'); };
+  H.drafts = {
+    /** Keeps the content of every post form with text in it (this tab only). */
+    save: function () {
+      var all = readDrafts();
+      H.$$('form.post-form').forEach(function (form) {
+        var text = H.$('textarea[name="text"]', form);
+        if (!text || !text.value.trim()) return;
+        all[H.draftKey(form)] = {
+          text: text.value,
+          platforms: H.$$('input[name="platforms"]:checked', form).map(function (b) { return b.value; }),
+          schedule_at: (H.$('input[name="schedule_at"]', form) || {}).value || '',
+          media_urls: (H.$('textarea[name="media_urls"]', form) || {}).value || '',
+          saved_at: Date.now()
+        };
+      });
+      try { sessionStorage.setItem(DRAFTS_KEY, JSON.stringify(all)); } catch (e) { /* full: nothing to do */ }
+    },
+    /** The draft of `form`, removed from storage; null if none (or older than a day). */
+    take: function (form) {
+      var all = readDrafts();
+      var key = H.draftKey(form);
+      var d = all[key];
+      if (!d) return null;
+      delete all[key];
+      sessionStorage.setItem(DRAFTS_KEY, JSON.stringify(all));
+      return Date.now() - d.saved_at < 86400000 ? d : null;
+    },
+    any: function () { return Object.keys(readDrafts()).length > 0; }
   };
 
-  /** Sends the user to sign in, remembering where they were (a path, never a token). */
+  /** Sends the user to sign in, remembering where they were (a path, never a secret)
+      and keeping what they typed. Without a reason (nobody was signed in) the sign-in
+      page takes this page's place in the history. */
   H.toSignIn = function (reason) {
-    H.session.clear();
+    H.drafts.save();
+    if (reason) H.tokenSession.clear();
     var q = '?next=' + encodeURIComponent(location.pathname);
     if (reason) q += '&reason=' + encodeURIComponent(reason);
-    location.replace('/' + q);
-  };
-
-  /** The session, or a redirect to sign in. */
-  H.requireSession = function () {
-    var s = H.session.get();
-    if (!s || !s.token) { H.toSignIn(); return null; }
-    return s;
+    if (reason) location.assign('/' + q); else location.replace('/' + q);
   };
 
   /* ---- API ---- */
-  function ApiError(status, body) {
+  function ApiError(status, body, res) {
     var e = (body && body.error) || {};
     this.name = 'ApiError';
     this.status = status;
@@ -47,32 +86,63 @@
     this.message = e.message || (status ? 'The server answered ' + status : 'Herald could not be reached; check the connection');
     this.details = e.details || {};
     this.field = this.details.field || null;
+    var retry = res && Number(res.headers.get('Retry-After'));
+    this.retryAfter = retry > 0 ? retry : null;
   }
   ApiError.prototype = Object.create(Error.prototype);
   H.ApiError = ApiError;
 
-  /** Calls the JSON API with the session's token. Rejects with an ApiError. */
+  /** The request options for a call as this tab is signed in. */
+  H.authInit = function (method, extra) {
+    var headers = Object.assign({}, extra || {});
+    var t = H.tokenSession.get();
+    if (t) {
+      headers.Authorization = 'Bearer ' + t.token;
+      return { headers: headers, credentials: 'omit' };
+    }
+    if (method !== 'GET' && method !== 'HEAD' && H.csrf) headers['X-CSRF-Token'] = H.csrf;
+    return { headers: headers, credentials: 'same-origin' };
+  };
+
+  /** Calls the JSON API. Rejects with an ApiError. opts.quiet: a 401 or 404 is only
+      reported (no "signed out" handling); opts.token: use this bearer token. */
   H.api = function (method, path, body, opts) {
     opts = opts || {};
-    var s = H.session.get();
-    var headers = { Accept: 'application/json' };
-    var token = opts.token || (s && s.token);
-    if (token) headers.Authorization = 'Bearer ' + token;
-    var init = { method: method, headers: headers, cache: 'no-cache', credentials: 'omit' };
-    if (body !== undefined) { headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
+    var init;
+    if (opts.token) init = { headers: { Authorization: 'Bearer ' + opts.token }, credentials: 'omit' };
+    else init = H.authInit(method);
+    init.method = method;
+    init.cache = 'no-cache';
+    init.headers.Accept = 'application/json';
+    if (body !== undefined) { init.headers['Content-Type'] = 'application/json'; init.body = JSON.stringify(body); }
     if (opts.signal) init.signal = opts.signal;
     return fetch(path, init).then(function (res) {
       return res.text().then(function (text) {
         var data = null;
         if (text) { try { data = JSON.parse(text); } catch (e) { data = null; } }
-        if (res.status === 401 && !opts.token) { H.toSignIn('expired'); }
-        if (!res.ok) throw new ApiError(res.status, data);
-        return data;
+        if (res.ok) return data;
+        var err = new ApiError(res.status, data, res);
+        // The CSRF token changed (signed in again in another tab): learn it, try once more.
+        if (err.code === 'csrf' && !opts.retried && !opts.token) {
+          return H.api('GET', '/api/me', undefined, { quiet: true }).then(function (me) {
+            H.csrf = me.csrf_token;
+            return H.api(method, path, body, Object.assign({}, opts, { retried: true }));
+          }, function () { throw err; });
+        }
+        if (!opts.quiet && !opts.token) H.accessProblem(err, path);
+        throw err;
       });
     }, function (err) {
       if (err && err.name === 'AbortError') throw err;
       throw new ApiError(0, null);
     });
+  };
+  /** A 401 means this tab is no longer signed in; a 404 on this workspace may mean the
+      person was removed from it. chrome.js decides (H.checkAccess, H.lost). */
+  H.accessProblem = function (err, path) {
+    if (err.status === 401 && H.lost) H.lost('signed_out');
+    var ws = H.config.workspace_id;
+    if (err.status === 404 && ws && H.checkAccess && path.indexOf(H.wsPath(ws)) === 0) H.checkAccess();
   };
 
   H.wsPath = function (ws, rest) { return '/api/workspaces/' + encodeURIComponent(ws) + (rest || ''); };
@@ -125,7 +195,7 @@
     var slot = err.field && H.$('[data-error-for="' + cssEscape(err.field) + '"]', root);
     if (!slot) slot = H.$('[data-error-for="_form"]', root);
     if (!slot) return null;
-    slot.textContent = err.message;
+    slot.textContent = H.sentence(err);
     slot.hidden = false;
     if (err.field) {
       var input = H.$('[name="' + cssEscape(err.field) + '"]', root);
@@ -134,15 +204,13 @@
     return slot;
   };
   function cssEscape(s) { return window.CSS && CSS.escape ? CSS.escape(s) : String(s).replace(/"/g, '\\"'); }
-
-  /** A 409: the post changed meanwhile (or its status no longer allows this). */
-  H.isConflict = function (err) { return err && err.status === 409; };
-  H.conflictText = function (err) {
-    if (err.code === 'version_conflict') {
-      var v = err.details && err.details.current_version;
-      return 'This post was changed meanwhile' + (v ? ' (it is now at version ' + v + ')' : '') + '. Reload it to see the current version.';
-    }
-    return err.message + '. The post changed meanwhile: reload it to see where it stands.';
+  /** An error as a sentence a person can act on. */
+  H.sentence = function (err) {
+    if (err.code === 'rate_limited') return 'Too many attempts in a short time. Try again' + (err.retryAfter ? ' in ' + err.retryAfter + ' s.' : ' shortly.');
+    if (err.status === 403 && err.code === 'forbidden') return 'Your role does not allow this. ' + err.message.charAt(0).toUpperCase() + err.message.slice(1) + '.';
+    var m = String(err.message || '');
+    m = m.charAt(0).toUpperCase() + m.slice(1);
+    return /[.!?]$/.test(m) ? m : m + '.';
   };
 
   /* ---- toasts ---- */
@@ -155,15 +223,37 @@
     setTimeout(function () { t.remove(); }, 4700);
   };
 
-  /* ---- time, in the workspace's zone ---- */
+  /** Puts `text` on the clipboard (a selected field and the copy command where the
+      clipboard API is not offered, as on plain http). */
+  H.copy = function (text, field) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      if (field) { field.focus(); field.select(); }
+      (document.execCommand && document.execCommand('copy')) ? resolve() : reject(new Error('copy'));
+    });
+  };
+
+  /* ---- time, in the workspace's zone, always labelled ---- */
   H.tz = 'UTC';
-  function fmt(opts) { return new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: H.tz }, opts)); }
+  var formats = {};
+  /** A formatter in the workspace's zone (made once per zone and options). */
+  function fmt(opts) {
+    var key = H.tz + JSON.stringify(opts);
+    return formats[key] || (formats[key] = new Intl.DateTimeFormat(undefined, Object.assign({ timeZone: H.tz }, opts)));
+  }
+  /** "Dec 2, 2026, 10:00 AM CET": date, time and the zone's short name. */
   H.fmtDateTime = function (iso) {
     if (!iso) return '—';
-    return fmt({ dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    var d = new Date(iso);
+    return fmt({ dateStyle: 'medium', timeStyle: 'short' }).format(d) + ' ' + H.zoneAbbr(d);
   };
-  H.fmtTime = function (iso) { return iso ? fmt({ timeStyle: 'medium' }).format(new Date(iso)) : '—'; };
+  H.fmtTime = function (iso) { return iso ? fmt({ timeStyle: 'short' }).format(new Date(iso)) + ' ' + H.zoneAbbr(new Date(iso)) : '—'; };
   H.fmtDay = function (date) { return fmt({ day: 'numeric', month: 'short' }).format(date); };
+  /** The workspace zone's short name at an instant ("CET", "GMT+2"). */
+  H.zoneAbbr = function (d) {
+    var part = fmt({ timeZoneName: 'short', hour: 'numeric' }).formatToParts(d).filter(function (p) { return p.type === 'timeZoneName'; })[0];
+    return part ? part.value : H.tz;
+  };
   /** "just now", "5 min ago", "3 h ago", "2 days ago". */
   H.ago = function (iso) {
     var s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
@@ -227,90 +317,17 @@
   /** Only http(s) links are followed (post URLs can come from Ayrshare's data). */
   H.safeUrl = function (u) { return typeof u === 'string' && /^https?:\/\//i.test(u) ? u : null; };
 
-  /* ---- posts ---- */
-  H.statusLabel = function (s) { return H.statusLabels[s] || s; };
-  H.badge = function (status) {
-    return H.h('span', { class: 'badge', dataset: { status: status } }, H.statusLabel(status));
-  };
-  H.platformLabel = function (id) { return (H.platforms[id] && H.platforms[id].label) || id; };
-  /** Characters as the server counts them (Unicode scalar values). */
-  H.charCount = function (text) { return Array.from(text || '').length; };
-  /** The tightest limit among platforms: {platform, limit} or null. */
-  H.tightest = function (platforms) {
-    var best = null;
-    (platforms || []).forEach(function (p) {
-      var info = H.platforms[p];
-      if (info && (!best || info.limit < best.limit)) best = { platform: p, limit: info.limit };
-    });
-    return best;
-  };
   /** Roles weakest first, as the server ships them in the page config. */
-  var RANK = {};
-  (H.config.roles || []).forEach(function (r, i) { RANK[r] = i; });
-  /** Whether the session may do `action` on a post in `status` (the server's table). */
-  H.can = function (action, status) {
-    var s = H.session.get();
-    var need = ((H.config.actions || {})[status] || {})[action];
-    return !!(s && need && RANK[s.role] >= RANK[need]);
-  };
-  H.roleAtLeast = function (role) { var s = H.session.get(); return !!(s && RANK[s.role] >= RANK[role]); };
-  H.postUrl = function (ws, id) { return '/w/' + encodeURIComponent(ws) + '/posts/' + encodeURIComponent(id); };
-  /** Who an actor string is, for people: "you", "admin" or "token …abcd". */
-  H.actorLabel = function (actor) {
-    var s = H.session.get();
-    if (s && actor === s.actor) return 'you';
-    if (!actor) return 'Ayrshare';
-    if (actor.indexOf('token:') === 0) return 'token …' + actor.slice(-6);
-    return actor;
-  };
-  /** Per-platform results: a chip per platform with its outcome and link. */
-  H.platformResults = function (post) {
-    var results = {};
-    (post.platform_results || []).forEach(function (r) { results[r.platform] = r; });
-    var names = (post.platforms || []).slice();
-    Object.keys(results).forEach(function (p) { if (names.indexOf(p) < 0) names.push(p); });
-    return H.h('ul', { class: 'platform-results' }, names.map(function (p) {
-      var r = results[p];
-      var state = r ? r.status : 'none';
-      var label = H.platformLabel(p);
-      var inner = r && H.safeUrl(r.post_url)
-        ? H.h('a', { href: H.safeUrl(r.post_url), target: '_blank', rel: 'noopener noreferrer', title: 'Open on ' + label }, label)
-        : H.h('span', null, label);
-      return H.h('li', { class: 'pr', dataset: { state: state }, title: r && r.error ? r.error : null },
-        H.h('span', { class: 'pr-dot', 'aria-hidden': 'true' }), inner,
-        r && r.status === 'error' ? H.h('span', { class: 'visually-hidden' }, ' failed: ' + (r.error || 'error')) : null,
-        r && r.status === 'success' ? H.h('span', { class: 'visually-hidden' }, ' published') : null);
-    }));
-  };
-
-  /* ---- top bar ---- */
-  /** Loads the workspace, fills the top bar and returns the workspace object. */
-  H.initChrome = function (ws) {
-    var s = H.session.get();
-    var out = H.$('#sign-out');
-    if (out) out.addEventListener('click', function () { H.session.clear(); location.assign('/'); });
-    var role = H.$('#role');
-    if (role && s) { role.textContent = s.role; role.hidden = false; }
-    return H.api('GET', H.wsPath(ws)).then(function (w) {
-      H.tz = w.timezone || 'UTC';
-      H.workspace = w;
-      var name = H.$('#ws-name');
-      if (name) name.textContent = w.name;
-      H.$$('.tz-name').forEach(function (el) { el.textContent = H.tz; });
-      return w;
-    });
-  };
-  /** The pending-approval count in the navigation. */
-  H.setPendingNav = function (n) {
-    var el = H.$('#nav-pending');
-    if (!el) return;
-    el.hidden = !n;
-    H.$('.n', el).textContent = n ? String(n) : '';
-  };
-  /** Shows a failure to load in the page's main region. */
-  H.fatal = function (err) {
-    var main = H.$('#main');
-    var text = err.status === 404 ? 'This workspace or post does not exist, or your token has no access to it.' : err.message;
-    main.insertBefore(H.h('div', { class: 'banner', dataset: { tone: 'bad' }, role: 'alert' }, text), main.firstChild);
+  H.RANK = {};
+  (H.config.roles || []).forEach(function (r, i) { H.RANK[r] = i; });
+  H.roleLabel = function (r) { return r ? r.charAt(0).toUpperCase() + r.slice(1) : ''; };
+  /** Whether the role in this workspace (H.role, set by chrome.js) is at least `role`. */
+  H.roleAtLeast = function (role) { return !!(H.role && H.RANK[H.role] >= H.RANK[role]); };
+  /** Whether an actor id is the signed-in principal. */
+  H.isMe = function (actor) { return !!(H.me && actor && actor === H.me.actor); };
+  /** An actor by name: the name the API gave, "(you)" added for the signed-in one. */
+  H.personLabel = function (actor, name) {
+    var label = name || (actor ? 'someone' : 'Ayrshare');
+    return H.isMe(actor) ? label + ' (you)' : label;
   };
 }());

@@ -1,7 +1,8 @@
 /* dashboard.js: the workspace dashboard. Reads GET /api/workspaces/{ws}/history and draws
    the counts, the posts-per-day chart (SVG, last 30 days in the workspace's time zone),
    the breakdowns and the post list with per-platform results; says how old the Ayrshare
-   part is (fresh / cached / unavailable). Live: every `post` event updates its row at
+   part is, in words (up to date / last copy / unavailable), with every time labelled
+   with the workspace's zone; people by name. Live: every `post` event updates its row at
    once, and `post`, `history`, `resync` and each reconnect re-read the history. */
 (function () {
   'use strict';
@@ -9,7 +10,6 @@
   var ws = H.config.workspace_id;
   var LIMIT = 1000, PAGE = 50;
   var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '' };
-  if (!H.requireSession()) return;
 
   /** Chart series of each status, as the server ships it in the page config. */
   var GROUP = {};
@@ -62,14 +62,15 @@
     var el = H.clear(H.$('#freshness'));
     if (!state.readAt) { el.textContent = 'Loading…'; return; }
     var up = state.upstream;
-    var pill = H.h('span', { class: 'fresh-pill', dataset: { upstream: up } }, 'Ayrshare: ' + up);
+    var pill = H.h('span', { class: 'fresh-pill', dataset: { upstream: up } },
+      { fresh: 'Up to date', cached: 'Last known copy', unavailable: 'Networks not reachable' }[up] || up);
     var text;
     if (up === 'fresh') text = 'as of ' + H.fmtTime(state.as_of) + ' (' + H.ago(state.as_of) + ')';
-    else if (up === 'cached') text = 'last good copy from ' + H.fmtDateTime(state.as_of) + ' (' + H.ago(state.as_of) + '); Ayrshare did not answer just now';
-    else text = "no Ayrshare data: showing Herald's own posts only; posts made outside Herald are missing";
+    else if (up === 'cached') text = 'from ' + H.fmtDateTime(state.as_of) + ' (' + H.ago(state.as_of) + '): Ayrshare did not answer just now';
+    else text = "showing the posts made in Herald only: Ayrshare could not be reached, so posts made outside Herald are missing";
     el.appendChild(pill);
     el.appendChild(H.h('span', { class: 'fresh-text', id: 'as-of', dataset: { asOf: state.as_of || '' } }, ' ' + text));
-    el.appendChild(H.h('span', { class: 'fresh-read' }, ' · Herald data read ' + H.ago(state.readAt)));
+    el.appendChild(H.h('span', { class: 'fresh-read' }, ' · Times in ' + H.tz));
   }
 
   /* ---- chart ---- */
@@ -143,7 +144,7 @@
   function timeLine(p) {
     if (p.status === 'scheduled' && p.schedule_at) return 'Scheduled for ' + H.fmtDateTime(p.schedule_at);
     if (p.published_at && (p.status === 'published' || p.status === 'partially_published')) return 'Published ' + H.fmtDateTime(p.published_at);
-    if (p.schedule_at && p.status === 'pending_approval') return 'Wanted for ' + H.fmtDateTime(p.schedule_at);
+    if (p.schedule_at && p.status === 'pending_approval') return (H.overdue(p) ? 'Was planned for ' : 'Planned for ') + H.fmtDateTime(p.schedule_at);
     return p.created_at ? 'Created ' + H.fmtDateTime(p.created_at) : '';
   }
   function row(p) {
@@ -152,11 +153,13 @@
       H.h('div', { class: 'post-top' },
         H.badge(p.status),
         p.origin === 'ayrshare' ? H.h('span', { class: 'origin', title: 'Made outside Herald; known from Ayrshare history' }, 'From Ayrshare') : null,
-        H.h('span', { class: 'post-when' }, timeLine(p))),
+        H.h('span', { class: 'post-when' }, timeLine(p)),
+        H.overdue(p) ? H.h('span', { class: 'flag', dataset: { tone: 'bad' } }, 'Its time has passed') : null,
+        H.waitingText(p) ? H.h('span', { class: 'flag', dataset: { tone: 'warn' } }, H.waitingText(p)) : null),
       H.h('p', { class: 'post-text clamp' }, text),
       H.h('div', { class: 'post-bottom' },
         H.platformResults(p),
-        H.h('span', { class: 'post-meta' }, p.id ? 'v' + p.version + ' · ' + H.actorLabel(p.author) : '')));
+        H.h('span', { class: 'post-meta' }, p.id ? 'by ' + H.personLabel(p.author, p.author_name) : '')));
   }
   function renderList() {
     var list = H.$('#post-list');
@@ -165,7 +168,7 @@
     var visible = state.posts.filter(function (p) { return !state.filter || p.status === state.filter; });
     var items = visible.slice(0, state.shown).map(function (p) {
       var old = existing[keyOf(p)];
-      var sig = p.status + '|' + p.version + '|' + (p.platform_results || []).length + '|' + p.text;
+      var sig = p.status + '|' + p.version + '|' + (p.platform_results || []).length + '|' + p.text + '|' + (p.waiting_for || '') + '|' + p.author_name;
       if (old && old.dataset.sig === sig) return old;
       var li = row(p);
       li.dataset.sig = sig;
@@ -250,7 +253,10 @@
       onDone: function (post) { applyPost(post); refresh(); H.toast('Post saved: ' + H.statusLabel(post.status), 'good'); }
     });
     composer.refreshLabels();
-    if (!H.roleAtLeast('editor')) { H.$('#compose-panel').hidden = true; H.$('.compose-jump').hidden = true; }
+    var writer = H.roleAtLeast('editor');
+    H.$('#compose-panel').hidden = !writer;
+    H.$('.compose-jump').hidden = !writer;
+    if (writer && composer.restore()) H.$('#compose-text').focus();
     refresh();
     H.connection = H.live(ws, {
       onOpen: refresh,

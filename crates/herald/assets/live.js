@@ -1,8 +1,10 @@
-/* live.js: the workspace's server-sent events, read with fetch() so the token travels in
-   the Authorization header (EventSource cannot send headers, and tokens never go in
-   URLs). Parses the text/event-stream body itself, reconnects with backoff after a
-   dropped connection, and calls onOpen on every (re)connect so the page re-reads the
-   history and misses nothing. Shows the connection state in the top bar. */
+/* live.js: the workspace's server-sent events, read with fetch() as the page is signed
+   in (the session cookie, or a token in the Authorization header: EventSource cannot
+   send headers, and tokens never go in URLs). Parses the text/event-stream body itself,
+   reconnects with backoff after a dropped connection, and calls onOpen on every
+   (re)connect so the page re-reads and misses nothing. A stream the server ends is
+   checked at once: if access was taken away (signed out, removed, token revoked) the
+   page is told (H.lost) instead of reconnecting. Shows the state in the top bar. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -77,15 +79,14 @@
     }
     function connect() {
       if (stopped) return;
-      var s = H.session.get();
-      if (!s) return;
       controller = new AbortController();
       show('connecting', attempt ? 'Reconnecting…' : 'Connecting…');
-      fetch(H.wsPath(ws, '/events'), {
-        headers: { Authorization: 'Bearer ' + s.token, Accept: 'text/event-stream' },
-        cache: 'no-store', credentials: 'omit', signal: controller.signal
-      }).then(function (res) {
-        if (res.status === 401) { H.toSignIn('expired'); return; }
+      var init = H.authInit('GET', { Accept: 'text/event-stream' });
+      init.cache = 'no-store';
+      init.signal = controller.signal;
+      fetch(H.wsPath(ws, '/events'), init).then(function (res) {
+        if (res.status === 401) { stopped = true; H.lost('signed_out'); return; }
+        if (res.status === 404) return H.checkAccess().then(function (allowed) { if (!allowed) stopped = true; });
         if (!res.ok || !res.body) throw new Error('events answered ' + res.status);
         attempt = 0;
         show('open', 'Live');
@@ -100,7 +101,7 @@
         });
         function pump() {
           return reader.read().then(function (r) {
-            if (r.done) return;
+            if (r.done) return ended();
             kick();
             feed(decoder.decode(r.value, { stream: true }));
             return pump();
@@ -112,16 +113,23 @@
         if (!stopped) retry();
       });
     }
+    /** The server ended the stream: because access was taken away (then the page is
+        told and nothing reconnects), or because it is restarting (reconnect). */
+    function ended() {
+      clearTimeout(watchdog);
+      show('connecting', 'Checking access…');
+      return H.checkAccess().then(function (allowed) { if (!allowed) stopped = true; });
+    }
     window.addEventListener('online', function () {
       if (retryTimer) { clearTimeout(retryTimer); retryTimer = null; attempt = 0; connect(); }
     });
     window.addEventListener('pagehide', function () { stopped = true; if (controller) controller.abort(); });
     connect();
-    return {
+    return (H.connection = {
       stop: function () { stopped = true; if (controller) controller.abort(); },
       /** Drops the current connection as a network failure would (it then reconnects). */
       drop: function () { if (controller) controller.abort(); }
-    };
+    });
   };
 
   /** Runs `fn` at most once at a time; calls made meanwhile coalesce into one more run. */

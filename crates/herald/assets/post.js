@@ -1,5 +1,5 @@
-/* post.js: one post. Shows it with its per-platform results and its audit trail
-   (GET .../posts/{id} returns `events`), the approver's decision panel, the edit form
+/* post.js: one post. Shows it with its per-platform results and its audit trail by
+   name (GET .../posts/{id} returns `events` with `actor_name`), the approver's decision panel, the edit form
    (save, or save and resubmit) and the other actions its status allows for this role
    (submit, retry, cancel, delete). Live: a change made elsewhere is shown at once, unless
    the user has unsaved edits: then a banner says the post changed and offers a reload. */
@@ -11,7 +11,7 @@
   var path = H.wsPath(ws, '/posts/' + encodeURIComponent(id));
   var current = null;
   var composer = null;
-  if (!H.requireSession()) return;
+  var restored = false;
 
   /** How each audit action reads after its actor (the server's vocabulary). */
   var ACTION_LABEL = H.config.audit_actions || {};
@@ -24,19 +24,24 @@
     var errors = (post.platform_results || []).filter(function (r) { return r.error; });
     view.appendChild(H.h('header', { class: 'post-head' },
       H.badge(post.status),
-      H.h('h1', null, 'Post ', H.h('span', { class: 'muted' }, 'version ' + post.version))));
+      H.h('h1', null, 'Post by ', H.personLabel(post.author, post.author_name))));
     view.appendChild(H.postSummary(post));
-    view.appendChild(H.h('h2', null, 'Platforms'));
-    view.appendChild(H.platformResults(post));
+    if ((post.platform_results || []).length) {
+      view.appendChild(H.h('h2', null, 'Results per network'));
+      view.appendChild(H.platformResults(post));
+    }
     if (errors.length) {
       view.appendChild(H.h('ul', { class: 'errors' }, errors.map(function (r) {
         return H.h('li', null, H.h('strong', null, H.platformLabel(r.platform) + ': '), r.error);
       })));
     }
     view.appendChild(H.h('dl', { class: 'meta meta-small' },
-      H.h('div', null, H.h('dt', null, 'Created'), H.h('dd', null, H.fmtDateTime(post.created_at))),
-      H.h('div', null, H.h('dt', null, 'Published'), H.h('dd', null, H.fmtDateTime(post.published_at))),
-      H.h('div', null, H.h('dt', null, 'Ayrshare id'), H.h('dd', null, post.ayrshare_id || '—'))));
+      H.h('div', null, H.h('dt', null, 'Created'), H.h('dd', null, H.fmtDateTime(post.created_at)))));
+    view.appendChild(H.h('details', { class: 'tech' }, H.h('summary', null, 'Technical details'),
+      H.h('dl', { class: 'meta meta-small' },
+        H.h('div', null, H.h('dt', null, 'Herald id'), H.h('dd', null, post.id)),
+        H.h('div', null, H.h('dt', null, 'Revision'), H.h('dd', null, String(post.version))),
+        H.h('div', null, H.h('dt', null, 'Ayrshare id'), H.h('dd', null, post.ayrshare_id || '—')))));
     document.title = H.statusLabel(post.status) + ' post · Herald';
   }
 
@@ -66,6 +71,7 @@
       });
     }
     composer.fill(post);
+    if (!restored) restored = composer.restore();
     H.$('button[value="resubmit"]', form).hidden = !H.can('submit', post.status);
     var note = post.status === 'scheduled' && H.workspace && H.workspace.requires_approval
       ? 'Saving sends it back for approval.' : '';
@@ -83,7 +89,7 @@
         load(true);
       }, function (x) {
         if (H.isConflict(x)) { stale(x); return; }
-        err.textContent = x.message;
+        err.textContent = H.sentence(H.platformError(x));
         err.hidden = false;
       }).then(function () { e.target.disabled = false; });
     } }, label);
@@ -92,7 +98,13 @@
   function renderActions(post) {
     var box = H.clear(H.$('#post-actions'));
     var v = { version: post.version };
-    if (H.can('submit', post.status)) box.appendChild(actionButton('Submit', 'btn-primary', function () { return H.api('POST', path + '/submit', v); }));
+    if (H.can('submit', post.status)) {
+      var now = H.workspace && !H.workspace.requires_approval && !post.schedule_at;
+      box.appendChild(actionButton(now ? 'Publish now' : (H.workspace && !H.workspace.requires_approval ? 'Schedule' : 'Submit for approval'), 'btn-primary', function () {
+        if (now && !window.confirm('Publish this post now on ' + post.platforms.map(H.platformLabel).join(', ') + '? It goes out at once.')) return Promise.resolve(null);
+        return H.api('POST', path + '/submit', v);
+      }));
+    }
     if (H.can('retry', post.status)) box.appendChild(actionButton('Retry failed platforms', 'btn-primary', function () { return H.api('POST', path + '/retry', v); }));
     if (H.can('delete', post.status)) {
       var published = post.status === 'published' || post.status === 'partially_published';
@@ -111,9 +123,8 @@
       list.appendChild(H.h('li', { class: 'audit-item', dataset: { action: e.action } },
         H.h('div', { class: 'audit-line' },
           H.h('time', { datetime: e.at }, H.fmtDateTime(e.at)), ' ',
-          H.h('strong', null, H.actorLabel(e.actor)), ' ', ACTION_LABEL[e.action] || e.action, ' ',
-          e.from && e.from !== e.to ? H.h('span', { class: 'transition' }, H.badge(e.from), ' → ', H.badge(e.to)) : H.badge(e.to),
-          H.h('span', { class: 'muted' }, ' v' + e.version)),
+          H.h('strong', { class: 'actor' }, H.personLabel(e.actor, e.actor_name)), ' ', ACTION_LABEL[e.action] || e.action, ' ',
+          e.from && e.from !== e.to ? H.h('span', { class: 'transition' }, H.badge(e.from), ' → ', H.badge(e.to)) : H.badge(e.to)),
         e.comment ? H.h('blockquote', { class: 'comment' }, e.comment) : null));
     });
     if (!events.length) list.appendChild(H.h('li', { class: 'empty' }, 'No events.'));
@@ -121,9 +132,8 @@
 
   function stale(err) {
     var b = H.clear(H.$('#post-stale'));
-    var v = err && err.details && err.details.current_version;
-    b.appendChild(H.h('span', null, err && err.message && !v ? H.conflictText(err) + ' ' :
-      'This post was changed meanwhile' + (v ? ' (it is now at version ' + v + ')' : '') + '. Your edits are not saved. '));
+    b.appendChild(H.h('span', null, err && err.code && err.code !== 'version_conflict' ? H.conflictText(err) + ' ' :
+      'Someone changed this post meanwhile. Your edits are not saved yet: copy them before you reload. '));
     b.appendChild(H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { load(true); } }, 'Reload it'));
     b.dataset.tone = 'warn';
     b.hidden = false;

@@ -1,8 +1,9 @@
 /* review.js: the approver's decision panel, shared by the approval queue and the post
-   page. It names the exact version being decided and sends that version with approve,
-   reject or request changes (with a comment), says what approving will do (publish now,
-   schedule, or expire a late post), and on a 409 says the post changed meanwhile and
-   offers to reload it. */
+   page. It sends the version of the post shown with approve, reject or request changes
+   (with a comment), so the decision is on exactly what the approver saw; says what
+   approving will do (publish now, schedule, or expire a late post); and on a 409 says
+   the post changed meanwhile and offers to reload it. Also the read-only summary of a
+   post (text, networks, schedule, author by name). */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -21,8 +22,7 @@
       opts: {ws, onDone(post, action), onReload()} */
   H.reviewPanel = function (post, opts) {
     if (!H.can('approve', post.status)) return null;
-    var s = H.session.get();
-    var own = s && post.author === s.actor;
+    var own = H.isMe(post.author);
     var id = 'review-' + (++seq);
     var comment = H.h('textarea', { id: id + '-comment', name: 'comment', rows: 2, 'aria-describedby': id + '-error' });
     var error = H.h('p', { class: 'field-error', id: id + '-error', dataset: { errorFor: 'comment' }, hidden: true });
@@ -30,8 +30,7 @@
     var buttons = [];
     var row = H.h('div', { class: 'form-actions' });
     var panel = H.h('div', { class: 'review', dataset: { version: post.version } },
-      H.h('p', { class: 'review-version' },
-        H.h('strong', null, 'Deciding on version ' + post.version), ' · ', consequence(post)),
+      H.h('p', { class: 'review-version' }, consequence(post)),
       own ? H.h('p', { class: 'hint' }, 'You wrote this post, so another approver must approve it.') : null,
       H.h('div', { class: 'field' },
         H.h('label', { for: id + '-comment' }, 'Comment ', H.h('span', { class: 'optional' }, '(required to reject or request changes)')),
@@ -64,7 +63,7 @@
       row.appendChild(b);
       return b;
     }
-    var approve = act('approve', 'Approve version ' + post.version, 'btn-primary');
+    var approve = act('approve', 'Approve', 'btn-primary');
     if (own) { approve.disabled = true; approve.dataset.own = 'true'; }
     act('request-changes', 'Request changes', '');
     act('reject', 'Reject', 'btn-danger');
@@ -80,8 +79,9 @@
       H.h('dl', { class: 'meta' },
         H.h('div', null, H.h('dt', null, 'Platforms'), H.h('dd', null, (post.platforms || []).map(H.platformLabel).join(', '))),
         H.h('div', null, H.h('dt', null, 'Length'), H.h('dd', null, n + (t ? ' / ' + t.limit + ' (' + H.platformLabel(t.platform) + ')' : ''))),
-        H.h('div', null, H.h('dt', null, 'Schedule'), H.h('dd', null, post.schedule_at ? H.fmtDateTime(post.schedule_at) + ' (' + H.tz + ')' : 'As soon as approved')),
-        H.h('div', null, H.h('dt', null, 'Author'), H.h('dd', null, H.actorLabel(post.author))),
+        H.h('div', null, H.h('dt', null, post.published_at ? 'Published' : 'Goes out'), H.h('dd', null, post.published_at ? H.fmtDateTime(post.published_at) : H.scheduleText(post))),
+        H.h('div', null, H.h('dt', null, 'Author'), H.h('dd', { class: 'author' }, H.personLabel(post.author, post.author_name))),
+        H.waitingText(post) ? H.h('div', null, H.h('dt', null, 'Waiting'), H.h('dd', null, H.waitingText(post))) : null,
         H.h('div', null, H.h('dt', null, 'Last change'), H.h('dd', null, H.fmtDateTime(post.updated_at))),
         (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null,
           post.media_urls.map(function (u) {

@@ -1,5 +1,6 @@
 //! The whole application in one place: the JSON API ([`crate::http`]), the pages
-//! ([`crate::web`]), the fallbacks, and the layers every request passes, outermost
+//! ([`crate::web`]), the fallbacks (an unknown address is a page for a browser, the 404
+//! error body for an API client), and the layers every request passes, outermost
 //! first: request id → trace span → security headers → metrics → panic guard →
 //! authentication and rate limits ([`crate::auth::layer`]) → timeout → body limit → the
 //! handler. The panic guard answers a handler's panic (a bug) with the 500 error body
@@ -51,7 +52,7 @@ pub fn router(state: AppState, options: Options) -> Router {
         app = app.merge(http::metrics_route());
     }
     let app = app
-        .fallback(|| async { AppError::NotFound })
+        .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(middleware::from_fn(timeout))

@@ -27,6 +27,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/app.css"),
     },
     Asset {
+        name: "people.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../assets/people.css"),
+    },
+    Asset {
         name: "core.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/core.js"),
@@ -45,6 +50,36 @@ const ASSETS: &[Asset] = &[
         name: "review.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/review.js"),
+    },
+    Asset {
+        name: "posts.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/posts.js"),
+    },
+    Asset {
+        name: "chrome.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/chrome.js"),
+    },
+    Asset {
+        name: "invitation.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/invitation.js"),
+    },
+    Asset {
+        name: "profile.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/profile.js"),
+    },
+    Asset {
+        name: "team.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/team.js"),
+    },
+    Asset {
+        name: "settings.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/settings.js"),
     },
     Asset {
         name: "signin.js",
@@ -91,6 +126,11 @@ pub fn url(name: &str) -> String {
         Some(hash) => format!("/assets/{name}?v={hash}"),
         None => format!("/assets/{name}"),
     }
+}
+
+/// `GET /favicon.ico`: the icon, for browsers that ask for it by that old name.
+pub async fn favicon(headers: HeaderMap) -> Response {
+    serve(Path("favicon.svg".to_owned()), Query(HashMap::new()), headers).await
 }
 
 /// `GET /assets/{file}`: the file, 304 on a matching `If-None-Match`, 404 otherwise.

@@ -1,101 +1,16 @@
-//! The page shells, rendered with maud: layout, navigation, forms with their labels, and
-//! empty regions the page scripts fill from the JSON API. Each page embeds the JSON of
-//! [`super::config`] so the browser checks exactly what the server checks.
+//! The workspace pages, rendered with maud: the dashboard, the approval queue and one
+//! post, with the post form they share. Layout and navigation come from
+//! [`super::layout`]; the regions here are empty until the page scripts fill them from
+//! the JSON API. Each page embeds the JSON of [`super::vocab::config`] so the browser
+//! checks exactly what the server checks.
 
-use super::assets;
+use super::layout::{layout, page, topbar, Section};
 use super::vocab::{config, short_limit, status_label};
 use crate::domain::PostStatus;
 use axum::extract::Path;
-use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
-};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 use ayrshare::Platform;
-use maud::{html, Markup, PreEscaped, DOCTYPE};
-
-/// Scripts and styles only from Herald itself; fetches only to Herald.
-const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
-
-/// An HTML answer with the page headers (CSP, no sniffing, no referrer, revalidate).
-fn page(markup: Markup) -> Response {
-    let mut res = Html(markup.into_string()).into_response();
-    let h = res.headers_mut();
-    h.insert(CONTENT_SECURITY_POLICY, CSP.parse().expect("static header"));
-    h.insert(X_CONTENT_TYPE_OPTIONS, "nosniff".parse().expect("static header"));
-    h.insert(REFERRER_POLICY, "no-referrer".parse().expect("static header"));
-    h.insert(CACHE_CONTROL, "no-cache".parse().expect("static header"));
-    res
-}
-
-/// The document around every page: head, config, scripts, skip link, toasts.
-fn layout(
-    title: &str,
-    config: &str,
-    scripts: &[&str],
-    chrome: Option<Markup>,
-    body: Markup,
-) -> Markup {
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="color-scheme" content="light";
-                title { (title) " · Herald" }
-                link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
-                link rel="stylesheet" href=(assets::url("app.css"));
-                script type="application/json" id="herald-config" { (PreEscaped(config)) }
-                @for s in scripts {
-                    script src=(assets::url(s)) defer {}
-                }
-            }
-            body {
-                a.skip-link href="#main" { "Skip to content" }
-                @if let Some(chrome) = chrome { (chrome) }
-                main #main tabindex="-1" { (body) }
-                div #toasts .toasts role="status" aria-live="polite" {}
-            }
-        }
-    }
-}
-
-fn logo() -> Markup {
-    html! {
-        svg.logo viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" {
-            rect x="1" y="1" width="22" height="22" rx="6" fill="currentColor" {}
-            path d="M7 17V7M17 17V7M7 12h10" stroke="#fff" stroke-width="2.4" stroke-linecap="round" fill="none" {}
-        }
-    }
-}
-
-/// The top bar of the workspace pages: brand, workspace, navigation, live state, role.
-fn topbar(ws: &str, current: &str) -> Markup {
-    let link = |href: String, key: &str, label: &str, extra: Markup| {
-        html! { a.nav-link href=(href) aria-current=[(current == key).then_some("page")] { (label) (extra) } }
-    };
-    html! {
-        header.topbar {
-            div.topbar-inner {
-                a.brand href={ "/w/" (ws) } { (logo()) span { "Herald" } }
-                span #ws-name .ws-name { "Workspace" }
-                nav.nav aria-label="Workspace" {
-                    (link(format!("/w/{ws}"), "dashboard", "Dashboard", html! {}))
-                    (link(format!("/w/{ws}/approvals"), "approvals", "Approvals",
-                        html! { span #nav-pending .nav-count hidden { span.n {} span.visually-hidden { " waiting" } } }))
-                }
-                span #live .live data-state="connecting" role="status" aria-live="polite" {
-                    span.dot aria-hidden="true" {} span.live-text { "Connecting…" } span.live-count aria-hidden="true" {}
-                }
-                div.topbar-right {
-                    span #role .role-chip hidden {}
-                    button #sign-out .btn-link type="button" { "Sign out" }
-                }
-            }
-        }
-    }
-}
+use maud::{html, Markup};
 
 /// The post form: new posts on the dashboard (`prefix` "compose"), edits on the post page
 /// ("edit"). Errors from the API appear in the `data-error-for` element of their field.
@@ -149,45 +64,10 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                     button.btn type="submit" value="draft" { "Save as draft" }
                 }
             }
+            p.draft-note id=(id("restored")) role="status" hidden {}
             p.form-result id=(id("result")) role="status" aria-live="polite" {}
         }
     }
-}
-
-/// `GET /`: sign in.
-pub async fn sign_in() -> Response {
-    let body = html! {
-        div.signin {
-            div.signin-card.panel {
-                div.brand.brand-lg { (logo()) span { "Herald" } }
-                h1 { "Sign in" }
-                p.sub { "Use a workspace token, or the admin token and then choose a workspace." }
-                form #signin-form novalidate {
-                    div.field {
-                        label for="token" { "Access token" }
-                        input #token type="password" name="token" autocomplete="off" spellcheck="false" required
-                            aria-describedby="token-error token-hint";
-                        p.hint #token-hint { "Kept in this browser tab only, and sent only in the Authorization header." }
-                        p.field-error #token-error data-error-for="token" hidden {}
-                    }
-                    button.btn.btn-primary.btn-block type="submit" { "Sign in" }
-                }
-                form #choose-form hidden novalidate {
-                    div.field {
-                        label for="workspace" { "Workspace" }
-                        select #workspace name="workspace" {}
-                        p.field-error data-error-for="workspace" hidden {}
-                    }
-                    div.form-actions {
-                        button.btn.btn-primary type="submit" { "Open workspace" }
-                        button.btn #choose-back type="button" { "Use another token" }
-                    }
-                }
-                p.signin-note #signin-note role="status" aria-live="polite" {}
-            }
-        }
-    };
-    page(layout("Sign in", &config("signin", None, None), &["core.js", "signin.js"], None, body))
 }
 
 /// `GET /w/{ws}`: the dashboard.
@@ -206,7 +86,7 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
                 h1 { "Dashboard" }
                 p #freshness .freshness { "Loading…" }
             }
-            a.btn.btn-primary.compose-jump href="#compose-form" { "New post" }
+            a.btn.btn-primary.compose-jump href="#compose-form" hidden { "New post" }
         }
         section.stats aria-label="Post counts" {
             (stat("count-total", "All posts", "neutral"))
@@ -246,7 +126,7 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
                 }
             }
             div.col-side {
-                section.panel #compose-panel aria-labelledby="compose-title" {
+                section.panel #compose-panel hidden aria-labelledby="compose-title" {
                     h2 #compose-title { "New post" }
                     (post_form("compose", false))
                 }
@@ -260,8 +140,14 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("dashboard", Some(&ws), None);
-    let scripts = ["core.js", "live.js", "compose.js", "dashboard.js"];
-    page(layout("Dashboard", &cfg, &scripts, Some(topbar(&ws, "dashboard")), body))
+    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "compose.js", "dashboard.js"];
+    page(layout(
+        "Dashboard",
+        &cfg,
+        &scripts,
+        Some(topbar(Some(&ws), Section::Dashboard, true)),
+        body,
+    ))
 }
 
 /// `GET /w/{ws}/approvals`: the approval queue.
@@ -270,7 +156,7 @@ pub async fn approvals(Path(ws): Path<String>) -> Response {
         div.page-head {
             div {
                 h1 { "Approval queue" }
-                p.sub { "You approve the exact version shown. If a post changes while you look at it, you are told and can reload it." }
+                p #queue-intro .sub { "Posts waiting for a decision." }
             }
         }
         div.layout {
@@ -295,8 +181,14 @@ pub async fn approvals(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("approvals", Some(&ws), None);
-    let scripts = ["core.js", "live.js", "review.js", "approvals.js"];
-    page(layout("Approvals", &cfg, &scripts, Some(topbar(&ws, "approvals")), body))
+    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "review.js", "approvals.js"];
+    page(layout(
+        "Approvals",
+        &cfg,
+        &scripts,
+        Some(topbar(Some(&ws), Section::Approvals, true)),
+        body,
+    ))
 }
 
 /// `GET /w/{ws}/posts/{id}`: one post with its audit trail and actions.
@@ -304,6 +196,7 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
     let body = html! {
         div.narrow {
         p.back { a href={ "/w/" (ws) } { "← Dashboard" } }
+        div #draft-note .banner hidden role="status" {}
         div #post-stale .banner hidden role="alert" {}
         article #post-view .panel aria-live="polite" { p { "Loading…" } }
         section #review-panel .panel hidden aria-labelledby="review-title" {
@@ -326,6 +219,7 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         }
     };
     let cfg = config("post", Some(&ws), Some(&id));
-    let scripts = ["core.js", "live.js", "compose.js", "review.js", "post.js"];
-    page(layout("Post", &cfg, &scripts, Some(topbar(&ws, "post")), body))
+    let scripts =
+        ["core.js", "posts.js", "chrome.js", "live.js", "compose.js", "review.js", "post.js"];
+    page(layout("Post", &cfg, &scripts, Some(topbar(Some(&ws), Section::Post, true)), body))
 }

@@ -1,8 +1,8 @@
 //! The vocabulary the pages share with the server, shipped in the page config every page
-//! embeds: platforms with their labels and limits (`ayrshare::Platform`'s table), statuses, roles in order, audit
-//! actions with their phrases, and which action each status allows for which role (from
-//! the state machine) — so the browser checks exactly what the server checks and never
-//! keeps a copy of its own.
+//! embeds: platforms with their labels and limits (`ayrshare::Platform`'s table),
+//! statuses, roles in order (with what each may do), audit actions with their phrases,
+//! and which action each status allows for which role (from the state machine) — so the
+//! browser checks exactly what the server checks and never keeps a copy of its own.
 
 use crate::domain::transitions::{self, Action, Context};
 use crate::domain::{AuditAction, LateApproval, PostStatus, Role};
@@ -49,6 +49,16 @@ pub fn status_label(s: PostStatus) -> &'static str {
     }
 }
 
+/// What a role may do, in a sentence for the team page (each includes the ones before).
+pub fn role_help(r: Role) -> &'static str {
+    match r {
+        Role::Viewer => "Sees the dashboard, the posts and their history.",
+        Role::Editor => "Also writes posts, edits them and sends them for approval.",
+        Role::Approver => "Also approves, rejects or sends back other people's posts.",
+        Role::Admin => "Also manages the team, API tokens and the workspace's settings.",
+    }
+}
+
 /// The page config: what the scripts need to know besides the API's answers.
 pub fn config(page: &str, ws: Option<&str>, post: Option<&str>) -> String {
     let platforms: Vec<Value> = Platform::ALL
@@ -77,10 +87,12 @@ pub fn config(page: &str, ws: Option<&str>, post: Option<&str>) -> String {
         actions.insert(status.as_str().to_owned(), Value::Object(allowed));
     }
     let roles: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+    let role_help: Map<String, Value> =
+        Role::ALL.iter().map(|r| (r.as_str().to_owned(), json!(role_help(*r)))).collect();
     let audit: Map<String, Value> =
         AuditAction::ALL.iter().map(|a| (a.as_str().to_owned(), json!(a.phrase()))).collect();
     let body = json!({"page": page, "workspace_id": ws, "post_id": post, "platforms": platforms,
-        "statuses": statuses, "actions": actions, "roles": roles, "audit_actions": audit});
+        "statuses": statuses, "actions": actions, "roles": roles, "role_help": role_help, "audit_actions": audit});
     // Safe inside <script>: no `<`, `>` or `&` survive as themselves.
     body.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
 }

@@ -154,7 +154,10 @@ pub async fn wait_dom(c: &Client, what: &str, timeout: Duration, condition: &str
         .execute_async(&script, vec![])
         .await
         .unwrap_or_else(|e| panic!("waiting for {what}: {e}"));
-    assert!(!value.is_null() && value != false, "timed out after {timeout:?} waiting for {what}");
+    if value.is_null() || value == false {
+        let seen = c.execute(PAGE_STATE, vec![]).await.unwrap_or_default();
+        panic!("timed out after {timeout:?} waiting for {what}; the page: {seen}");
+    }
     value
 }
 
@@ -168,29 +171,79 @@ pub async fn wait_page(c: &Client, what: &str, timeout: Duration, condition: &st
                 return v;
             }
         }
-        assert!(Instant::now() < deadline, "timed out after {timeout:?} waiting for {what}");
+        if Instant::now() >= deadline {
+            let seen = c.execute(PAGE_STATE, vec![]).await.unwrap_or_default();
+            panic!("timed out after {timeout:?} waiting for {what}; the page: {seen}");
+        }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
-/// Signs in on `/` with `token` and waits for the workspace dashboard to be loaded and live.
+/// Where the browser is and what its page says, for a failure message.
+const PAGE_STATE: &str = "return location.pathname + location.search + ' :: ' + (document.body ? document.body.innerText.slice(0, 400) : '')";
+
+/// Signs in on `/` with an access token (the secondary form, for machines) and waits for
+/// the workspace dashboard to be loaded and live.
 pub async fn sign_in(c: &Client, base: &str, token: &str, ws: &str) {
     c.goto(&format!("{base}/")).await.expect("open sign-in");
-    let field = c
-        .wait()
-        .at_most(Duration::from_secs(5))
-        .for_element(Locator::Id("token"))
-        .await
-        .expect("token field");
-    field.send_keys(token).await.expect("type token");
-    c.find(Locator::Css("#signin-form button[type=submit]"))
-        .await
-        .expect("sign-in button")
-        .click()
-        .await
-        .expect("click sign in");
+    wait_page(
+        c,
+        "the sign-in page",
+        Duration::from_secs(5),
+        "!!document.getElementById('token-signin')",
+    )
+    .await;
+    click(c, "#token-signin summary").await;
+    type_into(c, "#token", token).await;
+    click(c, "#signin-form button[type=submit]").await;
     let cond = format!("location.pathname === '/w/{ws}' && document.body.dataset.loaded === 'true' && document.getElementById('live').dataset.state === 'open'");
     wait_page(c, "the dashboard after sign-in", Duration::from_secs(10), &cond).await;
+}
+
+/// Signs in with e-mail and password on the sign-in page the browser shows now, and
+/// waits until `path` is open and loaded.
+pub async fn sign_in_person(c: &Client, email: &str, password: &str, path: &str) {
+    wait_page(c, "the sign-in form", Duration::from_secs(10), "location.pathname === '/' && document.body.dataset.loaded === 'true' && !!document.getElementById('email')").await;
+    type_into(c, "#email", email).await;
+    type_into(c, "#password", password).await;
+    click(c, "#login-form button[type=submit]").await;
+    let cond =
+        format!("location.pathname === {} && document.body.dataset.loaded === 'true'", json!(path));
+    wait_page(c, &format!("{path} after signing in"), Duration::from_secs(10), &cond).await;
+}
+
+/// Types `text` into the (emptied) field `css` matches.
+pub async fn type_into(c: &Client, css: &str, text: &str) {
+    let field = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
+    field.clear().await.unwrap_or_else(|e| panic!("clear {css}: {e}"));
+    field.send_keys(text).await.unwrap_or_else(|e| panic!("type into {css}: {e}"));
+}
+
+/// Chooses `value` in the select `css` matches.
+pub async fn choose(c: &Client, css: &str, value: &str) {
+    let select = c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("find {css}: {e}"));
+    select.select_by_value(value).await.unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+}
+
+/// Answers the confirmation dialog the last action opened (`yes`: accept it).
+pub async fn confirm(c: &Client, yes: bool) -> String {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        if let Ok(text) = c.get_alert_text().await {
+            let answered = if yes { c.accept_alert().await } else { c.dismiss_alert().await };
+            answered.expect("answer the dialog");
+            return text;
+        }
+        assert!(Instant::now() < deadline, "no confirmation dialog opened");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// A JavaScript expression's value in the page.
+pub async fn eval(c: &Client, expr: &str) -> Value {
+    c.execute(&format!("return ({expr});"), vec![])
+        .await
+        .unwrap_or_else(|e| panic!("evaluate {expr}: {e}"))
 }
 
 /// Clicks the element `css` matches.
@@ -205,9 +258,20 @@ pub async fn click(c: &Client, css: &str) {
 
 /// A screenshot of the viewport, written to every path given.
 pub async fn screenshot(c: &Client, paths: &[PathBuf]) {
-    c.execute("document.getElementById('toasts').replaceChildren(); window.scrollTo(0, 0); document.activeElement && document.activeElement.blur();", vec![])
-        .await
-        .expect("tidy before screenshot");
+    screenshot_at(c, None, paths).await;
+}
+
+/// A screenshot of the viewport scrolled to the element `css` matches (top of the page
+/// without one), written to every path given.
+pub async fn screenshot_at(c: &Client, css: Option<&str>, paths: &[PathBuf]) {
+    let scroll = match css {
+        Some(css) => {
+            format!("document.querySelector({}).scrollIntoView({{block: 'center'}});", json!(css))
+        }
+        None => "window.scrollTo(0, 0);".to_owned(),
+    };
+    let tidy = format!("const t = document.getElementById('toasts'); t && t.replaceChildren(); {scroll} document.activeElement && document.activeElement.blur();");
+    c.execute(&tidy, vec![]).await.expect("tidy before screenshot");
     let png = c.screenshot().await.expect("screenshot");
     for p in paths {
         std::fs::create_dir_all(p.parent().unwrap_or(Path::new("."))).expect("screenshot dir");

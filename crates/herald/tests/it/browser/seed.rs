@@ -103,6 +103,24 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
     }
 }
 
+/// Another workspace (its Ayrshare profile registered on the simulator): its id.
+pub async fn another_workspace(app: &TestApp, name: &str, requires_approval: bool) -> String {
+    let key = crate::support::profile_key(name);
+    crate::support::sim_profile(&app.http, &app.sim.base_url(), name, &key).await;
+    let body = json!({"name": name, "ayrshare_profile_key": key, "timezone": "Europe/Paris", "requires_approval": requires_approval});
+    let created = app.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await;
+    created.expect(201)["id"].as_str().unwrap().to_owned()
+}
+
+/// A person with `role` in `ws`, invited by the admin token and accepted through the API
+/// (with [`crate::support::people::PASSWORD`]; an existing e-mail joins with it).
+pub async fn person(app: &TestApp, ws: &str, email: &str, name: &str, role: &str) {
+    let invitation = app.invite(ws, email, role).await;
+    let token = crate::support::people::invitation_token(&invitation);
+    let (status, _, body) = app.accept(&token, name).await;
+    assert_eq!(status, 200, "accepting {email}'s invitation: {body}");
+}
+
 pub async fn workspace(app: &TestApp) -> Seeded {
     let key = crate::support::profile_key("Northwind");
     crate::support::sim_profile(&app.http, &app.sim.base_url(), "Northwind", &key).await;
@@ -112,8 +130,8 @@ pub async fn workspace(app: &TestApp) -> Seeded {
         .as_str()
         .unwrap()
         .to_owned();
-    let (editor, editor_id) = token(app, &ws, "editor", "Camille (editor)").await;
-    let (approver, _) = token(app, &ws, "approver", "Jules (approver)").await;
+    let (editor, editor_id) = token(app, &ws, "editor", "Calendar import").await;
+    let (approver, _) = token(app, &ws, "approver", "Review bot").await;
     let author = format!("token:{editor_id}");
 
     let mut n = 0;

@@ -1,0 +1,98 @@
+/* invitation.js: accepting an invitation. The single-use secret comes in the URL's
+   fragment (#token=…, never sent to a server); it is read once and removed from the
+   address bar and the history at once. Someone new gives a name and a password; someone
+   who already has an account gives its password (or, signed in as the invited person,
+   nothing). POST /api/invitations/accept then signs them in (the session cookie) and the
+   workspace opens. Errors are sentences next to what they concern. */
+(function () {
+  'use strict';
+  var H = window.Herald;
+  var form = H.$('#accept-form');
+  var problem = H.$('#invite-problem');
+  var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  var secret = m ? decodeURIComponent(m[1]) : null;
+  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+  var mode = 'new';
+  var signedIn = null;
+
+  function stop(text) {
+    secret = null;
+    problem.textContent = text;
+    problem.hidden = false;
+    form.hidden = true;
+    H.$('#invite-intro').hidden = true;
+    document.body.dataset.loaded = 'true';
+  }
+  if (!secret) {
+    stop('This link is incomplete: there is no invitation in it. Open the link from your invitation again, or ask for a new one.');
+    return;
+  }
+
+  function setMode(next) {
+    mode = next;
+    form.dataset.mode = next;
+    var existing = next === 'existing';
+    H.$('#name-field').hidden = existing;
+    H.$('#password-label').textContent = existing ? 'Your Herald password' : 'Choose a password';
+    H.$('#password-hint').hidden = existing;
+    H.$('#password').setAttribute('autocomplete', existing ? 'current-password' : 'new-password');
+    H.$('#mode-toggle').textContent = existing ? 'I am new to Herald' : 'I already have a Herald account';
+  }
+  H.$('#mode-toggle').addEventListener('click', function () {
+    H.clearErrors(form);
+    setMode(mode === 'new' ? 'existing' : 'new');
+    (mode === 'new' ? H.$('#name') : H.$('#password')).focus();
+  });
+
+  H.api('GET', '/api/me', undefined, { quiet: true }).then(function (me) {
+    if (!me.user) return;
+    signedIn = me;
+    H.csrf = me.csrf_token;
+    setMode('existing');
+    H.$('#invite-intro').textContent = 'You are signed in as ' + me.user.name + ' (' + me.user.email + '). If the invitation is for that address, just join; otherwise give the password of the invited account.';
+  }, function () { /* not signed in */ }).then(function () {
+    document.body.dataset.loaded = 'true';
+    (mode === 'new' ? H.$('#name') : H.$('#password')).focus();
+  });
+
+  function check(name, password) {
+    if (signedIn && mode === 'existing') return null;
+    if (mode === 'new' && !name) return { field: 'name', message: 'Enter your name, as your team will see it.' };
+    if (!password) return { field: 'password', message: mode === 'new' ? 'Choose a password.' : 'Enter the password of your Herald account.' };
+    if (mode === 'new' && password.length < 10) return { field: 'password', message: 'Choose a password of at least 10 characters.' };
+    return null;
+  }
+
+  form.addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    if (!secret) return;
+    H.clearErrors(form);
+    var name = H.$('#name').value.trim();
+    var password = H.$('#password').value;
+    var wrong = check(name, password);
+    if (wrong) { H.showError(form, wrong); return; }
+    var body = { token: secret };
+    if (password) body.password = password;
+    if (mode === 'new') body.name = name;
+    var button = H.$('#accept-button');
+    button.disabled = true;
+    H.api('POST', '/api/invitations/accept', body, { quiet: true }).then(function (joined) {
+      secret = null;
+      H.$('#password').value = '';
+      H.tokenSession.clear();
+      location.assign('/w/' + encodeURIComponent(joined.workspace_id));
+    }, function (err) {
+      button.disabled = false;
+      if (err.status === 410) { stop('This invitation was already used, withdrawn or has expired; ask for a new one.'); return; }
+      if (err.code === 'invalid_credentials') {
+        setMode('existing');
+        H.$('#password').value = '';
+        H.showError(form, { field: 'password', message: 'This e-mail address already has a Herald account, and that is not its password. Give the password of that account.' });
+        return;
+      }
+      if (err.field === 'password' && mode === 'new' && /already have an account/i.test(err.message)) setMode('existing');
+      if (err.field === 'name' && mode === 'existing') setMode('new');
+      H.showError(form, err);
+    });
+  });
+}());
