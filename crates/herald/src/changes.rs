@@ -10,7 +10,6 @@
 use crate::domain::{AuditAction, Post, PostStatus};
 use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, Result, Storage};
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// A committed change as subscribers see it.
@@ -102,14 +101,8 @@ impl Writer {
         Ok(c)
     }
 
-    pub async fn claim_due(
-        &self,
-        now: DateTime<Utc>,
-        limit: u32,
-        claim: ClaimFn<'_>,
-    ) -> Result<Vec<Committed>> {
-        let query = DueQuery { workspace_id: None, now, limit };
-        let claimed = self.store.claim_due(&query, claim).await?;
+    pub async fn claim_due(&self, query: &DueQuery, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
+        let claimed = self.store.claim_due(query, claim).await?;
         for c in &claimed {
             self.feed.committed(c).await;
         }

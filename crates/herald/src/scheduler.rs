@@ -3,15 +3,23 @@
 //! `HERALD_SCHEDULER_INTERVAL_MS`, and on demand from `POST /api/scheduler/run`.
 //! Any number of runs, in any number of tasks or instances, may overlap: each post is
 //! claimed by exactly one of them (see [`crate::publish`]).
+//!
+//! Pacing: Ayrshare limits each profile, so a run goes workspace by workspace (one
+//! workspace is one profile), and reserves the Ayrshare calls of a batch from the
+//! profile's budget ([`crate::gateway`]) *before* claiming it: it claims at most as many
+//! posts as it was granted calls, oldest due first, and gives back what it could not use
+//! (another instance claimed them). Posts left due for want of budget stay `scheduled`
+//! (or `publishing`) and are labelled `waiting_for: ayrshare_limit`, once, with a `wait`
+//! line in their audit trail; a later run publishes them when the window allows, still
+//! in due order.
 
 use crate::changes::Writer;
-use crate::domain::{AuditAction, Post, PostStatus, Workspace};
-use crate::publish::{self, Publisher};
-use crate::store::{Storage, StoreError};
+use crate::domain::{AuditAction, Post, PostStatus, WaitingFor, Workspace};
+use crate::publish::{self, Publisher, SYSTEM_ACTOR};
+use crate::store::{DueQuery, NewEvent, Storage, StoreError};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::task::JoinHandle;
@@ -27,7 +35,12 @@ pub struct RunReport {
     pub failed: u32,
     /// Posts claimed whose outcome is not known yet (left `publishing` for a re-claim).
     pub skipped: u32,
+    /// Due posts held back because their profile's Ayrshare budget is spent for now.
+    pub waiting: u32,
 }
+
+/// How many workspaces with due posts one pass looks at.
+const WORKSPACES_PER_PASS: u32 = 1_000;
 
 /// Claims and publishes due posts. Cheap to clone.
 #[derive(Clone)]
@@ -48,7 +61,7 @@ impl Scheduler {
         Self { inner: Arc::new(Inner { store, writer, publisher, batch: 50, concurrency: 8 }) }
     }
 
-    /// Publishes everything due now; returns the tally.
+    /// Publishes everything due now (within the budgets); returns the tally.
     pub async fn run_once(&self) -> Result<RunReport, StoreError> {
         self.run_due_at(Utc::now()).await
     }
@@ -57,36 +70,56 @@ impl Scheduler {
     #[tracing::instrument(skip_all, fields(%now))]
     pub async fn run_due_at(&self, now: DateTime<Utc>) -> Result<RunReport, StoreError> {
         let mut report = RunReport::default();
-        let mut workspaces: HashMap<String, Workspace> = HashMap::new();
         loop {
-            let claimed = self.claim_batch(now).await?;
-            let count = claimed.len();
-            for post in &claimed {
-                if !workspaces.contains_key(&post.workspace_id) {
-                    if let Some(ws) = self.inner.store.workspace(&post.workspace_id).await? {
-                        workspaces.insert(ws.id.clone(), ws);
-                    }
-                }
+            let due = self.inner.store.due_by_workspace(now, WORKSPACES_PER_PASS).await?;
+            let mut progressed = false;
+            for (ws_id, count) in due {
+                let Some(ws) = self.inner.store.workspace(&ws_id).await? else { continue };
+                progressed |= self.run_workspace(&ws, now, count, &mut report).await?;
             }
-            let results: Vec<_> = futures::stream::iter(claimed)
-                .filter_map(|post| {
-                    let ws = workspaces.get(&post.workspace_id).cloned();
-                    async move { ws.map(|ws| (ws, post)) }
-                })
-                .map(|(ws, post)| async move { self.inner.publisher.publish(&ws, post).await })
-                .buffer_unordered(self.inner.concurrency)
-                .collect()
-                .await;
-            for result in results {
-                tally(&mut report, result);
-            }
-            if count < self.inner.batch as usize {
+            if !progressed {
                 return Ok(report);
             }
         }
     }
 
-    async fn claim_batch(&self, now: DateTime<Utc>) -> Result<Vec<Post>, StoreError> {
+    /// One batch of a workspace's due posts, within its profile's budget; whether any
+    /// post was claimed.
+    async fn run_workspace(
+        &self,
+        ws: &Workspace,
+        now: DateTime<Utc>,
+        due: u32,
+        report: &mut RunReport,
+    ) -> Result<bool, StoreError> {
+        let gateway = self.inner.publisher.gateway();
+        let slots = gateway.reserve(ws, due.min(self.inner.batch)).await;
+        let claimed = match slots.granted {
+            0 => vec![],
+            granted => self.claim(&ws.id, now, granted).await?,
+        };
+        let unused = slots.granted.saturating_sub(u32::try_from(claimed.len()).unwrap_or(u32::MAX));
+        gateway.refund(ws, &slots, unused).await;
+        if slots.granted < due {
+            report.waiting += self.mark_waiting(&ws.id, now).await?;
+        }
+        let results: Vec<_> = futures::stream::iter(claimed.iter().cloned())
+            .map(|post| async move { self.inner.publisher.publish(ws, post).await })
+            .buffer_unordered(self.inner.concurrency)
+            .collect()
+            .await;
+        for result in results {
+            tally(report, result);
+        }
+        Ok(!claimed.is_empty())
+    }
+
+    async fn claim(
+        &self,
+        ws: &str,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Post>, StoreError> {
         let lease = self.inner.publisher.policy().lease;
         let claim = move |p: &Post| {
             let action = if p.status == PostStatus::Publishing {
@@ -96,8 +129,34 @@ impl Scheduler {
             };
             Some(publish::claim(p, None, lease, "scheduler", action))
         };
-        let committed = self.inner.writer.claim_due(now, self.inner.batch, &claim).await?;
+        let query = DueQuery { workspace_id: Some(ws.to_owned()), now, limit };
+        let committed = self.inner.writer.claim_due(&query, &claim).await?;
         Ok(committed.into_iter().map(|c| c.post).collect())
+    }
+
+    /// Labels the workspace's due posts that are not labelled yet as waiting for the
+    /// budget (a post claimed meanwhile by another instance is left alone); how many.
+    async fn mark_waiting(&self, ws: &str, now: DateTime<Utc>) -> Result<u32, StoreError> {
+        let due = self.inner.store.due_posts(ws, now, WORKSPACES_PER_PASS).await?;
+        let mut marked = 0;
+        for post in due.into_iter().filter(|p| p.waiting_for.is_none()) {
+            let mut next = post.clone();
+            next.waiting_for = Some(WaitingFor::AyrshareLimit);
+            next.version = post.version + 1;
+            next.updated_at = crate::domain::model::now_ms();
+            let event = NewEvent {
+                actor: SYSTEM_ACTOR.into(),
+                action: AuditAction::Wait,
+                comment: None,
+                from: Some(post.status),
+            };
+            match self.inner.writer.save(post.version, &next, &event).await {
+                Ok(_) => marked += 1,
+                Err(StoreError::VersionConflict { .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(marked)
     }
 
     /// Starts the loop; `interval` zero means no loop (external cron only).
