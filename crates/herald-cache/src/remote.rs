@@ -51,6 +51,12 @@ impl Health {
         self.state.load(Ordering::Acquire) & 1 == 1
     }
 
+    /// The raw state: equal to an earlier reading only if nothing failed or recovered
+    /// in between.
+    pub fn state(&self) -> u64 {
+        self.state.load(Ordering::Acquire)
+    }
+
     pub fn fail(&self) {
         // One more failure, and degraded, in one step.
         let _ = self.state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 2) | 1));
