@@ -73,7 +73,8 @@ pub(crate) fn versions(core: u64, health: u64, tags: &[impl AsRef<str>]) -> Opti
                 return None;
             }
             let found = |tag: &str| s.tags.iter().find(|(t, _)| t == tag).map(|(_, v)| *v);
-            let versions = tags.iter().map(|t| found(t.as_ref())).collect::<Option<Box<[u64]>>>()?;
+            let versions =
+                tags.iter().map(|t| found(t.as_ref())).collect::<Option<Box<[u64]>>>()?;
             Some(Versions { epoch: s.epoch, tags: versions })
         })
         .ok()
