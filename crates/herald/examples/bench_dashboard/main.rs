@@ -81,7 +81,27 @@ async fn interleaved(
     (ma, mb)
 }
 
+/// p50 of one `MGET` of 8 keys (what a request resolves) from this process, alone.
+async fn redis_round_trip(url: &str) -> f64 {
+    let client = redis::Client::open(url).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = (0..8).map(|i| format!("herald-bench-rtt:{i}")).collect();
+    let mut took = Vec::with_capacity(2000);
+    for _ in 0..2000 {
+        let started = std::time::Instant::now();
+        let _: Vec<Option<u64>> =
+            redis::cmd("MGET").arg(&keys).query_async(&mut conn).await.unwrap();
+        took.push(started.elapsed().as_secs_f64() * 1e6);
+    }
+    took.sort_by(f64::total_cmp);
+    took[took.len() / 2]
+}
+
 async fn tier(name: &str, redis: Option<String>, secs: u64, rounds: u64) {
+    let rtt = match &redis {
+        Some(url) => Some(redis_round_trip(url).await),
+        None => None,
+    };
     let s = setup(redis).await;
     let url = format!("{}/api/workspaces/{}/history", s.herald.url, s.ws);
     let raw = s.herald.body(&url, &s.token, "identity").await;
@@ -112,6 +132,10 @@ async fn tier(name: &str, redis: Option<String>, secs: u64, rounds: u64) {
                 "| {name} | {c} | {body} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | **{:.2}** | {extra} |",
                 h.rps, h.p50_us, h.p99_us, r.rps, r.p50_us, r.p99_us, h.rps / r.rps
             );
+            if let (Some(rtt), 1) = (rtt, c) {
+                let ceiling = r.p50_us / (r.p50_us + rtt);
+                println!("| | | one Redis round trip alone: p50 {rtt:.0} µs, so at 1 connection the ratio is at most {ceiling:.2} | | | | | | | | | |");
+            }
         }
     }
 }
