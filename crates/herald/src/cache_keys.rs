@@ -43,6 +43,7 @@
 use crate::domain::Workspace;
 use crate::secret::Secret;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Arc, RwLock};
@@ -158,49 +159,50 @@ pub fn view_tags(workspace_id: &str) -> [Tag; 4] {
     [Tag::content(workspace_id), Tag::users(), Tag::tokens(), Tag::memberships()]
 }
 
-/// A cache tag: bumping it makes every entry read under it unreachable.
+/// A cache tag: bumping it makes every entry read under it unreachable. The global ones
+/// are static strings (naming one allocates nothing).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Tag(String);
+pub struct Tag(Cow<'static, str>);
 
 impl Tag {
     /// Every change to the workspace's posts.
     pub fn content(workspace_id: &str) -> Self {
-        Self(format!("content:{workspace_id}"))
+        Self(Cow::Owned(format!("content:{workspace_id}")))
     }
 
     /// Every change Herald made on the profile's Ayrshare history.
     pub fn upstream(profile: &ProfileRef) -> Self {
-        Self(format!("upstream:{profile}"))
+        Self(Cow::Owned(format!("upstream:{profile}")))
     }
 
     /// The workspace's settings.
     pub fn workspace(workspace_id: &str) -> Self {
-        Self(format!("workspace:{workspace_id}"))
+        Self(Cow::Owned(format!("workspace:{workspace_id}")))
     }
 
     /// Every workspace token.
     pub fn tokens() -> Self {
-        Self("tokens".into())
+        Self(Cow::Borrowed("tokens"))
     }
 
     /// Every session (a login, a logout, a password reset).
     pub fn sessions() -> Self {
-        Self("sessions".into())
+        Self(Cow::Borrowed("sessions"))
     }
 
     /// Every membership (a member added, removed, or given another role).
     pub fn memberships() -> Self {
-        Self("memberships".into())
+        Self(Cow::Borrowed("memberships"))
     }
 
     /// Every user record (a name, the global-admin flag, notification settings).
     pub fn users() -> Self {
-        Self("users".into())
+        Self(Cow::Borrowed("users"))
     }
 
     /// Every profile's linked social accounts (Ayrshare's `social` webhook).
     pub fn accounts() -> Self {
-        Self("accounts".into())
+        Self(Cow::Borrowed("accounts"))
     }
 
     /// Whether an invalidation of this tag may have changed who is allowed in, so open
@@ -325,7 +327,7 @@ mod tests {
     fn a_dashboard_read_names_every_tag_it_reads() {
         let profiles = Profiles::default();
         let tags = |path, c| request_tags(path, c, &profiles);
-        let names = |t: Vec<Tag>| t.iter().map(|t| t.0.clone()).collect::<Vec<_>>();
+        let names = |t: Vec<Tag>| t.iter().map(|t| t.0.to_string()).collect::<Vec<_>>();
         assert_eq!(names(tags("/healthz", Credential::None)), Vec::<String>::new());
         assert_eq!(
             names(tags("/api/workspaces/w1/history", Credential::Bearer)),
@@ -340,7 +342,7 @@ mod tests {
         let upstream = profiles.of(&ws).upstream.clone();
         let session = names(tags("/api/workspaces/w1/history", Credential::Session));
         assert_eq!(session.len(), 7);
-        assert_eq!(session.last(), Some(&upstream.0));
+        assert_eq!(session.last().map(String::as_str), Some(upstream.as_ref()));
         assert_eq!(
             names(tags("/api/workspaces/w1/posts", Credential::Bearer)),
             ["tokens", "workspace:w1"]
