@@ -17,6 +17,7 @@ use crate::flight::Claim;
 use crate::key::{owned_tags, VKey};
 use crate::metrics::bump;
 use crate::remote::Remote;
+use crate::scope::{self, Snapshot};
 use crate::supervisor::Tasks;
 use crate::types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 use crate::weigh::Weigh;
@@ -91,7 +92,11 @@ impl Cache {
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
         let core = self.core();
-        let Some(versions) = core.resolve(tags).await else {
+        let versions = match core.scoped(tags) {
+            Some(versions) => Some(versions),
+            None => core.resolve(tags).await,
+        };
+        let Some(versions) = versions else {
             return core.bypass(fill()).await;
         };
         let vk = VKey::new(key, tags, versions);
@@ -110,6 +115,40 @@ impl Cache {
         result
     }
 
+    /// Runs `work` with the versions of `tags` resolved once, in one Redis round trip,
+    /// for every [`Cache::get_or_fill`] inside it that names only tags among them (a read
+    /// naming another tag resolves its own). An HTTP request wraps its handler in it with
+    /// every tag it will read, so a request served from the in-process tier costs one
+    /// round trip in all. Without a Redis tier, or while it is degraded, `work` just runs.
+    ///
+    /// The snapshot belongs to `work`'s own future (a Tokio task-local): tasks it spawns
+    /// and anything polled after it returned resolve their own versions. It stops being
+    /// used after an `invalidate` inside `work`, after any Redis failure or recovery, and
+    /// after [`crate::SCOPE_MAX_AGE`]. Why this keeps G1 and G2: see the crate docs.
+    pub async fn scoped<T, F>(&self, tags: &[T], work: F) -> F::Output
+    where
+        T: AsRef<str>,
+        F: Future,
+    {
+        let core = self.core();
+        let Ok(Some(remote)) = core.healthy_remote() else { return work.await };
+        let health = remote.health.state();
+        if tags.is_empty() || health & 1 == 1 {
+            return work.await;
+        }
+        match core.resolve_remote(remote, tags).await {
+            Ok(versions) => {
+                let pairs = tags.iter().map(|t| t.as_ref().to_owned());
+                let pairs = pairs.zip(versions.tags.iter().copied()).collect();
+                Snapshot::new(core.id, health, versions.epoch, pairs).scope(work).await
+            }
+            Err(e) => {
+                core.redis_failed("resolve versions", &e);
+                work.await
+            }
+        }
+    }
+
     /// Bumps the tags' versions; when it returns `Ok`, every read that starts
     /// afterwards, on any instance, misses the old entries. Receivers of `subscribe()`
     /// on every instance are told.
@@ -126,6 +165,7 @@ impl Cache {
         }
         let tags = owned_tags(tags);
         let core = self.core();
+        scope::spend(core.id); // the rest of this unit of work reads its own write
         bump(&core.counters.invalidations);
         let shared = match &core.remote {
             None => {

@@ -3,6 +3,7 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::Utc;
@@ -14,6 +15,7 @@ use crate::key::Versions;
 use crate::local::{LocalTier, LocalVersions};
 use crate::metrics::{bump, Counters};
 use crate::remote::Remote;
+use crate::scope;
 use crate::topics::Topics;
 use crate::types::{CacheConfig, Invalidation, Lookup, Source};
 use crate::window::LocalWindows;
@@ -21,7 +23,12 @@ use crate::window::LocalWindows;
 /// Capacity of the `subscribe()` channel; slower receivers lag.
 const EVENT_BUFFER: usize = 1024;
 
+/// Gives every `Core` its own id (request-scoped snapshots name the core they belong to).
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
 pub(crate) struct Core {
+    /// Unique in the process.
+    pub id: u64,
     pub config: CacheConfig,
     pub local: LocalTier,
     /// Tag versions when there is no Redis tier.
@@ -38,6 +45,7 @@ pub(crate) struct Core {
 impl Core {
     pub fn new(config: CacheConfig, remote: Option<Remote>) -> Self {
         Self {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             local: LocalTier::new(config.max_local_bytes, config.ttl),
             versions: LocalVersions::default(),
             windows: LocalWindows::default(),
@@ -60,11 +68,20 @@ impl Core {
         }
     }
 
+    /// The versions of `tags` from the request-scoped snapshot in scope, if one may be
+    /// used (see the `scope` module); only on a healthy Redis tier.
+    pub fn scoped(&self, tags: &[impl AsRef<str>]) -> Option<Versions> {
+        match self.healthy_remote() {
+            Ok(Some(remote)) => scope::versions(self.id, remote.health.state(), tags),
+            _ => None,
+        }
+    }
+
     /// The versions of `tags` now, or `None` if reads must bypass the cache.
     pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> Option<Versions> {
         match self.healthy_remote() {
             Ok(None) => Some(self.versions.resolve(tags)),
-            Ok(Some(remote)) => match remote.resolve(tags).await {
+            Ok(Some(remote)) => match self.resolve_remote(remote, tags).await {
                 Ok(versions) => Some(versions),
                 Err(e) => {
                     self.redis_failed("resolve versions", &e);
@@ -73,6 +90,16 @@ impl Core {
             },
             Err(()) => None,
         }
+    }
+
+    /// One `MGET` of the epoch and `tags`, counted.
+    pub async fn resolve_remote(
+        &self,
+        remote: &Remote,
+        tags: &[impl AsRef<str>],
+    ) -> redis::RedisResult<Versions> {
+        bump(&self.counters.version_round_trips);
+        remote.resolve(tags).await
     }
 
     /// Counts a Redis failure and marks the instance degraded until recovery.

@@ -36,6 +36,17 @@
 //! Redis: one Lua script that `INCR`s the tags and `PUBLISH`es `{"tags":[..]}` on
 //! `{ns}:events`).
 //!
+//! **One round trip per request.** [`Cache::scoped`] resolves, in that same single
+//! `MGET`, the versions of every tag a unit of work (an HTTP request) will read, and keeps
+//! them in a Tokio task-local around the unit's future; each `get_or_fill` inside it that
+//! names only tags of the snapshot takes its versions from there instead of its own
+//! `MGET`, so a request answered from the local tier costs one Redis round trip however
+//! many entries it reads. A read naming a tag the snapshot lacks resolves its own. The
+//! snapshot is dropped (reads resolve for themselves) after an `invalidate` inside the
+//! unit, after any Redis failure or recovery of the instance, once it is older than
+//! [`SCOPE_MAX_AGE`] (1 s), and for tasks the unit spawns or anything polled after it
+//! returned (an event stream's body).
+//!
 //! **Memory bound.** The local tier is bounded by bytes, not entries
 //! (`max_local_bytes`, default 256 MiB, through moka's weigher): every cached type
 //! says its approximate heap size through [`Weigh`], and an entry weighs that plus its
@@ -94,6 +105,26 @@
 //!   hit an older entry on either tier, and cannot join an older fill (the in-flight
 //!   map and the lease are keyed by versioned key too). Its answer is therefore a fill
 //!   that started after the invalidation, or an entry stored by one.
+//!
+//!   *With a request-scoped snapshot* ([`Cache::scoped`]) "a read that starts" means the
+//!   unit of work (the request) that contains it, and the argument is the same: the
+//!   snapshot's `MGET` runs after the unit started, so after every `INCR` acknowledged
+//!   before then, and it reads the epoch with the tags in one command. Every read in the
+//!   unit therefore uses versions at least as new as any invalidation acknowledged before
+//!   the unit started, exactly as if it had run its own `MGET` then. An invalidation
+//!   acknowledged while the unit runs may or may not be seen by the unit's later reads;
+//!   that was already so without snapshots, since the reads of a request were separate
+//!   `MGET`s, not one atomic read, and a request cannot tell whether a concurrent write
+//!   was acknowledged just before or just after its read. Reading versions at the start
+//!   is thus as good as reading them later, with three exceptions the snapshot steps
+//!   aside for: the unit's own invalidation (read-your-writes inside one request: after
+//!   `invalidate` runs in the unit, its later reads resolve afresh), a failure or recovery
+//!   of the Redis tier (the snapshot records the health state and is used only while it
+//!   is unchanged, so a recovery's epoch bump is never skipped), and age (a long request,
+//!   such as an open event stream, re-reads after [`SCOPE_MAX_AGE`], and a stream's
+//!   re-checks run outside the request's future anyway). The snapshot only chooses which
+//!   versioned key a read asks for; lookups, single-flight, leases and the
+//!   compare-and-set store are unchanged, so G2 and G3 hold as below.
 //! * **G2, no stale fill.** A fill that began before the invalidation carries the old
 //!   versions. Whenever it finishes, it can only be stored under the old versioned
 //!   key, which no later reader asks for; and the compare-and-set refuses it as a
@@ -147,6 +178,8 @@
 //! | guarantee | spec(s) |
 //! |---|---|
 //! | G1 read-your-writes everywhere | `redis_only::invalidation_on_one_instance_is_seen_by_the_next_read_on_another`, `entries_are_dropped_by_any_of_their_tags` |
+//! | G1 with request-scoped snapshots | `scoped::a_scoped_read_sees_every_invalidation_acknowledged_before_its_scope`, `scoped::a_scope_reads_its_own_invalidation_and_steps_aside_after_a_failure` |
+//! | one round trip per scope | `scoped::a_scope_resolves_every_read_in_one_round_trip` |
 //! | G1 and G5 for a degraded instance | `redis_only::a_degraded_instance_invalidates_through_redis_as_soon_as_redis_answers` |
 //! | G2 no stale fill | `fill_started_before_invalidation_is_never_visible_after_it`, `invalidation_during_a_fill_makes_later_readers_wait_for_a_fresh_fill` |
 //! | G3 one fill per change | `concurrent_readers_share_one_fill`, `errors_are_shared_with_waiters_and_not_cached`, `redis_only::two_instances_share_one_fill` |
@@ -169,6 +202,7 @@ mod key;
 mod local;
 mod metrics;
 mod remote;
+mod scope;
 mod scripts;
 mod supervisor;
 mod topics;
@@ -177,6 +211,7 @@ mod weigh;
 mod window;
 
 pub use cache::Cache;
+pub use scope::MAX_AGE as SCOPE_MAX_AGE;
 pub use types::{CacheConfig, Invalidation, Lookup, Message, Metrics, Source, Tier, Unshared};
 pub use weigh::Weigh;
 pub use window::Slots;

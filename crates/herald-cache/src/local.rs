@@ -5,7 +5,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::mem::size_of;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
@@ -130,7 +130,8 @@ fn weight<V: Weigh>(vk: &VKey, tags: &[String], value: &V) -> usize {
 /// Tag versions when there is no Redis: a counter per tag, 0 until first bumped.
 #[derive(Default)]
 pub(crate) struct LocalVersions {
-    tags: Mutex<HashMap<String, u64>>,
+    /// Read by every lookup, written by invalidations only.
+    tags: RwLock<HashMap<String, u64>>,
 }
 
 impl LocalVersions {
@@ -138,20 +139,20 @@ impl LocalVersions {
     const EPOCH: u64 = 0;
 
     pub fn resolve(&self, tags: &[impl AsRef<str>]) -> Versions {
-        let map = self.tags.lock().unwrap_or_else(|e| e.into_inner());
+        let map = self.tags.read().unwrap_or_else(|e| e.into_inner());
         let versions = tags.iter().map(|t| map.get(t.as_ref()).copied().unwrap_or(0)).collect();
         Versions { epoch: Self::EPOCH, tags: versions }
     }
 
     /// True while `tags` still have the versions a fill started with.
     pub fn still(&self, tags: &[String], versions: &Versions) -> bool {
-        let map = self.tags.lock().unwrap_or_else(|e| e.into_inner());
+        let map = self.tags.read().unwrap_or_else(|e| e.into_inner());
         let current = tags.iter().map(|t| map.get(t).copied().unwrap_or(0));
         current.eq(versions.tags.iter().copied())
     }
 
     pub fn bump(&self, tags: &[String]) {
-        let mut map = self.tags.lock().unwrap_or_else(|e| e.into_inner());
+        let mut map = self.tags.write().unwrap_or_else(|e| e.into_inner());
         for tag in tags {
             *map.entry(tag.clone()).or_insert(0) += 1;
         }

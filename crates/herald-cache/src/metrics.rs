@@ -15,6 +15,7 @@ pub(crate) struct Counters {
     pub bypasses: AtomicU64,
     pub lease_waits: AtomicU64,
     pub redis_errors: AtomicU64,
+    pub version_round_trips: AtomicU64,
 }
 
 /// Adds one to a counter.
@@ -44,6 +45,7 @@ impl Counters {
             bypasses: self.bypasses.load(Relaxed),
             lease_waits: self.lease_waits.load(Relaxed),
             redis_errors: self.redis_errors.load(Relaxed),
+            version_round_trips: self.version_round_trips.load(Relaxed),
             ..Metrics::default()
         }
     }

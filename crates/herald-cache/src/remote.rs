@@ -51,6 +51,12 @@ impl Health {
         self.state.load(Ordering::Acquire) & 1 == 1
     }
 
+    /// The raw state: equal to an earlier reading only if nothing failed or recovered
+    /// in between.
+    pub fn state(&self) -> u64 {
+        self.state.load(Ordering::Acquire)
+    }
+
     pub fn fail(&self) {
         // One more failure, and degraded, in one step.
         let _ = self.state.fetch_update(Ordering::AcqRel, Ordering::Acquire, |s| Some((s + 2) | 1));
@@ -142,11 +148,12 @@ impl Remote {
 
     /// One round trip: the epoch and every tag's version (missing tag = 0).
     pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> RedisResult<Versions> {
-        let mut keys = Vec::with_capacity(tags.len() + 1);
-        keys.push(self.names.epoch());
-        keys.extend(tags.iter().map(|t| self.names.tag(t.as_ref())));
-        let values: Vec<Option<u64>> =
-            redis::cmd("MGET").arg(&keys).query_async(&mut self.conn()?).await?;
+        let mut mget = redis::cmd("MGET");
+        mget.arg(self.names.epoch());
+        for tag in tags {
+            mget.arg(self.names.tag_arg(tag.as_ref()));
+        }
+        let values: Vec<Option<u64>> = mget.query_async(&mut self.conn()?).await?;
         let epoch = values[0]
             .ok_or_else(|| RedisError::from((redis::ErrorKind::ResponseError, "epoch missing")))?;
         let tags = values[1..].iter().map(|v| v.unwrap_or(0)).collect();

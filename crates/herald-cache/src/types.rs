@@ -184,6 +184,9 @@ pub struct Metrics {
     pub lease_waits: u64,
     /// Redis commands that failed.
     pub redis_errors: u64,
+    /// Redis round trips made to resolve versions: one per read, or one per
+    /// [`crate::Cache::scoped`] unit of work for all the reads inside it.
+    pub version_round_trips: u64,
     /// Entries in the local tier now.
     pub local_entries: u64,
     /// Approximate bytes of the local tier's entries now (at most `max_local_bytes`).

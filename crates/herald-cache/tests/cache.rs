@@ -8,6 +8,8 @@
 mod proxy;
 #[path = "cache/redis_only.rs"]
 mod redis_only;
+#[path = "cache/scoped.rs"]
+mod scoped;
 #[path = "cache/specs.rs"]
 mod specs;
 #[path = "cache/support.rs"]

@@ -1,15 +1,29 @@
 /* dashboard.js: the workspace dashboard. Reads GET /api/workspaces/{ws}/history and draws
    the counts, the posts-per-day chart (SVG, last 30 days in the workspace's time zone),
    the breakdowns and the post list with per-platform results; says how old the Ayrshare
+<<<<<<< HEAD
    part is, in words (up to date / last copy / unavailable), with every time labelled
    with the workspace's zone; people by name. Live: every `post` event updates its row at
    once, and `post`, `history`, `resync` and each reconnect re-read the history. */
+=======
+   part is (fresh / cached / unavailable). Live, a change costs a few KB: a `post` event
+   (the whole post) is applied to the list and chart as it is; the `history` events of a
+   burst make one re-read of the head only (`?limit=0`: counts and freshness, which the
+   page cannot derive), 304 when they did not change; `resync` and each reconnect re-read
+   the whole history with If-None-Match (304 when nothing changed meanwhile). */
+>>>>>>> perf
 (function () {
   'use strict';
   var H = window.Herald;
   var ws = H.config.workspace_id;
   var LIMIT = 1000, PAGE = 50;
+<<<<<<< HEAD
   var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '' };
+=======
+  var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '', etag: null, headEtag: null };
+  var HEAD_DELAY_MS = 100; // history events this close together make one head re-read
+  if (!H.requireSession()) return;
+>>>>>>> perf
 
   /** Chart series of each status, as the server ships it in the page config. */
   var GROUP = {};
@@ -200,22 +214,64 @@
   }
 
   /* ---- data ---- */
+  /** GET `path` with If-None-Match `etag`: {status: 200, etag, data} or {status: 304}. */
+  function conditional(path, etag) {
+    var s = H.session.get();
+    var headers = { Accept: 'application/json' };
+    if (s && s.token) headers.Authorization = 'Bearer ' + s.token;
+    if (etag) headers['If-None-Match'] = etag;
+    return fetch(path, { headers: headers, cache: 'no-store', credentials: 'omit' }).then(function (res) {
+      if (res.status === 304) return { status: 304 };
+      if (res.status === 401) H.toSignIn('expired');
+      return res.text().then(function (text) {
+        var data = null;
+        try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
+        if (!res.ok) throw new H.ApiError(res.status, data);
+        return { status: res.status, etag: res.headers.get('ETag'), data: data };
+      });
+    }, function () { throw new H.ApiError(0, null); });
+  }
+  function readHead(page) {
+    state.counts = page.counts;
+    state.as_of = page.as_of;
+    state.upstream = page.upstream;
+    state.readAt = new Date().toISOString();
+  }
+  function failed(err) {
+    var el = H.$('#freshness');
+    el.textContent = 'Could not read the dashboard: ' + err.message + '. Retrying on the next change.';
+    throw err;
+  }
+
+  /** The whole history (first load, reconnect, resync). */
   var refresh = H.coalesce(function () {
-    return H.api('GET', H.wsPath(ws, '/history?limit=' + LIMIT)).then(function (page) {
-      state.posts = page.posts || [];
-      state.counts = page.counts;
-      state.as_of = page.as_of;
-      state.upstream = page.upstream;
-      state.readAt = new Date().toISOString();
+    return conditional(H.wsPath(ws, '/history?limit=' + LIMIT), state.etag).then(function (r) {
+      if (r.status === 304) { state.readAt = new Date().toISOString(); renderFreshness(); return; }
+      state.etag = r.etag;
+      state.headEtag = null;
+      state.posts = r.data.posts || [];
+      readHead(r.data);
       render();
-    }, function (err) {
-      var el = H.$('#freshness');
-      el.textContent = 'Could not read the dashboard: ' + err.message + '. Retrying on the next change.';
-      throw err;
-    });
+    }, failed);
   });
 
-  /** A post event: update its row at once (counts follow with the re-read). */
+  /** Counts and freshness only, after changes whose posts the events carried. */
+  var refreshHead = H.coalesce(function () {
+    return conditional(H.wsPath(ws, '/history?limit=0'), state.headEtag).then(function (r) {
+      if (r.status === 304) return;
+      state.headEtag = r.etag;
+      readHead(r.data);
+      renderCounts();
+      renderFreshness();
+    }, failed);
+  });
+  var headTimer = null;
+  function scheduleHead() {
+    if (headTimer) return;
+    headTimer = setTimeout(function () { headTimer = null; refreshHead(); }, HEAD_DELAY_MS);
+  }
+
+  /** A post event: the post as it now stands, applied to the list and chart at once. */
   function applyPost(post) {
     if (!post || !post.id) return;
     var i = state.posts.findIndex(function (p) { return p.id === post.id; });
@@ -225,8 +281,10 @@
       state.posts[i] = merged;
     } else {
       state.posts.unshift(merged);
+      if (state.posts.length > LIMIT) state.posts.length = LIMIT;
     }
     renderList();
+    renderChart();
   }
 
   H.$('#status-filter').addEventListener('change', function (e) { setFilter(e.target.value); });
@@ -250,7 +308,7 @@
   H.initChrome(ws).then(function () {
     var composer = H.composer(H.$('#compose-form'), {
       ws: ws, mode: 'create',
-      onDone: function (post) { applyPost(post); refresh(); H.toast('Post saved: ' + H.statusLabel(post.status), 'good'); }
+      onDone: function (post) { applyPost(post); scheduleHead(); H.toast('Post saved: ' + H.statusLabel(post.status), 'good'); }
     });
     composer.refreshLabels();
     var writer = H.roleAtLeast('editor');
@@ -262,7 +320,8 @@
       onOpen: refresh,
       onEvent: function (name, data) {
         if (name === 'post') applyPost(data);
-        if (name === 'post' || name === 'history' || name === 'resync') refresh();
+        else if (name === 'history') scheduleHead();
+        else if (name === 'resync') refresh();
       }
     });
   }, H.fatal);

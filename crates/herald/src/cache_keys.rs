@@ -30,11 +30,23 @@
 //! ([`crate::ratelimit::SharedLockout`]).
 //!
 //! A profile is named by [`ProfileRef`], a digest of its key (the key is a secret), in
-//! keys and in logs alike.
+//! keys and in logs alike; [`Profiles`] remembers each workspace's, so a dashboard hit
+//! neither digests the key nor formats its tag and key again.
+//!
+//! Every request resolves the versions of the tags it will read in one Redis round trip
+//! before its handler runs ([`request_tags`], [`herald_cache::Cache::scoped`]): `tokens`
+//! for a bearer token; `sessions`, `users`, `memberships` for a session cookie;
+//! `workspace:{ws}` under `/api/workspaces/{ws}`; and for the dashboard read
+//! (`…/{ws}/history`) the view's tags and, once the workspace was seen, `upstream:{profile}`.
+//! A tag left out only costs its read a round trip of its own.
 
+use crate::domain::Workspace;
 use crate::secret::Secret;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, RwLock};
 
 /// How an Ayrshare profile is named in cache keys and logs: the first 8 bytes of the
 /// SHA-256 of its key, in hex. The key itself is a secret.
@@ -58,49 +70,139 @@ impl fmt::Display for ProfileRef {
     }
 }
 
-/// A cache tag: bumping it makes every entry read under it unreachable.
+/// What a profile is called in the cache: its [`ProfileRef`], the tag of its Ayrshare
+/// history's version, and that history's key, made once.
+#[derive(Debug)]
+pub struct ProfileNames {
+    pub profile: ProfileRef,
+    pub upstream: Tag,
+    pub history: Key,
+    /// The key the names were made from (to notice a workspace given another profile).
+    key: Secret,
+}
+
+/// The [`ProfileNames`] of each workspace seen, by workspace id. Cheap to clone. Only a
+/// hint for which tags to resolve early and a memo of digests: a workspace whose profile
+/// key changed gets new names the next time it is read.
+#[derive(Clone, Default)]
+pub struct Profiles {
+    map: Arc<RwLock<HashMap<String, Arc<ProfileNames>>>>,
+}
+
+impl Profiles {
+    /// The names of `ws`'s profile (remembered for the next request).
+    pub fn of(&self, ws: &Workspace) -> Arc<ProfileNames> {
+        let map = self.map.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(names) = map.get(&ws.id) {
+            if names.key.expose() == ws.profile_key.expose() {
+                return names.clone();
+            }
+        }
+        drop(map);
+        let profile = ProfileRef::of(&ws.profile_key);
+        let names = Arc::new(ProfileNames {
+            upstream: Tag::upstream(&profile),
+            history: Key::history(&profile),
+            profile,
+            key: ws.profile_key.clone(),
+        });
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        map.insert(ws.id.clone(), names.clone());
+        names
+    }
+
+    /// The names last seen for workspace `id`, if any.
+    pub fn hint(&self, id: &str) -> Option<Arc<ProfileNames>> {
+        self.map.read().unwrap_or_else(|p| p.into_inner()).get(id).cloned()
+    }
+}
+
+/// What authenticates a request, as far as the cache is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Credential {
+    None,
+    Bearer,
+    Session,
+}
+
+/// The tags a request to `path` with `credential` will read (see the module docs).
+pub fn request_tags(path: &str, credential: Credential, profiles: &Profiles) -> Vec<Tag> {
+    let mut tags = Vec::with_capacity(8);
+    match credential {
+        Credential::None => {}
+        Credential::Bearer => tags.push(Tag::tokens()),
+        Credential::Session => {
+            tags.extend([Tag::sessions(), Tag::users(), Tag::memberships()]);
+        }
+    }
+    let Some(rest) = path.strip_prefix("/api/workspaces/") else { return tags };
+    let (ws, rest) = rest.split_once('/').unwrap_or((rest, ""));
+    if ws.is_empty() || ws.contains('%') {
+        return tags;
+    }
+    tags.push(Tag::workspace(ws));
+    if rest == "history" {
+        for tag in view_tags(ws) {
+            if !tags.contains(&tag) {
+                tags.push(tag);
+            }
+        }
+        if let Some(names) = profiles.hint(ws) {
+            tags.push(names.upstream.clone());
+        }
+    }
+    tags
+}
+
+/// The tags of a workspace's dashboard view (see the table above).
+pub fn view_tags(workspace_id: &str) -> [Tag; 4] {
+    [Tag::content(workspace_id), Tag::users(), Tag::tokens(), Tag::memberships()]
+}
+
+/// A cache tag: bumping it makes every entry read under it unreachable. The global ones
+/// are static strings (naming one allocates nothing).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Tag(String);
+pub struct Tag(Cow<'static, str>);
 
 impl Tag {
     /// Every change to the workspace's posts.
     pub fn content(workspace_id: &str) -> Self {
-        Self(format!("content:{workspace_id}"))
+        Self(Cow::Owned(format!("content:{workspace_id}")))
     }
 
     /// Every change Herald made on the profile's Ayrshare history.
     pub fn upstream(profile: &ProfileRef) -> Self {
-        Self(format!("upstream:{profile}"))
+        Self(Cow::Owned(format!("upstream:{profile}")))
     }
 
     /// The workspace's settings.
     pub fn workspace(workspace_id: &str) -> Self {
-        Self(format!("workspace:{workspace_id}"))
+        Self(Cow::Owned(format!("workspace:{workspace_id}")))
     }
 
     /// Every workspace token.
     pub fn tokens() -> Self {
-        Self("tokens".into())
+        Self(Cow::Borrowed("tokens"))
     }
 
     /// Every session (a login, a logout, a password reset).
     pub fn sessions() -> Self {
-        Self("sessions".into())
+        Self(Cow::Borrowed("sessions"))
     }
 
     /// Every membership (a member added, removed, or given another role).
     pub fn memberships() -> Self {
-        Self("memberships".into())
+        Self(Cow::Borrowed("memberships"))
     }
 
     /// Every user record (a name, the global-admin flag, notification settings).
     pub fn users() -> Self {
-        Self("users".into())
+        Self(Cow::Borrowed("users"))
     }
 
     /// Every profile's linked social accounts (Ayrshare's `social` webhook).
     pub fn accounts() -> Self {
-        Self("accounts".into())
+        Self(Cow::Borrowed("accounts"))
     }
 
     /// Whether an invalidation of this tag may have changed who is allowed in, so open
@@ -130,9 +232,10 @@ pub struct Key(String);
 pub const HISTORY_PREFIX: &str = "ayrshare:history:";
 
 impl Key {
-    /// The dashboard view of a workspace built on one Ayrshare snapshot.
-    pub fn dashboard(workspace_id: &str, snapshot: &str) -> Self {
-        Self(format!("dashboard:{workspace_id}:{snapshot}"))
+    /// The dashboard view of a workspace built on one Ayrshare snapshot (its freshness
+    /// label and the stamp of the fill that produced it).
+    pub fn dashboard(workspace_id: &str, freshness: &str, stamp: u64) -> Self {
+        Self(format!("dashboard:{workspace_id}:{freshness}-{stamp}"))
     }
 
     pub fn history(profile: &ProfileRef) -> Self {
@@ -218,6 +321,34 @@ mod tests {
         assert!(!Key::history(&profile).as_str().contains("secret"));
         assert!(!Tag::upstream(&profile).as_ref().contains("secret"));
         assert_eq!(profile, ProfileRef::of(&Secret::new("PK-secret-0123456789")));
+    }
+
+    #[test]
+    fn a_dashboard_read_names_every_tag_it_reads() {
+        let profiles = Profiles::default();
+        let tags = |path, c| request_tags(path, c, &profiles);
+        let names = |t: Vec<Tag>| t.iter().map(|t| t.0.to_string()).collect::<Vec<_>>();
+        assert_eq!(names(tags("/healthz", Credential::None)), Vec::<String>::new());
+        assert_eq!(
+            names(tags("/api/workspaces/w1/history", Credential::Bearer)),
+            ["tokens", "workspace:w1", "content:w1", "users", "memberships"]
+        );
+        let ws: Workspace = serde_json::from_value(serde_json::json!({
+            "id": "w1", "name": "n", "profile_key": "PK-1", "timezone": "UTC",
+            "requires_approval": false, "late_approval": "expire", "content_version": 0,
+            "created_at": "2026-01-01T00:00:00Z"
+        }))
+        .unwrap();
+        let upstream = profiles.of(&ws).upstream.clone();
+        let session = names(tags("/api/workspaces/w1/history", Credential::Session));
+        assert_eq!(session.len(), 7);
+        assert_eq!(session.last().map(String::as_str), Some(upstream.as_ref()));
+        assert_eq!(
+            names(tags("/api/workspaces/w1/posts", Credential::Bearer)),
+            ["tokens", "workspace:w1"]
+        );
+        let moved = Workspace { profile_key: Secret::new("PK-2"), ..ws.clone() };
+        assert_ne!(profiles.of(&moved).upstream, upstream, "a new key, new names");
     }
 
     #[test]

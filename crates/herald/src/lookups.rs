@@ -78,16 +78,20 @@ impl Lookups {
     }
 
     pub async fn workspace(&self, id: &str) -> AppResult<Option<Workspace>> {
-        let (store, owned) = (self.inner.store.clone(), id.to_owned());
-        let fill = move || async move { store.workspace(&owned).await };
+        let fill = || {
+            let (store, owned) = (self.inner.store.clone(), id.to_owned());
+            async move { store.workspace(&owned).await }
+        };
         let key = Key::workspace(id);
         let found = self.inner.cache.get_or_fill(key.as_str(), &[Tag::workspace(id)], fill).await?;
         Ok(found.value.as_ref().clone())
     }
 
     pub async fn token_by_hash(&self, hash: &str) -> AppResult<Option<TokenRecord>> {
-        let (store, owned) = (self.inner.store.clone(), hash.to_owned());
-        let fill = move || async move { store.token_by_hash(&owned).await?.ok_or(Miss::Unknown) };
+        let fill = || {
+            let (store, owned) = (self.inner.store.clone(), hash.to_owned());
+            async move { store.token_by_hash(&owned).await?.ok_or(Miss::Unknown) }
+        };
         let key = Key::token(hash);
         present(self.inner.cache.get_or_fill(key.as_str(), &[Tag::tokens()], fill).await)
     }

@@ -87,6 +87,7 @@ struct CacheCounters {
     bypasses: Counter,
     lease_waits: Counter,
     redis_errors: Counter,
+    version_round_trips: Counter,
 }
 
 /// The application's metrics. Cheap to clone.
@@ -140,6 +141,11 @@ impl Metrics {
             ("bypasses", &cache.bypasses, "reads that bypassed the cache"),
             ("lease_waits", &cache.lease_waits, "reads that waited for another instance"),
             ("redis_errors", &cache.redis_errors, "failed Redis commands"),
+            (
+                "version_round_trips",
+                &cache.version_round_trips,
+                "Redis round trips resolving versions (one per request that reads the cache)",
+            ),
         ];
         for (name, counter, help) in named {
             registry.register(format!("herald_cache_{name}"), help, counter.clone());
@@ -181,6 +187,7 @@ impl Metrics {
             (&c.bypasses, m.bypasses),
             (&c.lease_waits, m.lease_waits),
             (&c.redis_errors, m.redis_errors),
+            (&c.version_round_trips, m.version_round_trips),
         ];
         for (counter, value) in pairs {
             counter.inner().store(value, std::sync::atomic::Ordering::Relaxed);

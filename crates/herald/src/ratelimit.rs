@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -57,6 +57,9 @@ pub struct Limits {
 pub struct Lockout<K: Hash + Eq + Clone> {
     failures: Option<DefaultKeyedRateLimiter<K>>,
     locked: Mutex<HashMap<K, Instant>>,
+    /// How many keys `locked` holds: while none is (the usual case), checking a key
+    /// takes no lock, so requests do not queue on it.
+    any_locked: AtomicUsize,
     clock: DefaultClock,
 }
 
@@ -66,21 +69,31 @@ impl<K: Hash + Eq + Clone> Lockout<K> {
         Self {
             failures: limiter(per_minute),
             locked: Mutex::default(),
+            any_locked: AtomicUsize::new(0),
             clock: DefaultClock::default(),
         }
     }
 
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<K, Instant>> {
+        self.locked.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Refused while `key` is locked.
     pub fn unlocked(&self, key: &K) -> Result<(), Duration> {
-        let mut locked = self.locked.lock().unwrap_or_else(|p| p.into_inner());
-        match locked.get(key) {
+        if self.any_locked.load(Ordering::Acquire) == 0 {
+            return Ok(());
+        }
+        let mut locked = self.lock();
+        let outcome = match locked.get(key) {
             Some(until) if *until > Instant::now() => Err(*until - Instant::now()),
             Some(_) => {
                 locked.remove(key);
                 Ok(())
             }
             None => Ok(()),
-        }
+        };
+        self.any_locked.store(locked.len(), Ordering::Release);
+        outcome
     }
 
     /// Counts a failure of `key`; once its allowance is spent, locks it.
@@ -88,10 +101,9 @@ impl<K: Hash + Eq + Clone> Lockout<K> {
         let Some(failures) = &self.failures else { return Ok(()) };
         failures.check_key(key).map_err(|e| {
             let wait = e.wait_time_from(self.clock.now()).max(Duration::from_millis(1));
-            self.locked
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .insert(key.clone(), Instant::now() + wait);
+            let mut locked = self.lock();
+            locked.insert(key.clone(), Instant::now() + wait);
+            self.any_locked.store(locked.len(), Ordering::Release);
             wait
         })
     }
@@ -101,7 +113,9 @@ impl<K: Hash + Eq + Clone> Lockout<K> {
             failures.retain_recent();
         }
         let now = Instant::now();
-        self.locked.lock().unwrap_or_else(|p| p.into_inner()).retain(|_, until| *until > now);
+        let mut locked = self.lock();
+        locked.retain(|_, until| *until > now);
+        self.any_locked.store(locked.len(), Ordering::Release);
     }
 }
 

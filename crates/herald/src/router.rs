@@ -1,12 +1,16 @@
 //! The whole application in one place: the JSON API ([`crate::http`]), the pages
 //! ([`crate::web`]), the fallbacks (an unknown address is a page for a browser, the 404
 //! error body for an API client), and the layers every request passes, outermost
-//! first: request id → trace span → security headers → metrics → panic guard →
-//! authentication and rate limits ([`crate::auth::layer`]) → timeout → body limit → the
-//! handler. The panic guard answers a handler's panic (a bug) with the 500 error body
-//! instead of a dropped connection, and logs it.
+//! first: request id → trace span → security headers → compression → metrics → panic
+//! guard → authentication, rate limits and the timeout ([`crate::auth::layer`]) → body
+//! limit → the handler. The panic guard answers a handler's panic (a bug) with the 500
+//! error body instead of a dropped connection, and logs it. Compression (`br`, `zstd`,
+//! `gzip` by `Accept-Encoding`) applies to JSON answers of 1 KiB or more, except those
+//! already in their final coding (the dashboard read compresses once per cached view,
+//! [`crate::dashboard::encoded`]); pages, assets and event streams pass as they are.
 
 use crate::auth::layer::authenticate;
+use crate::dashboard::encoded::Encoded;
 use crate::error::AppError;
 use crate::http::{self, BODY_LIMIT};
 use crate::metrics;
@@ -14,16 +18,21 @@ use crate::state::AppState;
 use crate::web;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::header::{
-    REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
-use axum::http::HeaderValue;
-use axum::middleware::{self, Next};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version};
+use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{Predicate, SizeAbove};
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
@@ -51,15 +60,29 @@ pub fn router(state: AppState, options: Options) -> Router {
     if options.metrics_on_api {
         app = app.merge(http::metrics_route());
     }
+    // One `Router::layer` per stack, built outermost first: each `Router::layer` call boxes
+    // the route once more, and a boxed service is cloned and its future boxed on every
+    // request, so a stack of separate calls costs a dashboard hit that many allocations.
+    let stack = ServiceBuilder::new()
+        .layer(CompressionLayer::new().compress_when(compress_json.and(SizeAbove::new(1024))))
+        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
+        .layer(CatchPanicLayer::custom(panicked))
+        .layer(middleware::from_fn_with_state(state.gate.clone(), authenticate))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT));
     let app = app
         .fallback(web::fallback)
         .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(middleware::from_fn(timeout))
-        .layer(middleware::from_fn_with_state(state.gate.clone(), authenticate))
-        .layer(CatchPanicLayer::custom(panicked))
-        .layer(middleware::from_fn_with_state(state.metrics.clone(), metrics::record));
+        .layer(stack);
     with_common_layers(app, options.https).with_state(state)
+}
+
+/// Whether the compression layer may encode a response: JSON not yet encoded.
+fn compress_json(_: StatusCode, _: Version, headers: &HeaderMap, extensions: &Extensions) -> bool {
+    let json = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|ct| ct.starts_with("application/json"));
+    json && extensions.get::<Encoded>().is_none()
 }
 
 /// `/metrics` alone, for `HERALD_METRICS_BIND`.
@@ -71,16 +94,18 @@ pub fn metrics_router(state: AppState) -> Router {
 fn with_common_layers(app: Router<AppState>, https: bool) -> Router<AppState> {
     let header =
         |name, value| SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value));
-    let mut app = app
-        .layer(header(X_FRAME_OPTIONS, "DENY"))
-        .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .layer(header(REFERRER_POLICY, "no-referrer"));
-    if https {
-        app = app.layer(header(STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
-    }
-    app.layer(TraceLayer::new_for_http().make_span_with(span))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+    let hsts =
+        https.then(|| header(STRICT_TRANSPORT_SECURITY, "max-age=31536000; includeSubDomains"));
+    app.layer(
+        ServiceBuilder::new()
+            .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(TraceLayer::new_for_http().make_span_with(span))
+            .option_layer(hsts)
+            .layer(header(REFERRER_POLICY, "no-referrer"))
+            .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
+            .layer(header(X_FRAME_OPTIONS, "DENY")),
+    )
 }
 
 /// The span of a request: its method, route template (never the raw path: ids and
@@ -102,9 +127,9 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// Answers 503 (with the error body) when the handler takes longer than
-/// [`REQUEST_TIMEOUT`].
-async fn timeout(req: Request, next: Next) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {
+/// [`REQUEST_TIMEOUT`] (run by the authentication layer, around the handler).
+pub(crate) async fn within_deadline(handler: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, handler).await {
         Ok(response) => response,
         Err(elapsed) => AppError::unavailable(elapsed).into_response(),
     }

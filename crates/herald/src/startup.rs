@@ -7,6 +7,7 @@
 use crate::accounts::AccountService;
 use crate::auth::layer::Gate;
 use crate::auth::{self, Authenticator};
+use crate::cache_keys::Profiles;
 use crate::changes::{AfterCommit, ChangeFeed, Writer};
 use crate::config::ServeArgs;
 use crate::dashboard::{Dashboard, Invalidator};
@@ -86,8 +87,14 @@ impl Application {
         let (strategy, ttl) = (args.cache.cache_strategy, args.cache.ttl());
         let gateway =
             Gateway::new(client, cache.clone(), gateway_settings(&args, sandbox.as_ref())?);
-        let dashboard =
-            Dashboard::new(store.clone(), cache.clone(), gateway.clone(), strategy, ttl);
+        let profiles = Profiles::default();
+        let dashboard = Dashboard::new(
+            store.clone(),
+            cache.clone(),
+            gateway.clone(),
+            profiles.clone(),
+            (strategy, ttl),
+        );
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
@@ -113,7 +120,12 @@ impl Application {
             scheduler: Scheduler::new(store.clone(), writer, publisher),
             dashboard,
             live,
-            gate: Gate { auth: authenticator, limits: Arc::new(limits) },
+            gate: Arc::new(Gate {
+                auth: authenticator,
+                limits: Arc::new(limits),
+                cache: cache.clone(),
+                profiles: profiles.clone(),
+            }),
             ops: Ops::new(store.clone(), cache.clone(), args.cron_secret.clone()),
             metrics,
         });

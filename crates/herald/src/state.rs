@@ -34,7 +34,7 @@ pub struct AppInner {
     pub scheduler: Scheduler,
     pub dashboard: Dashboard,
     pub live: Live,
-    pub gate: Gate,
+    pub gate: Arc<Gate>,
     pub ops: Ops,
     pub metrics: Metrics,
 }
@@ -71,7 +71,7 @@ sub_states! {
     scheduler: Scheduler,
     dashboard: Dashboard,
     live: Live,
-    gate: Gate,
+    gate: Arc<Gate>,
     ops: Ops,
     metrics: Metrics,
 }

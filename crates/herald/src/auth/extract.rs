@@ -7,9 +7,8 @@ use super::layer::Authentication;
 use super::Principal;
 use crate::domain::Role;
 use crate::error::{AppError, Forbidden};
-use axum::extract::{FromRequestParts, OptionalFromRequestParts, Path};
+use axum::extract::{FromRequestParts, OptionalFromRequestParts, RawPathParams};
 use axum::http::request::Parts;
-use std::collections::HashMap;
 use std::marker::PhantomData;
 
 /// Any authenticated caller.
@@ -87,13 +86,11 @@ impl<S: Send + Sync, R: MinRole> FromRequestParts<S> for Access<R> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let principal =
             <Principal as FromRequestParts<S>>::from_request_parts(parts, state).await?;
-        let Path(params) =
-            <Path<HashMap<String, String>> as FromRequestParts<S>>::from_request_parts(
-                parts, state,
-            )
+        let params = RawPathParams::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::NotFound)?;
-        let workspace_id = params.get("ws").cloned().ok_or(AppError::NotFound)?;
+        let ws = params.iter().find(|(name, _)| *name == "ws").map(|(_, value)| value);
+        let workspace_id = ws.ok_or(AppError::NotFound)?.to_owned();
         let role = principal.role_in(&workspace_id).ok_or(AppError::NotFound)?;
         if role < R::ROLE {
             return Err(AppError::forbidden(format!(

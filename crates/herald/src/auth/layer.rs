@@ -3,8 +3,14 @@
 //! request's extensions for the extractors, check the CSRF header of cookie-borne writes,
 //! then count the request against the rate limits keyed by that outcome (see
 //! [`crate::ratelimit`]).
+//!
+//! All of it, and the handler, runs inside one request-scoped version snapshot: the
+//! versions of every cache tag the request will read are resolved together before
+//! anything else, one Redis round trip per request ([`crate::cache_keys::request_tags`],
+//! [`herald_cache::Cache::scoped`]).
 
 use super::{bearer, session, Authenticator, Principal};
+use crate::cache_keys::{request_tags, Credential, Profiles};
 use crate::error::AppError;
 use crate::ratelimit::{Caller, Limits, EXEMPT_PATHS};
 use axum::extract::{ConnectInfo, Request, State};
@@ -12,6 +18,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use herald_cache::{Cache, Tier};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
@@ -33,6 +40,10 @@ pub enum Authentication {
 pub struct Gate {
     pub auth: Authenticator,
     pub limits: Arc<Limits>,
+    /// Resolves each request's versions up front.
+    pub cache: Cache,
+    /// Which profile a workspace has, for the dashboard's upstream tag.
+    pub profiles: Profiles,
 }
 
 /// The path of Ayrshare's webhook deliveries, which have their own bucket.
@@ -42,8 +53,25 @@ fn peer(req: &Request) -> Option<IpAddr> {
     req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip())
 }
 
-/// Authenticates, then rate-limits; 429 with `Retry-After` when a limit is spent.
-pub async fn authenticate(State(gate): State<Gate>, mut req: Request, next: Next) -> Response {
+/// Resolves the request's versions, authenticates, then rate-limits (429 with
+/// `Retry-After` when a limit is spent), then runs the handler within
+/// [`crate::router::REQUEST_TIMEOUT`] (one layer for all three: each layer costs a hit).
+pub async fn authenticate(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
+    if gate.cache.tier() != (Tier::Redis { healthy: true }) {
+        return gated(gate, req, next).await; // versions are read in-process: nothing to save
+    }
+    let headers = req.headers();
+    let credential = match bearer(headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok())) {
+        Some(_) => Credential::Bearer,
+        None if session::from_cookies(headers).is_some() => Credential::Session,
+        None => Credential::None,
+    };
+    let tags = request_tags(req.uri().path(), credential, &gate.profiles);
+    let cache = gate.cache.clone();
+    cache.scoped(&tags, gated(gate, req, next)).await
+}
+
+async fn gated(gate: Arc<Gate>, mut req: Request, next: Next) -> Response {
     let ip = peer(&req);
     let authentication = match who(&gate, req.method(), req.headers(), ip).await {
         Ok(a) => a,
@@ -61,7 +89,7 @@ pub async fn authenticate(State(gate): State<Gate>, mut req: Request, next: Next
         }
     }
     req.extensions_mut().insert(authentication);
-    next.run(req).await
+    crate::router::within_deadline(next.run(req)).await
 }
 
 /// Who sent a request: the bearer token decides when there is one, else the session

@@ -111,6 +111,24 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
+/// The SHA-256 of a secret, computed once per request and used both to compare it with
+/// the admin token (in constant time) and, hex-encoded, as its stored form.
+type Digest256 = [u8; 32];
+
+fn digest(secret: &str) -> Digest256 {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// Lower-case hex, as `hex::encode` writes it, a byte at a time (not a char at a time).
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        out.extend([DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 15)]]);
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// Constant-time equality for secrets of possibly different length.
 pub fn secrets_equal(a: &str, b: &str) -> bool {
     let (ha, hb) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
@@ -131,7 +149,8 @@ pub struct Authenticator {
 }
 
 struct AuthInner {
-    admin_token: Secret,
+    /// The SHA-256 of the admin token (compared in constant time with the caller's).
+    admin_digest: Digest256,
     lookups: Lookups,
     store: Arc<dyn Storage>,
     /// Sessions whose `last_seen_at` this instance wrote lately (see [`TOUCH_EVERY`]).
@@ -145,16 +164,18 @@ impl Authenticator {
     pub fn new(admin_token: Secret, lookups: Lookups, store: Arc<dyn Storage>) -> Self {
         let touched =
             moka::sync::Cache::builder().time_to_live(TOUCH_EVERY).max_capacity(100_000).build();
-        Self { inner: Arc::new(AuthInner { admin_token, lookups, store, touched }) }
+        let admin_digest = digest(admin_token.expose());
+        Self { inner: Arc::new(AuthInner { admin_digest, lookups, store, touched }) }
     }
 
     /// The principal a bearer token stands for; `None` for one Herald does not know or
     /// that was revoked.
     pub async fn authenticate(&self, token: &str) -> AppResult<Option<Principal>> {
-        if secrets_equal(token, self.inner.admin_token.expose()) {
+        let sha = digest(token);
+        if bool::from(sha.ct_eq(&self.inner.admin_digest)) {
             return Ok(Some(Principal::Admin));
         }
-        let hash = hash_token(token);
+        let hash = to_hex(&sha);
         let record = self.inner.lookups.token_by_hash(&hash).await?;
         Ok(record.filter(|t| !t.revoked).map(|t| Principal::Token {
             id: t.id,
@@ -225,6 +246,12 @@ mod tests {
         assert_ne!(a.expose(), b.expose());
         assert_eq!(hash_token(a.expose()), ha);
         assert_ne!(ha, hb);
+    }
+
+    #[test]
+    fn hex_is_the_stored_form() {
+        let sha = digest("hrld_x");
+        assert_eq!(to_hex(&sha), hash_token("hrld_x"));
     }
 
     #[test]

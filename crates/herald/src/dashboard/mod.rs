@@ -13,10 +13,11 @@
 //! budget ([`crate::gateway`]).
 
 mod baseline;
+pub mod encoded;
 pub mod upstream;
 pub mod view;
 
-use crate::cache_keys::{Key, ProfileRef, Tag, HISTORY_PREFIX};
+use crate::cache_keys::{view_tags, Key, ProfileRef, Profiles, Tag, HISTORY_PREFIX};
 use crate::changes::{AfterCommit, Change};
 use crate::domain::Workspace;
 use crate::error::AppResult;
@@ -76,12 +77,12 @@ impl Dashboard {
         store: Arc<dyn Storage>,
         cache: Cache,
         gateway: Gateway,
-        strategy: Strategy,
-        ttl: Duration,
+        profiles: Profiles,
+        (strategy, ttl): (Strategy, Duration),
     ) -> Self {
         let inner = Inner {
             baseline: Baseline::new(store.clone(), gateway.clone(), ttl),
-            upstream: Upstream::new(gateway, cache.clone()),
+            upstream: Upstream::new(gateway, cache.clone(), profiles),
             store,
             cache,
             strategy,
@@ -103,10 +104,12 @@ impl Dashboard {
             return Ok(Page { view, source: if hit { Source::Hit } else { Source::Miss } });
         }
         let snapshot = inner.upstream.snapshot(ws).await;
-        let key = Key::dashboard(&ws.id, &snapshot.id());
-        let (store, ws_id) = (inner.store.clone(), ws.id.clone());
-        let fill = move || async move { view::load(store.as_ref(), &ws_id, &snapshot).await };
-        let tags = [Tag::content(&ws.id), Tag::users(), Tag::tokens(), Tag::memberships()];
+        let key = Key::dashboard(&ws.id, snapshot.freshness.as_str(), snapshot.stamp);
+        let fill = || {
+            let (store, ws_id) = (inner.store.clone(), ws.id.clone());
+            async move { view::load(store.as_ref(), &ws_id, &snapshot).await }
+        };
+        let tags = view_tags(&ws.id);
         let found = inner.cache.get_or_fill(key.as_str(), &tags, fill).await?;
         Ok(Page { view: found.value, source: found.source })
     }

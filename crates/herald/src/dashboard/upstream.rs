@@ -4,7 +4,7 @@
 //! for when Ayrshare fails or the budget is spent — served with its true `as_of` and
 //! labelled `cached`, never as fresh.
 
-use crate::cache_keys::{Key, ProfileRef, Tag};
+use crate::cache_keys::{ProfileRef, Profiles};
 use crate::domain::Workspace;
 use crate::gateway::{Gateway, GatewayError, Spend};
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use futures::future::BoxFuture;
 use herald_cache::{Cache, Source, Weigh};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, Instant};
 
 /// After a failed fetch (or one made while the shared cache is down), wait this long
@@ -107,11 +107,6 @@ impl Snapshot {
     fn unavailable() -> Self {
         Self { posts: Arc::new(vec![]), as_of: None, freshness: Freshness::Unavailable, stamp: 0 }
     }
-
-    /// A key part naming this data and its label.
-    pub fn id(&self) -> String {
-        format!("{}-{}", self.freshness.as_str(), self.stamp)
-    }
 }
 
 #[derive(Default)]
@@ -125,30 +120,37 @@ struct Memory {
 pub struct Upstream {
     gateway: Gateway,
     cache: Cache,
-    memory: Arc<Mutex<Memory>>,
+    profiles: Profiles,
+    /// Read on every dashboard read, written only when a new version arrives or a fetch
+    /// fails: a read-write lock, so concurrent hits do not wait on each other.
+    memory: Arc<RwLock<Memory>>,
 }
 
 impl Upstream {
-    pub fn new(gateway: Gateway, cache: Cache) -> Self {
-        Self { gateway, cache, memory: Arc::default() }
+    pub fn new(gateway: Gateway, cache: Cache, profiles: Profiles) -> Self {
+        Self { gateway, cache, profiles, memory: Arc::default() }
     }
 
-    fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
-        self.memory.lock().unwrap_or_else(|p| p.into_inner())
+    fn memory(&self) -> RwLockReadGuard<'_, Memory> {
+        self.memory.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn memory_mut(&self) -> RwLockWriteGuard<'_, Memory> {
+        self.memory.write().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The profile's history for the current upstream version: cached, fetched once, or
     /// the last good copy (labelled `cached`) when Ayrshare cannot be asked.
     pub async fn snapshot(&self, ws: &Workspace) -> Snapshot {
-        let profile = ProfileRef::of(&ws.profile_key);
-        let cooling =
-            self.memory().cooling_until.get(&profile).is_some_and(|t| *t > Instant::now());
+        let names = self.profiles.of(ws);
+        let profile = &names.profile;
+        let cooling = self.memory().cooling_until.get(profile).is_some_and(|t| *t > Instant::now());
         if cooling {
-            return self.fallback(&profile);
+            return self.fallback(profile);
         }
         let fill = self.fetcher(ws);
-        let key = Key::history(&profile);
-        match self.cache.get_or_fill(key.as_str(), &[Tag::upstream(&profile)], fill).await {
+        let tags = std::slice::from_ref(&names.upstream);
+        match self.cache.get_or_fill(names.history.as_str(), tags, fill).await {
             Ok(found) => {
                 let snap = Snapshot {
                     posts: found.value,
@@ -156,19 +158,25 @@ impl Upstream {
                     freshness: Freshness::Fresh,
                     stamp: found.stamp,
                 };
-                let mut memory = self.memory();
+                let bypass = found.source == Source::Bypass;
+                let known =
+                    self.memory().last_good.get(profile).is_some_and(|s| s.stamp == snap.stamp);
+                if known && !bypass {
+                    return snap;
+                }
+                let mut memory = self.memory_mut();
                 memory.last_good.insert(profile.clone(), snap.clone());
-                if found.source == Source::Bypass {
+                if bypass {
                     // The shared cache is down, so nothing coalesces fetches between readers
                     // or instances: fetch at most once per cool-down, serve that copy meanwhile.
-                    memory.cooling_until.insert(profile, Instant::now() + COOLDOWN);
+                    memory.cooling_until.insert(profile.clone(), Instant::now() + COOLDOWN);
                 }
                 snap
             }
             Err(why) => {
                 tracing::warn!(%profile, reason = %why, "Ayrshare history unavailable; answering from local data");
-                self.memory().cooling_until.insert(profile.clone(), Instant::now() + COOLDOWN);
-                self.fallback(&profile)
+                self.memory_mut().cooling_until.insert(profile.clone(), Instant::now() + COOLDOWN);
+                self.fallback(profile)
             }
         }
     }
@@ -180,13 +188,15 @@ impl Upstream {
         }
     }
 
-    /// The fill: one `GET /history` call within the read share of the budget.
-    fn fetcher(
-        &self,
-        ws: &Workspace,
-    ) -> impl FnOnce() -> BoxFuture<'static, Result<Vec<UpstreamPost>, GatewayError>> {
-        let (gateway, ws) = (self.gateway.clone(), ws.clone());
+    /// The fill: one `GET /history` call within the read share of the budget. What it
+    /// needs is copied only when it runs (on a miss), not on every hit.
+    fn fetcher<'a>(
+        &'a self,
+        ws: &'a Workspace,
+    ) -> impl FnOnce() -> BoxFuture<'static, Result<Vec<UpstreamPost>, GatewayError>> + Send + 'a
+    {
         move || {
+            let (gateway, ws) = (self.gateway.clone(), ws.clone());
             Box::pin(async move {
                 let query = ayrshare::HistoryQuery {
                     limit: Some(1000),
@@ -201,7 +211,7 @@ impl Upstream {
 
     /// Forgets every last good copy (cache clear).
     pub fn forget(&self) {
-        let mut m = self.memory();
+        let mut m = self.memory_mut();
         m.last_good.clear();
         m.cooling_until.clear();
     }

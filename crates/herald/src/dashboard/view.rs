@@ -7,6 +7,7 @@
 //! (`?limit=`) is a slice of it, so limits never multiply cached views (security review
 //! H4). Each post's JSON ends at a recorded offset, which makes slicing a copy.
 
+use super::encoded::{Encoding, Rendered, Representations};
 use super::upstream::{Freshness, Snapshot, UpstreamPost};
 use crate::domain::{PlatformResult, PlatformStatus, Post, PostStatus};
 use crate::names::Directory;
@@ -16,7 +17,6 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use herald_cache::Weigh;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
-use std::sync::OnceLock;
 
 /// The most posts a dashboard answer holds (and the largest `?limit=`).
 pub const MAX_LIMIT: usize = 1000;
@@ -32,15 +32,17 @@ pub struct View {
     ends: Vec<usize>,
     /// FNV-1a of head and posts: the ETag's base, stable across builds and instances.
     hash: u64,
-    /// The body with every post, made on first use.
+    /// The answers made so far, per coding, with their ETags (made on first use).
     #[serde(skip)]
-    whole: OnceLock<Bytes>,
+    reps: Representations,
 }
 
 impl Weigh for View {
     fn weigh(&self) -> usize {
-        // The whole body may be kept beside the parts: count it too.
-        2 * (self.head.weigh() + self.posts.weigh()) + self.ends.weigh()
+        // The whole body may be kept beside the parts, and its compressed forms (each
+        // well under a fifth of it) beside that: count them too.
+        let raw = self.head.weigh() + self.posts.weigh();
+        2 * raw + raw / 2 + self.ends.weigh()
     }
 }
 
@@ -49,13 +51,24 @@ impl View {
         limit.min(self.ends.len())
     }
 
-    /// The answer with at most `limit` posts.
-    pub fn body(&self, limit: usize) -> Bytes {
+    /// The answer with at most `limit` posts in `coding` (identity when it is too small
+    /// to compress), and its ETag. `limit` 0 is the head alone (counts and freshness),
+    /// tagged by the head only, so it stays the same while those do.
+    pub fn render(&self, limit: usize, coding: Encoding) -> Rendered {
         let n = self.shown(limit);
-        if n == self.ends.len() {
-            return self.whole.get_or_init(|| self.slice(n)).clone();
+        if limit == 0 {
+            let hash = fnv(self.head.as_bytes(), &[]);
+            return self.reps.head(|| Rendered::make(self.slice(0), hash, 0, Encoding::Identity));
         }
-        self.slice(n)
+        if n == self.ends.len() {
+            return self.reps.whole(coding, || Rendered::make(self.slice(n), self.hash, n, coding));
+        }
+        self.reps.partial(n, coding, |c| Rendered::make(self.slice(n), self.hash, n, c))
+    }
+
+    /// The answer with at most `limit` posts, uncompressed.
+    pub fn body(&self, limit: usize) -> Bytes {
+        self.render(limit, Encoding::Identity).body
     }
 
     fn slice(&self, n: usize) -> Bytes {
@@ -65,11 +78,6 @@ impl View {
         out.push_str(&self.posts[..end]);
         out.push_str("]}");
         Bytes::from(out)
-    }
-
-    /// The weak ETag of the answer with at most `limit` posts.
-    pub fn etag(&self, limit: usize) -> String {
-        format!("W/\"{:016x}-{}\"", self.hash, self.shown(limit))
     }
 }
 
@@ -244,7 +252,7 @@ pub fn build(ws: &str, parts: Parts<'_>) -> View {
         ends.push(posts.len());
     }
     let hash = fnv(head.as_bytes(), posts.as_bytes());
-    View { head, posts, ends, hash, whole: OnceLock::new() }
+    View { head, posts, ends, hash, reps: Representations::default() }
 }
 
 /// Reads what a view needs from the store and builds it.
@@ -311,7 +319,11 @@ mod tests {
             assert_eq!(body["posts"].as_array().unwrap().len(), limit.min(5));
             assert_eq!(body["counts"]["total"], 5);
         }
-        assert_eq!(view.etag(5), view.etag(1000), "the same body has the same tag");
-        assert_ne!(view.etag(4), view.etag(5));
+        let etag = |limit| view.render(limit, Encoding::Identity).etag;
+        assert_eq!(etag(5), etag(1000), "the same body has the same tag");
+        assert_ne!(etag(4), etag(5));
+        assert_ne!(etag(0), etag(5));
+        let gzip = view.render(1000, Encoding::Gzip);
+        assert_ne!(gzip.etag, etag(1000), "each representation has its own tag");
     }
 }

@@ -3,6 +3,7 @@
 mod access;
 mod ayrshare;
 mod dashboard;
+mod dashboard_wire;
 mod four_eyes;
 mod freshness;
 mod hardening;

@@ -206,6 +206,8 @@ async fn scenario(
         }
     };
     let before = total(editor).await;
+    let reads = "return performance.getEntriesByType('resource').map(e => e.name).filter(n => n.includes('/history?'))";
+    let reads_before = editor.execute(reads, vec![]).await.unwrap().as_array().unwrap().len();
     let made = Instant::now();
     app.create_post(ws, &s.editor, json!({"text": "Reminder: the studio is closed on Monday for inventory.", "platforms": ["facebook"], "submit": false}))
         .await
@@ -219,6 +221,11 @@ async fn scenario(
     .await;
     let counted = made.elapsed();
     assert!(counted < Duration::from_secs(2), "count change took {counted:?}");
+    // The post came with its event; only the head (counts, freshness) was re-read.
+    let after = editor.execute(reads, vec![]).await.unwrap();
+    let rereads: Vec<&str> =
+        after.as_array().unwrap()[reads_before..].iter().filter_map(|v| v.as_str()).collect();
+    assert!(!rereads.is_empty() && rereads.iter().all(|r| r.ends_with("?limit=0")), "{rereads:?}");
     let _ =
         writeln!(std::io::stderr(), "API-made post counted live after {} ms", counted.as_millis());
     assert_eq!(total(editor).await, before + 1);
