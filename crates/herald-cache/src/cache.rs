@@ -247,13 +247,34 @@ impl Cache {
         }
     }
 
-    /// Raises the rate window `key` to at least `count` uses in the current period, on
-    /// every instance (an upstream said it counted more than we did, or refused us).
-    pub async fn fill_slots(&self, key: &str, count: u32, period: Duration) {
+    /// Says that one use `slots` granted has just been spent: it now leaves the window a
+    /// `period` from now, not from when it was taken. Upstreams count a call when it
+    /// reaches them, so a use taken ahead (a reservation, a call that waited) would
+    /// otherwise leave our window before it leaves theirs. Best effort, like a refund.
+    pub async fn restamp_slot(&self, key: &str, slots: &Slots, period: Duration) {
         let core = self.core();
-        core.windows.fill(key, count, period);
+        match &slots.ticket {
+            Ticket::None => {}
+            Ticket::Local(at) => core.windows.restamp(key, *at),
+            Ticket::Shared(prefix) => {
+                if let Ok(Some(remote)) = core.healthy_remote() {
+                    if let Err(e) = remote.restamp_slot(key, prefix, slots.granted, period).await {
+                        core.redis_failed("restamp slot", &e);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Raises the rate window `key` to at least `count` uses, on every instance (an
+    /// upstream said it counted more than we did, or refused us); the uses added leave
+    /// the window `hold` from now (a full `period` when the upstream's count is all we
+    /// know, less to pause for a while).
+    pub async fn fill_slots(&self, key: &str, count: u32, period: Duration, hold: Duration) {
+        let core = self.core();
+        core.windows.fill(key, count, period, hold);
         if let Ok(Some(remote)) = core.healthy_remote() {
-            if let Err(e) = remote.fill_slots(key, count, period).await {
+            if let Err(e) = remote.fill_slots(key, count, period, hold).await {
                 core.redis_failed("fill slots", &e);
             }
         }

@@ -273,11 +273,33 @@ impl Remote {
         timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("refund slots"))?
     }
 
+    /// Moves one use of the grant `prefix` (of `granted` uses) in the window `key` to now.
+    pub async fn restamp_slot(
+        &self,
+        key: &str,
+        prefix: &str,
+        granted: u32,
+        period: Duration,
+    ) -> RedisResult<()> {
+        let mut call = self.windows.restamp.prepare_invoke();
+        call.key(self.names.window(key)).arg(prefix).arg(granted).arg(millis(period));
+        call.arg(format!("{prefix}:late:{:016x}", rand::random::<u64>()));
+        let mut conn = self.conn()?;
+        let run = call.invoke_async::<()>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("restamp slot"))?
+    }
+
     /// Raises the shared window `key` to at least `count` uses.
-    pub async fn fill_slots(&self, key: &str, count: u32, period: Duration) -> RedisResult<()> {
+    pub async fn fill_slots(
+        &self,
+        key: &str,
+        count: u32,
+        period: Duration,
+        hold: Duration,
+    ) -> RedisResult<()> {
         let mut call = self.windows.fill.prepare_invoke();
         call.key(self.names.window(key)).arg(count).arg(millis(period));
-        call.arg(format!("{:016x}", rand::random::<u64>()));
+        call.arg(format!("{:016x}", rand::random::<u64>())).arg(millis(hold));
         let mut conn = self.conn()?;
         let run = call.invoke_async::<()>(&mut conn);
         timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("fill slots"))?

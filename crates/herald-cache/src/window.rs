@@ -72,30 +72,56 @@ end
 return 0
 ";
 
-/// KEYS: window. ARGV: count, period ms, member prefix. Raises the window's uses to at
-/// least `count` (another client used the profile too, or the upstream refused: 429).
+/// KEYS: window. ARGV: count, period ms, member prefix, hold ms. Raises the window's uses
+/// to at least `count` (another client used the profile too, or the upstream refused:
+/// 429); the uses added leave the window `hold` from now (at most a period).
 const FILL: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local period = tonumber(ARGV[2])
+local at = now - period + math.min(period, tonumber(ARGV[4]))
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - period)
 local used = redis.call('ZCARD', KEYS[1])
 for i = used + 1, tonumber(ARGV[1]) do
-  redis.call('ZADD', KEYS[1], now, ARGV[3] .. ':' .. i)
+  redis.call('ZADD', KEYS[1], at, ARGV[3] .. ':' .. i)
 end
 redis.call('PEXPIRE', KEYS[1], period)
 return math.max(0, tonumber(ARGV[1]) - used)
+";
+
+/// KEYS: window. ARGV: member prefix, granted, period ms, a fresh member name. Moves one
+/// use of the grant `{prefix}:1..=granted` still at its earliest time to now (the call it
+/// was taken for has just been made); adds a fresh one if all have left the window.
+const RESTAMP: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local best, score = ARGV[4], nil
+for i = 1, tonumber(ARGV[2]) do
+  local s = redis.call('ZSCORE', KEYS[1], ARGV[1] .. ':' .. i)
+  if s and (score == nil or tonumber(s) < score) then
+    best, score = ARGV[1] .. ':' .. i, tonumber(s)
+  end
+end
+redis.call('ZADD', KEYS[1], now, best)
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 0
 ";
 
 pub(crate) struct WindowScripts {
     pub take: Script,
     pub fill: Script,
     pub refund: Script,
+    pub restamp: Script,
 }
 
 impl WindowScripts {
     pub fn new() -> Self {
-        Self { take: Script::new(TAKE), fill: Script::new(FILL), refund: Script::new(REFUND) }
+        Self {
+            take: Script::new(TAKE),
+            fill: Script::new(FILL),
+            refund: Script::new(REFUND),
+            restamp: Script::new(RESTAMP),
+        }
     }
 }
 
@@ -140,15 +166,31 @@ impl LocalWindows {
         });
     }
 
-    pub fn fill(&self, key: &str, count: u32, period: Duration) {
+    /// Moves one use recorded at `at` to now (one added if none is left).
+    pub fn restamp(&self, key: &str, at: Instant) {
         let now = Instant::now();
+        let mut all = self.uses.lock().unwrap_or_else(|p| p.into_inner());
+        let uses = all.entry(key.to_owned()).or_default();
+        if let Some(i) = uses.iter().position(|t| *t == at) {
+            uses.remove(i);
+        }
+        uses.push_back(now);
+    }
+
+    /// Raises the window to `count` uses; those added leave it `hold` from now.
+    pub fn fill(&self, key: &str, count: u32, period: Duration, hold: Duration) {
+        let now = Instant::now();
+        let at = now.checked_sub(period.saturating_sub(hold)).unwrap_or(now);
         let mut all = self.uses.lock().unwrap_or_else(|p| p.into_inner());
         let uses = all.entry(key.to_owned()).or_default();
         while uses.front().is_some_and(|t| now.duration_since(*t) >= period) {
             uses.pop_front();
         }
         let missing = (count as usize).saturating_sub(uses.len());
-        uses.extend(std::iter::repeat_n(now, missing));
+        let position = uses.partition_point(|t| *t <= at);
+        for _ in 0..missing {
+            uses.insert(position, at);
+        }
     }
 }
 
@@ -179,9 +221,31 @@ mod tests {
     }
 
     #[test]
+    fn uses_filled_with_a_short_hold_leave_the_window_after_it() {
+        let w = LocalWindows::default();
+        w.fill("p", 10, Duration::from_secs(300), Duration::ZERO);
+        assert_eq!(w.take("p", 1, 10, Duration::from_secs(300)).granted, 1, "held for no time");
+        w.fill("q", 10, Duration::from_secs(300), Duration::from_secs(5));
+        let slots = w.take("q", 1, 10, Duration::from_secs(300));
+        assert_eq!(slots.granted, 0);
+        assert!(slots.retry_after.is_some_and(|d| d <= Duration::from_secs(5)), "{slots:?}");
+    }
+
+    #[test]
+    fn a_restamped_use_leaves_a_period_after_the_restamp() {
+        let w = LocalWindows::default();
+        let period = Duration::from_millis(200);
+        let Ticket::Local(at) = w.take("p", 1, 1, period).ticket else { panic!("granted") };
+        std::thread::sleep(Duration::from_millis(150));
+        w.restamp("p", at);
+        std::thread::sleep(Duration::from_millis(100));
+        assert_eq!(w.take("p", 1, 1, period).granted, 0, "the use counts from its restamp");
+    }
+
+    #[test]
     fn filling_a_window_uses_it_up() {
         let w = LocalWindows::default();
-        w.fill("p", 60, Duration::from_secs(30));
+        w.fill("p", 60, Duration::from_secs(30), Duration::from_secs(30));
         assert_eq!(w.take("p", 1, 60, Duration::from_secs(30)).granted, 0);
     }
 }

@@ -53,4 +53,6 @@ on_both_tiers!(
     the_local_tier_stays_within_its_byte_budget,
     a_rate_window_grants_at_most_its_limit_per_period,
     uses_given_back_to_a_rate_window_can_be_taken_again,
+    a_window_filled_for_a_hold_frees_after_it,
+    a_restamped_use_counts_a_period_from_its_restamp,
 );

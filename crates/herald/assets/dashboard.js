@@ -1,29 +1,20 @@
 /* dashboard.js: the workspace dashboard. Reads GET /api/workspaces/{ws}/history and draws
    the counts, the posts-per-day chart (SVG, last 30 days in the workspace's time zone),
    the breakdowns and the post list with per-platform results; says how old the Ayrshare
-<<<<<<< HEAD
    part is, in words (up to date / last copy / unavailable), with every time labelled
-   with the workspace's zone; people by name. Live: every `post` event updates its row at
-   once, and `post`, `history`, `resync` and each reconnect re-read the history. */
-=======
-   part is (fresh / cached / unavailable). Live, a change costs a few KB: a `post` event
-   (the whole post) is applied to the list and chart as it is; the `history` events of a
-   burst make one re-read of the head only (`?limit=0`: counts and freshness, which the
-   page cannot derive), 304 when they did not change; `resync` and each reconnect re-read
-   the whole history with If-None-Match (304 when nothing changed meanwhile). */
->>>>>>> perf
+   with the workspace's zone; people by name. Live, a change costs a few KB: a `post`
+   event (the whole post) is applied to the list and chart as it is; the `history`
+   events of a burst make one re-read of the head only (`?limit=0`: counts and
+   freshness, which the page cannot derive), 304 when they did not change; `resync` and
+   each reconnect re-read the whole history with If-None-Match (304 when nothing
+   changed meanwhile). */
 (function () {
   'use strict';
   var H = window.Herald;
   var ws = H.config.workspace_id;
   var LIMIT = 1000, PAGE = 50;
-<<<<<<< HEAD
-  var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '' };
-=======
   var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '', etag: null, headEtag: null };
   var HEAD_DELAY_MS = 100; // history events this close together make one head re-read
-  if (!H.requireSession()) return;
->>>>>>> perf
 
   /** Chart series of each status, as the server ships it in the page config. */
   var GROUP = {};
@@ -216,17 +207,19 @@
   /* ---- data ---- */
   /** GET `path` with If-None-Match `etag`: {status: 200, etag, data} or {status: 304}. */
   function conditional(path, etag) {
-    var s = H.session.get();
-    var headers = { Accept: 'application/json' };
-    if (s && s.token) headers.Authorization = 'Bearer ' + s.token;
-    if (etag) headers['If-None-Match'] = etag;
-    return fetch(path, { headers: headers, cache: 'no-store', credentials: 'omit' }).then(function (res) {
+    var init = H.authInit('GET', { Accept: 'application/json' });
+    if (etag) init.headers['If-None-Match'] = etag;
+    init.cache = 'no-store';
+    return fetch(path, init).then(function (res) {
       if (res.status === 304) return { status: 304 };
-      if (res.status === 401) H.toSignIn('expired');
       return res.text().then(function (text) {
         var data = null;
         try { data = text ? JSON.parse(text) : null; } catch (e) { data = null; }
-        if (!res.ok) throw new H.ApiError(res.status, data);
+        if (!res.ok) {
+          var err = new H.ApiError(res.status, data, res);
+          H.accessProblem(err, path);
+          throw err;
+        }
         return { status: res.status, etag: res.headers.get('ETag'), data: data };
       });
     }, function () { throw new H.ApiError(0, null); });

@@ -20,8 +20,17 @@
 //! claiming it ([`Gateway::reserve`], [`Gateway::refund`]) and spends them with
 //! [`Spend::Reserved`].
 //!
+//! A use leaves our window a period after its call was *made*, not after it was taken:
+//! Ayrshare counts a call when it arrives, and a reserved use may be spent seconds after
+//! it was taken, so each call restamps its use when it returns
+//! ([`herald_cache::Cache::restamp_slot`]); otherwise our window would free a use while
+//! Ayrshare's still counts the call.
+//!
 //! What Ayrshare says wins: a `x-ratelimit-count` above our count raises the window to
-//! it, and a 429 fills it, pausing the profile until the window frees.
+//! it, and a 429 fills it, pausing the profile on every instance. Ayrshare documents no
+//! `Retry-After`, so the pause is a tenth of the period after a first 429 and doubles
+//! with each 429 that follows it (up to the whole period), until a call succeeds: at most
+//! a few 429s per window, far from the 1,000 in 24 hours that suspend a profile.
 //!
 //! X credentials: the workspace's own, else the global `AYRSHARE_X_API_KEY/SECRET`,
 //! sent as the two `X-Twitter-OAuth1-*` headers on every call ([`XSource`]).
@@ -45,7 +54,8 @@ use utoipa::ToSchema;
 /// borrows the profile, which lives in here.)
 macro_rules! within_budget {
     ($gateway:ident, $ws:ident, $spend:expr, |$client:ident, $profile:ident| $call:expr) => {{
-        $gateway.spend($ws, $spend).await?;
+        let spend = $spend;
+        let taken = $gateway.spend($ws, &spend).await?;
         let x = $gateway.x_for($ws);
         let mut $profile = Profile::new($ws.profile_key.expose());
         if let Some(x) = &x {
@@ -53,6 +63,7 @@ macro_rules! within_budget {
         }
         let $client = &$gateway.inner.client;
         let result = $call.await;
+        $gateway.spent($ws, taken.as_ref().or(spend.reserved())).await;
         $gateway.observe($ws, &result).await;
         Ok(result?)
     }};
@@ -93,14 +104,23 @@ impl Budget {
 }
 
 /// What a call spends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Spend {
-    /// A use reserved earlier ([`Gateway::reserve`]).
-    Reserved,
+#[derive(Debug, Clone, Copy)]
+pub enum Spend<'a> {
+    /// A use of a reservation made earlier ([`Gateway::reserve`]).
+    Reserved(&'a Slots),
     /// Publishing (and deleting): the whole window.
     Publish,
     /// A read that can be answered from what Herald has (`cached`): within the read share.
     Read,
+}
+
+impl Spend<'_> {
+    fn reserved(&self) -> Option<&Slots> {
+        match self {
+            Self::Reserved(slots) => Some(slots),
+            _ => None,
+        }
+    }
 }
 
 /// Where a workspace's X credentials come from.
@@ -151,6 +171,8 @@ struct Inner {
     budget: Budget,
     global_x: Option<XCredentials>,
     linking: Option<Linking>,
+    /// 429s in a row per profile (this instance's count; the pause itself is shared).
+    strikes: std::sync::Mutex<std::collections::HashMap<ProfileRef, u32>>,
 }
 
 /// The settings of a [`Gateway`].
@@ -163,7 +185,8 @@ pub struct Settings {
 impl Gateway {
     pub fn new(client: Client, cache: Cache, settings: Settings) -> Self {
         let Settings { budget, global_x, linking } = settings;
-        Self { inner: Arc::new(Inner { client, cache, budget, global_x, linking }) }
+        let strikes = std::sync::Mutex::default();
+        Self { inner: Arc::new(Inner { client, cache, budget, global_x, linking, strikes }) }
     }
 
     pub fn client(&self) -> &Client {
@@ -211,11 +234,15 @@ impl Gateway {
         self.inner.cache.refund_slots(Self::window(ws).as_str(), slots, count).await;
     }
 
-    /// Takes the use a call needs, or says when one frees.
-    async fn spend(&self, ws: &Workspace, spend: Spend) -> Result<(), GatewayError> {
+    /// Takes the use a call needs (none for a reserved one), or says when one frees.
+    async fn spend(
+        &self,
+        ws: &Workspace,
+        spend: &Spend<'_>,
+    ) -> Result<Option<Slots>, GatewayError> {
         let Budget { calls, period } = self.inner.budget;
         let cache = &self.inner.cache;
-        if spend == Spend::Read {
+        if matches!(spend, Spend::Read) {
             let reads = Self::read_window(ws);
             let slots =
                 cache.take_slots(reads.as_str(), 1, self.inner.budget.read_share(), period).await;
@@ -223,13 +250,23 @@ impl Gateway {
                 return Err(GatewayError::Budget(slots.retry_after.unwrap_or(period)));
             }
         }
-        if spend != Spend::Reserved {
-            let slots = cache.take_slots(Self::window(ws).as_str(), 1, calls, period).await;
-            if slots.granted == 0 {
-                return Err(GatewayError::Budget(slots.retry_after.unwrap_or(period)));
-            }
+        if spend.reserved().is_some() {
+            return Ok(None);
         }
-        Ok(())
+        let slots = cache.take_slots(Self::window(ws).as_str(), 1, calls, period).await;
+        if slots.granted == 0 {
+            return Err(GatewayError::Budget(slots.retry_after.unwrap_or(period)));
+        }
+        Ok(Some(slots))
+    }
+
+    /// A call was just made with a use of `slots`: Ayrshare counts it from now
+    /// ([`herald_cache::Cache::restamp_slot`]).
+    async fn spent(&self, ws: &Workspace, slots: Option<&Slots>) {
+        if let Some(slots) = slots {
+            let window = Self::window(ws);
+            self.inner.cache.restamp_slot(window.as_str(), slots, self.inner.budget.period).await;
+        }
     }
 
     /// The X credentials of `ws` in the client's form.
@@ -242,7 +279,7 @@ impl Gateway {
     pub async fn post(
         &self,
         ws: &Workspace,
-        spend: Spend,
+        spend: Spend<'_>,
         req: &PostRequest,
     ) -> Result<Reply<PostOutcome>, GatewayError> {
         within_budget!(self, ws, spend, |c, p| c.post(p, req))
@@ -252,7 +289,7 @@ impl Gateway {
     pub async fn history(
         &self,
         ws: &Workspace,
-        spend: Spend,
+        spend: Spend<'_>,
         query: &HistoryQuery,
     ) -> Result<Reply<History>, GatewayError> {
         within_budget!(self, ws, spend, |c, p| c.history(p, query))
@@ -308,7 +345,9 @@ impl Gateway {
         if slots.granted == 0 {
             return Err(GatewayError::Budget(slots.retry_after.unwrap_or(period)));
         }
-        let reply = self.inner.client.create_profile(title).await?;
+        let reply = self.inner.client.create_profile(title).await;
+        self.inner.cache.restamp_slot(window.as_str(), &slots, period).await;
+        let reply = reply?;
         Ok(Secret::new(reply.body.profile_key))
     }
 
@@ -321,21 +360,48 @@ impl Gateway {
             Ok(reply) => (reply.rate_limit, None),
             Err(e) => (e.rate_limit().unwrap_or_default(), Some(e)),
         };
+        let profile = ProfileRef::of(&ws.profile_key);
         if error.is_some_and(|e| e.is_rate_limited()) {
-            tracing::warn!(profile = %ProfileRef::of(&ws.profile_key), "Ayrshare answered 429; pausing the profile until its window frees");
-            self.inner.cache.fill_slots(window.as_str(), calls, period).await;
+            let hold = self.strike(&profile);
+            tracing::warn!(%profile, pause_secs = hold.as_secs(), "Ayrshare answered 429; pausing the profile");
+            self.inner.cache.fill_slots(window.as_str(), calls, period, hold).await;
             return;
+        }
+        if error.is_none() {
+            self.inner.strikes.lock().unwrap_or_else(|p| p.into_inner()).remove(&profile);
         }
         let used = limit.count.or_else(|| Some(limit.max?.saturating_sub(limit.remaining?)));
         if let Some(used) = used {
-            self.inner.cache.fill_slots(window.as_str(), used.min(calls), period).await;
+            self.inner.cache.fill_slots(window.as_str(), used.min(calls), period, period).await;
         }
     }
+
+    /// Counts a 429 of `profile`; how long to pause it (see the module docs).
+    fn strike(&self, profile: &ProfileRef) -> std::time::Duration {
+        let mut strikes = self.inner.strikes.lock().unwrap_or_else(|p| p.into_inner());
+        let count = strikes.entry(profile.clone()).or_insert(0);
+        *count = count.saturating_add(1);
+        pause_after(self.inner.budget.period, *count)
+    }
+}
+
+/// The pause after the `strikes`-th 429 in a row: a tenth of the period, doubling, at
+/// most the period.
+fn pause_after(period: Duration, strikes: u32) -> Duration {
+    let doubling = 1u32 << strikes.saturating_sub(1).min(10);
+    (period / 10).saturating_mul(doubling).min(period)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_429_pauses_a_tenth_of_the_period_doubling_up_to_the_period() {
+        let period = Duration::from_secs(300);
+        let pauses: Vec<u64> = (1..=6).map(|s| pause_after(period, s).as_secs()).collect();
+        assert_eq!(pauses, [30, 60, 120, 240, 300, 300]);
+    }
 
     #[test]
     fn a_budget_reads_as_calls_per_seconds() {

@@ -100,16 +100,17 @@ impl Scheduler {
         };
         let unused = slots.granted.saturating_sub(u32::try_from(claimed.len()).unwrap_or(u32::MAX));
         gateway.refund(ws, &slots, unused).await;
-        if slots.granted < due {
-            report.waiting += self.mark_waiting(&ws.id, now).await?;
-        }
+        let slots = &slots;
         let results: Vec<_> = futures::stream::iter(claimed.iter().cloned())
-            .map(|post| async move { self.inner.publisher.publish(ws, post).await })
+            .map(|post| async move { self.inner.publisher.publish(ws, post, slots).await })
             .buffer_unordered(self.inner.concurrency)
             .collect()
             .await;
         for result in results {
             tally(report, result);
+        }
+        if slots.granted < due {
+            report.waiting += self.mark_waiting(&ws.id, now).await?;
         }
         Ok(!claimed.is_empty())
     }

@@ -240,8 +240,18 @@ pub async fn a_rate_window_grants_at_most_its_limit_per_period(h: Harness) {
     assert!(first.retry_after.is_none() && second.retry_after.is_some_and(|d| d <= period));
     assert_eq!(h.cache.take_slots("profile-1", 1, 60, period).await.granted, 0);
     assert_eq!(h.cache.take_slots("profile-2", 1, 60, period).await.granted, 1, "per key");
-    h.cache.fill_slots("profile-2", 60, period).await;
+    h.cache.fill_slots("profile-2", 60, period, period).await;
     assert_eq!(h.cache.take_slots("profile-2", 1, 60, period).await.granted, 0, "filled up");
+}
+
+/// A window filled for a short hold frees when the hold ends, not a period later.
+pub async fn a_window_filled_for_a_hold_frees_after_it(h: Harness) {
+    let period = std::time::Duration::from_secs(300);
+    h.cache.fill_slots("profile-4", 10, period, std::time::Duration::from_secs(2)).await;
+    let refused = h.cache.take_slots("profile-4", 1, 10, period).await;
+    assert_eq!(refused.granted, 0);
+    let wait = refused.retry_after.expect("says when a use frees");
+    assert!(wait <= std::time::Duration::from_secs(2), "{wait:?}");
 }
 
 /// Uses given back unused count against nobody: they can be taken again at once.
@@ -253,4 +263,17 @@ pub async fn uses_given_back_to_a_rate_window_can_be_taken_again(h: Harness) {
     assert_eq!(h.cache.take_slots("profile-3", 10, 10, period).await.granted, 4);
     h.cache.refund_slots("profile-3", &taken, 0).await;
     assert_eq!(h.cache.take_slots("profile-3", 1, 10, period).await.granted, 0, "nothing back");
+}
+
+/// A use restamped when its call is made counts a whole period from then, not from
+/// when it was taken (time is what is under test here, so the test waits).
+pub async fn a_restamped_use_counts_a_period_from_its_restamp(h: Harness) {
+    let period = std::time::Duration::from_millis(600);
+    let taken = h.cache.take_slots("profile-5", 2, 2, period).await;
+    assert_eq!(taken.granted, 2);
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    h.cache.restamp_slot("profile-5", &taken, period).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let later = h.cache.take_slots("profile-5", 2, 2, period).await;
+    assert_eq!(later.granted, 1, "the unspent use left, the restamped one still counts");
 }

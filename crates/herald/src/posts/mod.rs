@@ -22,6 +22,7 @@ use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
 use crate::store::{ListQuery, NewEvent, Page, Storage};
 use chrono::Utc;
+use herald_cache::Slots;
 use std::sync::Arc;
 
 /// The post use cases. Cheap to clone.
@@ -108,18 +109,18 @@ impl PostService {
                 post.status = status;
                 Ok(self.inner.writer.insert(&post, &event).await?.post)
             }
-            CreateEffect::PublishNow if !self.reserve_one(&ws).await => {
-                wait_for_budget(&mut post);
-                Ok(self.inner.writer.insert(&post, &event).await?.post)
-            }
             CreateEffect::PublishNow => {
+                let Some(slots) = self.reserve_one(&ws).await else {
+                    wait_for_budget(&mut post);
+                    return Ok(self.inner.writer.insert(&post, &event).await?.post);
+                };
                 // Claimed straight away: version 0 + 1 is the post's first version.
                 post.version = 0;
                 let lease = self.inner.publisher.policy().lease;
                 let (claimed, _) =
                     publish::claim(&post, None, lease, &who.actor(), AuditAction::Create);
                 let committed = self.inner.writer.insert(&claimed, &event).await?;
-                Ok(self.inner.publisher.publish(&ws, committed.post).await?)
+                Ok(self.inner.publisher.publish(&ws, committed.post, &slots).await?)
             }
         }
     }
@@ -255,21 +256,21 @@ impl PostService {
                 next.updated_at = now_ms();
                 Ok(writer.save(before.version, &next, &event).await?.post)
             }
-            Effect::PublishNow if !self.reserve_one(ws).await => {
-                if action == AuditAction::Retry {
-                    return Err(AppError::RateLimited { retry_after: RETRY_WAIT });
-                }
-                wait_for_budget(&mut next);
-                next.version = before.version + 1;
-                next.updated_at = now_ms();
-                Ok(writer.save(before.version, &next, &event).await?.post)
-            }
             Effect::PublishNow => {
+                let Some(slots) = self.reserve_one(ws).await else {
+                    if action == AuditAction::Retry {
+                        return Err(AppError::RateLimited { retry_after: RETRY_WAIT });
+                    }
+                    wait_for_budget(&mut next);
+                    next.version = before.version + 1;
+                    next.updated_at = now_ms();
+                    return Ok(writer.save(before.version, &next, &event).await?.post);
+                };
                 let targets = (action == AuditAction::Retry).then(|| failed_platforms(&before));
                 let lease = self.inner.publisher.policy().lease;
                 let (claimed, _) = publish::claim(&next, targets, lease, &who.actor(), action);
                 let committed = writer.save(before.version, &claimed, &event).await?;
-                Ok(self.inner.publisher.publish(ws, committed.post).await?)
+                Ok(self.inner.publisher.publish(ws, committed.post, &slots).await?)
             }
             Effect::DeleteUpstream => {
                 self.delete_upstream(ws, &before).await?;
@@ -305,10 +306,10 @@ impl PostService {
 const RETRY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
 
 impl PostService {
-    /// Reserves the Ayrshare call a publish-now needs; false when the profile's budget
+    /// Reserves the Ayrshare call a publish-now needs; none when the profile's budget
     /// is spent (the post then waits for the scheduler, see [`wait_for_budget`]).
-    async fn reserve_one(&self, ws: &Workspace) -> bool {
-        self.inner.publisher.gateway().reserve(ws, 1).await.granted == 1
+    async fn reserve_one(&self, ws: &Workspace) -> Option<Slots> {
+        Some(self.inner.publisher.gateway().reserve(ws, 1).await).filter(|s| s.granted == 1)
     }
 }
 

@@ -23,6 +23,7 @@ use crate::gateway::{Gateway, GatewayError, Spend};
 use crate::store::{NewEvent, StoreError};
 use ayrshare::{HistoryQuery, PostRequest};
 use chrono::Duration as ChronoDuration;
+use herald_cache::Slots;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -122,14 +123,19 @@ impl Publisher {
         &self.inner.gateway
     }
 
-    /// Publishes a post this caller has claimed, spending one use reserved for it, and
-    /// settles it. Returns the post as it now stands: settled, or still `publishing` when
-    /// the outcome is not known yet.
+    /// Publishes a post this caller has claimed, spending one use of `reserved` for it,
+    /// and settles it. Returns the post as it now stands: settled, or still `publishing`
+    /// when the outcome is not known yet.
     #[tracing::instrument(skip_all, fields(post = %post.id, workspace = %ws.id))]
-    pub async fn publish(&self, ws: &Workspace, post: Post) -> Result<Post, StoreError> {
+    pub async fn publish(
+        &self,
+        ws: &Workspace,
+        post: Post,
+        reserved: &Slots,
+    ) -> Result<Post, StoreError> {
         let (found, spend) = match post.publish.attempts > 1 {
-            true => (self.find_in_history(ws, &post).await, Spend::Publish),
-            false => (None, Spend::Reserved),
+            true => (self.find_in_history(ws, &post, reserved).await, Spend::Publish),
+            false => (None, Spend::Reserved(reserved)),
         };
         let attempt = match found {
             Some(outcome) => Attempt::Done(outcome),
@@ -144,10 +150,15 @@ impl Publisher {
 
     /// On a re-claim, the marker in Ayrshare's history tells whether an earlier claimer
     /// got through.
-    async fn find_in_history(&self, ws: &Workspace, post: &Post) -> Option<Outcome> {
+    async fn find_in_history(
+        &self,
+        ws: &Workspace,
+        post: &Post,
+        reserved: &Slots,
+    ) -> Option<Outcome> {
         let key = post.publish.key.as_deref().filter(|_| post.publish.attempts > 1)?;
         let query = HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
-        match self.inner.gateway.history(ws, Spend::Reserved, &query).await {
+        match self.inner.gateway.history(ws, Spend::Reserved(reserved), &query).await {
             Ok(reply) => reply
                 .body
                 .items
@@ -161,7 +172,7 @@ impl Publisher {
         }
     }
 
-    async fn send(&self, ws: &Workspace, post: &Post, first: Spend) -> Attempt {
+    async fn send(&self, ws: &Workspace, post: &Post, first: Spend<'_>) -> Attempt {
         let key =
             post.publish.key.clone().unwrap_or_else(|| format!("{}-v{}", post.id, post.version));
         let request = PostRequest {

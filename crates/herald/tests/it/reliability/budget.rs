@@ -86,7 +86,7 @@ async fn the_dashboard_spends_at_most_read_budget_history_calls_per_profile_and_
         after_budget.1, "cached",
         "once the budget is spent the dashboard answers from its last good copy, labelled cached"
     );
-    let (most, allowed) = max_counted_in_window(&mine);
+    let (most, allowed) = max_counted_in_window(&mine, app.sim.sim.config().rate_limit.window);
     assert_eq!(allowed, 0, "no fault was injected");
     assert!(
         most <= limit,

@@ -399,6 +399,9 @@ async fn start_herald(
         ("HERALD_PUBLISH_LEASE_SECS", "1".to_owned()),
         ("HERALD_PUBLISH_BACKOFF_MS", "20".to_owned()),
         ("HERALD_SCHEDULER_INTERVAL_MS", "100".to_owned()),
+        // The simulator's plan allows a million calls per 5 minutes here (the burst is
+        // the point); Herald's budget is the plan's limit.
+        ("HERALD_AYRSHARE_BUDGET", "1000000/300".to_owned()),
     ];
     let herald = process::spawn_in(dir, &format!("herald-{generation}"), sim_base_url, &env);
     herald.wait_ready().await;

@@ -4,21 +4,23 @@
 //! profile come due at once while readers read the dashboard on every instance.
 //!
 //! Then: the simulator answered no 429 (so no 30 s window held more than 60 calls),
-//! every post is published exactly once, no read was stale (each read shows every post
-//! at least at the version the database held when the read started), and the posts that
-//! had to wait say so (a `wait` line in their audit trail, `waiting_for` while waiting).
+//! every post is published exactly once, no read was stale (G1: each read shows every
+//! post at least at the version acknowledged before the read started — a create's 201,
+//! or for the scheduler's changes, which nobody requested, the change's live event,
+//! which Herald sends only after the change is invalidated everywhere), and the posts
+//! that had to wait say so (a `wait` line in their audit trail, `waiting_for` while
+//! waiting).
 
-use crate::scaled::api::{self, history, posts_sent, sim_feed, workspace_and_editor};
+use crate::scaled::api::{self, history, posts_sent, sim_feed, workspace_and_editor, Events};
 use crate::scaled::cluster::scenario;
 use ayrshare_sim::{RateLimitSpec, SimConfig};
 use chrono::{SecondsFormat, Utc};
 use futures::StreamExt;
 use serde_json::{json, Value};
-use sqlx::{Connection, PgConnection};
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::time::Instant;
 
@@ -35,25 +37,41 @@ struct Reads {
     cached: AtomicU64,
 }
 
+/// Post id → the highest version acknowledged so far.
+type Acked = Arc<Mutex<HashMap<String, i64>>>;
+
+fn ack(acked: &Acked, id: &str, version: i64) {
+    let mut acked = acked.lock().unwrap();
+    let v = acked.entry(id.to_owned()).or_default();
+    *v = (*v).max(version);
+}
+
+/// Records the version of every `post` event heard on `events` until `stop`.
+async fn hear_acks(mut events: Events, acked: Acked, stop: Arc<AtomicBool>) {
+    while !stop.load(Ordering::SeqCst) {
+        let heard = events.wait_for("post", Duration::from_millis(500), |_| true).await;
+        if let Some(post) = heard {
+            let (Some(id), Some(v)) = (post["id"].as_str(), post["version"].as_i64()) else {
+                panic!("a post event without id and version: {post}");
+            };
+            ack(&acked, id, v);
+        }
+    }
+}
+
 /// Reads the dashboard on `base` until `stop`, checking each read against the versions
-/// the database held when it started.
+/// acknowledged when it started.
 async fn reader(
-    database_url: String,
     base: String,
     ws: String,
     token: String,
+    acked: Acked,
     stop: Arc<AtomicBool>,
     reads: Arc<Reads>,
 ) {
     let http = api::client();
-    let mut db = PgConnection::connect(&database_url).await.expect("reader's connection");
     while !stop.load(Ordering::SeqCst) {
-        let committed: Vec<(String, i64)> =
-            sqlx::query_as("SELECT id, version FROM posts WHERE workspace_id = $1")
-                .bind(&ws)
-                .fetch_all(&mut db)
-                .await
-                .expect("versions at read start");
+        let expected = acked.lock().unwrap().clone();
         let (status, _, body) = history(&http, &base, &ws, &token).await.expect("read answered");
         reads.total.fetch_add(1, Ordering::Relaxed);
         if status != 200 {
@@ -66,7 +84,7 @@ async fn reader(
             .flatten()
             .filter_map(|p| Some((p["id"].as_str()?, p)))
             .collect();
-        let stale = committed.iter().any(|(id, v)| {
+        let stale = expected.iter().any(|(id, v)| {
             shown.get(id.as_str()).is_none_or(|p| p["version"].as_i64().unwrap_or(0) < *v)
         });
         if stale {
@@ -95,23 +113,29 @@ async fn three_instances_share_one_budget_of_60_calls_per_30_s_and_publish_300_d
         let (ws, token) = workspace_and_editor(&http, &cluster[0].url, &env.sim.base_url(), "budget").await;
         let later = (Utc::now() + chrono::Duration::hours(1)).to_rfc3339_opts(SecondsFormat::Millis, true);
         let urls: Vec<String> = cluster.iter().map(|i| i.url.clone()).collect();
-        let created: Vec<u16> = futures::stream::iter(0..POSTS)
+        let acked: Acked = Arc::default();
+        let created: Vec<api::Reply> = futures::stream::iter(0..POSTS)
             .map(|i| {
                 let (http, base, ws, token) = (&http, &urls[i % urls.len()], &ws, &token);
                 let body = json!({"text": format!("budget post {i:03}"), "platforms": ["twitter"], "schedule_at": later});
-                async move { api::create_post(http, base, ws, token, body).await.expect("create answered").status }
+                async move { api::create_post(http, base, ws, token, body).await.expect("create answered") }
             })
             .buffer_unordered(16)
             .collect()
             .await;
-        assert!(created.iter().all(|s| *s == 201), "{created:?}");
+        for reply in &created {
+            assert_eq!(reply.status, 201, "{}", reply.body);
+            ack(&acked, reply.body["id"].as_str().unwrap(), reply.body["version"].as_i64().unwrap());
+        }
 
         let stop = Arc::new(AtomicBool::new(false));
         let reads = Arc::new(Reads::default());
+        let events = Events::connect(&urls[1], &ws, &token).await;
+        let hearer = tokio::spawn(hear_acks(events, acked.clone(), stop.clone()));
         let readers: Vec<_> = urls
             .iter()
             .flat_map(|u| std::iter::repeat_n(u.clone(), READERS_PER_INSTANCE))
-            .map(|base| tokio::spawn(reader(env.database_url.clone(), base, ws.clone(), token.clone(), stop.clone(), reads.clone())))
+            .map(|base| tokio::spawn(reader(base, ws.clone(), token.clone(), acked.clone(), stop.clone(), reads.clone())))
             .collect();
         let mut db = env.sql().await;
         sqlx::query("UPDATE posts SET schedule_at = $2 WHERE workspace_id = $1 AND status = 'scheduled'")
@@ -139,6 +163,7 @@ async fn three_instances_share_one_budget_of_60_calls_per_30_s_and_publish_300_d
         for r in readers {
             r.await.unwrap();
         }
+        hearer.await.unwrap();
 
         let stats = env.sim.sim.stats();
         let rate_limited = stats.by_status.get("429").copied().unwrap_or(0);
