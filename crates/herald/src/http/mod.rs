@@ -57,6 +57,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::reject))
         .routes(routes!(posts::request_changes))
         .routes(routes!(posts::retry))
+        .routes(routes!(posts::calendar))
         .routes(routes!(people::login))
         .routes(routes!(people::logout))
         .routes(routes!(people::me, people::update_me))

@@ -7,15 +7,17 @@ use crate::domain::transitions::Action;
 use crate::domain::PostStatus;
 use crate::error::{AppError, AppResult};
 use crate::names::{EventView, PostView};
-use crate::posts::{Decision, NewPost, PostEdit, PostService};
-use crate::store::{Cursor, ListQuery};
+use crate::posts::{Calendar, Decision, NewPost, PostEdit, PostService};
+use crate::store::{Cursor, ListQuery, Sort};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
+use ayrshare::Platform;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A page of posts, newest first.
+/// A page of posts, in the order asked for (newest first by default).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostPage {
     pub posts: Vec<PostView>,
@@ -42,13 +44,41 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
+    /// Words the text must contain (whole words, any case; the last may be a prefix).
+    pub q: Option<String>,
+    /// Only posts that include this network (`twitter`, `linkedin`, …).
+    pub platform: Option<String>,
+    /// Only posts by this author (`user:<id>` or `token:<id>`, as `author` in a post).
+    pub author: Option<String>,
+    /// RFC 3339: only posts whose time (scheduled, else published, else created) is at
+    /// or after this.
+    pub from: Option<String>,
+    /// RFC 3339: only posts whose time is before this.
+    pub to: Option<String>,
+    /// `-created_at` (newest first, the default) or `schedule_at` (what goes out next
+    /// first).
+    pub sort: Option<String>,
+}
+
+/// A non-empty query parameter.
+fn given(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// An RFC 3339 time parameter.
+pub(super) fn time_param(field: &str, value: Option<String>) -> AppResult<Option<DateTime<Utc>>> {
+    given(value)
+        .map(|v| {
+            DateTime::parse_from_rfc3339(&v).map(|t| t.with_timezone(&Utc)).map_err(|_| {
+                AppError::invalid(field, "must be an RFC 3339 time, e.g. 2026-03-29T09:00:00Z")
+            })
+        })
+        .transpose()
 }
 
 impl ListParams {
     fn query(self) -> AppResult<ListQuery> {
-        let status = self
-            .status
-            .filter(|s| !s.is_empty())
+        let status = given(self.status)
             .map(|s| s.parse::<PostStatus>().map_err(|e| AppError::invalid("status", e)))
             .transpose()?;
         let limit = match self.limit {
@@ -56,15 +86,38 @@ impl ListParams {
             Some(l) if (1..=200).contains(&l) => l,
             Some(_) => return Err(AppError::invalid("limit", "must be 1 to 200")),
         };
-        let cursor = self
-            .cursor
-            .filter(|c| !c.is_empty())
-            .map(|c| {
-                Cursor::decode(&c)
-                    .ok_or_else(|| AppError::invalid("cursor", "not a cursor this API gave"))
+        let sort = given(self.sort)
+            .map(|s| s.parse::<Sort>().map_err(|e| AppError::invalid("sort", e)))
+            .transpose()?
+            .unwrap_or_default();
+        let cursor = given(self.cursor)
+            .map(|c| match Cursor::decode(&c) {
+                Some(cursor) if cursor.sort == sort => Ok(cursor),
+                _ => Err(AppError::invalid("cursor", "not a cursor this API gave for this sort")),
             })
             .transpose()?;
-        Ok(ListQuery { status, limit, cursor, ..ListQuery::default() })
+        let platform = given(self.platform)
+            .map(|p| {
+                p.parse::<Platform>()
+                    .map(|p| p.as_str().to_owned())
+                    .map_err(|e| AppError::invalid("platform", e.to_string()))
+            })
+            .transpose()?;
+        let q = given(self.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+            return Err(AppError::invalid("q", "must be at most 200 characters"));
+        }
+        let author = given(self.author);
+        if author.as_ref().is_some_and(|a| a.len() > 100) {
+            return Err(AppError::invalid("author", "must be at most 100 characters"));
+        }
+        let (from, to) = (time_param("from", self.from)?, time_param("to", self.to)?);
+        if let (Some(from), Some(to)) = (from, to) {
+            if to <= from {
+                return Err(AppError::invalid("to", "must be after from"));
+            }
+        }
+        Ok(ListQuery { status, limit, cursor, q, platform, author, from, to, sort })
     }
 }
 
@@ -185,4 +238,28 @@ pub async fn delete(
     AppJson(d): AppJson<Decision>,
 ) -> AppResult<Json<PostView>> {
     decide(posts, access, id, Action::Delete, if_match, d).await
+}
+
+/// The query of `GET /api/workspaces/{ws}/calendar`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct CalendarParams {
+    /// RFC 3339, required: the window's start.
+    pub from: Option<String>,
+    /// RFC 3339, required: the window's end (at most 62 days after `from`).
+    pub to: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/workspaces/{ws}/calendar", tag = "posts", params(("ws" = String, Path), CalendarParams),
+    responses((status = 200, body = Calendar), (status = 400), (status = 401), (status = 404)))]
+pub async fn calendar(
+    State(posts): State<PostService>,
+    access: Access<Viewer>,
+    AppQuery(params): AppQuery<CalendarParams>,
+) -> AppResult<Json<Calendar>> {
+    let required = |field: &str, t: Option<DateTime<Utc>>| {
+        t.ok_or_else(|| AppError::invalid(field, "is required (an RFC 3339 time)"))
+    };
+    let from = required("from", time_param("from", params.from)?)?;
+    let to = required("to", time_param("to", params.to)?)?;
+    Ok(Json(posts.calendar(&access.workspace_id, from, to).await?))
 }

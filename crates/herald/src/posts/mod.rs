@@ -3,9 +3,11 @@
 //! [`Writer`], and publish when the state machine says "now". HTTP handlers are thin
 //! wrappers of these.
 
+mod calendar;
 mod checks;
 mod input;
 
+pub use calendar::{Calendar, CalendarDay};
 pub use input::{Decision, Edited, NewPost, PostEdit};
 
 use crate::accounts::AccountService;

@@ -9,6 +9,7 @@ mod freshness;
 mod hardening;
 mod limits;
 mod people;
+mod planning;
 mod publishing;
 mod revocation;
 mod secrets;
