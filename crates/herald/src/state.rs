@@ -4,6 +4,7 @@
 //! handler holds the store: reads and writes go through the services).
 
 use crate::accounts::AccountService;
+use crate::analytics::Analytics;
 use crate::auth::layer::Gate;
 use crate::auth::{self, Principal};
 use crate::dashboard::Dashboard;
@@ -37,6 +38,7 @@ pub struct AppInner {
     pub gate: Arc<Gate>,
     pub ops: Ops,
     pub metrics: Metrics,
+    pub analytics: Analytics,
 }
 
 impl AppState {
@@ -74,6 +76,7 @@ sub_states! {
     gate: Arc<Gate>,
     ops: Ops,
     metrics: Metrics,
+    analytics: Analytics,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.
