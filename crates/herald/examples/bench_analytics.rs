@@ -1,6 +1,6 @@
 //! Analytics benchmark: a program, never a timed test. Starts Herald in this process
-//! (port 0, SQLite, the in-process Ayrshare simulator), stores figures for 10,000
-//! published posts of one workspace over the last 30 days (two networks each, so 20,000
+//! (port 0, SQLite, the in-process Ayrshare simulator), stores figures for 10,000 (as
+//! posts made outside Herald) published posts of one workspace over the last 30 days (two networks each, so 20,000
 //! figures), then times `HERALD_BENCH_REQUESTS` (200) sequential reads of
 //! `GET /api/workspaces/{ws}/analytics` (default range: the last 30 days, so every
 //! figure) and prints p50/p99 and the answer's size. Last, the Ayrshare calls per hour
@@ -32,7 +32,7 @@ fn figures(ws: &str) -> Vec<PostMetrics> {
                 now - Duration::minutes(i * 30 * 24 * 60 / POSTS) - Duration::minutes(1);
             ["twitter", "linkedin"].map(|platform| PostMetrics {
                 workspace_id: ws.to_owned(),
-                post_id: Some(format!("post-{i}")),
+                post_id: None,
                 ayrshare_id: format!("ayr-{i}"),
                 platform: platform.into(),
                 posted_at,
