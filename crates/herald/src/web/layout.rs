@@ -79,6 +79,7 @@ pub fn logo() -> Markup {
 pub enum Section {
     Dashboard,
     Approvals,
+    Analytics,
     Post,
     Team,
     Settings,
@@ -110,6 +111,7 @@ pub fn topbar(ws: Option<&str>, current: Section, live: bool) -> Markup {
                         (link(format!("/w/{ws}"), Section::Dashboard, "Dashboard", false, html! {}))
                         (link(format!("/w/{ws}/approvals"), Section::Approvals, "Approvals", false,
                             html! { span #nav-pending .nav-count hidden { span.n {} span.visually-hidden { " waiting" } } }))
+                        (link(format!("/w/{ws}/analytics"), Section::Analytics, "Analytics", false, html! {}))
                         (link(format!("/w/{ws}/team"), Section::Team, "Team", true, html! {}))
                         (link(format!("/w/{ws}/settings"), Section::Settings, "Settings", true, html! {}))
                     }

@@ -12,12 +12,15 @@
 //!   approver ends their live page and sends their next click to sign in without losing
 //!   what they typed; profile, settings, the switcher and the error pages besides.
 //!
+//! - [`analytics`]: the analytics page draws its chart, changes range and exports CSV.
+//!
 //! Screenshots are saved as artifacts (`HERALD_ARTIFACTS_DIR`, default
 //! `target/artifacts`) and to `docs/screenshots/` (the README shows them).
 //!
 //! Without Chromium or ChromeDriver the test says `skipped: ...` and passes, unless
 //! `HERALD_REQUIRE_BROWSER=1` (for CI, where it must run).
 
+mod analytics;
 mod driver;
 mod people;
 mod seed;
