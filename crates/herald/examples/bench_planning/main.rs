@@ -33,19 +33,38 @@ async fn main() -> anyhow::Result<()> {
     let store = store::open(&url, 8).await?;
     let mut conn = PgConnection::connect(&url).await?;
     seed(&mut conn).await?;
-    let reference = time(|| async { sqlx::query("SELECT 1").execute(&mut PgConnection::connect(&url).await.unwrap()).await.map(|_| ()) }).await;
     let pool = sqlx::PgPool::connect(&url).await?;
-    let round_trip = time(|| async { sqlx::query("SELECT 1").execute(&pool).await.map(|_| ()) }).await;
-    println!("reference: SELECT 1 on a pooled connection p50 {:.3} ms p99 {:.3} ms (a new connection each: p50 {:.1} ms)", ms(round_trip.0), ms(round_trip.1), ms(reference.0));
-    println!("{:<34} {:>9} {:>9} {:>12}", "query (1,000-post workspace)", "p50 ms", "p99 ms", "p50 / ref");
+    let round_trip =
+        time(|| async { sqlx::query("SELECT 1").execute(&pool).await.map(|_| ()) }).await;
+    println!(
+        "reference: SELECT 1 on a pooled connection p50 {:.3} ms p99 {:.3} ms",
+        ms(round_trip.0),
+        ms(round_trip.1)
+    );
+    println!(
+        "{:<34} {:>9} {:>9} {:>12}",
+        "query (1,000-post workspace)", "p50 ms", "p99 ms", "p50 / ref"
+    );
     for (name, q) in shapes() {
         let (p50, p99) = time(|| async { store.posts(MEASURED, &q).await.map(|_| ()) }).await;
-        println!("{name:<34} {:>9.3} {:>9.3} {:>12.1}", ms(p50), ms(p99), p50.as_secs_f64() / round_trip.0.as_secs_f64());
+        println!(
+            "{name:<34} {:>9.3} {:>9.3} {:>12.1}",
+            ms(p50),
+            ms(p99),
+            p50.as_secs_f64() / round_trip.0.as_secs_f64()
+        );
     }
     let from = Utc::now() - ChronoDuration::days(15);
     let to = from + ChronoDuration::days(31);
-    let (p50, p99) = time(|| async { store.calendar(MEASURED, from, to, 5_000).await.map(|_| ()) }).await;
-    println!("{:<34} {:>9.3} {:>9.3} {:>12.1}", "calendar, 31 days", ms(p50), ms(p99), p50.as_secs_f64() / round_trip.0.as_secs_f64());
+    let (p50, p99) =
+        time(|| async { store.calendar(MEASURED, from, to, 5_000).await.map(|_| ()) }).await;
+    println!(
+        "{:<34} {:>9.3} {:>9.3} {:>12.1}",
+        "calendar, 31 days",
+        ms(p50),
+        ms(p99),
+        p50.as_secs_f64() / round_trip.0.as_secs_f64()
+    );
     explain_all(&mut conn).await
 }
 
@@ -63,11 +82,14 @@ fn shapes() -> Vec<(&'static str, ListQuery)> {
         ("search: a rare word", q(|q| q.q = Some("w4321".into()))),
         ("search: two words, last a prefix", q(|q| q.q = Some("w12 w3".into()))),
         ("network filter", q(|q| q.platform = Some("linkedin".into()))),
-        ("status + network + search", q(|q| {
-            q.status = Some(herald::domain::PostStatus::Published);
-            q.platform = Some("twitter".into());
-            q.q = Some("w7".into());
-        })),
+        (
+            "status + network + search",
+            q(|q| {
+                q.status = Some(herald::domain::PostStatus::Published);
+                q.platform = Some("twitter".into());
+                q.q = Some("w7".into());
+            }),
+        ),
     ]
 }
 
@@ -75,7 +97,8 @@ async fn explain_all(conn: &mut PgConnection) -> anyhow::Result<()> {
     let mut sequential = Vec::new();
     for (name, q) in shapes() {
         let sql = store::postgres::listing_statement(MEASURED, &q)?;
-        let rows = conn.fetch_all(format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}").as_str()).await?;
+        let rows =
+            conn.fetch_all(format!("EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) {sql}").as_str()).await?;
         let plan: Vec<String> = rows.iter().map(|r| r.get::<String, _>(0)).collect();
         println!("\n-- plan: {name}\n{}", plan.join("\n"));
         if plan.iter().any(|l| l.contains("Seq Scan on posts")) {
@@ -164,6 +187,9 @@ async fn seed(conn: &mut PgConnection) -> anyhow::Result<()> {
         POSTS - 1
     ).as_str()).await?;
     conn.execute("ANALYZE posts").await?;
-    println!("seeded {WORKSPACES} workspaces and {POSTS} posts in {:.0} s", start.elapsed().as_secs_f64());
+    println!(
+        "seeded {WORKSPACES} workspaces and {POSTS} posts in {:.0} s",
+        start.elapsed().as_secs_f64()
+    );
     Ok(())
 }
