@@ -27,6 +27,7 @@
 pub mod accounts;
 pub mod analytics;
 pub mod auth;
+pub mod background;
 pub mod cache_keys;
 pub mod changes;
 pub mod config;

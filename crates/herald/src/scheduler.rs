@@ -1,5 +1,5 @@
 //! The scheduler: claims due posts (and posts whose publishing lease expired) and
-//! publishes them. It runs as a loop owned by a [`SchedulerHandle`] every
+//! publishes them. It runs as a loop owned by a [`LoopHandle`] every
 //! `HERALD_SCHEDULER_INTERVAL_MS`, and on demand from `POST /api/scheduler/run`.
 //! Any number of runs, in any number of tasks or instances, may overlap: each post is
 //! claimed by exactly one of them (see [`crate::publish`]).
@@ -16,6 +16,7 @@
 //! Each run ends with the overdue check ([`Notifier::overdue_pass`]): pending posts whose
 //! time passed are reported to their approvers and author, each post once ever.
 
+use crate::background::{self, LoopHandle};
 use crate::changes::Writer;
 use crate::domain::{AuditAction, Post, PostStatus, WaitingFor, Workspace};
 use crate::notify::Notifier;
@@ -26,8 +27,6 @@ use futures::StreamExt;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 use utoipa::ToSchema;
 
 /// What one run did.
@@ -179,11 +178,18 @@ impl Scheduler {
     }
 
     /// Starts the loop; `interval` zero means no loop (external cron only).
-    pub fn spawn(self, interval: Duration) -> SchedulerHandle {
-        let stop = CancellationToken::new();
-        let task =
-            (!interval.is_zero()).then(|| tokio::spawn(run_loop(self, interval, stop.clone())));
-        SchedulerHandle { stop, task }
+    pub fn spawn(self, interval: Duration) -> LoopHandle {
+        let pass = move || {
+            let scheduler = self.clone();
+            async move {
+                match scheduler.run_once().await {
+                    Ok(r) if r != RunReport::default() => tracing::info!(?r, "scheduler run"),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "scheduler run failed"),
+                }
+            }
+        };
+        background::spawn_loop(interval, pass, background::never)
     }
 }
 
@@ -196,42 +202,5 @@ fn tally(report: &mut RunReport, result: Result<Post, StoreError>) {
             tracing::warn!(error = %e, "could not settle a claimed post; it will be re-claimed");
             report.skipped += 1;
         }
-    }
-}
-
-async fn run_loop(scheduler: Scheduler, interval: Duration, stop: CancellationToken) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => break,
-            _ = ticker.tick() => {}
-        }
-        match scheduler.run_once().await {
-            Ok(r) if r != RunReport::default() => tracing::info!(?r, "scheduler run"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "scheduler run failed"),
-        }
-    }
-}
-
-/// Owns the scheduler loop; stopping (or dropping) it ends the loop after the current run.
-pub struct SchedulerHandle {
-    stop: CancellationToken,
-    task: Option<JoinHandle<()>>,
-}
-
-impl SchedulerHandle {
-    pub async fn stop(mut self) {
-        self.stop.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for SchedulerHandle {
-    fn drop(&mut self) {
-        self.stop.cancel();
     }
 }

@@ -24,7 +24,7 @@ use crate::posts::PostService;
 use crate::publish::Publisher;
 use crate::ratelimit::Limits;
 use crate::router::{self, Options};
-use crate::scheduler::{Scheduler, SchedulerHandle};
+use crate::scheduler::Scheduler;
 use crate::secret::Secret;
 use crate::server;
 use crate::state::{AppInner, AppState, Ops};
@@ -215,8 +215,7 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        let scheduler: SchedulerHandle =
-            self.state.scheduler.clone().spawn(self.scheduler_interval);
+        let scheduler = self.state.scheduler.clone().spawn(self.scheduler_interval);
         let notifications = self.state.notifier.clone().spawn(self.notify_interval);
         let analytics = self.state.analytics.clone().spawn(self.analytics_interval);
         let draining = self.shutdown.clone();

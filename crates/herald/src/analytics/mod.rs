@@ -12,6 +12,6 @@ pub mod service;
 
 pub use hook::FirstRefresh;
 pub use policy::{AnalyticsArgs, Policy};
-pub use refresh::{RefreshHandle, RefreshReport};
+pub use refresh::RefreshReport;
 pub use report::{Range, Report};
 pub use service::Analytics;

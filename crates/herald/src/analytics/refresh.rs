@@ -21,6 +21,7 @@
 
 use super::normalize;
 use super::service::{Analytics, LastRead};
+use crate::background::{self, LoopHandle};
 use crate::domain::{AccountMetrics, PostMetrics, RefreshTarget, Workspace};
 use crate::gateway::GatewayError;
 use crate::store::StoreError;
@@ -30,8 +31,6 @@ use futures::StreamExt;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
 
 /// What one run did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -251,11 +250,20 @@ impl Analytics {
     }
 
     /// Starts the loop; `interval` zero means no loop.
-    pub fn spawn(self, interval: Duration) -> RefreshHandle {
-        let stop = CancellationToken::new();
-        let task =
-            (!interval.is_zero()).then(|| tokio::spawn(run_loop(self, interval, stop.clone())));
-        RefreshHandle { stop, task }
+    pub fn spawn(self, interval: Duration) -> LoopHandle {
+        let pass = move || {
+            let analytics = self.clone();
+            async move {
+                match analytics.refresh_once().await {
+                    Ok(r) if r != RefreshReport::default() => {
+                        tracing::info!(?r, "analytics refresh")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "analytics refresh failed"),
+                }
+            }
+        };
+        background::spawn_loop(interval, pass, background::never)
     }
 }
 
@@ -266,41 +274,4 @@ fn group(claimed: Vec<RefreshTarget>) -> Groups {
         ws.entry(t.ayrshare_id.clone()).or_default().push(t);
     }
     groups
-}
-
-async fn run_loop(analytics: Analytics, interval: Duration, stop: CancellationToken) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => break,
-            _ = ticker.tick() => {}
-        }
-        match analytics.refresh_once().await {
-            Ok(r) if r != RefreshReport::default() => tracing::info!(?r, "analytics refresh"),
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "analytics refresh failed"),
-        }
-    }
-}
-
-/// Owns the refresh loop; stopping (or dropping) it ends the loop after the current run.
-pub struct RefreshHandle {
-    stop: CancellationToken,
-    task: Option<JoinHandle<()>>,
-}
-
-impl RefreshHandle {
-    pub async fn stop(mut self) {
-        self.stop.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for RefreshHandle {
-    fn drop(&mut self) {
-        self.stop.cancel();
-    }
 }

@@ -1,25 +1,24 @@
 //! The notification loop of one instance: every interval, and at once when a change
 //! committed on this instance ([`super::Waker`]), it creates the notifications of new
-//! audit events and sends the outbox's mails. Owned by a [`NotifyHandle`]; stopping it
-//! ends the loop after the current pass.
+//! audit events and sends the outbox's mails ([`crate::background`] owns the loop).
 
 use super::Notifier;
+use crate::background::{self, LoopHandle};
 use std::time::Duration;
-use tokio::task::JoinHandle;
-use tokio_util::sync::CancellationToken;
-
-/// Owns the loop; stopping (or dropping) it ends the loop after the current pass.
-pub struct NotifyHandle {
-    stop: CancellationToken,
-    task: Option<JoinHandle<()>>,
-}
 
 impl Notifier {
     /// Starts the loop; `interval` zero means no loop.
-    pub fn spawn(self, interval: Duration) -> NotifyHandle {
-        let stop = CancellationToken::new();
-        let task = (!interval.is_zero()).then(|| tokio::spawn(run(self, interval, stop.clone())));
-        NotifyHandle { stop, task }
+    pub fn spawn(self, interval: Duration) -> LoopHandle {
+        let waker = self.clone();
+        let pass = move || {
+            let notifier = self.clone();
+            async move { notifier.run_once().await }
+        };
+        let woken = move || {
+            let waker = waker.clone();
+            async move { waker.woken().await }
+        };
+        background::spawn_loop(interval, pass, woken)
     }
 
     /// One pass: new events' notifications, then the outbox.
@@ -30,33 +29,5 @@ impl Notifier {
         if let Err(e) = self.mail_pass().await {
             tracing::warn!(error = %e, "sending notification mail failed; the next pass retries");
         }
-    }
-}
-
-async fn run(notifier: Notifier, interval: Duration, stop: CancellationToken) {
-    let mut ticker = tokio::time::interval(interval);
-    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = stop.cancelled() => break,
-            _ = ticker.tick() => {}
-            _ = notifier.woken() => {}
-        }
-        notifier.run_once().await;
-    }
-}
-
-impl NotifyHandle {
-    pub async fn stop(mut self) {
-        self.stop.cancel();
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
-        }
-    }
-}
-
-impl Drop for NotifyHandle {
-    fn drop(&mut self) {
-        self.stop.cancel();
     }
 }
