@@ -8,7 +8,7 @@
 //! configured, so every instance draws from the same window; in-process otherwise; a
 //! quarter each while Redis is unreachable). The budget is `HERALD_AYRSHARE_BUDGET`
 //! (`CALLS/SECONDS`, default `300/300`). Why the window holds: every call site goes
-//! through [`Gateway::call`], which takes the use before the request is sent and never
+//! through the `within_budget!` macro, which takes the use before the request is sent and never
 //! sends without one, and the window's script grants atomically; so in any period the
 //! profile sees at most the budget from Herald, whatever the number of instances.
 //!

@@ -1,7 +1,7 @@
 //! Reading figures from Ayrshare: claims the refreshes that are due, makes one
 //! `/analytics/post` call per Ayrshare post, stores what it read with its `as_of`, and
 //! schedules the next read by the policy ([`super::policy`]). A loop owned by a
-//! [`RefreshHandle`] runs it every `HERALD_ANALYTICS_INTERVAL_MS`.
+//! [`crate::background::LoopHandle`] runs it every `HERALD_ANALYTICS_INTERVAL_MS`.
 //!
 //! **One call per post per refresh, across instances.** A target (a post on one
 //! network) is claimed by one refresher at a time (`Storage::claim_refreshes`, the same
