@@ -83,9 +83,6 @@
         H.h('div', null, H.h('dt', null, 'Author'), H.h('dd', { class: 'author' }, H.personLabel(post.author, post.author_name))),
         H.waitingText(post) ? H.h('div', null, H.h('dt', null, 'Waiting'), H.h('dd', null, H.waitingText(post))) : null,
         H.h('div', null, H.h('dt', null, 'Last change'), H.h('dd', null, H.fmtDateTime(post.updated_at))),
-        (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null,
-          post.media_urls.map(function (u) {
-            return H.safeUrl(u) ? H.h('a', { href: u, target: '_blank', rel: 'noopener noreferrer', class: 'media-link' }, u) : H.h('span', { class: 'media-link' }, u);
-          }))) : null));
+        (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null, H.mediaStrip(post))) : null));
   };
 }());

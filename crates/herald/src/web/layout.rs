@@ -50,6 +50,7 @@ pub fn layout(
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
                 link rel="stylesheet" href=(assets::url("app.css"));
                 link rel="stylesheet" href=(assets::url("people.css"));
+                link rel="stylesheet" href=(assets::url("planning.css"));
                 script type="application/json" id="herald-config" { (PreEscaped(config)) }
                 @for s in scripts {
                     script src=(assets::url(s)) defer {}
@@ -78,6 +79,7 @@ pub fn logo() -> Markup {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Dashboard,
+    Calendar,
     Approvals,
     Post,
     Team,
@@ -108,6 +110,7 @@ pub fn topbar(ws: Option<&str>, current: Section, live: bool) -> Markup {
                 @if let Some(ws) = ws {
                     nav.nav #nav aria-label="Workspace" {
                         (link(format!("/w/{ws}"), Section::Dashboard, "Dashboard", false, html! {}))
+                        (link(format!("/w/{ws}/calendar"), Section::Calendar, "Calendar", false, html! {}))
                         (link(format!("/w/{ws}/approvals"), Section::Approvals, "Approvals", false,
                             html! { span #nav-pending .nav-count hidden { span.n {} span.visually-hidden { " waiting" } } }))
                         (link(format!("/w/{ws}/team"), Section::Team, "Team", true, html! {}))

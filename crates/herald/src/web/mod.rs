@@ -13,6 +13,7 @@
 //! - `GET /me`: the person's profile and sessions.
 //! - `GET /w/{ws}`: the workspace dashboard (counts, chart, posts, compose), live.
 //! - `GET /w/{ws}/approvals`: the approval queue.
+//! - `GET /w/{ws}/calendar`: the calendar (month, week), drag to reschedule.
 //! - `GET /w/{ws}/posts/{id}`: one post, its audit trail, edit / resubmit / decide.
 //! - `GET /w/{ws}/team`: members, invitations, API tokens.
 //! - `GET /w/{ws}/settings`: name, time zone, approval policy, X credentials, accounts.
@@ -26,6 +27,7 @@ mod admin;
 mod assets;
 mod layout;
 mod pages;
+mod planning;
 mod vocab;
 
 use crate::error::AppError;
@@ -44,6 +46,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(account::profile))
         .route("/w/{ws}", get(pages::dashboard))
         .route("/w/{ws}/approvals", get(pages::approvals))
+        .route("/w/{ws}/calendar", get(planning::calendar))
         .route("/w/{ws}/posts/{id}", get(pages::post))
         .route("/w/{ws}/team", get(admin::team))
         .route("/w/{ws}/settings", get(admin::settings))

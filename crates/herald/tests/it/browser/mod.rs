@@ -11,6 +11,8 @@
 //!   name, the audit trail reads with names, a new tab stays signed in, and removing the
 //!   approver ends their live page and sends their next click to sign in without losing
 //!   what they typed; profile, settings, the switcher and the error pages besides.
+//! - [`planning`]: the calendar. Drag a post to another day and see it move in a second
+//!   browser; a stale move offers a reload; "Move to…" for the keyboard.
 //!
 //! Screenshots are saved as artifacts (`HERALD_ARTIFACTS_DIR`, default
 //! `target/artifacts`) and to `docs/screenshots/` (the README shows them).
@@ -20,6 +22,7 @@
 
 mod driver;
 mod people;
+mod planning;
 mod seed;
 
 use driver::{click, screenshot, sign_in, wait_dom, wait_page, Browser, ChromeDriver, Viewport};
