@@ -304,6 +304,11 @@ impl Topic {
         Self(format!("ws:{workspace_id}"))
     }
 
+    /// What is for one person wherever they are signed in (notifications).
+    pub fn user(user_id: &str) -> Self {
+        Self(format!("user:{user_id}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -170,6 +170,10 @@ pub struct ServeArgs {
     /// Scheduler loop interval; 0 disables the built-in loop.
     #[arg(long, env = "HERALD_SCHEDULER_INTERVAL_MS", default_value_t = 1000)]
     pub scheduler_interval_ms: u64,
+    /// How often the notification loop looks for new events and unsent e-mail (a change
+    /// made on this instance wakes it at once); 0 disables the loop.
+    #[arg(long, env = "HERALD_NOTIFY_INTERVAL_MS", default_value_t = 1000)]
+    pub notify_interval_ms: u64,
     #[command(flatten)]
     pub publish: PublishArgs,
     #[command(flatten)]

@@ -41,6 +41,7 @@ pub mod lookups;
 pub mod mail;
 pub mod metrics;
 pub mod names;
+pub mod notify;
 pub mod people;
 pub mod posts;
 pub mod publish;

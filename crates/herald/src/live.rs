@@ -1,6 +1,7 @@
 //! Live events: what happens in a workspace ([`LiveEvent`]), fanned out to the open
 //! event streams (`GET /api/workspaces/{ws}/events`) of every instance through the
-//! cache's per-topic channels, and the streams themselves.
+//! cache's per-topic channels, and the streams themselves. A person's streams also carry
+//! their notifications (their own topic, [`Topic::user`]), whichever workspace they show.
 //!
 //! **Access is as fresh as data (G6).** A stream re-checks its principal whenever an
 //! invalidation that may change who is allowed in arrives — from any instance, through
@@ -14,9 +15,11 @@
 use crate::auth::{Authenticator, Principal};
 use crate::cache_keys::{Tag, Topic};
 use crate::changes::{AfterCommit, Change};
+use crate::domain::notifications::Notification;
 use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
 use crate::names::PostView;
+use crate::notify::NotificationView;
 use axum::response::sse::Event;
 use futures::{Stream, StreamExt};
 use herald_cache::{Cache, Invalidation, Message};
@@ -42,6 +45,8 @@ pub enum LiveEvent<'a> {
     Post(&'a PostView),
     /// The workspace's dashboard view changed; its new content version.
     History { version: i64 },
+    /// A notification for the person whose streams receive it.
+    Notification(&'a NotificationView),
 }
 
 /// A received event, read without copying its data.
@@ -104,6 +109,17 @@ impl Live {
         }
     }
 
+    /// Sends a notification to every open stream of its recipient, on every instance.
+    pub async fn notify(&self, notification: &Notification) {
+        let topic = Topic::user(&notification.user_id);
+        let view = NotificationView::from(notification);
+        if let Err(e) =
+            self.inner.cache.broadcast(topic.as_str(), &LiveEvent::Notification(&view)).await
+        {
+            tracing::error!(error = %e, "a notification could not be encoded");
+        }
+    }
+
     /// The event stream of a workspace for `principal` (who may read it): every event
     /// from now on, `resync` when this stream fell behind, until the principal is no
     /// longer valid or the server drains.
@@ -114,6 +130,13 @@ impl Live {
     ) -> AppResult<impl Stream<Item = Result<Event, Infallible>> + Send + 'static> {
         let guard = self.count(&principal)?;
         let messages = self.inner.cache.messages(Topic::workspace(workspace_id).as_str());
+        let personal = match &principal {
+            Principal::User(person) => {
+                let topic = Topic::user(&person.user.id);
+                Some(BroadcastStream::new(self.inner.cache.messages(topic.as_str())))
+            }
+            _ => None,
+        };
         let ended = ended(
             self.inner.auth.clone(),
             principal,
@@ -121,7 +144,11 @@ impl Live {
             self.inner.cache.subscribe(),
             self.inner.shutdown.clone(),
         );
-        let events = BroadcastStream::new(messages).map(move |m| {
+        let messages = futures::stream::select(
+            BroadcastStream::new(messages),
+            futures::stream::iter(personal).flatten(),
+        );
+        let events = messages.map(move |m| {
             let _counted = &guard;
             Ok(match m {
                 Ok(message) => sse(&message),

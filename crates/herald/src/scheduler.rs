@@ -12,9 +12,13 @@
 //! (or `publishing`) and are labelled `waiting_for: ayrshare_limit`, once, with a `wait`
 //! line in their audit trail; a later run publishes them when the window allows, still
 //! in due order.
+//!
+//! Each run ends with the overdue check ([`Notifier::overdue_pass`]): pending posts whose
+//! time passed are reported to their approvers and author, each post once ever.
 
 use crate::changes::Writer;
 use crate::domain::{AuditAction, Post, PostStatus, WaitingFor, Workspace};
+use crate::notify::Notifier;
 use crate::publish::{self, Publisher, SYSTEM_ACTOR};
 use crate::store::{DueQuery, NewEvent, Storage, StoreError};
 use chrono::{DateTime, Utc};
@@ -37,6 +41,8 @@ pub struct RunReport {
     pub skipped: u32,
     /// Due posts held back because their profile's Ayrshare budget is spent for now.
     pub waiting: u32,
+    /// Notifications created for pending posts whose time passed (each post once ever).
+    pub overdue: u32,
 }
 
 /// How many workspaces with due posts one pass looks at.
@@ -52,13 +58,20 @@ struct Inner {
     store: Arc<dyn Storage>,
     writer: Writer,
     publisher: Publisher,
+    notifier: Notifier,
     batch: u32,
     concurrency: usize,
 }
 
 impl Scheduler {
-    pub fn new(store: Arc<dyn Storage>, writer: Writer, publisher: Publisher) -> Self {
-        Self { inner: Arc::new(Inner { store, writer, publisher, batch: 50, concurrency: 8 }) }
+    pub fn new(
+        store: Arc<dyn Storage>,
+        writer: Writer,
+        publisher: Publisher,
+        notifier: Notifier,
+    ) -> Self {
+        let inner = Inner { store, writer, publisher, notifier, batch: 50, concurrency: 8 };
+        Self { inner: Arc::new(inner) }
     }
 
     /// Publishes everything due now (within the budgets); returns the tally.
@@ -78,9 +91,14 @@ impl Scheduler {
                 progressed |= self.run_workspace(&ws, now, count, &mut report).await?;
             }
             if !progressed {
-                return Ok(report);
+                break;
             }
         }
+        match self.inner.notifier.overdue_pass(now).await {
+            Ok(n) => report.overdue = u32::try_from(n).unwrap_or(u32::MAX),
+            Err(e) => tracing::warn!(error = %e, "the overdue check failed; the next run retries"),
+        }
+        Ok(report)
     }
 
     /// One batch of a workspace's due posts, within its profile's budget; whether any

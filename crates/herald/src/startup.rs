@@ -16,6 +16,7 @@ use crate::gateway::{self, Gateway};
 use crate::live::{Announcer, Live};
 use crate::lookups::Lookups;
 use crate::metrics::Metrics;
+use crate::notify::{Notifier, Waker};
 use crate::people::PeopleService;
 use crate::posts::PostService;
 use crate::publish::Publisher;
@@ -48,6 +49,7 @@ pub struct Application {
     options: Options,
     limits: server::Limits,
     scheduler_interval: Duration,
+    notify_interval: Duration,
     sandbox: Option<SimHandle>,
     admin_token: Secret,
     admin_token_generated: bool,
@@ -95,16 +97,24 @@ impl Application {
             profiles.clone(),
             (strategy, ttl),
         );
+        let people = args.people.settings(args.public_url.as_ref())?;
+        let notifier = Notifier::new(
+            store.clone(),
+            lookups.clone(),
+            live.clone(),
+            people.mailer.clone(),
+            people.public_url.clone(),
+        );
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
+            Arc::new(Waker(notifier.clone())),
         ];
         let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
         let accounts = AccountService::new(gateway.clone(), cache.clone());
         let publisher = Publisher::new(gateway.clone(), writer.clone(), args.publish.policy());
         let secret = args.ayrshare.ayrshare_webhook_secret.clone();
         let limits = Limits::new(args.rate_limit_per_minute, args.auth_failures_per_minute);
-        let people = args.people.settings(args.public_url.as_ref())?;
         let state = AppState::new(AppInner {
             posts: PostService::new(
                 store.clone(),
@@ -117,7 +127,8 @@ impl Application {
             workspaces: WorkspaceService::new(store.clone(), lookups, gateway.clone()),
             accounts: accounts.clone(),
             webhooks: WebhookService::new(store.clone(), writer.clone(), accounts, secret),
-            scheduler: Scheduler::new(store.clone(), writer, publisher),
+            scheduler: Scheduler::new(store.clone(), writer, publisher, notifier.clone()),
+            notifier,
             dashboard,
             live,
             gate: Arc::new(Gate {
@@ -144,6 +155,7 @@ impl Application {
             cache,
             limits: args.connections.limits(),
             scheduler_interval: Duration::from_millis(args.scheduler_interval_ms),
+            notify_interval: Duration::from_millis(args.notify_interval_ms),
             sandbox,
             admin_token,
             admin_token_generated,
@@ -190,6 +202,7 @@ impl Application {
     ) -> anyhow::Result<()> {
         let scheduler: SchedulerHandle =
             self.state.scheduler.clone().spawn(self.scheduler_interval);
+        let notifications = self.state.notifier.clone().spawn(self.notify_interval);
         let draining = self.shutdown.clone();
         let signal = async move {
             shutdown.await;
@@ -206,6 +219,7 @@ impl Application {
             let _ = metrics.await;
         }
         scheduler.stop().await;
+        notifications.stop().await;
         self.state.dashboard.shutdown().await;
         self.cache.shutdown().await;
         if let Some(sim) = self.sandbox {

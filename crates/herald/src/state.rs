@@ -10,6 +10,7 @@ use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
 use crate::metrics::Metrics;
+use crate::notify::Notifier;
 use crate::people::PeopleService;
 use crate::posts::PostService;
 use crate::scheduler::Scheduler;
@@ -32,6 +33,7 @@ pub struct AppInner {
     pub people: PeopleService,
     pub webhooks: WebhookService,
     pub scheduler: Scheduler,
+    pub notifier: Notifier,
     pub dashboard: Dashboard,
     pub live: Live,
     pub gate: Arc<Gate>,
@@ -69,6 +71,7 @@ sub_states! {
     people: PeopleService,
     webhooks: WebhookService,
     scheduler: Scheduler,
+    notifier: Notifier,
     dashboard: Dashboard,
     live: Live,
     gate: Arc<Gate>,

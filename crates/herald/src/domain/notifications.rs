@@ -9,7 +9,7 @@ use std::fmt;
 use std::str::FromStr;
 
 /// What a notification is about. The wire names are API.md's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum NotificationKind {
     /// A post waits for the recipient's approval (to approvers).

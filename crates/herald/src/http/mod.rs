@@ -5,6 +5,7 @@
 
 mod dashboard;
 pub mod json;
+mod notifications;
 mod ops;
 mod people;
 mod posts;
@@ -62,6 +63,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::logout))
         .routes(routes!(people::me, people::update_me))
         .routes(routes!(people::sessions))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::mark_read))
         .routes(routes!(people::end_session))
         .routes(routes!(people::reset_password))
         .routes(routes!(people::invite, people::invitations))

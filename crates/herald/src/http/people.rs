@@ -7,6 +7,7 @@ use crate::auth::extract::{Access, Admin, GlobalAdmin, Viewer};
 use crate::auth::{session, Principal};
 use crate::domain::Role;
 use crate::error::AppResult;
+use crate::notify::Notifier;
 use crate::people::invitations::{Accept, CreatedInvitation, InvitationView, NewInvitation};
 use crate::people::members::{MemberPatch, MemberView};
 use crate::people::{Login, MePatch, Opened, PeopleService, SessionView, UserView};
@@ -53,6 +54,8 @@ pub struct Me {
     pub memberships: Vec<MembershipView>,
     /// `user:<id>`, `token:<id>` or `admin`.
     pub actor: String,
+    /// Unread notifications (always 0 for a token).
+    pub unread_notifications: u32,
 }
 
 /// Body of `POST /api/users/password` (`herald user reset-password` on a running Herald).
@@ -118,6 +121,7 @@ pub async fn logout(State(people): State<PeopleService>, who: Principal) -> AppR
 pub async fn me(
     State(people): State<PeopleService>,
     State(workspaces): State<WorkspaceService>,
+    State(notifier): State<Notifier>,
     who: Principal,
     headers: HeaderMap,
 ) -> AppResult<Json<Me>> {
@@ -137,6 +141,7 @@ pub async fn me(
         csrf_token,
         memberships,
         actor: who.actor(),
+        unread_notifications: notifier.unread(&who).await?,
     }))
 }
 

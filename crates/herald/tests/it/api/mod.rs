@@ -8,6 +8,7 @@ mod four_eyes;
 mod freshness;
 mod hardening;
 mod limits;
+mod notifications;
 mod people;
 mod planning;
 mod publishing;

@@ -15,6 +15,7 @@ pub mod services;
 pub mod smtp;
 
 pub use requests::{history, history_fetches, posts_sent, send, sim_profile, Reply};
+pub use services::TestDatabase;
 pub use services::{test_database_url, test_redis_url};
 
 use ayrshare_sim::SimConfig;
@@ -72,6 +73,9 @@ pub struct Options {
     pub smtp_url: Option<String>,
     /// Global X credentials ([`X_KEY`], [`X_SECRET`]); false: none.
     pub global_x: bool,
+    /// The Redis namespace; `None`: one of the app's own. Apps that stand for instances
+    /// of one deployment share one.
+    pub cache_namespace: Option<String>,
 }
 
 impl Default for Options {
@@ -88,6 +92,7 @@ impl Default for Options {
             budget: None,
             smtp_url: None,
             global_x: true,
+            cache_namespace: None,
         }
     }
 }
@@ -141,7 +146,9 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.publish.publish_lease_secs = opts.lease_secs;
     args.cache.cache_strategy = opts.strategy;
     args.cache.redis_url = opts.redis_url.map(Secret::new);
-    args.cache.cache_namespace = format!("herald-test-{}", uuid::Uuid::new_v4().simple());
+    args.cache.cache_namespace = opts
+        .cache_namespace
+        .unwrap_or_else(|| format!("herald-test-{}", uuid::Uuid::new_v4().simple()));
     args.rate_limit_per_minute = opts.rate_limit_per_minute;
     args.people.smtp_url = opts.smtp_url.map(Secret::new);
     if opts.rate_limit_per_minute > 0 {

@@ -23,15 +23,28 @@ pub fn test_redis_url(test: &str) -> Option<String> {
     url
 }
 
-/// A fresh PostgreSQL database, dropped when this is dropped.
+/// A fresh PostgreSQL database, dropped when this is dropped (unless it is a
+/// [`TestDatabase::shared`] handle of one owned elsewhere).
 pub struct TestDatabase {
     pub url: String,
     admin: String,
     name: String,
+    owner: bool,
+}
+
+impl TestDatabase {
+    /// Another handle on the same database, for one more app; dropping it drops nothing.
+    pub fn shared(&self) -> TestDatabase {
+        let (url, admin, name) = (self.url.clone(), self.admin.clone(), self.name.clone());
+        TestDatabase { url, admin, name, owner: false }
+    }
 }
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        if !self.owner {
+            return;
+        }
         let (admin, sql) =
             (self.admin.clone(), format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name));
         // Drop runs outside any async context we may block: a thread with its own runtime.
@@ -63,5 +76,5 @@ pub async fn test_database_url(test: &str) -> Option<TestDatabase> {
     conn.execute(format!("CREATE DATABASE {name}").as_str()).await.expect("create database");
     let mut url = url::Url::parse(&admin).expect("a URL");
     url.set_path(&name);
-    Some(TestDatabase { url: url.to_string(), admin, name })
+    Some(TestDatabase { url: url.to_string(), admin, name, owner: true })
 }

@@ -73,6 +73,25 @@ impl SmtpSink {
         }
     }
 
+    /// The mails so far once `done` holds for them, or when `within` has passed
+    /// (then `done` may not hold: the caller asserts).
+    pub async fn mails_once(
+        &self,
+        within: std::time::Duration,
+        done: impl Fn(&[Mail]) -> bool,
+    ) -> Vec<Mail> {
+        let deadline = tokio::time::Instant::now() + within;
+        loop {
+            let arrived = self.arrived.notified();
+            tokio::pin!(arrived);
+            arrived.as_mut().enable();
+            let mails = self.mails();
+            if done(&mails) || tokio::time::timeout_at(deadline, arrived).await.is_err() {
+                return self.mails();
+            }
+        }
+    }
+
     async fn session(self, stream: tokio::net::TcpStream) {
         let (read, mut write) = stream.into_split();
         let mut lines = BufReader::new(read).lines();
