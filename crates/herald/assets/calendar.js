@@ -48,12 +48,15 @@
   function chip(p) {
     var local = localOf(p);
     var can = movable(p);
-    var li = H.h('li', { class: 'cal-post', dataset: { postId: p.id || '', status: p.status, version: p.version, at: local, movable: can ? 'true' : null } },
+    var data = { postId: p.id || '', status: p.status, version: p.version, at: local };
+    if (can) data.movable = 'true';
+    var li = H.h('li', { class: 'cal-post', dataset: data },
       H.h('a', { class: 'cal-link', href: p.id ? H.postUrl(ws, p.id) : null, draggable: 'false', title: H.statusLabel(p.status) + ' · ' + H.fmtDateTime(timeOf(p)) },
         H.h('span', { class: 'cal-time' }, local.slice(11, 16)),
         H.mediaThumb ? H.mediaThumb(p, 'cal-thumb') : null,
+        H.overdue(p) ? H.h('span', { class: 'cal-late', title: 'Still waiting for approval and its time has passed' }, '!') : null,
         H.h('span', { class: 'cal-text' }, p.text),
-        H.h('span', { class: 'visually-hidden' }, ' (' + H.statusLabel(p.status) + ')')),
+        H.h('span', { class: 'visually-hidden' }, ' (' + H.statusLabel(p.status) + (H.overdue(p) ? ', its time has passed' : '') + ')')),
       can ? H.h('button', { type: 'button', class: 'cal-move', title: 'Move to another day or time', 'aria-label': 'Move to… (' + snippet(p.text) + ')', onclick: function () { openMove(p); } }, 'Move to…') : null);
     return li;
   }

@@ -10,7 +10,7 @@
   /** The feed crop of a network's images: [width, height, words]. */
   var RATIO = {
     twitter: [16, 9], linkedin: [191, 100], facebook: [191, 100], instagram: [4, 5], bluesky: [16, 9],
-    threads: [4, 5], tiktok: [9, 16], youtube: [16, 9], pinterest: [2, 3], reddit: [4, 3], telegram: [16, 9], gmb: [4, 3]
+    threads: [4, 5], tiktok: [9, 16], snapchat: [9, 16], youtube: [16, 9], pinterest: [2, 3], reddit: [4, 3], telegram: [16, 9], gmb: [4, 3]
   };
   function ratioOf(p) { return RATIO[p] || [1, 1]; }
   function ratioText(r) { return r[0] === 191 ? '1.91:1' : r[0] + ':' + r[1]; }

@@ -54,6 +54,10 @@ pub fn layout(
                 script type="application/json" id="herald-config" { (PreEscaped(config)) }
                 @for s in scripts {
                     script src=(assets::url(s)) defer {}
+                    // The bell wraps chrome.js's sign-in and live.js before any page uses them.
+                    @if *s == "chrome.js" && chrome.is_some() {
+                        script src=(assets::url("notify.js")) defer {}
+                    }
                 }
             }
             body {
@@ -71,6 +75,29 @@ pub fn logo() -> Markup {
         svg.logo viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" focusable="false" {
             rect x="1" y="1" width="22" height="22" rx="6" fill="currentColor" {}
             path d="M7 17V7M17 17V7M7 12h10" stroke="#fff" stroke-width="2.4" stroke-linecap="round" fill="none" {}
+        }
+    }
+}
+
+/// The notification bell: hidden until `notify.js` knows a person is signed in.
+fn bell() -> Markup {
+    html! {
+        details #bell .bell hidden {
+            summary.bell-button {
+                svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" {
+                    path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15zM10 20a2 2 0 0 0 4 0" stroke="currentColor" stroke-width="1.8" fill="none" stroke-linejoin="round" {}
+                }
+                span.visually-hidden { "Notifications" }
+                span #bell-count .bell-count hidden {}
+            }
+            div.bell-panel {
+                div.bell-head {
+                    strong { "Notifications" }
+                    button #bell-read-all .btn-link type="button" hidden { "Mark all read" }
+                }
+                ul #bell-list .bell-list {}
+                p #bell-empty .bell-empty hidden { "No notifications yet." }
+            }
         }
     }
 }
@@ -125,6 +152,7 @@ pub fn topbar(ws: Option<&str>, current: Section, live: bool) -> Markup {
                     span.spacer {}
                 }
                 div.topbar-right {
+                    (bell())
                     details #user-menu .menu {
                         summary.menu-button {
                             span #user-name { "Account" }

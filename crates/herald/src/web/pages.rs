@@ -230,7 +230,8 @@ pub async fn approvals(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("approvals", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "review.js", "approvals.js"];
+    let scripts =
+        ["core.js", "posts.js", "chrome.js", "live.js", "preview.js", "review.js", "approvals.js"];
     page(layout(
         "Approvals",
         &cfg,
@@ -268,7 +269,16 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         }
     };
     let cfg = config("post", Some(&ws), Some(&id));
-    let scripts =
-        ["core.js", "posts.js", "chrome.js", "live.js", "compose.js", "review.js", "post.js"];
+    let scripts = [
+        "core.js",
+        "posts.js",
+        "chrome.js",
+        "live.js",
+        "preview.js",
+        "media.js",
+        "compose.js",
+        "review.js",
+        "post.js",
+    ];
     page(layout("Post", &cfg, &scripts, Some(topbar(Some(&ws), Section::Post, true)), body))
 }

@@ -52,7 +52,10 @@ async fn draft_to_published_by_the_scheduler_through_changes_and_approval() {
 
     app.backdate_schedule(&ws, id).await;
     let report = app.call(Method::POST, "/api/scheduler/run", Some(CRON), None).await.expect(200);
-    assert_eq!(report, json!({"published": 1, "failed": 0, "skipped": 0, "waiting": 0, "overdue": 0}));
+    assert_eq!(
+        report,
+        json!({"published": 1, "failed": 0, "skipped": 0, "waiting": 0, "overdue": 0})
+    );
     let detail = app.get_post(&ws, id, &editor).await;
     assert_eq!(detail["status"], "published");
     assert!(detail["ayrshare_id"].is_string());

@@ -261,6 +261,7 @@ async fn scenario(
     screenshot(phone, &[artifacts.join("dashboard-375.png")]).await;
     for (page, path) in [
         ("the approval queue", format!("/w/{ws}/approvals")),
+        ("the calendar", format!("/w/{ws}/calendar")),
         ("the post page", format!("/w/{ws}/posts/{id}")),
         ("the team page", format!("/w/{ws}/team")),
         ("the settings page", format!("/w/{ws}/settings")),
