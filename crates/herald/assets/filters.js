@@ -1,11 +1,11 @@
 /* filters.js: the dashboard list's search and filters. A search box (debounced), the
    status, network, author (members, tokens an admin can see, and the authors already on
    the page) and a date range in the workspace's zone, and the order ("Newest first" or
-   "Next up": what goes out next first). Anything beyond the status asks the server
-   (GET .../posts with q, platform, author, from, to, sort, status) page by page with its
-   cursor; then live changes re-query the list instead of patching it. The status alone
-   stays on the page's own copy of the history (which also holds posts made outside
-   Herald). */
+   "Next up": what goes out next first, from now on unless a start date is set).
+   Anything beyond the status asks the server (GET .../posts with q, platform, author,
+   from, to, sort, status) page by page with its cursor; then live changes re-query the
+   list instead of patching it. The status alone stays on the page's own copy of the
+   history (which also holds posts made outside Herald). */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -32,6 +32,7 @@
       var q = new URLSearchParams({ limit: String(limit || PAGE) });
       ['q', 'status', 'platform', 'author', 'sort'].forEach(function (k) { if (x[k]) q.set(k, x[k]); });
       if (x.from) q.set('from', H.zonedToRfc3339(x.from + 'T00:00', H.tz));
+      else if (x.sort === 'schedule_at') q.set('from', new Date().toISOString()); // next up: from now on
       if (x.to) q.set('to', H.zonedToRfc3339(nextDay(x.to) + 'T00:00', H.tz));
       if (cursor) q.set('cursor', cursor);
       return H.wsPath(opts.ws, '/posts?' + q);
@@ -78,7 +79,7 @@
       } else {
         note.dataset.tone = '';
         note.textContent = (st.loaded ? st.posts.length + (st.next ? '+' : '') + (st.posts.length === 1 ? ' post ' : ' posts ') : 'Searching posts ') +
-          describe() + (v().sort ? ', next up first' : '') + '.';
+          describe() + (v().sort ? (v().from ? ', ' : ' from now on, ') + 'next up first' : '') + '.';
       }
       empty.hidden = !st.loaded || st.posts.length > 0 || !!st.error;
       empty.textContent = 'No posts match. Try fewer words or filters.';
@@ -127,6 +128,7 @@
       clearTimeout(typing);
       typing = setTimeout(changed, DEBOUNCE_MS);
     });
+    el.q.addEventListener('change', function () { if (typing) changed(); });
     H.$('#filters').addEventListener('submit', function (e) { e.preventDefault(); changed(); });
     [el.platform, el.author, el.from, el.to, el.sort].forEach(function (x) { x.addEventListener('change', changed); });
 

@@ -419,3 +419,44 @@ async fn media_scenario(
     wait_page(approver, "the card with the thumbnail", Duration::from_secs(10),
         &format!("(i => i && i.complete && i.naturalWidth > 0)(document.querySelector(\"{card} .media-strip img.thumb\"))")).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_list_searches_filters_and_shows_what_goes_out_next() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let editor = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&editor, &app.url, &s.editor, &s.ws).await;
+        let rows = "[...document.querySelectorAll('#post-list li.post-item')].map(li => li.querySelector('.post-text').textContent)";
+        // Typing searches on the server once the typing pauses.
+        type_into(&editor, "#f-q", "sustainability").await;
+        let found = wait_dom(&editor, "the search results", Duration::from_secs(5),
+            &format!("document.getElementById('filter-note').textContent.includes('“sustainability”') && !document.getElementById('post-list').hasAttribute('aria-busy') && (r => r.length && r)({rows})")).await;
+        let found: Vec<&str> = found.as_array().unwrap().iter().map(|t| t.as_str().unwrap()).collect();
+        assert!(found.iter().all(|t| t.contains("Sustainability report")), "{found:?}");
+        // A network narrows it further; a new matching post arrives live (re-queried).
+        super::driver::choose(&editor, "#f-platform", "instagram").await;
+        wait_dom(&editor, "only Instagram posts", Duration::from_secs(5),
+            "document.getElementById('filter-note').textContent.includes('on Instagram') && !document.getElementById('post-list').hasAttribute('aria-busy')").await;
+        let text = "Sustainability: our dye garden now runs on rainwater.";
+        app.create_post(&s.ws, &s.editor, json!({"text": text, "platforms": ["instagram"], "submit": false})).await.expect(201);
+        wait_dom(&editor, "the new matching post, live", Duration::from_secs(5),
+            &format!("{rows}[0] === {}", json!(text))).await;
+        // "Next up": what goes out next first, from now on.
+        type_into(&editor, "#f-q", "").await;
+        super::driver::choose(&editor, "#f-platform", "").await;
+        super::driver::choose(&editor, "#f-sort", "schedule_at").await;
+        let next = wait_dom(&editor, "the next posts first", Duration::from_secs(5),
+            &format!("document.getElementById('filter-note').textContent.includes('next up first') && !document.getElementById('post-list').hasAttribute('aria-busy') && (r => r.length >= 2 && r.slice(0, 2))({rows})")).await;
+        assert_eq!(next, json!([seed::TEXTS[6], seed::TEXTS[5]]));
+    })
+    .catch_unwind()
+    .await;
+    let _ = editor.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
