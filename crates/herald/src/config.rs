@@ -174,6 +174,10 @@ pub struct ServeArgs {
     /// made on this instance wakes it at once); 0 disables the loop.
     #[arg(long, env = "HERALD_NOTIFY_INTERVAL_MS", default_value_t = 1000)]
     pub notify_interval_ms: u64,
+    /// The largest media file an upload may carry, in MiB.
+    #[arg(long, env = "HERALD_MEDIA_MAX_MB", default_value_t = 50,
+        value_parser = clap::value_parser!(u64).range(1..=1024))]
+    pub media_max_mb: u64,
     #[command(flatten)]
     pub publish: PublishArgs,
     #[command(flatten)]

@@ -70,6 +70,9 @@ pub enum AppError {
     /// 413: the body is larger than the limit.
     #[error("request body too large")]
     TooLarge,
+    /// 415: an upload of a type Herald does not take; the message lists those it does.
+    #[error("this kind of file cannot be attached; use {0}")]
+    UnsupportedMedia(String),
     /// 422: a field is invalid; the details name it.
     #[error("{}", .0.message)]
     Invalid(FieldError),
@@ -147,6 +150,7 @@ impl AppError {
             }
             Self::Gone { .. } => StatusCode::GONE,
             Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::Upstream(_) => StatusCode::BAD_GATEWAY,
@@ -168,6 +172,7 @@ impl AppError {
             Self::Conflict { code, .. } | Self::Gone { code, .. } => code,
             Self::Unprocessable { code, .. } => code,
             Self::TooLarge => "payload_too_large",
+            Self::UnsupportedMedia(_) => "unsupported_media_type",
             Self::Invalid(_) => "invalid_field",
             Self::RateLimited { .. } => "rate_limited",
             Self::Upstream(_) => "upstream_error",

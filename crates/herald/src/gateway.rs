@@ -40,7 +40,7 @@ use crate::domain::{Workspace, XCredentials};
 use crate::secret::Secret;
 use ayrshare::{
     Client, History, HistoryQuery, Jwt, JwtRequest, Platform, PostAnalytics, PostOutcome,
-    PostRequest, Profile, Reply, SocialAnalytics, UserDetails,
+    PostRequest, Profile, Reply, SocialAnalytics, UploadedMedia, UserDetails,
 };
 use herald_cache::{Cache, Slots};
 use serde::Serialize;
@@ -325,6 +325,24 @@ impl Gateway {
         platforms: &[Platform],
     ) -> Result<Reply<SocialAnalytics>, GatewayError> {
         within_budget!(self, ws, Spend::Read, |c, p| c.analytics_social(p, platforms))
+    }
+
+    /// `POST /media/upload`: a file hosted by Ayrshare, its public URL for `mediaUrls`
+    /// (spends like publishing: the user asked for it).
+    pub async fn upload_media(
+        &self,
+        ws: &Workspace,
+        file_name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> Result<Reply<UploadedMedia>, GatewayError> {
+        within_budget!(self, ws, Spend::Publish, |c, p| c.upload_media(
+            p,
+            file_name,
+            content_type,
+            bytes,
+            None
+        ))
     }
 
     /// `POST /profiles/generateJWT`: the linking page of the workspace's profile.

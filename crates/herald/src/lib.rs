@@ -39,6 +39,7 @@ pub mod http;
 pub mod live;
 pub mod lookups;
 pub mod mail;
+pub mod media;
 pub mod metrics;
 pub mod names;
 pub mod notify;

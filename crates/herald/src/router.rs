@@ -56,6 +56,7 @@ pub fn router(state: AppState, options: Options) -> Router {
     let openapi = Arc::new(openapi);
     let mut app = api
         .route("/api/openapi.json", get(move || async move { Json(openapi.as_ref().clone()) }))
+        .merge(http::media_routes())
         .merge(web::routes());
     if options.metrics_on_api {
         app = app.merge(http::metrics_route());

@@ -15,6 +15,7 @@ use crate::domain::XCredentials;
 use crate::gateway::{self, Gateway};
 use crate::live::{Announcer, Live};
 use crate::lookups::Lookups;
+use crate::media::MediaService;
 use crate::metrics::Metrics;
 use crate::notify::{Notifier, Waker};
 use crate::people::PeopleService;
@@ -115,6 +116,13 @@ impl Application {
         let publisher = Publisher::new(gateway.clone(), writer.clone(), args.publish.policy());
         let secret = args.ayrshare.ayrshare_webhook_secret.clone();
         let limits = Limits::new(args.rate_limit_per_minute, args.auth_failures_per_minute);
+        let media = MediaService::new(
+            store.clone(),
+            lookups.clone(),
+            gateway.clone(),
+            people.public_url.clone(),
+            usize::try_from(args.media_max_mb).unwrap_or(usize::MAX),
+        );
         let state = AppState::new(AppInner {
             posts: PostService::new(
                 store.clone(),
@@ -129,6 +137,7 @@ impl Application {
             webhooks: WebhookService::new(store.clone(), writer.clone(), accounts, secret),
             scheduler: Scheduler::new(store.clone(), writer, publisher, notifier.clone()),
             notifier,
+            media,
             dashboard,
             live,
             gate: Arc::new(Gate {

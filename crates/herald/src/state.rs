@@ -9,6 +9,7 @@ use crate::auth::{self, Principal};
 use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
+use crate::media::MediaService;
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::people::PeopleService;
@@ -34,6 +35,7 @@ pub struct AppInner {
     pub webhooks: WebhookService,
     pub scheduler: Scheduler,
     pub notifier: Notifier,
+    pub media: MediaService,
     pub dashboard: Dashboard,
     pub live: Live,
     pub gate: Arc<Gate>,
@@ -72,6 +74,7 @@ sub_states! {
     webhooks: WebhookService,
     scheduler: Scheduler,
     notifier: Notifier,
+    media: MediaService,
     dashboard: Dashboard,
     live: Live,
     gate: Arc<Gate>,

@@ -119,9 +119,14 @@ fn media_url(raw: &str) -> Result<String, FieldError> {
     }
 }
 
-/// Parses a `schedule_at` given with any offset into UTC; it must lie in the future and
-/// at most two years ahead.
-pub fn schedule_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, FieldError> {
+/// Parses a `schedule_at` given with any offset into UTC; it must lie at most two years
+/// ahead and, unless the post stays a draft (a draft may keep a past date: a copy of an
+/// old post, a plan being reworked), in the future.
+pub fn schedule_at(
+    raw: &str,
+    now: DateTime<Utc>,
+    draft: bool,
+) -> Result<DateTime<Utc>, FieldError> {
     let at = DateTime::parse_from_rfc3339(raw)
         .map_err(|_| {
             FieldError::new(
@@ -130,7 +135,7 @@ pub fn schedule_at(raw: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, Field
             )
         })?
         .with_timezone(&Utc);
-    if at <= now {
+    if at <= now && !draft {
         return Err(FieldError::new("schedule_at", "Choose a time in the future."));
     }
     if at > now + Duration::days(MAX_SCHEDULE_AHEAD_DAYS) {
@@ -209,12 +214,13 @@ mod tests {
         let now = Utc::now();
         let later =
             (now + Duration::hours(3)).with_timezone(&chrono::FixedOffset::east_opt(7200).unwrap());
-        let parsed = schedule_at(&later.to_rfc3339(), now).unwrap();
+        let parsed = schedule_at(&later.to_rfc3339(), now, false).unwrap();
         assert_eq!(parsed.timestamp(), later.timestamp());
-        assert!(schedule_at("2020-01-01T00:00:00Z", now).is_err());
-        assert!(schedule_at("tomorrow", now).is_err());
+        assert!(schedule_at("2020-01-01T00:00:00Z", now, false).is_err());
+        assert!(schedule_at("2020-01-01T00:00:00Z", now, true).is_ok(), "a draft may");
+        assert!(schedule_at("tomorrow", now, true).is_err());
         let far = (now + Duration::days(800)).to_rfc3339();
-        assert!(schedule_at(&far, now).is_err());
+        assert!(schedule_at(&far, now, true).is_err());
     }
 
     #[test]

@@ -5,6 +5,7 @@
 
 mod dashboard;
 pub mod json;
+mod media;
 mod notifications;
 mod ops;
 mod people;
@@ -72,6 +73,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::accept))
         .routes(routes!(people::members))
         .routes(routes!(people::set_role, people::remove_member))
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(media::upload))
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .routes(routes!(dashboard::history))
         .routes(routes!(dashboard::events))
         .routes(routes!(dashboard::clear_history))
@@ -85,6 +91,15 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     let mut openapi = openapi;
     openapi.merge(metrics_doc);
     (routes, document_limits(openapi))
+}
+
+/// The public media files (`/media/{ws}/{id}` and its thumbnail): Ayrshare fetches them
+/// without credentials.
+pub fn media_routes() -> Router<AppState> {
+    use axum::routing::get;
+    Router::new()
+        .route("/media/{ws}/{id}", get(media::file))
+        .route("/media/{ws}/{id}/thumbnail", get(media::thumbnail))
 }
 
 /// `GET /metrics`, for the API router or a listener of its own.

@@ -2,7 +2,7 @@
 //! applied and validated.
 
 use crate::domain::model::now_ms;
-use crate::domain::{validate, Post};
+use crate::domain::{validate, Post, PostStatus};
 use crate::error::AppResult;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -73,8 +73,13 @@ impl PostEdit {
             post.media_urls = validate::media_urls(&m)?;
         }
         if let Some(s) = self.schedule_at {
+            // Not yet submitted (again): a past date may stay until it is.
+            let draft = matches!(
+                post.status,
+                PostStatus::Draft | PostStatus::ChangesRequested | PostStatus::Rejected
+            );
             post.schedule_at =
-                s.as_deref().map(|s| validate::schedule_at(s, now_ms())).transpose()?;
+                s.as_deref().map(|s| validate::schedule_at(s, now_ms(), draft)).transpose()?;
         }
         let after = (&post.text, &post.platforms, &post.media_urls);
         let same = (&before.0, &before.1, &before.2) == after;

@@ -81,8 +81,12 @@ impl PostService {
         validate::platforms(&input.platforms)?;
         validate::text(&input.text, &input.platforms)?;
         let media_urls = validate::media_urls(&input.media_urls)?;
-        let schedule_at =
-            input.schedule_at.as_deref().map(|s| validate::schedule_at(s, now)).transpose()?;
+        let draft = input.submit == Some(false);
+        let schedule_at = input
+            .schedule_at
+            .as_deref()
+            .map(|s| validate::schedule_at(s, now, draft))
+            .transpose()?;
         let mut post = Post {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws.id.clone(),
@@ -190,6 +194,10 @@ impl PostService {
         check_version(&before, d.version)?;
         let effect = decide(action, &ws, &before)?;
         if action == Action::Submit {
+            if before.schedule_at.is_some_and(|at| at <= now_ms()) {
+                let why = "This post's time has passed; choose a new time before submitting it.";
+                return Err(AppError::invalid("schedule_at", why));
+            }
             self.check_upstream(&ws, &before).await?;
         }
         let next = before.clone();

@@ -8,6 +8,7 @@ mod four_eyes;
 mod freshness;
 mod hardening;
 mod limits;
+mod media;
 mod notifications;
 mod people;
 mod planning;

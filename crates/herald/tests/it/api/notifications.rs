@@ -148,9 +148,13 @@ async fn an_overdue_pending_post_is_reported_once_to_its_approvers_and_author(ap
     let post =
         app.call_as(Method::POST, &path, &Caller::person(&author), Some(body)).await.expect(201);
     app.backdate_schedule(&ws, post["id"].as_str().unwrap()).await;
-    let first = app.scheduler.run_once().await.unwrap();
-    let second = app.scheduler.run_once().await.unwrap();
-    assert_eq!((first.overdue, second.overdue), (2, 0), "approver and author, once ever");
+    // A run may find the post a moment later than this one (a row another transaction
+    // holds is skipped, not waited for); over several runs it is reported exactly once.
+    let mut reported = Vec::new();
+    for _ in 0..5 {
+        reported.push(app.scheduler.run_once().await.unwrap().overdue);
+    }
+    assert_eq!(reported.iter().sum::<u32>(), 2, "approver and author, once ever: {reported:?}");
     for who in [&approver, &author] {
         let list = notifications(&app, who, false).await;
         let overdue: Vec<&Value> =

@@ -13,6 +13,7 @@ on_both_backends!(
     bad_list_parameters_are_422_naming_the_parameter,
     calendar_days_are_the_workspace_zone_s_dates_across_a_daylight_saving_change,
     a_calendar_window_is_required_and_at_most_62_days,
+    a_draft_may_carry_a_past_date_but_is_submitted_only_with_a_future_one,
 );
 
 /// The ids of the posts a listing query returns (all pages).
@@ -192,4 +193,25 @@ async fn a_calendar_window_is_required_and_at_most_62_days(app: TestApp) {
         format!("/api/workspaces/{ws}/calendar?from=2031-01-01T00:00:00Z&to=2031-03-04T00:00:00Z");
     let calendar = app.call(Method::GET, &ok, Some(&viewer), None).await.expect(200);
     assert_eq!(calendar["days"].as_array().unwrap().len(), 62);
+}
+
+async fn a_draft_may_carry_a_past_date_but_is_submitted_only_with_a_future_one(app: TestApp) {
+    let ws = app.create_workspace("planning-past", true, "expire").await;
+    let editor = app.token(&ws, "editor").await;
+    let past = "2026-01-05T09:00:00Z";
+    let id = draft(&app, &ws, &editor, "Last year's launch, reworked", &["twitter"], past).await;
+    let submitted = json!({"text": "x", "platforms": ["twitter"], "schedule_at": past});
+    app.create_post(&ws, &editor, submitted).await.expect_error(422, "invalid_field");
+    let post = app.get_post(&ws, &id, &editor).await;
+    let submit = app.act(&ws, &id, "submit", &editor, json!({"version": post["version"]})).await;
+    assert_eq!(
+        submit.expect_error(422, "invalid_field")["error"]["details"]["field"],
+        "schedule_at"
+    );
+    let later = (chrono::Utc::now() + chrono::Duration::days(3)).to_rfc3339();
+    let path = format!("/api/workspaces/{ws}/posts/{id}");
+    let body = json!({"version": post["version"], "schedule_at": later});
+    let edited = app.call(Method::PATCH, &path, Some(&editor), Some(body)).await.expect(200);
+    let submit = app.act(&ws, &id, "submit", &editor, json!({"version": edited["version"]})).await;
+    assert_eq!(submit.expect(200)["status"], "pending_approval");
 }

@@ -76,6 +76,8 @@ pub struct Options {
     /// The Redis namespace; `None`: one of the app's own. Apps that stand for instances
     /// of one deployment share one.
     pub cache_namespace: Option<String>,
+    /// `HERALD_MEDIA_MAX_MB`; `None`: the default.
+    pub media_max_mb: Option<u64>,
 }
 
 impl Default for Options {
@@ -93,6 +95,7 @@ impl Default for Options {
             smtp_url: None,
             global_x: true,
             cache_namespace: None,
+            media_max_mb: None,
         }
     }
 }
@@ -151,6 +154,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         .unwrap_or_else(|| format!("herald-test-{}", uuid::Uuid::new_v4().simple()));
     args.rate_limit_per_minute = opts.rate_limit_per_minute;
     args.people.smtp_url = opts.smtp_url.map(Secret::new);
+    args.media_max_mb = opts.media_max_mb.unwrap_or(args.media_max_mb);
     if opts.rate_limit_per_minute > 0 {
         args.auth_failures_per_minute = 30;
     }
