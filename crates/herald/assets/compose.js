@@ -28,7 +28,13 @@
     var previews = H.$('.previews', form);
     var uploader = media && H.mediaUploader ? H.mediaUploader(form, { ws: opts.ws, field: media, onChange: updatePreview }) : null;
 
+    var checkedAs = null; // the intent whose problems are shown: re-checked as the user fixes them
     function updatePreview() {
+      if (checkedAs) {
+        H.clearErrors(form);
+        var left = check(checkedAs);
+        if (left.length) showAll(left, true); else checkedAs = null;
+      }
       if (!previews || !H.renderPreviews) return;
       H.renderPreviews(previews, { text: text.value, platforms: chosen(), accounts: accounts,
         media: uploader ? uploader.items() : mediaList().map(function (u) { return { url: u }; }) });
@@ -92,7 +98,7 @@
       return errors;
     }
     /** Shows every error by its field and, together, at the top of the form's messages. */
-    function showAll(errors) {
+    function showAll(errors, quiet) {
       var byField = {};
       errors.forEach(function (e) { (byField[e.field] = byField[e.field] || []).push(e.message); });
       var first = null;
@@ -108,7 +114,7 @@
         summary.appendChild(H.h('ul', { class: 'form-errors' }, errors.map(function (e) { return H.h('li', null, e.message); })));
         summary.hidden = false;
       }
-      if (first) first.focus();
+      if (first && !quiet) first.focus();
     }
     /** An API error in words a person reads: network ids as the networks' names. */
     function named(err) {
@@ -203,6 +209,7 @@
       var intent = (ev.submitter && ev.submitter.value) || (opts.mode === 'create' ? 'submit' : 'save');
       H.clearErrors(form);
       var problems = check(intent);
+      checkedAs = problems.length ? intent : null;
       if (problems.length) { showAll(problems); return; }
       if (publishesNow(intent)) {
         var where = chosen().map(H.platformLabel).join(', ') || 'the chosen networks';

@@ -322,7 +322,8 @@ const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAAUElEQV
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uploaded_image_shows_as_a_thumbnail_on_the_approvers_card() {
     let Some(browser) = browser_or_skip() else { return };
-    let app = crate::support::spawn_app().await;
+    let opts = crate::support::Options { public_url_is_self: true, ..Default::default() };
+    let app = crate::support::spawn_app_with(opts).await;
     let seeded = seed::workspace(&app).await;
     let chrome = ChromeDriver::start(&browser).await;
     let (editor, approver) =
@@ -369,7 +370,11 @@ async fn media_scenario(
     // Upload through the file picker: a progress bar, then the thumbnail.
     let input = editor.find(Locator::Id("compose-file")).await.unwrap();
     input.send_keys(&file.display().to_string()).await.unwrap();
-    wait_dom(editor, "the uploaded image's thumbnail", Duration::from_secs(10),
+    let done = wait_dom(editor, "the upload to finish", Duration::from_secs(10),
+        "(li => li && li.dataset.state !== 'uploading' && [li.dataset.state, li.textContent])(document.querySelector('#compose-form .uploads li'))").await;
+    assert_eq!(done[0], "done", "{done}");
+    // An image's loading is no DOM change: poll for it.
+    wait_page(editor, "the uploaded image's thumbnail", Duration::from_secs(10),
         "(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('#compose-form .uploads li[data-state=done] img.thumb'))").await;
     let url = eval(editor, "document.getElementById('compose-media').value").await;
     assert!(url.as_str().unwrap().contains("/media/"), "{url}");
@@ -392,7 +397,7 @@ async fn media_scenario(
     );
     super::driver::screenshot_at(
         editor,
-        Some("#compose-form .previews"),
+        Some("#compose-form .uploads"),
         &[
             artifacts_dir().join("composer-preview.png"),
             root().join("docs/screenshots/composer-preview.png"),
