@@ -12,7 +12,10 @@
 //!   approver ends their live page and sends their next click to sign in without losing
 //!   what they typed; profile, settings, the switcher and the error pages besides.
 //! - [`planning`]: the calendar. Drag a post to another day and see it move in a second
-//!   browser; a stale move offers a reload; "Move to…" for the keyboard.
+//!   browser; a stale move offers a reload; "Move to…" for the keyboard. The dashboard
+//!   list's search, filters and "Next up".
+//! - [`collaboration`]: the notification bell, live, both ways; an uploaded image seen
+//!   on the approver's card.
 //!
 //! Screenshots are saved as artifacts (`HERALD_ARTIFACTS_DIR`, default
 //! `target/artifacts`) and to `docs/screenshots/` (the README shows them).
@@ -20,6 +23,7 @@
 //! Without Chromium or ChromeDriver the test says `skipped: ...` and passes, unless
 //! `HERALD_REQUIRE_BROWSER=1` (for CI, where it must run).
 
+mod collaboration;
 mod driver;
 mod people;
 mod planning;
