@@ -182,6 +182,8 @@ pub struct ServeArgs {
     pub publish: PublishArgs,
     #[command(flatten)]
     pub cache: CacheArgs,
+    #[command(flatten)]
+    pub analytics: crate::analytics::AnalyticsArgs,
 }
 
 /// Sign-in and e-mail (see [`crate::people`]).

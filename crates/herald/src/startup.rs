@@ -5,6 +5,7 @@
 //! start the scheduler, and serve until the shutdown future resolves.
 
 use crate::accounts::AccountService;
+use crate::analytics::{Analytics, FirstRefresh};
 use crate::auth::layer::Gate;
 use crate::auth::{self, Authenticator};
 use crate::cache_keys::Profiles;
@@ -51,6 +52,7 @@ pub struct Application {
     limits: server::Limits,
     scheduler_interval: Duration,
     notify_interval: Duration,
+    analytics_interval: Duration,
     sandbox: Option<SimHandle>,
     admin_token: Secret,
     admin_token_generated: bool,
@@ -106,10 +108,12 @@ impl Application {
             people.mailer.clone(),
             people.public_url.clone(),
         );
+        let analytics = Analytics::new(store.clone(), gateway.clone(), args.analytics.policy());
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
             Arc::new(Waker(notifier.clone())),
+            Arc::new(FirstRefresh { analytics: analytics.clone() }),
         ];
         let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
         let accounts = AccountService::new(gateway.clone(), cache.clone());
@@ -148,6 +152,7 @@ impl Application {
             }),
             ops: Ops::new(store.clone(), cache.clone(), args.cron_secret.clone()),
             metrics,
+            analytics,
         });
         let listener = bind(args.bind).await?;
         let metrics_listener = match args.metrics_bind {
@@ -165,6 +170,7 @@ impl Application {
             limits: args.connections.limits(),
             scheduler_interval: Duration::from_millis(args.scheduler_interval_ms),
             notify_interval: Duration::from_millis(args.notify_interval_ms),
+            analytics_interval: args.analytics.interval(),
             sandbox,
             admin_token,
             admin_token_generated,
@@ -212,6 +218,7 @@ impl Application {
         let scheduler: SchedulerHandle =
             self.state.scheduler.clone().spawn(self.scheduler_interval);
         let notifications = self.state.notifier.clone().spawn(self.notify_interval);
+        let analytics = self.state.analytics.clone().spawn(self.analytics_interval);
         let draining = self.shutdown.clone();
         let signal = async move {
             shutdown.await;
@@ -229,6 +236,7 @@ impl Application {
         }
         scheduler.stop().await;
         notifications.stop().await;
+        analytics.stop().await;
         self.state.dashboard.shutdown().await;
         self.cache.shutdown().await;
         if let Some(sim) = self.sandbox {

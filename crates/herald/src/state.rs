@@ -4,6 +4,7 @@
 //! handler holds the store: reads and writes go through the services).
 
 use crate::accounts::AccountService;
+use crate::analytics::Analytics;
 use crate::auth::layer::Gate;
 use crate::auth::{self, Principal};
 use crate::dashboard::Dashboard;
@@ -41,6 +42,7 @@ pub struct AppInner {
     pub gate: Arc<Gate>,
     pub ops: Ops,
     pub metrics: Metrics,
+    pub analytics: Analytics,
 }
 
 impl AppState {
@@ -80,6 +82,7 @@ sub_states! {
     gate: Arc<Gate>,
     ops: Ops,
     metrics: Metrics,
+    analytics: Analytics,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

@@ -3,6 +3,7 @@
 //! `GET /api/openapi.json` always describes every route. The router ([`crate::router`])
 //! adds the pages, the fallbacks and the layers.
 
+mod analytics;
 mod dashboard;
 pub mod json;
 mod media;
@@ -27,7 +28,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     info(title = "Herald", description = "Team publishing through Ayrshare: workspaces, posts with approval, scheduling, a never-stale dashboard."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "operations"))
+    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "analytics"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -81,6 +82,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dashboard::history))
         .routes(routes!(dashboard::events))
         .routes(routes!(dashboard::clear_history))
+        .routes(routes!(analytics::analytics))
         .routes(routes!(ops::run_scheduler))
         .routes(routes!(ops::ayrshare_webhook))
         .routes(routes!(ops::healthz))

@@ -88,3 +88,23 @@ const DIALECT: Dialect = Dialect {
 
 // One pool for reads and writes: PostgreSQL runs concurrent writers itself.
 sql_storage_impl!(PgStore, db: Postgres, read: pool, write: pool, dialect: DIALECT);
+
+/// The statement PostgreSQL runs for a post listing, with its arguments written as SQL
+/// literals in place: for `EXPLAIN` in benchmarks (`examples/bench_planning`), never for
+/// running queries.
+pub fn listing_statement(
+    workspace_id: &str,
+    q: &super::ListQuery,
+) -> Result<String, super::StoreError> {
+    use super::sql::search::{posts_page, Arg};
+    let built = posts_page(workspace_id, q, &DIALECT.text_search, DIALECT.has_platform)?;
+    let mut sql = built.sql;
+    for (i, arg) in built.args.iter().enumerate().rev() {
+        let literal = match arg {
+            Arg::Text(t) => format!("'{}'", t.replace('\'', "''")),
+            Arg::Int(n) => n.to_string(),
+        };
+        sql = sql.replace(&format!("${}", i + 1), &literal);
+    }
+    Ok(sql)
+}

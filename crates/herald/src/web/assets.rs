@@ -97,6 +97,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/approvals.js"),
     },
     Asset {
+        name: "analytics.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/analytics.js"),
+    },
+    Asset {
         name: "post.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/post.js"),

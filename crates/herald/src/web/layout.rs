@@ -108,6 +108,7 @@ pub enum Section {
     Dashboard,
     Calendar,
     Approvals,
+    Analytics,
     Post,
     Team,
     Settings,
@@ -140,6 +141,7 @@ pub fn topbar(ws: Option<&str>, current: Section, live: bool) -> Markup {
                         (link(format!("/w/{ws}/calendar"), Section::Calendar, "Calendar", false, html! {}))
                         (link(format!("/w/{ws}/approvals"), Section::Approvals, "Approvals", false,
                             html! { span #nav-pending .nav-count hidden { span.n {} span.visually-hidden { " waiting" } } }))
+                        (link(format!("/w/{ws}/analytics"), Section::Analytics, "Analytics", false, html! {}))
                         (link(format!("/w/{ws}/team"), Section::Team, "Team", true, html! {}))
                         (link(format!("/w/{ws}/settings"), Section::Settings, "Settings", true, html! {}))
                     }

@@ -14,6 +14,7 @@
 //! - `GET /w/{ws}`: the workspace dashboard (counts, chart, posts, compose), live.
 //! - `GET /w/{ws}/approvals`: the approval queue.
 //! - `GET /w/{ws}/calendar`: the calendar (month, week), drag to reschedule.
+//! - `GET /w/{ws}/analytics`: figures per post, network and day, top posts, CSV export.
 //! - `GET /w/{ws}/posts/{id}`: one post, its audit trail, edit / resubmit / decide.
 //! - `GET /w/{ws}/team`: members, invitations, API tokens.
 //! - `GET /w/{ws}/settings`: name, time zone, approval policy, X credentials, accounts.
@@ -24,6 +25,7 @@
 
 mod account;
 mod admin;
+mod analytics;
 mod assets;
 mod layout;
 mod pages;
@@ -47,6 +49,7 @@ pub fn routes() -> Router<AppState> {
         .route("/w/{ws}", get(pages::dashboard))
         .route("/w/{ws}/approvals", get(pages::approvals))
         .route("/w/{ws}/calendar", get(planning::calendar))
+        .route("/w/{ws}/analytics", get(analytics::analytics))
         .route("/w/{ws}/posts/{id}", get(pages::post))
         .route("/w/{ws}/team", get(admin::team))
         .route("/w/{ws}/settings", get(admin::settings))

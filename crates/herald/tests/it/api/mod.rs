@@ -1,6 +1,7 @@
 //! The HTTP contract of API.md, tested through real HTTP against the real app.
 
 mod access;
+mod analytics;
 mod ayrshare;
 mod dashboard;
 mod dashboard_wire;

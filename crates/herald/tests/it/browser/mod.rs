@@ -17,12 +17,15 @@
 //! - [`collaboration`]: the notification bell, live, both ways; an uploaded image seen
 //!   on the approver's card.
 //!
+//! - [`analytics`]: the analytics page draws its chart, changes range and exports CSV.
+//!
 //! Screenshots are saved as artifacts (`HERALD_ARTIFACTS_DIR`, default
 //! `target/artifacts`) and to `docs/screenshots/` (the README shows them).
 //!
 //! Without Chromium or ChromeDriver the test says `skipped: ...` and passes, unless
 //! `HERALD_REQUIRE_BROWSER=1` (for CI, where it must run).
 
+mod analytics;
 mod collaboration;
 mod driver;
 mod people;

@@ -22,6 +22,7 @@
 //! (cargo-nextest runs every test in its own process, where that lock does not reach:
 //! run this group with `-j 1` there.)
 
+mod analytics;
 mod api;
 mod budget;
 mod cluster;

@@ -111,6 +111,8 @@ pub struct TestApp {
     pub store: Arc<dyn Storage>,
     pub scheduler: herald::scheduler::Scheduler,
     pub dashboard: herald::dashboard::Dashboard,
+    /// The analytics service (its refresh loop is off: tests run refreshes themselves).
+    pub analytics: herald::analytics::Analytics,
     pub lease: Duration,
     /// Herald's Ayrshare budget per profile.
     pub budget: herald::gateway::Budget,
@@ -149,6 +151,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         args.ayrshare.x_api_secret = Some(Secret::new(X_SECRET));
     }
     args.scheduler_interval_ms = 0;
+    args.analytics.analytics_interval_ms = 0;
     args.publish.publish_backoff_ms = opts.backoff_ms;
     args.publish.publish_lease_secs = opts.lease_secs;
     args.cache.cache_strategy = opts.strategy;
@@ -171,6 +174,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let url = format!("http://{}", app.local_addr());
     let (store, state) = (app.store(), app.state());
     let (scheduler, dashboard) = (state.scheduler.clone(), state.dashboard.clone());
+    let analytics = state.analytics.clone();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(app.run_until(async move {
         let _ = stopped.await;
@@ -183,6 +187,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         store,
         scheduler,
         dashboard,
+        analytics,
         lease: Duration::from_secs(opts.lease_secs),
         budget,
         _db: db,

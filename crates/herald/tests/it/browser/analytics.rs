@@ -1,0 +1,98 @@
+//! The analytics page in a real browser: stored figures of 40 days drawn as an SVG chart
+//! of 30 days by default, a range change redrawing it for the dates chosen (in the
+//! workspace zone), and the top posts table saved as CSV from a Blob built in the page.
+
+use super::driver::{click, eval, sign_in, wait_dom, wait_page, ChromeDriver, Viewport};
+use super::{browser_or_skip, seed};
+use crate::support::{spawn_app, TestApp};
+use chrono::{Duration, Utc};
+use fantoccini::Client;
+use futures::FutureExt;
+use herald::domain::{Metric, PostMetrics};
+use std::panic::AssertUnwindSafe;
+use std::time::Duration as Wait;
+
+/// One post a day for 40 days, on X, with figures that grow with the day.
+async fn figures(app: &TestApp, ws: &str) {
+    let now = herald::domain::model::now_ms();
+    let records: Vec<PostMetrics> = (1..=40)
+        .map(|d| PostMetrics {
+            workspace_id: ws.to_owned(),
+            post_id: None,
+            ayrshare_id: format!("ayr-{d}"),
+            platform: "twitter".into(),
+            posted_at: now - Duration::days(d) + Duration::hours(1),
+            metrics: [
+                (Metric::Likes, d as f64),
+                (Metric::Impressions, 100.0 * d as f64),
+                (Metric::Engagements, 2.0 * d as f64),
+            ]
+            .into(),
+            as_of: now,
+            next_refresh_at: Some(now + Duration::hours(1)),
+        })
+        .collect();
+    assert_eq!(app.store.save_post_metrics(&records).await.unwrap(), 40);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_analytics_page_draws_a_chart_changes_range_and_downloads_the_table_as_csv() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = spawn_app().await;
+    let ws = seed::another_workspace(&app, "Acme", false).await;
+    figures(&app, &ws).await;
+    let viewer = app.token(&ws, "viewer").await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(scenario(&app, &c, &ws, &viewer)).catch_unwind().await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn scenario(app: &TestApp, c: &Client, ws: &str, token: &str) {
+    sign_in(c, &app.url, token, ws).await;
+    click(c, &format!("#nav a[href='/w/{ws}/analytics']")).await;
+    let loaded =
+        "document.body.dataset.loaded && document.querySelectorAll('#chart svg g.day').length";
+    let days = wait_page(c, "the chart of the last 30 days", Wait::from_secs(10), loaded).await;
+    assert_eq!(days, 30);
+    let zone = eval(c, "document.getElementById('chart-sub').textContent").await;
+    assert!(zone.as_str().unwrap().ends_with("Europe/Paris"), "{zone}");
+    let bars = eval(c, "document.querySelectorAll('#chart svg rect.bar').length").await;
+    assert!(bars.as_u64().unwrap() >= 28, "{bars}");
+
+    // A week of the range: 7 days drawn, only that week's posts in the table.
+    let to = (Utc::now() - Duration::days(3)).format("%Y-%m-%d").to_string();
+    let from = (Utc::now() - Duration::days(9)).format("%Y-%m-%d").to_string();
+    c.execute(
+        "document.getElementById('range-from').value = arguments[0]; document.getElementById('range-to').value = arguments[1];",
+        vec![from.clone().into(), to.clone().into()],
+    )
+    .await
+    .unwrap();
+    click(c, "#range-form button[type=submit]").await;
+    let cond = format!("document.body.dataset.loaded === '{from}/{to}' && document.querySelectorAll('#chart svg g.day').length");
+    assert_eq!(wait_dom(c, "the chart of the chosen week", Wait::from_secs(5), &cond).await, 7);
+    let rows = eval(c, "document.querySelectorAll('#top-posts tbody tr').length").await;
+    assert!((6..=8).contains(&rows.as_u64().unwrap()), "{rows}");
+    assert!(eval(c, "location.search").await.as_str().unwrap().contains(&from));
+
+    // CSV: the Blob the page hands to the download link, read back.
+    c.execute(
+        "const make = URL.createObjectURL; window.__csv = null;\
+         URL.createObjectURL = b => { b.text().then(t => { window.__csv = t; }); return make(b); };",
+        vec![],
+    )
+    .await
+    .unwrap();
+    click(c, "#csv").await;
+    let csv = wait_page(c, "the CSV", Wait::from_secs(5), "window.__csv").await;
+    let csv = csv.as_str().unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "post_id,ayrshare_id,platform,posted_at,impressions,engagements,likes,comments,shares,clicks,as_of");
+    assert_eq!(lines.len() as u64, 1 + rows.as_u64().unwrap());
+    assert!(lines[1].contains(",twitter,") && lines[1].ends_with('Z'), "{}", lines[1]);
+}
