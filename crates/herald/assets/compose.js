@@ -4,7 +4,11 @@
    RFC 3339 with its offset, submit / save as draft / save and resubmit, a confirmation
    before anything is published at once, API errors shown next to the field they name
    (networks not linked, X credentials missing and network caps by the platforms), and
-   text kept from before a forced sign-in put back in the form. */
+   text kept from before a forced sign-in put back in the form. Only the networks linked
+   to the workspace are offered (GET .../accounts, with the account's name; none linked:
+   how to link them), each chosen network gets a preview (preview.js), media are
+   uploaded with progress (media.js), and the form's own checks are shown all at once,
+   in sentences that name the networks. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -20,6 +24,103 @@
     var result = H.$('.form-result', form);
     var boxes = H.$$('input[name="platforms"]', form);
     var busy = false;
+    var accounts = {};
+    var previews = H.$('.previews', form);
+    var uploader = media && H.mediaUploader ? H.mediaUploader(form, { ws: opts.ws, field: media, onChange: updatePreview }) : null;
+
+    var checkedAs = null; // the intent whose problems are shown: re-checked as the user fixes them
+    function updatePreview() {
+      if (checkedAs) {
+        H.clearErrors(form);
+        var left = check(checkedAs);
+        if (left.length) showAll(left, true); else checkedAs = null;
+      }
+      if (!previews || !H.renderPreviews) return;
+      H.renderPreviews(previews, { text: text.value, platforms: chosen(), accounts: accounts,
+        media: uploader ? uploader.items() : mediaList().map(function (u) { return { url: u }; }) });
+    }
+
+    /** Offers only the linked networks (all of them when Ayrshare cannot say). */
+    var lastAccounts;
+    function applyAccounts(res) {
+      lastAccounts = res;
+      var known = res && res.upstream !== 'unavailable';
+      var linked = {};
+      ((res && res.accounts) || []).forEach(function (a) { linked[a.platform] = a; });
+      accounts = linked;
+      var note = H.$('.platforms-note', form);
+      var shown = 0;
+      boxes.forEach(function (b) {
+        var label = b.closest('label');
+        var off = known && !linked[b.value] && !b.checked;
+        label.hidden = off;
+        if (!off) shown += 1;
+        var who = H.$('.paccount', label);
+        var a = linked[b.value];
+        if (a && !who) label.insertBefore(H.h('span', { class: 'paccount muted' }, a.display_name || a.username || ''), H.$('.plimit', label));
+      });
+      if (!note) return;
+      if (known && !shown) {
+        note.textContent = 'No social network is linked to this workspace yet. ' + (H.roleAtLeast('admin')
+          ? 'Link them in Settings, under "Linked accounts".' : 'Ask an admin to link them in the workspace settings.');
+        note.hidden = false;
+      } else if (!known) {
+        note.textContent = 'Herald could not check which networks are linked just now; all are shown.';
+        note.hidden = false;
+      } else note.hidden = true;
+    }
+    if (opts.ws) H.api('GET', H.wsPath(opts.ws, '/accounts'), undefined, { quiet: true }).then(applyAccounts, function () { applyAccounts(null); });
+
+    /** The form's own checks, all at once: [{field, message}]. */
+    function check(intent) {
+      var errors = [];
+      var n = H.charCount(text.value);
+      if (!text.value.trim()) errors.push({ field: 'text', message: 'Write the text of the post.' });
+      var platforms = chosen();
+      if (!platforms.length && intent !== 'draft') errors.push({ field: 'platforms', message: 'Choose at least one network.' });
+      platforms.forEach(function (p) {
+        var lim = H.platforms[p] && H.platforms[p].limit;
+        if (lim && n > lim) errors.push({ field: 'text', message: 'The text is ' + n + ' characters long; ' + H.platformLabel(p) + ' allows ' + lim + '.' });
+      });
+      var items = uploader ? uploader.items() : mediaList().map(function (u) { return { url: u }; });
+      var video = items.some(function (m) { return H.isVideo(m.url) || /^video\//.test(m.content_type || ''); });
+      if (intent !== 'draft') {
+        ['instagram', 'pinterest'].forEach(function (p) {
+          if (platforms.indexOf(p) >= 0 && !items.length) errors.push({ field: 'media_urls', message: H.platformLabel(p) + ' needs an image or a video.' });
+        });
+        ['tiktok', 'youtube'].forEach(function (p) {
+          if (platforms.indexOf(p) >= 0 && !video) errors.push({ field: 'media_urls', message: H.platformLabel(p) + ' needs a video.' });
+        });
+      }
+      mediaList().forEach(function (u) { if (!/^https?:\/\//i.test(u) && !H.thumbUrl(u)) errors.push({ field: 'media_urls', message: '“' + u + '” is not a web link (it should start with https://).' }); });
+      if (uploader && uploader.busy()) errors.push({ field: 'media_urls', message: 'Wait until the uploads have finished.' });
+      if (schedule.value && intent !== 'draft' && new Date(scheduleValue()).getTime() <= Date.now()) errors.push({ field: 'schedule_at', message: 'Choose a time in the future.' });
+      return errors;
+    }
+    /** Shows every error by its field and, together, at the top of the form's messages. */
+    function showAll(errors, quiet) {
+      var byField = {};
+      errors.forEach(function (e) { (byField[e.field] = byField[e.field] || []).push(e.message); });
+      var first = null;
+      Object.keys(byField).forEach(function (f) {
+        var slot = H.$('[data-error-for="' + f + '"]', form);
+        if (slot) { slot.textContent = byField[f].join(' '); slot.hidden = false; }
+        var input = H.$('[name="' + f + '"]', form);
+        if (input) { input.setAttribute('aria-invalid', 'true'); first = first || input; }
+      });
+      var summary = H.$('[data-error-for="_form"]', form);
+      if (summary && errors.length > 1) {
+        H.clear(summary).appendChild(document.createTextNode('Please fix ' + errors.length + ' things before sending:'));
+        summary.appendChild(H.h('ul', { class: 'form-errors' }, errors.map(function (e) { return H.h('li', null, e.message); })));
+        summary.hidden = false;
+      }
+      if (first && !quiet) first.focus();
+    }
+    /** An API error in words a person reads: network ids as the networks' names. */
+    function named(err) {
+      var m = String(err.message || '').replace(/`([^`]+)`/g, '$1').replace(/\b([a-z]+)\b/g, function (w) { return H.platforms[w] ? H.platformLabel(w) : w; });
+      return Object.assign(Object.create(H.ApiError.prototype), err, { message: m });
+    }
 
     function chosen() { return boxes.filter(function (b) { return b.checked; }).map(function (b) { return b.value; }); }
 
@@ -107,6 +208,9 @@
       if (busy) return;
       var intent = (ev.submitter && ev.submitter.value) || (opts.mode === 'create' ? 'submit' : 'save');
       H.clearErrors(form);
+      var problems = check(intent);
+      checkedAs = problems.length ? intent : null;
+      if (problems.length) { showAll(problems); return; }
       if (publishesNow(intent)) {
         var where = chosen().map(H.platformLabel).join(', ') || 'the chosen networks';
         if (!window.confirm('Publish this post now on ' + where + '? It goes out at once.')) return;
@@ -120,11 +224,11 @@
         if (note) note.hidden = true;
         showResult(post, intent);
         api.dirty = false;
-        if (opts.mode === 'create') { form.reset(); updateCount(); updateLabels(); }
+        if (opts.mode === 'create') { form.reset(); updateCount(); updateLabels(); if (uploader) uploader.render(); updatePreview(); }
         if (opts.onDone) opts.onDone(post, intent);
       }, function (err) {
         if (H.isConflict(err) && opts.onConflict) { opts.onConflict(err); return; }
-        H.showError(form, H.platformError(err));
+        H.showError(form, named(H.platformError(err)));
       }).then(function () {
         busy = false;
         form.removeAttribute('aria-busy');
@@ -133,10 +237,13 @@
     });
 
     text.addEventListener('input', updateCount);
-    boxes.forEach(function (b) { b.addEventListener('change', updateCount); });
+    text.addEventListener('input', updatePreview);
+    if (media) media.addEventListener('input', updatePreview);
+    boxes.forEach(function (b) { b.addEventListener('change', updateCount); b.addEventListener('change', updatePreview); });
     schedule.addEventListener('change', updateLabels);
     updateCount();
     updateLabels();
+    updatePreview();
 
     var api = {
       /** Puts a post's current content in the form (edit mode). */
@@ -149,6 +256,9 @@
         result.textContent = '';
         updateCount();
         updateLabels();
+        if (uploader) uploader.render();
+        if (lastAccounts !== undefined) applyAccounts(lastAccounts);
+        updatePreview();
         api.dirty = false;
       },
       refreshLabels: function () { updateLabels(); updateCount(); },
@@ -167,6 +277,8 @@
         }
         updateCount();
         updateLabels();
+        if (uploader) uploader.render();
+        updatePreview();
         api.dirty = true;
         return true;
       },

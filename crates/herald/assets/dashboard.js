@@ -7,7 +7,8 @@
    events of a burst make one re-read of the head only (`?limit=0`: counts and
    freshness, which the page cannot derive), 304 when they did not change; `resync` and
    each reconnect re-read the whole history with If-None-Match (304 when nothing
-   changed meanwhile). */
+   changed meanwhile). Search, filters and "Next up" are filters.js: while one is set the
+   list comes from the server and live changes re-query it. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -15,6 +16,7 @@
   var LIMIT = 1000, PAGE = 50;
   var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '', etag: null, headEtag: null };
   var HEAD_DELAY_MS = 100; // history events this close together make one head re-read
+  var filters = null; // filters.js, once the page knows who is signed in
 
   /** Chart series of each status, as the server ships it in the page config. */
   var GROUP = {};
@@ -167,6 +169,7 @@
         H.h('span', { class: 'post-meta' }, p.id ? 'by ' + H.personLabel(p.author, p.author_name) : '')));
   }
   function renderList() {
+    if (filters && filters.active()) { filters.render(); return; }
     var list = H.$('#post-list');
     var existing = {};
     H.$$('li.post-item', list).forEach(function (li) { existing[li.dataset.key] = li; });
@@ -193,7 +196,7 @@
     state.shown = PAGE;
     H.$('#status-filter').value = f;
     renderCounts();
-    renderList();
+    if (filters) filters.changed(); else renderList();
   }
 
   function render() {
@@ -245,6 +248,7 @@
       state.posts = r.data.posts || [];
       readHead(r.data);
       render();
+      if (filters && !filters.authorsLoaded) { filters.authorsLoaded = true; filters.loadAuthors(state.posts); }
     }, failed);
   });
 
@@ -276,12 +280,16 @@
       state.posts.unshift(merged);
       if (state.posts.length > LIMIT) state.posts.length = LIMIT;
     }
-    renderList();
+    if (filters && filters.active()) filters.requery(); else renderList();
     renderChart();
   }
 
   H.$('#status-filter').addEventListener('change', function (e) { setFilter(e.target.value); });
-  H.$('#posts-more').addEventListener('click', function () { state.shown += PAGE; renderList(); });
+  H.$('#posts-more').addEventListener('click', function () {
+    if (filters && filters.active()) { filters.more(); return; }
+    state.shown += PAGE;
+    renderList();
+  });
   H.$('.compose-jump').addEventListener('click', function (e) {
     e.preventDefault();
     var t = H.$('#compose-text');
@@ -308,13 +316,14 @@
     H.$('#compose-panel').hidden = !writer;
     H.$('.compose-jump').hidden = !writer;
     if (writer && composer.restore()) H.$('#compose-text').focus();
+    filters = H.listFilters({ ws: ws, row: function (p) { return row(p); }, local: renderList });
     refresh();
     H.connection = H.live(ws, {
-      onOpen: refresh,
+      onOpen: function () { refresh(); filters.requery(); },
       onEvent: function (name, data) {
         if (name === 'post') applyPost(data);
         else if (name === 'history') scheduleHead();
-        else if (name === 'resync') refresh();
+        else if (name === 'resync') { refresh(); filters.requery(); }
       }
     });
   }, H.fatal);

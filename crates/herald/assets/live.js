@@ -4,7 +4,8 @@
    reconnects with backoff after a dropped connection, and calls onOpen on every
    (re)connect so the page re-reads and misses nothing. A stream the server ends is
    checked at once: if access was taken away (signed out, removed, token revoked) the
-   page is told (H.lost) instead of reconnecting. Shows the state in the top bar. */
+   page is told (H.lost) instead of reconnecting. Shows the state in the top bar. A
+   `notification` event goes to the bell (H.onNotification, notify.js), not the page. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -97,6 +98,7 @@
         var feed = H.sseParser(function (name, data) {
           var parsed = null;
           try { parsed = data ? JSON.parse(data) : null; } catch (e) { parsed = null; }
+          if (name === 'notification') { if (H.onNotification) H.onNotification(parsed); return; }
           if (handlers.onEvent) handlers.onEvent(name, parsed);
         });
         function pump() {

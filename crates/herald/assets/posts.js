@@ -1,7 +1,9 @@
 /* posts.js: how posts read on every workspace page. Status badges, people by name
    (author_name / actor_name from the API, "(you)" for the signed-in one), per-platform
    results, what a post is waiting for, the character limits of the chosen networks,
-   and what the signed-in role may do (the server's table from the page config). */
+   what the signed-in role may do (the server's table from the page config), and
+   thumbnails of a post's media (Herald's own /media URLs; a video is a placeholder,
+   an image elsewhere a link, as the page may only load images from Herald). */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -82,5 +84,47 @@
   /** True for a post waiting for approval whose planned time has passed. */
   H.overdue = function (post) {
     return post.status === 'pending_approval' && !!post.schedule_at && new Date(post.schedule_at).getTime() < Date.now();
+  };
+
+  /* ---- media ---- */
+  H.isVideo = function (url) { return /\.(mp4|mov|m4v|webm|avi|mkv)([?#]|$)/i.test(String(url)); };
+  /** The thumbnail of one of Herald's own media URLs (/media/{ws}/{id}), else null. */
+  H.thumbUrl = function (url) {
+    var u;
+    try { u = new URL(url, location.href); } catch (e) { return null; }
+    if (u.origin !== location.origin || !/^\/media\/[^/]+\/[^/]+$/.test(u.pathname)) return null;
+    return u.pathname + '/thumbnail';
+  };
+  /** One media item as a small picture: a thumbnail, a video placeholder or a link. */
+  H.mediaItem = function (url, cls, media) {
+    media = media || {};
+    var video = H.isVideo(url) || /^video\//.test(media.content_type || '');
+    if (video) return H.h('span', { class: 'media-ph ' + (cls || ''), dataset: { kind: 'video' }, title: 'Video' }, H.h('span', { 'aria-hidden': 'true' }, '▶'), ' Video');
+    var thumb = media.thumbnail_url || H.thumbUrl(url);
+    if (thumb) {
+      var img = H.h('img', { class: 'thumb ' + (cls || ''), src: thumb, alt: 'Attached image', loading: 'lazy', draggable: 'false' });
+      img.addEventListener('error', function once() {
+        img.removeEventListener('error', once);
+        if (img.getAttribute('src') !== url && H.thumbUrl(url)) img.src = url;
+      });
+      return img;
+    }
+    var safe = H.safeUrl(url);
+    var host = safe ? new URL(safe).host : 'elsewhere';
+    return safe ? H.h('a', { class: 'media-ph ' + (cls || ''), href: safe, target: '_blank', rel: 'noopener noreferrer', dataset: { kind: 'link' } }, 'Image on ' + host) : null;
+  };
+  /** The first media item of a post (for small places: the calendar), or null. */
+  H.mediaThumb = function (post, cls) {
+    var urls = post.media_urls || [];
+    if (!urls.length) return null;
+    var item = H.mediaItem(urls[0], cls);
+    return item && item.tagName === 'A' ? H.h('span', { class: 'media-ph ' + (cls || ''), dataset: { kind: 'link' } }, 'Image') : item;
+  };
+  /** All media of a post as a row of thumbnails (approval cards, the post page). */
+  H.mediaStrip = function (post) {
+    var urls = post.media_urls || [];
+    if (!urls.length) return null;
+    return H.h('ul', { class: 'media-strip', 'aria-label': urls.length === 1 ? 'Attached media' : urls.length + ' attached media' },
+      urls.map(function (u) { return H.h('li', null, H.mediaItem(u, 'thumb-md')); }));
   };
 }());

@@ -3,7 +3,8 @@
    (with a comment), so the decision is on exactly what the approver saw; says what
    approving will do (publish now, schedule, or expire a late post); and on a 409 says
    the post changed meanwhile and offers to reload it. Also the read-only summary of a
-   post (text, networks, schedule, author by name). */
+   post (text, networks, schedule, author by name, media thumbnails, a folded preview
+   on each network). */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -83,9 +84,14 @@
         H.h('div', null, H.h('dt', null, 'Author'), H.h('dd', { class: 'author' }, H.personLabel(post.author, post.author_name))),
         H.waitingText(post) ? H.h('div', null, H.h('dt', null, 'Waiting'), H.h('dd', null, H.waitingText(post))) : null,
         H.h('div', null, H.h('dt', null, 'Last change'), H.h('dd', null, H.fmtDateTime(post.updated_at))),
-        (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null,
-          post.media_urls.map(function (u) {
-            return H.safeUrl(u) ? H.h('a', { href: u, target: '_blank', rel: 'noopener noreferrer', class: 'media-link' }, u) : H.h('span', { class: 'media-link' }, u);
-          }))) : null));
+        (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null, H.mediaStrip(post))) : null),
+      previewBox(post));
   };
+  /** How the post will look on each of its networks (preview.js), folded away. */
+  function previewBox(post) {
+    if (!H.renderPreviews || !(post.platforms || []).length) return null;
+    var box = H.h('div', { class: 'previews' });
+    H.renderPreviews(box, { text: post.text || '', platforms: post.platforms, media: (post.media_urls || []).map(function (u) { return { url: u }; }) });
+    return H.h('details', { class: 'preview-box' }, H.h('summary', null, 'Preview on each network'), box);
+  }
 }());

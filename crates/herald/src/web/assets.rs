@@ -107,6 +107,36 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/post.js"),
     },
     Asset {
+        name: "planning.css",
+        content_type: "text/css; charset=utf-8",
+        body: include_str!("../../assets/planning.css"),
+    },
+    Asset {
+        name: "calendar.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/calendar.js"),
+    },
+    Asset {
+        name: "notify.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/notify.js"),
+    },
+    Asset {
+        name: "media.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/media.js"),
+    },
+    Asset {
+        name: "preview.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/preview.js"),
+    },
+    Asset {
+        name: "filters.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/filters.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_str!("../../assets/favicon.svg"),

@@ -50,9 +50,14 @@ pub fn layout(
                 link rel="icon" type="image/svg+xml" href=(assets::url("favicon.svg"));
                 link rel="stylesheet" href=(assets::url("app.css"));
                 link rel="stylesheet" href=(assets::url("people.css"));
+                link rel="stylesheet" href=(assets::url("planning.css"));
                 script type="application/json" id="herald-config" { (PreEscaped(config)) }
                 @for s in scripts {
                     script src=(assets::url(s)) defer {}
+                    // The bell wraps chrome.js's sign-in and live.js before any page uses them.
+                    @if *s == "chrome.js" && chrome.is_some() {
+                        script src=(assets::url("notify.js")) defer {}
+                    }
                 }
             }
             body {
@@ -74,10 +79,34 @@ pub fn logo() -> Markup {
     }
 }
 
+/// The notification bell: hidden until `notify.js` knows a person is signed in.
+fn bell() -> Markup {
+    html! {
+        details #bell .bell hidden {
+            summary.bell-button {
+                svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true" focusable="false" {
+                    path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15zM10 20a2 2 0 0 0 4 0" stroke="currentColor" stroke-width="1.8" fill="none" stroke-linejoin="round" {}
+                }
+                span.visually-hidden { "Notifications" }
+                span #bell-count .bell-count hidden {}
+            }
+            div.bell-panel {
+                div.bell-head {
+                    strong { "Notifications" }
+                    button #bell-read-all .btn-link type="button" hidden { "Mark all read" }
+                }
+                ul #bell-list .bell-list {}
+                p #bell-empty .bell-empty hidden { "No notifications yet." }
+            }
+        }
+    }
+}
+
 /// Which page of the top bar's navigation is open.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Section {
     Dashboard,
+    Calendar,
     Approvals,
     Analytics,
     Post,
@@ -109,6 +138,7 @@ pub fn topbar(ws: Option<&str>, current: Section, live: bool) -> Markup {
                 @if let Some(ws) = ws {
                     nav.nav #nav aria-label="Workspace" {
                         (link(format!("/w/{ws}"), Section::Dashboard, "Dashboard", false, html! {}))
+                        (link(format!("/w/{ws}/calendar"), Section::Calendar, "Calendar", false, html! {}))
                         (link(format!("/w/{ws}/approvals"), Section::Approvals, "Approvals", false,
                             html! { span #nav-pending .nav-count hidden { span.n {} span.visually-hidden { " waiting" } } }))
                         (link(format!("/w/{ws}/analytics"), Section::Analytics, "Analytics", false, html! {}))
@@ -124,6 +154,7 @@ pub fn topbar(ws: Option<&str>, current: Section, live: bool) -> Markup {
                     span.spacer {}
                 }
                 div.topbar-right {
+                    (bell())
                     details #user-menu .menu {
                         summary.menu-button {
                             span #user-name { "Account" }

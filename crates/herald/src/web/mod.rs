@@ -13,6 +13,7 @@
 //! - `GET /me`: the person's profile and sessions.
 //! - `GET /w/{ws}`: the workspace dashboard (counts, chart, posts, compose), live.
 //! - `GET /w/{ws}/approvals`: the approval queue.
+//! - `GET /w/{ws}/calendar`: the calendar (month, week), drag to reschedule.
 //! - `GET /w/{ws}/analytics`: figures per post, network and day, top posts, CSV export.
 //! - `GET /w/{ws}/posts/{id}`: one post, its audit trail, edit / resubmit / decide.
 //! - `GET /w/{ws}/team`: members, invitations, API tokens.
@@ -28,6 +29,7 @@ mod analytics;
 mod assets;
 mod layout;
 mod pages;
+mod planning;
 mod vocab;
 
 use crate::error::AppError;
@@ -46,6 +48,7 @@ pub fn routes() -> Router<AppState> {
         .route("/me", get(account::profile))
         .route("/w/{ws}", get(pages::dashboard))
         .route("/w/{ws}/approvals", get(pages::approvals))
+        .route("/w/{ws}/calendar", get(planning::calendar))
         .route("/w/{ws}/analytics", get(analytics::analytics))
         .route("/w/{ws}/posts/{id}", get(pages::post))
         .route("/w/{ws}/team", get(admin::team))

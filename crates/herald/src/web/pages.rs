@@ -38,6 +38,7 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                         }
                     }
                 }
+                p.hint.platforms-note hidden {}
                 p.field-error data-error-for="platforms" hidden {}
             }
             div.field {
@@ -48,11 +49,25 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                 }
                 p.field-error data-error-for="schedule_at" hidden {}
             }
-            details.field.more-fields {
-                summary { "Media URLs" }
-                label for=(id("media")) { "One http(s) URL per line " span.optional { "(optional)" } }
-                textarea id=(id("media")) name="media_urls" rows="2" {}
+            div.field {
+                span.label-like { "Images and video " span.optional { "(optional)" } }
+                div.drop-zone {
+                    "Drop images or a video here, or "
+                    label.btn.btn-small for=(id("file")) { "choose files" }
+                    input.visually-hidden id=(id("file")) type="file" multiple
+                        accept="image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime,video/webm";
+                }
+                ul.uploads aria-live="polite" {}
+                details.more-fields {
+                    summary { "Add media by link" }
+                    label for=(id("media")) { "One http(s) link per line" }
+                    textarea id=(id("media")) name="media_urls" rows="2" {}
+                }
                 p.field-error data-error-for="media_urls" hidden {}
+            }
+            details.field.preview-box open {
+                summary { "Preview on each network" }
+                div.previews aria-live="off" {}
             }
             p.field-error.form-error data-error-for="_form" hidden {}
             div.form-actions {
@@ -113,12 +128,36 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
                     div.panel-head {
                         h2 #posts-title { "Posts" }
                         label.inline-filter {
-                            span { "Show" }
+                            span { "Order" }
+                            select #f-sort {
+                                option value="" { "Newest first" }
+                                option value="schedule_at" { "Next up" }
+                            }
+                        }
+                    }
+                    form #filters .filters role="search" aria-label="Search and filter posts" {
+                        label.search { span { "Search" }
+                            input #f-q type="search" name="q" placeholder="Words in the post" autocomplete="off" maxlength="200"; }
+                        label { span { "Status" }
                             select #status-filter {
                                 option value="" { "All statuses" }
                                 @for s in PostStatus::ALL { option value=(s.as_str()) { (status_label(s)) } }
                             }
                         }
+                        label { span { "Network" }
+                            select #f-platform {
+                                option value="" { "All networks" }
+                                @for p in Platform::ALL { option value=(p.as_str()) { (p.label()) } }
+                            }
+                        }
+                        label { span { "Author" }
+                            select #f-author { option value="" { "Everyone" } }
+                        }
+                        label { span { "From" } input #f-from type="date" name="from"; }
+                        label { span { "Until" } input #f-to type="date" name="to"; }
+                    }
+                    p #filter-note .filter-note role="status" aria-live="polite" {
+                        "Dates are days in " span.tz-name { "UTC" } "."
                     }
                     ol #post-list .post-list aria-live="off" {}
                     p #posts-empty .empty hidden { "No posts yet. Write the first one." }
@@ -140,7 +179,17 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("dashboard", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "compose.js", "dashboard.js"];
+    let scripts = [
+        "core.js",
+        "posts.js",
+        "chrome.js",
+        "live.js",
+        "preview.js",
+        "media.js",
+        "compose.js",
+        "filters.js",
+        "dashboard.js",
+    ];
     page(layout(
         "Dashboard",
         &cfg,
@@ -181,7 +230,8 @@ pub async fn approvals(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("approvals", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "review.js", "approvals.js"];
+    let scripts =
+        ["core.js", "posts.js", "chrome.js", "live.js", "preview.js", "review.js", "approvals.js"];
     page(layout(
         "Approvals",
         &cfg,
@@ -219,7 +269,16 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         }
     };
     let cfg = config("post", Some(&ws), Some(&id));
-    let scripts =
-        ["core.js", "posts.js", "chrome.js", "live.js", "compose.js", "review.js", "post.js"];
+    let scripts = [
+        "core.js",
+        "posts.js",
+        "chrome.js",
+        "live.js",
+        "preview.js",
+        "media.js",
+        "compose.js",
+        "review.js",
+        "post.js",
+    ];
     page(layout("Post", &cfg, &scripts, Some(topbar(Some(&ws), Section::Post, true)), body))
 }

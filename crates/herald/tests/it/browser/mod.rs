@@ -11,6 +11,11 @@
 //!   name, the audit trail reads with names, a new tab stays signed in, and removing the
 //!   approver ends their live page and sends their next click to sign in without losing
 //!   what they typed; profile, settings, the switcher and the error pages besides.
+//! - [`planning`]: the calendar. Drag a post to another day and see it move in a second
+//!   browser; a stale move offers a reload; "Move to…" for the keyboard. The dashboard
+//!   list's search, filters and "Next up".
+//! - [`collaboration`]: the notification bell, live, both ways; an uploaded image seen
+//!   on the approver's card.
 //!
 //! - [`analytics`]: the analytics page draws its chart, changes range and exports CSV.
 //!
@@ -21,8 +26,10 @@
 //! `HERALD_REQUIRE_BROWSER=1` (for CI, where it must run).
 
 mod analytics;
+mod collaboration;
 mod driver;
 mod people;
+mod planning;
 mod seed;
 
 use driver::{click, screenshot, sign_in, wait_dom, wait_page, Browser, ChromeDriver, Viewport};
@@ -261,6 +268,7 @@ async fn scenario(
     screenshot(phone, &[artifacts.join("dashboard-375.png")]).await;
     for (page, path) in [
         ("the approval queue", format!("/w/{ws}/approvals")),
+        ("the calendar", format!("/w/{ws}/calendar")),
         ("the post page", format!("/w/{ws}/posts/{id}")),
         ("the team page", format!("/w/{ws}/team")),
         ("the settings page", format!("/w/{ws}/settings")),

@@ -16,7 +16,7 @@ pub struct Seeded {
     pub approver: String,
 }
 
-const TEXTS: [&str; 10] = [
+pub const TEXTS: [&str; 10] = [
     "Our autumn collection is live: warm colours, recycled wool, and free returns all month.",
     "Behind the scenes at the Lyon studio: how we test every seam before it ships.",
     "Customer story: how Café Rivoli cut its delivery times in half with Northwind.",
