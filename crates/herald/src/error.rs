@@ -83,7 +83,9 @@ pub enum AppError {
     /// 429: too many requests; `retry_after` is when the next one may succeed.
     #[error("too many requests; slow down")]
     RateLimited { retry_after: Duration },
-    /// 502: Ayrshare failed.
+    /// 502: Ayrshare failed (a 5xx, a timeout, no answer); 422 `upstream_refused` when it
+    /// refused the request itself (a 4xx other than 429: an unknown profile, a missing
+    /// X credential), which retrying cannot fix; 429 when it rate-limited us.
     #[error("Ayrshare did not accept the request")]
     Upstream(#[from] ayrshare::Error),
     /// 503: a dependency (the database, the shared cache) is unavailable.
@@ -153,7 +155,11 @@ impl AppError {
             Self::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Self::Upstream(e) => match e.status() {
+                Some(429) => StatusCode::TOO_MANY_REQUESTS,
+                Some(s) if (400..500).contains(&s) => StatusCode::UNPROCESSABLE_ENTITY,
+                _ => StatusCode::BAD_GATEWAY,
+            },
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -175,7 +181,11 @@ impl AppError {
             Self::UnsupportedMedia(_) => "unsupported_media_type",
             Self::Invalid(_) => "invalid_field",
             Self::RateLimited { .. } => "rate_limited",
-            Self::Upstream(_) => "upstream_error",
+            Self::Upstream(e) => match e.status() {
+                Some(429) => "rate_limited",
+                Some(s) if (400..500).contains(&s) => "upstream_refused",
+                _ => "upstream_error",
+            },
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -193,6 +203,11 @@ impl AppError {
     /// The message sent to the client: never internal detail for 5xx.
     fn public_message(&self) -> String {
         match self {
+            Self::Upstream(ayrshare::Error::Api { status, message, .. })
+                if (400..500).contains(status) && *status != 429 =>
+            {
+                format!("Ayrshare refused this: {message}")
+            }
             Self::Upstream(_) => "Ayrshare did not accept the request; try again later".into(),
             Self::Unavailable(_) => "a dependency is unavailable; try again shortly".into(),
             _ => self.to_string(),
@@ -206,6 +221,7 @@ impl AppError {
                 Some((retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0)).max(1))
             }
             Self::Unavailable(_) => Some(1),
+            Self::Upstream(e) if e.is_rate_limited() => Some(30),
             _ => None,
         }
     }

@@ -25,7 +25,7 @@ pub struct UploadForm {
 #[utoipa::path(post, path = "/api/workspaces/{ws}/media", tag = "posts", params(("ws" = String, Path)),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     description = "Uploads an image or video for a post; `url` goes into `media_urls`.",
-    responses((status = 201, body = MediaView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422)))]
+    responses((status = 201, body = MediaView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 502)))]
 pub async fn upload(
     State(media): State<MediaService>,
     access: Access<Editor>,

@@ -104,7 +104,7 @@ pub async fn accounts(
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/connect", tag = "workspaces", params(("ws" = String, Path)),
     description = "Ayrshare's page where the team links social accounts to the workspace's profile. 409 `not_configured` without AYRSHARE_DOMAIN and AYRSHARE_PRIVATE_KEY_FILE.",
-    responses((status = 200, body = LinkPage), (status = 401), (status = 403), (status = 404), (status = 409), (status = 502)))]
+    responses((status = 200, body = LinkPage), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422), (status = 502)))]
 pub async fn connect(
     State(workspaces): State<WorkspaceService>,
     State(accounts): State<AccountService>,

@@ -115,3 +115,21 @@ async fn what_is_not_an_image_or_video_is_415_and_an_oversized_file_413() {
         .unwrap();
     assert_eq!(res.status(), 422);
 }
+
+/// Found by the API fuzzing: Ayrshare refusing a request (here: a profile key it does not
+/// know) was answered 502, as if Ayrshare were down; it is the request that cannot be
+/// carried out, so it is 422 `upstream_refused` with Ayrshare's reason.
+#[tokio::test]
+async fn an_upload_ayrshare_refuses_is_422_with_its_reason_not_a_server_error() {
+    let app = spawn_app().await;
+    let body = json!({"name": "unknown-profile", "ayrshare_profile_key": "PROFILE-nobody-knows-0123456789"});
+    let ws = app.call(Method::POST, "/api/workspaces", Some(ADMIN), Some(body)).await.expect(201);
+    let ws = ws["id"].as_str().unwrap();
+    let editor = app.token(ws, "editor").await;
+    let refused = upload(&app, ws, &editor, "a.png", "image/png", png(8, 8)).await;
+    let body = refused.expect_error(422, "upstream_refused");
+    assert!(
+        body["error"]["message"].as_str().unwrap().starts_with("Ayrshare refused this"),
+        "{body}"
+    );
+}
