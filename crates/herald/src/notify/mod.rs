@@ -139,6 +139,9 @@ impl Notifier {
 
     async fn on_event(&self, fe: &FeedEvent) -> AppResult<usize> {
         let FeedEvent { workspace_id, event } = fe;
+        if rules::audience(event).is_none() {
+            return Ok(0);
+        }
         let Some(post) = self.inner.store.post(workspace_id, &event.post_id).await? else {
             return Ok(0);
         };
@@ -197,18 +200,6 @@ impl Notifier {
             self.inner.live.notify(n).await;
         }
         Ok(created.len())
-    }
-
-    pub(crate) fn store(&self) -> &Arc<dyn Storage> {
-        &self.inner.store
-    }
-
-    pub(crate) fn mailer(&self) -> Option<&Mailer> {
-        self.inner.mailer.as_ref()
-    }
-
-    pub(crate) async fn woken(&self) {
-        self.inner.wake.notified().await;
     }
 }
 

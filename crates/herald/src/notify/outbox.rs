@@ -60,8 +60,8 @@ fn back_off(attempts: i64) -> Duration {
 impl Notifier {
     /// Sends the mails waiting in the outbox (none without SMTP); how many were sent.
     pub async fn mail_pass(&self) -> AppResult<usize> {
-        let Some(mailer) = self.mailer() else { return Ok(0) };
-        let store = self.store();
+        let Some(mailer) = &self.inner.mailer else { return Ok(0) };
+        let store = &self.inner.store;
         let mut sent = 0;
         loop {
             let claimed = store.claim_mail(Utc::now(), LEASE, BATCH).await?;

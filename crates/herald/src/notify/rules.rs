@@ -25,6 +25,35 @@ fn user_of(person: &str) -> Option<&str> {
     person.strip_prefix("user:")
 }
 
+/// Who an event concerns, read off the event alone (so the many events nobody hears
+/// about — claims, publishes that went well, waits — cost no further reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// The post's author, told `kind`.
+    Author(NotificationKind),
+    /// Those who may approve the post.
+    Approvers,
+    /// The author and the workspace's admins: a publish failed.
+    AuthorAndAdmins,
+}
+
+/// Whom `event` concerns, if anyone.
+pub fn audience(event: &Event) -> Option<Audience> {
+    let entered = |status| event.to == status && event.from != Some(status);
+    match event.action {
+        AuditAction::Approve => Some(Audience::Author(NotificationKind::Approved)),
+        AuditAction::Reject => Some(Audience::Author(NotificationKind::Rejected)),
+        AuditAction::RequestChanges => Some(Audience::Author(NotificationKind::ChangesRequested)),
+        _ if entered(PostStatus::PendingApproval) => Some(Audience::Approvers),
+        AuditAction::Publish | AuditAction::Webhook
+            if entered(PostStatus::Failed) || entered(PostStatus::PartiallyPublished) =>
+        {
+            Some(Audience::AuthorAndAdmins)
+        }
+        _ => None,
+    }
+}
+
 /// What the workspace's people hear about `event` of `post`: `(user id, kind)`, each
 /// user at most once per kind. `person_of` maps an actor to the person behind it.
 pub fn for_event(
@@ -35,24 +64,15 @@ pub fn for_event(
 ) -> Vec<(String, NotificationKind)> {
     let author = person_of(&post.author);
     let actor = person_of(&event.actor);
-    let to_author = |kind| {
-        let mine = author == actor;
-        user_of(&author).filter(|_| !mine).map(|u| vec![(u.to_owned(), kind)]).unwrap_or_default()
-    };
-    let entered = |status| event.to == status && event.from != Some(status);
-    match event.action {
-        AuditAction::Approve => to_author(NotificationKind::Approved),
-        AuditAction::Reject => to_author(NotificationKind::Rejected),
-        AuditAction::RequestChanges => to_author(NotificationKind::ChangesRequested),
-        _ if entered(PostStatus::PendingApproval) => {
+    match audience(event) {
+        Some(Audience::Author(kind)) if author != actor => {
+            user_of(&author).map(|u| vec![(u.to_owned(), kind)]).unwrap_or_default()
+        }
+        Some(Audience::Approvers) => {
             approvers(members, &[&author, &actor], NotificationKind::ApprovalRequested)
         }
-        AuditAction::Publish | AuditAction::Webhook
-            if entered(PostStatus::Failed) || entered(PostStatus::PartiallyPublished) =>
-        {
-            failed(&author, members)
-        }
-        _ => Vec::new(),
+        Some(Audience::AuthorAndAdmins) => failed(&author, members),
+        Some(Audience::Author(_)) | None => Vec::new(),
     }
 }
 

@@ -16,7 +16,7 @@ impl Notifier {
         };
         let woken = move || {
             let waker = waker.clone();
-            async move { waker.woken().await }
+            async move { waker.inner.wake.notified().await }
         };
         background::spawn_loop(interval, pass, woken)
     }
