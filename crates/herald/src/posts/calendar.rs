@@ -59,9 +59,12 @@ impl PostService {
         let mut days = dates(tz, from, to)
             .map(|date| CalendarDay { date, posts: Vec::new() })
             .collect::<Vec<_>>();
+        let first = days.first().map(|d| d.date);
         for post in posts {
             let date = post.post.time().with_timezone(&tz).date_naive();
-            if let Some(day) = days.iter_mut().find(|d| d.date == date) {
+            let offset = first.map(|first| (date - first).num_days());
+            let day = offset.and_then(|o| usize::try_from(o).ok()).and_then(|o| days.get_mut(o));
+            if let Some(day) = day {
                 day.posts.push(post);
             }
         }
