@@ -4,6 +4,7 @@
 //! instances on one database each notification is created, pushed and mailed once.
 
 use crate::api::people::on_both_backends;
+use crate::support::events::Events;
 use crate::support::people::{Caller, Session};
 use crate::support::smtp::{Mail, SmtpSink};
 use crate::support::*;
@@ -13,37 +14,6 @@ use serde_json::{json, Value};
 use std::time::Duration;
 
 on_both_backends!(an_overdue_pending_post_is_reported_once_to_its_approvers_and_author);
-
-/// A person's open event stream, read event by event.
-struct Events {
-    res: reqwest::Response,
-    buffer: String,
-}
-
-impl Events {
-    fn of(res: reqwest::Response) -> Self {
-        assert_eq!(res.status(), 200, "the stream opened");
-        Self { res, buffer: String::new() }
-    }
-
-    /// The next `name` event's data, or `None` if none arrives within `within`.
-    async fn next(&mut self, name: &str, within: Duration) -> Option<Value> {
-        let deadline = tokio::time::Instant::now() + within;
-        loop {
-            while let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let field = |f: &str| block.lines().find_map(|l| l.strip_prefix(f)).map(str::trim);
-                if field("event:") == Some(name) {
-                    return field("data:").and_then(|d| serde_json::from_str(d).ok());
-                }
-            }
-            match tokio::time::timeout_at(deadline, self.res.chunk()).await {
-                Ok(Ok(Some(chunk))) => self.buffer.push_str(&String::from_utf8_lossy(&chunk)),
-                _ => return None,
-            }
-        }
-    }
-}
 
 async fn notifications(app: &TestApp, who: &Session, unread: bool) -> Vec<Value> {
     let path = format!("/api/me/notifications?unread={unread}");
@@ -80,7 +50,7 @@ async fn an_approver_hears_live_of_a_submitted_post_and_the_author_of_the_decisi
     let post =
         app.call_as(Method::POST, &path, &Caller::person(&author), Some(body)).await.expect(201);
     let id = post["id"].as_str().unwrap();
-    let heard = ann_stream.next("notification", Duration::from_secs(5)).await;
+    let heard = ann_stream.wait_for("notification", Duration::from_secs(5), |_| true).await;
     let heard = heard.expect("the approver's open page heard nothing");
     assert_eq!(
         (heard["kind"].as_str(), heard["post_id"].as_str()),
@@ -208,7 +178,9 @@ async fn three_instances_create_push_and_mail_each_notification_once() {
     assert_eq!(list.len(), POSTS, "one notification per post");
     for (i, stream) in streams.iter_mut().enumerate() {
         let mut heard = Vec::new();
-        while let Some(n) = stream.next("notification", Duration::from_millis(1500)).await {
+        while let Some(n) =
+            stream.wait_for("notification", Duration::from_millis(1500), |_| true).await
+        {
             heard.push(n["post_id"].as_str().unwrap().to_owned());
         }
         heard.sort();

@@ -5,6 +5,7 @@
 //! fresh PostgreSQL databases and the Redis URL ([`services`]); and the lock that keeps
 //! heavy tests from running beside others ([`heavy`]).
 
+pub mod events;
 pub mod heavy;
 pub mod people;
 pub mod process;
