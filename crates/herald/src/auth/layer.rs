@@ -2,7 +2,9 @@
 //! bearer token (machines) or the session cookie (people) — leaving the outcome in the
 //! request's extensions for the extractors, check the CSRF header of cookie-borne writes,
 //! then count the request against the rate limits keyed by that outcome (see
-//! [`crate::ratelimit`]).
+//! [`crate::ratelimit`]). An address with an encoded NUL (`%00`) names nothing Herald
+//! has (no id or name holds one) and is 404 before any of it: PostgreSQL refuses a NUL
+//! in text, so such an id must never reach a query.
 //!
 //! All of it, and the handler, runs inside one request-scoped version snapshot: the
 //! versions of every cache tag the request will read are resolved together before
@@ -57,6 +59,9 @@ fn peer(req: &Request) -> Option<IpAddr> {
 /// `Retry-After` when a limit is spent), then runs the handler within
 /// [`crate::router::REQUEST_TIMEOUT`] (one layer for all three: each layer costs a hit).
 pub async fn authenticate(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
+    if req.uri().path().contains("%00") {
+        return AppError::NotFound.into_response();
+    }
     if gate.cache.tier() != (Tier::Redis { healthy: true }) {
         return gated(gate, req, next).await; // versions are read in-process: nothing to save
     }
