@@ -44,7 +44,8 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
     pub cursor: Option<String>,
-    /// Words the text must contain (whole words, any case; the last may be a prefix).
+    /// Words the text must contain (whole words, any case; the last, from three letters,
+    /// may be the start of a word).
     pub q: Option<String>,
     /// Only posts that include this network (`twitter`, `linkedin`, …).
     pub platform: Option<String>,

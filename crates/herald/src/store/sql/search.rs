@@ -3,7 +3,10 @@
 //! search the backends answer alike.
 //!
 //! **Same words on both backends.** A word is a run of letters and digits, compared
-//! case-insensitively and whole, the last word of a query also as a prefix. SQLite
+//! case-insensitively and whole, the last word of a query also as a prefix when it has
+//! at least [`MIN_PREFIX`] characters (a shorter one expands to most of the index's
+//! words, across every workspace, before the workspace narrows them: 114-212 ms at p99
+//! among 1M posts, against under 10 ms for whole words; see BENCHMARKS.md). SQLite
 //! indexes posts in FTS5 with the `unicode61` tokenizer (tokens are runs of letters and
 //! digits, case-folded; diacritics kept), PostgreSQL in a `tsvector` of the `simple`
 //! configuration (lowercased, no stemming, no stop words) over the text with every
@@ -58,17 +61,27 @@ pub(in crate::store) const TSQUERY: TextSearch = TextSearch {
     query: |words| tsquery(words),
 };
 
-/// `"w1" "w2" "w3"*`: every word (FTS5 joins them with AND), the last as a prefix. Words
-/// hold only letters and digits, so quoting needs no escapes.
+/// The shortest last word searched as a prefix too.
+pub(in crate::store) const MIN_PREFIX: usize = 3;
+
+/// Whether the last of `words` is searched as a prefix too.
+fn last_is_prefix(words: &[String]) -> bool {
+    words.last().is_some_and(|w| w.chars().count() >= MIN_PREFIX)
+}
+
+/// `"w1" "w2" "w3"*`: every word (FTS5 joins them with AND), the last as a prefix (see
+/// [`MIN_PREFIX`]). Words hold only letters and digits, so quoting needs no escapes.
 fn fts5_query(words: &[String]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("\"{w}\"")).collect();
-    format!("{}*", quoted.join(" "))
+    let star = if last_is_prefix(words) { "*" } else { "" };
+    format!("{}{star}", quoted.join(" "))
 }
 
 /// `'w1' & 'w2' & 'w3':*`, as [`fts5_query`].
 fn tsquery(words: &[String]) -> String {
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
-    format!("{}:*", quoted.join(" & "))
+    let star = if last_is_prefix(words) { ":*" } else { "" };
+    format!("{}{star}", quoted.join(" & "))
 }
 
 /// Accumulates a statement's text and arguments, numbering parameters as they come.
@@ -216,9 +229,12 @@ mod tests {
     }
 
     #[test]
-    fn queries_require_every_word_and_the_last_as_a_prefix() {
-        let words = vec!["launch".to_owned(), "da".to_owned()];
-        assert_eq!(fts5_query(&words), "\"launch\" \"da\"*");
-        assert_eq!(tsquery(&words), "'launch' & 'da':*");
+    fn queries_require_every_word_and_the_last_as_a_prefix_from_three_letters() {
+        let words = vec!["launch".to_owned(), "day".to_owned()];
+        assert_eq!(fts5_query(&words), "\"launch\" \"day\"*");
+        assert_eq!(tsquery(&words), "'launch' & 'day':*");
+        let short = vec!["launch".to_owned(), "da".to_owned()];
+        assert_eq!(fts5_query(&short), "\"launch\" \"da\"");
+        assert_eq!(tsquery(&short), "'launch' & 'da'");
     }
 }
