@@ -14,7 +14,8 @@
   var H = window.Herald;
   var ws = H.config.workspace_id;
   var LIMIT = 1000, PAGE = 50;
-  var state = { posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '', etag: null, headEtag: null };
+  var FIGURES_EVERY_MS = 5 * 60 * 1000;
+  var state = { figures: {}, posts: [], counts: null, as_of: null, upstream: null, readAt: null, shown: PAGE, filter: '', etag: null, headEtag: null };
   var HEAD_DELAY_MS = 100; // history events this close together make one head re-read
   var filters = null; // filters.js, once the page knows who is signed in
 
@@ -166,7 +167,29 @@
       H.h('p', { class: 'post-text clamp' }, text),
       H.h('div', { class: 'post-bottom' },
         H.platformResults(p),
+        figuresOf(p),
         H.h('span', { class: 'post-meta' }, p.id ? 'by ' + H.personLabel(p.author, p.author_name) : '')));
+  }
+  /** A post's figures summed over its networks, with their age as a tooltip; or null. */
+  function figuresOf(p) {
+    var f = p.id && state.figures[p.id];
+    return f ? H.h('span', { class: 'post-figures', title: H.figuresAge(f.as_of, state.figuresUpstream) }, H.figuresText(f.metrics)) : null;
+  }
+  /** Reads the last 30 days' figures, summed per post over its networks. */
+  function loadFigures() {
+    return H.api('GET', H.wsPath(ws, '/analytics'), undefined, { quiet: true }).then(function (r) {
+      var figures = {};
+      (r.posts || []).forEach(function (row) {
+        if (!row.post_id) return;
+        var f = figures[row.post_id] = figures[row.post_id] || { metrics: {}, as_of: row.as_of };
+        Object.keys(row.metrics || {}).forEach(function (m) { f.metrics[m] = (f.metrics[m] || 0) + row.metrics[m]; });
+        if (row.as_of < f.as_of) f.as_of = row.as_of;
+      });
+      Object.keys(figures).forEach(function (id) { figures[id].key = H.figuresText(figures[id].metrics) + '@' + figures[id].as_of; });
+      state.figures = figures;
+      state.figuresUpstream = r.upstream;
+      if (filters && filters.active()) filters.render(); else renderList();
+    }, function () { /* figures are extra: the list stands without them */ });
   }
   function renderList() {
     if (filters && filters.active()) { filters.render(); return; }
@@ -176,7 +199,7 @@
     var visible = state.posts.filter(function (p) { return !state.filter || p.status === state.filter; });
     var items = visible.slice(0, state.shown).map(function (p) {
       var old = existing[keyOf(p)];
-      var sig = p.status + '|' + p.version + '|' + (p.platform_results || []).length + '|' + p.text + '|' + (p.waiting_for || '') + '|' + p.author_name;
+      var sig = p.status + '|' + p.version + '|' + (p.platform_results || []).length + '|' + p.text + '|' + (p.waiting_for || '') + '|' + p.author_name + '|' + ((state.figures[p.id] || {}).key || '');
       if (old && old.dataset.sig === sig) return old;
       var li = row(p);
       li.dataset.sig = sig;
@@ -318,6 +341,8 @@
     if (writer && composer.restore()) H.$('#compose-text').focus();
     filters = H.listFilters({ ws: ws, row: function (p) { return row(p); }, local: renderList });
     refresh();
+    loadFigures();
+    setInterval(loadFigures, FIGURES_EVERY_MS);
     H.connection = H.live(ws, {
       onOpen: function () { refresh(); filters.requery(); },
       onEvent: function (name, data) {

@@ -1,8 +1,10 @@
 /* post.js: one post. Shows it with its per-platform results and its audit trail by
    name (GET .../posts/{id} returns `events` with `actor_name`), the approver's decision panel, the edit form
    (save, or save and resubmit) and the other actions its status allows for this role
-   (submit, retry, cancel, delete). Live: a change made elsewhere is shown at once, unless
-   the user has unsaved edits: then a banner says the post changed and offers a reload. */
+   (submit, retry, cancel, delete), and, once published, its engagement per network
+   (GET .../posts/{id}/analytics), each figure with its age. Live: a change made elsewhere
+   is shown at once, unless the user has unsaved edits: then a banner says the post
+   changed and offers a reload. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -43,6 +45,31 @@
         H.h('div', null, H.h('dt', null, 'Revision'), H.h('dd', null, String(post.version))),
         H.h('div', null, H.h('dt', null, 'Ayrshare id'), H.h('dd', null, post.ayrshare_id || '—')))));
     document.title = H.statusLabel(post.status) + ' post · Herald';
+  }
+
+  /** The published post's figures per network, with their age; hidden before publishing. */
+  function loadFigures(post) {
+    var panel = H.$('#figures-panel');
+    panel.hidden = !(post.status === 'published' || post.status === 'partially_published');
+    if (panel.hidden) return;
+    H.api('GET', path + '/analytics', undefined, { quiet: true }).then(function (r) {
+      var box = H.clear(H.$('#figures'));
+      if (!r.figures.length) {
+        box.appendChild(H.h('p', { class: 'hint' }, 'No figures yet: Herald reads them from Ayrshare shortly after publishing, then as they settle.'));
+        return;
+      }
+      var metrics = H.FIGURES.filter(function (m) { return r.figures.some(function (f) { return f.metrics[m] != null; }); });
+      box.appendChild(H.h('table', { class: 'figures-table' },
+        H.h('thead', null, H.h('tr', null, H.h('th', { scope: 'col' }, 'Network'),
+          metrics.map(function (m) { return H.h('th', { scope: 'col' }, m.charAt(0).toUpperCase() + m.slice(1)); }),
+          H.h('th', { scope: 'col' }, 'As of'))),
+        H.h('tbody', null, r.figures.map(function (f) {
+          return H.h('tr', { dataset: { platform: f.platform } }, H.h('th', { scope: 'row' }, H.platformLabel(f.platform)),
+            metrics.map(function (m) { return H.h('td', null, f.metrics[m] == null ? '–' : Math.round(f.metrics[m]).toLocaleString()); }),
+            H.h('td', null, H.fmtDateTime(f.as_of)));
+        }))));
+      box.appendChild(H.h('p', { class: 'hint', dataset: { upstream: r.upstream } }, H.figuresAge(r.as_of, r.upstream)));
+    }, function () { H.clear(H.$('#figures')).appendChild(H.h('p', { class: 'hint' }, 'Figures could not be read just now.')); });
   }
 
   function renderReview(post) {
@@ -152,6 +179,7 @@
       renderEdit(d);
       renderActions(d);
       renderAudit(d.events || []);
+      if (first || changed) loadFigures(d);
       if (changed) H.$('#post-view').classList.add('changed');
       document.body.dataset.loaded = 'true';
       if (first && location.hash === '#edit-panel' && !H.$('#edit-panel').hidden) H.$('#edit-text').focus();

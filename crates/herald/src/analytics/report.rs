@@ -118,6 +118,34 @@ pub struct Report {
     pub accounts: Vec<AccountFigures>,
 }
 
+/// `GET /api/workspaces/{ws}/posts/{id}/analytics`: one post's figures, per network.
+#[derive(Debug, Clone, PartialEq, Serialize, ToSchema)]
+pub struct PostReport {
+    pub post_id: String,
+    /// The oldest figure's time (null: no figures yet).
+    #[serde(with = "utc::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub as_of: Option<DateTime<Utc>>,
+    /// As on the workspace's answer.
+    #[schema(value_type = String)]
+    pub upstream: Freshness,
+    /// The networks' figures summed.
+    pub totals: Totals,
+    /// Per network, each with its `as_of`.
+    pub figures: Vec<PostFigures>,
+}
+
+/// The answer for one post's `records`.
+pub fn of_post(post_id: &str, records: &[PostMetrics], upstream: Freshness) -> PostReport {
+    PostReport {
+        post_id: post_id.to_owned(),
+        as_of: records.iter().map(|r| r.as_of).min(),
+        upstream,
+        totals: totals(records),
+        figures: records.iter().map(figures_of).collect(),
+    }
+}
+
 /// Sums `records` (a post counted once however many networks it is on).
 fn totals<'a>(records: impl IntoIterator<Item = &'a PostMetrics>) -> Totals {
     let mut posts = BTreeSet::new();

@@ -11,7 +11,7 @@
 //! the answer is older than it says (G8).
 
 use super::policy::Policy;
-use super::report::{self, Range, Report};
+use super::report::{self, PostReport, Range, Report};
 use crate::dashboard::upstream::Freshness;
 use crate::domain::{PostMetrics, Workspace};
 use crate::error::AppResult;
@@ -90,6 +90,18 @@ impl Analytics {
         let accounts = self.store().account_metrics(&ws.id).await?;
         let upstream = self.freshness(&ws.id, &records, now);
         Ok(report::build(ws, range, &records, &accounts, upstream))
+    }
+
+    /// One post's figures, per network (the caller has checked the post is the
+    /// workspace's).
+    pub async fn post_report(
+        &self,
+        ws: &str,
+        post_id: &str,
+        now: DateTime<Utc>,
+    ) -> AppResult<PostReport> {
+        let records = self.store().figures_of_post(ws, post_id).await?;
+        Ok(report::of_post(post_id, &records, self.freshness(ws, &records, now)))
     }
 
     /// How current `records` are (see the module docs).

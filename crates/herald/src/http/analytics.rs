@@ -1,15 +1,16 @@
 //! `GET /api/workspaces/{ws}/analytics`: the workspace's figures for a range of post
-//! times, read from the store (never from Ayrshare on the request path), each with its
-//! `as_of`. Any member may read. A bad `from`/`to` is 422 `invalid_field` naming it, as
+//! times, and `GET …/posts/{id}/analytics`: one post's, both read from the store (never
+//! from Ayrshare on the request path), each figure with its `as_of`. Any member may read. A bad `from`/`to` is 422 `invalid_field` naming it, as
 //! for every query parameter; a range over [`MAX_DAYS`] or ending before it starts too.
 
 use super::json::AppQuery;
-use crate::analytics::report::{Range, Report, MAX_DAYS};
+use crate::analytics::report::{PostReport, Range, Report, MAX_DAYS};
 use crate::analytics::Analytics;
 use crate::auth::extract::{Access, Viewer};
 use crate::error::{AppError, AppResult};
+use crate::posts::PostService;
 use crate::workspaces::WorkspaceService;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::Json;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use chrono_tz::Tz;
@@ -93,6 +94,20 @@ pub async fn analytics(
     let now = Utc::now();
     let range = range(&params, tz, now)?;
     Ok(Json(analytics.report(&ws, &range, now).await?))
+}
+
+#[utoipa::path(get, path = "/api/workspaces/{ws}/posts/{id}/analytics", tag = "analytics",
+    description = "One post's figures per network (none before Ayrshare was first read for it), each with its `as_of`, summed in `totals`; `upstream` as on the workspace's answer. Any member may read.",
+    params(("ws" = String, Path), ("id" = String, Path)),
+    responses((status = 200, body = PostReport), (status = 401), (status = 404)))]
+pub async fn post_analytics(
+    State(posts): State<PostService>,
+    State(analytics): State<Analytics>,
+    access: Access<Viewer>,
+    Path((_, id)): Path<(String, String)>,
+) -> AppResult<Json<PostReport>> {
+    let post = posts.get(&access.workspace_id, &id).await?;
+    Ok(Json(analytics.post_report(&access.workspace_id, &post.id, Utc::now()).await?))
 }
 
 #[cfg(test)]

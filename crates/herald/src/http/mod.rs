@@ -83,6 +83,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(dashboard::events))
         .routes(routes!(dashboard::clear_history))
         .routes(routes!(analytics::analytics))
+        .routes(routes!(analytics::post_analytics))
         .routes(routes!(ops::run_scheduler))
         .routes(routes!(ops::ayrshare_webhook))
         .routes(routes!(ops::healthz))

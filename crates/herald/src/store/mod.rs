@@ -279,6 +279,8 @@ pub trait Storage: Send + Sync + 'static {
         from: DateTime<Utc>,
         to: DateTime<Utc>,
     ) -> Result<Vec<PostMetrics>>;
+    /// The workspace's figures of one Herald post, by network (none before its first read).
+    async fn figures_of_post(&self, workspace_id: &str, post_id: &str) -> Result<Vec<PostMetrics>>;
     /// Claims up to `limit` post figures due for a refresh at `now` whose claim lapsed,
     /// earliest due first, each held until `now + lease` by this caller alone.
     async fn claim_refreshes(

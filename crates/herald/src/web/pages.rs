@@ -249,6 +249,10 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         div #draft-note .banner hidden role="status" {}
         div #post-stale .banner hidden role="alert" {}
         article #post-view .panel aria-live="polite" { p { "Loading…" } }
+        section #figures-panel .panel hidden aria-labelledby="figures-title" {
+            h2 #figures-title { "Engagement" }
+            div #figures {}
+        }
         section #review-panel .panel hidden aria-labelledby="review-title" {
             h2 #review-title { "Decision" }
             div #review {}

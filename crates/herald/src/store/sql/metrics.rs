@@ -41,6 +41,13 @@ pub(in crate::store) const POST_METRICS: &str = concat!(
     " FROM post_metrics WHERE workspace_id = $1 AND posted_at >= $2 AND posted_at < $3 \
      AND as_of IS NOT NULL ORDER BY posted_at, ayrshare_id, platform"
 );
+/// Workspace `$1`'s figures of Herald post `$2`, by network.
+pub(in crate::store) const FIGURES_OF_POST: &str = concat!(
+    "SELECT ",
+    post_metrics_columns!(),
+    " FROM post_metrics WHERE workspace_id = $1 AND post_id = $2 AND as_of IS NOT NULL \
+     ORDER BY platform, ayrshare_id"
+);
 /// Sets the next refresh of a post's figures on one network to `$6` and releases any
 /// claim, creating the row (without figures) if there is none.
 pub(in crate::store) const SCHEDULE_REFRESH: &str = "INSERT INTO post_metrics (workspace_id, \

@@ -34,6 +34,20 @@ macro_rules! metrics_ops {
             rows.into_iter().map(PostMetrics::try_from).collect()
         }
 
+        #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+        async fn figures_of_post(
+            &self,
+            workspace_id: &str,
+            post_id: &str,
+        ) -> Result<Vec<PostMetrics>> {
+            let rows: Vec<PostMetricsRow> = sqlx::query_as(FIGURES_OF_POST)
+                .bind(workspace_id)
+                .bind(post_id)
+                .fetch_all(&self.$read)
+                .await?;
+            rows.into_iter().map(PostMetrics::try_from).collect()
+        }
+
         #[tracing::instrument(level = "debug", skip_all, fields(limit = limit))]
         async fn claim_refreshes(
             &self,

@@ -1,7 +1,8 @@
 //! Analytics (API.md "Analytics", G8): a publish and a verified webhook schedule a
 //! post's first refresh; one Ayrshare call reads all of a post's networks; figures are
 //! answered with their `as_of`, which never moves backwards; Ayrshare down or the budget
-//! spent → the last figures, labelled `cached` with their time; bad ranges are 422.
+//! spent → the last figures, labelled `cached` with their time; bad ranges are 422; one
+//! post's figures (the post page's) are its own.
 
 use crate::support::*;
 use chrono::{DateTime, Duration, Utc};
@@ -64,6 +65,35 @@ async fn a_publish_schedules_the_first_refresh_and_one_call_reads_all_its_networ
         app.analytics.refresh_once().await.unwrap().calls == 0,
         "nothing due until the policy says"
     );
+}
+
+#[tokio::test]
+async fn a_posts_own_figures_are_answered_per_network_with_their_as_of() {
+    let app = spawn_app().await;
+    let (ws, editor, post) = published(&app, "post-figures", &["twitter", "linkedin"]).await;
+    let path = format!("/api/workspaces/{ws}/posts/{}/analytics", post["id"].as_str().unwrap());
+    let before = app.call(Method::GET, &path, Some(&editor), None).await.expect(200);
+    assert!(before["figures"] == json!([]) && before["as_of"].is_null(), "{before}");
+
+    app.analytics.refresh_once().await.unwrap();
+    let viewer = app.token(&ws, "viewer").await;
+    let got = app.call(Method::GET, &path, Some(&viewer), None).await.expect(200);
+    assert_eq!((&got["post_id"], &got["upstream"]), (&post["id"], &json!("fresh")), "{got}");
+    let figures = got["figures"].as_array().unwrap();
+    let networks: Vec<&str> = figures.iter().map(|f| f["platform"].as_str().unwrap()).collect();
+    assert_eq!(networks, ["linkedin", "twitter"]);
+    let likes: f64 = figures.iter().map(|f| f["metrics"]["likes"].as_f64().unwrap()).sum();
+    assert_eq!(got["totals"]["likes"].as_f64(), Some(likes));
+    assert!(figures.iter().all(|f| time(&f["as_of"]) <= Utc::now()));
+
+    let (other, other_editor, _) = published(&app, "post-figures-2", &["twitter"]).await;
+    let elsewhere =
+        format!("/api/workspaces/{other}/posts/{}/analytics", post["id"].as_str().unwrap());
+    app.call(Method::GET, &elsewhere, Some(&other_editor), None)
+        .await
+        .expect_error(404, "not_found");
+    let unknown = format!("/api/workspaces/{ws}/posts/no-such-post/analytics");
+    app.call(Method::GET, &unknown, Some(&editor), None).await.expect_error(404, "not_found");
 }
 
 #[tokio::test]

@@ -1,6 +1,8 @@
 //! The analytics page in a real browser: stored figures of 40 days drawn as an SVG chart
 //! of 30 days by default, a range change redrawing it for the dates chosen (in the
 //! workspace zone), and the top posts table saved as CSV from a Blob built in the page.
+//! And a published post's own figures: beside it in the dashboard list, per network on
+//! its page.
 
 use super::driver::{click, eval, sign_in, wait_dom, wait_page, ChromeDriver, Viewport};
 use super::{browser_or_skip, seed};
@@ -95,4 +97,43 @@ async fn scenario(app: &TestApp, c: &Client, ws: &str, token: &str) {
     assert_eq!(lines[0], "post_id,ayrshare_id,platform,posted_at,impressions,engagements,likes,comments,shares,clicks,as_of");
     assert_eq!(lines.len() as u64, 1 + rows.as_u64().unwrap());
     assert!(lines[1].contains(",twitter,") && lines[1].ends_with('Z'), "{}", lines[1]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_published_posts_figures_show_in_the_dashboard_list_and_per_network_on_its_page() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = spawn_app().await;
+    let ws = seed::another_workspace(&app, "Acme", false).await;
+    let editor = app.token(&ws, "editor").await;
+    let body = serde_json::json!({"text": "Figures please", "platforms": ["twitter", "linkedin"]});
+    let post = app.create_post(&ws, &editor, body).await.expect(201);
+    assert_eq!(post["status"], "published");
+    app.analytics.refresh_once().await.unwrap();
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let id = post["id"].as_str().unwrap().to_owned();
+    let outcome = AssertUnwindSafe(post_scenario(&app, &c, &ws, &editor, &id)).catch_unwind().await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+async fn post_scenario(app: &TestApp, c: &Client, ws: &str, token: &str, id: &str) {
+    sign_in(c, &app.url, token, ws).await;
+    let beside = format!("(document.querySelector('li.post-item[data-post-id=\"{id}\"] .post-figures') || {{}}).textContent");
+    let text = wait_page(c, "the post's figures in the list", Wait::from_secs(10), &beside).await;
+    assert!(text.as_str().unwrap().contains("impressions"), "{text}");
+    click(c, &format!("li.post-item[data-post-id='{id}'] a.post-link")).await;
+    let rows = "!document.getElementById('figures-panel').hidden && document.querySelectorAll('#figures tbody tr').length";
+    assert_eq!(wait_page(c, "the figures per network", Wait::from_secs(10), rows).await, 2);
+    let networks = eval(
+        c,
+        "[...document.querySelectorAll('#figures tbody tr')].map(r => r.dataset.platform).join()",
+    )
+    .await;
+    assert_eq!(networks, "linkedin,twitter");
+    let age = eval(c, "document.querySelector('#figures p.hint').dataset.upstream").await;
+    assert_eq!(age, "fresh");
 }

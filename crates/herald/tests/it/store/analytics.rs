@@ -112,6 +112,35 @@ pub async fn post_figures_are_listed_by_post_time_in_the_window_with_their_as_of
     assert!(store.account_metrics(&ws.id).await.unwrap().is_empty());
 }
 
+pub async fn a_posts_figures_are_its_own_by_network_once_read(store: Arc<dyn Storage>) {
+    let (ws, other) =
+        (new_workspace(&*store, "Acme").await, new_workspace(&*store, "Globex").await);
+    let now = now_ms();
+    let (mut mine, mut theirs) =
+        (post(&ws, PostStatus::Published, &["x"]), post(&other, PostStatus::Published, &["x"]));
+    mine.published_at = Some(now);
+    theirs.published_at = Some(now);
+    store.insert_post(&mine, &event("create", None)).await.unwrap();
+    store.insert_post(&theirs, &event("create", None)).await.unwrap();
+    let of = |ws: &Workspace, post: &str, platform: &str| RefreshTarget {
+        post_id: Some(post.into()),
+        ..target(ws, &format!("ayr-{post}"), platform, now)
+    };
+    let readings = [
+        reading(&of(&ws, &mine.id, "x"), 1.0, now),
+        reading(&of(&ws, &mine.id, "linkedin"), 2.0, now - Duration::hours(1)),
+        reading(&of(&other, &theirs.id, "x"), 3.0, now),
+    ];
+    store.save_post_metrics(&readings).await.unwrap();
+    let unread = RefreshTarget { platform: "facebook".into(), ..of(&ws, &mine.id, "x") };
+    store.schedule_refresh(&[unread], now).await.unwrap();
+
+    let figures = store.figures_of_post(&ws.id, &mine.id).await.unwrap();
+    assert_eq!(figures, [readings[1].clone(), readings[0].clone()], "by network, read ones only");
+    assert!(store.figures_of_post(&ws.id, &theirs.id).await.unwrap().is_empty(), "not its post");
+    assert!(store.figures_of_post(&ws.id, "no-such-post").await.unwrap().is_empty());
+}
+
 pub async fn refreshes_are_claimed_when_due_earliest_first_and_held_until_released(
     store: Arc<dyn Storage>,
 ) {

@@ -110,6 +110,7 @@ conformance! {
     media::a_medium_without_thumbnail_has_none_and_ids_are_unique,
     analytics::post_figures_never_go_back_an_older_reading_arriving_late_is_ignored,
     analytics::post_figures_are_listed_by_post_time_in_the_window_with_their_as_of,
+    analytics::a_posts_figures_are_its_own_by_network_once_read,
     analytics::refreshes_are_claimed_when_due_earliest_first_and_held_until_released,
     analytics::concurrent_refresh_claimers_claim_each_of_60_targets_once,
 }
