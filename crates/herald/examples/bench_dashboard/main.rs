@@ -134,7 +134,7 @@ async fn tier(name: &str, redis: Option<String>, secs: u64, rounds: u64) {
             );
             if let (Some(rtt), 1) = (rtt, c) {
                 let ceiling = r.p50_us / (r.p50_us + rtt);
-                println!("| | | one Redis round trip alone: p50 {rtt:.0} µs, so at 1 connection the ratio is at most {ceiling:.2} | | | | | | | | | |");
+                println!("| | | one Redis round trip from this program's client: p50 {rtt:.0} µs; the reference's p50 plus one such round trip would be a ratio of {ceiling:.2} | | | | | | | | | |");
             }
         }
     }
