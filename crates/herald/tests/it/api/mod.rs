@@ -8,6 +8,7 @@ mod dashboard_wire;
 mod four_eyes;
 mod freshness;
 mod hardening;
+mod hardening_low;
 mod limits;
 mod media;
 mod notifications;
