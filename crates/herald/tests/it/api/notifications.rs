@@ -21,14 +21,6 @@ async fn notifications(app: &TestApp, who: &Session, unread: bool) -> Vec<Value>
     list.as_array().unwrap().clone()
 }
 
-/// The notification mails among what the sink received (invitations go there too),
-/// once there are at least `n` (or `within` passed).
-async fn notification_mails(sink: &SmtpSink, n: usize, within: Duration) -> Vec<Mail> {
-    let notice = |m: &Mail| m.header("Subject").is_some_and(|s| !s.contains("invited"));
-    let mails = sink.mails_once(within, |all| all.iter().filter(|m| notice(m)).count() >= n).await;
-    mails.into_iter().filter(notice).collect()
-}
-
 fn kinds(list: &[Value]) -> Vec<&str> {
     list.iter().map(|n| n["kind"].as_str().unwrap()).collect()
 }
@@ -74,7 +66,7 @@ async fn an_approver_hears_live_of_a_submitted_post_and_the_author_of_the_decisi
     }
     assert_eq!(kinds(&notifications(&app, &author, true).await), ["approved"]);
 
-    let mails = notification_mails(&sink, 2, Duration::from_secs(10)).await;
+    let mails = sink.notification_mails(2, Duration::from_secs(10)).await;
     let mut to: Vec<(String, String)> =
         mails.iter().map(|m| (m.to.join(","), m.header("Subject").unwrap_or_default())).collect();
     to.sort();
@@ -84,11 +76,7 @@ async fn an_approver_hears_live_of_a_submitted_post_and_the_author_of_the_decisi
     ];
     want.sort();
     assert_eq!(to, want, "one mail per notification, none to the approver who opted out");
-    assert_eq!(
-        notification_mails(&sink, 3, Duration::from_secs(2)).await.len(),
-        2,
-        "no mail twice"
-    );
+    assert_eq!(sink.notification_mails(3, Duration::from_secs(2)).await.len(), 2, "no mail twice");
 
     let unread = notifications(&app, &ann, true).await;
     let ids: Vec<&str> = unread.iter().map(|n| n["id"].as_str().unwrap()).collect();
@@ -170,8 +158,8 @@ async fn three_instances_create_push_and_mail_each_notification_once() {
         .collect::<Vec<_>>()
         .await;
     assert_eq!(created.len(), POSTS);
-    let mails = notification_mails(&sink, POSTS, Duration::from_secs(30)).await;
-    let again = notification_mails(&sink, POSTS + 1, Duration::from_secs(3)).await;
+    let mails = sink.notification_mails(POSTS, Duration::from_secs(30)).await;
+    let again = sink.notification_mails(POSTS + 1, Duration::from_secs(3)).await;
     assert_eq!(again.len(), POSTS, "a mail twice");
     assert!(mails.iter().all(|m| m.to == [approver.email.clone()]));
     let list = notifications(&a, &approver, false).await;

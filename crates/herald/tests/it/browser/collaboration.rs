@@ -1,6 +1,6 @@
 //! Collaboration in real browsers. An approver's bell counts a post sent for approval
 //! live, a click on it opens the post, and the author's bell then tells them of the
-//! decision. An editor uploads an image through the file picker (progress, thumbnail,
+//! decision; the SMTP sink receives one mail per notification, to its person. An editor uploads an image through the file picker (progress, thumbnail,
 //! the previews per network with their limits and crops), and the approver's card shows
 //! the image itself.
 
@@ -10,6 +10,7 @@ use super::driver::{
 };
 use super::{artifacts_dir, browser_or_skip, root, seed};
 use crate::support::people::PASSWORD;
+use crate::support::smtp::SmtpSink;
 use ayrshare::Platform;
 use fantoccini::{Client, Locator};
 use futures::FutureExt;
@@ -28,7 +29,9 @@ async fn person_signs_in(c: &Client, url: &str, email: &str, ws: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_approver_is_notified_live_and_the_author_gets_the_decision() {
     let Some(browser) = browser_or_skip() else { return };
-    let app = crate::support::spawn_app().await;
+    let sink = SmtpSink::start().await;
+    let options = crate::support::Options { smtp_url: Some(sink.url()), ..Default::default() };
+    let app = crate::support::spawn_app_with(options).await;
     let seeded = seed::workspace(&app).await;
     let ws = seeded.ws.clone();
     seed::person(&app, &ws, "camille@northwind.example", "Camille Martin", "editor").await;
@@ -45,6 +48,17 @@ async fn an_approver_is_notified_live_and_the_author_gets_the_decision() {
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
+    let mails = sink.notification_mails(2, Duration::from_secs(10)).await;
+    let mut got: Vec<(String, String)> =
+        mails.iter().map(|m| (m.to.join(","), m.header("Subject").unwrap_or_default())).collect();
+    got.sort();
+    let want = [
+        ("camille@northwind.example", "Herald: your post was approved"),
+        ("jules@northwind.example", "Herald: a post waits for your approval"),
+    ];
+    assert_eq!(got, want.map(|(to, subject)| (to.to_owned(), subject.to_owned())));
+    let again = sink.notification_mails(3, Duration::from_secs(2)).await;
+    assert_eq!(again.len(), 2, "one mail per notification, none twice");
 }
 
 async fn notify_scenario(

@@ -92,6 +92,15 @@ impl SmtpSink {
         }
     }
 
+    /// The notification mails among what arrived (invitations come here too), once
+    /// there are at least `n` (or `within` passed).
+    pub async fn notification_mails(&self, n: usize, within: std::time::Duration) -> Vec<Mail> {
+        let notice = |m: &Mail| m.header("Subject").is_some_and(|s| !s.contains("invited"));
+        let mails =
+            self.mails_once(within, |all| all.iter().filter(|m| notice(m)).count() >= n).await;
+        mails.into_iter().filter(notice).collect()
+    }
+
     async fn session(self, stream: tokio::net::TcpStream) {
         let (read, mut write) = stream.into_split();
         let mut lines = BufReader::new(read).lines();
