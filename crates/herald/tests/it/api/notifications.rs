@@ -6,7 +6,7 @@
 use crate::api::people::on_both_backends;
 use crate::support::events::Events;
 use crate::support::people::{Caller, Session};
-use crate::support::smtp::{Mail, SmtpSink};
+use crate::support::smtp::SmtpSink;
 use crate::support::*;
 use futures::StreamExt;
 use reqwest::Method;
