@@ -4,7 +4,8 @@
    mouse, pen or touch) to another day in the month view (keeping its time of day) or to
    another hour in the week view, or moved with its "Move to…" button (a dialog with a
    date and time: the keyboard way). Moving is the versioned PATCH; a 409 says the post
-   changed meanwhile and offers a reload. Live: post / history / resync events and each
+   changed meanwhile and offers a reload. Moving an approved post of a workspace that
+   requires approval asks first: it goes back for approval. Live: post / history / resync events and each
    reconnect re-read the visible window, coalesced (never while a drag is under way). */
 (function () {
   'use strict';
@@ -168,6 +169,8 @@
   /** PATCHes the post to `local` (wall time in the workspace zone). Resolves true when moved. */
   function moveTo(p, local) {
     if (!local || local === localOf(p)) return Promise.resolve(false);
+    var reapproval = p.status === 'scheduled' && H.workspace && H.workspace.requires_approval;
+    if (reapproval && !window.confirm('This post is approved. Moving it sends it back for approval: it will not go out until someone approves it again. Move it?')) return Promise.resolve(false);
     var li = H.$('li.cal-post[data-post-id="' + p.id + '"]');
     if (li) li.setAttribute('aria-busy', 'true');
     H.$('#cal-banner').hidden = true;

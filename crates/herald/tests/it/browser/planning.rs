@@ -2,7 +2,8 @@
 //! before in the month view (its time of day kept); an approver's calendar in another
 //! browser shows it there without reloading. A move from a page that missed a change
 //! gets "changed meanwhile — reload?", and the keyboard's "Move to…" dialog moves a post
-//! too. The dashboard list: search, a network filter, a live re-query, "Next up".
+//! too; moving an approved post asks first, since it goes back for approval. The
+//! dashboard list: search, a network filter, a live re-query, "Next up".
 
 use super::driver::{
     click, eval, screenshot, sign_in, type_into, wait_dom, wait_page, ChromeDriver, Viewport,
@@ -247,6 +248,58 @@ async fn the_dashboard_list_searches_filters_and_shows_what_goes_out_next() {
         let next = wait_dom(&editor, "the next posts first", Duration::from_secs(5),
             &format!("document.getElementById('filter-note').textContent.includes('next up first') && !document.getElementById('post-list').hasAttribute('aria-busy') && (r => r.length >= 2 && r.slice(0, 2))({rows})")).await;
         assert_eq!(next, json!([seed::TEXTS[6], seed::TEXTS[5]]));
+    })
+    .catch_unwind()
+    .await;
+    let _ = editor.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moving_an_approved_post_asks_first_because_it_goes_back_for_approval() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    let at = chrono::Utc::now().with_timezone(&chrono_tz::Europe::Paris).date_naive()
+        + chrono::Days::new(4);
+    let day = at.format("%Y-%m-%d").to_string();
+    let when = at.and_hms_opt(9, 0, 0).unwrap().and_local_timezone(chrono_tz::Europe::Paris);
+    let body = json!({"text": "Approved already", "platforms": ["linkedin"], "schedule_at": when.single().unwrap().to_rfc3339()});
+    let made = app.create_post(&s.ws, &s.editor, body).await.expect(201);
+    let id = made["id"].as_str().unwrap().to_owned();
+    let approve = json!({"version": made["version"]});
+    let approved = app.act(&s.ws, &id, "approve", &s.approver, approve).await.expect(200);
+    let chrome = ChromeDriver::start(&browser).await;
+    let editor = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&editor, &app.url, &s.editor, &s.ws).await;
+        open_calendar(&editor, &app.url, &s.ws, &day).await;
+        let chip = format!("#cal-grid li.cal-post[data-post-id='{id}']");
+        let move_to = |value: String| {
+            let (editor, chip) = (&editor, chip.clone());
+            async move {
+                // Found and clicked in one step: a live re-read may redraw the chip.
+                let open = format!("document.querySelector(\"{chip} .cal-move\").click(); document.getElementById('move-at').value = '{value}';");
+                editor.execute(&open, vec![]).await.unwrap();
+                click(editor, "#move-form button[value=move]").await;
+            }
+        };
+        // Dismissed: nothing changes.
+        move_to(format!("{day}T15:00")).await;
+        let asked = super::driver::confirm(&editor, false).await;
+        assert!(asked.contains("back for approval"), "{asked}");
+        let post = app.get_post(&s.ws, &id, &s.editor).await;
+        assert_eq!(post["status"], "scheduled");
+        assert_eq!(post["schedule_at"], approved["schedule_at"], "not moved");
+        // Accepted: moved, and waiting for approval again.
+        move_to(format!("{day}T15:00")).await;
+        super::driver::confirm(&editor, true).await;
+        let moved = format!("(li => li && li.dataset.at === '{day}T15:00' && li.dataset.status)(document.querySelector(\"{chip}\"))");
+        let status = wait_dom(&editor, "the moved post", Duration::from_secs(5), &moved).await;
+        assert_eq!(status, "pending_approval");
     })
     .catch_unwind()
     .await;
