@@ -175,9 +175,21 @@
     var f = p.id && state.figures[p.id];
     return f ? H.h('span', { class: 'post-figures', title: H.figuresAge(f.as_of, state.figuresUpstream) }, H.figuresText(f.metrics)) : null;
   }
-  /** Reads the last 30 days' figures, summed per post over its networks. */
+  /** The time range that covers the published posts on screen (from a day before the
+      oldest, at most a year back), or null when none is. */
+  function figuresRange() {
+    var times = state.posts.slice(0, state.shown).map(function (p) { return p.published_at; }).filter(Boolean).sort();
+    if (!times.length) return null;
+    var from = Math.max(Date.parse(times[0]) - 86400000, Date.now() - 365 * 86400000);
+    return { from: new Date(from).toISOString(), to: new Date(Date.now() + 60000).toISOString() };
+  }
+  /** Reads the figures of the published posts on screen, summed per post over its
+      networks (only their range: a big workspace's whole month is megabytes). */
   function loadFigures() {
-    return H.api('GET', H.wsPath(ws, '/analytics'), undefined, { quiet: true }).then(function (r) {
+    var range = figuresRange();
+    if (!range) return Promise.resolve();
+    var query = '?from=' + encodeURIComponent(range.from) + '&to=' + encodeURIComponent(range.to);
+    return H.api('GET', H.wsPath(ws, '/analytics' + query), undefined, { quiet: true }).then(function (r) {
       var figures = {};
       (r.posts || []).forEach(function (row) {
         if (!row.post_id) return;
@@ -271,6 +283,7 @@
       state.posts = r.data.posts || [];
       readHead(r.data);
       render();
+      loadFigures();
       if (filters && !filters.authorsLoaded) { filters.authorsLoaded = true; filters.loadAuthors(state.posts); }
     }, failed);
   });
@@ -312,6 +325,7 @@
     if (filters && filters.active()) { filters.more(); return; }
     state.shown += PAGE;
     renderList();
+    loadFigures();
   });
   H.$('.compose-jump').addEventListener('click', function (e) {
     e.preventDefault();
@@ -341,7 +355,6 @@
     if (writer && composer.restore()) H.$('#compose-text').focus();
     filters = H.listFilters({ ws: ws, row: function (p) { return row(p); }, local: renderList });
     refresh();
-    loadFigures();
     setInterval(loadFigures, FIGURES_EVERY_MS);
     H.connection = H.live(ws, {
       onOpen: function () { refresh(); filters.requery(); },
