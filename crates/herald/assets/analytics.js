@@ -9,10 +9,10 @@
   var H = window.Herald;
   var ws = H.config.workspace_id;
   var state = { report: null };
-  var METRICS = ['impressions', 'engagements', 'likes', 'comments', 'shares', 'clicks'];
+  var METRICS = H.FIGURES;
   var dayFmt = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
 
-  function fmtNum(v) { return v == null ? '–' : Math.round(v).toLocaleString(); }
+  var fmtNum = H.fmtFigure;
   function addDays(key, n) {
     var p = key.split('-').map(Number);
     return new Date(Date.UTC(p[0], p[1] - 1, p[2] + n)).toISOString().slice(0, 10);

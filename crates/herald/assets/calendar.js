@@ -5,8 +5,9 @@
    another hour in the week view, or moved with its "Move to…" button (a dialog with a
    date and time: the keyboard way). Moving is the versioned PATCH; a 409 says the post
    changed meanwhile and offers a reload. Moving an approved post of a workspace that
-   requires approval asks first: it goes back for approval. Live: post / history / resync events and each
-   reconnect re-read the visible window, coalesced (never while a drag is under way). */
+   requires approval asks first: it goes back for approval. Live: post / history /
+   resync events and each reconnect re-read the visible window, coalesced (never while a
+   drag is under way). */
 (function () {
   'use strict';
   var H = window.Herald;

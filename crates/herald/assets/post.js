@@ -65,7 +65,7 @@
           H.h('th', { scope: 'col' }, 'As of'))),
         H.h('tbody', null, r.figures.map(function (f) {
           return H.h('tr', { dataset: { platform: f.platform } }, H.h('th', { scope: 'row' }, H.platformLabel(f.platform)),
-            metrics.map(function (m) { return H.h('td', null, f.metrics[m] == null ? '–' : Math.round(f.metrics[m]).toLocaleString()); }),
+            metrics.map(function (m) { return H.h('td', null, H.fmtFigure(f.metrics[m])); }),
             H.h('td', null, H.fmtDateTime(f.as_of)));
         }))));
       box.appendChild(H.h('p', { class: 'hint', dataset: { upstream: r.upstream } }, H.figuresAge(r.as_of, r.upstream)));

@@ -131,16 +131,18 @@
   /* ---- engagement figures (GET .../analytics, GET .../posts/{id}/analytics) ---- */
   /** The metrics shown beside a post, most telling first. */
   H.FIGURES = ['impressions', 'engagements', 'likes', 'comments', 'shares', 'clicks'];
+  /** A figure as people read it ("1,234"); a dash for one not reported. */
+  H.fmtFigure = function (v) { return v == null ? '–' : Math.round(v).toLocaleString(); };
   /** "1,234 impressions · 56 likes": the metrics `metrics` has (a missing one is left out,
       never shown as 0); '' when it has none. */
   H.figuresText = function (metrics) {
     return H.FIGURES.filter(function (m) { return metrics && metrics[m] != null; })
-      .map(function (m) { return Math.round(metrics[m]).toLocaleString() + ' ' + m; }).join(' · ');
+      .map(function (m) { return H.fmtFigure(metrics[m]) + ' ' + m; }).join(' · ');
   };
   /** How old figures are, in words: `upstream` as the analytics answers say it. */
   H.figuresAge = function (asOf, upstream) {
     var when = asOf ? H.fmtDateTime(asOf) : '';
     return upstream === 'fresh' ? 'Figures as of ' + when
-      : 'Last known figures, as of ' + when + ' (Ayrshare could not be read lately)';
+      : 'Last known figures, as of ' + when + ': a newer reading is due, or Ayrshare could not be read';
   };
 }());

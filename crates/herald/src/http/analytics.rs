@@ -1,7 +1,8 @@
 //! `GET /api/workspaces/{ws}/analytics`: the workspace's figures for a range of post
 //! times, and `GET …/posts/{id}/analytics`: one post's, both read from the store (never
-//! from Ayrshare on the request path), each figure with its `as_of`. Any member may read. A bad `from`/`to` is 422 `invalid_field` naming it, as
-//! for every query parameter; a range over [`MAX_DAYS`] or ending before it starts too.
+//! from Ayrshare on the request path), each figure with its `as_of`. Any member may
+//! read. A bad `from`/`to` is 422 `invalid_field` naming it, as for every query
+//! parameter; a range over [`MAX_DAYS`] or ending before it starts too.
 
 use super::json::AppQuery;
 use crate::analytics::report::{PostReport, Range, Report, MAX_DAYS};

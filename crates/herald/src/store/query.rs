@@ -101,8 +101,8 @@ pub struct ListQuery {
     pub limit: u32,
     pub cursor: Option<Cursor>,
     /// Words the post's text must contain, whole and in any case; the last word, when it
-    /// has three letters or more, may be the start of a word. Words are runs of letters and digits; a query without any
-    /// filters nothing.
+    /// has three letters or more, may be the start of a word. Words are runs of letters
+    /// and digits; a query without any filters nothing.
     pub q: Option<String>,
     /// Only posts that include this network.
     pub platform: Option<String>,

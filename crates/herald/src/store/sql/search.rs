@@ -62,7 +62,7 @@ pub(in crate::store) const TSQUERY: TextSearch = TextSearch {
 };
 
 /// The shortest last word searched as a prefix too.
-pub(in crate::store) const MIN_PREFIX: usize = 3;
+const MIN_PREFIX: usize = 3;
 
 /// Whether the last of `words` is searched as a prefix too.
 fn last_is_prefix(words: &[String]) -> bool {
