@@ -33,6 +33,16 @@ pub fn profile(sim: &ayrshare_sim::SimHandle, title: &str, key: &str) {
 
 pub struct Instance {
     pub url: String,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+/// Shuts the instances down (their loops stopped) and waits until they have.
+pub async fn stop(instances: Vec<Instance>) {
+    for i in instances {
+        let _ = i.stop.send(());
+        i.running.await.unwrap().unwrap();
+    }
 }
 
 /// `n` instances sharing `database` and `redis` under one cache namespace.
@@ -58,8 +68,11 @@ pub async fn start(
         args.cache.cache_namespace = namespace.clone();
         let app = Application::build(args).await.unwrap();
         let url = format!("http://{}", app.local_addr());
-        tokio::spawn(app.run_until(std::future::pending()));
-        instances.push(Instance { url });
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let running = tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        instances.push(Instance { url, stop, running });
     }
     instances
 }

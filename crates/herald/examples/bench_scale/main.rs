@@ -7,8 +7,9 @@
 //!    ([`dashboard`]);
 //! 2. 2,000 open event streams on one instance: memory per stream and the time from a
 //!    write's acknowledgement to its event on every stream ([`streams`]);
-//! 3. scheduler throughput for 10,000 posts due at once over 100 profiles: posts/s, lag
-//!    p99, duplicates ([`scheduler`]).
+//! 3. scheduler throughput for 10,000 posts due at once over 100 profiles, with one
+//!    instance and with three: posts/s, lag p99, duplicates, Ayrshare calls per profile
+//!    against Ayrshare's 300 per 5 minutes ([`scheduler`]).
 //!
 //! The planning queries on the same data are `bench_planning`'s.
 //!
@@ -61,10 +62,14 @@ async fn main() -> anyhow::Result<()> {
             let ws = instances[0].workspace(&http, &sim, &format!("streams-{}", run_id())).await;
             streams::run(&instances, &http, &ws).await;
         }
+        cluster::stop(instances).await;
     }
     if part("scheduler") {
-        let instances = cluster::start(3, &url, &redis, &sim, Loops { scheduler: true }).await;
-        scheduler::run(&instances, &http, &sim, &pool).await;
+        for n in [1, 3] {
+            let instances = cluster::start(n, &url, &redis, &sim, Loops { scheduler: true }).await;
+            scheduler::run(&instances, &http, &sim, &pool).await;
+            cluster::stop(instances).await;
+        }
     }
     Ok(())
 }
