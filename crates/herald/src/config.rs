@@ -2,6 +2,7 @@
 //! environment (names as in API.md). Secrets are [`Secret`]s and their environment
 //! values are hidden from `--help`, so neither `Debug` nor help output shows them.
 
+use crate::client_ip::TrustedProxies;
 use crate::secret::Secret;
 use clap::{Args, Parser, Subcommand};
 use std::net::SocketAddr;
@@ -163,6 +164,11 @@ pub struct ServeArgs {
     /// Where users reach Herald (e.g. `https://herald.example.com`); https turns on HSTS.
     #[arg(long, env = "HERALD_PUBLIC_URL")]
     pub public_url: Option<url::Url>,
+    /// Reverse proxies in front of Herald, as comma-separated CIDRs or addresses
+    /// (`127.0.0.1/32,10.0.0.0/8`): only a request from one of them has its client
+    /// address taken from `Forwarded` / `X-Forwarded-For`. Default: none.
+    #[arg(long, env = "HERALD_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: TrustedProxies,
     #[command(flatten)]
     pub people: PeopleArgs,
     #[command(flatten)]
@@ -197,13 +203,27 @@ pub struct PeopleArgs {
     /// The sender of Herald's e-mail.
     #[arg(long, env = "HERALD_SMTP_FROM", default_value = "Herald <herald@localhost>")]
     pub smtp_from: String,
-    /// Failed sign-ins per e-mail address per 15 minutes, counted across instances;
-    /// more are refused (429) until the window frees. 0: unlimited.
+    /// Failed sign-ins per account *from one client* (and per account from one browser
+    /// that signed in before) per 15 minutes, counted across instances; more from that
+    /// client are refused (429) until the window frees. 0: unlimited.
     #[arg(long, env = "HERALD_LOGIN_FAILURES_PER_EMAIL", default_value_t = 5)]
     pub login_failures_per_email: u32,
     /// Failed sign-ins per client address per 15 minutes, counted across instances.
     #[arg(long, env = "HERALD_LOGIN_FAILURES_PER_CLIENT", default_value_t = 30)]
     pub login_failures_per_client: u32,
+    /// Failed sign-ins per account from all clients together per 15 minutes (guessing
+    /// spread over many addresses); browsers the person signed in with before are not
+    /// held by it. 0: unlimited.
+    #[arg(long, env = "HERALD_LOGIN_FAILURES_PER_ACCOUNT", default_value_t = 50)]
+    pub login_failures_per_account: u32,
+    /// A session unused for this many hours ends (it ends 14 days after sign-in anyway).
+    #[arg(long, env = "HERALD_SESSION_IDLE_HOURS", default_value_t = 12,
+        value_parser = clap::value_parser!(u64).range(1..=336))]
+    pub session_idle_hours: u64,
+    /// Password hashes computed at once in this process (each holds 19 MiB while it
+    /// runs); more wait briefly, then get 429. 0: the number of cores.
+    #[arg(long, env = "HERALD_PASSWORD_HASHERS", default_value_t = 0)]
+    pub password_hashers: usize,
 }
 
 impl PeopleArgs {
@@ -221,6 +241,11 @@ impl PeopleArgs {
             public_url: public_url.map(|u| u.as_str().trim_end_matches('/').to_owned()),
             login_failures_per_email: self.login_failures_per_email,
             login_failures_per_client: self.login_failures_per_client,
+            login_failures_per_account: self.login_failures_per_account,
+            hasher: match self.password_hashers {
+                0 => crate::auth::password::Hasher::default(),
+                n => crate::auth::password::Hasher::new(n),
+            },
         })
     }
 }
@@ -241,15 +266,18 @@ pub struct ConnectionArgs {
     #[arg(long, env = "HERALD_MAX_CONNECTIONS", default_value_t = 4096,
         value_parser = clap::value_parser!(u64).range(1..))]
     pub max_connections: u64,
-    /// Open connections per client address at most (0: no such limit; behind a
-    /// reverse proxy every client shares the proxy's address).
-    #[arg(long, env = "HERALD_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 0)]
+    /// Open connections per client address at most (0: no such limit). The trusted
+    /// proxies (`HERALD_TRUSTED_PROXIES`), which carry every client's connections, are
+    /// not held by it.
+    #[arg(long, env = "HERALD_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub max_connections_per_address: u64,
 }
 
 impl ConnectionArgs {
-    pub fn limits(&self) -> crate::server::Limits {
+    /// The server's limits; `trusted_proxies` are exempt from the per-address one.
+    pub fn limits(&self, trusted_proxies: &TrustedProxies) -> crate::server::Limits {
         crate::server::Limits {
+            exempt: trusted_proxies.clone(),
             header_read_timeout: Duration::from_secs(self.header_read_timeout_secs),
             idle_timeout: Duration::from_secs(self.idle_timeout_secs),
             max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),

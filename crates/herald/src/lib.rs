@@ -11,7 +11,8 @@
 //! - [`http`]: the JSON handlers of API.md; [`web`]: the pages; [`error`]: the one error
 //!   type and its body.
 //! - [`auth`]: who is calling (principals, the authentication layer, extractors);
-//!   [`ratelimit`]: per-caller limits; [`secret`]: values never shown whole.
+//!   [`ratelimit`]: per-caller limits; [`client_ip`]: the client address behind trusted
+//!   proxies; [`secret`]: values never shown whole.
 //! - Services: [`posts`] (post use cases), [`workspaces`] (workspaces and tokens),
 //!   [`webhooks`] (Ayrshare deliveries), [`dashboard`] (the never-stale read),
 //!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`].
@@ -30,6 +31,7 @@ pub mod auth;
 pub mod background;
 pub mod cache_keys;
 pub mod changes;
+pub mod client_ip;
 pub mod config;
 pub mod dashboard;
 pub mod demo;

@@ -6,14 +6,14 @@
 //!   come in a burst, then one every `60 / per_minute` seconds.
 //! - **Failed authentications**: a bearer credential Herald does not know counts against
 //!   the client address in a separate, tighter limit (`failures_per_minute`). Once it is
-//!   spent, the address is refused (429) *before* any credential it sends is looked up,
-//!   until the limit allows again — so guessing is throttled whatever is guessed, at the
-//!   price that a valid token sent from that address in the meantime waits too.
+//!   spent, the address's *unknown* credentials are refused (429) — checked after the
+//!   lookup missed, so a valid token (or the cron secret) sent from the same address,
+//!   behind the same proxy, is never locked out by someone else's guesses (review N4).
 //!
 //! Authentication runs first ([`crate::auth::layer`]), so a fresh random token per
 //! request buys nothing. `/healthz`, `/readyz` and `/metrics` are never limited. The
 //! limits live in each process: N instances allow N times them. The client address is
-//! the TCP peer (`X-Forwarded-For` is not trusted).
+//! the TCP peer, or behind a trusted proxy the forwarded client ([`crate::client_ip`]).
 
 use governor::clock::{Clock, DefaultClock};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -119,10 +119,10 @@ impl<K: Hash + Eq + Clone> Lockout<K> {
     }
 }
 
-/// Failures counted per key across every instance (a [`herald_cache`] rate window in
-/// Redis when configured): sign-in attempts per e-mail address and per client, which an
-/// attacker could otherwise spread over the instances. Keys are digested: an e-mail
-/// address never becomes a Redis key.
+/// Attempts counted per key across every instance (a [`herald_cache`] rate window in
+/// Redis when configured): sign-in attempts per client, per account and so on (see
+/// [`crate::people::signin`]), which an attacker could otherwise spread over the
+/// instances. Keys are digested: an e-mail address never becomes a Redis key.
 #[derive(Clone)]
 pub struct SharedLockout {
     cache: herald_cache::Cache,
@@ -147,24 +147,34 @@ impl SharedLockout {
         crate::cache_keys::Key::lockout(self.kind, who)
     }
 
-    /// Refused (with the wait) while `who` has no failure left in the window.
-    pub async fn unlocked(&self, who: &str) -> Result<(), Duration> {
+    /// Takes one attempt of `who` from the window before the attempt is checked (so
+    /// concurrent attempts count at once), or says how long to wait. A successful
+    /// attempt gives it back ([`Reserved::refund`]); a failed one keeps it.
+    pub async fn reserve(&self, who: &str) -> Result<Reserved, Duration> {
         if self.limit == 0 {
-            return Ok(());
+            return Ok(Reserved { lockout: self.clone(), key: String::new(), slots: None });
         }
-        let slots = self.cache.take_slots(self.key(who).as_str(), 0, self.limit, self.period).await;
-        slots.retry_after.map_or(Ok(()), Err)
-    }
-
-    /// Counts a failure of `who`; refused (with the wait) once none was left.
-    pub async fn failed(&self, who: &str) -> Result<(), Duration> {
-        if self.limit == 0 {
-            return Ok(());
-        }
-        let slots = self.cache.take_slots(self.key(who).as_str(), 1, self.limit, self.period).await;
+        let key = self.key(who).as_str().to_owned();
+        let slots = self.cache.take_slots(&key, 1, self.limit, self.period).await;
         match (slots.granted, slots.retry_after) {
-            (0, Some(wait)) => Err(wait),
-            _ => Ok(()),
+            (0, wait) => Err(wait.unwrap_or(self.period)),
+            _ => Ok(Reserved { lockout: self.clone(), key, slots: Some(slots) }),
+        }
+    }
+}
+
+/// One attempt taken from a [`SharedLockout`] window.
+pub struct Reserved {
+    lockout: SharedLockout,
+    key: String,
+    slots: Option<herald_cache::Slots>,
+}
+
+impl Reserved {
+    /// Gives the attempt back: it succeeded, so it counts against nobody.
+    pub async fn refund(self) {
+        if let Some(slots) = &self.slots {
+            self.lockout.cache.refund_slots(&self.key, slots, 1).await;
         }
     }
 }

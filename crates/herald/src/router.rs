@@ -18,8 +18,8 @@ use crate::state::AppState;
 use crate::web;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::header::{
-    CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_TYPE, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, Version};
 use axum::middleware;
@@ -103,6 +103,10 @@ fn with_common_layers(app: Router<AppState>, https: bool) -> Router<AppState> {
             .layer(PropagateRequestIdLayer::x_request_id())
             .layer(TraceLayer::new_for_http().make_span_with(span))
             .option_layer(hsts)
+            // Answers that say nothing else are never stored (review N16: `/api/me` and
+            // the sign-in answer carry the CSRF token); pages, assets, media and the
+            // dashboard set their own.
+            .layer(header(CACHE_CONTROL, "no-store"))
             .layer(header(REFERRER_POLICY, "no-referrer"))
             .layer(header(X_CONTENT_TYPE_OPTIONS, "nosniff"))
             .layer(header(X_FRAME_OPTIONS, "DENY")),

@@ -13,6 +13,7 @@
 //! axum's `serve` could not set these limits. On shutdown, connections finish their
 //! requests (graceful) for at most [`DRAIN`].
 
+use crate::client_ip::TrustedProxies;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
@@ -34,13 +35,15 @@ use tower::ServiceExt;
 /// How long shutdown waits for open connections to finish.
 pub const DRAIN: Duration = Duration::from_secs(10);
 
-/// The connection limits (see the module docs). `max_per_address` 0 = no per-address limit.
-#[derive(Debug, Clone, Copy)]
+/// The connection limits (see the module docs). `max_per_address` 0 = no per-address
+/// limit; the `exempt` addresses (the trusted proxies) are not held by it.
+#[derive(Debug, Clone)]
 pub struct Limits {
     pub header_read_timeout: Duration,
     pub idle_timeout: Duration,
     pub max_connections: usize,
     pub max_per_address: usize,
+    pub exempt: TrustedProxies,
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains.
@@ -70,7 +73,8 @@ pub async fn serve(
         let Ok(slot) = slots.clone().try_acquire_owned() else {
             continue; // over the limit: dropping the stream closes it
         };
-        let Some(seat) = Seat::take(&per_address, peer.ip(), limits.max_per_address) else {
+        let max = if limits.exempt.contains(peer.ip()) { 0 } else { limits.max_per_address };
+        let Some(seat) = Seat::take(&per_address, peer.ip(), max) else {
             continue;
         };
         let _ = stream.set_nodelay(true);

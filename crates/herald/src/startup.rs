@@ -82,7 +82,8 @@ impl Application {
         let admin_token = args.admin_token.clone().unwrap_or_else(|| auth::new_token().0);
 
         let lookups = Lookups::new(store.clone(), cache.clone());
-        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone(), store.clone());
+        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone(), store.clone())
+            .with_idle(Duration::from_secs(args.people.session_idle_hours * 3600));
         let live = Live::new(
             cache.clone(),
             authenticator.clone(),
@@ -147,6 +148,8 @@ impl Application {
             gate: Arc::new(Gate {
                 auth: authenticator,
                 limits: Arc::new(limits),
+                trusted_proxies: args.trusted_proxies.clone(),
+                cron_secret: args.cron_secret.clone(),
                 cache: cache.clone(),
                 profiles: profiles.clone(),
             }),
@@ -167,7 +170,7 @@ impl Application {
             state,
             store,
             cache,
-            limits: args.connections.limits(),
+            limits: args.connections.limits(&args.trusted_proxies),
             scheduler_interval: Duration::from_millis(args.scheduler_interval_ms),
             notify_interval: Duration::from_millis(args.notify_interval_ms),
             analytics_interval: args.analytics.interval(),
@@ -226,7 +229,8 @@ impl Application {
         let metrics = self.metrics_listener.map(|listener| {
             let app = router::metrics_router(self.state.clone());
             let stop = self.shutdown.clone();
-            tokio::spawn(server::serve(listener, app, self.limits, stop.cancelled_owned()))
+            let limits = self.limits.clone();
+            tokio::spawn(server::serve(listener, app, limits, stop.cancelled_owned()))
         });
         let app = router::router(self.state.clone(), self.options);
         let served = server::serve(self.listener, app, self.limits, signal).await;

@@ -13,8 +13,10 @@
 
 use super::{bearer, session, Authenticator, Principal};
 use crate::cache_keys::{request_tags, Credential, Profiles};
+use crate::client_ip::{ClientIp, TrustedProxies};
 use crate::error::AppError;
 use crate::ratelimit::{Caller, Limits, EXEMPT_PATHS};
+use crate::secret::Secret;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::header::AUTHORIZATION;
 use axum::http::{HeaderMap, Method};
@@ -42,6 +44,10 @@ pub enum Authentication {
 pub struct Gate {
     pub auth: Authenticator,
     pub limits: Arc<Limits>,
+    /// Whose forwarding headers name the client ([`crate::client_ip`]).
+    pub trusted_proxies: TrustedProxies,
+    /// The external cron's secret: valid for its one route, never a failed credential.
+    pub cron_secret: Option<Secret>,
     /// Resolves each request's versions up front.
     pub cache: Cache,
     /// Which profile a workspace has, for the dashboard's upstream tag.
@@ -51,8 +57,13 @@ pub struct Gate {
 /// The path of Ayrshare's webhook deliveries, which have their own bucket.
 const WEBHOOK_PATH: &str = "/api/webhooks/ayrshare";
 
-fn peer(req: &Request) -> Option<IpAddr> {
-    req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip())
+/// The client address of `req` (the peer, or the forwarded client behind a trusted
+/// proxy), which it also leaves in the request for the handlers ([`ClientIp`]).
+fn client(gate: &Gate, req: &mut Request) -> Option<IpAddr> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(a)| a.ip())?;
+    let ip = gate.trusted_proxies.client(peer, req.headers());
+    req.extensions_mut().insert(ClientIp(ip));
+    Some(ip)
 }
 
 /// Resolves the request's versions, authenticates, then rate-limits (429 with
@@ -77,7 +88,7 @@ pub async fn authenticate(State(gate): State<Arc<Gate>>, req: Request, next: Nex
 }
 
 async fn gated(gate: Arc<Gate>, mut req: Request, next: Next) -> Response {
-    let ip = peer(&req);
+    let ip = client(&gate, &mut req);
     let authentication = match who(&gate, req.method(), req.headers(), ip).await {
         Ok(a) => a,
         Err(e) => return e.into_response(),
@@ -107,14 +118,16 @@ async fn who(
 ) -> Result<Authentication, AppError> {
     let header = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
     if let Some(token) = bearer(header) {
-        gate.limits.unlocked(ip).map_err(|retry_after| AppError::RateLimited { retry_after })?;
-        return match gate.auth.authenticate(token).await? {
-            Some(principal) => Ok(Authentication::Known(principal)),
-            None => match gate.limits.failed(ip) {
-                Ok(()) => Ok(Authentication::Failed),
-                Err(retry_after) => Err(AppError::RateLimited { retry_after }),
-            },
-        };
+        if let Some(principal) = gate.auth.authenticate(token).await? {
+            return Ok(Authentication::Known(principal));
+        }
+        if gate.cron_secret.as_ref().is_some_and(|s| super::secrets_equal(token, s.expose())) {
+            return Ok(Authentication::Anonymous); // the scheduler route checks it itself
+        }
+        let throttled = |retry_after| AppError::RateLimited { retry_after };
+        gate.limits.unlocked(ip).map_err(throttled)?;
+        gate.limits.failed(ip).map_err(throttled)?;
+        return Ok(Authentication::Failed);
     }
     let Some(secret) = session::from_cookies(headers) else {
         return Ok(Authentication::Anonymous);

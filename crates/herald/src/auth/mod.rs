@@ -155,6 +155,8 @@ struct AuthInner {
     store: Arc<dyn Storage>,
     /// Sessions whose `last_seen_at` this instance wrote lately (see [`TOUCH_EVERY`]).
     touched: moka::sync::Cache<String, ()>,
+    /// A session unused for this long has ended (the idle timeout).
+    idle: std::time::Duration,
 }
 
 /// A session's `last_seen_at` is written at most this often per instance.
@@ -165,7 +167,21 @@ impl Authenticator {
         let touched =
             moka::sync::Cache::builder().time_to_live(TOUCH_EVERY).max_capacity(100_000).build();
         let admin_digest = digest(admin_token.expose());
-        Self { inner: Arc::new(AuthInner { admin_digest, lookups, store, touched }) }
+        let idle = session::IDLE;
+        Self { inner: Arc::new(AuthInner { admin_digest, lookups, store, touched, idle }) }
+    }
+
+    /// The same, with sessions ending after `idle` without use.
+    pub fn with_idle(self, idle: std::time::Duration) -> Self {
+        let inner = &self.inner;
+        let inner = AuthInner {
+            admin_digest: inner.admin_digest,
+            lookups: inner.lookups.clone(),
+            store: inner.store.clone(),
+            touched: inner.touched.clone(),
+            idle,
+        };
+        Self { inner: Arc::new(inner) }
     }
 
     /// The principal a bearer token stands for; `None` for one Herald does not know or
@@ -187,14 +203,22 @@ impl Authenticator {
     }
 
     /// The person a session secret stands for; `None` for a session Herald does not know
-    /// (logged out, ended by a password reset) or one that expired. Records when the
-    /// session was last used (at most every [`TOUCH_EVERY`]).
+    /// (logged out, ended by a password reset), one that expired, or one unused for
+    /// longer than the idle timeout. Records when the session was last used (at most
+    /// every [`TOUCH_EVERY`] per instance; that is also when the idle timeout is checked,
+    /// against the stored time, which every instance's use moves).
     pub async fn session(&self, secret: &str) -> AppResult<Option<Principal>> {
         let hash = hash_token(secret);
         let Some(person) = self.person(&hash).await? else { return Ok(None) };
         if !self.inner.touched.contains_key(&hash) {
+            let now = chrono::Utc::now();
+            let stored = self.inner.store.session(&hash).await?;
+            let idle = chrono::Duration::from_std(self.inner.idle).unwrap_or(chrono::Duration::MAX);
+            if stored.is_none_or(|s| s.last_seen_at + idle <= now) {
+                return Ok(None);
+            }
             self.inner.touched.insert(hash.clone(), ());
-            if let Err(e) = self.inner.store.touch_session(&hash, chrono::Utc::now()).await {
+            if let Err(e) = self.inner.store.touch_session(&hash, now).await {
                 tracing::warn!(error = %e, "session last-seen time not recorded");
             }
         }

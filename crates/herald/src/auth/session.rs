@@ -21,8 +21,11 @@ use std::time::Duration;
 pub const COOKIE_NAME: &str = "herald_session";
 /// The header cookie-authenticated writes must carry.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// How long a session lives without being used.
+/// How long a session lives at most from its sign-in, used or not.
 pub const LIFETIME: Duration = Duration::from_secs(14 * 24 * 3600);
+/// How long a session lives without being used, unless `HERALD_SESSION_IDLE_HOURS`
+/// says otherwise.
+pub const IDLE: Duration = Duration::from_secs(12 * 3600);
 
 /// A new session secret and its stored hash.
 pub fn new_secret() -> (Secret, String) {
@@ -41,13 +44,18 @@ pub fn csrf_of(secret: &str) -> String {
 
 /// The session secret the request's cookies carry, if any.
 pub fn from_cookies(headers: &HeaderMap) -> Option<&str> {
+    cookie_value(headers, COOKIE_NAME)
+}
+
+/// The value of the cookie `wanted` the request carries, if any (and not empty).
+pub fn cookie_value<'h>(headers: &'h HeaderMap, wanted: &str) -> Option<&'h str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, value)| *name == COOKIE_NAME && !value.is_empty())
+        .find(|(name, value)| *name == wanted && !value.is_empty())
         .map(|(_, value)| value)
 }
 

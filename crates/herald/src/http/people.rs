@@ -5,11 +5,13 @@
 use super::json::AppJson;
 use crate::auth::extract::{Access, Admin, GlobalAdmin, Viewer};
 use crate::auth::{session, Principal};
+use crate::client_ip::ClientIp;
 use crate::domain::Role;
 use crate::error::AppResult;
 use crate::notify::Notifier;
 use crate::people::invitations::{Accept, CreatedInvitation, InvitationView, NewInvitation};
 use crate::people::members::{MemberPatch, MemberView};
+use crate::people::signin::{device_cookie, device_from_cookies, Origin};
 use crate::people::{Login, MePatch, Opened, PeopleService, SessionView, UserView};
 use crate::workspaces::WorkspaceService;
 use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
@@ -66,12 +68,16 @@ pub struct PasswordReset {
     pub password: String,
 }
 
-/// The client's address (the TCP peer), when the server passes it.
+/// The client's address (the TCP peer, or the forwarded client behind a trusted proxy:
+/// [`crate::client_ip`]), when the server passes it.
 pub struct Client(Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        if let Some(ClientIp(ip)) = parts.extensions.get::<ClientIp>() {
+            return Ok(Client(Some(*ip)));
+        }
         let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>();
         Ok(Client(peer.map(|ConnectInfo(addr)| addr.ip())))
     }
@@ -84,6 +90,7 @@ fn agent(headers: &HeaderMap) -> Option<String> {
 /// The answer that sets the session cookie.
 fn signed_in(people: &PeopleService, opened: Opened, joined: Option<(String, Role)>) -> Response {
     let cookie = session::cookie(&opened.secret, people.https());
+    let device = opened.device.as_deref().map(|proof| device_cookie(proof, people.https()));
     let (workspace_id, role) = joined.unzip();
     let body = SignedIn {
         user: UserView::from(&opened.user),
@@ -91,7 +98,11 @@ fn signed_in(people: &PeopleService, opened: Opened, joined: Option<(String, Rol
         workspace_id,
         role,
     };
-    ([(SET_COOKIE, cookie)], Json(body)).into_response()
+    let mut response = ([(SET_COOKIE, cookie)], Json(body)).into_response();
+    if let Some(device) = device {
+        response.headers_mut().append(SET_COOKIE, device);
+    }
+    response
 }
 
 #[utoipa::path(post, path = "/api/auth/login", tag = "people", request_body = Login, security(()),
@@ -103,7 +114,8 @@ pub async fn login(
     headers: HeaderMap,
     AppJson(input): AppJson<Login>,
 ) -> AppResult<Response> {
-    let opened = people.login(input, client, agent(&headers)).await?;
+    let origin = Origin { client, device: device_from_cookies(&headers) };
+    let opened = people.login(input, origin, agent(&headers)).await?;
     Ok(signed_in(&people, opened, None))
 }
 
@@ -147,13 +159,16 @@ pub async fn me(
 
 #[utoipa::path(patch, path = "/api/me", tag = "people", request_body = MePatch,
     description = "Changes the caller's name, notification preference or password (which needs `current_password` and ends every session of the caller).",
-    responses((status = 200, body = UserView), (status = 401), (status = 403), (status = 422), (status = 503)))]
+    responses((status = 200, body = UserView), (status = 401), (status = 403), (status = 422), (status = 429), (status = 503)))]
 pub async fn update_me(
     State(people): State<PeopleService>,
     who: Principal,
+    Client(client): Client,
+    headers: HeaderMap,
     AppJson(patch): AppJson<MePatch>,
 ) -> AppResult<Json<UserView>> {
-    Ok(Json(UserView::from(&people.update_me(&who, patch).await?)))
+    let origin = Origin { client, device: device_from_cookies(&headers) };
+    Ok(Json(UserView::from(&people.update_me(&who, patch, origin).await?)))
 }
 
 #[utoipa::path(get, path = "/api/me/sessions", tag = "people",

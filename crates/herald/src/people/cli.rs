@@ -77,6 +77,8 @@ async fn service(db: &DatabaseArgs, cache: Option<&CacheArgs>) -> anyhow::Result
         public_url: None,
         login_failures_per_email: 0,
         login_failures_per_client: 0,
+        login_failures_per_account: 0,
+        hasher: crate::auth::password::Hasher::default(),
     };
     Ok(PeopleService::new(store, lookups, cache, settings))
 }

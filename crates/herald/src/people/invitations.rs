@@ -231,14 +231,15 @@ impl PeopleService {
                 AppError::invalid("password", "You already have an account: give its password.")
             })?;
             let login = super::Login { email: existing.user.email.clone(), password };
-            let opened = self.check_password(login, client).await?;
+            let origin = super::signin::Origin { client, device: None };
+            let opened = self.check_password(login, origin).await?;
             return Ok(Acceptance::Existing { user_id: opened.id });
         }
         let name = input.name.unwrap_or_default();
         validate::name("name", &name)?;
         let password = input.password.unwrap_or_default();
         password::check(&password).map_err(|m| AppError::invalid("password", m))?;
-        let password_hash = password::hash(password).await.map_err(AppError::internal)?;
+        let password_hash = self.hasher().hash(password).await?.map_err(AppError::internal)?;
         let user = User {
             id: uuid::Uuid::now_v7().to_string(),
             email: invitation.email.clone(),

@@ -5,15 +5,17 @@
 //! removed or given another role — goes through [`Lookups`]' `…_changed`, which must
 //! reach every instance before the change is acknowledged (503 otherwise, G6); a
 //! change that must not be half-made is refused up front while the shared tier is
-//! unreachable. Sign-in failures are throttled per e-mail address and per client, and an
+//! unreachable. Password checks are throttled before they are hashed ([`signin`]), and an
 //! unknown address costs the same time as a wrong password.
 
 pub mod cli;
 pub mod invitations;
 pub mod members;
+pub mod signin;
 
+use crate::auth::password::{self, Hasher};
 use crate::auth::session::{self, csrf_of};
-use crate::auth::{password, Principal};
+use crate::auth::Principal;
 use crate::domain::model::now_ms;
 use crate::domain::people::normal_email;
 use crate::domain::{validate, SessionRecord, User};
@@ -25,7 +27,7 @@ use crate::secret::Secret;
 use crate::store::Storage;
 use herald_cache::Cache;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
+use signin::{Origin, Throttle};
 use std::sync::Arc;
 use std::time::Duration;
 use utoipa::ToSchema;
@@ -107,6 +109,8 @@ pub struct Opened {
     pub user: User,
     pub secret: Secret,
     pub csrf_token: String,
+    /// A device proof for the browser (after a sign-in with a password).
+    pub device: Option<String>,
 }
 
 /// How the session id of a listing is made from the stored hash.
@@ -123,6 +127,10 @@ pub struct Settings {
     pub login_failures_per_email: u32,
     /// Failed sign-ins allowed per client address per [`LOCKOUT_WINDOW`] (0: unlimited).
     pub login_failures_per_client: u32,
+    /// Failed sign-ins allowed per account from every client per [`LOCKOUT_WINDOW`].
+    pub login_failures_per_account: u32,
+    /// The password hashers' admission gate.
+    pub hasher: Hasher,
 }
 
 /// The window failed sign-ins are counted in.
@@ -140,8 +148,8 @@ struct Inner {
     mailer: Option<Mailer>,
     /// Where users reach Herald (for links in e-mails), if configured.
     public_url: Option<String>,
-    per_email: SharedLockout,
-    per_client: SharedLockout,
+    throttle: Throttle,
+    hasher: Hasher,
 }
 
 impl PeopleService {
@@ -152,9 +160,16 @@ impl PeopleService {
         settings: Settings,
     ) -> Self {
         let lockout = |kind, limit| SharedLockout::new(cache.clone(), kind, limit, LOCKOUT_WINDOW);
-        let inner = Inner {
-            per_email: lockout("login-email", settings.login_failures_per_email),
+        let per_email = settings.login_failures_per_email;
+        let throttle = Throttle {
             per_client: lockout("login-client", settings.login_failures_per_client),
+            per_account_client: lockout("login-account-client", per_email),
+            per_account: lockout("login-account", settings.login_failures_per_account),
+            per_device: lockout("login-device", per_email),
+        };
+        let inner = Inner {
+            throttle,
+            hasher: settings.hasher,
             store,
             lookups,
             mailer: settings.mailer,
@@ -164,50 +179,27 @@ impl PeopleService {
     }
 
     /// Checks the password and opens a session. Unknown e-mail and wrong password are
-    /// the same 401 `invalid_credentials`; repeated failures are 429.
+    /// the same 401 `invalid_credentials`; attempts are throttled ([`signin`]).
     #[tracing::instrument(skip_all)]
     pub async fn login(
         &self,
         input: Login,
-        client: Option<IpAddr>,
+        origin: Origin<'_>,
         agent: Option<String>,
     ) -> AppResult<Opened> {
-        let user = self.check_password(input, client).await?;
-        self.open_session(user, agent).await
+        let user = self.check_password(input, origin).await?;
+        let device = self.device_proof(&user).await?;
+        let mut opened = self.open_session(user, agent).await?;
+        opened.device = device;
+        Ok(opened)
     }
 
-    /// The user whose e-mail and password these are, throttled per e-mail address and
-    /// per client; an unknown address costs the same time as a wrong password.
-    pub(crate) async fn check_password(
-        &self,
-        input: Login,
-        client: Option<IpAddr>,
-    ) -> AppResult<User> {
-        let email = normal_email(input.email.trim());
-        let throttled = |wait| AppError::RateLimited { retry_after: wait };
-        let client = client.map(|ip| ip.to_string());
-        self.inner.per_email.unlocked(&email).await.map_err(throttled)?;
-        if let Some(ip) = &client {
-            self.inner.per_client.unlocked(ip).await.map_err(throttled)?;
-        }
-        let record = self.inner.store.user_by_email(&email).await?;
-        let verified = match record.as_ref().and_then(|r| r.password_hash.clone()) {
-            Some(hash) => password::verify(input.password, hash).await,
-            None => {
-                password::verify_nothing(input.password).await;
-                false
-            }
-        };
-        match record.filter(|_| verified) {
-            Some(record) => Ok(record.user),
-            None => {
-                self.inner.per_email.failed(&email).await.map_err(throttled)?;
-                if let Some(ip) = &client {
-                    self.inner.per_client.failed(ip).await.map_err(throttled)?;
-                }
-                Err(AppError::InvalidCredentials)
-            }
-        }
+    pub(crate) fn throttle(&self) -> &Throttle {
+        &self.inner.throttle
+    }
+
+    pub(crate) fn hasher(&self) -> &Hasher {
+        &self.inner.hasher
     }
 
     /// A new session for `user` (after a login or an accepted invitation).
@@ -230,7 +222,7 @@ impl PeopleService {
         };
         self.inner.store.create_session(&record).await?;
         tracing::info!(user = %user.id, "signed in");
-        Ok(Opened { csrf_token: csrf_of(secret.expose()), user, secret })
+        Ok(Opened { csrf_token: csrf_of(secret.expose()), user, secret, device: None })
     }
 
     /// Ends the caller's session on every instance (503 when that cannot be made sure).
@@ -251,7 +243,12 @@ impl PeopleService {
 
     /// Changes the caller's name, password (ending every other session) or settings.
     #[tracing::instrument(skip_all)]
-    pub async fn update_me(&self, who: &Principal, patch: MePatch) -> AppResult<User> {
+    pub async fn update_me(
+        &self,
+        who: &Principal,
+        patch: MePatch,
+        origin: Origin<'_>,
+    ) -> AppResult<User> {
         let Principal::User(person) = who else {
             return Err(AppError::forbidden("only a signed-in person has a profile"));
         };
@@ -262,39 +259,38 @@ impl PeopleService {
         }
         user.notify_email = patch.notify_email.unwrap_or(user.notify_email);
         if let Some(new) = patch.password {
-            self.change_password(&user, patch.current_password, new).await?;
+            self.change_password(&user, patch.current_password, new, origin).await?;
         }
         self.inner.store.update_user(&user).await?;
         self.inner.lookups.users_changed().await?;
         Ok(user)
     }
 
+    /// Changes the password once the current one is given: its check is throttled as a
+    /// sign-in (review N10: a stolen session must not guess it freely).
     async fn change_password(
         &self,
         user: &User,
         current: Option<String>,
         new: String,
+        origin: Origin<'_>,
     ) -> AppResult<()> {
         password::check(&new).map_err(|m| AppError::invalid("password", m))?;
-        let record = self.inner.store.user(&user.id).await?.ok_or(AppError::NotFound)?;
-        let known = match (current, record.password_hash) {
-            (Some(current), Some(hash)) => password::verify(current, hash).await,
-            _ => false,
-        };
-        if !known {
-            return Err(AppError::invalid(
-                "current_password",
-                "Your current password is not right.",
-            ));
+        let attempt = Login { email: user.email.clone(), password: current.unwrap_or_default() };
+        match self.check_password(attempt, origin).await {
+            Ok(_) => self.set_password(&user.id, new).await,
+            Err(AppError::InvalidCredentials) => {
+                Err(AppError::invalid("current_password", "Your current password is not right."))
+            }
+            Err(other) => Err(other),
         }
-        self.set_password(&user.id, new).await
     }
 
     /// Sets a password and ends every session of the user, on every instance.
     pub(crate) async fn set_password(&self, user_id: &str, new: String) -> AppResult<()> {
         password::check(&new).map_err(|m| AppError::invalid("password", m))?;
         self.inner.lookups.shared_tier_reachable().await?;
-        let hash = password::hash(new).await.map_err(AppError::internal)?;
+        let hash = self.hasher().hash(new).await?.map_err(AppError::internal)?;
         let ended = self.inner.store.set_password(user_id, &hash).await?;
         tracing::info!(user = %user_id, sessions_ended = ended, "password set");
         self.inner.lookups.sessions_changed().await
@@ -336,7 +332,7 @@ impl PeopleService {
         let email = check_email(email)?;
         validate::name("name", name)?;
         password::check(&password).map_err(|m| AppError::invalid("password", m))?;
-        let hash = password::hash(password).await.map_err(AppError::internal)?;
+        let hash = self.hasher().hash(password).await?.map_err(AppError::internal)?;
         let user = User {
             id: uuid::Uuid::now_v7().to_string(),
             email,

@@ -97,7 +97,7 @@ async fn hold(port: u16, n: usize, bytes: &'static [u8]) -> Vec<TcpStream> {
 }
 
 /// How many of `held` the server closes within `within`.
-async fn closed_by_server(held: Vec<TcpStream>, within: Duration) -> usize {
+pub(crate) async fn closed_by_server(held: Vec<TcpStream>, within: Duration) -> usize {
     let reads = held.into_iter().map(|mut s| async move {
         let mut buf = [0u8; 512];
         loop {
@@ -119,7 +119,12 @@ async fn h3_healthz_answers_while_2000_half_open_requests_are_held_and_they_are_
     let herald = process::start(&sim.base_url(), &env).await;
     let held = hold(herald.port, 2000, b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
     let started = std::time::Instant::now();
-    let health = reqwest::Client::new()
+    // Another client: the holder's own address is over its connection cap.
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let health = other
         .get(format!("{}/healthz", herald.url))
         .timeout(Duration::from_secs(2))
         .send()

@@ -17,5 +17,6 @@ mod planning;
 mod publishing;
 mod revocation;
 mod secrets;
+mod signin;
 mod validation;
 mod workflow;

@@ -222,6 +222,12 @@ impl TestApp {
         post.version
     }
 
+    /// The SQLite file of an app on SQLite (for fixtures the API cannot make).
+    pub fn sqlite_path(&self) -> std::path::PathBuf {
+        assert!(self._database.is_none(), "the app runs on SQLite");
+        self._db.path().join("herald.db")
+    }
+
     pub fn sim_stats(&self) -> ayrshare_sim::Stats {
         self.sim.sim.stats()
     }
