@@ -20,7 +20,8 @@
 //!   tag and topic.
 //! - [`domain`]: statuses, roles, the state machine, audit vocabulary, validation (pure);
 //!   [`store`]: the storage trait and its SQL implementations.
-//! - [`metrics`], [`telemetry`], [`demo`] (the `--demo` workspace).
+//! - [`metrics`], [`telemetry`], [`demo`] (the `--demo` workspace), [`ops`] (backup and
+//!   restore).
 
 #![forbid(unsafe_code)]
 
@@ -44,6 +45,7 @@ pub mod media;
 pub mod metrics;
 pub mod names;
 pub mod notify;
+pub mod ops;
 pub mod people;
 pub mod posts;
 pub mod publish;
