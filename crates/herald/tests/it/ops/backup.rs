@@ -36,14 +36,14 @@ pub async fn herald(args: &[&str], database_url: &str) -> Run {
     }
 }
 
-async fn simulator() -> SimHandle {
+pub async fn simulator() -> SimHandle {
     Simulator::spawn(SimConfig { api_key: Some(SIM_KEY.into()), ..Default::default() })
         .await
         .unwrap()
 }
 
 /// A workspace in the running Herald and an editor token of it.
-async fn workspace(herald: &Herald, sim: &SimHandle, name: &str) -> (String, String) {
+pub async fn workspace(herald: &Herald, sim: &SimHandle, name: &str) -> (String, String) {
     let http = reqwest::Client::new();
     sim_profile(&http, &sim.base_url(), name, &profile_key(name)).await;
     let body = json!({"name": name, "ayrshare_profile_key": profile_key(name)});
@@ -73,7 +73,7 @@ async fn workspace(herald: &Herald, sim: &SimHandle, name: &str) -> (String, Str
 }
 
 /// Creates drafts until `stop`; counts the acknowledged ones.
-fn keep_writing(
+pub fn keep_writing(
     url: String,
     ws: String,
     token: String,

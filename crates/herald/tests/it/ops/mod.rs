@@ -4,6 +4,7 @@
 //! `serve --demo` across restarts ([`demo`]).
 
 mod backup;
+mod backup_bench;
 mod demo;
 mod nginx;
 mod upgrade;
