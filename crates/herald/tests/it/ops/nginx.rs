@@ -370,3 +370,38 @@ async fn the_deploy_nginx_site_serves_two_instances_over_https_through_a_rolling
     })
     .await;
 }
+
+/// `deploy/` file `name`.
+fn deploy_file(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy").join(name))
+        .unwrap_or_else(|e| panic!("deploy/{name}: {e}"))
+}
+
+#[test]
+fn the_deploy_files_agree_on_the_upload_size_and_trust_only_the_local_proxy() {
+    let site = deploy_file("nginx/herald.conf");
+    let env = deploy_file("herald.env.example");
+    let number_after = |text: &str, key: &str| -> u64 {
+        let rest = text.split(key).nth(1).unwrap_or_else(|| panic!("no {key}"));
+        rest.trim_start().split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap()
+    };
+    let body_mb = number_after(&site, "client_max_body_size");
+    let media_mb = number_after(&env, "\nHERALD_MEDIA_MAX_MB=");
+    assert_eq!(
+        body_mb,
+        media_mb + 1,
+        "nginx takes an upload of HERALD_MEDIA_MAX_MB and its envelope"
+    );
+    assert!(env.contains("\nHERALD_TRUSTED_PROXIES=127.0.0.1/32\n"));
+    let unit = deploy_file("systemd/herald@.service");
+    for hardening in [
+        "User=herald",
+        "ProtectSystem=strict",
+        "NoNewPrivileges=yes",
+        "PrivateTmp=yes",
+        "Restart=on-failure",
+        "LimitNOFILE=",
+    ] {
+        assert!(unit.contains(hardening), "the unit lacks {hardening}");
+    }
+}
