@@ -23,6 +23,12 @@ pub enum Command {
     Sim(ayrshare_sim::SimArgs),
     /// Apply database migrations and exit.
     Migrate(DatabaseArgs),
+    /// Copy the SQLite database to a new file, consistently, while Herald runs
+    /// (PostgreSQL: prints the `pg_dump` command instead). See docs/OPERATIONS.md.
+    Backup(BackupArgs),
+    /// Replace the SQLite database with a backup; refused while a Herald uses it
+    /// (PostgreSQL: prints the `pg_restore` command instead). See docs/OPERATIONS.md.
+    Restore(RestoreArgs),
     /// Cache operations on a running Herald.
     #[command(subcommand)]
     Cache(CacheCommand),
@@ -116,6 +122,24 @@ impl CacheArgs {
     pub fn ttl(&self) -> Duration {
         Duration::from_secs(self.cache_ttl_secs)
     }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct BackupArgs {
+    /// The backup file to write (must not exist yet).
+    #[arg(long)]
+    pub to: std::path::PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct RestoreArgs {
+    /// The backup to restore (a file `herald backup` wrote).
+    #[arg(long)]
+    pub from: std::path::PathBuf,
+    #[command(flatten)]
+    pub database: DatabaseArgs,
 }
 
 #[derive(Debug, Clone, Args)]

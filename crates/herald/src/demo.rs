@@ -3,6 +3,10 @@
 //! decided by the demo approver through the same use cases a team would call (so
 //! published ones really went through the sandbox simulator). Publishes only in sandbox
 //! mode: with a real Ayrshare key the demo keeps to drafts, approvals and schedules.
+//!
+//! The built-in simulator keeps nothing across restarts, so on every start in sandbox
+//! mode [`recreate_sandbox_profiles`] gives it back each workspace's profile (every
+//! network linked) and says so in one log line: a restarted sandbox still publishes.
 
 use crate::auth::{self, Person, Principal};
 use crate::domain::model::now_ms;
@@ -11,11 +15,13 @@ use crate::domain::{LateApproval, Membership, Post, Role};
 use crate::posts::{Decision, NewPost};
 use crate::secret::Secret;
 use crate::state::AppState;
+use crate::store::{Counts, Storage};
 use crate::workspaces::NewWorkspace;
 use anyhow::Context;
 use ayrshare_sim::SimHandle;
 use chrono::Duration;
 use std::sync::Arc;
+use tracing::Instrument;
 
 pub const DEMO_NAME: &str = "Demo";
 
@@ -42,13 +48,57 @@ pub struct Seeded {
     pub workspace_id: String,
     /// Empty when the demo workspace already existed (the users too).
     pub users: Vec<DemoUser>,
+    /// The workspace's posts by status, as found after seeding.
+    pub counts: Counts,
+}
+
+impl Seeded {
+    /// One line: what the demo workspace holds.
+    pub fn summary(&self) -> String {
+        let by_status: Vec<String> =
+            self.counts.by_status.iter().map(|(status, n)| format!("{n} {status}")).collect();
+        let what = if self.users.is_empty() { "already present" } else { "seeded" };
+        format!(
+            "Demo workspace {what}: {} users, {} posts ({})",
+            DEMO_PEOPLE.len(),
+            self.counts.total,
+            by_status.join(", ")
+        )
+    }
+}
+
+/// Gives the built-in simulator, which starts empty, the profile of every workspace in
+/// `store`, with every network linked; returns how many.
+pub async fn recreate_sandbox_profiles(
+    store: &dyn Storage,
+    sandbox: &SimHandle,
+) -> anyhow::Result<usize> {
+    let workspaces = store.workspaces().await?;
+    for ws in &workspaces {
+        let key = ws.profile_key.expose();
+        sandbox.sim.add_profile(&ws.name, key);
+        sandbox.sim.link(key, &ayrshare::Platform::ALL, true)?;
+    }
+    if !workspaces.is_empty() {
+        tracing::info!(
+            workspaces = workspaces.len(),
+            "sandbox: the built-in simulator keeps nothing across restarts; re-created the \
+             Ayrshare profile of every workspace in it, every network linked"
+        );
+    }
+    Ok(workspaces.len())
 }
 
 /// Seeds the demo workspace and its users unless the workspace exists.
-pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Result<Seeded> {
+pub async fn seed(
+    state: &AppState,
+    store: &dyn Storage,
+    sandbox: Option<&SimHandle>,
+) -> anyhow::Result<Seeded> {
     let existing = state.workspaces.list(&Principal::Admin).await.map_err(anyhow_of)?;
     if let Some(ws) = existing.into_iter().find(|w| w.name == DEMO_NAME) {
-        return Ok(Seeded { workspace_id: ws.id, users: vec![] });
+        let counts = store.counts(&ws.id).await?;
+        return Ok(Seeded { workspace_id: ws.id, users: vec![], counts });
     }
     let input = NewWorkspace {
         name: DEMO_NAME.into(),
@@ -76,8 +126,11 @@ pub async fn seed(state: &AppState, sandbox: Option<&SimHandle>) -> anyhow::Resu
     let [_, approver, editor, _] = <[Principal; 4]>::try_from(people)
         .map_err(|_| anyhow::anyhow!("one demo user per role"))?;
     let seeder = Seeder { state, ws: &ws.id, editor, approver, n: 0 };
-    seeder.run(sandbox).await.context("seeding demo posts")?;
-    Ok(Seeded { workspace_id: ws.id, users })
+    // Its routine log lines would bury the summary: only warnings are written.
+    let quiet = tracing::info_span!(crate::telemetry::QUIET);
+    seeder.run(sandbox).instrument(quiet).await.context("seeding demo posts")?;
+    let counts = store.counts(&ws.id).await?;
+    Ok(Seeded { workspace_id: ws.id, users, counts })
 }
 
 /// The demo's people, one per role (the order [`seed`] relies on).

@@ -21,7 +21,8 @@
 //!   tag and topic.
 //! - [`domain`]: statuses, roles, the state machine, audit vocabulary, validation (pure);
 //!   [`store`]: the storage trait and its SQL implementations.
-//! - [`metrics`], [`telemetry`], [`demo`] (the `--demo` workspace).
+//! - [`metrics`], [`telemetry`], [`demo`] (the `--demo` workspace), [`ops`] (backup and
+//!   restore).
 
 #![forbid(unsafe_code)]
 
@@ -46,6 +47,7 @@ pub mod media;
 pub mod metrics;
 pub mod names;
 pub mod notify;
+pub mod ops;
 pub mod people;
 pub mod posts;
 pub mod publish;

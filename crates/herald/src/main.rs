@@ -4,7 +4,7 @@ use clap::Parser;
 use herald::config::{CacheClearArgs, CacheCommand, Cli, Command, ServeArgs};
 use herald::people::cli;
 use herald::startup::{shutdown_signal, Application};
-use herald::{demo, store, telemetry};
+use herald::{demo, ops, store, telemetry};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -14,6 +14,30 @@ async fn main() -> anyhow::Result<()> {
         Command::Sim(args) => Ok(ayrshare_sim::run(args).await?),
         Command::Cache(CacheCommand::Clear(args)) => clear_cache(args).await,
         Command::User(command) => cli::run(command).await,
+        Command::Backup(args) => {
+            let done = ops::backup::run(&args).await?;
+            println!(
+                "backup written to {}: {} bytes in {} ms ({})",
+                done.file.display(),
+                done.bytes,
+                done.millis,
+                done.counts
+            );
+            Ok(())
+        }
+        Command::Restore(args) => {
+            let done = ops::restore::run(&args).await?;
+            if let Some(previous) = &done.previous {
+                println!("the replaced database is kept as {}", previous.display());
+            }
+            println!(
+                "restored {} (schema version {}; {}); Herald migrates it on start",
+                done.database.display(),
+                done.version,
+                done.counts
+            );
+            Ok(())
+        }
         Command::Migrate(db) => {
             store::open(db.database_url.expose(), 1).await?;
             println!("migrations applied");
@@ -26,19 +50,28 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let demo = args.demo;
     let app = Application::build(args).await?;
     let url = format!("http://{}", app.local_addr());
-    if demo {
-        let seeded = demo::seed(app.state(), app.sandbox()).await?;
-        let what = if seeded.users.is_empty() { "already present" } else { "seeded" };
-        println!("Demo workspace {what}: {url}/w/{}", seeded.workspace_id);
+    let seeded = match demo {
+        true => Some(demo::seed(app.state(), app.store().as_ref(), app.sandbox()).await?),
+        false => None,
+    };
+    // What a newcomer needs comes last, after every log line of the start.
+    if let Some(seeded) = &seeded {
+        println!("{}", seeded.summary());
+    }
+    println!("Herald listening on {url}");
+    if let Some(seeded) = &seeded {
+        println!("Demo workspace: {url}/w/{}", seeded.workspace_id);
         for user in &seeded.users {
             let (email, role) = (&user.email, user.role.as_str());
-            println!("  {role:<8} {email}  password: {}", user.password.expose());
+            println!("  sign in as {role:<8} {email}  password: {}", user.password.expose());
+        }
+        if seeded.users.is_empty() {
+            println!("  sign in with the demo passwords printed when it was first seeded");
         }
     }
     if demo || app.admin_token_generated() {
         println!("Admin token: {}", app.admin_token().expose());
     }
-    println!("Herald listening on {url}");
     app.run_until(shutdown_signal()).await
 }
 

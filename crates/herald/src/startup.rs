@@ -19,6 +19,8 @@ use crate::lookups::Lookups;
 use crate::media::MediaService;
 use crate::metrics::Metrics;
 use crate::notify::{Notifier, Waker};
+use crate::ops::lock::{self, DbLock, LockError};
+use crate::ops::Location;
 use crate::people::PeopleService;
 use crate::posts::PostService;
 use crate::publish::Publisher;
@@ -57,12 +59,15 @@ pub struct Application {
     admin_token: Secret,
     admin_token_generated: bool,
     shutdown: CancellationToken,
+    /// Held while serving a SQLite file: `herald restore` refuses while it is.
+    _db_lock: Option<DbLock>,
 }
 
 impl Application {
     pub async fn build(args: ServeArgs) -> anyhow::Result<Self> {
         args.check_secrets()?;
         let db = &args.database;
+        let db_lock = serving_lock(&db.database_url)?;
         let store = store::open(db.database_url.expose(), db.db_max_connections)
             .await
             .context("opening the database")?;
@@ -157,6 +162,9 @@ impl Application {
             metrics,
             analytics,
         });
+        if let Some(sim) = &sandbox {
+            crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;
+        }
         let listener = bind(args.bind).await?;
         let metrics_listener = match args.metrics_bind {
             Some(addr) => Some(bind(addr).await?),
@@ -178,6 +186,7 @@ impl Application {
             admin_token,
             admin_token_generated,
             shutdown,
+            _db_lock: db_lock,
         })
     }
 
@@ -248,6 +257,20 @@ impl Application {
         self.store.close().await;
         tracing::info!("herald stopped");
         served.context("serving HTTP")
+    }
+}
+
+/// The shared lock beside a SQLite database (see [`crate::ops`]); none for PostgreSQL.
+fn serving_lock(url: &Secret) -> anyhow::Result<Option<DbLock>> {
+    let Location::SqliteFile(path) = Location::of(url) else { return Ok(None) };
+    match lock::shared(&path) {
+        Ok(held) => Ok(Some(held)),
+        Err(LockError::Held(lock)) => anyhow::bail!(
+            "a restore of {} is in progress (it holds {}); start Herald when it has finished",
+            path.display(),
+            lock.display()
+        ),
+        Err(LockError::Io(e)) => Err(e),
     }
 }
 

@@ -18,6 +18,7 @@
 
 mod api;
 mod browser;
+mod ops;
 mod reliability;
 mod scaled;
 mod store;

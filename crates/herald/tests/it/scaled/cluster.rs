@@ -238,6 +238,14 @@ impl Instance {
         let _ = self.child.wait().await;
     }
 
+    /// SIGTERM: a graceful stop (requests in flight finish, streams end); waits for the exit.
+    pub async fn terminate(&mut self) {
+        if let Some(pid) = self.child.id() {
+            let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
+        }
+        let _ = self.child.wait().await;
+    }
+
     /// The last `n` lines the process printed.
     pub fn log_tail(&self, n: usize) -> String {
         tail(&self.log, n)

@@ -23,9 +23,9 @@
 //! run this group with `-j 1` there.)
 
 mod analytics;
-mod api;
+pub(crate) mod api;
 mod budget;
-mod cluster;
+pub(crate) mod cluster;
 mod exactly_once;
 mod freshness;
 mod load;
