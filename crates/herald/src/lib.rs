@@ -62,4 +62,5 @@ pub mod store;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;
+pub mod webhooks_out;
 pub mod workspaces;

@@ -32,6 +32,7 @@ use crate::server;
 use crate::state::{AppInner, AppState, Ops};
 use crate::store::{self, Storage};
 use crate::webhooks::WebhookService;
+use crate::webhooks_out::Webhooks;
 use crate::workspaces::WorkspaceService;
 use anyhow::Context;
 use ayrshare_sim::{SimConfig, SimHandle, Simulator};
@@ -55,6 +56,7 @@ pub struct Application {
     scheduler_interval: Duration,
     notify_interval: Duration,
     analytics_interval: Duration,
+    webhooks_interval: Duration,
     sandbox: Option<SimHandle>,
     admin_token: Secret,
     admin_token_generated: bool,
@@ -115,11 +117,13 @@ impl Application {
             people.public_url.clone(),
         );
         let analytics = Analytics::new(store.clone(), gateway.clone(), args.analytics.policy());
+        let hooks_out = Webhooks::new(store.clone(), args.webhooks_out.settings())?;
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
             Arc::new(Waker(notifier.clone())),
             Arc::new(FirstRefresh { analytics: analytics.clone() }),
+            Arc::new(crate::webhooks_out::Waker(hooks_out.clone())),
         ];
         let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
         let accounts = AccountService::new(gateway.clone(), cache.clone());
@@ -161,6 +165,7 @@ impl Application {
             ops: Ops::new(store.clone(), cache.clone(), args.cron_secret.clone()),
             metrics,
             analytics,
+            hooks_out,
         });
         if let Some(sim) = &sandbox {
             crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;
@@ -182,6 +187,7 @@ impl Application {
             scheduler_interval: Duration::from_millis(args.scheduler_interval_ms),
             notify_interval: Duration::from_millis(args.notify_interval_ms),
             analytics_interval: args.analytics.interval(),
+            webhooks_interval: args.webhooks_out.interval(),
             sandbox,
             admin_token,
             admin_token_generated,
@@ -230,6 +236,7 @@ impl Application {
         let scheduler = self.state.scheduler.clone().spawn(self.scheduler_interval);
         let notifications = self.state.notifier.clone().spawn(self.notify_interval);
         let analytics = self.state.analytics.clone().spawn(self.analytics_interval);
+        let hooks_out = self.state.hooks_out.clone().spawn(self.webhooks_interval);
         let draining = self.shutdown.clone();
         let signal = async move {
             shutdown.await;
@@ -249,6 +256,7 @@ impl Application {
         scheduler.stop().await;
         notifications.stop().await;
         analytics.stop().await;
+        hooks_out.stop().await;
         self.state.dashboard.shutdown().await;
         self.cache.shutdown().await;
         if let Some(sim) = self.sandbox {

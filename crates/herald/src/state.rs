@@ -19,6 +19,7 @@ use crate::scheduler::Scheduler;
 use crate::secret::Secret;
 use crate::store::Storage;
 use crate::webhooks::WebhookService;
+use crate::webhooks_out::Webhooks;
 use crate::workspaces::WorkspaceService;
 use axum::extract::FromRef;
 use herald_cache::{Cache, Tier};
@@ -43,6 +44,8 @@ pub struct AppInner {
     pub ops: Ops,
     pub metrics: Metrics,
     pub analytics: Analytics,
+    /// Outgoing webhooks.
+    pub hooks_out: Webhooks,
 }
 
 impl AppState {
@@ -83,6 +86,7 @@ sub_states! {
     ops: Ops,
     metrics: Metrics,
     analytics: Analytics,
+    hooks_out: Webhooks,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

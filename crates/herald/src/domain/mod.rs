@@ -13,6 +13,7 @@ pub mod people;
 pub mod status;
 pub mod transitions;
 pub mod validate;
+pub mod webhooks;
 
 pub use audit::AuditAction;
 pub use media::{Blob, MediaMeta, MediaRecord};

@@ -11,6 +11,7 @@ mod notifications;
 mod ops;
 mod people;
 mod posts;
+mod webhooks_out;
 mod workspaces;
 
 use crate::ratelimit::EXEMPT_PATHS;
@@ -28,7 +29,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     info(title = "Herald", description = "Team publishing through Ayrshare: workspaces, posts with approval, scheduling, a never-stale dashboard."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "analytics"), (name = "operations"))
+    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "analytics"), (name = "webhooks"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -53,6 +54,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(workspaces::revoke_token))
         .routes(routes!(workspaces::accounts))
         .routes(routes!(workspaces::connect))
+        .routes(routes!(webhooks_out::create, webhooks_out::list))
+        .routes(routes!(webhooks_out::update, webhooks_out::delete))
+        .routes(routes!(webhooks_out::deliveries))
+        .routes(routes!(webhooks_out::retry))
+        .routes(routes!(webhooks_out::test))
         .routes(routes!(posts::create, posts::list))
         .routes(routes!(posts::get_one, posts::edit, posts::delete))
         .routes(routes!(posts::submit))

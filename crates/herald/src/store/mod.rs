@@ -33,6 +33,7 @@ mod rows;
 mod sql;
 pub mod sqlite;
 
+use crate::domain::webhooks::{Attempt, ClaimedDelivery, Delivery, Endpoint, NewDelivery};
 use crate::domain::{AccountMetrics, Blob, MediaMeta, MediaRecord, PostMetrics, RefreshTarget};
 use crate::domain::{Event, Post, Role, Workspace};
 use crate::domain::{Invitation, Member, Membership, SessionRecord, User, UserRecord};
@@ -256,6 +257,48 @@ pub trait Storage: Send + Sync + 'static {
     /// the claim. False if the claim was lost to another claimer (its lease lapsed) or the
     /// event is not in it; `NotFound` for an unknown event.
     async fn advance(&self, token: &ClaimToken, last_event_id: &str) -> Result<bool>;
+
+    /// Stores a webhook endpoint (with its whole secret); `NotFound` for an unknown
+    /// workspace.
+    async fn create_webhook(&self, endpoint: &Endpoint) -> Result<()>;
+    /// The workspace's webhook endpoints, oldest first.
+    async fn webhooks(&self, workspace_id: &str) -> Result<Vec<Endpoint>>;
+    async fn webhook(&self, workspace_id: &str, id: &str) -> Result<Option<Endpoint>>;
+    /// Writes the endpoint's url, events, `failing_since` and `disabled_at`; false if the
+    /// workspace has no such endpoint.
+    async fn update_webhook(&self, endpoint: &Endpoint) -> Result<bool>;
+    /// Deletes the endpoint and its deliveries; false if the workspace has no such one.
+    async fn delete_webhook(&self, workspace_id: &str, id: &str) -> Result<bool>;
+    /// Writes those of `messages` not already there (one per endpoint, source and type),
+    /// in one transaction; how many were written.
+    async fn enqueue_webhooks(&self, messages: &[NewDelivery]) -> Result<u64>;
+    /// Claims up to `limit` pending messages due at `now` to enabled endpoints, none
+    /// behind an earlier pending message of the same post to the same endpoint: each
+    /// held until `now + lease` by this caller alone, its attempts counted.
+    async fn claim_webhooks(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+        limit: u32,
+    ) -> Result<Vec<ClaimedDelivery>>;
+    /// Records an attempt's outcome, and the endpoint's failure record; true if this
+    /// failure disabled the endpoint (failing since `disable_if_failing_since` or before).
+    async fn record_webhook_attempt(
+        &self,
+        attempt: &Attempt,
+        disable_if_failing_since: DateTime<Utc>,
+    ) -> Result<bool>;
+    /// The endpoint's deliveries, newest first, at most `limit`.
+    async fn webhook_deliveries(&self, endpoint_id: &str, limit: u32) -> Result<Vec<Delivery>>;
+    /// Makes the endpoint's delivery pending again, due at `now`, retried until
+    /// `give_up_at`; false if the endpoint has no such delivery.
+    async fn retry_webhook(
+        &self,
+        endpoint_id: &str,
+        id: &str,
+        now: DateTime<Utc>,
+        give_up_at: DateTime<Utc>,
+    ) -> Result<bool>;
 
     /// Stores a medium; `Duplicate` of `media_pkey` if its id is taken, `NotFound` for an
     /// unknown workspace.

@@ -12,6 +12,7 @@
 //! pool timeout, that is [`StoreError::Unavailable`](super::StoreError::Unavailable).
 
 use super::sql::search::TSQUERY;
+use super::sql::webhooks_out;
 use super::sql::{claim_mail_sql, claim_overdue_sql, claim_refreshes_sql, feed_events_sql};
 use super::sql::{
     insert_event_sql, last_settled_sql, platform_load_sql, sql_storage_impl, Dialect,
@@ -81,6 +82,10 @@ const DIALECT: Dialect = Dialect {
     claim_overdue: claim_overdue_sql!("ctid = ANY(ARRAY(SELECT ctid", " FOR UPDATE SKIP LOCKED))"),
     claim_mail: claim_mail_sql!("ctid = ANY(ARRAY(SELECT ctid", " FOR UPDATE SKIP LOCKED))"),
     claim_refreshes: claim_refreshes_sql!(
+        "ctid = ANY(ARRAY(SELECT ctid",
+        " FOR UPDATE SKIP LOCKED))"
+    ),
+    claim_webhooks: webhooks_out::claim_webhooks_sql!(
         "ctid = ANY(ARRAY(SELECT ctid",
         " FOR UPDATE SKIP LOCKED))"
     ),

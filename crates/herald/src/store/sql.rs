@@ -183,6 +183,8 @@ pub(super) struct Dialect {
     pub claim_mail: &'static str,
     /// [`claim_refreshes_sql!`], rows chosen as for [`Dialect::claim_overdue`].
     pub claim_refreshes: &'static str,
+    /// [`claim_webhooks_sql!`], rows chosen as for [`Dialect::claim_overdue`].
+    pub claim_webhooks: &'static str,
 }
 
 /// The end of a lease of `lease` taken at `now` (saturating).
@@ -212,6 +214,7 @@ mod planning_ops;
 pub(super) mod search;
 mod steps;
 mod storage;
+pub(super) mod webhooks_out;
 
 pub(super) use feed::*;
 pub(super) use media::*;
@@ -228,3 +231,4 @@ pub(super) use planning::*;
 pub(super) use planning_ops::planning_ops;
 pub(super) use steps::post_change_steps;
 pub(super) use storage::{sql_storage_impl, storage_impl};
+pub(super) use webhooks_out::*;

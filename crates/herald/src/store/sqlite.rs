@@ -7,6 +7,7 @@
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
 use super::sql::search::FTS5;
+use super::sql::webhooks_out;
 use super::sql::{claim_mail_sql, claim_overdue_sql, claim_refreshes_sql, feed_events_sql};
 use super::sql::{
     insert_event_sql, last_settled_sql, platform_load_sql, sql_storage_impl, Dialect,
@@ -76,6 +77,7 @@ const DIALECT: Dialect = Dialect {
     claim_overdue: claim_overdue_sql!("rowid IN (SELECT rowid", ")"),
     claim_mail: claim_mail_sql!("rowid IN (SELECT rowid", ")"),
     claim_refreshes: claim_refreshes_sql!("rowid IN (SELECT rowid", ")"),
+    claim_webhooks: webhooks_out::claim_webhooks_sql!("rowid IN (SELECT rowid", ")"),
 };
 
 sql_storage_impl!(SqliteStore, db: Sqlite, read: read, write: write, dialect: DIALECT);
