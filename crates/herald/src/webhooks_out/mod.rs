@@ -97,6 +97,11 @@ impl Webhooks {
             disabled_at: None,
         };
         self.inner.store.create_webhook(&endpoint).await?;
+        // Start the feed consumer now if it never ran (it starts at the end of the feed),
+        // so no event committed after this endpoint exists is missed.
+        if let Err(e) = self.feed_pass().await {
+            tracing::warn!(error = %e, "webhook feed pass failed; the loop retries");
+        }
         tracing::info!(webhook = %endpoint.id, workspace = ws, "webhook endpoint created");
         Ok(CreatedWebhook::of(&endpoint))
     }

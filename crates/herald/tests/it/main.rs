@@ -9,6 +9,7 @@
 //!   budget, SIGKILL crash safety.
 //! - [`scaled`]: three real processes on PostgreSQL and Redis.
 //! - [`browser`]: the pages in headless Chromium.
+//! - [`webhooks`]: outgoing webhooks, verified by the Standard Webhooks package.
 //!
 //! Suites that need PostgreSQL, Redis or Chromium say `skipped: …` without them; heavy
 //! tests run alone ([`support::heavy`]). Run one group with its path, e.g.
@@ -23,3 +24,4 @@ mod reliability;
 mod scaled;
 mod store;
 mod support;
+mod webhooks;

@@ -82,6 +82,10 @@ pub struct Options {
     /// Serve on a port chosen up front and set `HERALD_PUBLIC_URL` to that address (media
     /// URLs are then Herald's own).
     pub public_url_is_self: bool,
+    /// `HERALD_WEBHOOKS_ALLOW_PRIVATE` (true here: receivers listen on loopback).
+    pub webhooks_allow_private: bool,
+    /// `HERALD_WEBHOOKS_INTERVAL_MS`.
+    pub webhooks_interval_ms: u64,
 }
 
 impl Default for Options {
@@ -101,6 +105,8 @@ impl Default for Options {
             cache_namespace: None,
             media_max_mb: None,
             public_url_is_self: false,
+            webhooks_allow_private: true,
+            webhooks_interval_ms: 1000,
         }
     }
 }
@@ -163,6 +169,9 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.rate_limit_per_minute = opts.rate_limit_per_minute;
     args.people.smtp_url = opts.smtp_url.map(Secret::new);
     args.media_max_mb = opts.media_max_mb.unwrap_or(args.media_max_mb);
+    args.webhooks_out.allow_private = opts.webhooks_allow_private;
+    args.webhooks_out.interval_ms = opts.webhooks_interval_ms;
+    args.webhooks_out.retry_base_ms = 100;
     if opts.public_url_is_self {
         let port = process::free_port();
         args.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
