@@ -21,8 +21,6 @@ use std::time::Duration;
 /// How long a claim on the feed holds.
 const FEED_LEASE: Duration = Duration::from_secs(30);
 const FEED_BATCH: u32 = 200;
-/// How long a sender holds a message: longer than a request may take (10 s).
-const SEND_LEASE: Duration = Duration::from_secs(60);
 const SEND_BATCH: u32 = 20;
 /// The longest wait between attempts.
 const MAX_WAIT: Duration = Duration::from_secs(3600);
@@ -134,8 +132,11 @@ impl Webhooks {
     pub async fn send_pass(&self) -> AppResult<usize> {
         let mut delivered = 0;
         loop {
-            let claimed =
-                self.inner.store.claim_webhooks(Utc::now(), SEND_LEASE, SEND_BATCH).await?;
+            let claimed = self
+                .inner
+                .store
+                .claim_webhooks(Utc::now(), self.inner.settings.lease, SEND_BATCH)
+                .await?;
             if claimed.is_empty() {
                 return Ok(delivered);
             }

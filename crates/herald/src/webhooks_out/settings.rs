@@ -28,6 +28,11 @@ pub struct WebhookArgs {
     #[arg(long = "webhooks-retry-window-secs", env = "HERALD_WEBHOOKS_RETRY_WINDOW_SECS",
         default_value_t = 86_400, value_parser = clap::value_parser!(u64).range(1..))]
     pub retry_window_secs: u64,
+    /// How long a sender holds a claimed delivery before another instance may send it
+    /// (after a crash); longer than a request may take (10 s).
+    #[arg(long = "webhooks-lease-secs", env = "HERALD_WEBHOOKS_LEASE_SECS",
+        default_value_t = 60, value_parser = clap::value_parser!(u64).range(11..))]
+    pub lease_secs: u64,
 }
 
 impl WebhookArgs {
@@ -36,6 +41,7 @@ impl WebhookArgs {
             allow_private: self.allow_private,
             retry_base: Duration::from_millis(self.retry_base_ms),
             retry_window: Duration::from_secs(self.retry_window_secs),
+            lease: Duration::from_secs(self.lease_secs),
         }
     }
 
@@ -50,4 +56,5 @@ pub struct Settings {
     pub allow_private: bool,
     pub retry_base: Duration,
     pub retry_window: Duration,
+    pub lease: Duration,
 }

@@ -246,3 +246,56 @@ async fn twenty_posts_on_three_instances_make_exactly_twenty_deliveries() {
     assert_eq!((ids.len(), posts.len()), (POSTS, POSTS));
     assert!(rx.heard.iter().all(|r| r["verified"] == true && r["type"] == "post.created"));
 }
+
+/// The real binary claims and attempts deliveries (the receiver failing), is SIGKILLed,
+/// and another instance on the same database delivers every one of them, each with the
+/// `webhook-id` the dead instance used.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_sigkilled_instances_pending_deliveries_are_delivered_by_another() {
+    const POSTS: usize = 5;
+    let test = "a_sigkilled_instances_pending_deliveries_are_delivered_by_another";
+    let Some(mut rx) = Receiver::start(test).await else { return };
+    let Some(db) = test_database_url(test).await else { return };
+    let quiet = Options { database: Some(db.shared()), webhooks_interval_ms: 0, ..fast() };
+    let setup = spawn_app_with(quiet).await;
+    let env = [
+        ("DATABASE_URL", db.url.clone()),
+        ("HERALD_WEBHOOKS_ALLOW_PRIVATE", "true".to_owned()),
+        ("HERALD_WEBHOOKS_INTERVAL_MS", "50".to_owned()),
+        ("HERALD_WEBHOOKS_RETRY_BASE_MS", "100".to_owned()),
+        ("HERALD_WEBHOOKS_LEASE_SECS", "11".to_owned()),
+    ];
+    let doomed = crate::support::process::start(&setup.sim.base_url(), &env).await;
+    let ws = setup.create_workspace("hooks-kill", true, "expire").await;
+    let (hook, secret) = register(&setup, &ws, &rx.url, &["post.created"]).await;
+    rx.set_secret(&secret);
+    rx.fail(true);
+    let editor = setup.token(&ws, "editor").await;
+    for i in 0..POSTS {
+        let body = json!({"text": format!("kill {i}"), "platforms": ["twitter"]});
+        let path = format!("/api/workspaces/{ws}/posts");
+        let sent = send(&setup.http, &doomed.url, Method::POST, &path, Some(&editor), Some(&body));
+        sent.await.unwrap().expect(201);
+    }
+    let tried = |h: &[Value]| {
+        h.iter().filter_map(|r| r["id"].as_str()).collect::<HashSet<_>>().len() >= POSTS
+    };
+    assert!(rx.until(Duration::from_secs(20), tried).await, "the doomed instance tried each");
+    doomed.kill().await;
+    rx.fail(false);
+    let failed_before = rx.heard.len();
+    let _survivor = spawn_app_with(Options { database: Some(db.shared()), ..fast() }).await;
+    let ids: HashSet<String> =
+        rx.heard.iter().filter_map(|r| r["id"].as_str()).map(str::to_owned).collect();
+    let all_ok = |h: &[Value]| h.iter().filter(|r| r["answered"] == 204).count() >= POSTS;
+    assert!(rx.until(Duration::from_secs(30), all_ok).await, "{:?}", rx.heard);
+    let delivered: HashSet<String> = rx.heard[failed_before..]
+        .iter()
+        .filter(|r| r["answered"] == 204)
+        .filter_map(|r| r["id"].as_str())
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(delivered, ids, "the same webhook-ids, each delivered");
+    let log = log_until(&setup, &ws, &hook, |l| l.iter().all(|d| d["status"] == "delivered")).await;
+    assert_eq!(log.len(), POSTS);
+}
