@@ -136,6 +136,7 @@
       note.hidden = false;
       H.$$('#main input, #main button').forEach(function (el) { el.disabled = true; });
     }
-    return loadAccounts().then(function () { document.body.dataset.loaded = 'true'; });
+    var hooks = H.startWebhooks ? H.startWebhooks() : null;
+    return Promise.all([loadAccounts(), hooks]).then(function () { document.body.dataset.loaded = 'true'; });
   }).catch(H.fatal);
 }());

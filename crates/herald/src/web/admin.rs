@@ -179,11 +179,34 @@ pub async fn settings(Path(ws): Path<String>) -> Response {
                     ul #accounts .rows {}
                     p.empty #accounts-empty hidden { "No social accounts are linked yet." }
                 }
+                section.panel #webhooks-panel aria-labelledby="webhooks-title" {
+                    h2 #webhooks-title { "Webhooks" }
+                    p.sub { "Herald sends post events to these addresses, signed per Standard Webhooks, retrying for 24 hours." }
+                    p #webhook-note .banner hidden role="status" {}
+                    ul #webhooks .rows {}
+                    p.empty #webhooks-empty hidden { "No webhooks yet." }
+                    form #webhook-form novalidate {
+                        div.field {
+                            label for="webhook-url" { "Address (URL)" }
+                            input #webhook-url type="url" name="url" placeholder="https://example.com/herald" spellcheck="false";
+                            p.field-error data-error-for="url" hidden {}
+                        }
+                        fieldset.field {
+                            legend { "Events" }
+                            div #webhook-events {}
+                            p.field-error data-error-for="events" hidden {}
+                        }
+                        p.field-error.form-error data-error-for="_form" hidden role="alert" {}
+                        div.form-actions { button.btn.btn-primary type="submit" { "Add the webhook" } }
+                    }
+                    div #webhook-secret hidden role="status" {}
+                    div #webhook-log hidden {}
+                }
             }
         }
     };
     let cfg = config("settings", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "settings.js"];
+    let scripts = ["core.js", "posts.js", "chrome.js", "settings.js", "webhooks.js"];
     page(layout(
         "Settings",
         &cfg,

@@ -82,6 +82,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/settings.js"),
     },
     Asset {
+        name: "webhooks.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/webhooks.js"),
+    },
+    Asset {
         name: "signin.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/signin.js"),

@@ -1,0 +1,114 @@
+/* webhooks.js: the Webhooks panel of the workspace's settings page (admins only): the
+   endpoints (GET .../webhooks), adding one (its signing secret shown once, right after),
+   turning one on again, deleting it, sending a test event, and each endpoint's delivery
+   log with a retry button per delivery. settings.js starts it (H.startWebhooks). */
+(function () {
+  'use strict';
+  var H = window.Herald;
+  var ws = H.config.workspace_id;
+  var EVENTS = ['post.created', 'post.updated', 'post.submitted', 'post.approved', 'post.rejected',
+    'post.changes_requested', 'post.scheduled', 'post.published', 'post.partially_published',
+    'post.failed', 'post.cancelled', 'post.deleted', 'comment.created'];
+
+  function path(suffix) { return H.wsPath(ws, '/webhooks' + (suffix || '')); }
+  function say(text, tone) {
+    var box = H.$('#webhook-note');
+    box.textContent = text;
+    box.dataset.tone = tone || 'info';
+    box.hidden = !text;
+  }
+
+  function load() {
+    return H.api('GET', path()).then(function (list) {
+      var ul = H.clear(H.$('#webhooks'));
+      list.forEach(function (w) { ul.appendChild(row(w)); });
+      H.$('#webhooks-empty').hidden = list.length > 0;
+    }, function (err) { say(H.sentence(err), 'bad'); });
+  }
+
+  function row(w) {
+    var state = w.enabled ? (w.failing_since ? 'failing since ' + H.fmtDateTime(w.failing_since) : 'on')
+      : 'off since ' + H.fmtDateTime(w.disabled_at);
+    var act = function (label, fn, cls) { return H.h('button', { type: 'button', class: 'btn btn-small ' + (cls || ''), onclick: fn }, label); };
+    return H.h('li', { class: 'row', dataset: { webhook: w.id } },
+      H.h('div', { class: 'row-main' }, H.h('strong', null, w.url),
+        H.h('div', { class: 'muted small' }, w.events.join(', ') + ' · ' + state)),
+      H.h('div', { class: 'form-actions' },
+        act('Deliveries', function () { showLog(w); }),
+        act('Send test event', function () { test(w); }),
+        w.enabled ? null : act('Turn on again', function () { enable(w); }),
+        act('Delete', function () { remove(w); }, 'btn-danger')));
+  }
+
+  function test(w) {
+    H.api('POST', path('/' + w.id + '/test')).then(function () {
+      say('A test event is on its way to ' + w.url + '.', 'good');
+      setTimeout(function () { showLog(w); }, 1500);
+    }, function (err) { say(H.sentence(err), 'bad'); });
+  }
+
+  function enable(w) {
+    H.api('PATCH', path('/' + w.id), { enabled: true }).then(load, function (err) { say(H.sentence(err), 'bad'); });
+  }
+
+  function remove(w) {
+    if (!window.confirm('Delete the webhook to ' + w.url + ' and its delivery log?')) { return; }
+    H.api('DELETE', path('/' + w.id)).then(function () { H.$('#webhook-log').hidden = true; return load(); },
+      function (err) { say(H.sentence(err), 'bad'); });
+  }
+
+  function showLog(w) {
+    var box = H.clear(H.$('#webhook-log'));
+    box.hidden = false;
+    box.appendChild(H.h('h3', null, 'Deliveries to ' + w.url));
+    H.api('GET', path('/' + w.id + '/deliveries')).then(function (log) {
+      if (!log.length) { box.appendChild(H.h('p', { class: 'empty' }, 'Nothing sent yet.')); return; }
+      var ul = H.h('ul', { class: 'rows' });
+      log.forEach(function (d) {
+        var detail = d.attempts + (d.attempts === 1 ? ' attempt' : ' attempts')
+          + (d.last_status ? ' · last answer ' + d.last_status : '')
+          + (d.next_attempt_at ? ' · next try ' + H.fmtDateTime(d.next_attempt_at) : '');
+        ul.appendChild(H.h('li', { class: 'row', dataset: { delivery: d.id, status: d.status } },
+          H.h('div', { class: 'row-main' }, H.h('strong', null, d.event_type + ' — ' + d.status),
+            H.h('div', { class: 'muted small' }, H.fmtDateTime(d.created_at) + ' · ' + detail),
+            d.last_error ? H.h('div', { class: 'muted small' }, d.last_error) : null),
+          H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { retry(w, d); } }, 'Retry')));
+      });
+      box.appendChild(ul);
+    }, function (err) { box.appendChild(H.h('p', { class: 'field-error' }, H.sentence(err))); });
+  }
+
+  function retry(w, d) {
+    H.api('POST', path('/' + w.id + '/deliveries/' + d.id + '/retry')).then(function () {
+      say('Sending it again now.', 'good');
+      setTimeout(function () { showLog(w); }, 1500);
+    }, function (err) { say(H.sentence(err), 'bad'); });
+  }
+
+  H.$('#webhook-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    var form = ev.target;
+    var events = H.$$('input[name="webhook-event"]:checked', form).map(function (c) { return c.value; });
+    var body = { url: H.$('#webhook-url').value.trim(), events: events };
+    H.api('POST', path(), body).then(function (created) {
+      form.reset();
+      var secret = H.clear(H.$('#webhook-secret'));
+      secret.appendChild(H.h('p', null, 'The signing secret of ' + created.url + ' — copy it now, it is not shown again:'));
+      secret.appendChild(H.h('code', { class: 'secret' }, created.secret));
+      secret.hidden = false;
+      return load();
+    }, function (err) { H.showError(form, err); });
+  });
+
+  var boxes = H.$('#webhook-events');
+  EVENTS.forEach(function (e) {
+    boxes.appendChild(H.h('label', { class: 'check' },
+      H.h('input', { type: 'checkbox', name: 'webhook-event', value: e, checked: e.indexOf('post.') === 0 }), ' ' + e));
+  });
+
+  /* Called by settings.js once the page knows the caller's role. */
+  H.startWebhooks = function () {
+    if (!H.roleAtLeast('admin')) { H.$('#webhooks-panel').hidden = true; return null; }
+    return load();
+  };
+}());
