@@ -18,6 +18,7 @@
 //!   on the approver's card.
 //!
 //! - [`analytics`]: the analytics page draws its chart, changes range and exports CSV.
+//! - [`webhooks`]: the settings page's Webhooks panel: add, test, log, retry.
 //!
 //! Screenshots are saved as artifacts (`HERALD_ARTIFACTS_DIR`, default
 //! `target/artifacts`) and to `docs/screenshots/` (the README shows them).
@@ -31,6 +32,7 @@ mod driver;
 mod people;
 mod planning;
 mod seed;
+mod webhooks;
 
 use driver::{click, screenshot, sign_in, wait_dom, wait_page, Browser, ChromeDriver, Viewport};
 use fantoccini::{Client, Locator};
