@@ -86,6 +86,8 @@ pub struct Options {
     pub webhooks_allow_private: bool,
     /// `HERALD_WEBHOOKS_INTERVAL_MS`.
     pub webhooks_interval_ms: u64,
+    /// `HERALD_WEBHOOKS_RETRY_WINDOW_SECS`.
+    pub webhooks_retry_window_secs: u64,
 }
 
 impl Default for Options {
@@ -107,6 +109,7 @@ impl Default for Options {
             public_url_is_self: false,
             webhooks_allow_private: true,
             webhooks_interval_ms: 1000,
+            webhooks_retry_window_secs: 86_400,
         }
     }
 }
@@ -172,6 +175,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.webhooks_out.allow_private = opts.webhooks_allow_private;
     args.webhooks_out.interval_ms = opts.webhooks_interval_ms;
     args.webhooks_out.retry_base_ms = 100;
+    args.webhooks_out.retry_window_secs = opts.webhooks_retry_window_secs;
     if opts.public_url_is_self {
         let port = process::free_port();
         args.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));

@@ -299,3 +299,38 @@ async fn a_sigkilled_instances_pending_deliveries_are_delivered_by_another() {
     let log = log_until(&setup, &ws, &hook, |l| l.iter().all(|d| d["status"] == "delivered")).await;
     assert_eq!(log.len(), POSTS);
 }
+
+/// With a 2 s retry window: a receiver that never answers 2xx gets its delivery given
+/// up as `failed`, the endpoint disabled (shown in the list) and no longer sent to; an
+/// admin turns it on again.
+#[tokio::test]
+async fn an_endpoint_failing_for_the_whole_window_is_disabled_and_its_delivery_failed() {
+    let test = "an_endpoint_failing_for_the_whole_window_is_disabled";
+    let Some(mut rx) = Receiver::start(test).await else { return };
+    let app = spawn_app_with(Options { webhooks_retry_window_secs: 2, ..fast() }).await;
+    let ws = app.create_workspace("hooks-disable", true, "expire").await;
+    let (hook, secret) = register(&app, &ws, &rx.url, &["post.created"]).await;
+    rx.set_secret(&secret);
+    rx.fail(true);
+    let editor = app.token(&ws, "editor").await;
+    let body = json!({"text": "never", "platforms": ["twitter"]});
+    app.create_post(&ws, &editor, body).await.expect(201);
+    let log =
+        log_until(&app, &ws, &hook, |l| l.first().is_some_and(|d| d["status"] == "failed")).await;
+    assert!(log[0]["attempts"].as_i64().unwrap() >= 2, "{log:?}");
+    assert_eq!(log[0]["last_status"], 503);
+    let path = format!("/api/workspaces/{ws}/webhooks");
+    let listed = app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200);
+    assert_eq!(listed[0]["enabled"], false, "{listed}");
+    assert!(listed[0]["disabled_at"].is_string());
+    let first = log[0]["id"].clone();
+    let body = json!({"text": "not sent", "platforms": ["twitter"]});
+    app.create_post(&ws, &editor, body).await.expect(201);
+    let another = |h: &[Value]| h.iter().any(|r| r["id"] != first);
+    assert!(!rx.until(Duration::from_secs(2), another).await, "a disabled endpoint is not sent to");
+    rx.fail(false);
+    let on = json!({"enabled": true});
+    let patched = app.call(Method::PATCH, &format!("{path}/{hook}"), Some(ADMIN), Some(on)).await;
+    assert_eq!(patched.expect(200)["enabled"], true);
+    assert!(rx.until(Duration::from_secs(10), |h| h.iter().any(|r| r["answered"] == 204)).await);
+}
