@@ -117,7 +117,8 @@ impl Application {
             people.public_url.clone(),
         );
         let analytics = Analytics::new(store.clone(), gateway.clone(), args.analytics.policy());
-        let hooks_out = Webhooks::new(store.clone(), args.webhooks_out.settings())?;
+        let hooks_out =
+            Webhooks::new(store.clone(), args.webhooks_out.settings(), notifier.clone())?;
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),

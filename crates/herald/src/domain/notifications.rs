@@ -24,16 +24,20 @@ pub enum NotificationKind {
     PublishFailed,
     /// A post still waits for approval after its time passed.
     ApprovalOverdue,
+    /// An outgoing webhook failed for its whole retry window and was turned off (to the
+    /// workspace's admins).
+    WebhookDisabled,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 6] = [
+    pub const ALL: [NotificationKind; 7] = [
         Self::ApprovalRequested,
         Self::Approved,
         Self::Rejected,
         Self::ChangesRequested,
         Self::PublishFailed,
         Self::ApprovalOverdue,
+        Self::WebhookDisabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -44,6 +48,7 @@ impl NotificationKind {
             Self::ChangesRequested => "changes_requested",
             Self::PublishFailed => "publish_failed",
             Self::ApprovalOverdue => "approval_overdue",
+            Self::WebhookDisabled => "webhook_disabled",
         }
     }
 }

@@ -16,6 +16,7 @@
 //! check (a pending post whose time passed) runs in the scheduler's run and is
 //! exactly-once the same way: `Storage::claim_overdue` returns each post once ever.
 
+pub mod hooks_out;
 pub mod outbox;
 pub mod rules;
 pub mod worker;

@@ -48,6 +48,7 @@ fn subject(kind: crate::domain::notifications::NotificationKind) -> &'static str
         K::ChangesRequested => "changes were asked for your post",
         K::PublishFailed => "a post could not be published",
         K::ApprovalOverdue => "a post's time passed while it waited for approval",
+        K::WebhookDisabled => "a webhook was turned off after failing for a day",
     }
 }
 

@@ -132,6 +132,7 @@ pub fn text(kind: NotificationKind, actor_name: &str, post: &Post) -> String {
         NotificationKind::ApprovalOverdue => {
             format!("A post still waits for approval and its time has passed: “{excerpt}”")
         }
+        NotificationKind::WebhookDisabled => "A webhook was turned off".to_owned(),
     }
 }
 

@@ -176,6 +176,11 @@ impl Webhooks {
         if self.inner.store.record_webhook_attempt(&attempt, since).await? {
             tracing::warn!(webhook = %m.endpoint_id, workspace = %m.workspace_id,
                 "a webhook endpoint failed for the whole retry window and was disabled");
+            let notifier = &self.inner.notifier;
+            let told = notifier.webhook_disabled(&m.workspace_id, &m.endpoint_id, &m.url, now);
+            if let Err(e) = told.await {
+                tracing::warn!(error = %e, webhook = %m.endpoint_id, "telling the admins failed");
+            }
         }
         Ok(ok)
     }

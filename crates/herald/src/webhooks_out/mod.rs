@@ -25,8 +25,9 @@
 //! version if it changed again meanwhile; `data.version` says which).
 //!
 //! An endpoint that has failed for the whole retry window (24 h) is disabled:
-//! `disabled_at` shows in the API and a warning is logged; `PATCH {"enabled": true}`
-//! turns it on again. (Admins are not notified in the app yet.)
+//! `disabled_at` shows in the API, a warning is logged and the workspace's admins get a
+//! `webhook_disabled` notification (in the app, and by e-mail when they take e-mail);
+//! `PATCH {"enabled": true}` turns it on again.
 
 pub mod deliver;
 pub mod events;
@@ -40,6 +41,7 @@ pub use views::{CreatedWebhook, DeliveryView, NewWebhook, WebhookPatch, WebhookV
 use crate::domain::model::now_ms;
 use crate::domain::webhooks::{Endpoint, EventType, NewDelivery};
 use crate::error::{AppError, AppResult};
+use crate::notify::Notifier;
 use crate::store::Storage;
 use guard::Guard;
 use settings::Settings;
@@ -63,15 +65,21 @@ struct Inner {
     guard: Guard,
     client: reqwest::Client,
     settings: Settings,
+    notifier: Notifier,
     wake: tokio::sync::Notify,
 }
 
 impl Webhooks {
-    pub fn new(store: Arc<dyn Storage>, settings: Settings) -> anyhow::Result<Self> {
+    pub fn new(
+        store: Arc<dyn Storage>,
+        settings: Settings,
+        notifier: Notifier,
+    ) -> anyhow::Result<Self> {
         let guard = Guard { allow_private: settings.allow_private };
         let client = guard.client()?;
         let wake = tokio::sync::Notify::new();
-        Ok(Self { inner: Arc::new(Inner { store, guard, client, settings, wake }) })
+        let inner = Inner { store, guard, client, settings, notifier, wake };
+        Ok(Self { inner: Arc::new(inner) })
     }
 
     /// Something was committed: run the delivery pass soon rather than at the next tick.

@@ -3,6 +3,7 @@
 //! instances.
 
 use super::{log_until, register, Receiver};
+use crate::support::people::Caller;
 use crate::support::*;
 use futures::StreamExt;
 use reqwest::Method;
@@ -301,8 +302,8 @@ async fn a_sigkilled_instances_pending_deliveries_are_delivered_by_another() {
 }
 
 /// With a 2 s retry window: a receiver that never answers 2xx gets its delivery given
-/// up as `failed`, the endpoint disabled (shown in the list) and no longer sent to; an
-/// admin turns it on again.
+/// up as `failed`, the endpoint disabled (shown in the list, its admins notified) and no
+/// longer sent to; an admin turns it on again.
 #[tokio::test]
 async fn an_endpoint_failing_for_the_whole_window_is_disabled_and_its_delivery_failed() {
     let test = "an_endpoint_failing_for_the_whole_window_is_disabled";
@@ -313,6 +314,7 @@ async fn an_endpoint_failing_for_the_whole_window_is_disabled_and_its_delivery_f
     rx.set_secret(&secret);
     rx.fail(true);
     let editor = app.token(&ws, "editor").await;
+    let admin = app.person(&ws, "admin").await;
     let body = json!({"text": "never", "platforms": ["twitter"]});
     app.create_post(&ws, &editor, body).await.expect(201);
     let log =
@@ -323,6 +325,10 @@ async fn an_endpoint_failing_for_the_whole_window_is_disabled_and_its_delivery_f
     let listed = app.call(Method::GET, &path, Some(ADMIN), None).await.expect(200);
     assert_eq!(listed[0]["enabled"], false, "{listed}");
     assert!(listed[0]["disabled_at"].is_string());
+    let me = Caller::person(&admin);
+    let mine = app.call_as(Method::GET, "/api/me/notifications", &me, None).await.expect(200);
+    assert_eq!(mine[0]["kind"], "webhook_disabled", "{mine}");
+    assert!(mine[0]["text"].as_str().unwrap().contains(&rx.url));
     let first = log[0]["id"].clone();
     let body = json!({"text": "not sent", "platforms": ["twitter"]});
     app.create_post(&ws, &editor, body).await.expect(201);
