@@ -215,6 +215,7 @@ pub(super) mod search;
 mod steps;
 mod storage;
 pub(super) mod webhooks_out;
+mod webhooks_out_ops;
 
 pub(super) use feed::*;
 pub(super) use media::*;
@@ -232,3 +233,4 @@ pub(super) use planning_ops::planning_ops;
 pub(super) use steps::post_change_steps;
 pub(super) use storage::{sql_storage_impl, storage_impl};
 pub(super) use webhooks_out::*;
+pub(super) use webhooks_out_ops::webhook_ops;

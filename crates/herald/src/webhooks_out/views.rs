@@ -2,6 +2,7 @@
 //! how endpoints and deliveries are answered (the secret only in [`CreatedWebhook`]).
 
 use crate::domain::webhooks::{Delivery, DeliveryStatus, Endpoint, EventType};
+use crate::secret::Secret;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -64,7 +65,9 @@ pub struct CreatedWebhook {
     pub url: String,
     pub events: Vec<EventType>,
     /// `whsec_…`: the Standard Webhooks signing secret. Not shown again.
-    pub secret: String,
+    #[serde(with = "crate::secret::exposed")]
+    #[schema(value_type = String)]
+    pub secret: Secret,
 }
 
 impl CreatedWebhook {
@@ -73,7 +76,7 @@ impl CreatedWebhook {
             id: e.id.clone(),
             url: e.url.clone(),
             events: e.events.clone(),
-            secret: e.secret.expose().to_owned(),
+            secret: e.secret.clone(),
         }
     }
 }
@@ -114,5 +117,30 @@ impl DeliveryView {
             next_attempt_at: pending.then_some(d.next_attempt_at),
             created_at: d.created_at,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_created_answer_carries_the_whole_secret_and_its_debug_only_a_hint() {
+        let endpoint = Endpoint {
+            id: "w1".into(),
+            workspace_id: "ws".into(),
+            url: "https://example.com/".into(),
+            events: vec![EventType::PostCreated],
+            secret: Secret::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"),
+            created_at: Utc::now(),
+            failing_since: None,
+            disabled_at: None,
+        };
+        let created = CreatedWebhook::of(&endpoint);
+        let json = serde_json::to_value(&created).unwrap();
+        assert_eq!(json["secret"], "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        assert!(!format!("{created:?} {endpoint:?}").contains("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+        let listed = serde_json::to_string(&WebhookView::of(&endpoint)).unwrap();
+        assert!(!listed.contains("MfKQ9r8G"), "{listed}");
     }
 }
