@@ -39,6 +39,8 @@ struct Victim {
     member_ids: Vec<String>,
     /// The session ids of B's person (as `GET /api/me/sessions` names them).
     session_ids: Vec<String>,
+    /// B's outgoing webhook endpoints.
+    webhook_ids: Vec<String>,
     /// B's person, signed in.
     person: Session,
     /// Strings that must never appear in an answer to A.
@@ -85,8 +87,9 @@ fn routes_with_ids(doc: &Value) -> Vec<Route> {
     routes
 }
 
-/// Path parameters naming one object.
-const ID_PARAMS: [&str; 2] = ["{id}", "{user_id}"];
+/// Path parameters naming one object (`{did}`, a webhook's delivery, is tried with the
+/// same id as the webhook's `{id}`: B's ids mean nothing to A either way).
+const ID_PARAMS: [&str; 3] = ["{id}", "{user_id}", "{did}"];
 
 /// The id values to try on a route: B's objects of the kind the path names.
 fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
@@ -105,6 +108,7 @@ fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
         "invitations" => unversioned(&victim.invitation_ids),
         "members" => unversioned(&victim.member_ids),
         "sessions" => unversioned(&victim.session_ids),
+        "webhooks" => unversioned(&victim.webhook_ids),
         other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
@@ -180,6 +184,7 @@ async fn snapshot(app: &TestApp, b: &Victim) -> Value {
         "tokens": get(format!("/api/workspaces/{}/tokens", b.ws)).await,
         "members": get(format!("/api/workspaces/{}/members", b.ws)).await,
         "invitations": get(format!("/api/workspaces/{}/invitations", b.ws)).await,
+        "webhooks": get(format!("/api/workspaces/{}/webhooks", b.ws)).await,
         "person": app.call_as(Method::GET, "/api/me", &Caller::person(&b.person), None).await.expect(200),
         "posts": details,
         "ayrshare_calls": stats.by_profile.get(&profile_key("tenant-b")),
@@ -227,6 +232,10 @@ async fn make_victim(app: &TestApp) -> Victim {
     let mut secrets: Vec<String> = texts.iter().map(|t| t.to_string()).collect();
     secrets.extend(["tenant-b".to_owned(), profile_key("tenant-b"), person.email.clone()]);
     secrets.extend(["b-invitee@example.com".to_owned(), invitation_token(&open)]);
+    let hook = json!({"url": "http://93.184.216.34/b-hook", "events": ["post.created"]});
+    let path = format!("/api/workspaces/{ws}/webhooks");
+    let hook = app.call(Method::POST, &path, Some(ADMIN), Some(hook)).await.expect(201);
+    secrets.extend(["b-hook".to_owned(), hook["secret"].as_str().unwrap().to_owned()]);
     Victim {
         ws,
         posts,
@@ -234,6 +243,7 @@ async fn make_victim(app: &TestApp) -> Victim {
         invitation_ids: vec![open["id"].as_str().unwrap().to_owned()],
         member_ids: vec![person.user_id.clone()],
         session_ids,
+        webhook_ids: vec![hook["id"].as_str().unwrap().to_owned()],
         person,
         secrets,
     }
