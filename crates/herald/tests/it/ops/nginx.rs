@@ -25,12 +25,12 @@ const TEST: &str =
 const READERS: usize = 4;
 
 /// Debian's nginx binary, if installed.
-fn nginx_binary() -> Option<PathBuf> {
+pub(super) fn nginx_binary() -> Option<PathBuf> {
     ["/usr/sbin/nginx", "/usr/bin/nginx"].iter().map(PathBuf::from).find(|p| p.exists())
 }
 
 /// An nginx master process in the foreground, stopped (SIGQUIT, then waited for) on drop.
-struct Nginx {
+pub(super) struct Nginx {
     child: std::process::Child,
     dir: PathBuf,
 }
@@ -51,7 +51,7 @@ impl Nginx {
 
 /// A test CA and a server certificate it signed for 127.0.0.1 and localhost: (CA,
 /// certificate, key) paths.
-fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+pub(super) fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let p = |name: &str| dir.join(name).display().to_string();
     let openssl = |args: &[&str]| {
         let made = std::process::Command::new("openssl").args(args).output().expect("openssl runs");
@@ -113,16 +113,16 @@ fn certificates(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
 }
 
 /// Ports of one run.
-struct Ports {
-    https: u16,
-    http: u16,
-    a: u16,
-    b: u16,
+pub(super) struct Ports {
+    pub https: u16,
+    pub http: u16,
+    pub a: u16,
+    pub b: u16,
 }
 
 /// `deploy/nginx/herald.conf` with the test's ports and certificate; every replaced text
 /// must be in the file (so the test follows the file, and says so when it changes).
-fn render_site(ports: &Ports, cert: &Path, key: &Path) -> String {
+pub(super) fn render_site(ports: &Ports, cert: &Path, key: &Path) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../deploy/nginx/herald.conf");
     let mut site = std::fs::read_to_string(&path).expect("deploy/nginx/herald.conf");
     let replacements = [
@@ -147,7 +147,7 @@ fn render_site(ports: &Ports, cert: &Path, key: &Path) -> String {
 
 /// nginx with the rendered site, its own pid file, logs and temp paths in `dir`; waits
 /// until the HTTPS port accepts.
-async fn start_nginx(binary: &Path, dir: &Path, site: &str, https: u16) -> Nginx {
+pub(super) async fn start_nginx(binary: &Path, dir: &Path, site: &str, https: u16) -> Nginx {
     std::fs::write(dir.join("site.conf"), site).unwrap();
     let root = std::fs::read_to_string("/proc/self/status")
         .unwrap()
@@ -184,7 +184,7 @@ async fn start_nginx(binary: &Path, dir: &Path, site: &str, https: u16) -> Nginx
 }
 
 /// An instance on a fixed port (nginx's upstream), trusting nginx's forwarded headers.
-async fn instance(env: &Env, name: &str, port: u16) -> Instance {
+pub(super) async fn instance(env: &Env, name: &str, port: u16) -> Instance {
     let overrides = [
         ("HERALD_BIND", format!("127.0.0.1:{port}")),
         ("HERALD_TRUSTED_PROXIES", "127.0.0.1/32".to_owned()),
