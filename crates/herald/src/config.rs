@@ -295,6 +295,15 @@ pub struct ConnectionArgs {
     /// not held by it.
     #[arg(long, env = "HERALD_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub max_connections_per_address: u64,
+    /// Close a connection whose client takes a response more slowly than this many bytes
+    /// per second while the server waits on it (0: no minimum).
+    #[arg(long, env = "HERALD_MIN_SEND_BYTES_PER_SEC", default_value_t = 2048)]
+    pub min_send_bytes_per_sec: u64,
+    /// How long such a client may take nothing before it is closed, and the most time
+    /// it banks by reading faster.
+    #[arg(long, env = "HERALD_SEND_GRACE_SECS", default_value_t = 20,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub send_grace_secs: u64,
 }
 
 impl ConnectionArgs {
@@ -307,6 +316,10 @@ impl ConnectionArgs {
             max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
             max_per_address: usize::try_from(self.max_connections_per_address)
                 .unwrap_or(usize::MAX),
+            send_rate: crate::server::SendRate {
+                bytes_per_sec: self.min_send_bytes_per_sec,
+                grace: Duration::from_secs(self.send_grace_secs),
+            },
         }
     }
 }

@@ -3,6 +3,7 @@
 mod access;
 mod analytics;
 mod ayrshare;
+mod bounded_answers;
 mod dashboard;
 mod dashboard_wire;
 mod four_eyes;
