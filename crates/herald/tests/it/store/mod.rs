@@ -16,6 +16,7 @@ mod feed;
 mod harness;
 mod invitations;
 mod media;
+mod media_migration;
 mod members;
 mod notifications;
 mod people;
