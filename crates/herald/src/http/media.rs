@@ -29,7 +29,7 @@ pub struct UploadForm {
 #[utoipa::path(post, path = "/api/workspaces/{ws}/media", tag = "posts", params(("ws" = String, Path)),
     request_body(content = UploadForm, content_type = "multipart/form-data"),
     description = "Uploads an image or video for a post; `url` goes into `media_urls`.",
-    responses((status = 201, body = MediaView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 502)))]
+    responses((status = 201, body = MediaView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 413), (status = 415), (status = 422), (status = 502), (status = 503)))]
 pub async fn upload(
     State(media): State<MediaService>,
     access: Access<Editor>,
@@ -110,13 +110,7 @@ impl Served<'_> {
         request: &HeaderMap,
         body: impl FnOnce(u64, u64) -> Body,
     ) -> AppResult<Response> {
-        let etag = HeaderValue::from_str(self.etag).map_err(AppError::internal)?;
-        let mut headers = HeaderMap::new();
-        headers.insert(header::ETAG, etag);
-        headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
-        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
-        headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+        let mut headers = self.media_headers()?;
         if self.matches(request.get(header::IF_NONE_MATCH)) {
             return Ok((StatusCode::NOT_MODIFIED, headers).into_response());
         }
@@ -130,25 +124,36 @@ impl Served<'_> {
             Range::Whole => (StatusCode::OK, 0, self.len - 1),
             Range::Part { first, last } => {
                 let range = format!("bytes {first}-{last}/{}", self.len);
-                headers.insert(
-                    header::CONTENT_RANGE,
-                    HeaderValue::try_from(range).map_err(AppError::internal)?,
-                );
+                let range = HeaderValue::try_from(range).map_err(AppError::internal)?;
+                headers.insert(header::CONTENT_RANGE, range);
                 (StatusCode::PARTIAL_CONTENT, first, last)
             }
-            Range::Unsatisfiable => {
-                let mut refused = AppError::RangeNotSatisfiable { len: self.len }.into_response();
-                let range = HeaderValue::try_from(format!("bytes */{}", self.len))
-                    .map_err(AppError::internal)?;
-                refused.headers_mut().insert(header::CONTENT_RANGE, range);
-                refused
-                    .headers_mut()
-                    .insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-                return Ok(refused);
-            }
+            Range::Unsatisfiable => return self.unsatisfiable(),
         };
         headers.insert(header::CONTENT_LENGTH, HeaderValue::from(last - first + 1));
         Ok((status, headers, body(first, last)).into_response())
+    }
+
+    /// The headers of every answer with the body or about it.
+    fn media_headers(&self) -> AppResult<HeaderMap> {
+        let etag = HeaderValue::from_str(self.etag).map_err(AppError::internal)?;
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ETAG, etag);
+        headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(CACHE));
+        headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+        headers.insert(header::CONTENT_DISPOSITION, HeaderValue::from_static("inline"));
+        Ok(headers)
+    }
+
+    /// 416 with the error body and the length the client can ask within.
+    fn unsatisfiable(&self) -> AppResult<Response> {
+        let mut refused = AppError::RangeNotSatisfiable { len: self.len }.into_response();
+        let range = HeaderValue::try_from(format!("bytes */{}", self.len));
+        let headers = refused.headers_mut();
+        headers.insert(header::CONTENT_RANGE, range.map_err(AppError::internal)?);
+        headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
+        Ok(refused)
     }
 
     /// Whether an `If-None-Match` or `If-Range` value names this body.

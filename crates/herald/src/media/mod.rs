@@ -112,24 +112,28 @@ impl MediaService {
         upload: Upload,
     ) -> AppResult<MediaView> {
         let ws = self.inner.lookups.workspace(ws_id).await?.ok_or(AppError::NotFound)?;
-        let content_type = kind::sniff(&upload.data)
-            .ok_or_else(|| AppError::UnsupportedMedia(kind::ACCEPTED.into()))?;
-        let header = thumbnail::header(&upload.data, content_type);
-        if let Some(too_large) = header.filter(|h| !h.fits()) {
-            return Err(image_too_large(too_large));
-        }
-        let file_name = kind::file_name(&upload.file_name, content_type);
-        let (data, sha256) = decode::blocking(move || {
-            let sha256 = hex::encode(Sha256::digest(&upload.data));
-            (upload.data, sha256)
-        })
-        .await?;
+        let file = Checked::of(upload).await?;
         let store = &self.inner.store;
-        if let Some(meta) = store.media_by_sha256(&ws.id, &sha256).await? {
-            let url = self.url(&ws, &meta.id, &file_name, content_type, &data).await?;
+        if let Some(meta) = store.media_by_sha256(&ws.id, &file.sha256).await? {
+            let (name, data) = (&file.file_name, &file.data);
+            let url = self.url(&ws, &meta.id, name, file.content_type, data).await?;
             return Ok(self.view(meta, url));
         }
-        self.within_quota(&ws.id, data.len()).await?;
+        self.within_quota(&ws.id, file.data.len()).await?;
+        let record = self.record(who, &ws.id, file).await?;
+        let (name, data) = (&record.file_name, &record.data);
+        let url = self.url(&ws, &record.id, name, &record.content_type, data).await?;
+        let quota = i64::try_from(self.inner.quota_bytes).unwrap_or(i64::MAX);
+        if !store.create_media(&record, quota).await? {
+            return Err(AppError::QuotaExceeded { quota_bytes: self.inner.quota_bytes });
+        }
+        Ok(self.view(record.meta(), url))
+    }
+
+    /// The medium to store of a checked file: with its thumbnail if it is an image,
+    /// decoded by one of the instance's decoders.
+    async fn record(&self, who: &Principal, ws_id: &str, file: Checked) -> AppResult<MediaRecord> {
+        let Checked { file_name, content_type, header, sha256, data } = file;
         let (data, image) = match header {
             None => (data, None),
             Some(header) => {
@@ -140,9 +144,9 @@ impl MediaService {
                 self.inner.decoders.run(decode).await?
             }
         };
-        let record = MediaRecord {
+        Ok(MediaRecord {
             id: uuid::Uuid::new_v4().to_string(),
-            workspace_id: ws.id.clone(),
+            workspace_id: ws_id.to_owned(),
             file_name,
             content_type: content_type.to_owned(),
             width: image.as_ref().map(|i| i.width),
@@ -152,13 +156,7 @@ impl MediaService {
             created_at: chrono::Utc::now(),
             data,
             thumbnail: image.map(|i| Blob { content_type: "image/jpeg".into(), data: i.jpeg }),
-        };
-        let url = self.url(&ws, &record.id, &record.file_name, content_type, &record.data).await?;
-        let quota = i64::try_from(self.inner.quota_bytes).unwrap_or(i64::MAX);
-        if !store.create_media(&record, quota).await? {
-            return Err(AppError::QuotaExceeded { quota_bytes: self.inner.quota_bytes });
-        }
-        Ok(self.view(record.meta(), url))
+        })
     }
 
     /// 413 if `bytes` more would take the workspace past its quota now (checked again,
@@ -234,6 +232,35 @@ impl MediaService {
     /// A stored file's thumbnail.
     pub async fn thumbnail(&self, ws_id: &str, id: &str) -> AppResult<Blob> {
         self.inner.store.media_thumbnail(ws_id, id).await?.ok_or(AppError::NotFound)
+    }
+}
+
+/// An upload checked before anything is stored or decoded: of a type Herald takes (415),
+/// an image small enough to decode (422), hashed off the async workers.
+struct Checked {
+    file_name: String,
+    content_type: &'static str,
+    /// An image's header (`None` for video, or an image whose header does not read).
+    header: Option<thumbnail::Header>,
+    sha256: String,
+    data: Vec<u8>,
+}
+
+impl Checked {
+    async fn of(upload: Upload) -> AppResult<Self> {
+        let content_type = kind::sniff(&upload.data)
+            .ok_or_else(|| AppError::UnsupportedMedia(kind::ACCEPTED.into()))?;
+        let header = thumbnail::header(&upload.data, content_type);
+        if let Some(too_large) = header.filter(|h| !h.fits()) {
+            return Err(image_too_large(too_large));
+        }
+        let file_name = kind::file_name(&upload.file_name, content_type);
+        let (data, sha256) = decode::blocking(move || {
+            let sha256 = hex::encode(Sha256::digest(&upload.data));
+            (upload.data, sha256)
+        })
+        .await?;
+        Ok(Self { file_name, content_type, header, sha256, data })
     }
 }
 
