@@ -65,8 +65,12 @@ async fn an_image_upload_gives_a_url_to_publish_and_a_public_thumbnail(app: Test
     let res = app.http.get(format!("{}{thumbnail}", app.url)).send().await.unwrap();
     assert_eq!(res.status(), 200, "served without credentials");
     assert_eq!(res.headers()["content-type"], "image/jpeg");
-    let small = image::load_from_memory(&res.bytes().await.unwrap()).unwrap();
+    let jpeg = res.bytes().await.unwrap();
+    let small = image::load_from_memory(&jpeg).unwrap();
     assert_eq!((small.width(), small.height()), (320, 160));
+    let head = get(&app, thumbnail, &[("range", "bytes=0-9")]).await;
+    assert_eq!(head.status(), 206, "a thumbnail is served in ranges too");
+    assert_eq!(head.bytes().await.unwrap().as_ref(), &jpeg[..10]);
     let own = thumbnail.trim_end_matches("/thumbnail");
     let res = app.http.get(format!("{}{own}", app.url)).send().await.unwrap();
     assert_eq!(res.bytes().await.unwrap().as_ref(), file.as_slice(), "the file as uploaded");
