@@ -208,6 +208,11 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_MEDIA_MAX_MB", default_value_t = 50,
         value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub media_max_mb: u64,
+    /// The most media one workspace may store, in MiB; an upload past it is 413
+    /// `quota_exceeded`.
+    #[arg(long, env = "HERALD_MEDIA_QUOTA_MB", default_value_t = 2048,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub media_quota_mb: u64,
     #[command(flatten)]
     pub publish: PublishArgs,
     #[command(flatten)]

@@ -257,13 +257,22 @@ pub trait Storage: Send + Sync + 'static {
     /// event is not in it; `NotFound` for an unknown event.
     async fn advance(&self, token: &ClaimToken, last_event_id: &str) -> Result<bool>;
 
-    /// Stores a medium; `Duplicate` of `media_pkey` if its id is taken, `NotFound` for an
+    /// Stores a medium, its file in chunks of [`CHUNK_BYTES`](crate::domain::media::CHUNK_BYTES),
+    /// and adds its size to the workspace's media total, in one transaction, unless the
+    /// total would then pass `quota_bytes`: false then, and nothing is stored. Concurrent
+    /// calls for one workspace are counted one after the other, so together they never
+    /// pass the quota. `Duplicate` of `media_pkey` if its id is taken, `NotFound` for an
     /// unknown workspace.
-    async fn create_media(&self, media: &MediaRecord) -> Result<()>;
+    async fn create_media(&self, media: &MediaRecord, quota_bytes: i64) -> Result<bool>;
+    /// The bytes of all the workspace's media (0 for none).
+    async fn media_bytes(&self, workspace_id: &str) -> Result<i64>;
     /// What is known about the workspace's medium, without its bytes.
     async fn media(&self, workspace_id: &str, id: &str) -> Result<Option<MediaMeta>>;
-    /// The workspace's medium's file.
-    async fn media_data(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
+    /// The workspace's first stored medium with these bytes (by their SHA-256, hex).
+    async fn media_by_sha256(&self, workspace_id: &str, sha256: &str) -> Result<Option<MediaMeta>>;
+    /// Chunk `seq` (from 0) of the workspace's medium's file; `None` past its end or for
+    /// a medium it does not have.
+    async fn media_chunk(&self, workspace_id: &str, id: &str, seq: u64) -> Result<Option<Vec<u8>>>;
     /// The workspace's medium's thumbnail, if it has one.
     async fn media_thumbnail(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
 

@@ -12,6 +12,7 @@ mod hardening;
 mod hardening_low;
 mod limits;
 mod media;
+mod media_bounds;
 mod notifications;
 mod people;
 mod planning;
