@@ -157,7 +157,8 @@ const VALUES: &[(i64, &str, &str)] = &[
     (2, "SELECT role FROM invitations WHERE id = 'up-invite-1'", "viewer"),
     (3, "SELECT CAST(overdue_reported_at AS TEXT) FROM posts WHERE id = 'up-post-3'", "1700000002600"),
     (4, "SELECT subject || '|' || CAST(sent_at AS TEXT) FROM email_outbox WHERE id = 'up-note-1'", "Published: spring launch|1700000003100"),
-    (5, "SELECT file_name || '|' || CAST(length(data) AS TEXT) || '|' || thumbnail_type FROM media WHERE id = 'up-media-1'", "logo.png|8|image/jpeg"),
+    // The file's bytes live in media_chunks since 0010 (media.data is emptied).
+    (5, "SELECT file_name || '|' || CAST((SELECT SUM(length(c.data)) FROM media_chunks c WHERE c.media_id = media.id) AS TEXT) || '|' || thumbnail_type FROM media WHERE id = 'up-media-1'", "logo.png|8|image/jpeg"),
     (6, "SELECT metrics FROM post_metrics WHERE ayrshare_id = 'ayr-up-1' AND platform = 'twitter'", "{\"likes\":7,\"shares\":2}"),
     (6, "SELECT metrics FROM account_metrics WHERE workspace_id = 'up-ws'", "{\"followers\":1200}"),
 ];
