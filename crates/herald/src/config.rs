@@ -204,6 +204,9 @@ pub struct PeopleArgs {
     /// Failed sign-ins per client address per 15 minutes, counted across instances.
     #[arg(long, env = "HERALD_LOGIN_FAILURES_PER_CLIENT", default_value_t = 30)]
     pub login_failures_per_client: u32,
+    /// Invitations one workspace may make per 24 hours (429 beyond). 0: unlimited.
+    #[arg(long, env = "HERALD_INVITATIONS_PER_DAY", default_value_t = 50)]
+    pub invitations_per_day: u32,
 }
 
 impl PeopleArgs {
@@ -221,6 +224,7 @@ impl PeopleArgs {
             public_url: public_url.map(|u| u.as_str().trim_end_matches('/').to_owned()),
             login_failures_per_email: self.login_failures_per_email,
             login_failures_per_client: self.login_failures_per_client,
+            invitations_per_day: self.invitations_per_day,
         })
     }
 }

@@ -77,6 +77,7 @@ async fn service(db: &DatabaseArgs, cache: Option<&CacheArgs>) -> anyhow::Result
         public_url: None,
         login_failures_per_email: 0,
         login_failures_per_client: 0,
+        invitations_per_day: 0,
     };
     Ok(PeopleService::new(store, lookups, cache, settings))
 }

@@ -9,8 +9,11 @@
 //! unknown address costs the same time as a wrong password.
 
 pub mod cli;
+mod email;
 pub mod invitations;
 pub mod members;
+
+pub use email::check_email;
 
 use crate::auth::session::{self, csrf_of};
 use crate::auth::{password, Principal};
@@ -123,6 +126,8 @@ pub struct Settings {
     pub login_failures_per_email: u32,
     /// Failed sign-ins allowed per client address per [`LOCKOUT_WINDOW`] (0: unlimited).
     pub login_failures_per_client: u32,
+    /// Invitations a workspace may make per day (0: unlimited).
+    pub invitations_per_day: u32,
 }
 
 /// The window failed sign-ins are counted in.
@@ -142,6 +147,7 @@ struct Inner {
     public_url: Option<String>,
     per_email: SharedLockout,
     per_client: SharedLockout,
+    invitations_per_day: u32,
 }
 
 impl PeopleService {
@@ -159,6 +165,7 @@ impl PeopleService {
             lookups,
             mailer: settings.mailer,
             public_url: settings.public_url,
+            invitations_per_day: settings.invitations_per_day,
         };
         Self { inner: Arc::new(inner) }
     }
@@ -373,6 +380,10 @@ impl PeopleService {
         self.inner.mailer.as_ref()
     }
 
+    pub(crate) fn invitations_per_day(&self) -> u32 {
+        self.inner.invitations_per_day
+    }
+
     /// Where users reach Herald (`HERALD_PUBLIC_URL`), if configured.
     pub fn public_url(&self) -> Option<&str> {
         self.inner.public_url.as_deref()
@@ -382,15 +393,4 @@ impl PeopleService {
     pub fn https(&self) -> bool {
         self.public_url().is_some_and(|u| u.starts_with("https://"))
     }
-}
-
-/// An e-mail address as stored, or 422.
-pub fn check_email(raw: &str) -> AppResult<String> {
-    let email = normal_email(raw.trim());
-    let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    ok.then_some(email).ok_or_else(|| AppError::invalid("email", "Give a valid e-mail address."))
 }
