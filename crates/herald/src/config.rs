@@ -253,6 +253,9 @@ pub struct PeopleArgs {
     /// runs); more wait briefly, then get 429. 0: the number of cores.
     #[arg(long, env = "HERALD_PASSWORD_HASHERS", default_value_t = 0)]
     pub password_hashers: usize,
+    /// Invitations one workspace may make per 24 hours (429 beyond). 0: unlimited.
+    #[arg(long, env = "HERALD_INVITATIONS_PER_DAY", default_value_t = 50)]
+    pub invitations_per_day: u32,
 }
 
 impl PeopleArgs {
@@ -275,6 +278,7 @@ impl PeopleArgs {
                 0 => crate::auth::password::Hasher::default(),
                 n => crate::auth::password::Hasher::new(n),
             },
+            invitations_per_day: self.invitations_per_day,
         })
     }
 }

@@ -151,6 +151,13 @@ impl Lookups {
         self.access_changed(Tag::memberships()).await
     }
 
+    /// After a membership was removed or lowered: the store withdrew, in the same
+    /// transaction, what the member had issued (tokens among it), so both tags go.
+    pub async fn offboarded(&self) -> AppResult<()> {
+        let tags = [Tag::memberships(), Tag::tokens()];
+        self.inner.cache.invalidate(&tags).await.map_err(AppError::unavailable)
+    }
+
     /// After a user's record changed (a new user, a name, the global-admin flag).
     pub async fn users_changed(&self) -> AppResult<()> {
         self.access_changed(Tag::users()).await

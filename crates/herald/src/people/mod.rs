@@ -9,11 +9,14 @@
 //! unknown address costs the same time as a wrong password.
 
 pub mod cli;
+mod email;
 pub mod invitations;
 pub mod members;
 pub mod signin;
 
 use crate::auth::password::{self, Hasher};
+pub use email::check_email;
+
 use crate::auth::session::{self, csrf_of};
 use crate::auth::Principal;
 use crate::domain::model::now_ms;
@@ -131,6 +134,8 @@ pub struct Settings {
     pub login_failures_per_account: u32,
     /// The password hashers' admission gate.
     pub hasher: Hasher,
+    /// Invitations a workspace may make per day (0: unlimited).
+    pub invitations_per_day: u32,
 }
 
 /// The window failed sign-ins are counted in.
@@ -150,6 +155,7 @@ struct Inner {
     public_url: Option<String>,
     throttle: Throttle,
     hasher: Hasher,
+    invitations_per_day: u32,
 }
 
 impl PeopleService {
@@ -174,6 +180,7 @@ impl PeopleService {
             lookups,
             mailer: settings.mailer,
             public_url: settings.public_url,
+            invitations_per_day: settings.invitations_per_day,
         };
         Self { inner: Arc::new(inner) }
     }
@@ -369,6 +376,10 @@ impl PeopleService {
         self.inner.mailer.as_ref()
     }
 
+    pub(crate) fn invitations_per_day(&self) -> u32 {
+        self.inner.invitations_per_day
+    }
+
     /// Where users reach Herald (`HERALD_PUBLIC_URL`), if configured.
     pub fn public_url(&self) -> Option<&str> {
         self.inner.public_url.as_deref()
@@ -378,15 +389,4 @@ impl PeopleService {
     pub fn https(&self) -> bool {
         self.public_url().is_some_and(|u| u.starts_with("https://"))
     }
-}
-
-/// An e-mail address as stored, or 422.
-pub fn check_email(raw: &str) -> AppResult<String> {
-    let email = normal_email(raw.trim());
-    let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    ok.then_some(email).ok_or_else(|| AppError::invalid("email", "Give a valid e-mail address."))
 }

@@ -71,7 +71,9 @@ pub trait Storage: Send + Sync + 'static {
     async fn create_token(&self, token: &TokenRecord) -> Result<()>;
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>>;
     async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>>;
-    /// Marks a token revoked; false if the workspace has no such live token.
+    /// Marks a token revoked; false if the workspace has no such live token. In the same
+    /// transaction, what it issued is withdrawn: its open invitations, the tokens it made
+    /// (and what those issued), also when it was already revoked.
     async fn revoke_token(&self, workspace_id: &str, id: &str) -> Result<bool>;
 
     /// Inserts a new post with its first event, in one transaction.
@@ -156,10 +158,12 @@ pub trait Storage: Send + Sync + 'static {
     async fn members(&self, workspace_id: &str) -> Result<Vec<Member>>;
     /// Adds the user to the workspace with `role`, or changes their role; `LastAdmin` if
     /// that would demote the workspace's last admin, `NotFound` for an unknown workspace
-    /// or user.
+    /// or user. A demotion withdraws, in the same transaction, what the member issued
+    /// there (open invitations, tokens and what those issued).
     async fn set_member(&self, workspace_id: &str, user_id: &str, role: Role) -> Result<()>;
     /// Removes the user from the workspace; false if they were not a member, `LastAdmin`
-    /// if they are its last admin.
+    /// if they are its last admin. In the same transaction what they issued there is
+    /// withdrawn (as for a demotion) and their notifications of the workspace forgotten.
     async fn remove_member(&self, workspace_id: &str, user_id: &str) -> Result<bool>;
 
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
@@ -187,12 +191,19 @@ pub trait Storage: Send + Sync + 'static {
         id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool>;
+    /// How many invitations the workspace made after `since`, and when the oldest of
+    /// those was made.
+    async fn invitations_since(
+        &self,
+        workspace_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Option<DateTime<Utc>>)>;
     /// The invitation with this token hash, whatever its state.
     async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<Invitation>>;
     /// In one transaction: marks the invitation accepted at `now` if it is still open and
     /// unexpired, creates the user of [`Acceptance::NewUser`], and gives the user the
     /// invited role in the workspace (a member keeps a higher role). `Gone` if it was
-    /// accepted, withdrawn or expired, `NotFound` if there is no such invitation (or no
+    /// accepted, withdrawn or expired, or its issuer no longer holds its role there, `NotFound` if there is no such invitation (or no
     /// such existing user), `Duplicate` if the new user's e-mail is taken; then nothing is
     /// written. Of concurrent acceptances of one invitation exactly one succeeds.
     async fn accept_invitation(

@@ -198,6 +198,20 @@ macro_rules! people_ops {
             Ok(done.rows_affected() == 1)
         }
 
+        #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+        async fn invitations_since(
+            &self,
+            workspace_id: &str,
+            since: DateTime<Utc>,
+        ) -> Result<(u32, Option<DateTime<Utc>>)> {
+            let (count, oldest): (i64, Option<i64>) = sqlx::query_as(INVITATIONS_SINCE)
+                .bind(workspace_id)
+                .bind(to_ms(since))
+                .fetch_one(&self.$read)
+                .await?;
+            Ok((u32::try_from(count).unwrap_or(u32::MAX), oldest.map($crate::domain::model::from_ms)))
+        }
+
         #[tracing::instrument(level = "debug", skip_all)]
         async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<Invitation>> {
             let row: Option<InvitationRow> = sqlx::query_as(INVITATION_BY_HASH)

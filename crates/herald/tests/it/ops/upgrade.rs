@@ -161,6 +161,8 @@ const VALUES: &[(i64, &str, &str)] = &[
     (5, "SELECT file_name || '|' || CAST((SELECT SUM(length(c.data)) FROM media_chunks c WHERE c.media_id = media.id) AS TEXT) || '|' || thumbnail_type FROM media WHERE id = 'up-media-1'", "logo.png|8|image/jpeg"),
     (6, "SELECT metrics FROM post_metrics WHERE ayrshare_id = 'ayr-up-1' AND platform = 'twitter'", "{\"likes\":7,\"shares\":2}"),
     (6, "SELECT metrics FROM account_metrics WHERE workspace_id = 'up-ws'", "{\"followers\":1200}"),
+    (9, "SELECT issued_by FROM tokens WHERE id = 'up-token-1'", "user:up-user-1"),
+    (9, "SELECT issued_by FROM tokens WHERE id = 'up-token-2'", "token:up-token-1"),
 ];
 
 /// Builds a database at `version` on `url`, upgrades it with the current code, and checks

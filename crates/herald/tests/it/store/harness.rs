@@ -208,7 +208,7 @@ pub fn invitation(ws: &Workspace, email: &str, role: Role) -> Invitation {
         email: email.to_owned(),
         role,
         token_hash: format!("invitation-{}", uuid::Uuid::new_v4().simple()),
-        invited_by: "user:admin".into(),
+        invited_by: "admin".into(), // the admin token: it always holds the role
         created_at: now,
         expires_at: now + Duration::days(7),
         accepted_at: None,
