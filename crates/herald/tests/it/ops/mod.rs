@@ -7,6 +7,7 @@
 mod backup;
 mod backup_bench;
 mod demo;
+mod deployment;
 mod nginx;
 mod nginx_lockout;
 mod upgrade;

@@ -4,11 +4,10 @@
 //! `HERALD_TRUSTED_PROXIES` naming nginx, each client is its own address again. Seen
 //! failing before `HERALD_TRUSTED_PROXIES` existed: the editor's sign-in was 429.
 
-use super::nginx::{certificates, instance, nginx_binary, render_site, start_nginx, Ports};
+use super::deployment::{deploy, nginx_binary};
 use crate::scaled::api::workspace_and_editor;
 use crate::scaled::cluster::{scenario, skipped, ADMIN};
 use crate::support::people::{invitation_token, PASSWORD};
-use crate::support::process::free_port;
 use ayrshare_sim::SimConfig;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -39,14 +38,9 @@ async fn through_nginx_one_clients_failed_sign_ins_never_lock_out_another_client
         return skipped(TEST, "no nginx");
     };
     scenario(TEST, true, SimConfig::default(), move |env| async move {
-        let dir = tempfile::tempdir().unwrap();
-        let ports = Ports { https: free_port(), http: free_port(), a: free_port(), b: free_port() };
-        let (ca, cert, key) = certificates(dir.path());
-        let (_a, _b) = (instance(&env, "a", ports.a).await, instance(&env, "b", ports.b).await);
-        let site = render_site(&ports, &cert, &key);
-        let _nginx = start_nginx(&binary, dir.path(), &site, ports.https).await;
-        let base = format!("https://127.0.0.1:{}", ports.https);
-        let (editor, attacker) = (client_from(&ca, "127.0.0.32"), client_from(&ca, "127.0.0.31"));
+        let deployment = deploy(&binary, &env).await;
+        let (ca, base) = (&deployment.ca, deployment.base.clone());
+        let (editor, attacker) = (client_from(ca, "127.0.0.32"), client_from(ca, "127.0.0.31"));
         let (ws, _) = workspace_and_editor(&editor, &base, &env.sim.base_url(), "Lockout").await;
         let email = format!("editor-{}@example.com", uuid::Uuid::new_v4().simple());
         let invitation = editor
@@ -69,6 +63,7 @@ async fn through_nginx_one_clients_failed_sign_ins_never_lock_out_another_client
         assert_eq!(login(&attacker, &base, &email, PASSWORD).await, 429, "on both instances");
         let signed_in = login(&editor, &base, &email, PASSWORD).await;
         assert_eq!(signed_in, 200, "another client behind the same nginx signs in");
+        drop(deployment);
     })
     .await;
 }
