@@ -7,7 +7,7 @@
 use crate::domain::media::CHUNK_BYTES;
 use crate::store::{Storage, StoreError};
 use axum::body::Bytes;
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use std::sync::Arc;
 
 /// What a request's `Range` asks of a body of known length.
@@ -82,6 +82,7 @@ pub fn chunks(
             Ok(Some((Bytes::from(chunk).slice(start..end), at + taken)))
         }
     })
+    .fuse() // a body may be polled again after its end: it stays ended
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::store::{Cursor, ListQuery};
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
-use futures::Stream;
+use futures::{Stream, StreamExt};
 use std::collections::VecDeque;
 
 /// The most bytes one answer of posts holds (about: a cut never splits a post, and the
@@ -181,6 +181,9 @@ impl PostStream {
                 }
             }
         })
+        // The compression layer's encoder may poll its body again after the end, which
+        // `unfold` forbids (a panic): fused, the end stays the end.
+        .fuse()
     }
 
     /// Writes pending posts to `out` up to about a chunk, reading a page when none are
