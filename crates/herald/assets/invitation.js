@@ -62,7 +62,7 @@
     if (signedIn && mode === 'existing') return null;
     if (mode === 'new' && !name) return { field: 'name', message: 'Enter your name, as your team will see it.' };
     if (!password) return { field: 'password', message: mode === 'new' ? 'Choose a password.' : 'Enter the password of your Herald account.' };
-    if (mode === 'new' && password.length < 10) return { field: 'password', message: 'Choose a password of at least 10 characters.' };
+    if (mode === 'new' && password.length < 12) return { field: 'password', message: 'Choose a password of at least 12 characters.' };
     return null;
   }
 

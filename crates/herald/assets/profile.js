@@ -65,7 +65,7 @@
     var current = H.$('#current_password').value;
     var next = H.$('#password').value;
     if (!current) { H.showError(form, { field: 'current_password', message: 'Enter your current password.' }); return; }
-    if (next.length < 10) { H.showError(form, { field: 'password', message: 'Choose a new password of at least 10 characters.' }); return; }
+    if (next.length < 12) { H.showError(form, { field: 'password', message: 'Choose a new password of at least 12 characters.' }); return; }
     if (next !== H.$('#confirm').value) { H.showError(form, { field: 'confirm', message: 'The two new passwords are not the same.' }); return; }
     H.api('PATCH', '/api/me', { current_password: current, password: next }).then(function () {
       H.$$('input[type=password]', form).forEach(function (i) { i.value = ''; });

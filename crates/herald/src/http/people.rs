@@ -70,7 +70,7 @@ pub struct PasswordReset {
 
 /// The client's address (the TCP peer, or the forwarded client behind a trusted proxy:
 /// [`crate::client_ip`]), when the server passes it.
-pub struct Client(Option<IpAddr>);
+pub struct Client(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
@@ -83,12 +83,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
-fn agent(headers: &HeaderMap) -> Option<String> {
+pub(super) fn agent(headers: &HeaderMap) -> Option<String> {
     headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// The answer that sets the session cookie.
-fn signed_in(people: &PeopleService, opened: Opened, joined: Option<(String, Role)>) -> Response {
+pub(super) fn signed_in(
+    people: &PeopleService,
+    opened: Opened,
+    joined: Option<(String, Role)>,
+) -> Response {
     let cookie = session::cookie(&opened.secret, people.https());
     let device = opened.device.as_deref().map(|proof| device_cookie(proof, people.https()));
     let (workspace_id, role) = joined.unzip();

@@ -12,6 +12,7 @@ pub mod cli;
 mod email;
 pub mod invitations;
 pub mod members;
+pub mod reset;
 pub mod signin;
 
 use crate::auth::password::{self, Hasher};
@@ -172,6 +173,8 @@ impl PeopleService {
             per_account_client: lockout("login-account-client", per_email),
             per_account: lockout("login-account", settings.login_failures_per_account),
             per_device: lockout("login-device", per_email),
+            resets_per_client: lockout("reset-client", settings.login_failures_per_client),
+            resets_per_account: lockout("reset-account", per_email),
         };
         let inner = Inner {
             throttle,

@@ -153,6 +153,23 @@ pub trait Storage: Send + Sync + 'static {
     async fn set_password(&self, user_id: &str, password_hash: &str) -> Result<u64>;
 
     /// The user's memberships, oldest first.
+    /// Records a password reset (the hash of its secret) for `user_id`.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Uses a reset that is neither used nor expired at `at`, once: sets its user's
+    /// password and ends every session of that user, in one transaction. `None`: no such
+    /// reset, or used, or expired.
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<String>>;
     async fn memberships_of(&self, user_id: &str) -> Result<Vec<Membership>>;
     /// The workspace's members by name (case-insensitively, then by id).
     async fn members(&self, workspace_id: &str) -> Result<Vec<Member>>;

@@ -123,3 +123,9 @@ pub(in crate::store) const FORGET_MEMBER_NOTIFICATIONS: &str =
 /// How many invitations workspace `$1` made after `$2`, and when the oldest of them was.
 pub(in crate::store) const INVITATIONS_SINCE: &str = "SELECT COUNT(*), MIN(created_at) \
     FROM invitations WHERE workspace_id = $1 AND created_at > $2";
+
+pub(in crate::store) const INSERT_PASSWORD_RESET: &str = "INSERT INTO password_resets \
+     (token_hash, user_id, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, NULL)";
+/// Takes a reset that is neither used nor expired, once: its user.
+pub(in crate::store) const USE_PASSWORD_RESET: &str = "UPDATE password_resets SET used_at = $2 \
+     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";

@@ -64,6 +64,44 @@ macro_rules! people_ops {
         }
 
         #[tracing::instrument(level = "debug", skip_all, fields(user = user_id))]
+        async fn create_password_reset(
+            &self,
+            token_hash: &str,
+            user_id: &str,
+            at: DateTime<Utc>,
+            expires_at: DateTime<Utc>,
+        ) -> Result<()> {
+            sqlx::query(INSERT_PASSWORD_RESET)
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(to_ms(at))
+                .bind(to_ms(expires_at))
+                .execute(&self.$write)
+                .await?;
+            Ok(())
+        }
+
+        #[tracing::instrument(level = "debug", skip_all)]
+        async fn use_password_reset(
+            &self,
+            token_hash: &str,
+            password_hash: &str,
+            at: DateTime<Utc>,
+        ) -> Result<Option<String>> {
+            let mut tx = self.$write.begin().await?;
+            let user_id: Option<String> = sqlx::query_scalar(USE_PASSWORD_RESET)
+                .bind(token_hash)
+                .bind(to_ms(at))
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(user_id) = user_id else { return Ok(None) };
+            sqlx::query(SET_PASSWORD).bind(&user_id).bind(password_hash).execute(&mut *tx).await?;
+            sqlx::query(DELETE_USER_SESSIONS).bind(&user_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(Some(user_id))
+        }
+
+        #[tracing::instrument(level = "debug", skip_all, fields(user = user_id))]
         async fn memberships_of(&self, user_id: &str) -> Result<Vec<Membership>> {
             let rows: Vec<MembershipRow> =
                 sqlx::query_as(USER_MEMBERSHIPS).bind(user_id).fetch_all(&self.$read).await?;

@@ -15,6 +15,7 @@ mod media;
 mod media_bounds;
 mod notifications;
 mod offboarding;
+mod password_reset;
 mod people;
 mod people_rules;
 mod planning;
