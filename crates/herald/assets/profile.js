@@ -26,7 +26,7 @@
           H.h('div', { class: 'row-main' },
             H.h('strong', { title: s.user_agent || '' }, describe(s.user_agent)), ' ',
             s.current ? H.h('span', { class: 'role-tag' }, 'This browser') : null,
-            H.h('div', { class: 'muted small' }, 'Signed in ' + H.fmtDateTime(s.created_at) + ' · last active ' + H.ago(s.last_seen_at))),
+            H.h('div', { class: 'muted small' }, 'Signed in ' + H.fmtDateTime(s.created_at) + (s.signed_in_from ? ' from ' + s.signed_in_from : '') + ' · last active ' + H.ago(s.last_seen_at))),
           H.h('button', { type: 'button', class: 'btn btn-small', dataset: { end: s.id }, onclick: function () { end(s); } },
             'Sign out this session')));
       });

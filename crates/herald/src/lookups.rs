@@ -47,7 +47,10 @@ impl Weigh for Membership {
 
 impl Weigh for SessionRecord {
     fn weigh(&self) -> usize {
-        self.id_hash.weigh() + self.user_id.weigh() + self.user_agent.weigh()
+        self.id_hash.weigh()
+            + self.user_id.weigh()
+            + self.user_agent.weigh()
+            + self.client_ip.weigh()
     }
 }
 

@@ -260,7 +260,7 @@ impl PeopleService {
         self.lookups().users_changed().await?;
         self.lookups().memberships_changed().await?;
         tracing::info!(invitation = %invitation.id, user = %accepted.user.id, "invitation accepted");
-        let session = self.open_session(accepted.user, agent).await?;
+        let session = self.open_session(accepted.user, agent, client).await?;
         Ok(Joined { session, workspace_id: accepted.workspace_id, role: accepted.role })
     }
 

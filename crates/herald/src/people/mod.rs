@@ -104,6 +104,8 @@ pub struct SessionView {
     #[schema(value_type = String, format = DateTime)]
     pub last_seen_at: chrono::DateTime<chrono::Utc>,
     pub user_agent: Option<String>,
+    /// The client address it signed in from (behind a trusted proxy, the forwarded one).
+    pub signed_in_from: Option<String>,
     /// The session this request came with.
     pub current: bool,
 }
@@ -199,7 +201,7 @@ impl PeopleService {
     ) -> AppResult<Opened> {
         let user = self.check_password(input, origin).await?;
         let device = self.device_proof(&user).await?;
-        let mut opened = self.open_session(user, agent).await?;
+        let mut opened = self.open_session(user, agent, origin.client).await?;
         opened.device = device;
         Ok(opened)
     }
@@ -217,6 +219,7 @@ impl PeopleService {
         &self,
         user: User,
         agent: Option<String>,
+        client: Option<std::net::IpAddr>,
     ) -> AppResult<Opened> {
         let (secret, hash) = session::new_secret();
         let now = now_ms();
@@ -229,6 +232,7 @@ impl PeopleService {
             last_seen_at: now,
             expires_at: expires,
             user_agent: agent,
+            client_ip: client.map(|ip| ip.to_string()),
         };
         self.inner.store.create_session(&record).await?;
         tracing::info!(user = %user.id, "signed in");
@@ -316,6 +320,7 @@ impl PeopleService {
             created_at: s.created_at,
             last_seen_at: s.last_seen_at,
             user_agent: s.user_agent,
+            signed_in_from: s.client_ip,
         };
         Ok(all.into_iter().map(view).collect())
     }

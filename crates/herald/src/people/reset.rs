@@ -128,6 +128,6 @@ impl PeopleService {
         tracing::info!(user = %user_id, "password reset; every session ended");
         self.lookups().sessions_changed().await?;
         let user = self.store().user(&user_id).await?.ok_or(AppError::NotFound)?.user;
-        self.open_session(user, agent).await
+        self.open_session(user, agent, origin.client).await
     }
 }

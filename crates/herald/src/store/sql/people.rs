@@ -11,7 +11,7 @@ macro_rules! user_columns {
 
 macro_rules! session_columns {
     () => {
-        "id_hash, user_id, created_at, last_seen_at, expires_at, user_agent"
+        "id_hash, user_id, created_at, last_seen_at, expires_at, user_agent, client_ip"
     };
 }
 
@@ -60,7 +60,7 @@ pub(in crate::store) const DELETE_MEMBERSHIP: &str =
     "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2";
 
 pub(in crate::store) const INSERT_SESSION: &str =
-    concat!("INSERT INTO sessions (", session_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6)");
+    concat!("INSERT INTO sessions (", session_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)");
 pub(in crate::store) const SESSION_BY_HASH: &str =
     concat!("SELECT ", session_columns!(), " FROM sessions WHERE id_hash = $1");
 pub(in crate::store) const USER_SESSIONS: &str = concat!(

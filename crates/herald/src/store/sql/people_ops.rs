@@ -151,6 +151,7 @@ macro_rules! people_ops {
                 .bind(to_ms(s.last_seen_at))
                 .bind(to_ms(s.expires_at))
                 .bind(&s.user_agent)
+                .bind(&s.client_ip)
                 .execute(&self.$write)
                 .await?;
             Ok(())

@@ -167,6 +167,7 @@ const VALUES: &[(i64, &str, &str)] = &[
     (6, "SELECT metrics FROM account_metrics WHERE workspace_id = 'up-ws'", "{\"followers\":1200}"),
     (9, "SELECT issued_by FROM tokens WHERE id = 'up-token-1'", "user:up-user-1"),
     (9, "SELECT issued_by FROM tokens WHERE id = 'up-token-2'", "token:up-token-1"),
+    (12, "SELECT client_ip FROM sessions WHERE id_hash = 'up-session-hash-2'", "198.51.100.7"),
 ];
 
 /// Builds a database at `version` on `url`, upgrades it with the current code, and checks

@@ -196,6 +196,7 @@ pub fn session(user_id: &str, age_secs: i64) -> SessionRecord {
         last_seen_at: created_at,
         expires_at: created_at + Duration::days(1),
         user_agent: Some("conformance/1.0".into()),
+        client_ip: Some("192.0.2.7".into()),
     }
 }
 
