@@ -11,8 +11,18 @@
   var cards = {};
   var comments = {};
 
+  /* Up to 200 posts of a status; a page the server cut by bytes (large posts) carries a
+     cursor to the rest, followed until 200 are listed. */
   function listOf(status) {
-    return H.api('GET', H.wsPath(ws, '/posts?limit=200&status=' + status)).then(function (p) { return p.posts || []; });
+    var all = [];
+    function page(cursor) {
+      var q = '/posts?limit=200&status=' + status + (cursor ? '&cursor=' + encodeURIComponent(cursor) : '');
+      return H.api('GET', H.wsPath(ws, q)).then(function (p) {
+        all = all.concat(p.posts || []);
+        return all.length < 200 && p.next_cursor ? page(p.next_cursor) : all;
+      });
+    }
+    return page(null);
   }
 
   function banner(card, tone, text, button) {

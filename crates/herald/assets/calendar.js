@@ -1,6 +1,6 @@
 /* calendar.js: the calendar page. Month and week views of the workspace's posts in its
-   time zone (GET .../calendar for the visible window), coloured by status, each post a
-   link to its page. A post the signed-in role may edit can be dragged (pointer events:
+   time zone (GET .../calendar for the visible window, read on while it comes truncated),
+   coloured by status, each post a link to its page. A post the signed-in role may edit can be dragged (pointer events:
    mouse, pen or touch) to another day in the month view (keeping its time of day) or to
    another hour in the week view, or moved with its "Move to…" button (a dialog with a
    date and time: the keyboard way). Moving is the versioned PATCH; a 409 says the post
@@ -131,13 +131,28 @@
   var load = H.coalesce(function () {
     var win = windowOf();
     var q = '?from=' + encodeURIComponent(H.zonedToRfc3339(win.start + 'T00:00', H.tz)) + '&to=' + encodeURIComponent(H.zonedToRfc3339(win.end + 'T00:00', H.tz));
-    return H.api('GET', H.wsPath(ws, '/calendar' + q)).then(function (cal) {
-      if (windowOf().start !== win.start || windowOf().end !== win.end) return; // moved on meanwhile
-      state.days = cal.days || [];
+    var moved = function () { return windowOf().start !== win.start || windowOf().end !== win.end; };
+    return readWindow(q, null, moved).then(function (days) {
+      if (!days) return; // moved on meanwhile
+      state.days = days;
       if (drag && drag.active) { reloadWanted = true; return; }
       render();
     }, function (err) { showBanner('bad', 'Could not read the calendar: ' + H.sentence(err)); throw err; });
   });
+  /* A window holding more than one answer may (about 4 MiB) comes truncated, with the
+     cursor of the rest: read on until it is whole, each answer's posts added to their
+     days. Resolves to the days, or to null once the page moved to another window. */
+  function readWindow(q, days, moved) {
+    return H.api('GET', H.wsPath(ws, '/calendar' + q)).then(function (cal) {
+      if (moved()) return null;
+      var got = cal.days || [];
+      if (!days) days = got;
+      else got.forEach(function (d, i) { if (days[i] && days[i].date === d.date) days[i].posts = days[i].posts.concat(d.posts); });
+      if (!cal.truncated || !cal.next_cursor) return days;
+      return readWindow(q.replace(/&cursor=[^&]*$/, '') + '&cursor=' + encodeURIComponent(cal.next_cursor), days, moved);
+    });
+  }
+
   function scheduleLoad() {
     if (drag && drag.active) { reloadWanted = true; return; }
     clearTimeout(reloadTimer);

@@ -3,7 +3,10 @@
    address bar and the history at once. Someone new gives a name and a password; someone
    who already has an account gives its password (or, signed in as the invited person,
    nothing). POST /api/invitations/accept then signs them in (the session cookie) and the
-   workspace opens. Errors are sentences next to what they concern. */
+   workspace opens. The server does not say whether the address has an account until its
+   right password is given: without a name, a password that is not the account's is a
+   `name` error, shown here next to the password in "existing" mode. Errors are sentences
+   next to what they concern. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -59,7 +62,7 @@
     if (signedIn && mode === 'existing') return null;
     if (mode === 'new' && !name) return { field: 'name', message: 'Enter your name, as your team will see it.' };
     if (!password) return { field: 'password', message: mode === 'new' ? 'Choose a password.' : 'Enter the password of your Herald account.' };
-    if (mode === 'new' && password.length < 10) return { field: 'password', message: 'Choose a password of at least 10 characters.' };
+    if (mode === 'new' && password.length < 12) return { field: 'password', message: 'Choose a password of at least 12 characters.' };
     return null;
   }
 
@@ -90,8 +93,11 @@
         H.showError(form, { field: 'password', message: 'This e-mail address already has a Herald account, and that is not its password. Give the password of that account.' });
         return;
       }
-      if (err.field === 'password' && mode === 'new' && /already have an account/i.test(err.message)) setMode('existing');
-      if (err.field === 'name' && mode === 'existing') setMode('new');
+      if (err.field === 'name' && mode === 'existing') {
+        H.$('#password').value = '';
+        H.showError(form, { field: 'password', message: 'That is not the password of a Herald account with this address. If you are new to Herald, choose \u201cI am new to Herald\u201d.' });
+        return;
+      }
       H.showError(form, err);
     });
   });

@@ -26,7 +26,7 @@
           H.h('div', { class: 'row-main' },
             H.h('strong', { title: s.user_agent || '' }, describe(s.user_agent)), ' ',
             s.current ? H.h('span', { class: 'role-tag' }, 'This browser') : null,
-            H.h('div', { class: 'muted small' }, 'Signed in ' + H.fmtDateTime(s.created_at) + ' · last active ' + H.ago(s.last_seen_at))),
+            H.h('div', { class: 'muted small' }, 'Signed in ' + H.fmtDateTime(s.created_at) + (s.signed_in_from ? ' from ' + s.signed_in_from : '') + ' · last active ' + H.ago(s.last_seen_at))),
           H.h('button', { type: 'button', class: 'btn btn-small', dataset: { end: s.id }, onclick: function () { end(s); } },
             'Sign out this session')));
       });
@@ -65,7 +65,7 @@
     var current = H.$('#current_password').value;
     var next = H.$('#password').value;
     if (!current) { H.showError(form, { field: 'current_password', message: 'Enter your current password.' }); return; }
-    if (next.length < 10) { H.showError(form, { field: 'password', message: 'Choose a new password of at least 10 characters.' }); return; }
+    if (next.length < 12) { H.showError(form, { field: 'password', message: 'Choose a new password of at least 12 characters.' }); return; }
     if (next !== H.$('#confirm').value) { H.showError(form, { field: 'confirm', message: 'The two new passwords are not the same.' }); return; }
     H.api('PATCH', '/api/me', { current_password: current, password: next }).then(function () {
       H.$$('input[type=password]', form).forEach(function (i) { i.value = ''; });

@@ -210,6 +210,11 @@ pub struct ServeArgs {
     #[arg(long, env = "HERALD_MEDIA_MAX_MB", default_value_t = 50,
         value_parser = clap::value_parser!(u64).range(1..=1024))]
     pub media_max_mb: u64,
+    /// The most media one workspace may store, in MiB; an upload past it is 413
+    /// `quota_exceeded`.
+    #[arg(long, env = "HERALD_MEDIA_QUOTA_MB", default_value_t = 2048,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub media_quota_mb: u64,
     #[command(flatten)]
     pub publish: PublishArgs,
     #[command(flatten)]
@@ -250,6 +255,9 @@ pub struct PeopleArgs {
     /// runs); more wait briefly, then get 429. 0: the number of cores.
     #[arg(long, env = "HERALD_PASSWORD_HASHERS", default_value_t = 0)]
     pub password_hashers: usize,
+    /// Invitations one workspace may make per 24 hours (429 beyond). 0: unlimited.
+    #[arg(long, env = "HERALD_INVITATIONS_PER_DAY", default_value_t = 50)]
+    pub invitations_per_day: u32,
 }
 
 impl PeopleArgs {
@@ -272,6 +280,7 @@ impl PeopleArgs {
                 0 => crate::auth::password::Hasher::default(),
                 n => crate::auth::password::Hasher::new(n),
             },
+            invitations_per_day: self.invitations_per_day,
         })
     }
 }
@@ -297,6 +306,15 @@ pub struct ConnectionArgs {
     /// not held by it.
     #[arg(long, env = "HERALD_MAX_CONNECTIONS_PER_ADDRESS", default_value_t = 256)]
     pub max_connections_per_address: u64,
+    /// Close a connection whose client takes a response more slowly than this many bytes
+    /// per second while the server waits on it (0: no minimum).
+    #[arg(long, env = "HERALD_MIN_SEND_BYTES_PER_SEC", default_value_t = 2048)]
+    pub min_send_bytes_per_sec: u64,
+    /// How long such a client may take nothing before it is closed, and the most time
+    /// it banks by reading faster.
+    #[arg(long, env = "HERALD_SEND_GRACE_SECS", default_value_t = 20,
+        value_parser = clap::value_parser!(u64).range(1..))]
+    pub send_grace_secs: u64,
 }
 
 impl ConnectionArgs {
@@ -309,6 +327,10 @@ impl ConnectionArgs {
             max_connections: usize::try_from(self.max_connections).unwrap_or(usize::MAX),
             max_per_address: usize::try_from(self.max_connections_per_address)
                 .unwrap_or(usize::MAX),
+            send_rate: crate::server::SendRate {
+                bytes_per_sec: self.min_send_bytes_per_sec,
+                grace: Duration::from_secs(self.send_grace_secs),
+            },
         }
     }
 }

@@ -70,6 +70,12 @@ pub enum AppError {
     /// 413: the body is larger than the limit.
     #[error("request body too large")]
     TooLarge,
+    /// 413 `quota_exceeded`: the upload would take the workspace's media past its quota.
+    #[error("this workspace's media would pass its quota of {} MiB", .quota_bytes >> 20)]
+    QuotaExceeded { quota_bytes: u64 },
+    /// 416 `range_not_satisfiable`: the byte range asked for starts past the end.
+    #[error("the range asked for is outside the file ({len} bytes)")]
+    RangeNotSatisfiable { len: u64 },
     /// 415: an upload of a type Herald does not take; the message lists those it does.
     #[error("this kind of file cannot be attached; use {0}")]
     UnsupportedMedia(String),
@@ -151,7 +157,8 @@ impl AppError {
                 StatusCode::CONFLICT
             }
             Self::Gone { .. } => StatusCode::GONE,
-            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::TooLarge | Self::QuotaExceeded { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::RangeNotSatisfiable { .. } => StatusCode::RANGE_NOT_SATISFIABLE,
             Self::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Invalid(_) | Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -178,6 +185,8 @@ impl AppError {
             Self::Conflict { code, .. } | Self::Gone { code, .. } => code,
             Self::Unprocessable { code, .. } => code,
             Self::TooLarge => "payload_too_large",
+            Self::QuotaExceeded { .. } => "quota_exceeded",
+            Self::RangeNotSatisfiable { .. } => "range_not_satisfiable",
             Self::UnsupportedMedia(_) => "unsupported_media_type",
             Self::Invalid(_) => "invalid_field",
             Self::RateLimited { .. } => "rate_limited",
@@ -196,6 +205,8 @@ impl AppError {
             Self::Invalid(f) => json!({ "field": f.field }),
             Self::VersionConflict { current } => json!({ "current_version": current }),
             Self::Unprocessable { details, .. } => details.clone(),
+            Self::QuotaExceeded { quota_bytes } => json!({ "quota_bytes": quota_bytes }),
+            Self::RangeNotSatisfiable { len } => json!({ "bytes": len }),
             _ => json!({}),
         }
     }

@@ -47,7 +47,10 @@ impl Weigh for Membership {
 
 impl Weigh for SessionRecord {
     fn weigh(&self) -> usize {
-        self.id_hash.weigh() + self.user_id.weigh() + self.user_agent.weigh()
+        self.id_hash.weigh()
+            + self.user_id.weigh()
+            + self.user_agent.weigh()
+            + self.client_ip.weigh()
     }
 }
 
@@ -149,6 +152,13 @@ impl Lookups {
     /// After a membership was added, removed or given another role.
     pub async fn memberships_changed(&self) -> AppResult<()> {
         self.access_changed(Tag::memberships()).await
+    }
+
+    /// After a membership was removed or lowered: the store withdrew, in the same
+    /// transaction, what the member had issued (tokens among it), so both tags go.
+    pub async fn offboarded(&self) -> AppResult<()> {
+        let tags = [Tag::memberships(), Tag::tokens()];
+        self.inner.cache.invalidate(&tags).await.map_err(AppError::unavailable)
     }
 
     /// After a user's record changed (a new user, a name, the global-admin flag).

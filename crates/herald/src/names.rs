@@ -3,7 +3,9 @@
 //!
 //! A workspace's [`Directory`] holds its members' names and its tokens' names (revoked
 //! ones too: they still wrote posts), and maps each token to the user who created it,
-//! where one is recorded: four eyes counts a token as its creator ([`Directory::person_of`]).
+//! where one is recorded, or else to the token that issued it (so every token minted down
+//! a chain from one token counts as that token): four eyes counts a token as its creator
+//! ([`Directory::person_of`]).
 //! People who have left the workspace are added by id when something they wrote is shown
 //! ([`Directory::missing_users`]). Directories are cached ([`crate::lookups`]) under the
 //! `users`, `tokens` and `memberships` tags, which every rename, token change and
@@ -53,8 +55,16 @@ impl Directory {
             let actor = format!("token:{}", token.id);
             let name = token.name.unwrap_or_else(|| unnamed_token(&token.id));
             dir.names.insert(actor.clone(), name);
-            if let Some(creator) = token.created_by {
-                dir.creators.insert(actor, user_actor(&creator));
+            let person = match (token.created_by, token.issued_by) {
+                (Some(user), _) => Some(user_actor(&user)),
+                // Listed oldest first: the issuing token is already known.
+                (None, Some(issuer)) if issuer.starts_with("token:") => {
+                    Some(dir.person_of(&issuer))
+                }
+                _ => None,
+            };
+            if let Some(person) = person {
+                dir.creators.insert(actor, person);
             }
         }
         Ok(dir)

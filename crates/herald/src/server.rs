@@ -7,7 +7,16 @@
 //! - an **idle timeout**: a connection on which no byte moves either way for that long
 //!   is closed ([`Idle`]; an open event stream sends a keep-alive well within it);
 //! - a **connection limit**, overall and per client address: connections over it are
-//!   closed as soon as they are accepted, so they cost neither a task nor a request.
+//!   closed as soon as they are accepted, so they cost neither a task nor a request;
+//! - a **minimum send rate** (security review N2): once a write finds the socket full,
+//!   the client must take the response at [`SendRate::bytes_per_sec`] on average, with
+//!   [`SendRate::grace`] of allowance, or the connection is closed ([`Pace`]). A client
+//!   reading 4 KB every 10 s is cut off within about half a minute, so it cannot hold a
+//!   response's memory open; a phone on a slow link (2G is 5-25 KB/s) is not. Chosen over
+//!   a total write deadline, which would cut a large answer on a slow link and every
+//!   event stream, and which a reader could still fill by asking again: the rate only
+//!   counts while the server waits on the client, so an event stream that sends a line
+//!   now and then, or a keep-alive connection between requests, is never timed.
 //!
 //! HTTP/1.1 only (what browsers speak to a plain-HTTP origin, and what proxies forward);
 //! axum's `serve` could not set these limits. On shutdown, connections finish their
@@ -44,6 +53,16 @@ pub struct Limits {
     pub max_connections: usize,
     pub max_per_address: usize,
     pub exempt: TrustedProxies,
+    pub send_rate: SendRate,
+}
+
+/// The least a client must take of a response while the server waits on it.
+#[derive(Debug, Clone, Copy)]
+pub struct SendRate {
+    /// Bytes per second on average; 0: no minimum.
+    pub bytes_per_sec: u64,
+    /// The allowance: how long a client may take nothing, and the most credit it banks.
+    pub grace: Duration,
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then drains.
@@ -86,7 +105,7 @@ pub async fn serve(
                 app.clone().oneshot(req.map(axum::body::Body::new))
             },
         ));
-        let io = TokioIo::new(Idle::new(stream, limits.idle_timeout));
+        let io = TokioIo::new(Idle::new(stream, limits.idle_timeout, limits.send_rate));
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
             .header_read_timeout(limits.header_read_timeout)
@@ -135,16 +154,25 @@ impl Drop for Seat {
 }
 
 /// A stream that fails (and so closes its connection) once no byte has moved either
-/// way for `limit`.
+/// way for `limit`, or once the client takes a response more slowly than its [`Pace`].
 struct Idle {
     inner: TcpStream,
     limit: Duration,
     deadline: Pin<Box<tokio::time::Sleep>>,
+    pace: Pace,
+    /// Fires at the pace's deadline while the server waits on the client.
+    pace_timer: Pin<Box<tokio::time::Sleep>>,
 }
 
 impl Idle {
-    fn new(inner: TcpStream, limit: Duration) -> Self {
-        Self { inner, limit, deadline: Box::pin(tokio::time::sleep(limit)) }
+    fn new(inner: TcpStream, limit: Duration, rate: SendRate) -> Self {
+        Self {
+            inner,
+            limit,
+            deadline: Box::pin(tokio::time::sleep(limit)),
+            pace: Pace::new(rate),
+            pace_timer: Box::pin(tokio::time::sleep(rate.grace)),
+        }
     }
 
     fn moved(&mut self) {
@@ -154,6 +182,76 @@ impl Idle {
     fn expired(&mut self, cx: &mut Context<'_>) -> bool {
         self.deadline.as_mut().poll(cx).is_ready()
     }
+
+    /// Accounts a write's outcome to the pace: an error once the client is too slow.
+    fn paced(
+        &mut self,
+        cx: &mut Context<'_>,
+        written: Poll<std::io::Result<usize>>,
+    ) -> Poll<std::io::Result<usize>> {
+        let now = tokio::time::Instant::now();
+        match written {
+            Poll::Ready(Ok(n)) if n > 0 => {
+                self.moved();
+                self.pace.wrote(now, n);
+                Poll::Ready(Ok(n))
+            }
+            Poll::Pending => match self.pace.blocked(now) {
+                Some(deadline) => {
+                    if self.pace_timer.deadline() != deadline {
+                        self.pace_timer.as_mut().reset(deadline);
+                    }
+                    match self.pace_timer.as_mut().poll(cx) {
+                        Poll::Ready(()) => Poll::Ready(Err(too_slow())),
+                        Poll::Pending => Poll::Pending,
+                    }
+                }
+                None => Poll::Pending,
+            },
+            other => other,
+        }
+    }
+}
+
+/// Whether a client takes what the server writes fast enough: while writes find the
+/// socket full, each byte taken moves a deadline on by `1 / bytes_per_sec`, never more
+/// than `grace` ahead; a write that finds room at once ends the wait.
+#[derive(Debug)]
+struct Pace {
+    rate: SendRate,
+    /// While the server waits on the client: when it must have taken enough.
+    deadline: Option<tokio::time::Instant>,
+    /// The last write found the socket full.
+    blocked: bool,
+}
+
+impl Pace {
+    fn new(rate: SendRate) -> Self {
+        Self { rate, deadline: None, blocked: false }
+    }
+
+    /// A write found the socket full: the deadline to wait until, if there is a minimum.
+    fn blocked(&mut self, now: tokio::time::Instant) -> Option<tokio::time::Instant> {
+        if self.rate.bytes_per_sec == 0 {
+            return None;
+        }
+        self.blocked = true;
+        Some(*self.deadline.get_or_insert(now + self.rate.grace))
+    }
+
+    /// A write of `n` bytes went through.
+    fn wrote(&mut self, now: tokio::time::Instant, n: usize) {
+        if !std::mem::take(&mut self.blocked) {
+            self.deadline = None; // it found room at once: the client keeps up
+            return;
+        }
+        let credit = Duration::from_secs_f64(n as f64 / self.rate.bytes_per_sec.max(1) as f64);
+        self.deadline = self.deadline.map(|d| (d + credit).min(now + self.rate.grace));
+    }
+}
+
+fn too_slow() -> std::io::Error {
+    std::io::Error::new(std::io::ErrorKind::TimedOut, "client reads too slowly")
 }
 
 fn timed_out() -> std::io::Error {
@@ -187,10 +285,7 @@ impl AsyncWrite for Idle {
         buf: &[u8],
     ) -> Poll<std::io::Result<usize>> {
         let written = Pin::new(&mut self.inner).poll_write(cx, buf);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            self.moved();
-        }
-        written
+        self.paced(cx, written)
     }
 
     /// Vectored writes pass through: without them hyper copies every response body into
@@ -201,10 +296,7 @@ impl AsyncWrite for Idle {
         bufs: &[std::io::IoSlice<'_>],
     ) -> Poll<std::io::Result<usize>> {
         let written = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
-        if matches!(written, Poll::Ready(Ok(n)) if n > 0) {
-            self.moved();
-        }
-        written
+        self.paced(cx, written)
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -217,5 +309,55 @@ impl AsyncWrite for Idle {
 
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::time::Instant;
+
+    fn pace() -> Pace {
+        Pace::new(SendRate { bytes_per_sec: 2048, grace: Duration::from_secs(20) })
+    }
+
+    /// `pace` waiting on a client that takes `bytes` every `every`, for `rounds`: the
+    /// deadline after each round, relative to the round's time.
+    fn reader(pace: &mut Pace, bytes: usize, every: Duration, rounds: u32) -> Vec<Duration> {
+        let start = Instant::now();
+        (1..=rounds)
+            .map(|i| {
+                let now = start + every * i;
+                pace.blocked(now - every);
+                pace.wrote(now, bytes);
+                let deadline = pace.blocked(now).unwrap();
+                deadline.saturating_duration_since(now)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_client_taking_4_kb_every_10_s_runs_out_of_time_within_a_minute() {
+        let left = reader(&mut pace(), 4096, Duration::from_secs(10), 6);
+        assert!(left.iter().any(|d| d.is_zero()), "{left:?}");
+    }
+
+    #[test]
+    fn a_client_at_5_kb_per_second_never_runs_out_however_long_the_answer() {
+        let left = reader(&mut pace(), 5 << 10, Duration::from_secs(1), 600);
+        assert!(left.iter().all(|d| *d >= Duration::from_secs(19)), "{:?}", left.last());
+    }
+
+    #[test]
+    fn a_write_that_finds_room_at_once_ends_the_wait_and_no_minimum_never_waits() {
+        let mut pace = pace();
+        let now = Instant::now();
+        pace.blocked(now);
+        pace.wrote(now + Duration::from_secs(19), 1);
+        pace.wrote(now + Duration::from_secs(19), 1);
+        let later = now + Duration::from_secs(60);
+        assert_eq!(pace.blocked(later), Some(later + Duration::from_secs(20)));
+        let mut off = Pace::new(SendRate { bytes_per_sec: 0, grace: Duration::from_secs(1) });
+        assert_eq!(off.blocked(now), None);
     }
 }

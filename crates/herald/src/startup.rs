@@ -16,7 +16,7 @@ use crate::domain::XCredentials;
 use crate::gateway::{self, Gateway};
 use crate::live::{Announcer, Live};
 use crate::lookups::Lookups;
-use crate::media::MediaService;
+use crate::media::{MediaLimits, MediaService};
 use crate::metrics::Metrics;
 use crate::notify::{Notifier, Waker};
 use crate::ops::lock::{self, DbLock, LockError};
@@ -136,7 +136,7 @@ impl Application {
             lookups.clone(),
             gateway.clone(),
             people.public_url.clone(),
-            usize::try_from(args.media_max_mb).unwrap_or(usize::MAX),
+            MediaLimits { max_mb: args.media_max_mb, quota_mb: args.media_quota_mb },
         );
         let state = AppState::new(AppInner {
             posts: PostService::new(

@@ -33,7 +33,9 @@ pub struct WorkspaceView {
     pub timezone: String,
     pub requires_approval: bool,
     pub late_approval: LateApproval,
-    pub profile_key_hint: String,
+    /// The first characters of the profile key, for the workspace's admins only (null
+    /// for everyone else).
+    pub profile_key_hint: Option<String>,
     /// Whose X credentials its X posts carry: its own, the global ones, or none.
     pub x_credentials: XSource,
     #[schema(value_type = String, format = DateTime)]
@@ -98,6 +100,9 @@ pub struct TokenView {
     /// The id of the user who created it (null: the admin token, or before people).
     pub created_by: Option<String>,
     pub created_by_name: Option<String>,
+    /// Who issued it: `user:<id>`, `token:<id>` or `admin` (null: not recorded). Revoking
+    /// that token or removing that member revokes this one.
+    pub issued_by: Option<String>,
 }
 
 /// The user a new token counts as (four eyes): whoever created it, as a person; a token
@@ -127,15 +132,16 @@ impl WorkspaceService {
         Self { inner: Arc::new(Inner { store, lookups, gateway }) }
     }
 
-    /// A workspace as clients see it.
-    pub fn view(&self, ws: &Workspace) -> WorkspaceView {
+    /// A workspace as a caller holding `role` there sees it: the profile key hint only
+    /// for an admin.
+    pub fn view(&self, ws: &Workspace, role: Option<Role>) -> WorkspaceView {
         WorkspaceView {
             id: ws.id.clone(),
             name: ws.name.clone(),
             timezone: ws.timezone.clone(),
             requires_approval: ws.requires_approval,
             late_approval: ws.late_approval,
-            profile_key_hint: ws.profile_key.hint(),
+            profile_key_hint: (role == Some(Role::Admin)).then(|| ws.profile_key.hint()),
             x_credentials: self.inner.gateway.x_source(ws),
             created_at: ws.created_at,
         }
@@ -240,6 +246,7 @@ impl WorkspaceService {
             created_at: now_ms(),
             revoked: false,
             created_by: creator(who),
+            issued_by: Some(who.actor()),
         };
         let written = self.inner.store.create_token(&record).await;
         self.tokens_written(written).await?;
@@ -270,12 +277,14 @@ impl WorkspaceService {
             revoked: t.revoked,
             created_at: t.created_at,
             created_by: t.created_by,
+            issued_by: t.issued_by,
         };
         Ok(tokens.into_iter().map(view).collect())
     }
 
-    /// Revokes a token, once every instance can be told (503 otherwise). Revoking one
-    /// already revoked completes an earlier, unacknowledged revocation.
+    /// Revokes a token, once every instance can be told (503 otherwise), and with it
+    /// what it issued (the store's one transaction). Revoking one already revoked
+    /// completes an earlier, unacknowledged revocation.
     #[tracing::instrument(skip_all, fields(workspace = %workspace_id, token = %id))]
     pub async fn revoke_token(&self, workspace_id: &str, id: &str) -> AppResult<()> {
         self.inner.lookups.shared_tier_reachable().await?;

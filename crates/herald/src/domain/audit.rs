@@ -132,30 +132,27 @@ impl FromStr for AuditAction {
 }
 
 /// Four eyes (G9): the actors who count as authors of a post's current content, from its
-/// audit trail in order. They are its creator, whoever submitted it last (they vouch for
-/// what they send), and whoever changed its content since that submit. None of them may
-/// approve it.
+/// audit trail in order. They are its creator, everyone who changed its content at any
+/// point (a resubmit does not launder an earlier edit: the approver who rewrote a post
+/// stays its author after the editor resubmits it), and whoever submitted it last (they
+/// vouch for what they send). None of them may approve it.
 pub fn authors<'a>(trail: impl IntoIterator<Item = (AuditAction, &'a str)>) -> BTreeSet<String> {
-    let mut creator = None;
-    let mut round = BTreeSet::new();
+    let mut writers = BTreeSet::new();
+    let mut submitter = None;
     for (action, actor) in trail {
         match action {
             AuditAction::Create => {
-                creator = Some(actor.to_owned());
-                round.insert(actor.to_owned());
+                writers.insert(actor.to_owned());
             }
-            AuditAction::Submit => {
-                round.clear();
-                round.insert(actor.to_owned());
-            }
+            AuditAction::Submit => submitter = Some(actor.to_owned()),
             a if a.changes_content() => {
-                round.insert(actor.to_owned());
+                writers.insert(actor.to_owned());
             }
             _ => {}
         }
     }
-    round.extend(creator);
-    round
+    writers.extend(submitter);
+    writers
 }
 
 #[cfg(test)]
@@ -186,9 +183,16 @@ mod tests {
     }
 
     #[test]
-    fn whoever_submitted_last_is_an_author_and_earlier_edits_were_reviewed_by_them() {
-        assert_eq!(of(&[(Create, "e"), (Edit, "a"), (Submit, "a")]), ["a", "e"]);
-        assert_eq!(of(&[(Create, "e"), (Edit, "a"), (Submit, "e")]), ["e"]);
+    fn whoever_submitted_last_is_an_author() {
+        assert_eq!(of(&[(Create, "e"), (Submit, "a")]), ["a", "e"]);
+        assert_eq!(of(&[(Create, "e"), (Submit, "a"), (Submit, "e")]), ["e"]);
+    }
+
+    #[test]
+    fn an_edit_stays_authorship_after_someone_else_resubmits() {
+        let trail = [(Create, "e"), (Edit, "a"), (RequestChanges, "a"), (Submit, "e")];
+        assert_eq!(of(&trail), ["a", "e"]);
+        assert_eq!(of(&[(Create, "e"), (Edit, "a"), (Approve, "x"), (Submit, "e")]), ["a", "e"]);
     }
 
     #[test]

@@ -5,6 +5,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+/// A file is stored and read in chunks of this many bytes (the last may be shorter), so
+/// serving it never holds more than a chunk of it per request.
+pub const CHUNK_BYTES: usize = 256 * 1024;
+
 /// What is known about a stored medium, without its bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MediaMeta {
@@ -53,6 +57,11 @@ pub struct MediaRecord {
 }
 
 impl MediaRecord {
+    /// The file's chunks of [`CHUNK_BYTES`], in order.
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        self.data.chunks(CHUNK_BYTES)
+    }
+
     /// What is stored about it besides the bytes.
     pub fn meta(&self) -> MediaMeta {
         MediaMeta {

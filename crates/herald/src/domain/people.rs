@@ -78,6 +78,9 @@ pub struct SessionRecord {
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub user_agent: Option<String>,
+    /// The client address it signed in from (behind a trusted proxy, the forwarded one).
+    #[serde(default)]
+    pub client_ip: Option<String>,
 }
 
 /// An invitation to join a workspace with a role, accepted once through a secret whose

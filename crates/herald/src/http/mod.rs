@@ -11,6 +11,7 @@ mod notifications;
 mod ops;
 mod people;
 mod posts;
+mod reset;
 mod webhooks_out;
 mod workspaces;
 
@@ -68,6 +69,8 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::retry))
         .routes(routes!(posts::calendar))
         .routes(routes!(people::login))
+        .routes(routes!(reset::request))
+        .routes(routes!(reset::confirm))
         .routes(routes!(people::logout))
         .routes(routes!(people::me, people::update_me))
         .routes(routes!(people::sessions))

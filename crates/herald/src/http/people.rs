@@ -70,7 +70,7 @@ pub struct PasswordReset {
 
 /// The client's address (the TCP peer, or the forwarded client behind a trusted proxy:
 /// [`crate::client_ip`]), when the server passes it.
-pub struct Client(Option<IpAddr>);
+pub struct Client(pub Option<IpAddr>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Client {
     type Rejection = std::convert::Infallible;
@@ -83,12 +83,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Client {
     }
 }
 
-fn agent(headers: &HeaderMap) -> Option<String> {
+pub(super) fn agent(headers: &HeaderMap) -> Option<String> {
     headers.get(USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned)
 }
 
 /// The answer that sets the session cookie.
-fn signed_in(people: &PeopleService, opened: Opened, joined: Option<(String, Role)>) -> Response {
+pub(super) fn signed_in(
+    people: &PeopleService,
+    opened: Opened,
+    joined: Option<(String, Role)>,
+) -> Response {
     let cookie = session::cookie(&opened.secret, people.https());
     let device = opened.device.as_deref().map(|proof| device_cookie(proof, people.https()));
     let (workspace_id, role) = joined.unzip();
@@ -204,17 +208,18 @@ pub async fn reset_password(
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/invitations", tag = "people", params(("ws" = String, Path)), request_body = NewInvitation,
-    description = "Invites an e-mail address with a role. The `accept_url` carries a single-use secret and is shown only here (also e-mailed when SMTP is configured).",
-    responses((status = 201, body = CreatedInvitation), (status = 401), (status = 403), (status = 404), (status = 422)))]
+    description = "Invites an e-mail address (a bare `local@domain`) with a role. The `accept_url` carries a single-use secret and is shown only here (also e-mailed when SMTP and `HERALD_PUBLIC_URL` are configured: `mail` says which). At most `HERALD_INVITATIONS_PER_DAY` per workspace per 24 hours (429 `rate_limited` with `Retry-After`).",
+    responses((status = 201, body = CreatedInvitation), (status = 401), (status = 403), (status = 404), (status = 422), (status = 429)))]
 pub async fn invite(
     State(people): State<PeopleService>,
     access: Access<Admin>,
     headers: HeaderMap,
     AppJson(input): AppJson<NewInvitation>,
 ) -> AppResult<(StatusCode, Json<CreatedInvitation>)> {
+    // Only for the link answered to the admin; a mailed link needs HERALD_PUBLIC_URL.
     let host = headers.get(HOST).and_then(|v| v.to_str().ok()).unwrap_or("localhost");
-    let base = people.public_url().map_or_else(|| format!("http://{host}"), str::to_owned);
-    let created = people.invite(&access.principal, &access.workspace_id, input, &base).await?;
+    let shown = format!("http://{host}");
+    let created = people.invite(&access.principal, &access.workspace_id, input, &shown).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -240,7 +245,7 @@ pub async fn withdraw(
 }
 
 #[utoipa::path(post, path = "/api/invitations/accept", tag = "people", request_body = Accept, security(()),
-    description = "Accepts an invitation: a new e-mail gives a new user (name and password required); an existing user (signed in, or giving their password) gains the membership. Sets the session cookie. Used, expired or withdrawn: 410.",
+    description = "Accepts an invitation: a new e-mail gives a new user (name and password required); an existing user (signed in, or giving their password) gains the membership. Until an account's right password is given the answers do not tell whether the address has one (no name: 422 `name` either way). Sets the session cookie. Used, expired, withdrawn, or its issuer no longer holds its role: 410.",
     responses((status = 200, body = SignedIn), (status = 401), (status = 409), (status = 410), (status = 422), (status = 429), (status = 503)))]
 pub async fn accept(
     State(people): State<PeopleService>,

@@ -1,5 +1,6 @@
 //! Post routes: thin wrappers over [`crate::posts::PostService`]. Each mutation answers
-//! with the post as it now stands (201 on create, 200 otherwise).
+//! with the post as it now stands (201 on create, 200 otherwise). The list and the
+//! calendar are written as they are read, capped in bytes ([`crate::posts::PostStream`]).
 
 use super::json::{version_from, AppJson, AppQuery, IfMatch};
 use crate::auth::extract::{Access, Editor, Viewer};
@@ -7,22 +8,61 @@ use crate::domain::transitions::Action;
 use crate::domain::PostStatus;
 use crate::error::{AppError, AppResult};
 use crate::names::{EventView, PostView};
-use crate::posts::{Calendar, Decision, NewPost, PostEdit, PostService};
+use crate::posts::{json_option, Calendar, Decision, End, Entry, Layout, NewPost, PostEdit};
+use crate::posts::{PostService, PostStream};
 use crate::store::{Cursor, ListQuery, Sort};
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use ayrshare::Platform;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-/// A page of posts, in the order asked for (newest first by default).
+/// A page of posts, in the order asked for (newest first by default): at most `limit`
+/// posts and about 4 MiB (a page cut by bytes holds fewer posts and a `next_cursor`).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PostPage {
     pub posts: Vec<PostView>,
     /// Pass as `cursor` to get the next page; null on the last page.
     pub next_cursor: Option<String>,
+}
+
+/// How a [`PostPage`] is written: `{"posts": […], "next_cursor"}`.
+struct PageLayout {
+    empty: bool,
+}
+
+impl Layout for PageLayout {
+    fn open(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"posts\":[");
+    }
+
+    fn post(&mut self, entry: &Entry, out: &mut Vec<u8>) {
+        if !self.empty {
+            out.push(b',');
+        }
+        out.extend_from_slice(&entry.json);
+        self.empty = false;
+    }
+
+    fn close(&mut self, end: &End, out: &mut Vec<u8>) {
+        let cursor = match end {
+            End::Whole => None,
+            End::More { cursor, .. } => Some(cursor.encode()),
+        };
+        out.extend_from_slice(b"],\"next_cursor\":");
+        out.extend_from_slice(&json_option(cursor.as_deref()));
+        out.push(b'}');
+    }
+}
+
+/// A 200 JSON answer of `posts` in `layout`, written as it is read.
+fn streamed(posts: PostStream, layout: impl Layout) -> Response {
+    let body = Body::from_stream(posts.body(layout));
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// A post with its audit trail.
@@ -139,13 +179,11 @@ pub async fn list(
     State(posts): State<PostService>,
     access: Access<Viewer>,
     AppQuery(params): AppQuery<ListParams>,
-) -> AppResult<Json<PostPage>> {
-    let page = posts.list(&access.workspace_id, &params.query()?).await?;
-    let next_cursor = page.next.map(|c| c.encode());
-    Ok(Json(PostPage {
-        posts: posts.present_all(&access.workspace_id, page.posts).await?,
-        next_cursor,
-    }))
+) -> AppResult<Response> {
+    let query = params.query()?;
+    let limit = query.limit;
+    let page = posts.stream(&access.workspace_id, query, limit).await?;
+    Ok(streamed(page, PageLayout { empty: true }))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts/{id}", tag = "posts", params(("ws" = String, Path), ("id" = String, Path)),
@@ -248,6 +286,8 @@ pub struct CalendarParams {
     pub from: Option<String>,
     /// RFC 3339, required: the window's end (at most 62 days after `from`).
     pub to: Option<String>,
+    /// The `next_cursor` of a truncated answer of this window: the rest of it.
+    pub cursor: Option<String>,
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/calendar", tag = "posts", params(("ws" = String, Path), CalendarParams),
@@ -256,11 +296,18 @@ pub async fn calendar(
     State(posts): State<PostService>,
     access: Access<Viewer>,
     AppQuery(params): AppQuery<CalendarParams>,
-) -> AppResult<Json<Calendar>> {
+) -> AppResult<Response> {
     let required = |field: &str, t: Option<DateTime<Utc>>| {
         t.ok_or_else(|| AppError::invalid(field, "is required (an RFC 3339 time)"))
     };
     let from = required("from", time_param("from", params.from)?)?;
     let to = required("to", time_param("to", params.to)?)?;
-    Ok(Json(posts.calendar(&access.workspace_id, from, to).await?))
+    let cursor = given(params.cursor)
+        .map(|c| match Cursor::decode(&c) {
+            Some(cursor) if cursor.sort == Sort::ScheduleAsc => Ok(cursor),
+            _ => Err(AppError::invalid("cursor", "not a cursor this calendar gave")),
+        })
+        .transpose()?;
+    let (window, layout) = posts.calendar(&access.workspace_id, from, to, cursor).await?;
+    Ok(streamed(window, layout))
 }

@@ -1,11 +1,12 @@
 //! Workspaces and their tokens: create (global admin), list, read, change settings and
 //! manage tokens (workspace admin). Thin wrappers over [`WorkspaceService`]. Profile
-//! keys are only ever answered as a hint.
+//! keys are only ever answered as a hint, and only to the workspace's admins.
 
 use super::json::AppJson;
 use crate::accounts::{AccountService, Accounts, LinkPage};
 use crate::auth::extract::{Access, Admin, GlobalAdmin, Viewer};
 use crate::auth::Principal;
+use crate::domain::Role;
 use crate::error::AppResult;
 use crate::workspaces::{
     CreatedToken, NewToken, NewWorkspace, TokenView, WorkspacePatch, WorkspaceService,
@@ -23,7 +24,7 @@ pub async fn create(
     AppJson(input): AppJson<NewWorkspace>,
 ) -> AppResult<(StatusCode, Json<WorkspaceView>)> {
     let ws = workspaces.create(input).await?;
-    Ok((StatusCode::CREATED, Json(workspaces.view(&ws))))
+    Ok((StatusCode::CREATED, Json(workspaces.view(&ws, Some(Role::Admin)))))
 }
 
 #[utoipa::path(get, path = "/api/workspaces", tag = "workspaces",
@@ -33,7 +34,7 @@ pub async fn list(
     who: Principal,
 ) -> AppResult<Json<Vec<WorkspaceView>>> {
     let all = workspaces.list(&who).await?;
-    Ok(Json(all.iter().map(|ws| workspaces.view(ws)).collect()))
+    Ok(Json(all.iter().map(|ws| workspaces.view(ws, who.role_in(&ws.id))).collect()))
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}", tag = "workspaces", params(("ws" = String, Path)),
@@ -43,7 +44,7 @@ pub async fn get_one(
     access: Access<Viewer>,
 ) -> AppResult<Json<WorkspaceView>> {
     let ws = workspaces.get(&access.workspace_id).await?;
-    Ok(Json(workspaces.view(&ws)))
+    Ok(Json(workspaces.view(&ws, Some(access.role))))
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}", tag = "workspaces", params(("ws" = String, Path)), request_body = WorkspacePatch,
@@ -54,7 +55,7 @@ pub async fn update(
     AppJson(patch): AppJson<WorkspacePatch>,
 ) -> AppResult<Json<WorkspaceView>> {
     let ws = workspaces.update(&access.workspace_id, patch).await?;
-    Ok(Json(workspaces.view(&ws)))
+    Ok(Json(workspaces.view(&ws, Some(access.role))))
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/tokens", tag = "workspaces", params(("ws" = String, Path)), request_body = NewToken,

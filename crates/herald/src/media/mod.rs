@@ -3,19 +3,28 @@
 //! WebM; anything else 415), at most `HERALD_MEDIA_MAX_MB` (413, counted while the body
 //! streams in, so an oversized upload is never held whole), and stored in the database
 //! with a thumbnail for images ([`thumbnail`]; video gets none, the pages show a
-//! placeholder). Herald serves the file and thumbnail at `/media/{ws}/{id}` — public,
-//! because Ayrshare fetches media without credentials; the id is random (122 bits), so
-//! a file is reachable only by whoever was given its URL.
+//! placeholder). An image too large to decode is refused from its header (422
+//! `image_too_large`); decoding runs on the blocking pool, a few at a time ([`decode`]).
+//! A workspace's media stay within `HERALD_MEDIA_QUOTA_MB` (413 `quota_exceeded`,
+//! counted in the transaction that stores the file), and an upload of bytes the
+//! workspace already has is the medium it has, costing nothing.
+//!
+//! Herald serves the file and thumbnail at `/media/{ws}/{id}` — public, because Ayrshare
+//! fetches media without credentials; the id is random (122 bits), so a file is
+//! reachable only by whoever was given its URL. Files are read from the store a chunk at
+//! a time, in byte ranges ([`serve`]).
 //!
 //! The `url` that goes into a post's `media_urls` must be one Ayrshare can fetch: Herald's
 //! own when `HERALD_PUBLIC_URL` is set, otherwise the file is also uploaded to Ayrshare's
 //! media hosting (`POST /media/upload`, within the profile's budget) and that URL is used.
 
+pub mod decode;
 pub mod kind;
+pub mod serve;
 pub mod thumbnail;
 
 use crate::auth::Principal;
-use crate::domain::media::{Blob, MediaRecord};
+use crate::domain::media::{Blob, MediaMeta, MediaRecord};
 use crate::error::{AppError, AppResult};
 use crate::gateway::{Gateway, GatewayError};
 use crate::lookups::Lookups;
@@ -54,12 +63,23 @@ pub struct MediaService {
     inner: Arc<Inner>,
 }
 
+/// What bounds a workspace's media.
+#[derive(Debug, Clone, Copy)]
+pub struct MediaLimits {
+    /// The largest file, in MiB (`HERALD_MEDIA_MAX_MB`).
+    pub max_mb: u64,
+    /// The most all of a workspace's files take, in MiB (`HERALD_MEDIA_QUOTA_MB`).
+    pub quota_mb: u64,
+}
+
 struct Inner {
     store: Arc<dyn Storage>,
     lookups: Lookups,
     gateway: Gateway,
     public_url: Option<String>,
     max_bytes: usize,
+    quota_bytes: u64,
+    decoders: decode::Decoders,
 }
 
 impl MediaService {
@@ -68,10 +88,14 @@ impl MediaService {
         lookups: Lookups,
         gateway: Gateway,
         public_url: Option<String>,
-        max_mb: usize,
+        limits: MediaLimits,
     ) -> Self {
-        let max_bytes = max_mb.saturating_mul(1024 * 1024);
-        Self { inner: Arc::new(Inner { store, lookups, gateway, public_url, max_bytes }) }
+        let max_bytes =
+            usize::try_from(limits.max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
+        let quota_bytes = limits.quota_mb.saturating_mul(1 << 20);
+        let decoders = decode::Decoders::default();
+        let inner = Inner { store, lookups, gateway, public_url, max_bytes, quota_bytes, decoders };
+        Self { inner: Arc::new(inner) }
     }
 
     /// The largest file accepted, in bytes.
@@ -79,7 +103,8 @@ impl MediaService {
         self.inner.max_bytes
     }
 
-    /// Stores an upload for the workspace; where it can be fetched from.
+    /// Stores an upload for the workspace (or finds the medium with the same bytes);
+    /// where it can be fetched from.
     pub async fn upload(
         &self,
         who: &Principal,
@@ -87,67 +112,172 @@ impl MediaService {
         upload: Upload,
     ) -> AppResult<MediaView> {
         let ws = self.inner.lookups.workspace(ws_id).await?.ok_or(AppError::NotFound)?;
-        let content_type = kind::sniff(&upload.data)
-            .ok_or_else(|| AppError::UnsupportedMedia(kind::ACCEPTED.into()))?;
-        let image = thumbnail::of(&upload.data, content_type);
-        let record = MediaRecord {
+        let file = Checked::of(upload).await?;
+        let store = &self.inner.store;
+        if let Some(meta) = store.media_by_sha256(&ws.id, &file.sha256).await? {
+            let (name, data) = (&file.file_name, &file.data);
+            let url = self.url(&ws, &meta.id, name, file.content_type, data).await?;
+            return Ok(self.view(meta, url));
+        }
+        self.within_quota(&ws.id, file.data.len()).await?;
+        let record = self.record(who, &ws.id, file).await?;
+        let (name, data) = (&record.file_name, &record.data);
+        let url = self.url(&ws, &record.id, name, &record.content_type, data).await?;
+        let quota = i64::try_from(self.inner.quota_bytes).unwrap_or(i64::MAX);
+        if !store.create_media(&record, quota).await? {
+            return Err(AppError::QuotaExceeded { quota_bytes: self.inner.quota_bytes });
+        }
+        Ok(self.view(record.meta(), url))
+    }
+
+    /// The medium to store of a checked file: with its thumbnail if it is an image,
+    /// decoded by one of the instance's decoders.
+    async fn record(&self, who: &Principal, ws_id: &str, file: Checked) -> AppResult<MediaRecord> {
+        let Checked { file_name, content_type, header, sha256, data } = file;
+        let (data, image) = match header {
+            None => (data, None),
+            Some(header) => {
+                let decode = move || {
+                    let image = thumbnail::of(&data, header);
+                    (data, image)
+                };
+                self.inner.decoders.run(decode).await?
+            }
+        };
+        Ok(MediaRecord {
             id: uuid::Uuid::new_v4().to_string(),
-            workspace_id: ws.id.clone(),
-            file_name: kind::file_name(&upload.file_name, content_type),
+            workspace_id: ws_id.to_owned(),
+            file_name,
             content_type: content_type.to_owned(),
             width: image.as_ref().map(|i| i.width),
             height: image.as_ref().map(|i| i.height),
-            sha256: hex::encode(Sha256::digest(&upload.data)),
+            sha256,
             created_by: who.actor(),
             created_at: chrono::Utc::now(),
-            data: upload.data,
+            data,
             thumbnail: image.map(|i| Blob { content_type: "image/jpeg".into(), data: i.jpeg }),
-        };
-        let own = |path: &str| {
-            format!(
-                "{}/media/{}/{}{path}",
-                self.inner.public_url.as_deref().unwrap_or(""),
-                ws.id,
-                record.id
-            )
-        };
-        let url = match self.inner.public_url {
-            Some(_) => own(""),
-            None => self.host_on_ayrshare(&ws, &record).await?,
-        };
-        let view = MediaView {
-            id: record.id.clone(),
-            url,
-            content_type: record.content_type.clone(),
-            bytes: i64::try_from(record.data.len()).unwrap_or(i64::MAX),
-            width: record.width,
-            height: record.height,
-            thumbnail_url: record.thumbnail.as_ref().map(|_| own("/thumbnail")),
-        };
-        self.inner.store.create_media(&record).await?;
-        Ok(view)
+        })
     }
 
-    async fn host_on_ayrshare(
+    /// 413 if `bytes` more would take the workspace past its quota now (checked again,
+    /// against concurrent uploads, when the file is stored).
+    async fn within_quota(&self, ws_id: &str, bytes: usize) -> AppResult<()> {
+        let stored = u64::try_from(self.inner.store.media_bytes(ws_id).await?).unwrap_or(0);
+        let quota_bytes = self.inner.quota_bytes;
+        match stored.saturating_add(bytes as u64) > quota_bytes {
+            true => Err(AppError::QuotaExceeded { quota_bytes }),
+            false => Ok(()),
+        }
+    }
+
+    /// Herald's own URL of a path of the medium.
+    fn own(&self, ws_id: &str, id: &str, path: &str) -> String {
+        let base = self.inner.public_url.as_deref().unwrap_or("");
+        format!("{base}/media/{ws_id}/{id}{path}")
+    }
+
+    /// The URL that goes into `media_urls`: Herald's own, or Ayrshare's hosting of it.
+    async fn url(
         &self,
         ws: &crate::domain::Workspace,
-        m: &MediaRecord,
+        id: &str,
+        file_name: &str,
+        content_type: &str,
+        data: &[u8],
     ) -> AppResult<String> {
+        if self.inner.public_url.is_some() {
+            return Ok(self.own(&ws.id, id, ""));
+        }
         let gateway = &self.inner.gateway;
-        match gateway.upload_media(ws, &m.file_name, &m.content_type, &m.data).await {
+        match gateway.upload_media(ws, file_name, content_type, data).await {
             Ok(reply) => Ok(reply.body.url),
             Err(GatewayError::Budget(wait)) => Err(AppError::RateLimited { retry_after: wait }),
             Err(GatewayError::Ayrshare(e)) => Err(AppError::Upstream(e)),
         }
     }
 
-    /// A stored file (`thumbnail`: its thumbnail), for serving.
-    pub async fn file(&self, ws_id: &str, id: &str, thumbnail: bool) -> AppResult<Blob> {
-        let store = &self.inner.store;
-        let found = match thumbnail {
-            true => store.media_thumbnail(ws_id, id).await?,
-            false => store.media_data(ws_id, id).await?,
-        };
-        found.ok_or(AppError::NotFound)
+    fn view(&self, meta: MediaMeta, url: String) -> MediaView {
+        let thumbnail_url = meta
+            .thumbnail_type
+            .as_ref()
+            .map(|_| self.own(&meta.workspace_id, &meta.id, "/thumbnail"));
+        MediaView {
+            id: meta.id,
+            url,
+            content_type: meta.content_type,
+            bytes: meta.bytes,
+            width: meta.width,
+            height: meta.height,
+            thumbnail_url,
+        }
     }
+
+    /// What is known about a stored file, for serving it.
+    pub async fn file(&self, ws_id: &str, id: &str) -> AppResult<MediaMeta> {
+        self.inner.store.media(ws_id, id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Bytes `first..=last` of a stored file, read a chunk at a time as they are taken.
+    pub fn chunks(
+        &self,
+        meta: &MediaMeta,
+        first: u64,
+        last: u64,
+    ) -> impl futures::Stream<Item = Result<axum::body::Bytes, crate::store::StoreError>> + Send
+    {
+        let (ws, id) = (meta.workspace_id.clone(), meta.id.clone());
+        serve::chunks(self.inner.store.clone(), ws, id, first, last)
+    }
+
+    /// A stored file's thumbnail.
+    pub async fn thumbnail(&self, ws_id: &str, id: &str) -> AppResult<Blob> {
+        self.inner.store.media_thumbnail(ws_id, id).await?.ok_or(AppError::NotFound)
+    }
+}
+
+/// An upload checked before anything is stored or decoded: of a type Herald takes (415),
+/// an image small enough to decode (422), hashed off the async workers.
+struct Checked {
+    file_name: String,
+    content_type: &'static str,
+    /// An image's header (`None` for video, or an image whose header does not read).
+    header: Option<thumbnail::Header>,
+    sha256: String,
+    data: Vec<u8>,
+}
+
+impl Checked {
+    async fn of(upload: Upload) -> AppResult<Self> {
+        let content_type = kind::sniff(&upload.data)
+            .ok_or_else(|| AppError::UnsupportedMedia(kind::ACCEPTED.into()))?;
+        let header = thumbnail::header(&upload.data, content_type);
+        if let Some(too_large) = header.filter(|h| !h.fits()) {
+            return Err(image_too_large(too_large));
+        }
+        let file_name = kind::file_name(&upload.file_name, content_type);
+        let (data, sha256) = decode::blocking(move || {
+            let sha256 = hex::encode(Sha256::digest(&upload.data));
+            (upload.data, sha256)
+        })
+        .await?;
+        Ok(Self { file_name, content_type, header, sha256, data })
+    }
+}
+
+/// 422 `image_too_large`: an image whose header claims more than Herald decodes.
+fn image_too_large(h: thumbnail::Header) -> AppError {
+    let message = format!(
+        "this image is {} x {} pixels ({} MiB decoded); Herald takes images of at most {} \
+         megapixels and {} MiB decoded",
+        h.width,
+        h.height,
+        h.decoded_bytes >> 20,
+        thumbnail::MAX_PIXELS / 1_000_000,
+        thumbnail::MAX_DECODED_BYTES >> 20
+    );
+    let details = serde_json::json!({
+        "field": "file", "width": h.width, "height": h.height, "decoded_bytes": h.decoded_bytes,
+        "max_pixels": thumbnail::MAX_PIXELS, "max_decoded_bytes": thumbnail::MAX_DECODED_BYTES,
+    });
+    AppError::unprocessable("image_too_large", message, details)
 }

@@ -79,6 +79,7 @@ async fn service(db: &DatabaseArgs, cache: Option<&CacheArgs>) -> anyhow::Result
         login_failures_per_client: 0,
         login_failures_per_account: 0,
         hasher: crate::auth::password::Hasher::default(),
+        invitations_per_day: 0,
     };
     Ok(PeopleService::new(store, lookups, cache, settings))
 }

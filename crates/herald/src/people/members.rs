@@ -4,10 +4,16 @@
 //! is refused up front while other instances cannot be told, and acknowledged only once
 //! they have been (G6): the member's next request there is refused and their event
 //! streams end ([`crate::live`]).
+//!
+//! Access follows the person: a removal or a demotion also withdraws, in the store's
+//! same transaction, what the member issued in that workspace — their open invitations,
+//! the tokens they made and whatever those issued — and a removal forgets the member's
+//! notifications of the workspace. Both go through [`PeopleService::membership_written`].
 
 use super::PeopleService;
 use crate::domain::{Member, Role};
 use crate::error::{AppError, AppResult};
+use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -42,8 +48,8 @@ impl PeopleService {
 
     /// Makes a user a member with `role` (the demo; invitations do this for people).
     pub async fn add_member(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<()> {
-        self.store().set_member(ws_id, user_id, role).await?;
-        self.lookups().memberships_changed().await
+        let written = self.store().set_member(ws_id, user_id, role).await;
+        self.membership_written(written).await
     }
 
     /// Gives a member another role (404 for someone who is not a member).
@@ -53,8 +59,8 @@ impl PeopleService {
         let member =
             members.into_iter().find(|m| m.user.id == user_id).ok_or(AppError::NotFound)?;
         self.lookups().shared_tier_reachable().await?;
-        self.store().set_member(ws_id, user_id, role).await?;
-        self.lookups().memberships_changed().await?;
+        let written = self.store().set_member(ws_id, user_id, role).await;
+        self.membership_written(written).await?;
         tracing::info!(from = member.role.as_str(), to = role.as_str(), "member role changed");
         Ok(MemberView::from(Member { role, ..member }))
     }
@@ -63,14 +69,22 @@ impl PeopleService {
     #[tracing::instrument(skip_all, fields(workspace = %ws_id, user = %user_id))]
     pub async fn remove_member(&self, ws_id: &str, user_id: &str) -> AppResult<()> {
         self.lookups().shared_tier_reachable().await?;
-        let removed = self.store().remove_member(ws_id, user_id).await?;
         // Also when nothing was removed: completes an earlier removal that was written
         // but not acknowledged (503 after the write).
-        self.lookups().memberships_changed().await?;
-        if !removed {
+        let removed = self.membership_written(self.store().remove_member(ws_id, user_id).await);
+        if !removed.await? {
             return Err(AppError::NotFound);
         }
         tracing::info!("member removed");
         Ok(())
+    }
+
+    /// The write path of a membership taken away or lowered: the store's outcome, then
+    /// the invalidation of memberships and tokens (what the member issued was revoked in
+    /// the same transaction), which must reach every instance before it is acknowledged.
+    async fn membership_written<T>(&self, written: Result<T, StoreError>) -> AppResult<T> {
+        let written = written?;
+        self.lookups().offboarded().await?;
+        Ok(written)
     }
 }

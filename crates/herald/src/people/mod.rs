@@ -9,11 +9,15 @@
 //! unknown address costs the same time as a wrong password.
 
 pub mod cli;
+mod email;
 pub mod invitations;
 pub mod members;
+pub mod reset;
 pub mod signin;
 
 use crate::auth::password::{self, Hasher};
+pub use email::check_email;
+
 use crate::auth::session::{self, csrf_of};
 use crate::auth::Principal;
 use crate::domain::model::now_ms;
@@ -100,6 +104,8 @@ pub struct SessionView {
     #[schema(value_type = String, format = DateTime)]
     pub last_seen_at: chrono::DateTime<chrono::Utc>,
     pub user_agent: Option<String>,
+    /// The client address it signed in from (behind a trusted proxy, the forwarded one).
+    pub signed_in_from: Option<String>,
     /// The session this request came with.
     pub current: bool,
 }
@@ -131,6 +137,8 @@ pub struct Settings {
     pub login_failures_per_account: u32,
     /// The password hashers' admission gate.
     pub hasher: Hasher,
+    /// Invitations a workspace may make per day (0: unlimited).
+    pub invitations_per_day: u32,
 }
 
 /// The window failed sign-ins are counted in.
@@ -150,6 +158,7 @@ struct Inner {
     public_url: Option<String>,
     throttle: Throttle,
     hasher: Hasher,
+    invitations_per_day: u32,
 }
 
 impl PeopleService {
@@ -166,6 +175,8 @@ impl PeopleService {
             per_account_client: lockout("login-account-client", per_email),
             per_account: lockout("login-account", settings.login_failures_per_account),
             per_device: lockout("login-device", per_email),
+            resets_per_client: lockout("reset-client", settings.login_failures_per_client),
+            resets_per_account: lockout("reset-account", per_email),
         };
         let inner = Inner {
             throttle,
@@ -174,6 +185,7 @@ impl PeopleService {
             lookups,
             mailer: settings.mailer,
             public_url: settings.public_url,
+            invitations_per_day: settings.invitations_per_day,
         };
         Self { inner: Arc::new(inner) }
     }
@@ -189,7 +201,7 @@ impl PeopleService {
     ) -> AppResult<Opened> {
         let user = self.check_password(input, origin).await?;
         let device = self.device_proof(&user).await?;
-        let mut opened = self.open_session(user, agent).await?;
+        let mut opened = self.open_session(user, agent, origin.client).await?;
         opened.device = device;
         Ok(opened)
     }
@@ -207,6 +219,7 @@ impl PeopleService {
         &self,
         user: User,
         agent: Option<String>,
+        client: Option<std::net::IpAddr>,
     ) -> AppResult<Opened> {
         let (secret, hash) = session::new_secret();
         let now = now_ms();
@@ -219,6 +232,7 @@ impl PeopleService {
             last_seen_at: now,
             expires_at: expires,
             user_agent: agent,
+            client_ip: client.map(|ip| ip.to_string()),
         };
         self.inner.store.create_session(&record).await?;
         tracing::info!(user = %user.id, "signed in");
@@ -306,6 +320,7 @@ impl PeopleService {
             created_at: s.created_at,
             last_seen_at: s.last_seen_at,
             user_agent: s.user_agent,
+            signed_in_from: s.client_ip,
         };
         Ok(all.into_iter().map(view).collect())
     }
@@ -369,6 +384,10 @@ impl PeopleService {
         self.inner.mailer.as_ref()
     }
 
+    pub(crate) fn invitations_per_day(&self) -> u32 {
+        self.inner.invitations_per_day
+    }
+
     /// Where users reach Herald (`HERALD_PUBLIC_URL`), if configured.
     pub fn public_url(&self) -> Option<&str> {
         self.inner.public_url.as_deref()
@@ -378,15 +397,4 @@ impl PeopleService {
     pub fn https(&self) -> bool {
         self.public_url().is_some_and(|u| u.starts_with("https://"))
     }
-}
-
-/// An e-mail address as stored, or 422.
-pub fn check_email(raw: &str) -> AppResult<String> {
-    let email = normal_email(raw.trim());
-    let ok = email.len() <= 254
-        && email
-            .split_once('@')
-            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'))
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control());
-    ok.then_some(email).ok_or_else(|| AppError::invalid("email", "Give a valid e-mail address."))
 }

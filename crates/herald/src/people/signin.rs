@@ -45,6 +45,9 @@ pub struct Throttle {
     pub per_account_client: SharedLockout,
     pub per_account: SharedLockout,
     pub per_device: SharedLockout,
+    /// Password-reset requests per client and per address ([`super::reset`]).
+    pub resets_per_client: SharedLockout,
+    pub resets_per_account: SharedLockout,
 }
 
 /// Where an attempt comes from: the client's address and, if its browser sent one, the

@@ -3,11 +3,18 @@
 //! else created). A post belongs to the local date of its time, computed per post with
 //! the zone's rules at that instant, so days stay right across a daylight-saving change
 //! (a day of 23 or 25 hours holds exactly the posts of that date).
+//!
+//! The answer is written as the posts are read ([`super::stream`]) and holds at most
+//! [`MAX_POSTS`] posts and about [`MAX_ANSWER_BYTES`](super::stream::MAX_ANSWER_BYTES): a window holding more is cut
+//! after a post, says so (`truncated`, `next_from`, `next_cursor`), and the rest is asked
+//! for with `cursor`. Every answer lists every date of the window.
 
+use super::stream::{json_option, json_text, End, Entry, Layout, PostStream};
 use super::PostService;
 use crate::error::{AppError, AppResult};
 use crate::names::PostView;
-use chrono::{DateTime, Days, NaiveDate, Utc};
+use crate::store::{Cursor, ListQuery, Sort};
+use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -33,16 +40,25 @@ pub struct Calendar {
     pub timezone: String,
     /// Every date from the one `from` falls on to the one just before `to`, empty or not.
     pub days: Vec<CalendarDay>,
+    /// The window held more than one answer may: posts from `next_from` on may be
+    /// missing; ask again with `cursor` = `next_cursor` for the rest.
+    pub truncated: bool,
+    /// When truncated, the time from which posts may be missing (the last post's time).
+    pub next_from: Option<String>,
+    /// When truncated, the `cursor` that asks for the rest of the window.
+    pub next_cursor: Option<String>,
 }
 
 impl PostService {
-    /// The workspace's posts whose time is in `[from, to)`, by day in its zone.
+    /// The workspace's posts whose time is in `[from, to)`, after `cursor` (the
+    /// `next_cursor` of a cut answer), by day in its zone: to write as one answer.
     pub async fn calendar(
         &self,
         ws_id: &str,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> AppResult<Calendar> {
+        cursor: Option<Cursor>,
+    ) -> AppResult<(PostStream, CalendarLayout)> {
         if to <= from {
             return Err(AppError::invalid("to", "must be after from"));
         }
@@ -54,21 +70,81 @@ impl PostService {
         }
         let ws = self.workspace(ws_id).await?;
         let tz: Tz = ws.timezone.parse().unwrap_or(chrono_tz::UTC);
-        let posts = self.inner.store.calendar(ws_id, from, to, MAX_POSTS).await?;
-        let posts = self.present_all(ws_id, posts).await?;
-        let mut days = dates(tz, from, to)
-            .map(|date| CalendarDay { date, posts: Vec::new() })
-            .collect::<Vec<_>>();
-        let first = days.first().map(|d| d.date);
-        for post in posts {
-            let date = post.post.time().with_timezone(&tz).date_naive();
-            let offset = first.map(|first| (date - first).num_days());
-            let day = offset.and_then(|o| usize::try_from(o).ok()).and_then(|o| days.get_mut(o));
-            if let Some(day) = day {
-                day.posts.push(post);
-            }
+        let sort = Sort::ScheduleAsc;
+        let query =
+            ListQuery { from: Some(from), to: Some(to), sort, cursor, ..ListQuery::default() };
+        let posts = self.stream(ws_id, query, MAX_POSTS).await?;
+        let layout =
+            CalendarLayout { tz, dates: dates(tz, from, to).collect(), day: 0, empty: true };
+        Ok((posts, layout))
+    }
+}
+
+/// How the calendar is written: `{"timezone", "days": [{"date", "posts"}…], "truncated",
+/// "next_from", "next_cursor"}`, a post in the day of its local date (posts come by
+/// time, so days fill in order).
+pub struct CalendarLayout {
+    tz: Tz,
+    /// The window's dates (never none: a window is at least a millisecond).
+    dates: Vec<NaiveDate>,
+    /// The day being written.
+    day: usize,
+    /// It has no post yet.
+    empty: bool,
+}
+
+impl CalendarLayout {
+    fn open_day(&mut self, out: &mut Vec<u8>) {
+        let date = self.dates.get(self.day).map(NaiveDate::to_string).unwrap_or_default();
+        out.extend_from_slice(format!("{{\"date\":\"{date}\",\"posts\":[").as_bytes());
+        self.empty = true;
+    }
+
+    fn next_day(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"]},");
+        self.day += 1;
+        self.open_day(out);
+    }
+}
+
+impl Layout for CalendarLayout {
+    fn open(&mut self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"timezone\":");
+        out.extend_from_slice(&json_text(self.tz.name()));
+        out.extend_from_slice(b",\"days\":[");
+        self.open_day(out);
+    }
+
+    fn post(&mut self, entry: &Entry, out: &mut Vec<u8>) {
+        let date = entry.time.with_timezone(&self.tz).date_naive();
+        while self.day + 1 < self.dates.len() && self.dates[self.day] < date {
+            self.next_day(out);
         }
-        Ok(Calendar { timezone: tz.name().to_owned(), days })
+        if !self.empty {
+            out.push(b',');
+        }
+        out.extend_from_slice(&entry.json);
+        self.empty = false;
+    }
+
+    fn close(&mut self, end: &End, out: &mut Vec<u8>) {
+        while self.day + 1 < self.dates.len() {
+            self.next_day(out);
+        }
+        out.extend_from_slice(b"]}]");
+        let (truncated, from, cursor) = match end {
+            End::Whole => (false, None, None),
+            End::More { cursor, from } => (
+                true,
+                Some(from.to_rfc3339_opts(SecondsFormat::Millis, true)),
+                Some(cursor.encode()),
+            ),
+        };
+        out.extend_from_slice(format!(",\"truncated\":{truncated},\"next_from\":").as_bytes());
+        out.extend_from_slice(&json_option(from.as_deref()));
+        out.extend_from_slice(b",\"next_cursor\":");
+        out.extend_from_slice(&json_option(cursor.as_deref()));
+        out.push(b'}');
     }
 }
 

@@ -6,9 +6,11 @@
 mod calendar;
 mod checks;
 mod input;
+mod stream;
 
-pub use calendar::{Calendar, CalendarDay};
+pub use calendar::{Calendar, CalendarDay, CalendarLayout};
 pub use input::{Decision, Edited, NewPost, PostEdit};
+pub use stream::{json_option, End, Entry, Layout, PostStream, MAX_ANSWER_BYTES};
 
 use crate::accounts::AccountService;
 use crate::auth::Principal;
@@ -22,7 +24,7 @@ use crate::gateway::GatewayError;
 use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
-use crate::store::{ListQuery, NewEvent, Page, Storage};
+use crate::store::{NewEvent, Storage};
 use chrono::Utc;
 use herald_cache::Slots;
 use std::sync::Arc;
@@ -145,11 +147,6 @@ impl PostService {
         Ok((post, events))
     }
 
-    pub async fn list(&self, ws_id: &str, query: &ListQuery) -> AppResult<Page> {
-        self.workspace(ws_id).await?;
-        Ok(self.inner.store.posts(ws_id, query).await?)
-    }
-
     #[tracing::instrument(skip_all, fields(workspace = %ws_id, post = %id))]
     pub async fn edit(
         &self,
@@ -244,7 +241,7 @@ impl PostService {
         let events = self.inner.store.events(&post.id).await?;
         let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
         let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
-        let me = who.person();
+        let me = directory.person_of(&who.actor());
         if authors.iter().any(|a| directory.person_of(a) == me) {
             return Err(AppError::Forbidden {
                 why: Forbidden::OwnPost,

@@ -72,7 +72,9 @@ pub trait Storage: Send + Sync + 'static {
     async fn create_token(&self, token: &TokenRecord) -> Result<()>;
     async fn token_by_hash(&self, hash: &str) -> Result<Option<TokenRecord>>;
     async fn tokens(&self, workspace_id: &str) -> Result<Vec<TokenRecord>>;
-    /// Marks a token revoked; false if the workspace has no such live token.
+    /// Marks a token revoked; false if the workspace has no such live token. In the same
+    /// transaction, what it issued is withdrawn: its open invitations, the tokens it made
+    /// (and what those issued), also when it was already revoked.
     async fn revoke_token(&self, workspace_id: &str, id: &str) -> Result<bool>;
 
     /// Inserts a new post with its first event, in one transaction.
@@ -152,15 +154,34 @@ pub trait Storage: Send + Sync + 'static {
     async fn set_password(&self, user_id: &str, password_hash: &str) -> Result<u64>;
 
     /// The user's memberships, oldest first.
+    /// Records a password reset (the hash of its secret) for `user_id`.
+    async fn create_password_reset(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Uses a reset that is neither used nor expired at `at`, once: sets its user's
+    /// password and ends every session of that user, in one transaction. `None`: no such
+    /// reset, or used, or expired.
+    async fn use_password_reset(
+        &self,
+        token_hash: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> Result<Option<String>>;
     async fn memberships_of(&self, user_id: &str) -> Result<Vec<Membership>>;
     /// The workspace's members by name (case-insensitively, then by id).
     async fn members(&self, workspace_id: &str) -> Result<Vec<Member>>;
     /// Adds the user to the workspace with `role`, or changes their role; `LastAdmin` if
     /// that would demote the workspace's last admin, `NotFound` for an unknown workspace
-    /// or user.
+    /// or user. A demotion withdraws, in the same transaction, what the member issued
+    /// there (open invitations, tokens and what those issued).
     async fn set_member(&self, workspace_id: &str, user_id: &str, role: Role) -> Result<()>;
     /// Removes the user from the workspace; false if they were not a member, `LastAdmin`
-    /// if they are its last admin.
+    /// if they are its last admin. In the same transaction what they issued there is
+    /// withdrawn (as for a demotion) and their notifications of the workspace forgotten.
     async fn remove_member(&self, workspace_id: &str, user_id: &str) -> Result<bool>;
 
     async fn create_session(&self, session: &SessionRecord) -> Result<()>;
@@ -188,12 +209,19 @@ pub trait Storage: Send + Sync + 'static {
         id: &str,
         at: DateTime<Utc>,
     ) -> Result<bool>;
+    /// How many invitations the workspace made after `since`, and when the oldest of
+    /// those was made.
+    async fn invitations_since(
+        &self,
+        workspace_id: &str,
+        since: DateTime<Utc>,
+    ) -> Result<(u32, Option<DateTime<Utc>>)>;
     /// The invitation with this token hash, whatever its state.
     async fn invitation_by_hash(&self, token_hash: &str) -> Result<Option<Invitation>>;
     /// In one transaction: marks the invitation accepted at `now` if it is still open and
     /// unexpired, creates the user of [`Acceptance::NewUser`], and gives the user the
     /// invited role in the workspace (a member keeps a higher role). `Gone` if it was
-    /// accepted, withdrawn or expired, `NotFound` if there is no such invitation (or no
+    /// accepted, withdrawn or expired, or its issuer no longer holds its role there, `NotFound` if there is no such invitation (or no
     /// such existing user), `Duplicate` if the new user's e-mail is taken; then nothing is
     /// written. Of concurrent acceptances of one invitation exactly one succeeds.
     async fn accept_invitation(
@@ -300,13 +328,22 @@ pub trait Storage: Send + Sync + 'static {
         give_up_at: DateTime<Utc>,
     ) -> Result<bool>;
 
-    /// Stores a medium; `Duplicate` of `media_pkey` if its id is taken, `NotFound` for an
+    /// Stores a medium, its file in chunks of [`CHUNK_BYTES`](crate::domain::media::CHUNK_BYTES),
+    /// and adds its size to the workspace's media total, in one transaction, unless the
+    /// total would then pass `quota_bytes`: false then, and nothing is stored. Concurrent
+    /// calls for one workspace are counted one after the other, so together they never
+    /// pass the quota. `Duplicate` of `media_pkey` if its id is taken, `NotFound` for an
     /// unknown workspace.
-    async fn create_media(&self, media: &MediaRecord) -> Result<()>;
+    async fn create_media(&self, media: &MediaRecord, quota_bytes: i64) -> Result<bool>;
+    /// The bytes of all the workspace's media (0 for none).
+    async fn media_bytes(&self, workspace_id: &str) -> Result<i64>;
     /// What is known about the workspace's medium, without its bytes.
     async fn media(&self, workspace_id: &str, id: &str) -> Result<Option<MediaMeta>>;
-    /// The workspace's medium's file.
-    async fn media_data(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
+    /// The workspace's first stored medium with these bytes (by their SHA-256, hex).
+    async fn media_by_sha256(&self, workspace_id: &str, sha256: &str) -> Result<Option<MediaMeta>>;
+    /// Chunk `seq` (from 0) of the workspace's medium's file; `None` past its end or for
+    /// a medium it does not have.
+    async fn media_chunk(&self, workspace_id: &str, id: &str, seq: u64) -> Result<Option<Vec<u8>>>;
     /// The workspace's medium's thumbnail, if it has one.
     async fn media_thumbnail(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
 

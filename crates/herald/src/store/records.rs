@@ -45,6 +45,10 @@ pub struct TokenRecord {
     /// The id of the user who created it, where known.
     #[serde(default)]
     pub created_by: Option<String>,
+    /// Who issued it, as an actor (`user:<id>`, `token:<id>`, `admin`); `None` for a
+    /// token made before this was recorded.
+    #[serde(default)]
+    pub issued_by: Option<String>,
 }
 
 /// Who accepts an invitation: a new user (created in the accepting transaction) or an

@@ -73,6 +73,7 @@ pub(crate) struct TokenRow {
     pub created_at: i64,
     pub revoked_at: Option<i64>,
     pub created_by: Option<String>,
+    pub issued_by: Option<String>,
 }
 
 impl TryFrom<TokenRow> for TokenRecord {
@@ -87,6 +88,7 @@ impl TryFrom<TokenRow> for TokenRecord {
             created_at: from_ms(r.created_at),
             revoked: r.revoked_at.is_some(),
             created_by: r.created_by,
+            issued_by: r.issued_by,
         })
     }
 }

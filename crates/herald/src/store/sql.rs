@@ -49,7 +49,7 @@ macro_rules! workspace_columns {
 
 macro_rules! token_columns {
     () => {
-        "id, workspace_id, role, name, token_hash, created_at, revoked_at, created_by"
+        "id, workspace_id, role, name, token_hash, created_at, revoked_at, created_by, issued_by"
     };
 }
 
@@ -83,7 +83,7 @@ pub(super) const BUMP_CONTENT_VERSION: &str = "UPDATE workspaces \
 pub(super) const INSERT_TOKEN: &str = concat!(
     "INSERT INTO tokens (",
     token_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, NULL, $7)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)"
 );
 pub(super) const TOKEN_BY_HASH: &str =
     concat!("SELECT ", token_columns!(), " FROM tokens WHERE token_hash = $1");

@@ -47,6 +47,7 @@ pub async fn sign_in() -> Response {
             p.field-error.form-error data-error-for="_form" hidden role="alert" {}
             button.btn.btn-primary.btn-block type="submit" { "Sign in" }
         }
+        p.hint.signin-help { a href="/reset-password" { "Forgot your password?" } }
         p.hint.signin-help { "No account yet? Ask an admin of your workspace to invite you." }
         details #token-signin .token-signin {
             summary { "Sign in with an access token (for machines and automation)" }
@@ -86,7 +87,7 @@ pub async fn invitation() -> Response {
         div #invite-problem .banner data-tone="bad" hidden role="alert" {}
         form #accept-form novalidate data-mode="new" {
             (field("name", "Your name", "text", "name", Some("As your team will see it on posts and approvals.")))
-            (field("password", "Choose a password", "password", "new-password", Some("At least 10 characters.")))
+            (field("password", "Choose a password", "password", "new-password", Some("At least 12 characters, not easy to guess: a few words work well.")))
             p.field-error.form-error data-error-for="_form" hidden role="alert" {}
             button.btn.btn-primary.btn-block #accept-button type="submit" { "Join the workspace" }
             p.mode-switch {
@@ -97,6 +98,32 @@ pub async fn invitation() -> Response {
     });
     let cfg = config("invitation", None, None);
     page(layout("Join your team", &cfg, &["core.js", "invitation.js"], None, body))
+}
+
+/// `GET /reset-password`: ask for a reset link by e-mail, or, with `?token=` (the link
+/// from that e-mail), choose a new password. The script drops the token from the address
+/// bar at once.
+pub async fn reset_password() -> Response {
+    let body = card(html! {
+        h1 { "Reset your password" }
+        div #reset-problem .banner data-tone="bad" hidden role="alert" {}
+        div #reset-done .banner data-tone="good" hidden role="status" {}
+        form #ask-form novalidate {
+            p.sub { "Give the e-mail address of your Herald account: we send it a link to choose a new password." }
+            (field("email", "E-mail address", "email", "username", None))
+            p.field-error.form-error data-error-for="_form" hidden role="alert" {}
+            button.btn.btn-primary.btn-block #ask-button type="submit" { "Send the link" }
+        }
+        form #choose-form novalidate hidden {
+            p.sub { "Choose a new password. Every browser signed in as you is signed out." }
+            (field("password", "New password", "password", "new-password", Some("At least 12 characters, not easy to guess: a few words work well.")))
+            p.field-error.form-error data-error-for="_form" hidden role="alert" {}
+            button.btn.btn-primary.btn-block #choose-button type="submit" { "Set the password and sign in" }
+        }
+        p.hint { a href="/" { "Back to sign in" } }
+    });
+    let cfg = config("reset", None, None);
+    page(layout("Reset your password", &cfg, &["core.js", "reset.js"], None, body))
 }
 
 /// `GET /me`: the person's profile: name, notifications, password, sessions.
@@ -123,7 +150,7 @@ pub async fn profile() -> Response {
                     h2 #password-title { "Password" }
                     form #password-form novalidate {
                         (field("current_password", "Current password", "password", "current-password", None))
-                        (field("password", "New password", "password", "new-password", Some("At least 10 characters.")))
+                        (field("password", "New password", "password", "new-password", Some("At least 12 characters, not easy to guess: a few words work well.")))
                         (field("confirm", "New password again", "password", "new-password", None))
                         p.hint { "Changing it signs you out everywhere, this browser included; you then sign in with the new one." }
                         p.field-error.form-error data-error-for="_form" hidden role="alert" {}

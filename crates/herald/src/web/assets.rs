@@ -67,6 +67,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/invitation.js"),
     },
     Asset {
+        name: "reset.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/reset.js"),
+    },
+    Asset {
         name: "profile.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/profile.js"),

@@ -10,6 +10,7 @@
 //!
 //! - `GET /`: sign in (then the `next` page or the first workspace).
 //! - `GET /invitation`: accept an invitation (its secret in the `#token=` fragment).
+//! - `GET /reset-password`: ask for a password-reset link, or use one (`?token=`).
 //! - `GET /me`: the person's profile and sessions.
 //! - `GET /w/{ws}`: the workspace dashboard (counts, chart, posts, compose), live.
 //! - `GET /w/{ws}/approvals`: the approval queue.
@@ -45,6 +46,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(account::sign_in))
         .route("/invitation", get(account::invitation))
+        .route("/reset-password", get(account::reset_password))
         .route("/me", get(account::profile))
         .route("/w/{ws}", get(pages::dashboard))
         .route("/w/{ws}/approvals", get(pages::approvals))

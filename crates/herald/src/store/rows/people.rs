@@ -85,6 +85,7 @@ pub(crate) struct SessionRow {
     pub last_seen_at: i64,
     pub expires_at: i64,
     pub user_agent: Option<String>,
+    pub client_ip: Option<String>,
 }
 
 impl From<SessionRow> for SessionRecord {
@@ -96,6 +97,7 @@ impl From<SessionRow> for SessionRecord {
             last_seen_at: from_ms(r.last_seen_at),
             expires_at: from_ms(r.expires_at),
             user_agent: r.user_agent,
+            client_ip: r.client_ip,
         }
     }
 }

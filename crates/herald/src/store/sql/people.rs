@@ -11,7 +11,7 @@ macro_rules! user_columns {
 
 macro_rules! session_columns {
     () => {
-        "id_hash, user_id, created_at, last_seen_at, expires_at, user_agent"
+        "id_hash, user_id, created_at, last_seen_at, expires_at, user_agent, client_ip"
     };
 }
 
@@ -60,7 +60,7 @@ pub(in crate::store) const DELETE_MEMBERSHIP: &str =
     "DELETE FROM memberships WHERE workspace_id = $1 AND user_id = $2";
 
 pub(in crate::store) const INSERT_SESSION: &str =
-    concat!("INSERT INTO sessions (", session_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6)");
+    concat!("INSERT INTO sessions (", session_columns!(), ") VALUES ($1, $2, $3, $4, $5, $6, $7)");
 pub(in crate::store) const SESSION_BY_HASH: &str =
     concat!("SELECT ", session_columns!(), " FROM sessions WHERE id_hash = $1");
 pub(in crate::store) const USER_SESSIONS: &str = concat!(
@@ -99,3 +99,33 @@ pub(in crate::store) const ACCEPT_INVITATION: &str = concat!(
      AND withdrawn_at IS NULL AND expires_at > $2 RETURNING ",
     invitation_columns!()
 );
+
+/// The tokens issuer `$2` made in workspace `$1` (revoked ones too: what they made in turn
+/// is withdrawn with them).
+pub(in crate::store) const ISSUED_TOKENS: &str =
+    "SELECT id FROM tokens WHERE workspace_id = $1 AND issued_by = $2";
+pub(in crate::store) const REVOKE_ISSUED_TOKENS: &str = "UPDATE tokens SET revoked_at = $3 \
+    WHERE workspace_id = $1 AND issued_by = $2 AND revoked_at IS NULL";
+pub(in crate::store) const WITHDRAW_ISSUED_INVITATIONS: &str = "UPDATE invitations \
+    SET withdrawn_at = $3 WHERE workspace_id = $1 AND invited_by = $2 \
+    AND accepted_at IS NULL AND withdrawn_at IS NULL";
+/// The role of live token `$2` of workspace `$1`.
+pub(in crate::store) const LIVE_TOKEN_ROLE: &str =
+    "SELECT role FROM tokens WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL";
+pub(in crate::store) const USER_IS_GLOBAL_ADMIN: &str =
+    "SELECT global_admin FROM users WHERE id = $1";
+/// A removed member's notifications of the workspace: their unsent and sent mails, then
+/// the notifications themselves.
+pub(in crate::store) const FORGET_MEMBER_MAILS: &str = "DELETE FROM email_outbox WHERE id IN \
+    (SELECT id FROM notifications WHERE user_id = $1 AND workspace_id = $2)";
+pub(in crate::store) const FORGET_MEMBER_NOTIFICATIONS: &str =
+    "DELETE FROM notifications WHERE user_id = $1 AND workspace_id = $2";
+/// How many invitations workspace `$1` made after `$2`, and when the oldest of them was.
+pub(in crate::store) const INVITATIONS_SINCE: &str = "SELECT COUNT(*), MIN(created_at) \
+    FROM invitations WHERE workspace_id = $1 AND created_at > $2";
+
+pub(in crate::store) const INSERT_PASSWORD_RESET: &str = "INSERT INTO password_resets \
+     (token_hash, user_id, created_at, expires_at, used_at) VALUES ($1, $2, $3, $4, NULL)";
+/// Takes a reset that is neither used nor expired, once: its user.
+pub(in crate::store) const USE_PASSWORD_RESET: &str = "UPDATE password_resets SET used_at = $2 \
+     WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 RETURNING user_id";

@@ -64,6 +64,44 @@ macro_rules! people_ops {
         }
 
         #[tracing::instrument(level = "debug", skip_all, fields(user = user_id))]
+        async fn create_password_reset(
+            &self,
+            token_hash: &str,
+            user_id: &str,
+            at: DateTime<Utc>,
+            expires_at: DateTime<Utc>,
+        ) -> Result<()> {
+            sqlx::query(INSERT_PASSWORD_RESET)
+                .bind(token_hash)
+                .bind(user_id)
+                .bind(to_ms(at))
+                .bind(to_ms(expires_at))
+                .execute(&self.$write)
+                .await?;
+            Ok(())
+        }
+
+        #[tracing::instrument(level = "debug", skip_all)]
+        async fn use_password_reset(
+            &self,
+            token_hash: &str,
+            password_hash: &str,
+            at: DateTime<Utc>,
+        ) -> Result<Option<String>> {
+            let mut tx = self.$write.begin().await?;
+            let user_id: Option<String> = sqlx::query_scalar(USE_PASSWORD_RESET)
+                .bind(token_hash)
+                .bind(to_ms(at))
+                .fetch_optional(&mut *tx)
+                .await?;
+            let Some(user_id) = user_id else { return Ok(None) };
+            sqlx::query(SET_PASSWORD).bind(&user_id).bind(password_hash).execute(&mut *tx).await?;
+            sqlx::query(DELETE_USER_SESSIONS).bind(&user_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(Some(user_id))
+        }
+
+        #[tracing::instrument(level = "debug", skip_all, fields(user = user_id))]
         async fn memberships_of(&self, user_id: &str) -> Result<Vec<Membership>> {
             let rows: Vec<MembershipRow> =
                 sqlx::query_as(USER_MEMBERSHIPS).bind(user_id).fetch_all(&self.$read).await?;
@@ -113,6 +151,7 @@ macro_rules! people_ops {
                 .bind(to_ms(s.last_seen_at))
                 .bind(to_ms(s.expires_at))
                 .bind(&s.user_agent)
+                .bind(&s.client_ip)
                 .execute(&self.$write)
                 .await?;
             Ok(())
@@ -196,6 +235,20 @@ macro_rules! people_ops {
                 .execute(&self.$write)
                 .await?;
             Ok(done.rows_affected() == 1)
+        }
+
+        #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+        async fn invitations_since(
+            &self,
+            workspace_id: &str,
+            since: DateTime<Utc>,
+        ) -> Result<(u32, Option<DateTime<Utc>>)> {
+            let (count, oldest): (i64, Option<i64>) = sqlx::query_as(INVITATIONS_SINCE)
+                .bind(workspace_id)
+                .bind(to_ms(since))
+                .fetch_one(&self.$read)
+                .await?;
+            Ok((u32::try_from(count).unwrap_or(u32::MAX), oldest.map($crate::domain::model::from_ms)))
         }
 
         #[tracing::instrument(level = "debug", skip_all)]

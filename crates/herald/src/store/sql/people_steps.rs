@@ -1,6 +1,7 @@
 //! The steps of people's transactions, as a macro for the backend (like
 //! [`post_change_steps!`](super::post_change_steps), whose `Tx` they use): keep a
-//! workspace's last admin, accept an invitation once, give a member the higher role.
+//! workspace's last admin, accept an invitation once (while its issuer still holds its
+//! role), give a member the higher role, withdraw what a departing principal issued.
 //!
 //! The last-admin rule holds under concurrency because a membership change first reads
 //! the workspace's admins with the backend's [`row_lock`](super::Dialect::row_lock): on
@@ -45,10 +46,14 @@ macro_rules! people_steps {
             }
         }
 
-        /// Adds the membership or changes its role, keeping an admin.
+        /// Adds the membership or changes its role, keeping an admin; a demotion
+        /// withdraws what the member issued there ([`withdraw_issued`]).
         async fn put_member(tx: &mut Tx<'_>, ws: &str, user_id: &str, role: Role) -> Result<()> {
             if role != Role::Admin {
                 keep_an_admin(tx, ws, user_id).await?;
+            }
+            if held_role(tx, ws, user_id).await?.is_some_and(|held| held > role) {
+                withdraw_issued(tx, ws, &$crate::names::user_actor(user_id)).await?;
             }
             sqlx::query(PUT_MEMBERSHIP)
                 .bind(ws)
@@ -60,12 +65,80 @@ macro_rules! people_steps {
             Ok(())
         }
 
-        /// Removes the membership, keeping an admin; false if there was none.
+        /// Removes the membership, keeping an admin; false if there was none. What the
+        /// member issued there is withdrawn and their notifications of it forgotten.
         async fn drop_member(tx: &mut Tx<'_>, ws: &str, user_id: &str) -> Result<bool> {
             keep_an_admin(tx, ws, user_id).await?;
             let done =
                 sqlx::query(DELETE_MEMBERSHIP).bind(ws).bind(user_id).execute(&mut **tx).await?;
+            withdraw_issued(tx, ws, &$crate::names::user_actor(user_id)).await?;
+            for forget in [FORGET_MEMBER_MAILS, FORGET_MEMBER_NOTIFICATIONS] {
+                sqlx::query(forget).bind(user_id).bind(ws).execute(&mut **tx).await?;
+            }
             Ok(done.rows_affected() == 1)
+        }
+
+        /// The member's role, read with the row lock.
+        async fn held_role(tx: &mut Tx<'_>, ws: &str, user_id: &str) -> Result<Option<Role>> {
+            let sql = format!("{MEMBER_ROLE}{}", $dialect.row_lock);
+            let held: Option<String> =
+                sqlx::query_scalar(&sql).bind(ws).bind(user_id).fetch_optional(&mut **tx).await?;
+            held.map(|r| parsed("role", &r)).transpose()
+        }
+
+        /// Withdraws what `issuer` (an actor) issued in the workspace, and what that
+        /// issued in turn: open invitations are withdrawn, live tokens revoked.
+        async fn withdraw_issued(tx: &mut Tx<'_>, ws: &str, issuer: &str) -> Result<()> {
+            let now = to_ms(Utc::now());
+            let (mut tokens, mut invitations) = (0, 0);
+            let mut issuers = vec![issuer.to_owned()];
+            let mut seen = std::collections::HashSet::new();
+            while let Some(issuer) = issuers.pop() {
+                if !seen.insert(issuer.clone()) {
+                    continue;
+                }
+                let withdraw = sqlx::query(WITHDRAW_ISSUED_INVITATIONS).bind(ws).bind(&issuer);
+                invitations += withdraw.bind(now).execute(&mut **tx).await?.rows_affected();
+                let revoke = sqlx::query(REVOKE_ISSUED_TOKENS).bind(ws).bind(&issuer);
+                tokens += revoke.bind(now).execute(&mut **tx).await?.rows_affected();
+                let made: Vec<String> = sqlx::query_scalar(ISSUED_TOKENS)
+                    .bind(ws)
+                    .bind(&issuer)
+                    .fetch_all(&mut **tx)
+                    .await?;
+                issuers.extend(made.into_iter().map(|id| format!("token:{id}")));
+            }
+            if tokens + invitations > 0 {
+                tracing::info!(tokens, invitations, "withdrew what was issued");
+            }
+            Ok(())
+        }
+
+        /// Whether whoever issued the invitation still holds at least its role there: a
+        /// member (or a global admin), a live token, or the admin token.
+        async fn issuer_holds(tx: &mut Tx<'_>, invitation: &Invitation) -> Result<bool> {
+            let ws = invitation.workspace_id.as_str();
+            let held: Option<String> = match invitation.invited_by.split_once(':') {
+                None if invitation.invited_by == "admin" => return Ok(true),
+                Some(("user", id)) => {
+                    let global: Option<bool> = sqlx::query_scalar(USER_IS_GLOBAL_ADMIN)
+                        .bind(id)
+                        .fetch_optional(&mut **tx)
+                        .await?;
+                    if global == Some(true) {
+                        return Ok(true);
+                    }
+                    let role = sqlx::query_scalar(MEMBER_ROLE).bind(ws).bind(id);
+                    role.fetch_optional(&mut **tx).await?
+                }
+                Some(("token", id)) => {
+                    let role = sqlx::query_scalar(LIVE_TOKEN_ROLE).bind(ws).bind(id);
+                    role.fetch_optional(&mut **tx).await?
+                }
+                _ => None,
+            };
+            let held: Option<Role> = held.map(|r| parsed("role", &r)).transpose()?;
+            Ok(held.is_some_and(|held| held >= invitation.role))
         }
 
         /// Accepts the invitation for the acceptor and makes them a member.
@@ -76,6 +149,9 @@ macro_rules! people_steps {
             acceptance: &Acceptance,
         ) -> Result<Accepted> {
             let invitation = take_invitation(tx, token_hash, now).await?;
+            if !issuer_holds(tx, &invitation).await? {
+                return Err(StoreError::Gone);
+            }
             let user = acceptor(tx, acceptance).await?;
             let ws = invitation.workspace_id;
             let role = raise_member(tx, &ws, &user.id, invitation.role, now).await?;
@@ -131,10 +207,7 @@ macro_rules! people_steps {
             invited: Role,
             now: DateTime<Utc>,
         ) -> Result<Role> {
-            let sql = format!("{MEMBER_ROLE}{}", $dialect.row_lock);
-            let held: Option<String> =
-                sqlx::query_scalar(&sql).bind(ws).bind(user_id).fetch_optional(&mut **tx).await?;
-            let held: Option<Role> = held.map(|r| parsed("role", &r)).transpose()?;
+            let held = held_role(tx, ws, user_id).await?;
             let role = invited.as_str();
             match held {
                 Some(held) if held >= invited => return Ok(held),

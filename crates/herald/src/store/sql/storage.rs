@@ -151,6 +151,7 @@ macro_rules! storage_impl {
                     .bind(&t.hash)
                     .bind(to_ms(t.created_at))
                     .bind(&t.created_by)
+                    .bind(&t.issued_by)
                     .execute(&self.$write)
                     .await?;
                 Ok(())
@@ -174,12 +175,15 @@ macro_rules! storage_impl {
 
             #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
             async fn revoke_token(&self, workspace_id: &str, id: &str) -> Result<bool> {
+                let mut tx = self.$write.begin().await?;
                 let done = sqlx::query(REVOKE_TOKEN)
                     .bind(workspace_id)
                     .bind(id)
                     .bind(to_ms(Utc::now()))
-                    .execute(&self.$write)
+                    .execute(&mut *tx)
                     .await?;
+                withdraw_issued(&mut tx, workspace_id, &format!("token:{id}")).await?;
+                tx.commit().await?;
                 Ok(done.rows_affected() == 1)
             }
 

@@ -1,6 +1,7 @@
 //! Four eyes by person, and names (API.md "People…"): a post is approved only by someone
-//! who neither created it nor changed its content since it was last submitted, counting a
-//! token as the person who created it; posts and audit events carry the names of their
+//! who neither created it, changed its content at any point, nor submitted it last,
+//! counting a token as the person who created it (issue 19's resubmit case is in
+//! `people_rules`); posts and audit events carry the names of their
 //! author and actors. Every scenario runs on SQLite and on PostgreSQL.
 
 use super::people::on_both_backends;

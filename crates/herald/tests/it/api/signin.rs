@@ -200,6 +200,10 @@ async fn behind_a_trusted_proxy_one_clients_failures_hold_only_that_client() {
     assert_eq!(attacker.status(), 429, "the guessing client is held");
     let editor = via("198.51.100.7", "editor@example.com".into(), PASSWORD).await.unwrap();
     assert_eq!(editor.status(), 200, "another client behind the same proxy signs in");
+    let cookie = editor.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap();
+    let sessions = proxy.get(format!("{}/api/me/sessions", herald.url)).header("cookie", cookie);
+    let sessions: serde_json::Value = sessions.send().await.unwrap().json().await.unwrap();
+    assert_eq!(sessions[0]["signed_in_from"], "198.51.100.7", "the session says where from");
 
     // Straight to the instance, forged headers change nothing: the peer is the client.
     let direct = from("127.0.0.9");

@@ -112,6 +112,7 @@ fn token(ws_id: &str, role: Role, hash: &str, age_secs: i64) -> TokenRecord {
         created_at: now_ms() - Duration::seconds(age_secs),
         revoked: false,
         created_by: None,
+        issued_by: Some("admin".into()),
     }
 }
 

@@ -196,6 +196,7 @@ pub fn session(user_id: &str, age_secs: i64) -> SessionRecord {
         last_seen_at: created_at,
         expires_at: created_at + Duration::days(1),
         user_agent: Some("conformance/1.0".into()),
+        client_ip: Some("192.0.2.7".into()),
     }
 }
 
@@ -208,7 +209,7 @@ pub fn invitation(ws: &Workspace, email: &str, role: Role) -> Invitation {
         email: email.to_owned(),
         role,
         token_hash: format!("invitation-{}", uuid::Uuid::new_v4().simple()),
-        invited_by: "user:admin".into(),
+        invited_by: "admin".into(), // the admin token: it always holds the role
         created_at: now,
         expires_at: now + Duration::days(7),
         accepted_at: None,

@@ -16,6 +16,7 @@ mod feed;
 mod harness;
 mod invitations;
 mod media;
+mod media_migration;
 mod members;
 mod notifications;
 mod people;
@@ -106,8 +107,10 @@ conformance! {
     feed::while_a_claim_holds_no_one_else_gets_its_events_and_a_lapsed_one_is_claimed_again,
     feed::advance_goes_neither_past_the_claim_nor_back,
     feed::concurrent_claimers_handle_each_event_once_while_writers_commit,
-    media::media_are_read_back_whole_by_their_workspace_only,
+    media::media_are_read_back_in_chunks_by_their_workspace_only,
     media::a_medium_without_thumbnail_has_none_and_ids_are_unique,
+    media::concurrent_media_never_take_a_workspace_past_its_quota,
+    media::a_medium_is_found_by_the_sha256_of_its_bytes_in_its_workspace_only,
     analytics::post_figures_never_go_back_an_older_reading_arriving_late_is_ignored,
     analytics::post_figures_are_listed_by_post_time_in_the_window_with_their_as_of,
     analytics::a_posts_figures_are_its_own_by_network_once_read,

@@ -79,6 +79,8 @@ pub struct Options {
     pub cache_namespace: Option<String>,
     /// `HERALD_MEDIA_MAX_MB`; `None`: the default.
     pub media_max_mb: Option<u64>,
+    /// `HERALD_MEDIA_QUOTA_MB`; `None`: the default.
+    pub media_quota_mb: Option<u64>,
     /// Serve on a port chosen up front and set `HERALD_PUBLIC_URL` to that address (media
     /// URLs are then Herald's own).
     pub public_url_is_self: bool,
@@ -106,6 +108,7 @@ impl Default for Options {
             global_x: true,
             cache_namespace: None,
             media_max_mb: None,
+            media_quota_mb: None,
             public_url_is_self: false,
             webhooks_allow_private: true,
             webhooks_interval_ms: 1000,
@@ -176,6 +179,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.webhooks_out.interval_ms = opts.webhooks_interval_ms;
     args.webhooks_out.retry_base_ms = 100;
     args.webhooks_out.retry_window_secs = opts.webhooks_retry_window_secs;
+    args.media_quota_mb = opts.media_quota_mb.unwrap_or(args.media_quota_mb);
     if opts.public_url_is_self {
         let port = process::free_port();
         args.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
