@@ -14,7 +14,8 @@
 //!   [`ratelimit`]: per-caller limits; [`client_ip`]: the client address behind trusted
 //!   proxies; [`secret`]: values never shown whole.
 //! - Services: [`posts`] (post use cases), [`workspaces`] (workspaces and tokens),
-//!   [`webhooks`] (Ayrshare deliveries), [`dashboard`] (the never-stale read),
+//!   [`webhooks`] (Ayrshare's deliveries to Herald), [`webhooks_out`] (Herald's to
+//!   its users' endpoints), [`dashboard`] (the never-stale read),
 //!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`].
 //! - [`changes`]: the one write path of posts and its after-commit hooks;
 //!   [`lookups`]: cached workspace and token reads; [`cache_keys`]: every cache key,
