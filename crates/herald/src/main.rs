@@ -48,6 +48,10 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let demo = args.demo;
+    // Listening for SIGTERM and Ctrl-C from before anything is printed: a supervisor that
+    // stops Herald as soon as it says it is up must get a clean shutdown, not the
+    // signal's default (the process killed).
+    let shutdown = shutdown_signal()?;
     let app = Application::build(args).await?;
     let url = format!("http://{}", app.local_addr());
     let seeded = match demo {
@@ -72,7 +76,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     if demo || app.admin_token_generated() {
         println!("Admin token: {}", app.admin_token().expose());
     }
-    app.run_until(shutdown_signal()).await
+    app.run_until(shutdown).await
 }
 
 /// `herald cache clear`: asks the running Herald, which owns the cache (in-process or Redis).
