@@ -126,7 +126,8 @@ async fn post_scenario(app: &TestApp, c: &Client, ws: &str, token: &str, id: &st
     let text = wait_page(c, "the post's figures in the list", Wait::from_secs(10), &beside).await;
     assert!(text.as_str().unwrap().contains("impressions"), "{text}");
     click(c, &format!("li.post-item[data-post-id='{id}'] a.post-link")).await;
-    let rows = "!document.getElementById('figures-panel').hidden && document.querySelectorAll('#figures tbody tr').length";
+    // `|| false`: 0 rows is "not yet" (the panel shows before its figures arrive).
+    let rows = "!document.getElementById('figures-panel').hidden && (document.querySelectorAll('#figures tbody tr').length || false)";
     assert_eq!(wait_page(c, "the figures per network", Wait::from_secs(10), rows).await, 2);
     let networks = eval(
         c,
