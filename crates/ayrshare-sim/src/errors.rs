@@ -3,7 +3,7 @@
 //! body extractor whose failures come back in Ayrshare's shape instead of axum's.
 //!
 //! Codes marked [infer] in their docs are not documented by Ayrshare; the simulator
-//! had to pick something (see `shared/reference/ayrshare-api.md` §10).
+//! had to pick something (see the Ayrshare API reference, §10 on errors).
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};

@@ -1,6 +1,6 @@
 //! An Ayrshare-compatible HTTP API simulator, like stripe-mock is for Stripe: the same
 //! paths, headers, bodies and error codes as `https://api.ayrshare.com/api` (see
-//! `shared/reference/ayrshare-api.md`), with knobs for latency, injected errors, rate
+//! the project's Ayrshare API reference), with knobs for latency, injected errors, rate
 //! limits and Ayrshare's history lag, plus request counters for tests.
 //!
 //! # Strict by default

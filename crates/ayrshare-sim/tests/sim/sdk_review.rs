@@ -1,5 +1,5 @@
 //! One test per mismatch the review with Ayrshare's Node SDK found
-//! (`shared/reference/reviews/sdk.md`, "Most important mismatches"); each was written
+//! (the SDK review's "Most important mismatches"); each was written
 //! before its fix and seen failing. Numbers in the docs are the review's.
 
 use ayrshare_sim::SimConfig;
