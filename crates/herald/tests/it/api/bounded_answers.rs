@@ -265,7 +265,11 @@ struct Reader {
 /// buffers hold, so the server waits on the reader) and reads as `reader` says until the
 /// connection ends or every answer is in; how many answers came whole.
 async fn paced_read(herald: &Herald, path: &str, token: &str, times: usize, r: Reader) -> usize {
-    let mut stream = TcpStream::connect(("127.0.0.1", herald.port)).await.unwrap();
+    // A fixed receive buffer: the kernel's autotuning (up to 32 MiB here) could otherwise
+    // take in every answer before the server ever waits on the reader.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(64 << 10).unwrap();
+    let mut stream = socket.connect(([127, 0, 0, 1], herald.port).into()).await.unwrap();
     let request =
         format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer {token}\r\n\r\n");
     stream.write_all(request.repeat(times).as_bytes()).await.unwrap();
@@ -337,9 +341,10 @@ async fn a_reader_slower_than_the_minimum_send_rate_is_cut_off_and_one_at_a_phon
     let second = Duration::from_secs(1);
     let phone = Reader { per_tick: 128 << 10, tick: second / 4, for_how_long: second * 60 };
     assert_eq!(paced_read(&herald, &list, &viewer, 3, phone).await, 3);
-    // 8 KiB/s, half the minimum, for 15 s: the server gives up on it (its deadline falls
-    // behind by half a second each second from a grace of 3 s).
-    let slow = Reader { per_tick: 4 << 10, tick: second / 2, for_how_long: second * 15 };
+    // 8 KiB/s, half the minimum, for up to 30 s: the server gives up on it (once its send
+    // buffer, up to 4 MiB, is full, its deadline falls behind by half a second each second
+    // from a grace of 3 s). Seen flaky with 15 s, where a late first wait left too little.
+    let slow = Reader { per_tick: 4 << 10, tick: second / 2, for_how_long: second * 30 };
     let whole = paced_read(&herald, &list, &viewer, 3, slow).await;
     assert!(whole < 3, "a reader at half the minimum rate got all {whole} answers");
 }
