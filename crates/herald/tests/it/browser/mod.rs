@@ -27,6 +27,7 @@
 //! `HERALD_REQUIRE_BROWSER=1` (for CI, where it must run).
 
 mod analytics;
+mod axe;
 mod collaboration;
 mod driver;
 mod people;
