@@ -30,6 +30,7 @@ mod analytics;
 mod axe;
 mod collaboration;
 mod driver;
+mod forgiving;
 mod people;
 mod planning;
 mod seed;
