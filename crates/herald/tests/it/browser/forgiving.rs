@@ -56,3 +56,37 @@ async fn the_first_click_on_a_search_result_opens_it_and_a_search_survives_a_rel
         std::panic::resume_unwind(panic);
     }
 }
+
+/// UX review 3 on a phone: the sticky top bar took 192 px of an 812 px screen, and the
+/// notification panel opened 119 px off the left edge. Seen failing before the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_the_top_bar_is_compact_and_the_notification_panel_opens_inside_the_screen() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    seed::person(&app, &s.ws, "ada@example.com", "Ada Approver", "approver").await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Phone).await;
+    let outcome = AssertUnwindSafe(async {
+        c.goto(&format!("{}/", app.url)).await.unwrap();
+        let home = format!("/w/{}", s.ws);
+        let password = crate::support::people::PASSWORD;
+        super::driver::sign_in_person(&c, "ada@example.com", password, &home).await;
+        let bell = "document.getElementById('live').dataset.state === 'open' && !document.getElementById('bell').hidden";
+        wait_page(&c, "the dashboard with its bell", Duration::from_secs(10), bell).await;
+        let bar = eval(&c, "document.querySelector('.topbar').getBoundingClientRect().height").await;
+        assert!(bar.as_f64().unwrap() <= 120.0, "the top bar is {bar} px tall");
+        click(&c, "#bell > summary").await;
+        let rect = "(r => [r.left, r.right, window.innerWidth])(document.querySelector('.bell-panel').getBoundingClientRect())";
+        let rect = eval(&c, rect).await;
+        let (left, right, width) = (rect[0].as_f64().unwrap(), rect[1].as_f64().unwrap(), rect[2].as_f64().unwrap());
+        assert!(left >= 0.0 && right <= width, "the panel spans {left}..{right} of {width} px");
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
