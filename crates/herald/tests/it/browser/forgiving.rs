@@ -90,3 +90,61 @@ async fn on_a_phone_the_top_bar_is_compact_and_the_notification_panel_opens_insi
         std::panic::resume_unwind(panic);
     }
 }
+
+/// UX review 3, "forgiving": text typed was lost on reload with no question, and an edit
+/// conflict offered no way to keep one's text beside the other version. Seen failing
+/// before the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_conflict_shows_both_versions_and_typed_text_survives_a_reload_after_a_question() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    let body =
+        serde_json::json!({"text": "First words.", "platforms": ["linkedin"], "submit": false});
+    let post = app.create_post(&s.ws, &s.editor, body).await.expect(201);
+    let id = post["id"].as_str().unwrap().to_owned();
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&c, &app.url, &s.editor, &s.ws).await;
+        // A conflict: their text and mine side by side; "Keep mine" saves mine over theirs.
+        c.goto(&format!("{}/w/{}/posts/{id}", app.url, s.ws)).await.unwrap();
+        wait_page(&c, "the post page", Duration::from_secs(10), "document.body.dataset.loaded === 'true'").await;
+        let mine = "My words, written while someone else edited.";
+        type_into(&c, "#edit-text", mine).await;
+        let theirs = "Their words, saved first.";
+        let path = format!("/api/workspaces/{}/posts/{id}", s.ws);
+        let edit = serde_json::json!({"text": theirs, "version": 1});
+        app.call(reqwest::Method::PATCH, &path, Some(&s.editor), Some(edit)).await.expect(200);
+        let both = "((t, m) => t && m && [t.textContent, m.textContent])(document.querySelector('#conflict-theirs blockquote'), document.querySelector('#conflict-mine blockquote'))";
+        let both = wait_dom(&c, "both versions", Duration::from_secs(5), both).await;
+        assert_eq!(both, serde_json::json!([theirs, mine]));
+        click(&c, "#post-stale .btn-primary").await;
+        click(&c, "#edit-form button[value=save]").await;
+        let saved = format!("document.querySelector('#post-view').textContent.includes({})", serde_json::json!(mine));
+        wait_dom(&c, "my text saved", Duration::from_secs(5), &saved).await;
+        let stored = app.get_post(&s.ws, &id, &s.editor).await;
+        assert_eq!((stored["text"].as_str().unwrap(), stored["version"].as_i64()), (mine, Some(3)));
+
+        // Unsaved text: leaving asks first, and a reload keeps it.
+        c.goto(&format!("{}/w/{}", app.url, s.ws)).await.unwrap();
+        wait_page(&c, "the dashboard", Duration::from_secs(10), "document.body.dataset.loaded === 'true'").await;
+        let draft = "A draft that must survive a reload.";
+        type_into(&c, "#compose-text", draft).await;
+        let asks = "(e => { window.dispatchEvent(e); return e.defaultPrevented; })(new Event('beforeunload', {cancelable: true}))";
+        assert_eq!(eval(&c, asks).await, true, "leaving with unsaved text asks first");
+        c.refresh().await.unwrap();
+        if c.get_alert_text().await.is_ok() {
+            c.accept_alert().await.unwrap();
+        }
+        let back = format!("document.body.dataset.loaded === 'true' && document.getElementById('compose-text').value === {}", serde_json::json!(draft));
+        wait_page(&c, "the draft after a reload", Duration::from_secs(10), &back).await;
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
