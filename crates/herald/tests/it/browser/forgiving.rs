@@ -148,3 +148,43 @@ async fn a_conflict_shows_both_versions_and_typed_text_survives_a_reload_after_a
         std::panic::resume_unwind(panic);
     }
 }
+
+/// UX review 3, keyboard: approving took 47 key presses and after Approve the focus fell
+/// to the top of the page. Now: j to the first card, a to approve it, and the focus waits
+/// on the next card for the next a. Seen failing before the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_approver_decides_a_queue_by_keyboard_with_the_focus_on_the_next_post() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&c, &app.url, &s.approver, &s.ws).await;
+        c.goto(&format!("{}/w/{}/approvals", app.url, s.ws)).await.unwrap();
+        let cards = "document.body.dataset.loaded === 'true' && document.querySelectorAll('#queue > article.review-card').length";
+        assert_eq!(wait_page(&c, "two cards", Duration::from_secs(10), cards).await, 2);
+        let ids = eval(&c, "[...document.querySelectorAll('#queue > article.review-card')].map(a => a.dataset.postId)").await;
+        let focused = "document.activeElement.dataset.postId || document.activeElement.id";
+        c.active_element().await.unwrap().send_keys("j").await.unwrap();
+        assert_eq!(eval(&c, focused).await, ids[0]);
+        c.active_element().await.unwrap().send_keys("a").await.unwrap();
+        let next = format!("document.querySelectorAll('#queue > article.review-card').length === 1 && {focused}");
+        assert_eq!(wait_dom(&c, "the focus on the next card", Duration::from_secs(5), &next).await, ids[1]);
+        c.active_element().await.unwrap().send_keys("a").await.unwrap();
+        let none = format!("document.querySelectorAll('#queue > article.review-card').length === 0 && {focused}");
+        assert_eq!(wait_dom(&c, "the queue emptied", Duration::from_secs(5), &none).await, "queue-title");
+        for id in ids.as_array().unwrap() {
+            let post = app.get_post(&s.ws, id.as_str().unwrap(), &s.approver).await;
+            let approved = ["scheduled", "publishing", "published"];
+            assert!(approved.iter().any(|s| post["status"] == *s), "{}", post["status"]);
+        }
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
