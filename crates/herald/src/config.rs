@@ -260,31 +260,6 @@ pub struct PeopleArgs {
     pub invitations_per_day: u32,
 }
 
-impl PeopleArgs {
-    /// The people service's settings (the mailer is built here: a bad URL stops startup).
-    pub fn settings(
-        &self,
-        public_url: Option<&url::Url>,
-    ) -> anyhow::Result<crate::people::Settings> {
-        let mailer = match &self.smtp_url {
-            Some(url) => Some(crate::mail::Mailer::new(url, &self.smtp_from)?),
-            None => None,
-        };
-        Ok(crate::people::Settings {
-            mailer,
-            public_url: public_url.map(|u| u.as_str().trim_end_matches('/').to_owned()),
-            login_failures_per_email: self.login_failures_per_email,
-            login_failures_per_client: self.login_failures_per_client,
-            login_failures_per_account: self.login_failures_per_account,
-            hasher: match self.password_hashers {
-                0 => crate::auth::password::Hasher::default(),
-                n => crate::auth::password::Hasher::new(n),
-            },
-            invitations_per_day: self.invitations_per_day,
-        })
-    }
-}
-
 /// Limits on client connections (see [`crate::server`]).
 #[derive(Debug, Clone, Args)]
 pub struct ConnectionArgs {
