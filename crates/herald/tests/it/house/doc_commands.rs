@@ -1,0 +1,176 @@
+//! The commands the documents give run as written: every `cargo test` of the `herald`
+//! tests names the one test binary (`--test it`) and filters that select at least one of
+//! its tests (read from this very binary's `--list`), and every `cargo run --example`
+//! names an example that exists. The documents are the `*.md` files at the root and in
+//! `docs/`, and the comments of `crates/herald`.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+#[test]
+fn every_cargo_command_in_the_documents_names_real_tests_and_examples() {
+    let tests = test_names();
+    assert!(tests.len() > 100, "this binary lists {} tests", tests.len());
+    let mut commands = Vec::new();
+    for file in documents() {
+        let mut text = std::fs::read_to_string(&file).unwrap();
+        if file.extension().is_some_and(|e| e == "rs") {
+            text = comments_of(&text);
+        }
+        for command in commands_in(&text) {
+            commands.push((file.strip_prefix(root()).unwrap().display().to_string(), command));
+        }
+    }
+    assert!(commands.len() > 15, "too few commands found: {commands:#?}");
+    let wrong: Vec<String> = commands
+        .iter()
+        .filter_map(|(file, command)| {
+            problem(command, &tests).map(|p| format!("{file}: `{command}`: {p}"))
+        })
+        .collect();
+    assert!(wrong.is_empty(), "commands that do not run as written:\n{}", wrong.join("\n"));
+}
+
+#[test]
+fn a_filter_that_selects_no_test_and_a_missing_binary_are_reported() {
+    let tests: BTreeSet<String> = ["api::people::logout::sqlite".to_owned()].into();
+    assert_eq!(problem("cargo test -p herald --test it api::people", &tests), None);
+    assert_eq!(problem("cargo test -p herald --test it -- logout --nocapture", &tests), None);
+    let typo = problem("cargo test -p herald --test it api::peple", &tests);
+    assert_eq!(typo.as_deref(), Some("the filter `api::peple` selects no test"));
+    let old = problem("cargo test -p herald --test api people", &tests);
+    assert_eq!(old.as_deref(), Some("there is no test binary `api` (the one binary is `it`)"));
+    let found = commands_in(
+        "run `cargo test -p herald\n--test it api::` or:\n\n    cargo run --example x\n",
+    );
+    assert_eq!(found, ["cargo test -p herald --test it api::", "cargo run --example x"]);
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+}
+
+fn documents() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for dir in [root(), root().join("docs")] {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "md") {
+                files.push(path);
+            }
+        }
+    }
+    let crate_dir = root().join("crates/herald");
+    rust_files(&crate_dir.join("src"), &mut files);
+    rust_files(&crate_dir.join("tests"), &mut files);
+    files
+}
+
+fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, files);
+        } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("doc_commands.rs")
+        {
+            files.push(path);
+        }
+    }
+}
+
+/// The names of this binary's tests (ignored ones included).
+fn test_names() -> BTreeSet<String> {
+    let this = std::env::current_exe().unwrap();
+    let mut names = BTreeSet::new();
+    for ignored in [None, Some("--ignored")] {
+        let mut list = Command::new(&this);
+        list.args(["--list", "--format", "terse"]).args(ignored);
+        let text = String::from_utf8(list.output().unwrap().stdout).unwrap();
+        names.extend(text.lines().filter_map(|l| l.strip_suffix(": test")).map(str::to_owned));
+    }
+    names
+}
+
+/// The comments of Rust source, as the text they hold (`//! ` and its kin removed).
+fn comments_of(source: &str) -> String {
+    let mut text = String::new();
+    for line in source.lines() {
+        let line = line.trim_start();
+        let comment = ["//!", "///", "//"].iter().find_map(|p| line.strip_prefix(p));
+        if let Some(comment) = comment {
+            text.push_str(comment.strip_prefix(' ').unwrap_or(comment));
+            text.push('\n');
+        }
+    }
+    text
+}
+
+/// The `cargo test` and `cargo run` commands in code spans (which may wrap lines) and
+/// code lines (fenced, or indented by four spaces) of `text`, whitespace made single.
+fn commands_in(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut prose = String::new();
+    let mut fenced = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            fenced = !fenced;
+        } else if fenced {
+            found.extend(command_of(line));
+        } else {
+            prose.push_str(line);
+            prose.push('\n');
+        }
+    }
+    for (i, piece) in prose.split('`').enumerate() {
+        if i % 2 == 1 {
+            found.extend(command_of(piece));
+        }
+    }
+    for line in text.lines().filter(|l| l.starts_with("    ") && !l.contains('`')) {
+        found.extend(command_of(line));
+    }
+    found
+}
+
+/// The `cargo test …` or `cargo run …` command in `code`, from `cargo` to its end or
+/// to a `#` comment.
+fn command_of(code: &str) -> Option<String> {
+    let at = code.find("cargo test").or_else(|| code.find("cargo run"))?;
+    let command = code[at..].split(" #").next().unwrap_or_default();
+    Some(command.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// What keeps `command` from running as written, if anything.
+fn problem(command: &str, tests: &BTreeSet<String>) -> Option<String> {
+    let words: Vec<&str> = command.split_whitespace().collect();
+    let value_of =
+        |flag: &str| words.iter().position(|w| *w == flag).and_then(|i| words.get(i + 1));
+    if let Some(example) = value_of("--example") {
+        let package = value_of("-p").copied().unwrap_or("herald");
+        let dir = root().join("crates").join(package).join("examples");
+        let exists = dir.join(format!("{example}.rs")).exists() || dir.join(example).is_dir();
+        return (!exists).then(|| format!("there is no example `{example}` in {package}"));
+    }
+    if !words.starts_with(&["cargo", "test"]) || value_of("-p") != Some(&"herald") {
+        return None; // another crate's tests, or the whole workspace
+    }
+    match value_of("--test") {
+        Some(&"it") => {}
+        Some(other) => {
+            return Some(format!("there is no test binary `{other}` (the one binary is `it`)"))
+        }
+        None => return None,
+    }
+    let valued = ["-p", "--test", "--format", "--skip", "--test-threads"];
+    let exact = words.contains(&"--exact");
+    words
+        .iter()
+        .enumerate()
+        .skip(2)
+        .filter(|(i, w)| !w.starts_with('-') && !valued.contains(&words[i - 1]))
+        .map(|(_, w)| *w)
+        .filter(|w| !w.contains(['…', '<', '=']))
+        .find(|filter| !tests.iter().any(|t| if exact { t == filter } else { t.contains(filter) }))
+        .map(|filter| format!("the filter `{filter}` selects no test"))
+}
