@@ -19,6 +19,18 @@ fn the_top_level_modules_of_herald_name_each_other_one_way() {
 }
 
 #[test]
+fn the_crate_map_names_every_top_level_module() {
+    let files = source_files();
+    let lib = &files.iter().find(|(path, _)| path == "lib.rs").expect("lib.rs").1;
+    let map: String = lib.lines().filter_map(|l| l.strip_prefix("//!")).collect();
+    let declared: Vec<&str> =
+        lib.lines().filter_map(|l| l.trim().strip_prefix("pub mod ")?.strip_suffix(';')).collect();
+    assert!(declared.len() > 30, "{declared:?}");
+    let unnamed: Vec<_> = declared.iter().filter(|m| !map.contains(&format!("[`{m}`]"))).collect();
+    assert!(unnamed.is_empty(), "lib.rs's module docs do not name {unnamed:?}");
+}
+
+#[test]
 fn a_back_edge_planted_anywhere_a_reference_can_hide_is_reported() {
     let tree = |back_edge: &str| -> Vec<(String, String)> {
         let c = format!("use crate::{{d, x::y}};\n{back_edge}");

@@ -40,7 +40,12 @@ fn a_filter_that_selects_no_test_and_a_missing_binary_are_reported() {
     let typo = problem("cargo test -p herald --test it api::peple", &tests);
     assert_eq!(typo.as_deref(), Some("the filter `api::peple` selects no test"));
     let old = problem("cargo test -p herald --test api people", &tests);
-    assert_eq!(old.as_deref(), Some("there is no test binary `api` (the one binary is `it`)"));
+    let expected = "there is no test binary `api` in herald (herald's one binary is `it`)";
+    assert_eq!(old.as_deref(), Some(expected));
+    let old = problem("cargo test --test store postgres", &tests);
+    let expected = "there is no test binary `store` (herald's one binary is `it`)";
+    assert_eq!(old.as_deref(), Some(expected));
+    assert_eq!(problem("cargo test -p herald-cache --test cache", &tests), None);
     let found = commands_in(
         "run `cargo test -p herald\n--test it api::` or:\n\n    cargo run --example x\n",
     );
@@ -141,6 +146,26 @@ fn command_of(code: &str) -> Option<String> {
     Some(command.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
+/// The test targets of `package` (of every crate without one): `tests/x.rs` and
+/// `tests/x/main.rs`.
+fn test_targets(package: Option<&str>) -> BTreeSet<String> {
+    let mut targets = BTreeSet::new();
+    for krate in std::fs::read_dir(root().join("crates")).unwrap() {
+        let krate = krate.unwrap().path();
+        if package.is_some_and(|p| !krate.ends_with(p)) || !krate.join("tests").is_dir() {
+            continue;
+        }
+        for entry in std::fs::read_dir(krate.join("tests")).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+            if path.extension().is_some_and(|e| e == "rs") || path.join("main.rs").exists() {
+                targets.insert(stem);
+            }
+        }
+    }
+    targets
+}
+
 /// What keeps `command` from running as written, if anything.
 fn problem(command: &str, tests: &BTreeSet<String>) -> Option<String> {
     let words: Vec<&str> = command.split_whitespace().collect();
@@ -152,15 +177,18 @@ fn problem(command: &str, tests: &BTreeSet<String>) -> Option<String> {
         let exists = dir.join(format!("{example}.rs")).exists() || dir.join(example).is_dir();
         return (!exists).then(|| format!("there is no example `{example}` in {package}"));
     }
-    if !words.starts_with(&["cargo", "test"]) || value_of("-p") != Some(&"herald") {
-        return None; // another crate's tests, or the whole workspace
+    let Some(&target) = value_of("--test").filter(|_| words.starts_with(&["cargo", "test"])) else {
+        return None; // the whole workspace, or a crate's every target
+    };
+    let package = value_of("-p").copied();
+    if !test_targets(package).contains(target) {
+        let of = package.map_or(String::new(), |p| format!(" in {p}"));
+        return Some(format!(
+            "there is no test binary `{target}`{of} (herald's one binary is `it`)"
+        ));
     }
-    match value_of("--test") {
-        Some(&"it") => {}
-        Some(other) => {
-            return Some(format!("there is no test binary `{other}` (the one binary is `it`)"))
-        }
-        None => return None,
+    if target != "it" {
+        return None; // another crate's tests: their names are not listed here
     }
     let valued = ["-p", "--test", "--format", "--skip", "--test-threads"];
     let exact = words.contains(&"--exact");
