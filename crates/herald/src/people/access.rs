@@ -6,7 +6,7 @@
 //! may start while the shared tier is unreachable is stated once per site ([`Ack`]).
 
 use super::PeopleService;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use std::future::Future;
 
 /// Which access records a write changes, and so which cached reads it invalidates.
@@ -37,14 +37,18 @@ pub(crate) enum Ack {
 
 impl PeopleService {
     /// Runs `write` (the store write and whatever must happen with it, e.g. hashing a
-    /// password) when `ack` allows, then invalidates what `access` names. A failed write
-    /// wrote nothing (each is one transaction) and invalidates nothing.
-    pub(crate) async fn access_write<T>(
+    /// password) when `ack` allows, then invalidates what `access` names. `write` is a
+    /// future, so nothing of it runs before the check. A failed write wrote nothing (each
+    /// is one transaction) and invalidates nothing.
+    pub(crate) async fn access_write<T, E>(
         &self,
         access: Access,
         ack: Ack,
-        write: impl Future<Output = AppResult<T>>,
-    ) -> AppResult<T> {
+        write: impl Future<Output = Result<T, E>>,
+    ) -> AppResult<T>
+    where
+        AppError: From<E>,
+    {
         if ack == Ack::Cluster {
             self.lookups().shared_tier_reachable().await?;
         }

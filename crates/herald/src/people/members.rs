@@ -8,7 +8,8 @@
 //! Access follows the person: a removal or a demotion also withdraws, in the store's
 //! same transaction, what the member issued in that workspace — their open invitations,
 //! the tokens they made and whatever those issued — and a removal forgets the member's
-//! notifications of the workspace. Both go through [`PeopleService::membership_written`].
+//! notifications of the workspace. Both go through the access write path
+//! ([`super::access`]).
 
 use super::access::{Access, Ack};
 use super::PeopleService;
@@ -48,7 +49,7 @@ impl PeopleService {
 
     /// Makes a user a member with `role` (the demo; invitations do this for people).
     pub async fn add_member(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<()> {
-        let added = async { Ok(self.store().set_member(ws_id, user_id, role).await?) };
+        let added = self.store().set_member(ws_id, user_id, role);
         self.access_write(Access::Memberships, Ack::Local, added).await
     }
 
@@ -58,7 +59,7 @@ impl PeopleService {
         let members = self.store().members(ws_id).await?;
         let member =
             members.into_iter().find(|m| m.user.id == user_id).ok_or(AppError::NotFound)?;
-        let set = async { Ok(self.store().set_member(ws_id, user_id, role).await?) };
+        let set = self.store().set_member(ws_id, user_id, role);
         self.access_write(Access::Memberships, Ack::Cluster, set).await?;
         tracing::info!(from = member.role.as_str(), to = role.as_str(), "member role changed");
         Ok(MemberView::from(Member { role, ..member }))
@@ -69,7 +70,7 @@ impl PeopleService {
     pub async fn remove_member(&self, ws_id: &str, user_id: &str) -> AppResult<()> {
         // Invalidates also when nothing was removed: completes an earlier removal that
         // was written but not acknowledged (503 after the write).
-        let removed = async { Ok(self.store().remove_member(ws_id, user_id).await?) };
+        let removed = self.store().remove_member(ws_id, user_id);
         if !self.access_write(Access::Memberships, Ack::Cluster, removed).await? {
             return Err(AppError::NotFound);
         }

@@ -245,7 +245,7 @@ impl PeopleService {
     /// Ends the caller's session on every instance (503 when that cannot be made sure).
     pub async fn logout(&self, who: &Principal) -> AppResult<()> {
         let Principal::User(person) = who else { return Ok(()) };
-        let ended = async { Ok(self.inner.store.delete_session(&person.session).await?) };
+        let ended = self.inner.store.delete_session(&person.session);
         self.access_write(Access::Sessions, Ack::Cluster, ended).await?;
         Ok(())
     }
@@ -278,7 +278,7 @@ impl PeopleService {
         if let Some(new) = patch.password {
             self.change_password(&user, patch.current_password, new, origin).await?;
         }
-        let updated = async { Ok(self.inner.store.update_user(&user).await?) };
+        let updated = self.inner.store.update_user(&user);
         self.access_write(Access::Users, Ack::Local, updated).await?;
         Ok(user)
     }
@@ -310,7 +310,7 @@ impl PeopleService {
             let hash = self.hasher().hash(new).await?.map_err(AppError::internal)?;
             let ended = self.inner.store.set_password(user_id, &hash).await?;
             tracing::info!(user = %user_id, sessions_ended = ended, "password set");
-            Ok(())
+            Ok::<_, AppError>(())
         };
         self.access_write(Access::Sessions, Ack::Cluster, set).await
     }
@@ -336,7 +336,7 @@ impl PeopleService {
         let all = self.inner.store.sessions_of(&person.user.id).await?;
         let session =
             all.into_iter().find(|s| session_id(&s.id_hash) == id).ok_or(AppError::NotFound)?;
-        let ended = async { Ok(self.inner.store.delete_session(&session.id_hash).await?) };
+        let ended = self.inner.store.delete_session(&session.id_hash);
         self.access_write(Access::Sessions, Ack::Cluster, ended).await?;
         Ok(())
     }

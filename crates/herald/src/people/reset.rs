@@ -123,7 +123,9 @@ impl PeopleService {
         let used = async {
             let hash = self.hasher().hash(confirm.password).await?.map_err(AppError::internal)?;
             let token_hash = hash_token(confirm.token.trim());
-            Ok(self.store().use_password_reset(&token_hash, &hash, Utc::now()).await?)
+            Ok::<_, AppError>(
+                self.store().use_password_reset(&token_hash, &hash, Utc::now()).await?,
+            )
         };
         let used = self.access_write(Access::Sessions, Ack::Cluster, used).await?;
         let Some(user_id) = used else { return Err(gone()) };
