@@ -4,8 +4,8 @@
 //! names an example that exists. The documents are the `*.md` files at the root and in
 //! `docs/`, and the comments of `crates/herald`.
 
+use super::documents::{code_in, documents, root};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 #[test]
@@ -13,13 +13,9 @@ fn every_cargo_command_in_the_documents_names_real_tests_and_examples() {
     let tests = test_names();
     assert!(tests.len() > 100, "this binary lists {} tests", tests.len());
     let mut commands = Vec::new();
-    for file in documents() {
-        let mut text = std::fs::read_to_string(&file).unwrap();
-        if file.extension().is_some_and(|e| e == "rs") {
-            text = comments_of(&text);
-        }
+    for (file, text) in documents() {
         for command in commands_in(&text) {
-            commands.push((file.strip_prefix(root()).unwrap().display().to_string(), command));
+            commands.push((file.clone(), command));
         }
     }
     assert!(commands.len() > 15, "too few commands found: {commands:#?}");
@@ -52,38 +48,6 @@ fn a_filter_that_selects_no_test_and_a_missing_binary_are_reported() {
     assert_eq!(found, ["cargo test -p herald --test it api::", "cargo run --example x"]);
 }
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
-}
-
-fn documents() -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for dir in [root(), root().join("docs")] {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "md") {
-                files.push(path);
-            }
-        }
-    }
-    let crate_dir = root().join("crates/herald");
-    rust_files(&crate_dir.join("src"), &mut files);
-    rust_files(&crate_dir.join("tests"), &mut files);
-    files
-}
-
-fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, files);
-        } else if path.extension().is_some_and(|e| e == "rs") && !path.ends_with("doc_commands.rs")
-        {
-            files.push(path);
-        }
-    }
-}
-
 /// The names of this binary's tests (ignored ones included).
 fn test_names() -> BTreeSet<String> {
     let this = std::env::current_exe().unwrap();
@@ -97,45 +61,10 @@ fn test_names() -> BTreeSet<String> {
     names
 }
 
-/// The comments of Rust source, as the text they hold (`//! ` and its kin removed).
-fn comments_of(source: &str) -> String {
-    let mut text = String::new();
-    for line in source.lines() {
-        let line = line.trim_start();
-        let comment = ["//!", "///", "//"].iter().find_map(|p| line.strip_prefix(p));
-        if let Some(comment) = comment {
-            text.push_str(comment.strip_prefix(' ').unwrap_or(comment));
-            text.push('\n');
-        }
-    }
-    text
-}
-
-/// The `cargo test` and `cargo run` commands in code spans (which may wrap lines) and
-/// code lines (fenced, or indented by four spaces) of `text`, whitespace made single.
+/// The `cargo test` and `cargo run` commands in the code of `text`, whitespace made
+/// single.
 fn commands_in(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut prose = String::new();
-    let mut fenced = false;
-    for line in text.lines() {
-        if line.trim_start().starts_with("```") {
-            fenced = !fenced;
-        } else if fenced {
-            found.extend(command_of(line));
-        } else {
-            prose.push_str(line);
-            prose.push('\n');
-        }
-    }
-    for (i, piece) in prose.split('`').enumerate() {
-        if i % 2 == 1 {
-            found.extend(command_of(piece));
-        }
-    }
-    for line in text.lines().filter(|l| l.starts_with("    ") && !l.contains('`')) {
-        found.extend(command_of(line));
-    }
-    found
+    code_in(text).iter().filter_map(|code| command_of(code)).collect()
 }
 
 /// The `cargo test …` or `cargo run …` command in `code`, from `cargo` to its end or
