@@ -307,14 +307,6 @@ impl From<crate::gateway::GatewayError> for AppError {
     }
 }
 
-/// Every password hasher busy: the caller retries in a second (429, no log line — a
-/// flood of sign-ins must not become a flood of logs).
-impl From<crate::auth::password::Busy> for AppError {
-    fn from(_: crate::auth::password::Busy) -> Self {
-        Self::RateLimited { retry_after: Duration::from_secs(1) }
-    }
-}
-
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         Self::Invalid(e)

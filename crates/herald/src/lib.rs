@@ -2,28 +2,37 @@
 //! workflow, a scheduler that publishes on time exactly once, and a dashboard that is
 //! never stale.
 //!
-//! Layout (dependencies run down the list: the router uses the handlers, the handlers
-//! use the services, the services use the store and the domain):
-//! - [`config`]: the command line and environment; [`startup`]: builds the service and
-//!   runs it until shutdown; [`server`]: the accept loop and connection limits.
-//! - [`router`]: API, pages, fallbacks and layers in one place; [`state`]: the shared
-//!   state and the sub-states handlers name.
-//! - [`http`]: the JSON handlers of API.md; [`web`]: the pages; [`error`]: the one error
-//!   type and its body.
-//! - [`auth`]: who is calling (principals, the authentication layer, extractors);
-//!   [`ratelimit`]: per-caller limits; [`client_ip`]: the client address behind trusted
-//!   proxies; [`secret`]: values never shown whole.
-//! - Services: [`posts`] (post use cases), [`workspaces`] (workspaces and tokens),
-//!   [`webhooks`] (Ayrshare's deliveries to Herald), [`webhooks_out`] (Herald's to
-//!   its users' endpoints), [`dashboard`] (the never-stale read),
-//!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`].
-//! - [`changes`]: the one write path of posts and its after-commit hooks;
-//!   [`lookups`]: cached workspace and token reads; [`cache_keys`]: every cache key,
-//!   tag and topic.
-//! - [`domain`]: statuses, roles, the state machine, audit vocabulary, validation (pure);
-//!   [`store`]: the storage trait and its SQL implementations.
-//! - [`metrics`], [`telemetry`], [`demo`] (the `--demo` workspace), [`ops`] (backup and
-//!   restore).
+//! Layout, from the top down: a module names only modules below its line (or on it),
+//! never one above, and `tests/it/house/cycles.rs` keeps it so. `docs/ARCHITECTURE.md`
+//! walks the write and read paths through these modules.
+//! - Entry: [`startup`] builds the service and runs it until shutdown (the binary is
+//!   `main.rs`).
+//! - Composition: [`router`], every route and layer in one place; [`http`], the JSON
+//!   handlers of API.md; [`web`], the pages; [`demo`], the `--demo` workspace;
+//!   [`state`], the shared state and the sub-states handlers name.
+//! - Commands and settings: [`ops`], backup, restore and the database lock; [`config`],
+//!   the command line and environment; [`people`], sign-in, profiles, members and
+//!   invitations (and `herald user …`).
+//! - Use cases: [`webhooks_out`], Herald's webhooks to its users' endpoints;
+//!   [`scheduler`], the due-post loop; [`notify`], notifications in the app and by
+//!   e-mail; [`posts`], the post use cases; [`webhooks`], Ayrshare's deliveries to
+//!   Herald; [`accounts`], a workspace's linked social accounts; [`analytics`], post and
+//!   account figures and their refresh; [`live`], event streams; [`media`], uploads and
+//!   their storage; [`workspaces`], workspaces and tokens.
+//! - The gate and the read: [`auth`], who is calling (principals, the gate every request
+//!   passes, extractors); [`dashboard`], the never-stale read.
+//! - Coherence: [`lookups`], cached workspace and access reads; [`names`], who each
+//!   actor is, and posts and events as clients see them; [`publish`], exactly-once
+//!   publishing; [`error`], the one error type and its body; [`changes`], the one write
+//!   path of posts and its after-commit hooks; [`gateway`], Ayrshare calls within each
+//!   profile's budget; [`ratelimit`], per-caller limits.
+//! - Vocabulary and storage: [`store`], the storage trait and its SQL implementations;
+//!   [`cache_keys`], every cache key, tag and topic.
+//! - Foundation: [`domain`], statuses, roles, the state machine, records, validation
+//!   (pure); [`mail`], SMTP; [`server`], the accept loop and connection limits;
+//!   [`secret`], values never shown whole; [`client_ip`], the client address behind
+//!   trusted proxies; [`metrics`], [`telemetry`], and [`background`], owned background
+//!   tasks.
 
 #![forbid(unsafe_code)]
 

@@ -15,12 +15,12 @@
 use crate::auth::{Authenticator, Principal};
 use crate::cache_keys::{Tag, Topic};
 use crate::changes::{AfterCommit, Change};
-use crate::domain::notifications::Notification;
+use crate::domain::notifications::{Notification, NotificationKind};
 use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
 use crate::names::PostView;
-use crate::notify::NotificationView;
 use axum::response::sse::Event;
+use chrono::{DateTime, Utc};
 use futures::{Stream, StreamExt};
 use herald_cache::{Cache, Invalidation, Message};
 use serde::{Deserialize, Serialize};
@@ -47,6 +47,37 @@ pub enum LiveEvent<'a> {
     History { version: i64 },
     /// A notification for the person whose streams receive it.
     Notification(&'a NotificationView),
+}
+
+/// A notification as the API shows it (`GET /api/me/notifications`, SSE
+/// `notification`).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct NotificationView {
+    pub id: String,
+    pub kind: NotificationKind,
+    pub workspace_id: String,
+    pub post_id: Option<String>,
+    pub text: String,
+    #[serde(with = "crate::domain::model::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::domain::model::utc::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl From<&Notification> for NotificationView {
+    fn from(n: &Notification) -> Self {
+        Self {
+            id: n.id.clone(),
+            kind: n.kind,
+            workspace_id: n.workspace_id.clone(),
+            post_id: n.post_id.clone(),
+            text: n.text.clone(),
+            created_at: n.created_at,
+            read_at: n.read_at,
+        }
+    }
 }
 
 /// A received event, read without copying its data.

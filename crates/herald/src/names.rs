@@ -15,6 +15,7 @@
 //! [`PostView`] and [`EventView`] are the post and the audit event as clients see them:
 //! with `author_name` and `actor_name`.
 
+pub use crate::domain::people::user_actor;
 use crate::domain::{Event, Post, User};
 use crate::publish::SYSTEM_ACTOR;
 use crate::store::{Storage, StoreError};
@@ -37,11 +38,6 @@ impl Weigh for Directory {
         let pair = |(k, v): (&String, &String)| k.len() + v.len() + 48;
         self.names.iter().map(pair).sum::<usize>() + self.creators.iter().map(pair).sum::<usize>()
     }
-}
-
-/// The actor id of a user.
-pub fn user_actor(user_id: &str) -> String {
-    format!("user:{user_id}")
 }
 
 impl Directory {

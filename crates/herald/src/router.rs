@@ -26,9 +26,7 @@ use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::predicate::{Predicate, SizeAbove};
@@ -36,10 +34,6 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
-
-/// Longest a request may take before it is answered 503 (event streams are answered at
-/// once; their body is not bounded by this).
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What shapes the router besides the state.
 #[derive(Debug, Clone, Copy, Default)]
@@ -129,13 +123,4 @@ fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> Response {
         .or_else(|| panic.downcast_ref::<&str>().copied())
         .unwrap_or("a panic without a message");
     AppError::internal(format!("handler panicked: {what}")).into_response()
-}
-
-/// Answers 503 (with the error body) when the handler takes longer than
-/// [`REQUEST_TIMEOUT`] (run by the authentication layer, around the handler).
-pub(crate) async fn within_deadline(handler: impl Future<Output = Response>) -> Response {
-    match tokio::time::timeout(REQUEST_TIMEOUT, handler).await {
-        Ok(response) => response,
-        Err(elapsed) => AppError::unavailable(elapsed).into_response(),
-    }
 }

@@ -108,7 +108,7 @@ impl Application {
             profiles.clone(),
             (strategy, ttl),
         );
-        let people = args.people.settings(args.public_url.as_ref())?;
+        let people = crate::people::Settings::from_args(&args.people, args.public_url.as_ref())?;
         let notifier = Notifier::new(
             store.clone(),
             lookups.clone(),

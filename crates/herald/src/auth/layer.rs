@@ -23,8 +23,10 @@ use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use herald_cache::{Cache, Tier};
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// What authentication found for a request.
 #[derive(Debug, Clone)]
@@ -54,6 +56,10 @@ pub struct Gate {
     pub profiles: Profiles,
 }
 
+/// Longest a request may take before it is answered 503 (event streams are answered at
+/// once; their body is not bounded by this).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
 /// The path of Ayrshare's webhook deliveries, which have their own bucket.
 const WEBHOOK_PATH: &str = "/api/webhooks/ayrshare";
 
@@ -68,7 +74,7 @@ fn client(gate: &Gate, req: &mut Request) -> Option<IpAddr> {
 
 /// Resolves the request's versions, authenticates, then rate-limits (429 with
 /// `Retry-After` when a limit is spent), then runs the handler within
-/// [`crate::router::REQUEST_TIMEOUT`] (one layer for all three: each layer costs a hit).
+/// [`REQUEST_TIMEOUT`] (one layer for all three: each layer costs a hit).
 pub async fn authenticate(State(gate): State<Arc<Gate>>, req: Request, next: Next) -> Response {
     if req.uri().path().contains("%00") {
         return AppError::NotFound.into_response();
@@ -105,7 +111,7 @@ async fn gated(gate: Arc<Gate>, mut req: Request, next: Next) -> Response {
         }
     }
     req.extensions_mut().insert(authentication);
-    crate::router::within_deadline(next.run(req)).await
+    within_deadline(next.run(req)).await
 }
 
 /// Who sent a request: the bearer token decides when there is one, else the session
@@ -139,4 +145,13 @@ async fn who(
     let given = headers.get(session::CSRF_HEADER).and_then(|v| v.to_str().ok());
     let csrf_ok = given.is_some_and(|g| super::secrets_equal(g, &session::csrf_of(secret)));
     Ok(if safe || csrf_ok { Authentication::Known(principal) } else { Authentication::Csrf })
+}
+
+/// Answers 503 (with the error body) when the handler takes longer than
+/// [`REQUEST_TIMEOUT`] (run by [`authenticate`], around the handler).
+async fn within_deadline(handler: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(REQUEST_TIMEOUT, handler).await {
+        Ok(response) => response,
+        Err(elapsed) => AppError::unavailable(elapsed).into_response(),
+    }
 }

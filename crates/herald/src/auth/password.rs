@@ -9,7 +9,7 @@
 //!   memory hashing takes is fixed — hashers × 19 MiB — whatever arrives, and is never
 //!   handed back and forth to the allocator (whose per-thread arenas kept it);
 //! - a request waits for a hasher at most [`QUEUE_WAIT`], and at most [`QUEUE_DEPTH`]
-//!   wait at once; beyond either it is refused with [`Busy`] (503 with `Retry-After`)
+//!   wait at once; beyond either it is refused with [`Busy`] (429 with `Retry-After`)
 //!   before anything is hashed.
 //!
 //! Callers count an attempt against their limits *before* asking for a hash (see
@@ -43,6 +43,15 @@ pub const QUEUE_DEPTH: usize = 64;
 #[derive(Debug, thiserror::Error)]
 #[error("every password hasher is busy")]
 pub struct Busy;
+
+/// Every password hasher busy: the caller retries in a second (429, no log line — a
+/// flood of sign-ins must not become a flood of logs). Written here, not in
+/// [`crate::error`], which `auth` depends on: the module graph stays one-way.
+impl From<Busy> for crate::error::AppError {
+    fn from(_: Busy) -> Self {
+        Self::RateLimited { retry_after: Duration::from_secs(1) }
+    }
+}
 
 fn params() -> Params {
     Params::new(19 * 1024, 2, 1, None).unwrap_or_default()

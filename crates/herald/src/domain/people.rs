@@ -28,6 +28,11 @@ fn yes() -> bool {
     true
 }
 
+/// The actor id of a user (`user:<id>`), as audit events and tokens record it.
+pub fn user_actor(user_id: &str) -> String {
+    format!("user:{user_id}")
+}
+
 /// The form an e-mail address is stored and looked up in: lowercased, so addresses that
 /// differ only in case are one address.
 pub fn normal_email(email: &str) -> String {

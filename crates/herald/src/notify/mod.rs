@@ -27,6 +27,7 @@ use crate::domain::people::Member;
 use crate::domain::{Event, Post};
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
+pub use crate::live::NotificationView;
 use crate::lookups::Lookups;
 use crate::mail::Mailer;
 use crate::names::Directory;
@@ -201,37 +202,6 @@ impl Notifier {
             self.inner.live.notify(n).await;
         }
         Ok(created.len())
-    }
-}
-
-/// A notification as the API shows it (`GET /api/me/notifications`, SSE
-/// `notification`).
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct NotificationView {
-    pub id: String,
-    pub kind: NotificationKind,
-    pub workspace_id: String,
-    pub post_id: Option<String>,
-    pub text: String,
-    #[serde(with = "crate::domain::model::utc")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: DateTime<Utc>,
-    #[serde(with = "crate::domain::model::utc::option")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub read_at: Option<DateTime<Utc>>,
-}
-
-impl From<&Notification> for NotificationView {
-    fn from(n: &Notification) -> Self {
-        Self {
-            id: n.id.clone(),
-            kind: n.kind,
-            workspace_id: n.workspace_id.clone(),
-            post_id: n.post_id.clone(),
-            text: n.text.clone(),
-            created_at: n.created_at,
-            read_at: n.read_at,
-        }
     }
 }
 

@@ -10,6 +10,7 @@
 //! its role there, is 410 `invitation_gone`. Until the right password of an existing
 //! account is given, acceptance answers alike whether the address has an account or not.
 
+use super::access::{Access, Ack};
 use super::{Opened, PeopleService};
 use crate::auth::{self, password, Principal};
 use crate::domain::model::now_ms;
@@ -248,17 +249,17 @@ impl PeopleService {
             return Err(AppError::invitation_gone());
         }
         let acceptance = self.acceptance(who, &invitation, input, client).await?;
-        self.lookups().shared_tier_reachable().await?;
-        let accepted = self.store().accept_invitation(&hash, now_ms(), &acceptance).await;
-        let accepted = accepted.map_err(|e| match e {
-            StoreError::Duplicate { .. } => AppError::conflict(
-                "email_taken",
-                "Someone signed up with this e-mail meanwhile; sign in and open the link again.",
-            ),
-            other => other.into(),
-        })?;
-        self.lookups().users_changed().await?;
-        self.lookups().memberships_changed().await?;
+        let accepted = async {
+            let accepted = self.store().accept_invitation(&hash, now_ms(), &acceptance).await;
+            accepted.map_err(|e| match e {
+                StoreError::Duplicate { .. } => AppError::conflict(
+                    "email_taken",
+                    "Someone signed up with this e-mail meanwhile; sign in and open the link again.",
+                ),
+                other => other.into(),
+            })
+        };
+        let accepted = self.access_write(Access::Joined, Ack::Cluster, accepted).await?;
         tracing::info!(invitation = %invitation.id, user = %accepted.user.id, "invitation accepted");
         let session = self.open_session(accepted.user, agent, client).await?;
         Ok(Joined { session, workspace_id: accepted.workspace_id, role: accepted.role })

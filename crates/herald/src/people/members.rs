@@ -8,12 +8,13 @@
 //! Access follows the person: a removal or a demotion also withdraws, in the store's
 //! same transaction, what the member issued in that workspace — their open invitations,
 //! the tokens they made and whatever those issued — and a removal forgets the member's
-//! notifications of the workspace. Both go through [`PeopleService::membership_written`].
+//! notifications of the workspace. Both go through the access write path
+//! ([`super::access`]).
 
+use super::access::{Access, Ack};
 use super::PeopleService;
 use crate::domain::{Member, Role};
 use crate::error::{AppError, AppResult};
-use crate::store::StoreError;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -48,8 +49,8 @@ impl PeopleService {
 
     /// Makes a user a member with `role` (the demo; invitations do this for people).
     pub async fn add_member(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<()> {
-        let written = self.store().set_member(ws_id, user_id, role).await;
-        self.membership_written(written).await
+        let added = self.store().set_member(ws_id, user_id, role);
+        self.access_write(Access::Memberships, Ack::Local, added).await
     }
 
     /// Gives a member another role (404 for someone who is not a member).
@@ -58,9 +59,8 @@ impl PeopleService {
         let members = self.store().members(ws_id).await?;
         let member =
             members.into_iter().find(|m| m.user.id == user_id).ok_or(AppError::NotFound)?;
-        self.lookups().shared_tier_reachable().await?;
-        let written = self.store().set_member(ws_id, user_id, role).await;
-        self.membership_written(written).await?;
+        let set = self.store().set_member(ws_id, user_id, role);
+        self.access_write(Access::Memberships, Ack::Cluster, set).await?;
         tracing::info!(from = member.role.as_str(), to = role.as_str(), "member role changed");
         Ok(MemberView::from(Member { role, ..member }))
     }
@@ -68,23 +68,13 @@ impl PeopleService {
     /// Removes a member; their streams end and their next request there is refused.
     #[tracing::instrument(skip_all, fields(workspace = %ws_id, user = %user_id))]
     pub async fn remove_member(&self, ws_id: &str, user_id: &str) -> AppResult<()> {
-        self.lookups().shared_tier_reachable().await?;
-        // Also when nothing was removed: completes an earlier removal that was written
-        // but not acknowledged (503 after the write).
-        let removed = self.membership_written(self.store().remove_member(ws_id, user_id).await);
-        if !removed.await? {
+        // Invalidates also when nothing was removed: completes an earlier removal that
+        // was written but not acknowledged (503 after the write).
+        let removed = self.store().remove_member(ws_id, user_id);
+        if !self.access_write(Access::Memberships, Ack::Cluster, removed).await? {
             return Err(AppError::NotFound);
         }
         tracing::info!("member removed");
         Ok(())
-    }
-
-    /// The write path of a membership taken away or lowered: the store's outcome, then
-    /// the invalidation of memberships and tokens (what the member issued was revoked in
-    /// the same transaction), which must reach every instance before it is acknowledged.
-    async fn membership_written<T>(&self, written: Result<T, StoreError>) -> AppResult<T> {
-        let written = written?;
-        self.lookups().offboarded().await?;
-        Ok(written)
     }
 }

@@ -2,17 +2,19 @@
 //! made from the command line ([`invitations`] and [`members`] hold the rest).
 //!
 //! Every write that decides who is allowed in — a logout, a password change, a member
-//! removed or given another role — goes through [`Lookups`]' `…_changed`, which must
-//! reach every instance before the change is acknowledged (503 otherwise, G6); a
-//! change that must not be half-made is refused up front while the shared tier is
-//! unreachable. Password checks are throttled before they are hashed ([`signin`]), and an
+//! removed or given another role — goes through one write path ([`access`]), which
+//! invalidates what it changed on every instance before the change is acknowledged
+//! (503 otherwise, G6); a change that must not be half-made is refused up front while
+//! the shared tier is unreachable. Password checks are throttled before they are hashed ([`signin`]), and an
 //! unknown address costs the same time as a wrong password.
 
+mod access;
 pub mod cli;
 mod email;
 pub mod invitations;
 pub mod members;
 pub mod reset;
+mod settings;
 pub mod signin;
 
 use crate::auth::password::{self, Hasher};
@@ -29,6 +31,7 @@ use crate::mail::Mailer;
 use crate::ratelimit::SharedLockout;
 use crate::secret::Secret;
 use crate::store::Storage;
+use access::{Access, Ack};
 use herald_cache::Cache;
 use serde::{Deserialize, Serialize};
 use signin::{Origin, Throttle};
@@ -242,9 +245,9 @@ impl PeopleService {
     /// Ends the caller's session on every instance (503 when that cannot be made sure).
     pub async fn logout(&self, who: &Principal) -> AppResult<()> {
         let Principal::User(person) = who else { return Ok(()) };
-        self.inner.lookups.shared_tier_reachable().await?;
-        self.inner.store.delete_session(&person.session).await?;
-        self.inner.lookups.sessions_changed().await
+        let ended = self.inner.store.delete_session(&person.session);
+        self.access_write(Access::Sessions, Ack::Cluster, ended).await?;
+        Ok(())
     }
 
     /// The user behind a principal (people only).
@@ -275,8 +278,8 @@ impl PeopleService {
         if let Some(new) = patch.password {
             self.change_password(&user, patch.current_password, new, origin).await?;
         }
-        self.inner.store.update_user(&user).await?;
-        self.inner.lookups.users_changed().await?;
+        let updated = self.inner.store.update_user(&user);
+        self.access_write(Access::Users, Ack::Local, updated).await?;
         Ok(user)
     }
 
@@ -303,11 +306,13 @@ impl PeopleService {
     /// Sets a password and ends every session of the user, on every instance.
     pub(crate) async fn set_password(&self, user_id: &str, new: String) -> AppResult<()> {
         password::check(&new).map_err(|m| AppError::invalid("password", m))?;
-        self.inner.lookups.shared_tier_reachable().await?;
-        let hash = self.hasher().hash(new).await?.map_err(AppError::internal)?;
-        let ended = self.inner.store.set_password(user_id, &hash).await?;
-        tracing::info!(user = %user_id, sessions_ended = ended, "password set");
-        self.inner.lookups.sessions_changed().await
+        let set = async {
+            let hash = self.hasher().hash(new).await?.map_err(AppError::internal)?;
+            let ended = self.inner.store.set_password(user_id, &hash).await?;
+            tracing::info!(user = %user_id, sessions_ended = ended, "password set");
+            Ok::<_, AppError>(())
+        };
+        self.access_write(Access::Sessions, Ack::Cluster, set).await
     }
 
     /// The caller's sessions, newest first.
@@ -331,9 +336,9 @@ impl PeopleService {
         let all = self.inner.store.sessions_of(&person.user.id).await?;
         let session =
             all.into_iter().find(|s| session_id(&s.id_hash) == id).ok_or(AppError::NotFound)?;
-        self.inner.lookups.shared_tier_reachable().await?;
-        self.inner.store.delete_session(&session.id_hash).await?;
-        self.inner.lookups.sessions_changed().await
+        let ended = self.inner.store.delete_session(&session.id_hash);
+        self.access_write(Access::Sessions, Ack::Cluster, ended).await?;
+        Ok(())
     }
 
     /// Creates a user (the command line, the demo). A password under the rules is 422.

@@ -10,6 +10,7 @@
 //! request is logged. Requests are throttled per client and per address in the sign-in
 //! windows' way ([`super::signin`]); a link's secret is 256 bits, stored as its SHA-256.
 
+use super::access::{Access, Ack};
 use super::signin::Origin;
 use super::{Opened, PeopleService};
 use crate::auth::{hash_token, password};
@@ -119,14 +120,17 @@ impl PeopleService {
         let client = origin.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
         let throttled = |wait| AppError::RateLimited { retry_after: wait };
         let attempt = self.throttle().per_client.reserve(&client).await.map_err(throttled)?;
-        self.lookups().shared_tier_reachable().await?;
-        let hash = self.hasher().hash(confirm.password).await?.map_err(AppError::internal)?;
-        let token_hash = hash_token(confirm.token.trim());
-        let used = self.store().use_password_reset(&token_hash, &hash, Utc::now()).await?;
+        let used = async {
+            let hash = self.hasher().hash(confirm.password).await?.map_err(AppError::internal)?;
+            let token_hash = hash_token(confirm.token.trim());
+            Ok::<_, AppError>(
+                self.store().use_password_reset(&token_hash, &hash, Utc::now()).await?,
+            )
+        };
+        let used = self.access_write(Access::Sessions, Ack::Cluster, used).await?;
         let Some(user_id) = used else { return Err(gone()) };
         attempt.refund().await;
         tracing::info!(user = %user_id, "password reset; every session ended");
-        self.lookups().sessions_changed().await?;
         let user = self.store().user(&user_id).await?.ok_or(AppError::NotFound)?.user;
         self.open_session(user, agent, origin.client).await
     }

@@ -10,6 +10,8 @@
 //! - [`scaled`]: three real processes on PostgreSQL and Redis.
 //! - [`browser`]: the pages in headless Chromium.
 //! - [`webhooks`]: outgoing webhooks, verified by the Standard Webhooks package.
+//! - [`house`]: the house rules, read from the repository: a one-way module graph, a
+//!   configuration document that names exactly the settings.
 //!
 //! Suites that need PostgreSQL, Redis or Chromium say `skipped: …` without them; heavy
 //! tests run alone ([`support::heavy`]). Run one group with its path, e.g.
@@ -19,6 +21,7 @@
 
 mod api;
 mod browser;
+mod house;
 mod ops;
 mod reliability;
 mod scaled;

@@ -53,7 +53,7 @@ macro_rules! people_steps {
                 keep_an_admin(tx, ws, user_id).await?;
             }
             if held_role(tx, ws, user_id).await?.is_some_and(|held| held > role) {
-                withdraw_issued(tx, ws, &$crate::names::user_actor(user_id)).await?;
+                withdraw_issued(tx, ws, &$crate::domain::people::user_actor(user_id)).await?;
             }
             sqlx::query(PUT_MEMBERSHIP)
                 .bind(ws)
@@ -71,7 +71,7 @@ macro_rules! people_steps {
             keep_an_admin(tx, ws, user_id).await?;
             let done =
                 sqlx::query(DELETE_MEMBERSHIP).bind(ws).bind(user_id).execute(&mut **tx).await?;
-            withdraw_issued(tx, ws, &$crate::names::user_actor(user_id)).await?;
+            withdraw_issued(tx, ws, &$crate::domain::people::user_actor(user_id)).await?;
             for forget in [FORGET_MEMBER_MAILS, FORGET_MEMBER_NOTIFICATIONS] {
                 sqlx::query(forget).bind(user_id).bind(ws).execute(&mut **tx).await?;
             }

@@ -2,7 +2,8 @@
 //! `Arc<dyn Storage>` and run on each backend, so SQLite and PostgreSQL keep the same
 //! semantics. Each scenario `s` becomes two tests, `s::sqlite` (always, on a new file)
 //! and `s::postgres` (on a new database when `HERALD_TEST_DATABASE_URL` is set, otherwise
-//! reported as `skipped: …`). `cargo test --test store postgres` runs one backend.
+//! reported as `skipped: …`). `cargo test -p herald --test it store:: -- --skip sqlite`
+//! runs the PostgreSQL half.
 
 // Scenarios may unwrap: a panic is their failure report.
 #![allow(clippy::unwrap_used)]

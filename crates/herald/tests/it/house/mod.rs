@@ -1,0 +1,13 @@
+//! The house rules that keep Herald readable, checked on the repository itself: the
+//! module graph of `herald` is one-way ([`cycles`]), access writes invalidate through
+//! their write paths only ([`access_writes`]), the commands the documents give exist
+//! ([`doc_commands`], [`cli_doc`]), and the configuration document names exactly the
+//! settings the binary accepts ([`settings_doc`]).
+
+mod access_writes;
+mod cli_doc;
+mod cycles;
+mod doc_commands;
+mod documents;
+mod rust_text;
+mod settings_doc;
