@@ -69,10 +69,22 @@
       return parts.join(', ');
     }
 
+    /** Shows `st.posts`, keeping every row that reads the same as one shown (so a click
+        that has begun on it is not lost to a redraw). */
+    function renderRows() {
+      var list = H.$('#post-list');
+      var shown = {};
+      Array.prototype.forEach.call(list.children, function (li) { shown[li.outerHTML] = shown[li.outerHTML] || li; });
+      var rows = st.posts.map(function (p) { var li = opts.row(p); return shown[li.outerHTML] || li; });
+      var same = rows.length === list.children.length && rows.every(function (li, i) { return list.children[i] === li; });
+      if (same) return;
+      H.clear(list);
+      rows.forEach(function (li) { list.appendChild(li); });
+    }
+
     function render() {
       if (!active()) { opts.local(); return; }
-      var list = H.clear(H.$('#post-list'));
-      st.posts.forEach(function (p) { list.appendChild(opts.row(p)); });
+      renderRows();
       var note = H.$('#filter-note');
       var empty = H.$('#posts-empty');
       if (st.error) {
@@ -125,7 +137,7 @@
       var key = active() ? JSON.stringify(v()) : null;
       if (key && key === st.key && !st.error) return; // nothing new: keep the list (and a click on it)
       st.key = key;
-      if (active()) { st.loaded = false; st.posts = []; render(); fetchPage(true); return; }
+      if (active()) { st.loaded = false; render(); fetchPage(true); return; } // the rows stay until the answer
       st.seq++;
       H.$('#post-list').removeAttribute('aria-busy');
       var note = H.$('#filter-note');

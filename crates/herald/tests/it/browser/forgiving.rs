@@ -188,3 +188,32 @@ async fn an_approver_decides_a_queue_by_keyboard_with_the_focus_on_the_next_post
         std::panic::resume_unwind(panic);
     }
 }
+
+/// UX review 3: the team page was not live (a new member appeared only after a reload).
+/// Seen failing before the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_team_page_shows_a_new_member_without_a_reload() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    let admin = app.token(&s.ws, "admin").await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&c, &app.url, &admin, &s.ws).await;
+        c.goto(&format!("{}/w/{}/team", app.url, s.ws)).await.unwrap();
+        let live = "document.body.dataset.loaded === 'true' && document.getElementById('live').dataset.state === 'open'";
+        wait_page(&c, "the team page, live", Duration::from_secs(10), live).await;
+        c.execute("window.__sameDocument = true;", vec![]).await.unwrap();
+        seed::person(&app, &s.ws, "nia@example.com", "Nia Newcomer", "viewer").await;
+        let shown = "window.__sameDocument && document.querySelector('#members tbody').textContent.includes('Nia Newcomer')";
+        wait_dom(&c, "the new member, live", Duration::from_secs(5), shown).await;
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
