@@ -43,16 +43,19 @@
     var max = peak <= 4 ? 4 : Math.ceil(peak / 4) * 4;
     var box = H.$('#chart');
     var W = Math.max(300, Math.min(900, Math.round(box.clientWidth || 720)));
-    var HT = W < 520 ? 170 : 210, L = 44, R = 8, T = 10, B = 28;
+    // The left margin fits the widest tick label (11 px digits are about 7 px wide).
+    var ticks = [0, 0.5, 1].map(function (f) { return fmtNum(f * max); });
+    var widest = Math.max.apply(null, ticks.map(function (t) { return t.length; }));
+    var HT = W < 520 ? 170 : 210, L = Math.max(44, 12 + 7 * widest), R = 8, T = 10, B = 28;
     var pw = W - L - R, ph = HT - T - B, slot = pw / Math.max(days.length, 1), bw = Math.max(1, slot * 0.66);
     var sum = values.reduce(function (a, b) { return a + b; }, 0);
     var svg = H.svg('svg', { viewBox: '0 0 ' + W + ' ' + HT, class: 'chart-svg', role: 'img', 'aria-labelledby': 'chart-t chart-d', preserveAspectRatio: 'xMidYMid meet' },
       H.svg('title', { id: 'chart-t' }, 'Engagements per day'),
       H.svg('desc', { id: 'chart-d' }, fmtNum(sum) + ' engagements over ' + days.length + ' days.'));
-    [0, 0.5, 1].forEach(function (f) {
+    [0, 0.5, 1].forEach(function (f, i) {
       var y = T + ph - f * ph;
       svg.appendChild(H.svg('line', { x1: L, x2: W - R, y1: y, y2: y, class: f ? 'grid' : 'axis' }));
-      svg.appendChild(H.svg('text', { x: L - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, fmtNum(f * max)));
+      svg.appendChild(H.svg('text', { x: L - 6, y: y + 4, class: 'tick', 'text-anchor': 'end' }, ticks[i]));
     });
     var every = Math.max(1, Math.ceil(days.length / (W < 520 ? 4 : 7)));
     days.forEach(function (d, i) {
@@ -97,7 +100,8 @@
   function renderTable(r) {
     var body = H.clear(H.$('#top-posts tbody'));
     r.posts.forEach(function (p) {
-      var link = p.post_id ? H.h('a', { href: '/w/' + encodeURIComponent(ws) + '/posts/' + encodeURIComponent(p.post_id) }, 'Open') : 'Outside Herald';
+      var name = p.text ? (p.text.length > 90 ? p.text.slice(0, 89) + '…' : p.text) : 'Open';
+      var link = p.post_id ? H.h('a', { href: '/w/' + encodeURIComponent(ws) + '/posts/' + encodeURIComponent(p.post_id), class: 'top-post' }, name) : 'Outside Herald';
       var cells = [link, H.platformLabel(p.platform), H.fmtDateTime(p.posted_at)]
         .concat(METRICS.map(function (m) { return fmtNum(p.metrics[m]); }))
         .concat([H.fmtDateTime(p.as_of)]);

@@ -3,7 +3,9 @@
    approved, with the decision panel for approvers; posts sent back to their authors (changes requested, rejected) with the
    reviewer's last comment and an edit link. Live: re-reads on every event and reconnect;
    a card whose post changed meanwhile says so and offers a reload instead of silently
-   swapping the text under the approver's eyes. */
+   swapping the text under the approver's eyes. Keyboard: after a decision the focus goes
+   to the next card (not the top of the page); j / k (or the arrow keys) move between
+   cards and a approves the card in focus. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -40,7 +42,9 @@
       onDone: function (next, action) {
         var verb = { approve: 'Approved', reject: 'Rejected', 'request-changes': 'Sent back for changes' }[action];
         H.toast(verb + ': now ' + H.statusLabel(next.status).toLowerCase() + '.', action === 'approve' ? 'good' : 'info');
+        var after = neighbour(cards[post.id] && cards[post.id].el, 1) || neighbour(cards[post.id] && cards[post.id].el, -1);
         remove(post.id);
+        (after || H.$('#queue-title')).focus();
         load();
       },
       onReload: function () { reload(post.id); }
@@ -51,7 +55,7 @@
         : H.h('p', { class: 'hint' }, 'Only approvers can decide on posts.');
       actions = note;
     }
-    card.el = H.h('article', { class: 'card review-card', dataset: { postId: post.id, version: post.version }, 'aria-labelledby': 'card-' + post.id },
+    card.el = H.h('article', { class: 'card review-card', tabindex: '-1', dataset: { postId: post.id, version: post.version }, 'aria-labelledby': 'card-' + post.id },
       H.h('header', { class: 'card-head' },
         H.badge(post.status),
         H.h('h3', { id: 'card-' + post.id, class: 'card-title' }, 'From ', H.h('span', { class: 'author' }, H.personLabel(post.author, post.author_name))),
@@ -63,6 +67,28 @@
       actions);
     cards[post.id] = card;
     return card;
+  }
+
+  /** The card `step` places after (or before) `el` in the queue, if any. */
+  function neighbour(el, step) {
+    var all = H.$$('#queue > article.review-card');
+    var i = all.indexOf(el);
+    return i < 0 ? null : all[i + step] || null;
+  }
+
+  /** j / k / arrows move between cards; a approves the one in focus (not while typing). */
+  function onKey(e) {
+    if (e.altKey || e.ctrlKey || e.metaKey || /^(INPUT|TEXTAREA|SELECT)$/.test(e.target.tagName)) return;
+    if (e.target !== document.body && !H.$('#queue').contains(e.target)) return;
+    var card = e.target.closest && e.target.closest('article.review-card');
+    var step = { j: 1, ArrowDown: 1, k: -1, ArrowUp: -1 }[e.key];
+    if (step) {
+      var to = card ? neighbour(card, step) : H.$('#queue > article.review-card');
+      if (to) { e.preventDefault(); to.focus(); }
+    } else if (e.key === 'a' && card) {
+      var approve = H.$('button[data-action="approve"]', card);
+      if (approve && !approve.disabled) { e.preventDefault(); approve.click(); }
+    }
   }
 
   function remove(id) {
@@ -163,6 +189,8 @@
     H.$('#queue-intro').textContent = H.can('approve', 'pending_approval')
       ? 'You approve exactly what is shown. If a post changes while you look at it, you are told and can reload it.'
       : 'Posts waiting for an approver. Only approvers and admins can decide on them.';
+    if (H.can('approve', 'pending_approval')) H.$('#queue-intro').textContent += ' Keys: j and k move between posts, a approves the one in focus.';
+    document.addEventListener('keydown', onKey);
     load();
     H.live(ws, {
       onOpen: load,

@@ -272,7 +272,7 @@
         if (media) media.value = d.media_urls || '';
         var note = H.$('.draft-note', form);
         if (note) {
-          note.textContent = 'This is the text you were writing before you had to sign in again. It is not saved yet.';
+          note.textContent = 'This is the text you were writing here before. It is not saved yet.';
           note.hidden = false;
         }
         updateCount();
@@ -282,9 +282,14 @@
         api.dirty = true;
         return true;
       },
-      /** True once the user typed something not yet saved. */
-      dirty: false
     };
+    /** True once the user typed something not yet saved (kept on the form, where the
+        "unsaved changes" guard and the drafts of core.js read it). */
+    Object.defineProperty(api, 'dirty', {
+      get: function () { return form.dataset.dirty === 'true'; },
+      set: function (v) { form.dataset.dirty = v ? 'true' : 'false'; }
+    });
+    api.dirty = false;
     form.addEventListener('input', function () { api.dirty = true; });
     return api;
   };

@@ -29,7 +29,8 @@
   H.me = null;
   H.csrf = null;
 
-  /* ---- drafts: what was typed survives a trip through sign-in ---- */
+  /* ---- drafts: what was typed survives a reload, a closed tab's restore and a trip
+     through sign-in (this tab's sessionStorage); leaving with unsaved text asks first ---- */
   var DRAFTS_KEY = 'herald.drafts';
   function readDrafts() {
     try { return JSON.parse(sessionStorage.getItem(DRAFTS_KEY)) || {}; } catch (e) { return {}; }
@@ -37,12 +38,13 @@
   /** The key of a post form's draft: workspace, form, post. */
   H.draftKey = function (form) { return [H.config.workspace_id || '', form.id, H.config.post_id || ''].join('|'); };
   H.drafts = {
-    /** Keeps the content of every post form with text in it (this tab only). */
+    /** Keeps the content of every post form with unsaved text in it (this tab only);
+        a form saved or emptied since drops its draft. */
     save: function () {
       var all = readDrafts();
       H.$$('form.post-form').forEach(function (form) {
         var text = H.$('textarea[name="text"]', form);
-        if (!text || !text.value.trim()) return;
+        if (!text || !text.value.trim() || form.dataset.dirty === 'false') { delete all[H.draftKey(form)]; return; }
         all[H.draftKey(form)] = {
           text: text.value,
           platforms: H.$$('input[name="platforms"]:checked', form).map(function (b) { return b.value; }),
@@ -66,11 +68,26 @@
     any: function () { return Object.keys(readDrafts()).length > 0; }
   };
 
+  var leaving = false, autosave = null;
+  document.addEventListener('input', function (e) {
+    if (!e.target.closest || !e.target.closest('form.post-form')) return;
+    clearTimeout(autosave);
+    autosave = setTimeout(H.drafts.save, 400);
+  });
+  window.addEventListener('pagehide', function () { H.drafts.save(); });
+  window.addEventListener('beforeunload', function (e) {
+    H.drafts.save();
+    if (leaving || !H.$$('form.post-form[data-dirty="true"]').length) return;
+    e.preventDefault();
+    e.returnValue = ''; // the browser asks "Leave site? Changes you made may not be saved."
+  });
+
   /** Sends the user to sign in, remembering where they were (a path, never a secret)
       and keeping what they typed. Without a reason (nobody was signed in) the sign-in
       page takes this page's place in the history. */
   H.toSignIn = function (reason) {
     H.drafts.save();
+    leaving = true; // on purpose, with the drafts kept: no question
     if (reason) H.tokenSession.clear();
     var q = '?next=' + encodeURIComponent(location.pathname);
     if (reason) q += '&reason=' + encodeURIComponent(reason);

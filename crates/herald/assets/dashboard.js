@@ -354,6 +354,8 @@
     H.$('.compose-jump').hidden = !writer;
     if (writer && composer.restore()) H.$('#compose-text').focus();
     filters = H.listFilters({ ws: ws, row: function (p) { return row(p); }, local: renderList });
+    var linked = filters.fromUrl();
+    if (linked) setFilter(linked); else if (filters.active()) filters.changed();
     refresh();
     setInterval(loadFigures, FIGURES_EVERY_MS);
     H.connection = H.live(ws, {

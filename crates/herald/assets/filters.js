@@ -5,11 +5,13 @@
    Anything beyond the status asks the server (GET .../posts with q, platform, author,
    from, to, sort, status) page by page with its cursor; then live changes re-query the
    list instead of patching it. The status alone stays on the page's own copy of the
-   history (which also holds posts made outside Herald). */
+   history (which also holds posts made outside Herald). The search and filters live in
+   the page's address too (?q=…&platform=…), so a reload keeps them and a link shares them. */
 (function () {
   'use strict';
   var H = window.Herald;
   var DEBOUNCE_MS = 300, REQUERY_MS = 250, PAGE = 50;
+  var KEYS = ['q', 'status', 'platform', 'author', 'from', 'to', 'sort'];
 
   /** opts: {ws, row(post) → li, local() (redraw the page's own list), authors: [posts]} */
   H.listFilters = function (opts) {
@@ -17,7 +19,7 @@
       q: H.$('#f-q'), status: H.$('#status-filter'), platform: H.$('#f-platform'), author: H.$('#f-author'),
       from: H.$('#f-from'), to: H.$('#f-to'), sort: H.$('#f-sort')
     };
-    var st = { posts: [], next: null, seq: 0, error: null, loaded: false };
+    var st = { posts: [], next: null, seq: 0, error: null, loaded: false, key: null };
     var typing = null, requeryTimer = null;
 
     function v() {
@@ -67,10 +69,22 @@
       return parts.join(', ');
     }
 
+    /** Shows `st.posts`, keeping every row that reads the same as one shown (so a click
+        that has begun on it is not lost to a redraw). */
+    function renderRows() {
+      var list = H.$('#post-list');
+      var shown = {};
+      Array.prototype.forEach.call(list.children, function (li) { shown[li.outerHTML] = shown[li.outerHTML] || li; });
+      var rows = st.posts.map(function (p) { var li = opts.row(p); return shown[li.outerHTML] || li; });
+      var same = rows.length === list.children.length && rows.every(function (li, i) { return list.children[i] === li; });
+      if (same) return;
+      H.clear(list);
+      rows.forEach(function (li) { list.appendChild(li); });
+    }
+
     function render() {
       if (!active()) { opts.local(); return; }
-      var list = H.clear(H.$('#post-list'));
-      st.posts.forEach(function (p) { list.appendChild(opts.row(p)); });
+      renderRows();
       var note = H.$('#filter-note');
       var empty = H.$('#posts-empty');
       if (st.error) {
@@ -88,10 +102,42 @@
       more.textContent = 'Show more';
     }
 
+    /** Writes the search and filters into the address (replacing it: no history entry). */
+    function toUrl() {
+      var x = v(), url = new URL(location.href);
+      KEYS.forEach(function (k) { if (x[k]) url.searchParams.set(k, x[k]); else url.searchParams.delete(k); });
+      if (url.href !== location.href) history.replaceState(history.state, '', url.href);
+    }
+
+    /** Sets the fields from the address; the status it names, if any (the page applies it). */
+    function fromUrl() {
+      var params = new URLSearchParams(location.search);
+      KEYS.forEach(function (k) {
+        var value = params.get(k);
+        if (!value || k === 'status') return;
+        if (k === 'author') authorOption(value);
+        el[k].value = value;
+      });
+      return params.get('status') || '';
+    }
+
+    /** An author choice for `id` until the members are loaded (they name it then). */
+    function authorOption(id) {
+      if (H.$$('option', el.author).some(function (o) { return o.value === id; })) return;
+      var option = H.h('option', { value: id }, H.personLabel(id));
+      option.dataset.placeholder = 'true';
+      el.author.appendChild(option);
+    }
+
     /** A filter changed: ask the server, or go back to the page's own list. */
     function changed() {
       clearTimeout(typing);
-      if (active()) { st.loaded = false; st.posts = []; render(); fetchPage(true); return; }
+      typing = null; // handled: the box's change on blur must not query (and redraw) again
+      toUrl();
+      var key = active() ? JSON.stringify(v()) : null;
+      if (key && key === st.key && !st.error) return; // nothing new: keep the list (and a click on it)
+      st.key = key;
+      if (active()) { st.loaded = false; render(); fetchPage(true); return; } // the rows stay until the answer
       st.seq++;
       H.$('#post-list').removeAttribute('aria-busy');
       var note = H.$('#filter-note');
@@ -113,7 +159,10 @@
       var add = function (id, name) {
         if (!id || seen[id]) return;
         seen[id] = true;
-        el.author.appendChild(H.h('option', { value: id }, H.personLabel(id, name)));
+        var label = H.personLabel(id, name);
+        var placeholder = H.$$('option', el.author).filter(function (o) { return o.value === id && o.dataset.placeholder; })[0];
+        if (placeholder) { placeholder.textContent = label; delete placeholder.dataset.placeholder; return; }
+        el.author.appendChild(H.h('option', { value: id }, label));
       };
       var members = H.api('GET', H.wsPath(opts.ws, '/members'), undefined, { quiet: true }).catch(function () { return []; });
       var tokens = H.roleAtLeast('admin') ? H.api('GET', H.wsPath(opts.ws, '/tokens'), undefined, { quiet: true }).catch(function () { return []; }) : Promise.resolve([]);
@@ -132,6 +181,6 @@
     H.$('#filters').addEventListener('submit', function (e) { e.preventDefault(); changed(); });
     [el.platform, el.author, el.from, el.to, el.sort].forEach(function (x) { x.addEventListener('change', changed); });
 
-    return { active: active, changed: changed, requery: requery, render: render, more: function () { return fetchPage(false); }, loadAuthors: loadAuthors };
+    return { active: active, changed: changed, fromUrl: fromUrl, requery: requery, render: render, more: function () { return fetchPage(false); }, loadAuthors: loadAuthors };
   };
 }());

@@ -157,13 +157,39 @@
     if (!events.length) list.appendChild(H.h('li', { class: 'empty' }, 'No events.'));
   }
 
+  /** Someone else changed the post while this page had unsaved edits: their version and
+      this text side by side, to keep mine (saved over theirs, at their revision) or take
+      theirs. Another refusal (a status that no longer allows it) just offers a reload. */
   function stale(err) {
     var b = H.clear(H.$('#post-stale'));
-    b.appendChild(H.h('span', null, err && err.code && err.code !== 'version_conflict' ? H.conflictText(err) + ' ' :
-      'Someone changed this post meanwhile. Your edits are not saved yet: copy them before you reload. '));
-    b.appendChild(H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { load(true); } }, 'Reload it'));
     b.dataset.tone = 'warn';
     b.hidden = false;
+    var reload = H.h('button', { type: 'button', class: 'btn btn-small', onclick: function () { load(true); } }, 'Take theirs');
+    if (err && err.code && err.code !== 'version_conflict') {
+      b.appendChild(H.h('span', null, H.conflictText(err) + ' '));
+      reload.textContent = 'Reload it';
+      b.appendChild(reload);
+      return;
+    }
+    b.appendChild(H.h('p', null, 'Someone changed this post meanwhile. Your edits are not saved yet.'));
+    H.api('GET', path).then(function (theirs) {
+      var mine = H.$('#edit-text') ? H.$('#edit-text').value : '';
+      b.appendChild(H.h('div', { class: 'conflict-compare' },
+        H.h('figure', { id: 'conflict-theirs' }, H.h('figcaption', null, 'Theirs (revision ' + theirs.version + ', ' + H.statusLabel(theirs.status).toLowerCase() + ')'),
+          H.h('blockquote', null, theirs.text)),
+        H.h('figure', { id: 'conflict-mine' }, H.h('figcaption', null, 'Yours (not saved)'), H.h('blockquote', null, mine))));
+      var keep = H.h('button', { type: 'button', class: 'btn btn-small btn-primary', onclick: function () {
+        current = theirs; // saving now replaces their version, knowingly
+        renderView(theirs);
+        renderReview(theirs);
+        renderActions(theirs);
+        renderAudit(theirs.events || []);
+        b.hidden = true;
+        H.toast('Your text is kept. Save to put it in place of theirs.', 'good');
+        H.$('#edit-text').focus();
+      } }, 'Keep mine');
+      b.appendChild(H.h('div', { class: 'form-actions' }, keep, reload));
+    }, function () { b.appendChild(reload); });
   }
 
   /** Reads the post; `force` overwrites unsaved edits (the user asked to reload). */

@@ -85,8 +85,9 @@
   });
 
   /* ---- linked accounts ---- */
-  function loadAccounts() {
-    return H.api('GET', H.wsPath(ws, '/accounts')).then(function (a) {
+  /** The linked accounts; `refresh` (a button, not page load) asks Ayrshare again. */
+  function loadAccounts(refresh) {
+    return H.api('GET', H.wsPath(ws, '/accounts' + (refresh === true ? '?refresh=true' : ''))).then(function (a) {
       var ul = H.clear(H.$('#accounts'));
       (a.accounts || []).forEach(function (acc) {
         var who = acc.display_name || acc.username || '';
@@ -112,7 +113,7 @@
       box.appendChild(H.h('p', null, 'Ayrshare’s linking page is ready (it works until ' + H.fmtTime(link.expires_at) + '). Link the accounts there, then come back. '));
       box.appendChild(H.h('div', { class: 'form-actions' },
         H.h('a', { class: 'btn btn-primary', href: H.safeUrl(link.url) || '#', target: '_blank', rel: 'noopener noreferrer' }, 'Open the linking page'),
-        H.h('button', { type: 'button', class: 'btn', onclick: loadAccounts }, 'I linked them: refresh the list')));
+        H.h('button', { type: 'button', class: 'btn', id: 'accounts-refresh', onclick: function () { loadAccounts(true); } }, 'I linked them: refresh the list')));
       box.dataset.tone = 'info';
     }, function (err) {
       box.appendChild(H.h('p', { class: 'field-error' }, err.code === 'not_configured'

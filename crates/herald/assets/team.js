@@ -215,8 +215,16 @@
     admin = H.roleAtLeast('admin');
     ['#invite-panel', '#invitations-panel', '#tokens-panel', '#token-panel'].forEach(function (id) { H.$(id).hidden = !admin; });
     if (!admin) H.$('#team-sub').textContent = 'Who works in this workspace. Only admins can invite people or change roles.';
-    return loadMembers().then(function () {
-      return admin ? loadTokens().then(loadInvitations) : null;
-    }).then(function () { document.body.dataset.loaded = 'true'; });
+    var all = function () {
+      return loadMembers().then(function () { return admin ? loadTokens().then(loadInvitations) : null; });
+    };
+    // Live: someone joins, leaves or changes role anywhere (an `access` event), the lists
+    // are read again.
+    var reload = H.coalesce(all);
+    H.connection = H.live(ws, {
+      onOpen: reload,
+      onEvent: function (name) { if (name === 'access' || name === 'resync') reload(); }
+    });
+    return all().then(function () { document.body.dataset.loaded = 'true'; });
   }).catch(H.fatal);
 }());

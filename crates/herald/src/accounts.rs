@@ -9,6 +9,12 @@
 //! that read (`fresh`) or an older one kept because Ayrshare could not be asked
 //! (`cached`); with nothing at all it is `unavailable`, and validation then does not
 //! refuse platforms it cannot check.
+//!
+//! Someone who just linked an account may ask for a refresh (`?refresh=true`, the
+//! settings page's "I linked them: refresh the list"): the profile's entry is dropped on
+//! every instance and read again, unless this instance did so for the profile less than
+//! [`MIN_REFRESH`] ago, so a page that asks again and again costs Ayrshare at most one
+//! `/user` call per interval and instance (and the gateway's budget still applies).
 
 use crate::cache_keys::{Key, ProfileRef, Tag};
 use crate::dashboard::upstream::Freshness;
@@ -21,6 +27,9 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use utoipa::ToSchema;
+
+/// A refresh asked for sooner than this after the last read is answered from the cache.
+pub const MIN_REFRESH: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// One linked account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -82,11 +91,14 @@ struct Inner {
     cache: Cache,
     /// The last answer read per profile, for when Ayrshare cannot be asked.
     last_good: Mutex<HashMap<ProfileRef, Accounts>>,
+    /// When this instance last dropped a profile's entry because someone asked.
+    refreshed: Mutex<HashMap<ProfileRef, std::time::Instant>>,
 }
 
 impl AccountService {
     pub fn new(gateway: Gateway, cache: Cache) -> Self {
-        Self { inner: Arc::new(Inner { gateway, cache, last_good: Mutex::default() }) }
+        let (last_good, refreshed) = (Mutex::default(), Mutex::default());
+        Self { inner: Arc::new(Inner { gateway, cache, last_good, refreshed }) }
     }
 
     /// The workspace's linked accounts (see the module docs for how fresh).
@@ -100,7 +112,8 @@ impl AccountService {
             )
         };
         let key = Key::accounts(&profile);
-        let found = self.inner.cache.get_or_fill(key.as_str(), &[Tag::accounts()], fill).await;
+        let tags = [Tag::accounts(), Tag::accounts_of(&profile)];
+        let found = self.inner.cache.get_or_fill(key.as_str(), &tags, fill).await;
         let mut last_good = self.inner.last_good.lock().unwrap_or_else(|p| p.into_inner());
         match found {
             Ok(found) => {
@@ -122,6 +135,28 @@ impl AccountService {
                 }
             }
         }
+    }
+
+    /// The workspace's linked accounts read again from Ayrshare, unless this instance did
+    /// so less than [`MIN_REFRESH`] ago (see the module docs).
+    pub async fn refreshed(&self, ws: &Workspace) -> Accounts {
+        let profile = ProfileRef::of(&ws.profile_key);
+        let due = {
+            let mut refreshed = self.inner.refreshed.lock().unwrap_or_else(|p| p.into_inner());
+            let now = std::time::Instant::now();
+            refreshed.retain(|_, at| now.duration_since(*at) < MIN_REFRESH);
+            let due = !refreshed.contains_key(&profile);
+            if due {
+                refreshed.insert(profile.clone(), now);
+            }
+            due
+        };
+        if due {
+            if let Err(e) = self.inner.cache.invalidate(&[Tag::accounts_of(&profile)]).await {
+                tracing::warn!(error = %e, "an accounts refresh not yet seen by other instances");
+            }
+        }
+        self.linked(ws).await
     }
 
     /// After Ayrshare's `social` webhook: some profile linked or unlinked an account.

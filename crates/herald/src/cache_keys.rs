@@ -205,6 +205,11 @@ impl Tag {
         Self(Cow::Borrowed("accounts"))
     }
 
+    /// One profile's linked social accounts (a refresh someone asked for).
+    pub fn accounts_of(profile: &ProfileRef) -> Self {
+        Self(Cow::Owned(format!("linked:{profile}")))
+    }
+
     /// Whether an invalidation of this tag may have changed who is allowed in, so open
     /// event streams re-check their principal ([`crate::live`]).
     pub fn touches_access(tag: &str) -> bool {

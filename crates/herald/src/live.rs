@@ -10,7 +10,8 @@
 //! at once. A revocation is acknowledged only after its invalidation was published to
 //! every instance ([`crate::workspaces`]), so every stream of that principal, anywhere,
 //! ends within the fan-out's latency (well under a second). One principal holds at most
-//! `max_streams` streams on an instance; one more is refused with 429.
+//! `max_streams` streams on an instance; one more is refused with 429. The same access
+//! invalidations reach the page as an `access` event, so the team page stays current.
 
 use crate::auth::{Authenticator, Principal};
 use crate::cache_keys::{Tag, Topic};
@@ -179,12 +180,14 @@ impl Live {
             BroadcastStream::new(messages),
             futures::stream::iter(personal).flatten(),
         );
-        let events = messages.map(move |m| {
+        let messages = messages.map(|m| match m {
+            Ok(message) => sse(&message),
+            Err(_lagged) => Event::default().event("resync").data("{}"),
+        });
+        let access = access_changes(self.inner.cache.subscribe());
+        let events = futures::stream::select(messages, access).map(move |event| {
             let _counted = &guard;
-            Ok(match m {
-                Ok(message) => sse(&message),
-                Err(_lagged) => Event::default().event("resync").data("{}"),
-            })
+            Ok(event)
         });
         Ok(events.take_until(Box::pin(ended)))
     }
@@ -218,6 +221,21 @@ impl AfterCommit for Announcer {
         self.live.publish(ws, &LiveEvent::Post(&post)).await;
         self.live.publish(ws, &LiveEvent::History { version: change.content_version }).await;
     }
+}
+
+/// An `access` event whenever who may do what may have changed (members, roles, tokens,
+/// sessions, people: any instance's access invalidation, or a missed one), so the team
+/// page re-reads its lists. It names nothing: a page that cares asks the API again.
+fn access_changes(
+    invalidations: broadcast::Receiver<Invalidation>,
+) -> impl Stream<Item = Event> + Send + 'static {
+    BroadcastStream::new(invalidations).filter_map(|received| async move {
+        let touches = match received {
+            Ok(inv) => inv.tags.iter().any(|t| Tag::touches_access(t)),
+            Err(_lagged) => true,
+        };
+        touches.then(|| Event::default().event("access").data("{}"))
+    })
 }
 
 /// The SSE form of a published [`LiveEvent`].

@@ -9,7 +9,7 @@ use crate::domain::{AccountMetrics, Metric, Metrics, PostMetrics, Workspace};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use utoipa::ToSchema;
 
 /// The longest range one answer covers.
@@ -67,6 +67,9 @@ pub struct Day {
 pub struct PostFigures {
     /// Herald's post; absent for a post made outside Herald.
     pub post_id: Option<String>,
+    /// Herald's post's text (the page names the post by it); absent outside Herald.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
     pub ayrshare_id: String,
     pub platform: String,
     #[serde(with = "utc")]
@@ -142,7 +145,7 @@ pub fn of_post(post_id: &str, records: &[PostMetrics], upstream: Freshness) -> P
         as_of: records.iter().map(|r| r.as_of).min(),
         upstream,
         totals: totals(records),
-        figures: records.iter().map(figures_of).collect(),
+        figures: records.iter().map(|r| figures_of(r, &HashMap::new())).collect(),
     }
 }
 
@@ -170,6 +173,7 @@ pub fn build(
     range: &Range,
     records: &[PostMetrics],
     accounts: &[AccountMetrics],
+    texts: &HashMap<String, String>,
     upstream: Freshness,
 ) -> Report {
     let mut by_platform: BTreeMap<&str, Vec<&PostMetrics>> = BTreeMap::new();
@@ -194,7 +198,7 @@ pub fn build(
         totals: totals(records),
         by_platform: by_platform.into_iter().map(|(p, rs)| (p.to_owned(), totals(rs))).collect(),
         by_day: days.collect(),
-        posts: posts.into_iter().map(figures_of).collect(),
+        posts: posts.into_iter().map(|r| figures_of(r, texts)).collect(),
         accounts: accounts
             .iter()
             .map(|a| AccountFigures {
@@ -206,9 +210,10 @@ pub fn build(
     }
 }
 
-fn figures_of(r: &PostMetrics) -> PostFigures {
+fn figures_of(r: &PostMetrics, texts: &HashMap<String, String>) -> PostFigures {
     PostFigures {
         post_id: r.post_id.clone(),
+        text: r.post_id.as_ref().and_then(|id| texts.get(id)).cloned(),
         ayrshare_id: r.ayrshare_id.clone(),
         platform: r.platform.clone(),
         posted_at: r.posted_at,
@@ -265,7 +270,7 @@ mod tests {
             record("a", "linkedin", late, [(Metric::Likes, 2.0)].into()),
             record("b", "telegram", day(3), [(Metric::Views, 7.0)].into()),
         ];
-        let report = build(&ws(), &range, &records, &[], Freshness::Fresh);
+        let report = build(&ws(), &range, &records, &[], &HashMap::new(), Freshness::Fresh);
         assert_eq!(report.totals.posts, 2, "a post on two networks counts once");
         assert_eq!(report.totals.metrics.get(&Metric::Likes), Some(&5.0));
         assert_eq!(

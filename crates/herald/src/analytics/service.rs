@@ -88,8 +88,9 @@ impl Analytics {
     ) -> AppResult<Report> {
         let records = self.store().post_metrics(&ws.id, range.from, range.to).await?;
         let accounts = self.store().account_metrics(&ws.id).await?;
+        let texts = self.store().post_texts_of_metrics(&ws.id, range.from, range.to).await?;
         let upstream = self.freshness(&ws.id, &records, now);
-        Ok(report::build(ws, range, &records, &accounts, upstream))
+        Ok(report::build(ws, range, &records, &accounts, &texts, upstream))
     }
 
     /// One post's figures, per network (the caller has checked the post is the

@@ -2,7 +2,7 @@
 //! manage tokens (workspace admin). Thin wrappers over [`WorkspaceService`]. Profile
 //! keys are only ever answered as a hint, and only to the workspace's admins.
 
-use super::json::AppJson;
+use super::json::{AppJson, AppQuery};
 use crate::accounts::{AccountService, Accounts, LinkPage};
 use crate::auth::extract::{Access, Admin, GlobalAdmin, Viewer};
 use crate::auth::Principal;
@@ -91,15 +91,26 @@ pub async fn revoke_token(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[utoipa::path(get, path = "/api/workspaces/{ws}/accounts", tag = "workspaces", params(("ws" = String, Path)),
-    description = "The social accounts linked to the workspace's Ayrshare profile (from Ayrshare `GET /user`, cached: `as_of` says when it was read, `upstream` whether that is now or an older copy).",
+/// `?refresh=true`: read Ayrshare again (at most once per ten seconds per profile).
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct AccountsQuery {
+    #[serde(default)]
+    pub refresh: bool,
+}
+
+#[utoipa::path(get, path = "/api/workspaces/{ws}/accounts", tag = "workspaces", params(("ws" = String, Path), AccountsQuery),
+    description = "The social accounts linked to the workspace's Ayrshare profile (from Ayrshare `GET /user`, cached: `as_of` says when it was read, `upstream` whether that is now or an older copy). `refresh=true` reads Ayrshare again unless the last read is under ten seconds old.",
     responses((status = 200, body = Accounts), (status = 401), (status = 404)))]
 pub async fn accounts(
     State(workspaces): State<WorkspaceService>,
     State(accounts): State<AccountService>,
     access: Access<Viewer>,
+    AppQuery(query): AppQuery<AccountsQuery>,
 ) -> AppResult<Json<Accounts>> {
     let ws = workspaces.get(&access.workspace_id).await?;
+    if query.refresh {
+        return Ok(Json(accounts.refreshed(&ws).await));
+    }
     Ok(Json(accounts.linked(&ws).await))
 }
 

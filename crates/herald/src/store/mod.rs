@@ -361,6 +361,13 @@ pub trait Storage: Send + Sync + 'static {
     ) -> Result<Vec<PostMetrics>>;
     /// The workspace's figures of one Herald post, by network (none before its first read).
     async fn figures_of_post(&self, workspace_id: &str, post_id: &str) -> Result<Vec<PostMetrics>>;
+    /// The texts of the Herald posts [`Storage::post_metrics`] gives figures of, by id.
+    async fn post_texts_of_metrics(
+        &self,
+        workspace_id: &str,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<std::collections::HashMap<String, String>>;
     /// Claims up to `limit` post figures due for a refresh at `now` whose claim lapsed,
     /// earliest due first, each held until `now + lease` by this caller alone.
     async fn claim_refreshes(

@@ -94,8 +94,8 @@ pub async fn team(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("team", Some(&ws), None);
-    let scripts = ["core.js", "chrome.js", "team.js"];
-    page(layout("Team", &cfg, &scripts, Some(topbar(Some(&ws), Section::Team, false)), body))
+    let scripts = ["core.js", "chrome.js", "live.js", "team.js"];
+    page(layout("Team", &cfg, &scripts, Some(topbar(Some(&ws), Section::Team, true)), body))
 }
 
 /// `GET /w/{ws}/settings`: the workspace's settings (admins).

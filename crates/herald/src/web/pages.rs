@@ -212,7 +212,7 @@ pub async fn approvals(Path(ws): Path<String>) -> Response {
             div.col-main {
                 section.panel aria-labelledby="queue-title" {
                     div.panel-head {
-                        h2 #queue-title { "Waiting for approval " span #queue-count .count-pill {} }
+                        h2 #queue-title tabindex="-1" { "Waiting for approval " span #queue-count .count-pill {} }
                         span.sub { "Oldest first" }
                     }
                     div #queue .cards {}

@@ -41,6 +41,11 @@ pub(in crate::store) const POST_METRICS: &str = concat!(
     " FROM post_metrics WHERE workspace_id = $1 AND posted_at >= $2 AND posted_at < $3 \
      AND as_of IS NOT NULL ORDER BY posted_at, ayrshare_id, platform"
 );
+/// The texts of workspace `$1`'s Herald posts that have figures with their post time in
+/// `[$2, $3)` (the posts [`POST_METRICS`] names).
+pub(in crate::store) const POST_TEXTS_OF_METRICS: &str = "SELECT id, text FROM posts \
+     WHERE workspace_id = $1 AND id IN (SELECT post_id FROM post_metrics WHERE workspace_id = $1 \
+     AND posted_at >= $2 AND posted_at < $3 AND as_of IS NOT NULL AND post_id IS NOT NULL)";
 /// Workspace `$1`'s figures of Herald post `$2`, by network.
 pub(in crate::store) const FIGURES_OF_POST: &str = concat!(
     "SELECT ",

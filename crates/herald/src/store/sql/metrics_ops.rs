@@ -35,6 +35,22 @@ macro_rules! metrics_ops {
         }
 
         #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+        async fn post_texts_of_metrics(
+            &self,
+            workspace_id: &str,
+            from: DateTime<Utc>,
+            to: DateTime<Utc>,
+        ) -> Result<std::collections::HashMap<String, String>> {
+            let rows: Vec<(String, String)> = sqlx::query_as(POST_TEXTS_OF_METRICS)
+                .bind(workspace_id)
+                .bind(to_ms(from))
+                .bind(to_ms(to))
+                .fetch_all(&self.$read)
+                .await?;
+            Ok(rows.into_iter().collect())
+        }
+
+        #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
         async fn figures_of_post(
             &self,
             workspace_id: &str,

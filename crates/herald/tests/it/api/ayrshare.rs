@@ -133,6 +133,39 @@ async fn accounts_come_from_ayrshare_and_an_unlinked_network_is_refused_at_creat
     app.act(&ws, id, "submit", &editor, json!({"version": draft["version"]})).await.expect(200);
 }
 
+/// UX review 3: "I linked them: refresh the list" did nothing (the accounts appeared after
+/// 124 s and 12 reloads). Seen failing before `refresh=true` existed.
+#[tokio::test]
+async fn a_refresh_asked_for_reads_the_linked_accounts_again_once_per_ten_seconds() {
+    let app = spawn_app().await;
+    let ws = app.create_workspace("refresh", true, "expire").await;
+    let key = profile_key("refresh");
+    app.sim.sim.link(&key, &[ayrshare::Platform::Gmb], false).unwrap();
+    let reads = |app: &crate::support::TestApp| {
+        app.sim_stats().requests.get("GET /api/user").copied().unwrap_or(0)
+    };
+    let platforms = |accounts: serde_json::Value| -> Vec<String> {
+        let list = accounts["accounts"].as_array().unwrap().iter();
+        list.map(|a| a["platform"].as_str().unwrap().to_owned()).collect()
+    };
+    assert!(!platforms(app.linked_accounts(&ws).await).contains(&"gmb".to_owned()));
+    let before = reads(&app);
+    app.sim.sim.link(&key, &[ayrshare::Platform::Gmb], true).unwrap();
+    let viewer = app.token(&ws, "viewer").await;
+    let path = format!("/api/workspaces/{ws}/accounts?refresh=true");
+    let fresh = app.call(reqwest::Method::GET, &path, Some(&viewer), None).await.expect(200);
+    assert!(platforms(fresh).contains(&"gmb".to_owned()), "the refresh reads Ayrshare again");
+    assert_eq!(reads(&app), before + 1);
+    for _ in 0..5 {
+        app.call(reqwest::Method::GET, &path, Some(&viewer), None).await.expect(200);
+    }
+    assert_eq!(reads(&app), before + 1, "asking again within ten seconds costs nothing");
+    let bad = format!("/api/workspaces/{ws}/accounts?refresh=maybe");
+    app.call(reqwest::Method::GET, &bad, Some(&viewer), None)
+        .await
+        .expect_error(422, "invalid_field");
+}
+
 #[tokio::test]
 async fn connect_answers_ayrshares_linking_page_or_409_when_linking_is_not_configured() {
     let app = spawn_app().await;

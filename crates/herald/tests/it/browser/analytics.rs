@@ -138,3 +138,51 @@ async fn post_scenario(app: &TestApp, c: &Client, ws: &str, token: &str, id: &st
     let age = eval(c, "document.querySelector('#figures p.hint').dataset.upstream").await;
     assert_eq!(age, "fresh");
 }
+
+/// UX review 3, both seen failing before the fix: the y-axis cut 1,969,744 to "69,744",
+/// and "Top posts" named every post "Open".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_figures_fit_the_charts_axis_and_top_posts_are_named_by_their_text() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = spawn_app().await;
+    let ws = seed::another_workspace(&app, "Acme", false).await;
+    let editor = app.token(&ws, "editor").await;
+    let text = "Our biggest launch yet: the spring range, in every store from today.";
+    let body = serde_json::json!({"text": text, "platforms": ["twitter"]});
+    let post = app.create_post(&ws, &editor, body).await.expect(201);
+    let now = herald::domain::model::now_ms();
+    let record = PostMetrics {
+        workspace_id: ws.clone(),
+        post_id: Some(post["id"].as_str().unwrap().to_owned()),
+        ayrshare_id: "ayr-big".into(),
+        platform: "twitter".into(),
+        posted_at: now - Duration::days(1),
+        metrics: [(Metric::Engagements, 1_969_744.0), (Metric::Impressions, 9e6)].into(),
+        as_of: now,
+        next_refresh_at: Some(now + Duration::hours(1)),
+    };
+    assert_eq!(app.store.save_post_metrics(&[record]).await.unwrap(), 1);
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&c, &app.url, &editor, &ws).await;
+        click(&c, &format!("#nav a[href='/w/{ws}/analytics']")).await;
+        let ticks = "document.body.dataset.loaded && [...document.querySelectorAll('#chart svg text.tick')]";
+        let cond = format!("(t => t.length && t.map(x => [x.textContent, x.getBBox().x]))({ticks})");
+        let ticks = wait_page(&c, "the chart's axis", Wait::from_secs(10), &cond).await;
+        for tick in ticks.as_array().unwrap() {
+            let x = tick[1].as_f64().unwrap();
+            assert!(x >= 0.0, "the tick {} starts at x = {x}, outside the chart", tick[0]);
+        }
+        assert_eq!(ticks[2][0], "1,969,744", "{ticks}");
+        let named = eval(&c, "document.querySelector('#top-posts tbody tr a').textContent").await;
+        assert_eq!(named, text);
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}

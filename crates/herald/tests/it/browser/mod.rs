@@ -27,8 +27,10 @@
 //! `HERALD_REQUIRE_BROWSER=1` (for CI, where it must run).
 
 mod analytics;
+mod axe;
 mod collaboration;
 mod driver;
+mod forgiving;
 mod people;
 mod planning;
 mod seed;

@@ -74,6 +74,10 @@ pub async fn post_figures_never_go_back_an_older_reading_arriving_late_is_ignore
     let window = (now - Duration::days(2), now);
     let listed = store.post_metrics(&ws.id, window.0, window.1).await.unwrap();
     assert_eq!(listed, [newer]);
+    let texts = store.post_texts_of_metrics(&ws.id, window.0, window.1).await.unwrap();
+    assert_eq!(texts, [(p.id.clone(), p.text.clone())].into());
+    let before = store.post_texts_of_metrics(&ws.id, window.0 - Duration::days(9), window.0);
+    assert!(before.await.unwrap().is_empty(), "only the posts with figures in the window");
 
     let acct = |followers, as_of| AccountMetrics {
         workspace_id: ws.id.clone(),
