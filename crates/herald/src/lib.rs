@@ -53,6 +53,7 @@ pub mod people;
 pub mod posts;
 pub mod publish;
 pub mod ratelimit;
+pub mod review;
 pub mod router;
 pub mod scheduler;
 pub mod secret;

@@ -236,7 +236,8 @@ impl PostService {
     }
 
     /// G9: nobody who wrote the post's current content approves it (403 `own_post`),
-    /// counted by person: a token counts as the user who created it.
+    /// counted by person: a token counts as the user who created it, a client reviewer
+    /// as the person who created their review link.
     async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
         let events = self.inner.store.events(&post.id).await?;
         let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));

@@ -20,6 +20,7 @@ mod people;
 mod people_rules;
 mod planning;
 mod publishing;
+mod review;
 mod revocation;
 mod secrets;
 mod signin;
