@@ -242,7 +242,7 @@ impl PostService {
         let events = self.inner.store.events(&post.id).await?;
         let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
         let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
-        let me = directory.person_of(&who.actor());
+        let me = directory.person_of(&who.person());
         if authors.iter().any(|a| directory.person_of(a) == me) {
             return Err(AppError::Forbidden {
                 why: Forbidden::OwnPost,
