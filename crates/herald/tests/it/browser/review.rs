@@ -24,7 +24,7 @@ const FIXED: &str = "Spring open day: Saturday 10:00 to 16:00, with the new phot
 async fn a_client_reviews_through_a_link_and_the_editor_sees_it_live() {
     let Some(browser) = browser_or_skip() else { return };
     let app = crate::support::spawn_app().await;
-    let ws = seed::another_workspace(&app, "Atelier Review", true).await;
+    let ws = seed::another_workspace(&app, "Atelier", true).await;
     seed::person(&app, &ws, "camille@atelier.example", "Camille Martin", "editor").await;
     seed::person(&app, &ws, "jules@atelier.example", "Jules Bernard", "approver").await;
     let (_, session, _) = app.login("camille@atelier.example", PASSWORD).await;
@@ -51,7 +51,7 @@ async fn a_client_reviews_through_a_link_and_the_editor_sees_it_live() {
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
-    let sent = app.sim_history("Atelier Review").await;
+    let sent = app.sim_history("Atelier").await;
     assert!(
         sent.iter().any(|p| p.to_string().contains("with the new photo of the studio")),
         "the simulator never received the approved post: {sent:?}"
