@@ -24,7 +24,7 @@
 
   function commentsOf(post) {
     var list = H.h('ol', { class: 'comments', 'aria-label': 'Comments' }, (post.comments || []).map(function (c) {
-      return H.h('li', { class: 'comment', dataset: { commentId: c.id } },
+      return H.h('li', { class: 'comment-item', dataset: { commentId: c.id } },
         H.h('div', { class: 'comment-head' }, H.h('strong', { class: 'comment-author' }, c.author_name),
           H.h('time', { datetime: c.created_at }, H.fmtDateTime(c.created_at))),
         H.h('p', { class: 'comment-text' }, c.text));

@@ -8,7 +8,7 @@
   var H = window.Herald;
 
   function commentItem(c, onDelete) {
-    return H.h('li', { class: 'comment', dataset: { commentId: c.id } },
+    return H.h('li', { class: 'comment-item', dataset: { commentId: c.id } },
       H.h('div', { class: 'comment-head' },
         H.h('strong', { class: 'comment-author' }, c.author_name),
         H.h('time', { datetime: c.created_at, title: H.fmtDateTime(c.created_at) }, H.ago ? H.ago(c.created_at) : H.fmtDateTime(c.created_at)),

@@ -117,7 +117,7 @@ async fn scenario(
     .await;
 
     // Camille's open page shows it live (no reload).
-    let live = "Array.from(document.querySelectorAll('#comments .comment')).some(li => li.innerText.includes('Could we use the new studio photo?') && li.innerText.includes('Nora Client (client review)'))";
+    let live = "Array.from(document.querySelectorAll('#comments .comment-item')).some(li => li.innerText.includes('Could we use the new studio photo?') && li.innerText.includes('Nora Client (client review)'))";
     wait_dom(editor, "the client's comment on the editor's page, live", WAIT, live).await;
 
     type_into(
