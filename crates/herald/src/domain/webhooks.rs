@@ -36,7 +36,7 @@ pub enum EventType {
     PostCancelled,
     #[serde(rename = "post.deleted")]
     PostDeleted,
-    /// Accepted in a subscription; never emitted yet (Herald has no comments).
+    /// Accepted in a subscription; not emitted yet (comments are not sent to webhooks).
     #[serde(rename = "comment.created")]
     CommentCreated,
     /// What "send test event" sends; not subscribable.

@@ -21,6 +21,7 @@ mod people_rules;
 mod planning;
 mod publishing;
 mod review;
+mod review_reminder;
 mod revocation;
 mod secrets;
 mod signin;
