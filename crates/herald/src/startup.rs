@@ -150,7 +150,7 @@ impl Application {
             store.clone(),
             lookups.clone(),
             posts.clone(),
-            notifier.clone(),
+            (notifier.clone(), hooks_out.clone()),
             live.clone(),
             people.public_url.clone(),
             SharedLockout::new(

@@ -36,7 +36,7 @@ pub enum EventType {
     PostCancelled,
     #[serde(rename = "post.deleted")]
     PostDeleted,
-    /// Accepted in a subscription; not emitted yet (comments are not sent to webhooks).
+    /// A comment was added to a post (data: the comment as the API shows it).
     #[serde(rename = "comment.created")]
     CommentCreated,
     /// What "send test event" sends; not subscribable.

@@ -13,6 +13,7 @@ use super::{outbox, rules, Notifier};
 use crate::domain::notifications::{NewNotification, NotificationKind};
 use crate::domain::people::Member;
 use crate::domain::review::{Comment, ReviewLink};
+use crate::domain::webhooks::NewDelivery;
 use crate::domain::{Post, PostStatus};
 use crate::error::AppResult;
 use crate::mail::Mail;
@@ -23,13 +24,15 @@ pub const REMIND_BEFORE: chrono::Duration = chrono::Duration::hours(24);
 
 impl Notifier {
     /// Stores `comment` (on `post`, written by `actor_name`) with a `mentioned`
-    /// notification for each member it mentions, and pushes those created live.
+    /// notification for each member it mentions and its `webhooks` messages, and pushes
+    /// the notifications created live.
     pub async fn comment(
         &self,
         comment: &Comment,
         post: &Post,
         actor_name: &str,
         members: &[Member],
+        webhooks: &[NewDelivery],
     ) -> AppResult<()> {
         let source = format!("comment:{}", comment.id);
         let mut notes = Vec::new();
@@ -52,7 +55,7 @@ impl Notifier {
             }
             notes.push(note);
         }
-        let created = self.inner.store.add_comment(comment, &notes, &mails).await?;
+        let created = self.inner.store.add_comment(comment, &notes, &mails, webhooks).await?;
         for n in &created {
             self.inner.live.notify(n).await;
         }

@@ -4,7 +4,8 @@
 //! chosen posts to someone without an account, who may comment and, if the link allows,
 //! decide — as a [`Principal::Reviewer`] through the ordinary decision path, so the
 //! roles and four eyes of [`crate::posts`] apply unchanged (four eyes counting the
-//! reviewer as the link's creator). A comment is not content: it changes no post.
+//! reviewer as the link's creator). A comment is not content: it changes no post. A new
+//! comment is also an outgoing webhook event, `comment.created` ([`crate::webhooks_out`]).
 
 mod links;
 
@@ -21,6 +22,7 @@ use crate::notify::Notifier;
 use crate::posts::PostService;
 use crate::ratelimit::SharedLockout;
 use crate::store::Storage;
+use crate::webhooks_out::Webhooks;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -37,6 +39,7 @@ struct Inner {
     lookups: Lookups,
     posts: PostService,
     notifier: Notifier,
+    hooks_out: Webhooks,
     live: Live,
     /// Where clients reach Herald (the start of a link's `url`), if configured.
     public_url: Option<String>,
@@ -73,12 +76,12 @@ impl Review {
         store: Arc<dyn Storage>,
         lookups: Lookups,
         posts: PostService,
-        notifier: Notifier,
+        (notifier, hooks_out): (Notifier, Webhooks),
         live: Live,
         public_url: Option<String>,
         guesses: SharedLockout,
     ) -> Self {
-        let inner = Inner { store, lookups, posts, notifier, live, public_url, guesses };
+        let inner = Inner { store, lookups, posts, notifier, hooks_out, live, public_url, guesses };
         Self { inner: Arc::new(inner) }
     }
 
@@ -127,8 +130,15 @@ impl Review {
             created_at: Utc::now(),
         };
         let author_name = dir.name_of(&me);
-        self.inner.notifier.comment(&comment, &post, &author_name, &members).await?;
-        let shown = view(&dir, comment, None, ws);
+        let shown = view(&dir, comment.clone(), None, ws);
+        let data = serde_json::to_value(&shown).map_err(AppError::internal)?;
+        let hooks = &self.inner.hooks_out;
+        let messages =
+            hooks.comment_messages(&post, &comment.id, &data, comment.created_at).await?;
+        self.inner.notifier.comment(&comment, &post, &author_name, &members, &messages).await?;
+        if !messages.is_empty() {
+            hooks.wake();
+        }
         self.inner.live.publish(ws, &LiveEvent::Comment(&shown)).await;
         Ok(CommentView { can_delete: Some(true), ..shown })
     }

@@ -287,14 +287,15 @@ pub trait Storage: Send + Sync + 'static {
     /// event is not in it; `NotFound` for an unknown event.
     async fn advance(&self, token: &ClaimToken, last_event_id: &str) -> Result<bool>;
 
-    /// Stores a comment and the notifications of its mentions (with their e-mails), in
-    /// one transaction; the notifications created (one per source, user and kind).
+    /// Stores a comment, the notifications of its mentions (with their e-mails) and its
+    /// `comment.created` webhook messages, in one transaction; the notifications created (one per source, user and kind).
     /// `NotFound` if the workspace has no such post.
     async fn add_comment(
         &self,
         comment: &Comment,
         notifications: &[NewNotification],
         mails: &[NewMail],
+        webhooks: &[NewDelivery],
     ) -> Result<Vec<Notification>>;
     /// The post's comments, oldest first.
     async fn comments(&self, workspace_id: &str, post_id: &str) -> Result<Vec<Comment>>;

@@ -3,9 +3,9 @@
 //! the first link of the chain of operation macros (before
 //! [`webhook_ops!`](super::webhook_ops)).
 //!
-//! **A mention tells once.** A comment and the notifications of its mentions (with
-//! their e-mails in the outbox) are written in one transaction: a comment never exists
-//! without them, nor they without it.
+//! **A mention tells once.** A comment, the notifications of its mentions (with their
+//! e-mails in the outbox) and its `comment.created` webhook messages are written in one
+//! transaction: a comment never exists without them, nor they without it.
 //!
 //! **A secret is found by its hash alone.** `secret_hash` is `UNIQUE` (an index): a wrong
 //! secret costs one indexed lookup, never a scan.

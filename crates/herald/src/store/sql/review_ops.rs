@@ -13,6 +13,7 @@ macro_rules! review_ops {
             c: &$crate::domain::review::Comment,
             notifications: &[NewNotification],
             mails: &[NewMail],
+            webhooks: &[$crate::domain::webhooks::NewDelivery],
         ) -> Result<Vec<Notification>> {
             let mut tx = self.$write.begin().await?;
             let post: Option<String> = sqlx::query_scalar(POST_IN_WORKSPACE)
@@ -43,6 +44,20 @@ macro_rules! review_ops {
                 if let Some(n) = created.iter().find(|n| n.id == mail.notification_id) {
                     insert_mail(&mut tx, mail, n.created_at).await?;
                 }
+            }
+            for m in webhooks {
+                sqlx::query(INSERT_DELIVERY)
+                    .bind(&m.id)
+                    .bind(&m.endpoint_id)
+                    .bind(&m.source)
+                    .bind(m.event_type.as_str())
+                    .bind(&m.post_id)
+                    .bind(m.post_seq)
+                    .bind(&m.body)
+                    .bind(to_ms(m.created_at))
+                    .bind(to_ms(m.give_up_at))
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
             Ok(created)

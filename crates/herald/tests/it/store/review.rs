@@ -61,11 +61,11 @@ pub async fn a_comment_and_its_mentions_are_written_together_and_listed_oldest_f
         source: format!("comment:{}", first.id),
         created_at: first.created_at,
     };
-    let created = store.add_comment(&first, std::slice::from_ref(&note), &[]).await.unwrap();
+    let created = store.add_comment(&first, std::slice::from_ref(&note), &[], &[]).await.unwrap();
     assert_eq!(created.len(), 1);
     assert_eq!(store.notifications_of(&ann.id, true, 10).await.unwrap().len(), 1);
     let second = comment(&ws.id, &p.id, vec![]);
-    store.add_comment(&second, &[], &[]).await.unwrap();
+    store.add_comment(&second, &[], &[], &[]).await.unwrap();
     let listed = store.comments(&ws.id, &p.id).await.unwrap();
     assert_eq!(listed.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), [&first.id, &second.id]);
     assert_eq!(listed[0].mentions.join(","), ann.id);
@@ -79,7 +79,7 @@ pub async fn a_comment_and_its_mentions_are_written_together_and_listed_oldest_f
         source: format!("comment:{}", stray.id),
         ..note
     };
-    let refused = store.add_comment(&stray, &[note], &[]).await.unwrap_err();
+    let refused = store.add_comment(&stray, &[note], &[], &[]).await.unwrap_err();
     assert!(matches!(refused, StoreError::NotFound), "{refused:?}");
     assert_eq!(store.notifications_of(&ann.id, false, 10).await.unwrap().len(), 1);
     assert!(store.comments(&other.id, &p.id).await.unwrap().is_empty());
