@@ -60,12 +60,18 @@ pub struct LinkView {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// A new link: its `url` carries the secret, answered this once.
-#[derive(Debug, Serialize, ToSchema)]
+/// A new link: its `url` carries the secret, answered this once (and never in `Debug`).
+#[derive(Serialize, ToSchema)]
 pub struct CreatedLink {
     #[serde(flatten)]
     pub link: LinkView,
     pub url: String,
+}
+
+impl std::fmt::Debug for CreatedLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreatedLink").field("link", &self.link).field("url", &"<secret>").finish()
+    }
 }
 
 /// A post as the review page shows it, with its comments.
@@ -331,5 +337,33 @@ fn link_view(dir: &crate::names::Directory, l: ReviewLink, now: DateTime<Utc>) -
         created_at: l.created_at,
         expires_at: l.expires_at,
         revoked_at: l.revoked_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_secret_is_256_bits_and_never_in_debug() {
+        let (secret, hash) = new_secret();
+        assert_eq!(secret.len(), 43, "32 bytes, URL-safe base64 without padding");
+        assert_eq!(hash, hash_token(&secret));
+        assert_ne!(new_secret().0, secret);
+        let now = Utc::now();
+        let link = LinkView {
+            id: "l".into(),
+            post_ids: vec![],
+            reviewer_name: "R".into(),
+            reviewer_email: None,
+            can_decide: true,
+            status: "open",
+            created_by_name: "C".into(),
+            created_at: now,
+            expires_at: now,
+            revoked_at: None,
+        };
+        let created = CreatedLink { link, url: format!("/review/{secret}") };
+        assert!(!format!("{created:?}").contains(&secret));
     }
 }
