@@ -216,10 +216,13 @@
 
   H.initChrome(ws).then(function () {
     var refresh = H.coalesce(function () { return load(false); });
+    var comments = H.initComments ? H.initComments(ws, id) : null;
+    if (H.initShare) H.initShare(ws, id);
     H.live(ws, {
-      onOpen: refresh,
+      onOpen: function () { refresh(); if (comments) comments().catch(function () {}); },
       onEvent: function (name, data) {
         if ((name === 'post' && data && data.id === id) || name === 'resync') refresh();
+        if (H.commentEvent) H.commentEvent(name, data);
       }
     });
     refresh();

@@ -62,6 +62,7 @@ pub mod people;
 pub mod posts;
 pub mod publish;
 pub mod ratelimit;
+pub mod review;
 pub mod router;
 pub mod scheduler;
 pub mod secret;

@@ -48,6 +48,10 @@ pub enum LiveEvent<'a> {
     History { version: i64 },
     /// A notification for the person whose streams receive it.
     Notification(&'a NotificationView),
+    /// A comment was added to one of the workspace's posts.
+    Comment(&'a crate::review::CommentView),
+    /// A comment was deleted.
+    CommentDeleted { id: &'a str, post_id: &'a str },
 }
 
 /// A notification as the API shows it (`GET /api/me/notifications`, SSE

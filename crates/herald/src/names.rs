@@ -1,5 +1,6 @@
-//! Names for the actors Herald records (`user:<id>`, `token:<id>`, `admin`, `herald`,
-//! `ayrshare`), and who each actor is as a person.
+//! Names for the actors Herald records (`user:<id>`, `token:<id>`, `review:<link id>`,
+//! `admin`, `herald`, `ayrshare`), and who each actor is as a person. A client reviewer
+//! is named "<reviewer name> (client review)"; a new review link bumps the `tokens` tag.
 //!
 //! A workspace's [`Directory`] holds its members' names and its tokens' names (revoked
 //! ones too: they still wrote posts), and maps each token to the user who created it,
@@ -63,6 +64,10 @@ impl Directory {
                 dir.creators.insert(actor, person);
             }
         }
+        for link in store.review_links(workspace_id).await? {
+            let name = crate::domain::review::reviewer_display(&link.reviewer_name);
+            dir.names.insert(crate::domain::review::review_actor(&link.id), name);
+        }
         Ok(dir)
     }
 
@@ -109,6 +114,9 @@ impl Directory {
             "admin" => "Admin".into(),
             SYSTEM_ACTOR => "Herald".into(),
             "ayrshare" => "Ayrshare".into(),
+            a if a.starts_with(crate::domain::review::REVIEW_ACTOR_PREFIX) => {
+                "a client reviewer".into()
+            }
             a => match a.strip_prefix("token:") {
                 Some(id) => unnamed_token(id),
                 None => "a former member".into(),

@@ -24,7 +24,8 @@ use crate::ops::Location;
 use crate::people::PeopleService;
 use crate::posts::PostService;
 use crate::publish::Publisher;
-use crate::ratelimit::Limits;
+use crate::ratelimit::{Limits, SharedLockout};
+use crate::review::Review;
 use crate::router::{self, Options};
 use crate::scheduler::Scheduler;
 use crate::secret::Secret;
@@ -138,14 +139,29 @@ impl Application {
             people.public_url.clone(),
             MediaLimits { max_mb: args.media_max_mb, quota_mb: args.media_quota_mb },
         );
-        let state = AppState::new(AppInner {
-            posts: PostService::new(
-                store.clone(),
-                lookups.clone(),
-                writer.clone(),
-                publisher.clone(),
-                accounts.clone(),
+        let posts = PostService::new(
+            store.clone(),
+            lookups.clone(),
+            writer.clone(),
+            publisher.clone(),
+            accounts.clone(),
+        );
+        let review = Review::new(
+            store.clone(),
+            lookups.clone(),
+            posts.clone(),
+            (notifier.clone(), hooks_out.clone()),
+            live.clone(),
+            people.public_url.clone(),
+            SharedLockout::new(
+                cache.clone(),
+                "review-client",
+                people.login_failures_per_client,
+                crate::people::LOCKOUT_WINDOW,
             ),
+        );
+        let state = AppState::new(AppInner {
+            posts,
             people: PeopleService::new(store.clone(), lookups.clone(), cache.clone(), people),
             workspaces: WorkspaceService::new(store.clone(), lookups, gateway.clone()),
             accounts: accounts.clone(),
@@ -167,6 +183,7 @@ impl Application {
             metrics,
             analytics,
             hooks_out,
+            review,
         });
         if let Some(sim) = &sandbox {
             crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;

@@ -15,6 +15,7 @@ use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::people::PeopleService;
 use crate::posts::PostService;
+use crate::review::Review;
 use crate::scheduler::Scheduler;
 use crate::secret::Secret;
 use crate::store::Storage;
@@ -46,6 +47,8 @@ pub struct AppInner {
     pub analytics: Analytics,
     /// Outgoing webhooks.
     pub hooks_out: Webhooks,
+    /// Comments and client review links.
+    pub review: Review,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ sub_states! {
     metrics: Metrics,
     analytics: Analytics,
     hooks_out: Webhooks,
+    review: Review,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

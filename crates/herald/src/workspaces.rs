@@ -111,7 +111,7 @@ fn creator(who: &Principal) -> Option<String> {
     match who {
         Principal::User(p) => Some(p.user.id.clone()),
         Principal::Token { created_by, .. } => created_by.clone(),
-        Principal::Admin => None,
+        Principal::Admin | Principal::Reviewer(_) => None,
     }
 }
 
@@ -160,7 +160,7 @@ impl WorkspaceService {
         let ids: Vec<String> = match who {
             Principal::Token { workspace_id, .. } => vec![workspace_id.clone()],
             Principal::User(p) => p.memberships.iter().map(|m| m.workspace_id.clone()).collect(),
-            Principal::Admin => vec![],
+            Principal::Admin | Principal::Reviewer(_) => vec![],
         };
         let mut all = Vec::with_capacity(ids.len());
         for id in ids {

@@ -102,3 +102,9 @@ impl<S: Send + Sync, R: MinRole> FromRequestParts<S> for Access<R> {
         Ok(Access { principal, workspace_id, role, _role: PhantomData })
     }
 }
+
+/// The approver role, as a type: `Access<Approver>`.
+pub struct Approver;
+impl MinRole for Approver {
+    const ROLE: Role = Role::Approver;
+}

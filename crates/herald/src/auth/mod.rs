@@ -40,6 +40,20 @@ pub enum Principal {
     },
     /// A person signed in with a session.
     User(Arc<Person>),
+    /// A client through a review link ([`crate::review`]): never authenticated by the
+    /// request layer, only made by the review service for the link's own posts.
+    Reviewer(Arc<Reviewer>),
+}
+
+/// A client reviewer: who they act as and what the link allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reviewer {
+    pub link_id: String,
+    pub workspace_id: String,
+    /// The actor who created the link: four eyes counts the reviewer as them.
+    pub created_by: String,
+    /// Whether the link lets the reviewer decide (approve, reject, request changes).
+    pub can_decide: bool,
 }
 
 /// A signed-in person: the user, their memberships, and the session they came with.
@@ -58,14 +72,16 @@ impl Principal {
             Self::Admin => "admin".to_owned(),
             Self::Token { id, .. } => format!("token:{id}"),
             Self::User(p) => format!("user:{}", p.user.id),
+            Self::Reviewer(r) => crate::domain::review::review_actor(&r.link_id),
         }
     }
 
     /// Who this is as a person, for four eyes: a user, the user who created a token
-    /// (when known), or the token itself.
+    /// (when known), the token itself, or for a client reviewer the link's creator.
     pub fn person(&self) -> String {
         match self {
             Self::Token { created_by: Some(user), .. } => format!("user:{user}"),
+            Self::Reviewer(r) => r.created_by.clone(),
             other => other.actor(),
         }
     }
@@ -79,6 +95,11 @@ impl Principal {
             Self::User(p) => {
                 p.memberships.iter().find(|m| m.workspace_id == workspace_id).map(|m| m.role)
             }
+            Self::Reviewer(r) => (r.workspace_id == workspace_id).then_some(if r.can_decide {
+                Role::Approver
+            } else {
+                Role::Viewer
+            }),
         }
     }
 
@@ -87,7 +108,7 @@ impl Principal {
     pub fn is_global_admin(&self) -> bool {
         match self {
             Self::Admin => true,
-            Self::Token { .. } => false,
+            Self::Token { .. } | Self::Reviewer(_) => false,
             Self::User(p) => p.user.global_admin,
         }
     }
@@ -253,6 +274,8 @@ impl Authenticator {
                     Principal::User(Arc::new(now)).role_in(workspace_id).is_some()
                 })
             }),
+            // Never holds a stream: its link is checked on every request instead.
+            Principal::Reviewer(_) => Ok(false),
         };
         now.unwrap_or(true)
     }

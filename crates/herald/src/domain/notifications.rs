@@ -27,10 +27,12 @@ pub enum NotificationKind {
     /// An outgoing webhook failed for its whole retry window and was turned off (to the
     /// workspace's admins).
     WebhookDisabled,
+    /// Someone named the recipient (`@Name`) in a comment on a post.
+    Mentioned,
 }
 
 impl NotificationKind {
-    pub const ALL: [NotificationKind; 7] = [
+    pub const ALL: [NotificationKind; 8] = [
         Self::ApprovalRequested,
         Self::Approved,
         Self::Rejected,
@@ -38,6 +40,7 @@ impl NotificationKind {
         Self::PublishFailed,
         Self::ApprovalOverdue,
         Self::WebhookDisabled,
+        Self::Mentioned,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl NotificationKind {
             Self::PublishFailed => "publish_failed",
             Self::ApprovalOverdue => "approval_overdue",
             Self::WebhookDisabled => "webhook_disabled",
+            Self::Mentioned => "mentioned",
         }
     }
 }

@@ -36,7 +36,7 @@ pub enum EventType {
     PostCancelled,
     #[serde(rename = "post.deleted")]
     PostDeleted,
-    /// Accepted in a subscription; never emitted yet (Herald has no comments).
+    /// A comment was added to a post (data: the comment as the API shows it).
     #[serde(rename = "comment.created")]
     CommentCreated,
     /// What "send test event" sends; not subscribable.

@@ -12,6 +12,7 @@ mod ops;
 mod people;
 mod posts;
 mod reset;
+mod review;
 mod webhooks_out;
 mod workspaces;
 
@@ -30,7 +31,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     info(title = "Herald", description = "Team publishing through Ayrshare: workspaces, posts with approval, scheduling, a never-stale dashboard."),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "analytics"), (name = "webhooks"), (name = "operations"))
+    tags((name = "workspaces"), (name = "people"), (name = "posts"), (name = "dashboard"), (name = "analytics"), (name = "webhooks"), (name = "review"), (name = "operations"))
 )]
 struct ApiDoc;
 
@@ -68,6 +69,13 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::request_changes))
         .routes(routes!(posts::retry))
         .routes(routes!(posts::calendar))
+        .routes(routes!(review::comments, review::add_comment))
+        .routes(routes!(review::delete_comment))
+        .routes(routes!(review::create_link, review::links))
+        .routes(routes!(review::revoke_link))
+        .routes(routes!(review::page))
+        .routes(routes!(review::decide))
+        .routes(routes!(review::reviewer_comment))
         .routes(routes!(people::login))
         .routes(routes!(reset::request))
         .routes(routes!(reset::confirm))

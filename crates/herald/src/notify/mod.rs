@@ -17,6 +17,7 @@
 //! exactly-once the same way: `Storage::claim_overdue` returns each post once ever.
 
 pub mod hooks_out;
+pub mod mentions;
 pub mod outbox;
 pub mod rules;
 pub mod worker;

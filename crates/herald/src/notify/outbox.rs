@@ -49,6 +49,7 @@ fn subject(kind: crate::domain::notifications::NotificationKind) -> &'static str
         K::PublishFailed => "a post could not be published",
         K::ApprovalOverdue => "a post's time passed while it waited for approval",
         K::WebhookDisabled => "a webhook was turned off after failing for a day",
+        K::Mentioned => "you were mentioned in a comment",
     }
 }
 

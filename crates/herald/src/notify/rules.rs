@@ -133,6 +133,9 @@ pub fn text(kind: NotificationKind, actor_name: &str, post: &Post) -> String {
             format!("A post still waits for approval and its time has passed: “{excerpt}”")
         }
         NotificationKind::WebhookDisabled => "A webhook was turned off".to_owned(),
+        NotificationKind::Mentioned => {
+            format!("{actor_name} mentioned you in a comment on “{excerpt}”")
+        }
     }
 }
 

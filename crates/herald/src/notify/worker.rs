@@ -1,6 +1,7 @@
 //! The notification loop of one instance: every interval, and at once when a change
 //! committed on this instance ([`super::Waker`]), it creates the notifications of new
-//! audit events and sends the outbox's mails ([`crate::background`] owns the loop).
+//! audit events, reminds client reviewers whose links expire soon ([`super::mentions`])
+//! and sends the outbox's mails ([`crate::background`] owns the loop).
 
 use super::Notifier;
 use crate::background::{self, LoopHandle};
@@ -25,6 +26,9 @@ impl Notifier {
     pub async fn run_once(&self) {
         if let Err(e) = self.feed_pass().await {
             tracing::warn!(error = %e, "notification pass failed; the next one retries");
+        }
+        if let Err(e) = self.reminder_pass(chrono::Utc::now()).await {
+            tracing::warn!(error = %e, "review reminder pass failed; the next one retries");
         }
         if let Err(e) = self.mail_pass().await {
             tracing::warn!(error = %e, "sending notification mail failed; the next pass retries");

@@ -236,12 +236,13 @@ impl PostService {
     }
 
     /// G9: nobody who wrote the post's current content approves it (403 `own_post`),
-    /// counted by person: a token counts as the user who created it.
+    /// counted by person: a token counts as the user who created it, a client reviewer
+    /// as the person who created their review link.
     async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
         let events = self.inner.store.events(&post.id).await?;
         let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
         let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
-        let me = directory.person_of(&who.actor());
+        let me = directory.person_of(&who.person());
         if authors.iter().any(|a| directory.person_of(a) == me) {
             return Err(AppError::Forbidden {
                 why: Forbidden::OwnPost,

@@ -33,6 +33,7 @@ mod rows;
 mod sql;
 pub mod sqlite;
 
+use crate::domain::review::{Comment, ReviewLink};
 use crate::domain::webhooks::{Attempt, ClaimedDelivery, Delivery, Endpoint, NewDelivery};
 use crate::domain::{AccountMetrics, Blob, MediaMeta, MediaRecord, PostMetrics, RefreshTarget};
 use crate::domain::{Event, Post, Role, Workspace};
@@ -285,6 +286,43 @@ pub trait Storage: Send + Sync + 'static {
     /// the claim. False if the claim was lost to another claimer (its lease lapsed) or the
     /// event is not in it; `NotFound` for an unknown event.
     async fn advance(&self, token: &ClaimToken, last_event_id: &str) -> Result<bool>;
+
+    /// Stores a comment, the notifications of its mentions (with their e-mails) and its
+    /// `comment.created` webhook messages, in one transaction; the notifications created (one per source, user and kind).
+    /// `NotFound` if the workspace has no such post.
+    async fn add_comment(
+        &self,
+        comment: &Comment,
+        notifications: &[NewNotification],
+        mails: &[NewMail],
+        webhooks: &[NewDelivery],
+    ) -> Result<Vec<Notification>>;
+    /// The post's comments, oldest first.
+    async fn comments(&self, workspace_id: &str, post_id: &str) -> Result<Vec<Comment>>;
+    async fn comment(&self, workspace_id: &str, post_id: &str, id: &str)
+        -> Result<Option<Comment>>;
+    /// Deletes the comment; false if the post has no such one.
+    async fn delete_comment(&self, workspace_id: &str, post_id: &str, id: &str) -> Result<bool>;
+    /// Stores a review link (its secret's hash only).
+    async fn create_review_link(&self, link: &ReviewLink) -> Result<()>;
+    /// The workspace's review links, newest first (revoked and expired ones too).
+    async fn review_links(&self, workspace_id: &str) -> Result<Vec<ReviewLink>>;
+    /// The link whose secret has this hash (one indexed lookup).
+    async fn review_link_by_hash(&self, hash: &str) -> Result<Option<ReviewLink>>;
+    /// Revokes the link (from `at`, unless revoked before); false if the workspace has no
+    /// such link.
+    async fn revoke_review_link(&self, ws: &str, id: &str, at: DateTime<Utc>) -> Result<bool>;
+    /// Takes, once ever across instances, up to `limit` open, not yet reminded links with
+    /// a reviewer's address that expire after `now` and before `expiring_before`, and
+    /// whose lifetime is longer than that window (a shorter link is not reminded).
+    async fn take_review_reminders(
+        &self,
+        expiring_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ReviewLink>>;
+    /// Gives a taken reminder back (its e-mail could not be sent): it is taken again later.
+    async fn release_review_reminder(&self, id: &str) -> Result<()>;
 
     /// Stores a webhook endpoint (with its whole secret); `NotFound` for an unknown
     /// workspace.

@@ -12,7 +12,7 @@
 //! `planning_ops`, the post listing and text search in `search`, notifications and their
 //! outbox in `notify`, the event feed in `feed` (both operated in `notify_ops` with
 //! `notify_steps`), media in `media` and `media_ops`, analytics in `metrics` and
-//! `metrics_ops`. The operations reach `impl Storage` as a chain of macros (see
+//! `metrics_ops`, comments and review links in `review` and `review_ops`. The operations reach `impl Storage` as a chain of macros (see
 //! [`storage`]).
 
 use crate::domain::PostStatus;
@@ -211,6 +211,8 @@ mod people_ops;
 mod people_steps;
 mod planning;
 mod planning_ops;
+pub(super) mod review;
+mod review_ops;
 pub(super) mod search;
 mod steps;
 mod storage;
@@ -230,6 +232,8 @@ pub(super) use people_ops::people_ops;
 pub(super) use people_steps::people_steps;
 pub(super) use planning::*;
 pub(super) use planning_ops::planning_ops;
+pub(super) use review::*;
+pub(super) use review_ops::review_ops;
 pub(super) use steps::post_change_steps;
 pub(super) use storage::{sql_storage_impl, storage_impl};
 pub(super) use webhooks_out::*;

@@ -52,6 +52,16 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/review.js"),
     },
     Asset {
+        name: "comments.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/comments.js"),
+    },
+    Asset {
+        name: "client-review.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/client-review.js"),
+    },
+    Asset {
         name: "posts.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/posts.js"),

@@ -19,6 +19,7 @@
 //! - `GET /w/{ws}/posts/{id}`: one post, its audit trail, edit / resubmit / decide.
 //! - `GET /w/{ws}/team`: members, invitations, API tokens.
 //! - `GET /w/{ws}/settings`: name, time zone, approval policy, X credentials, accounts.
+//! - `GET /review/{secret}`: a client review link's page (no account needed).
 //! - `GET /assets/{file}` (and `/favicon.ico`): the CSS, scripts and icon, from memory.
 //!
 //! [`fallback`] answers an unknown address with a page for browsers (`Accept:
@@ -31,6 +32,7 @@ mod assets;
 mod layout;
 mod pages;
 mod planning;
+mod review;
 mod vocab;
 
 use crate::error::AppError;
@@ -55,6 +57,7 @@ pub fn routes() -> Router<AppState> {
         .route("/w/{ws}/posts/{id}", get(pages::post))
         .route("/w/{ws}/team", get(admin::team))
         .route("/w/{ws}/settings", get(admin::settings))
+        .route("/review/{secret}", get(review::review))
         .route("/assets/{file}", get(assets::serve))
         .route("/favicon.ico", get(assets::favicon))
 }

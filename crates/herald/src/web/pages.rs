@@ -266,6 +266,47 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
             div #post-actions .form-actions {}
             p.field-error #actions-error hidden {}
         }
+        section #comments-panel .panel hidden aria-labelledby="comments-title" {
+            h2 #comments-title { "Comments" }
+            ol #comments .comments aria-live="polite" {}
+            p #comments-empty .empty { "No comments yet." }
+            form #comment-form .comment-form novalidate {
+                label for="comment-text" { "Add a comment" }
+                textarea #comment-text name="text" rows="2" aria-describedby="comment-hint comment-text-error" {}
+                p.hint #comment-hint { "Write @Name to tell a member of the workspace." }
+                p.field-error #comment-text-error data-error-for="text" hidden {}
+                p.field-error.form-error data-error-for="_form" hidden role="alert" {}
+                button.btn type="submit" { "Comment" }
+            }
+        }
+        section #share-panel .panel hidden aria-labelledby="share-title" {
+            details {
+                summary #share-title { "Share for review" }
+                p.hint { "A link for a client without an account: it shows this post, its comments and (if allowed) lets them decide." }
+                form #share-form novalidate {
+                    div.field {
+                        label for="share-name" { "Reviewer's name" }
+                        input #share-name type="text" name="reviewer_name" aria-describedby="share-name-error";
+                        p.field-error #share-name-error data-error-for="reviewer_name" hidden {}
+                    }
+                    div.field {
+                        label for="share-email" { "Reviewer's e-mail " span.optional { "(optional, for a reminder)" } }
+                        input #share-email type="email" name="reviewer_email" aria-describedby="share-email-error";
+                        p.field-error #share-email-error data-error-for="reviewer_email" hidden {}
+                    }
+                    div.field {
+                        label for="share-hours" { "Works for (hours, at most 720)" }
+                        input #share-hours type="number" name="expires_in_hours" min="1" max="720" value="72" aria-describedby="share-hours-error";
+                        p.field-error #share-hours-error data-error-for="expires_in_hours" hidden {}
+                    }
+                    label.check { input #share-decide type="checkbox" name="can_decide" checked; " The reviewer may approve, request changes or reject" }
+                    p.field-error.form-error data-error-for="_form" hidden role="alert" {}
+                    button.btn.btn-primary type="submit" { "Create link" }
+                }
+                div #share-result .share-result hidden role="status" {}
+                ul #share-links .share-links {}
+            }
+        }
         section.panel aria-labelledby="audit-title" {
             h2 #audit-title { "Audit trail" }
             ol #audit .audit {}
@@ -282,6 +323,7 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         "media.js",
         "compose.js",
         "review.js",
+        "comments.js",
         "post.js",
     ];
     page(layout("Post", &cfg, &scripts, Some(topbar(Some(&ws), Section::Post, true)), body))

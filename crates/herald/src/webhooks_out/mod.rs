@@ -29,6 +29,7 @@
 //! `webhook_disabled` notification (in the app, and by e-mail when they take e-mail);
 //! `PATCH {"enabled": true}` turns it on again.
 
+mod comments;
 pub mod deliver;
 pub mod events;
 pub mod guard;

@@ -20,6 +20,8 @@ mod people;
 mod people_rules;
 mod planning;
 mod publishing;
+mod review;
+mod review_reminder;
 mod revocation;
 mod secrets;
 mod signin;

@@ -19,6 +19,8 @@
 //!
 //! - [`analytics`]: the analytics page draws its chart, changes range and exports CSV.
 //! - [`webhooks`]: the settings page's Webhooks panel: add, test, log, retry.
+//! - [`review`]: a client reviews through a link (no session): comments, requests
+//!   changes, the editor sees it live and resubmits, the client approves, it publishes.
 //!
 //! Screenshots are saved as artifacts (`HERALD_ARTIFACTS_DIR`, default
 //! `target/artifacts`) and to `docs/screenshots/` (the README shows them).
@@ -33,6 +35,7 @@ mod driver;
 mod forgiving;
 mod people;
 mod planning;
+mod review;
 mod seed;
 mod webhooks;
 

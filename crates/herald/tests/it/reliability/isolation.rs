@@ -41,6 +41,8 @@ struct Victim {
     session_ids: Vec<String>,
     /// B's outgoing webhook endpoints.
     webhook_ids: Vec<String>,
+    /// B's client review links (their ids: a link's secret is a credential of its own).
+    review_link_ids: Vec<String>,
     /// B's person, signed in.
     person: Session,
     /// Strings that must never appear in an answer to A.
@@ -89,7 +91,9 @@ fn routes_with_ids(doc: &Value) -> Vec<Route> {
 
 /// Path parameters naming one object (`{did}`, a webhook's delivery, is tried with the
 /// same id as the webhook's `{id}`: B's ids mean nothing to A either way).
-const ID_PARAMS: [&str; 3] = ["{id}", "{user_id}", "{did}"];
+/// `{cid}` (a comment of a post) likewise takes the post's id, and `{secret}` (a review
+/// link's) B's link ids: only the secret itself opens a link, whoever holds it.
+const ID_PARAMS: [&str; 5] = ["{id}", "{user_id}", "{did}", "{cid}", "{secret}"];
 
 /// The id values to try on a route: B's objects of the kind the path names.
 fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
@@ -109,6 +113,7 @@ fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
         "members" => unversioned(&victim.member_ids),
         "sessions" => unversioned(&victim.session_ids),
         "webhooks" => unversioned(&victim.webhook_ids),
+        "review-links" | "review" => unversioned(&victim.review_link_ids),
         other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
@@ -185,6 +190,8 @@ async fn snapshot(app: &TestApp, b: &Victim) -> Value {
         "members": get(format!("/api/workspaces/{}/members", b.ws)).await,
         "invitations": get(format!("/api/workspaces/{}/invitations", b.ws)).await,
         "webhooks": get(format!("/api/workspaces/{}/webhooks", b.ws)).await,
+        "review_links": get(format!("/api/workspaces/{}/review-links", b.ws)).await,
+        "comments": get(format!("/api/workspaces/{}/posts/{}/comments", b.ws, b.posts[1].0)).await,
         "person": app.call_as(Method::GET, "/api/me", &Caller::person(&b.person), None).await.expect(200),
         "posts": details,
         "ayrshare_calls": stats.by_profile.get(&profile_key("tenant-b")),
@@ -236,6 +243,17 @@ async fn make_victim(app: &TestApp) -> Victim {
     let path = format!("/api/workspaces/{ws}/webhooks");
     let hook = app.call(Method::POST, &path, Some(ADMIN), Some(hook)).await.expect(201);
     secrets.extend(["b-hook".to_owned(), hook["secret"].as_str().unwrap().to_owned()]);
+    let pending = &posts[1].0;
+    let path = format!("/api/workspaces/{ws}/posts/{pending}/comments");
+    let comment = json!({"text": "B comment: the numbers are soft"});
+    app.call(Method::POST, &path, Some(&approver), Some(comment)).await.expect(201);
+    let path = format!("/api/workspaces/{ws}/review-links");
+    let link = json!({"post_ids": [pending], "reviewer_name": "B client Zed"});
+    let link = app.call(Method::POST, &path, Some(&approver), Some(link)).await.expect(201);
+    let url = link["url"].as_str().unwrap();
+    let secret = url.rsplit_once("/review/").unwrap().1.to_owned();
+    secrets.extend(["B comment: the numbers are soft".to_owned(), "B client Zed".to_owned()]);
+    secrets.push(secret);
     Victim {
         ws,
         posts,
@@ -244,6 +262,7 @@ async fn make_victim(app: &TestApp) -> Victim {
         member_ids: vec![person.user_id.clone()],
         session_ids,
         webhook_ids: vec![hook["id"].as_str().unwrap().to_owned()],
+        review_link_ids: vec![link["id"].as_str().unwrap().to_owned()],
         person,
         secrets,
     }
@@ -282,6 +301,12 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
         "DELETE /api/me/sessions/{id}",
         "GET /api/workspaces/{ws}/history",
         "GET /api/workspaces/{ws}/events",
+        "POST /api/workspaces/{ws}/posts/{id}/comments",
+        "DELETE /api/workspaces/{ws}/posts/{id}/comments/{cid}",
+        "POST /api/workspaces/{ws}/review-links",
+        "DELETE /api/workspaces/{ws}/review-links/{id}",
+        "GET /api/review/{secret}",
+        "POST /api/review/{secret}/posts/{id}/decision",
     ] {
         assert!(
             covered.iter().any(|c| c == known),

@@ -22,6 +22,7 @@ mod members;
 mod notifications;
 mod people;
 mod posts;
+mod review;
 mod search;
 
 /// For each `module::scenario`, a module `scenario` with a `sqlite` and a `postgres` test.
@@ -43,6 +44,9 @@ macro_rules! conformance {
 }
 
 conformance! {
+    review::a_comment_and_its_mentions_are_written_together_and_listed_oldest_first,
+    review::a_link_is_found_by_its_hash_and_revoked_within_its_workspace,
+    review::each_due_reminder_is_taken_exactly_once_by_eight_concurrent_takers,
     accounts::ping_answers,
     accounts::after_close_operations_fail_as_unavailable,
     accounts::workspaces_are_created_read_by_id_and_name_listed_and_updated,

@@ -4,6 +4,7 @@
 //! event across three instances, and the SSRF guard. Without python3 and the package a
 //! test says `skipped: no standardwebhooks`.
 
+mod comments;
 mod delivery;
 mod guard;
 
