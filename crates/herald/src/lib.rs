@@ -15,7 +15,7 @@
 //!   proxies; [`secret`]: values never shown whole.
 //! - Services: [`posts`] (post use cases), [`workspaces`] (workspaces and tokens),
 //!   [`webhooks`] (Ayrshare's deliveries to Herald), [`webhooks_out`] (Herald's to
-//!   its users' endpoints), [`dashboard`] (the never-stale read),
+//!   its users' endpoints), [`plan`] (the posting queue, CSV import, feeds), [`dashboard`] (the never-stale read),
 //!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`].
 //! - [`changes`]: the one write path of posts and its after-commit hooks;
 //!   [`lookups`]: cached workspace and token reads; [`cache_keys`]: every cache key,
@@ -50,6 +50,7 @@ pub mod names;
 pub mod notify;
 pub mod ops;
 pub mod people;
+pub mod plan;
 pub mod posts;
 pub mod publish;
 pub mod ratelimit;

@@ -14,6 +14,8 @@ use crate::media::MediaService;
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::people::PeopleService;
+use crate::plan::feeds::Feeds;
+use crate::plan::PlanService;
 use crate::posts::PostService;
 use crate::scheduler::Scheduler;
 use crate::secret::Secret;
@@ -46,6 +48,10 @@ pub struct AppInner {
     pub analytics: Analytics,
     /// Outgoing webhooks.
     pub hooks_out: Webhooks,
+    /// The posting queue and CSV import.
+    pub plan: PlanService,
+    /// RSS / Atom feeds polled into drafts.
+    pub feeds: Feeds,
 }
 
 impl AppState {
@@ -87,6 +93,8 @@ sub_states! {
     metrics: Metrics,
     analytics: Analytics,
     hooks_out: Webhooks,
+    plan: PlanService,
+    feeds: Feeds,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

@@ -1,7 +1,7 @@
 //! Herald's domain: statuses and roles, the post state machine, the audit vocabulary and
 //! four eyes, validation and the records themselves (posts and workspaces in `model`,
 //! people in `people`, notifications and their e-mails in `notifications`, uploaded media
-//! in `media`, analytics in `metrics`). Pure code: no I/O; the decisions
+//! in `media`, analytics in `metrics`, the posting queue and feeds in `plan`). Pure code: no I/O; the decisions
 //! take `now` from their callers (only [`model::now_ms`] reads the clock, for them).
 
 pub mod audit;
@@ -10,6 +10,7 @@ pub mod metrics;
 pub mod model;
 pub mod notifications;
 pub mod people;
+pub mod plan;
 pub mod status;
 pub mod transitions;
 pub mod validate;

@@ -10,6 +10,7 @@ mod media;
 mod notifications;
 mod ops;
 mod people;
+mod plan;
 mod posts;
 mod reset;
 mod webhooks_out;
@@ -68,6 +69,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::request_changes))
         .routes(routes!(posts::retry))
         .routes(routes!(posts::calendar))
+        .routes(routes!(plan::queue, plan::set_queue))
+        .routes(routes!(plan::feeds, plan::create_feed))
+        .routes(routes!(plan::delete_feed))
         .routes(routes!(people::login))
         .routes(routes!(reset::request))
         .routes(routes!(reset::confirm))
@@ -87,6 +91,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             OpenApiRouter::new()
                 .routes(routes!(media::upload))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(plan::import))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::plan::import::MAX_BODY)),
         )
         .routes(routes!(dashboard::history))
         .routes(routes!(dashboard::events))

@@ -24,7 +24,7 @@ use crate::gateway::GatewayError;
 use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
-use crate::store::{NewEvent, Storage};
+use crate::store::{NewEvent, Planned, Storage};
 use chrono::Utc;
 use herald_cache::Slots;
 use std::sync::Arc;
@@ -84,11 +84,22 @@ impl PostService {
         validate::text(&input.text, &input.platforms)?;
         let media_urls = validate::media_urls(&input.media_urls)?;
         let draft = input.submit == Some(false);
-        let schedule_at = input
-            .schedule_at
-            .as_deref()
-            .map(|s| validate::schedule_at(s, now, draft))
-            .transpose()?;
+        let queued = input.queue == Some(true);
+        if queued && input.schedule_at.is_some() {
+            return Err(AppError::invalid("queue", "Give either a time or \"queue\", not both."));
+        }
+        let slots = match queued {
+            true => crate::plan::candidates(inner_store(self), &ws, now).await?,
+            false => vec![],
+        };
+        let schedule_at = match queued {
+            true => slots.first().copied(),
+            false => input
+                .schedule_at
+                .as_deref()
+                .map(|s| validate::schedule_at(s, now, draft))
+                .transpose()?,
+        };
         let mut post = Post {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws.id.clone(),
@@ -113,6 +124,14 @@ impl PostService {
             self.check_upstream(&ws, &post).await?;
         }
         match transitions::on_create(submit, &context(&ws, &post)) {
+            CreateEffect::To(status) if queued => {
+                post.status = status;
+                let item = Planned { post, event, key: None, queued: true };
+                let mut done = self.inner.writer.insert_planned(&ws.id, &[item], &slots).await?;
+                let created =
+                    done.committed.pop().ok_or_else(|| AppError::internal("not created"))?;
+                Ok(created.post)
+            }
             CreateEffect::To(status) => {
                 post.status = status;
                 Ok(self.inner.writer.insert(&post, &event).await?.post)
@@ -307,6 +326,10 @@ impl PostService {
         }
         Ok(())
     }
+}
+
+fn inner_store(service: &PostService) -> &dyn Storage {
+    service.inner.store.as_ref()
 }
 
 /// How long a retry refused for want of budget asks the client to wait.
