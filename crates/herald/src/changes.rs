@@ -117,6 +117,20 @@ impl Writer {
         Ok(outcome)
     }
 
+    /// Saves a post at the queue's first free slot: see [`Storage::save_queued`].
+    pub async fn save_queued(
+        &self,
+        workspace_id: &str,
+        expected_version: i64,
+        post: &Post,
+        event: &NewEvent,
+        slots: &[DateTime<Utc>],
+    ) -> Result<Committed> {
+        let c = self.store.save_queued(workspace_id, expected_version, post, event, slots).await?;
+        self.feed.committed(&c).await;
+        Ok(c)
+    }
+
     /// Writes a queue's settings and its posts' state: see [`Storage::save_queue`].
     pub async fn save_queue(
         &self,

@@ -267,7 +267,7 @@ impl Seeder<'_> {
         for action in actions {
             let comment = matches!(action, Action::Reject | Action::RequestChanges)
                 .then(|| "Please use our brand voice".to_owned());
-            let d = Decision { version: Some(post.version), comment };
+            let d = Decision { version: Some(post.version), comment, queue: None };
             post = self
                 .state
                 .posts

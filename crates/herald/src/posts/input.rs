@@ -43,6 +43,8 @@ pub struct PostEdit {
 pub struct Decision {
     pub version: Option<i64>,
     pub comment: Option<String>,
+    /// Submit only: take the workspace queue's next free slot as the post's time.
+    pub queue: Option<bool>,
 }
 
 /// Distinguishes an explicit `null` (Some(None)) from an absent field (None).

@@ -6,6 +6,7 @@
 mod calendar;
 mod checks;
 mod input;
+mod queued;
 mod stream;
 
 pub use calendar::{Calendar, CalendarDay, CalendarLayout};
@@ -208,6 +209,13 @@ impl PostService {
         let needs_comment = matches!(action, Action::Reject | Action::RequestChanges);
         validate::comment(d.comment.as_deref(), needs_comment)?;
         check_version(&before, d.version)?;
+        match (action, d.queue) {
+            (Action::Submit, Some(true)) => return self.submit_queued(who, &ws, before, d).await,
+            (_, Some(_)) if action != Action::Submit => {
+                return Err(AppError::invalid("queue", "Only a submit can take a queue slot."));
+            }
+            _ => {}
+        }
         let effect = decide(action, &ws, &before)?;
         if action == Action::Submit {
             if before.schedule_at.is_some_and(|at| at <= now_ms()) {
@@ -330,6 +338,10 @@ impl PostService {
 
 fn inner_store(service: &PostService) -> &dyn Storage {
     service.inner.store.as_ref()
+}
+
+async fn check_upstream_of(service: &PostService, ws: &Workspace, post: &Post) -> AppResult<()> {
+    service.check_upstream(ws, post).await
 }
 
 /// How long a retry refused for want of budget asks the client to wait.

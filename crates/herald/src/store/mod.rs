@@ -397,6 +397,17 @@ pub trait Storage: Send + Sync + 'static {
         items: &[Planned],
         slots: &[DateTime<Utc>],
     ) -> Result<PlanOutcome>;
+    /// Writes `post` (as [`Storage::save_post`] does, guarded by `expected_version`) at
+    /// the first of `slots` no other post holds, chosen as [`Storage::insert_planned`]
+    /// chooses, and marks it queued.
+    async fn save_queued(
+        &self,
+        workspace_id: &str,
+        expected_version: i64,
+        post: &Post,
+        event: &NewEvent,
+        slots: &[DateTime<Utc>],
+    ) -> Result<Committed>;
     /// Writes the queue's settings and, in the same transaction, its posts' state:
     /// pausing labels its scheduled posts `queue_paused`; resuming clears the label and
     /// moves those whose time is not after `now` to the first free `slots`, in order.

@@ -51,8 +51,8 @@ pub(in crate::store) const TAKEN_TIMES: &str = concat!(
      AND schedule_at <= $3 AND status NOT IN ",
     slot_free_statuses!()
 );
-pub(in crate::store) const INSERT_QUEUED: &str =
-    "INSERT INTO queued_posts (post_id, workspace_id) VALUES ($1, $2)";
+pub(in crate::store) const INSERT_QUEUED: &str = "INSERT INTO queued_posts (post_id, \
+    workspace_id) VALUES ($1, $2) ON CONFLICT (post_id) DO NOTHING";
 /// The workspace's scheduled queued posts, held (`$2` true) or not, by time then id.
 pub(in crate::store) const QUEUED_SCHEDULED: &str = concat!(
     "SELECT ",

@@ -78,6 +78,44 @@ macro_rules! plan_ops {
             Ok(outcome)
         }
 
+        #[tracing::instrument(level = "debug", skip_all, fields(post = %post.id))]
+        async fn save_queued(
+            &self,
+            workspace_id: &str,
+            expected_version: i64,
+            post: &Post,
+            event: &NewEvent,
+            slots: &[DateTime<Utc>],
+        ) -> Result<Committed> {
+            use $crate::store::sql::plan::{first_free, NO_QUEUE, QUEUE_FULL};
+            let mut tx = self.$write.begin().await?;
+            let locked: Option<bool> =
+                sqlx::query_scalar(LOCK_QUEUE).bind(workspace_id).fetch_optional(&mut *tx).await?;
+            let paused = locked.ok_or(NO_QUEUE)?;
+            let mut taken = std::collections::HashSet::new();
+            if let (Some(first), Some(last)) = (slots.first(), slots.last()) {
+                let times: Vec<Option<i64>> = sqlx::query_scalar(TAKEN_TIMES)
+                    .bind(workspace_id)
+                    .bind(to_ms(*first))
+                    .bind(to_ms(*last))
+                    .fetch_all(&mut *tx)
+                    .await?;
+                taken.extend(times.into_iter().flatten());
+            }
+            let mut post = post.clone();
+            post.schedule_at = Some(first_free(slots, &mut taken).ok_or(QUEUE_FULL)?);
+            if paused && post.status == $crate::domain::PostStatus::Scheduled {
+                post.waiting_for = Some($crate::domain::WaitingFor::QueuePaused);
+            }
+            if !update_post_row(&mut tx, expected_version, &post).await? {
+                return Err(refusal(&mut tx, &post).await?);
+            }
+            sqlx::query(INSERT_QUEUED).bind(&post.id).bind(workspace_id).execute(&mut *tx).await?;
+            let committed = record(&mut tx, &post, event).await?;
+            tx.commit().await?;
+            Ok(committed)
+        }
+
         #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
         async fn save_queue(
             &self,

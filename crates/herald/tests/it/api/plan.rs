@@ -82,6 +82,14 @@ async fn queue_additions_take_the_free_slots_in_order_and_say_so(app: TestApp) {
     let plain = json!({"text": "not queued", "platforms": ["twitter"], "submit": false});
     let draft = app.create_post(&ws, &editor, plain).await.expect(201);
     assert!(draft.get("queued").is_none());
+    // Submitting with "queue": true gives the draft the next free slot.
+    let id = draft["id"].as_str().unwrap();
+    let body = json!({"version": draft["version"], "queue": true});
+    let submitted = app.act(&ws, id, "submit", &editor, body).await.expect(200);
+    assert_eq!(submitted["status"], "scheduled");
+    assert_eq!(at(&submitted["schedule_at"]), next[3]);
+    let body = json!({"version": submitted["version"], "queue": true, "comment": "no"});
+    app.act(&ws, id, "approve", ADMIN, body).await.expect_error(422, "invalid_field");
 
     let both = json!({"text": "x", "platforms": ["twitter"], "queue": true, "schedule_at": next[5].to_rfc3339()});
     let err = app.create_post(&ws, &editor, both).await.expect_error(422, "invalid_field");
