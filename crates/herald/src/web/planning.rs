@@ -33,6 +33,7 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
             div.panel-head {
                 h2 #cal-title aria-live="polite" { "Loading…" }
                 span.sub #cal-hint { "Drag a post to another day to move it, or use its “Move to…” button." }
+                span.sub #cal-create-hint { "Click an empty day or hour (or press Enter on it) to write a post for that time." }
             }
             ul.legend.cal-legend aria-label="Colours" {
                 li { span.swatch data-status="scheduled" {} "Scheduled" }
@@ -60,6 +61,7 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("calendar", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "calendar.js"];
+    let scripts =
+        ["core.js", "posts.js", "chrome.js", "live.js", "calendar.js", "plan-calendar.js"];
     page(layout("Calendar", &cfg, &scripts, Some(topbar(Some(&ws), Section::Calendar, true)), body))
 }
