@@ -152,6 +152,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/plan-compose.js"),
     },
     Asset {
+        name: "plan.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/plan.js"),
+    },
+    Asset {
         name: "plan-calendar.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/plan-calendar.js"),

@@ -17,6 +17,7 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
                 p.sub #cal-zone { "Times in " span.tz-name { "UTC" } }
             }
             div.cal-controls {
+                a.btn #plan-link href={ "/w/" (ws) "/plan" } { "Queue, import and feeds" }
                 div.segmented role="group" aria-label="View" {
                     button.btn #view-month type="button" data-view="month" aria-pressed="true" { "Month" }
                     button.btn #view-week type="button" data-view="week" aria-pressed="false" { "Week" }
