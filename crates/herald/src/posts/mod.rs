@@ -25,7 +25,7 @@ use crate::gateway::GatewayError;
 use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
-use crate::store::{NewEvent, Planned, Storage};
+use crate::store::{NewEvent, Storage};
 use chrono::Utc;
 use herald_cache::Slots;
 use std::sync::Arc;
@@ -90,7 +90,7 @@ impl PostService {
             return Err(AppError::invalid("queue", "Give either a time or \"queue\", not both."));
         }
         let slots = match queued {
-            true => crate::plan::candidates(inner_store(self), &ws, now).await?,
+            true => crate::plan::candidates(self.inner.store.as_ref(), &ws, now).await?,
             false => vec![],
         };
         let schedule_at = match queued {
@@ -127,11 +127,7 @@ impl PostService {
         match transitions::on_create(submit, &context(&ws, &post)) {
             CreateEffect::To(status) if queued => {
                 post.status = status;
-                let item = Planned { post, event, key: None, queued: true };
-                let mut done = self.inner.writer.insert_planned(&ws.id, &[item], &slots).await?;
-                let created =
-                    done.committed.pop().ok_or_else(|| AppError::internal("not created"))?;
-                Ok(created.post)
+                self.insert_queued(&ws, post, event, &slots).await
             }
             CreateEffect::To(status) => {
                 post.status = status;
@@ -334,14 +330,6 @@ impl PostService {
         }
         Ok(())
     }
-}
-
-fn inner_store(service: &PostService) -> &dyn Storage {
-    service.inner.store.as_ref()
-}
-
-async fn check_upstream_of(service: &PostService, ws: &Workspace, post: &Post) -> AppResult<()> {
-    service.check_upstream(ws, post).await
 }
 
 /// How long a retry refused for want of budget asks the client to wait.

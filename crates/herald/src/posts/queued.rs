@@ -3,13 +3,15 @@
 //! ([`Storage::save_queued`](crate::store::Storage::save_queued)), so concurrent
 //! additions never share a slot.
 
-use super::{check_upstream_of, context, event_by, PostService};
+use super::{context, event_by, PostService};
 use crate::auth::Principal;
 use crate::domain::audit::AuditAction;
 use crate::domain::model::now_ms;
 use crate::domain::transitions::{self, Action, Effect};
 use crate::domain::{Post, Workspace};
 use crate::error::{AppError, AppResult};
+use crate::store::{NewEvent, Planned};
+use chrono::{DateTime, Utc};
 
 use super::Decision;
 
@@ -31,12 +33,26 @@ impl PostService {
         let Effect::To(status) = effect else {
             return Err(AppError::invalid("queue", "This post cannot take a queue slot now."));
         };
-        check_upstream_of(self, ws, &next).await?;
+        self.check_upstream(ws, &next).await?;
         next.status = status;
         next.version = before.version + 1;
         next.updated_at = now;
         let event = event_by(who, AuditAction::Submit, d.comment, Some(before.status));
         let writer = &self.inner.writer;
         Ok(writer.save_queued(&ws.id, before.version, &next, &event, &slots).await?.post)
+    }
+
+    /// Creates `post` at the first free of `slots` (a create with `"queue": true`).
+    pub(super) async fn insert_queued(
+        &self,
+        ws: &Workspace,
+        post: Post,
+        event: NewEvent,
+        slots: &[DateTime<Utc>],
+    ) -> AppResult<Post> {
+        let item = Planned { post, event, key: None, queued: true };
+        let mut done = self.inner.writer.insert_planned(&ws.id, &[item], slots).await?;
+        let created = done.committed.pop().ok_or_else(|| AppError::internal("not created"))?;
+        Ok(created.post)
     }
 }
