@@ -385,3 +385,19 @@ async fn a_loopback_feed_is_422_url_not_allowed_unless_private_addresses_are_all
     let body = json!({"url": url, "platforms": ["twitter"]});
     app.call(Method::POST, &path, Some(&editor), Some(body)).await.expect_error(403, "forbidden");
 }
+
+#[tokio::test]
+async fn a_fetch_refuses_private_addresses_by_name_or_literal_and_stops_at_the_size_cap() {
+    use herald::plan::fetch::{FetchError, Fetcher};
+    let url = serve_feed(Arc::new(Mutex::new("x".repeat(64 * 1024)))).await;
+    let strict = Fetcher::new(false, 1024 * 1024).unwrap();
+    let by_name = url.replace("127.0.0.1", "localhost");
+    for target in [url.as_str(), by_name.as_str()] {
+        let err = strict.fetch(target).await.unwrap_err();
+        assert!(err.to_string().contains("url_not_allowed"), "{target}: {err}");
+    }
+    let small = Fetcher::new(true, 16 * 1024).unwrap();
+    assert!(matches!(small.fetch(&url).await, Err(FetchError::TooLarge(_))));
+    let roomy = Fetcher::new(true, 1024 * 1024).unwrap();
+    assert_eq!(roomy.fetch(&url).await.unwrap().len(), 64 * 1024);
+}
