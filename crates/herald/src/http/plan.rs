@@ -83,7 +83,7 @@ pub async fn import(
         dry_run: params.dry_run.unwrap_or(false),
         submit: params.submit.unwrap_or(false),
     };
-    let done = plan.import(&access.principal, &access.workspace_id, &body, options).await?;
+    let done = plan.import(&posts, &access.principal, &access.workspace_id, &body, options).await?;
     let posts = posts.present_all(&access.workspace_id, done.posts).await?;
     let status = if options.dry_run { StatusCode::OK } else { StatusCode::CREATED };
     let answer = ImportAnswer {

@@ -6,6 +6,9 @@
 //! in the workspace: a row whose key exists is skipped and reported, so importing a
 //! file twice creates nothing the second time.
 //!
+//! Submitted rows are checked as a submitted post is (networks linked, X credentials,
+//! network caps against the posts already stored), each refusal a row problem.
+//!
 //! Bounds: the body is capped by the route ([`MAX_BODY`]) before it is read, and the
 //! reader stops at the 1,001st row (413); a field is at most what a post may hold.
 //!
@@ -20,6 +23,7 @@ use crate::domain::plan::resolve;
 use crate::domain::transitions::{self, Context, CreateEffect};
 use crate::domain::{validate, Post, PostStatus, PublishState, Workspace};
 use crate::error::{AppError, AppResult};
+use crate::posts::PostService;
 use crate::store::{NewEvent, Planned, Storage};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
@@ -78,6 +82,7 @@ pub struct Imported {
 pub async fn import(
     store: &dyn Storage,
     writer: &Writer,
+    posts: &PostService,
     who: &Principal,
     ws: &Workspace,
     body: &[u8],
@@ -85,15 +90,18 @@ pub async fn import(
 ) -> AppResult<Imported> {
     let now = now_ms();
     let rows = read(ws, body, now, options.submit)?;
-    if options.dry_run {
-        return Ok(Imported { posts: vec![], skipped: vec![], valid: rows.len() });
-    }
     let slots = match rows.iter().any(|r| r.queue) {
         true => candidates(store, ws, now).await?,
         false => vec![],
     };
     let items: Vec<Planned> =
         rows.iter().map(|r| planned(who, ws, r, now, options.submit)).collect();
+    if options.submit {
+        upstream(posts, ws, &rows, &items, slots.first().copied()).await?;
+    }
+    if options.dry_run {
+        return Ok(Imported { posts: vec![], skipped: vec![], valid: rows.len() });
+    }
     let outcome = writer.insert_planned(&ws.id, &items, &slots).await?;
     let skipped = outcome
         .skipped
@@ -105,6 +113,36 @@ pub async fn import(
         .collect();
     let posts = outcome.committed.into_iter().map(|c| c.post).collect();
     Ok(Imported { posts, skipped, valid: rows.len() })
+}
+
+/// What Ayrshare would refuse of the submitted rows (networks not linked, X without
+/// credentials, network caps), as row problems: 422 `import_invalid` listing them.
+async fn upstream(
+    posts: &PostService,
+    ws: &Workspace,
+    rows: &[Row],
+    items: &[Planned],
+    first_slot: Option<DateTime<Utc>>,
+) -> AppResult<()> {
+    let mut problems = Vec::new();
+    for (row, item) in rows.iter().zip(items) {
+        let mut post = item.post.clone();
+        if item.queued {
+            post.schedule_at = first_slot;
+        }
+        match posts.upstream_ok(ws, &post).await {
+            Ok(()) => {}
+            Err(AppError::Unprocessable { message, details, .. }) => {
+                let field = details["field"].as_str().unwrap_or("platforms");
+                problems.push(problem(row.number, field, &message));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(invalid(problems)),
+    }
 }
 
 fn planned(who: &Principal, ws: &Workspace, r: &Row, now: DateTime<Utc>, submit: bool) -> Planned {

@@ -95,13 +95,14 @@ impl PlanService {
     /// Checks and imports a CSV file ([`import`]).
     pub async fn import(
         &self,
+        posts: &crate::posts::PostService,
         who: &Principal,
         ws_id: &str,
         body: &[u8],
         options: import::Options,
     ) -> AppResult<import::Imported> {
         let ws = self.workspace(ws_id).await?;
-        import::import(self.store.as_ref(), &self.writer, who, &ws, body, options).await
+        import::import(self.store.as_ref(), &self.writer, posts, who, &ws, body, options).await
     }
 
     /// The queue as answered, with its next free slots (those no post holds now).

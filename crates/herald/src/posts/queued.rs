@@ -55,4 +55,9 @@ impl PostService {
         let created = done.committed.pop().ok_or_else(|| AppError::internal("not created"))?;
         Ok(created.post)
     }
+
+    /// What Ayrshare would refuse of `post` if it were submitted now (for imports).
+    pub async fn upstream_ok(&self, ws: &Workspace, post: &Post) -> AppResult<()> {
+        self.check_upstream(ws, post).await
+    }
 }

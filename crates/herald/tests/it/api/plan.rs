@@ -234,6 +234,15 @@ async fn a_csv_import_creates_every_row_once_and_a_reimport_skips_known_external
          also queued,twitter,,,true,s-3\n"
     );
     let csv = csv.as_str();
+    // A submitted row for a network the profile has not linked is refused like a post
+    // (once Herald has read the profile's accounts).
+    app.sim.sim.link(&profile_key("plan-csv"), &[ayrshare::Platform::Gmb], false).unwrap();
+    app.linked_accounts(&ws).await;
+    let unlinked = format!("text,platforms,schedule_at\nopening hours,gmb,{y}-03-01 09:00\n");
+    let err = import(&app, &ws, &editor, "?submit=true", &unlinked).await;
+    let err = err.expect_error(422, "import_invalid");
+    assert_eq!(err["error"]["details"]["rows"][0]["row"], 1, "{err}");
+    assert_eq!(err["error"]["details"]["rows"][0]["field"], "platforms", "{err}");
     let dry = import(&app, &ws, &editor, "?submit=true&dry_run=true", csv).await.expect(200);
     assert_eq!((dry["created"].as_u64(), dry["valid"].as_u64()), (Some(0), Some(3)));
     assert!(app.all_posts(&ws).await.is_empty(), "a dry run creates nothing");
