@@ -41,6 +41,8 @@ struct Victim {
     session_ids: Vec<String>,
     /// B's outgoing webhook endpoints.
     webhook_ids: Vec<String>,
+    /// B's RSS / Atom feeds.
+    feed_ids: Vec<String>,
     /// B's person, signed in.
     person: Session,
     /// Strings that must never appear in an answer to A.
@@ -109,6 +111,7 @@ fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
         "members" => unversioned(&victim.member_ids),
         "sessions" => unversioned(&victim.session_ids),
         "webhooks" => unversioned(&victim.webhook_ids),
+        "feeds" => unversioned(&victim.feed_ids),
         other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
@@ -236,6 +239,10 @@ async fn make_victim(app: &TestApp) -> Victim {
     let path = format!("/api/workspaces/{ws}/webhooks");
     let hook = app.call(Method::POST, &path, Some(ADMIN), Some(hook)).await.expect(201);
     secrets.extend(["b-hook".to_owned(), hook["secret"].as_str().unwrap().to_owned()]);
+    let feed = json!({"url": "http://93.184.216.34/b-feed.xml", "platforms": ["twitter"]});
+    let path = format!("/api/workspaces/{ws}/feeds");
+    let feed = app.call(Method::POST, &path, Some(ADMIN), Some(feed)).await.expect(201);
+    secrets.push("b-feed".to_owned());
     Victim {
         ws,
         posts,
@@ -244,6 +251,7 @@ async fn make_victim(app: &TestApp) -> Victim {
         member_ids: vec![person.user_id.clone()],
         session_ids,
         webhook_ids: vec![hook["id"].as_str().unwrap().to_owned()],
+        feed_ids: vec![feed["id"].as_str().unwrap().to_owned()],
         person,
         secrets,
     }
