@@ -7,9 +7,11 @@
 //! through the store directly, so no post write can forget to invalidate. (Workspace
 //! and token writes have their own chokepoint, [`crate::workspaces`].)
 
+use crate::domain::plan::Queue;
 use crate::domain::{AuditAction, Post, PostStatus};
-use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, Result, Storage};
+use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, PlanOutcome, Planned, Result, Storage};
 use async_trait::async_trait;
+use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// A committed change as subscribers see it.
@@ -99,6 +101,50 @@ impl Writer {
         let c = self.store.save_post(expected_version, post, event).await?;
         self.feed.committed(&c).await;
         Ok(c)
+    }
+
+    /// Creates posts together (keyed, or from the queue): see [`Storage::insert_planned`].
+    pub async fn insert_planned(
+        &self,
+        workspace_id: &str,
+        items: &[Planned],
+        slots: &[DateTime<Utc>],
+    ) -> Result<PlanOutcome> {
+        let outcome = self.store.insert_planned(workspace_id, items, slots).await?;
+        for c in &outcome.committed {
+            self.feed.committed(c).await;
+        }
+        Ok(outcome)
+    }
+
+    /// Saves a post at the queue's first free slot: see [`Storage::save_queued`].
+    pub async fn save_queued(
+        &self,
+        workspace_id: &str,
+        expected_version: i64,
+        post: &Post,
+        event: &NewEvent,
+        slots: &[DateTime<Utc>],
+    ) -> Result<Committed> {
+        let c = self.store.save_queued(workspace_id, expected_version, post, event, slots).await?;
+        self.feed.committed(&c).await;
+        Ok(c)
+    }
+
+    /// Writes a queue's settings and its posts' state: see [`Storage::save_queue`].
+    pub async fn save_queue(
+        &self,
+        workspace_id: &str,
+        queue: &Queue,
+        now: DateTime<Utc>,
+        slots: &[DateTime<Utc>],
+        actor: &str,
+    ) -> Result<Vec<Committed>> {
+        let changed = self.store.save_queue(workspace_id, queue, now, slots, actor).await?;
+        for c in &changed {
+            self.feed.committed(c).await;
+        }
+        Ok(changed)
     }
 
     pub async fn claim_due(&self, query: &DueQuery, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {

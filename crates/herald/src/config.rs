@@ -102,6 +102,8 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub webhooks_out: crate::webhooks_out::settings::WebhookArgs,
     #[command(flatten)]
+    pub feeds: crate::plan::settings::FeedArgs,
+    #[command(flatten)]
     pub connections: ConnectionArgs,
     /// Scheduler loop interval; 0 disables the built-in loop.
     #[arg(long, env = "HERALD_SCHEDULER_INTERVAL_MS", default_value_t = 1000)]

@@ -242,6 +242,7 @@ impl Seeder<'_> {
             media_urls: vec![],
             schedule_at: schedule.map(|d| (now_ms() + d).to_rfc3339()),
             submit: Some(submit),
+            queue: None,
         };
         self.state.posts.create(&self.editor, self.ws, input).await.map_err(anyhow_of)
     }
@@ -266,7 +267,7 @@ impl Seeder<'_> {
         for action in actions {
             let comment = matches!(action, Action::Reject | Action::RequestChanges)
                 .then(|| "Please use our brand voice".to_owned());
-            let d = Decision { version: Some(post.version), comment };
+            let d = Decision { version: Some(post.version), comment, queue: None };
             post = self
                 .state
                 .posts

@@ -13,7 +13,9 @@
 //! - Commands and settings: [`ops`], backup, restore and the database lock; [`config`],
 //!   the command line and environment; [`people`], sign-in, profiles, members and
 //!   invitations (and `herald user …`).
-//! - Use cases: [`webhooks_out`], Herald's webhooks to its users' endpoints;
+//! - Use cases: [`webhooks_out`], Herald's webhooks to its users' endpoints; [`review`],
+//!   comments, mentions and client review links; [`plan`], the posting queue, CSV
+//!   import and feeds to drafts;
 //!   [`scheduler`], the due-post loop; [`notify`], notifications in the app and by
 //!   e-mail; [`posts`], the post use cases; [`webhooks`], Ayrshare's deliveries to
 //!   Herald; [`accounts`], a workspace's linked social accounts; [`analytics`], post and
@@ -59,6 +61,7 @@ pub mod names;
 pub mod notify;
 pub mod ops;
 pub mod people;
+pub mod plan;
 pub mod posts;
 pub mod publish;
 pub mod ratelimit;

@@ -22,6 +22,8 @@ use crate::notify::{Notifier, Waker};
 use crate::ops::lock::{self, DbLock, LockError};
 use crate::ops::Location;
 use crate::people::PeopleService;
+use crate::plan::feeds::Feeds;
+use crate::plan::PlanService;
 use crate::posts::PostService;
 use crate::publish::Publisher;
 use crate::ratelimit::{Limits, SharedLockout};
@@ -128,6 +130,8 @@ impl Application {
             Arc::new(crate::webhooks_out::Waker(hooks_out.clone())),
         ];
         let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
+        let plan = PlanService::new(store.clone(), lookups.clone(), writer.clone());
+        let feeds = Feeds::new(store.clone(), writer.clone(), args.feeds.settings())?;
         let accounts = AccountService::new(gateway.clone(), cache.clone());
         let publisher = Publisher::new(gateway.clone(), writer.clone(), args.publish.policy());
         let secret = args.ayrshare.ayrshare_webhook_secret.clone();
@@ -184,6 +188,8 @@ impl Application {
             analytics,
             hooks_out,
             review,
+            plan,
+            feeds,
         });
         if let Some(sim) = &sandbox {
             crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;
@@ -255,6 +261,7 @@ impl Application {
         let notifications = self.state.notifier.clone().spawn(self.notify_interval);
         let analytics = self.state.analytics.clone().spawn(self.analytics_interval);
         let hooks_out = self.state.hooks_out.clone().spawn(self.webhooks_interval);
+        let feeds = self.state.feeds.clone().spawn();
         let draining = self.shutdown.clone();
         let signal = async move {
             shutdown.await;
@@ -275,6 +282,7 @@ impl Application {
         notifications.stop().await;
         analytics.stop().await;
         hooks_out.stop().await;
+        feeds.stop().await;
         self.state.dashboard.shutdown().await;
         self.cache.shutdown().await;
         if let Some(sim) = self.sandbox {

@@ -14,6 +14,8 @@ use crate::media::MediaService;
 use crate::metrics::Metrics;
 use crate::notify::Notifier;
 use crate::people::PeopleService;
+use crate::plan::feeds::Feeds;
+use crate::plan::PlanService;
 use crate::posts::PostService;
 use crate::review::Review;
 use crate::scheduler::Scheduler;
@@ -49,6 +51,10 @@ pub struct AppInner {
     pub hooks_out: Webhooks,
     /// Comments and client review links.
     pub review: Review,
+    /// The posting queue and CSV import.
+    pub plan: PlanService,
+    /// RSS / Atom feeds polled into drafts.
+    pub feeds: Feeds,
 }
 
 impl AppState {
@@ -91,6 +97,8 @@ sub_states! {
     analytics: Analytics,
     hooks_out: Webhooks,
     review: Review,
+    plan: PlanService,
+    feeds: Feeds,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

@@ -1,9 +1,9 @@
 //! Herald's domain: statuses and roles, the post state machine, the audit vocabulary and
 //! four eyes, validation and the records themselves (posts and workspaces in `model`,
 //! people in `people`, notifications and their e-mails in `notifications`, uploaded media
-//! in `media`, analytics in `metrics`, comments and client review links in `review`).
-//! Pure code: no I/O; the decisions take `now` from their callers (only
-//! [`model::now_ms`] reads the clock, for them).
+//! in `media`, analytics in `metrics`, comments and client review links in `review`, the
+//! posting queue and feeds in `plan`). Pure code: no I/O; the decisions take `now` from
+//! their callers (only [`model::now_ms`] reads the clock, for them).
 
 pub mod audit;
 pub mod media;
@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod notifications;
 pub mod people;
+pub mod plan;
 pub mod review;
 pub mod status;
 pub mod transitions;

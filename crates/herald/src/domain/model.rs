@@ -120,12 +120,15 @@ impl Post {
 pub enum WaitingFor {
     /// The workspace's Ayrshare call budget is spent until its window frees.
     AyrshareLimit,
+    /// It took its time from the workspace's queue, which is paused.
+    QueuePaused,
 }
 
 impl WaitingFor {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::AyrshareLimit => "ayrshare_limit",
+            Self::QueuePaused => "queue_paused",
         }
     }
 }
@@ -135,6 +138,7 @@ impl std::str::FromStr for WaitingFor {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "ayrshare_limit" => Ok(Self::AyrshareLimit),
+            "queue_paused" => Ok(Self::QueuePaused),
             _ => Err(format!("unknown waiting_for `{s}`")),
         }
     }

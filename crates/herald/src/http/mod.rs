@@ -10,6 +10,7 @@ mod media;
 mod notifications;
 mod ops;
 mod people;
+mod plan;
 mod posts;
 mod reset;
 mod review;
@@ -76,6 +77,9 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(review::page))
         .routes(routes!(review::decide))
         .routes(routes!(review::reviewer_comment))
+        .routes(routes!(plan::queue, plan::set_queue))
+        .routes(routes!(plan::feeds, plan::create_feed))
+        .routes(routes!(plan::delete_feed))
         .routes(routes!(people::login))
         .routes(routes!(reset::request))
         .routes(routes!(reset::confirm))
@@ -95,6 +99,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             OpenApiRouter::new()
                 .routes(routes!(media::upload))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .merge(
+            OpenApiRouter::new()
+                .routes(routes!(plan::import))
+                .layer(axum::extract::DefaultBodyLimit::max(crate::plan::import::MAX_BODY)),
         )
         .routes(routes!(dashboard::history))
         .routes(routes!(dashboard::events))

@@ -163,14 +163,24 @@ impl ListParams {
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path)), request_body = NewPost,
-    responses((status = 201, body = PostView), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
+    responses((status = 201, body = CreatedPost), (status = 400), (status = 401), (status = 403), (status = 404), (status = 422)))]
 pub async fn create(
     State(posts): State<PostService>,
     access: Access<Editor>,
     AppJson(input): AppJson<NewPost>,
-) -> AppResult<(StatusCode, Json<PostView>)> {
+) -> AppResult<(StatusCode, Json<CreatedPost>)> {
+    let queued = (input.queue == Some(true)).then_some(true);
     let post = posts.create(&access.principal, &access.workspace_id, input).await?;
-    Ok((StatusCode::CREATED, Json(posts.present(post).await?)))
+    Ok((StatusCode::CREATED, Json(CreatedPost { post: posts.present(post).await?, queued })))
+}
+
+/// A created post; `queued: true` when it took its time from the queue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreatedPost {
+    #[serde(flatten)]
+    pub post: PostView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queued: Option<bool>,
 }
 
 #[utoipa::path(get, path = "/api/workspaces/{ws}/posts", tag = "posts", params(("ws" = String, Path), ListParams),

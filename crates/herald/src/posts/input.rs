@@ -19,6 +19,8 @@ pub struct NewPost {
     pub schedule_at: Option<String>,
     /// Default true; false keeps the post a draft.
     pub submit: Option<bool>,
+    /// True: take the workspace queue's next free slot (instead of `schedule_at`).
+    pub queue: Option<bool>,
 }
 
 /// Body of `PATCH /api/workspaces/{ws}/posts/{id}`. Absent fields stay; `schedule_at: null`
@@ -41,6 +43,8 @@ pub struct PostEdit {
 pub struct Decision {
     pub version: Option<i64>,
     pub comment: Option<String>,
+    /// Submit only: take the workspace queue's next free slot as the post's time.
+    pub queue: Option<bool>,
 }
 
 /// Distinguishes an explicit `null` (Some(None)) from an absent field (None).

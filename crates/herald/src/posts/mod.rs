@@ -6,6 +6,7 @@
 mod calendar;
 mod checks;
 mod input;
+mod queued;
 mod stream;
 
 pub use calendar::{Calendar, CalendarDay, CalendarLayout};
@@ -84,11 +85,22 @@ impl PostService {
         validate::text(&input.text, &input.platforms)?;
         let media_urls = validate::media_urls(&input.media_urls)?;
         let draft = input.submit == Some(false);
-        let schedule_at = input
-            .schedule_at
-            .as_deref()
-            .map(|s| validate::schedule_at(s, now, draft))
-            .transpose()?;
+        let queued = input.queue == Some(true);
+        if queued && input.schedule_at.is_some() {
+            return Err(AppError::invalid("queue", "Give either a time or \"queue\", not both."));
+        }
+        let slots = match queued {
+            true => crate::plan::candidates(self.inner.store.as_ref(), &ws, now).await?,
+            false => vec![],
+        };
+        let schedule_at = match queued {
+            true => slots.first().copied(),
+            false => input
+                .schedule_at
+                .as_deref()
+                .map(|s| validate::schedule_at(s, now, draft))
+                .transpose()?,
+        };
         let mut post = Post {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws.id.clone(),
@@ -113,6 +125,10 @@ impl PostService {
             self.check_upstream(&ws, &post).await?;
         }
         match transitions::on_create(submit, &context(&ws, &post)) {
+            CreateEffect::To(status) if queued => {
+                post.status = status;
+                self.insert_queued(&ws, post, event, &slots).await
+            }
             CreateEffect::To(status) => {
                 post.status = status;
                 Ok(self.inner.writer.insert(&post, &event).await?.post)
@@ -189,6 +205,13 @@ impl PostService {
         let needs_comment = matches!(action, Action::Reject | Action::RequestChanges);
         validate::comment(d.comment.as_deref(), needs_comment)?;
         check_version(&before, d.version)?;
+        match (action, d.queue) {
+            (Action::Submit, Some(true)) => return self.submit_queued(who, &ws, before, d).await,
+            (_, Some(_)) if action != Action::Submit => {
+                return Err(AppError::invalid("queue", "Only a submit can take a queue slot."));
+            }
+            _ => {}
+        }
         let effect = decide(action, &ws, &before)?;
         if action == Action::Submit {
             if before.schedule_at.is_some_and(|at| at <= now_ms()) {

@@ -287,7 +287,7 @@ impl Review {
             return Err(AppError::forbidden("this review link lets you comment, not decide"));
         }
         let who = reviewer(&link);
-        let decision = Decision { version: d.version, comment: d.comment };
+        let decision = Decision { version: d.version, comment: d.comment, queue: None };
         let posts = &self.inner.posts;
         let post =
             posts.decide(&who, &link.workspace_id, post_id, d.action.into(), decision).await?;

@@ -26,6 +26,7 @@
 //! operations' own records.
 
 mod error;
+mod planned;
 pub mod postgres;
 mod query;
 mod records;
@@ -33,6 +34,7 @@ mod rows;
 mod sql;
 pub mod sqlite;
 
+use crate::domain::plan::{Feed, Queue};
 use crate::domain::review::{Comment, ReviewLink};
 use crate::domain::webhooks::{Attempt, ClaimedDelivery, Delivery, Endpoint, NewDelivery};
 use crate::domain::{AccountMetrics, Blob, MediaMeta, MediaRecord, PostMetrics, RefreshTarget};
@@ -45,6 +47,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use error::{constraint, StoreError};
+pub use planned::{PlanOutcome, Planned};
 pub use postgres::PgStore;
 pub use query::{query_words, Cursor, DueQuery, ListQuery, Page, Sort, MAX_WORDS};
 pub use records::{Acceptance, Accepted, ClaimFn, ClaimToken, Committed, Counts, EventClaim};
@@ -423,6 +426,61 @@ pub trait Storage: Send + Sync + 'static {
     async fn save_account_metrics(&self, metrics: &[AccountMetrics]) -> Result<u64>;
     /// The workspace's account figures, by platform.
     async fn account_metrics(&self, workspace_id: &str) -> Result<Vec<AccountMetrics>>;
+
+    /// The workspace's posting queue, if it was ever set.
+    async fn queue(&self, workspace_id: &str) -> Result<Option<Queue>>;
+    /// Creates `items` in one transaction (all or none), in order: an item whose `key`
+    /// the workspace already has is skipped; a `queued` one takes the first of `slots`
+    /// (ascending) at which no post of the workspace that is not draft, failed, cancelled
+    /// or deleted is scheduled, nor an earlier item, labelled `queue_paused` if the queue
+    /// is paused and it is scheduled. Concurrent calls never give two posts one slot nor
+    /// write one key twice (`sql::plan`). `Invalid` (and nothing written) if a queued
+    /// item finds no queue or no free slot.
+    async fn insert_planned(
+        &self,
+        workspace_id: &str,
+        items: &[Planned],
+        slots: &[DateTime<Utc>],
+    ) -> Result<PlanOutcome>;
+    /// Writes `post` (as [`Storage::save_post`] does, guarded by `expected_version`) at
+    /// the first of `slots` no other post holds, chosen as [`Storage::insert_planned`]
+    /// chooses, and marks it queued.
+    async fn save_queued(
+        &self,
+        workspace_id: &str,
+        expected_version: i64,
+        post: &Post,
+        event: &NewEvent,
+        slots: &[DateTime<Utc>],
+    ) -> Result<Committed>;
+    /// Writes the queue's settings and, in the same transaction, its posts' state:
+    /// pausing labels its scheduled posts `queue_paused`; resuming clears the label and
+    /// moves those whose time is not after `now` to the first free `slots`, in order.
+    /// Returns the posts changed (each with its event, by `actor`).
+    async fn save_queue(
+        &self,
+        workspace_id: &str,
+        queue: &Queue,
+        now: DateTime<Utc>,
+        slots: &[DateTime<Utc>],
+        actor: &str,
+    ) -> Result<Vec<Committed>>;
+    async fn create_feed(&self, feed: &Feed) -> Result<()>;
+    /// The workspace's feeds, oldest first.
+    async fn feeds(&self, workspace_id: &str) -> Result<Vec<Feed>>;
+    /// Deletes a feed (the drafts it made stay); false if the workspace has no such feed.
+    async fn delete_feed(&self, workspace_id: &str, id: &str) -> Result<bool>;
+    /// Claims up to `limit` feeds last checked before `checked_before` (or never) whose
+    /// lease ended by `now`, each held until `lease_until` by this caller alone.
+    async fn claim_feeds(
+        &self,
+        checked_before: DateTime<Utc>,
+        now: DateTime<Utc>,
+        lease_until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<Feed>>;
+    /// Records a poll of the feed (its error, if it failed) and releases its lease.
+    async fn feed_checked(&self, id: &str, at: DateTime<Utc>, error: Option<&str>) -> Result<()>;
 }
 
 /// Opens the store a `DATABASE_URL` names and runs its migrations: `postgres://…` or,

@@ -12,7 +12,8 @@
 //! `planning_ops`, the post listing and text search in `search`, notifications and their
 //! outbox in `notify`, the event feed in `feed` (both operated in `notify_ops` with
 //! `notify_steps`), media in `media` and `media_ops`, analytics in `metrics` and
-//! `metrics_ops`, comments and review links in `review` and `review_ops`. The operations reach `impl Storage` as a chain of macros (see
+//! `metrics_ops`, comments and review links in `review` and `review_ops`, the posting queue,
+//! keyed posts and feeds in `plan` and `plan_ops`. The operations reach `impl Storage` as a chain of macros (see
 //! [`storage`]).
 
 use crate::domain::PostStatus;
@@ -209,6 +210,8 @@ mod notify_steps;
 mod people;
 mod people_ops;
 mod people_steps;
+pub(super) mod plan;
+mod plan_ops;
 mod planning;
 mod planning_ops;
 pub(super) mod review;
@@ -230,6 +233,8 @@ pub(super) use notify_steps::notify_steps;
 pub(super) use people::*;
 pub(super) use people_ops::people_ops;
 pub(super) use people_steps::people_steps;
+pub(super) use plan::*;
+pub(super) use plan_ops::plan_ops;
 pub(super) use planning::*;
 pub(super) use planning_ops::planning_ops;
 pub(super) use review::*;

@@ -157,6 +157,21 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/filters.js"),
     },
     Asset {
+        name: "plan-compose.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/plan-compose.js"),
+    },
+    Asset {
+        name: "plan.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/plan.js"),
+    },
+    Asset {
+        name: "plan-calendar.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/plan-calendar.js"),
+    },
+    Asset {
         name: "favicon.svg",
         content_type: "image/svg+xml",
         body: include_str!("../../assets/favicon.svg"),

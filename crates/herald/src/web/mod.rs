@@ -31,6 +31,7 @@ mod analytics;
 mod assets;
 mod layout;
 mod pages;
+mod plan;
 mod planning;
 mod review;
 mod vocab;
@@ -53,6 +54,7 @@ pub fn routes() -> Router<AppState> {
         .route("/w/{ws}", get(pages::dashboard))
         .route("/w/{ws}/approvals", get(pages::approvals))
         .route("/w/{ws}/calendar", get(planning::calendar))
+        .route("/w/{ws}/plan", get(plan::plan))
         .route("/w/{ws}/analytics", get(analytics::analytics))
         .route("/w/{ws}/posts/{id}", get(pages::post))
         .route("/w/{ws}/team", get(admin::team))

@@ -77,6 +77,7 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                 } @else {
                     button.btn.btn-primary type="submit" value="submit" { "Submit for approval" }
                     button.btn type="submit" value="draft" { "Save as draft" }
+                    button.btn type="button" id=(id("queue")) { "Add to queue" }
                 }
             }
             p.draft-note id=(id("restored")) role="status" hidden {}
@@ -189,6 +190,7 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
         "compose.js",
         "filters.js",
         "dashboard.js",
+        "plan-compose.js",
     ];
     page(layout(
         "Dashboard",

@@ -17,6 +17,7 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
                 p.sub #cal-zone { "Times in " span.tz-name { "UTC" } }
             }
             div.cal-controls {
+                a.btn #plan-link href={ "/w/" (ws) "/plan" } { "Queue, import and feeds" }
                 div.segmented role="group" aria-label="View" {
                     button.btn #view-month type="button" data-view="month" aria-pressed="true" { "Month" }
                     button.btn #view-week type="button" data-view="week" aria-pressed="false" { "Week" }
@@ -33,6 +34,7 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
             div.panel-head {
                 h2 #cal-title aria-live="polite" { "Loading…" }
                 span.sub #cal-hint { "Drag a post to another day to move it, or use its “Move to…” button." }
+                span.sub #cal-create-hint { "Click an empty day or hour (or press Enter on it) to write a post for that time." }
             }
             ul.legend.cal-legend aria-label="Colours" {
                 li { span.swatch data-status="scheduled" {} "Scheduled" }
@@ -60,6 +62,7 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("calendar", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "live.js", "calendar.js"];
+    let scripts =
+        ["core.js", "posts.js", "chrome.js", "live.js", "calendar.js", "plan-calendar.js"];
     page(layout("Calendar", &cfg, &scripts, Some(topbar(Some(&ws), Section::Calendar, true)), body))
 }

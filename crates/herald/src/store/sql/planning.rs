@@ -22,6 +22,14 @@ macro_rules! due_statuses {
     };
 }
 
+/// Not held by a paused queue (API.md "Plan": such posts stay `scheduled`, labelled
+/// `queue_paused`, until the queue resumes); appended to every due query.
+macro_rules! not_held {
+    () => {
+        " AND (waiting_for IS NULL OR waiting_for <> 'queue_paused')"
+    };
+}
+
 /// A post's time: scheduled, else published, else created ([`Post::time`]).
 ///
 /// [`Post::time`]: crate::domain::Post::time
@@ -41,7 +49,9 @@ pub(in crate::store) const DUE_POSTS: &str = concat!(
     due_statuses!(),
     " AND ",
     due_at!(),
-    " <= $1 ORDER BY ",
+    " <= $1",
+    not_held!(),
+    " ORDER BY ",
     due_at!(),
     ", id LIMIT $2"
 );
@@ -54,7 +64,9 @@ pub(in crate::store) const WORKSPACE_DUE_POSTS: &str = concat!(
     due_statuses!(),
     " AND workspace_id = $3 AND ",
     due_at!(),
-    " <= $1 ORDER BY ",
+    " <= $1",
+    not_held!(),
+    " ORDER BY ",
     due_at!(),
     ", id LIMIT $2"
 );
@@ -66,7 +78,9 @@ pub(in crate::store) const DUE_BY_WORKSPACE: &str = concat!(
     due_statuses!(),
     " AND ",
     due_at!(),
-    " <= $1 GROUP BY workspace_id ORDER BY MIN(",
+    " <= $1",
+    not_held!(),
+    " GROUP BY workspace_id ORDER BY MIN(",
     due_at!(),
     "), workspace_id LIMIT $2"
 );

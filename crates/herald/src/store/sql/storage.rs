@@ -3,7 +3,8 @@
 //!
 //! `#[async_trait]` must see every method of the impl, so the operations kept in other
 //! files reach it as tokens, through a chain of macros each adding its own and handing
-//! the lot to the next: [`review_ops!`](super::review_ops) →
+//! the lot to the next: [`plan_ops!`](super::plan_ops) →
+//! [`review_ops!`](super::review_ops) →
 //! [`webhook_ops!`](super::webhook_ops) →
 //! [`planning_ops!`](super::planning_ops) →
 //! [`notify_ops!`](super::notify_ops) → [`media_ops!`](super::media_ops) →
@@ -46,7 +47,7 @@ macro_rules! sql_storage_impl {
             $crate::store::sql::notify_steps!($db, $dialect);
             $crate::store::sql::media_steps!($db);
             $crate::store::sql::metrics_steps!($db);
-            $crate::store::sql::review_ops!($store, $read, $write, $dialect, {});
+            $crate::store::sql::plan_ops!($store, $read, $write, $dialect, {});
         };
     };
 }

@@ -18,6 +18,7 @@ mod offboarding;
 mod password_reset;
 mod people;
 mod people_rules;
+pub(crate) mod plan;
 mod planning;
 mod publishing;
 mod review;

@@ -17,6 +17,8 @@
 //! - [`collaboration`]: the notification bell, live, both ways; an uploaded image seen
 //!   on the approver's card.
 //!
+//! - [`plan`]: "Add to queue" in the composer, and a post written from an empty
+//!   calendar day (by mouse) and hour (by keyboard).
 //! - [`analytics`]: the analytics page draws its chart, changes range and exports CSV.
 //! - [`webhooks`]: the settings page's Webhooks panel: add, test, log, retry.
 //! - [`review`]: a client reviews through a link (no session): comments, requests
@@ -34,6 +36,7 @@ mod collaboration;
 mod driver;
 mod forgiving;
 mod people;
+mod plan;
 mod planning;
 mod review;
 mod seed;

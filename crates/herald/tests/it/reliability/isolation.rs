@@ -43,6 +43,8 @@ struct Victim {
     webhook_ids: Vec<String>,
     /// B's client review links (their ids: a link's secret is a credential of its own).
     review_link_ids: Vec<String>,
+    /// B's RSS / Atom feeds.
+    feed_ids: Vec<String>,
     /// B's person, signed in.
     person: Session,
     /// Strings that must never appear in an answer to A.
@@ -114,6 +116,7 @@ fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
         "sessions" => unversioned(&victim.session_ids),
         "webhooks" => unversioned(&victim.webhook_ids),
         "review-links" | "review" => unversioned(&victim.review_link_ids),
+        "feeds" => unversioned(&victim.feed_ids),
         other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
@@ -254,6 +257,10 @@ async fn make_victim(app: &TestApp) -> Victim {
     let secret = url.rsplit_once("/review/").unwrap().1.to_owned();
     secrets.extend(["B comment: the numbers are soft".to_owned(), "B client Zed".to_owned()]);
     secrets.push(secret);
+    let feed = json!({"url": "http://93.184.216.34/b-feed.xml", "platforms": ["twitter"]});
+    let path = format!("/api/workspaces/{ws}/feeds");
+    let feed = app.call(Method::POST, &path, Some(ADMIN), Some(feed)).await.expect(201);
+    secrets.push("b-feed".to_owned());
     Victim {
         ws,
         posts,
@@ -263,6 +270,7 @@ async fn make_victim(app: &TestApp) -> Victim {
         session_ids,
         webhook_ids: vec![hook["id"].as_str().unwrap().to_owned()],
         review_link_ids: vec![link["id"].as_str().unwrap().to_owned()],
+        feed_ids: vec![feed["id"].as_str().unwrap().to_owned()],
         person,
         secrets,
     }

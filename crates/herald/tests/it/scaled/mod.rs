@@ -29,5 +29,6 @@ pub(crate) mod cluster;
 mod exactly_once;
 mod freshness;
 mod load;
+mod plan;
 mod postgres_down;
 mod redis_restart;

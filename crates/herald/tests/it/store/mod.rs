@@ -21,6 +21,7 @@ mod media_migration;
 mod members;
 mod notifications;
 mod people;
+mod plan;
 mod posts;
 mod review;
 mod search;
@@ -121,4 +122,8 @@ conformance! {
     analytics::a_posts_figures_are_its_own_by_network_once_read,
     analytics::refreshes_are_claimed_when_due_earliest_first_and_held_until_released,
     analytics::concurrent_refresh_claimers_claim_each_of_60_targets_once,
+    plan::a_key_is_written_once_however_many_writers_race,
+    plan::concurrent_queue_additions_take_distinct_free_slots,
+    plan::pausing_labels_queued_posts_and_resuming_moves_the_passed_ones,
+    plan::a_feed_is_held_by_one_poller_until_its_poll_is_recorded,
 }

@@ -90,6 +90,8 @@ pub struct Options {
     pub webhooks_interval_ms: u64,
     /// `HERALD_WEBHOOKS_RETRY_WINDOW_SECS`.
     pub webhooks_retry_window_secs: u64,
+    /// `HERALD_FEEDS_ALLOW_PRIVATE` (true here: test feeds are served on loopback).
+    pub feeds_allow_private: bool,
 }
 
 impl Default for Options {
@@ -113,6 +115,7 @@ impl Default for Options {
             webhooks_allow_private: true,
             webhooks_interval_ms: 1000,
             webhooks_retry_window_secs: 86_400,
+            feeds_allow_private: true,
         }
     }
 }
@@ -180,6 +183,8 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.webhooks_out.retry_base_ms = 100;
     args.webhooks_out.retry_window_secs = opts.webhooks_retry_window_secs;
     args.media_quota_mb = opts.media_quota_mb.unwrap_or(args.media_quota_mb);
+    args.feeds.feeds_allow_private = opts.feeds_allow_private;
+    args.feeds.feed_interval_secs = 1;
     if opts.public_url_is_self {
         let port = process::free_port();
         args.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));

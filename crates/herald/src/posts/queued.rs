@@ -1,0 +1,63 @@
+//! Submitting a post into the workspace's queue (`"queue": true` on submit): the post
+//! takes the next free slot, chosen in the store's transaction under the queue's lock
+//! ([`Storage::save_queued`](crate::store::Storage::save_queued)), so concurrent
+//! additions never share a slot.
+
+use super::{context, event_by, PostService};
+use crate::auth::Principal;
+use crate::domain::audit::AuditAction;
+use crate::domain::model::now_ms;
+use crate::domain::transitions::{self, Action, Effect};
+use crate::domain::{Post, Workspace};
+use crate::error::{AppError, AppResult};
+use crate::store::{NewEvent, Planned};
+use chrono::{DateTime, Utc};
+
+use super::Decision;
+
+impl PostService {
+    /// Submits `before` at the queue's next free slot.
+    pub(super) async fn submit_queued(
+        &self,
+        who: &Principal,
+        ws: &Workspace,
+        before: Post,
+        d: Decision,
+    ) -> AppResult<Post> {
+        let now = now_ms();
+        let slots = crate::plan::candidates(self.inner.store.as_ref(), ws, now).await?;
+        let mut next = before.clone();
+        next.schedule_at = slots.first().copied();
+        let effect = transitions::decide(Action::Submit, before.status, &context(ws, &next))
+            .map_err(|r| AppError::InvalidTransition(r.0))?;
+        let Effect::To(status) = effect else {
+            return Err(AppError::invalid("queue", "This post cannot take a queue slot now."));
+        };
+        self.check_upstream(ws, &next).await?;
+        next.status = status;
+        next.version = before.version + 1;
+        next.updated_at = now;
+        let event = event_by(who, AuditAction::Submit, d.comment, Some(before.status));
+        let writer = &self.inner.writer;
+        Ok(writer.save_queued(&ws.id, before.version, &next, &event, &slots).await?.post)
+    }
+
+    /// Creates `post` at the first free of `slots` (a create with `"queue": true`).
+    pub(super) async fn insert_queued(
+        &self,
+        ws: &Workspace,
+        post: Post,
+        event: NewEvent,
+        slots: &[DateTime<Utc>],
+    ) -> AppResult<Post> {
+        let item = Planned { post, event, key: None, queued: true };
+        let mut done = self.inner.writer.insert_planned(&ws.id, &[item], slots).await?;
+        let created = done.committed.pop().ok_or_else(|| AppError::internal("not created"))?;
+        Ok(created.post)
+    }
+
+    /// What Ayrshare would refuse of `post` if it were submitted now (for imports).
+    pub async fn upstream_ok(&self, ws: &Workspace, post: &Post) -> AppResult<()> {
+        self.check_upstream(ws, post).await
+    }
+}
