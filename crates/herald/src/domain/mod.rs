@@ -5,6 +5,8 @@
 //! take `now` from their callers (only [`model::now_ms`] reads the clock, for them).
 
 pub mod audit;
+pub mod compose;
+pub mod library;
 pub mod media;
 pub mod metrics;
 pub mod model;
@@ -16,6 +18,7 @@ pub mod validate;
 pub mod webhooks;
 
 pub use audit::AuditAction;
+pub use compose::{Compose, MediaItem, StoredCompose, Variant};
 pub use media::{Blob, MediaMeta, MediaRecord};
 pub use metrics::{AccountMetrics, Metric, Metrics, PostMetrics, RefreshTarget};
 pub use model::{Event, PlatformResult, PlatformStatus, Post, PublishState, WaitingFor, Workspace};

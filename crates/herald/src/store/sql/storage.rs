@@ -3,7 +3,8 @@
 //!
 //! `#[async_trait]` must see every method of the impl, so the operations kept in other
 //! files reach it as tokens, through a chain of macros each adding its own and handing
-//! the lot to the next: [`webhook_ops!`](super::webhook_ops) →
+//! the lot to the next: [`compose_ops!`](super::compose_ops) →
+//! [`webhook_ops!`](super::webhook_ops) →
 //! [`planning_ops!`](super::planning_ops) →
 //! [`notify_ops!`](super::notify_ops) → [`media_ops!`](super::media_ops) →
 //! [`metrics_ops!`](super::metrics_ops) → [`people_ops!`](super::people_ops) →
@@ -44,7 +45,7 @@ macro_rules! sql_storage_impl {
             $crate::store::sql::notify_steps!($db, $dialect);
             $crate::store::sql::media_steps!($db);
             $crate::store::sql::metrics_steps!($db);
-            $crate::store::sql::webhook_ops!($store, $read, $write, $dialect, {});
+            $crate::store::sql::compose_ops!($store, $read, $write, $dialect, {});
         };
     };
 }

@@ -110,6 +110,7 @@ pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
         ayrshare_id: None,
         platform_results: vec![],
         waiting_for: None,
+        compose: Default::default(),
         publish: PublishState::default(),
     }
 }
