@@ -41,6 +41,7 @@ pub mod domain;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod library;
 pub mod live;
 pub mod lookups;
 pub mod mail;

@@ -167,6 +167,7 @@ impl Application {
             metrics,
             analytics,
             hooks_out,
+            library: crate::library::LibraryService::new(store.clone()),
         });
         if let Some(sim) = &sandbox {
             crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;

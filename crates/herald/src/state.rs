@@ -9,6 +9,7 @@ use crate::auth::layer::Gate;
 use crate::auth::{self, Principal};
 use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
+use crate::library::LibraryService;
 use crate::live::Live;
 use crate::media::MediaService;
 use crate::metrics::Metrics;
@@ -46,6 +47,8 @@ pub struct AppInner {
     pub analytics: Analytics,
     /// Outgoing webhooks.
     pub hooks_out: Webhooks,
+    /// Templates and hashtag groups.
+    pub library: LibraryService,
 }
 
 impl AppState {
@@ -87,6 +90,7 @@ sub_states! {
     metrics: Metrics,
     analytics: Analytics,
     hooks_out: Webhooks,
+    library: LibraryService,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

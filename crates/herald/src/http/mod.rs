@@ -6,6 +6,7 @@
 mod analytics;
 mod dashboard;
 pub mod json;
+mod library;
 mod media;
 mod notifications;
 mod ops;
@@ -68,6 +69,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(posts::request_changes))
         .routes(routes!(posts::retry))
         .routes(routes!(posts::calendar))
+        .routes(routes!(library::list_templates, library::create_template))
+        .routes(routes!(library::update_template, library::delete_template))
+        .routes(routes!(library::list_hashtag_groups, library::create_hashtag_group))
+        .routes(routes!(library::update_hashtag_group, library::delete_hashtag_group))
+        .routes(routes!(library::delete_media))
         .routes(routes!(people::login))
         .routes(routes!(reset::request))
         .routes(routes!(reset::confirm))
@@ -85,7 +91,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::set_role, people::remove_member))
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(media::upload))
+                .routes(routes!(media::upload, library::media_library))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .routes(routes!(dashboard::history))
