@@ -4,6 +4,7 @@ mod access;
 mod analytics;
 mod ayrshare;
 mod bounded_answers;
+mod compose;
 mod dashboard;
 mod dashboard_wire;
 mod four_eyes;
