@@ -27,6 +27,21 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                 }
                 p.field-error id=(id("text-error")) data-error-for="text" hidden {}
             }
+            div.field {
+                label for=(id("first-comment")) { "First comment " span.optional { "(optional)" } }
+                textarea id=(id("first-comment")) name="first_comment" rows="2"
+                    aria-describedby=(id("first-comment-hint")) {}
+                p.hint id=(id("first-comment-hint")) {
+                    "Posted as a comment right after the post (on X, as a reply)."
+                }
+                p.field-error data-error-for="first_comment" hidden {}
+            }
+            div.field.variants-field {
+                span.label-like { "Text per network " span.optional { "(optional)" } }
+                p.hint { "Give a network its own text or first comment; the others use the ones above." }
+                div.variants {}
+                p.field-error data-error-for="variants" hidden {}
+            }
             fieldset.field {
                 legend { "Platforms" }
                 div.platforms {

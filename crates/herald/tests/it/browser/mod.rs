@@ -28,6 +28,7 @@
 
 mod analytics;
 mod collaboration;
+mod compose;
 mod driver;
 mod people;
 mod planning;
