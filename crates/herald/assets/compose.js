@@ -332,6 +332,34 @@
     updateLabels();
     updatePreview();
 
+    if (H.composeLibrary) H.composeLibrary(form, {
+      ws: opts.ws,
+      apply: function (t) {
+        text.value = t.text || '';
+        boxes.forEach(function (b) { b.checked = (t.platforms || []).indexOf(b.value) >= 0; });
+        if (firstComment) firstComment.value = t.first_comment || '';
+        variantState = {};
+        Object.keys(t.variants || {}).forEach(function (p) { variantState[p] = Object.assign({}, t.variants[p]); });
+        if (variantsBox) H.clear(variantsBox);
+        renderVariants();
+        if (media && (t.media_urls || []).length) { media.value = t.media_urls.join('\n'); if (uploader) uploader.render(); }
+        updateCount(); updateLabels(); updatePreview();
+        api.dirty = true;
+      },
+      addMedia: function (url, m) {
+        if (!media || mediaList().indexOf(url) >= 0) return;
+        if (uploader && m) uploader.known[url] = m;
+        media.value = mediaList().concat([url]).join('\n');
+        media.dispatchEvent(new Event('change'));
+        updatePreview();
+      },
+      snapshot: function () {
+        var t = { text: text.value, platforms: chosen(), variants: variantsBody(), media_urls: mediaList() };
+        if (firstComment && firstComment.value.trim()) t.first_comment = firstComment.value;
+        return t;
+      }
+    });
+
     var api = {
       /** Puts a post's current content in the form (edit mode). */
       fill: function (post) {

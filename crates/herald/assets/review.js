@@ -74,7 +74,8 @@
   /** A read-only summary of a post: text, platforms with counts, schedule, author. */
   H.postSummary = function (post) {
     var n = H.charCount(post.text);
-    var t = H.tightest(post.platforms);
+    var v = post.variants || {};
+    var t = H.tightest((post.platforms || []).filter(function (p) { return !(v[p] && v[p].text); }));
     return H.h('div', { class: 'summary' },
       H.h('p', { class: 'post-text' }, post.text),
       ownTexts(post),

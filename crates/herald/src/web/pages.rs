@@ -18,6 +18,13 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
     let id = |name: &str| format!("{prefix}-{name}");
     html! {
         form.post-form id=(id("form")) novalidate data-mode=(if editing { "edit" } else { "create" }) {
+            div.field.compose-library {
+                label for=(id("template")) { "Template" }
+                select.template-select id=(id("template")) { option value="" { "Start from a template…" } }
+                label for=(id("hashtags")) { "Hashtags" }
+                select.hashtag-select id=(id("hashtags")) { option value="" { "Add a hashtag group…" } }
+                button.btn.btn-small.save-template type="button" { "Save as template" }
+            }
             div.field {
                 label for=(id("text")) { "Text" }
                 textarea id=(id("text")) name="text" rows="5" required
@@ -73,6 +80,10 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                         accept="image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime,video/webm";
                 }
                 ul.uploads aria-live="polite" {}
+                details.media-library {
+                    summary { "Reuse from the media library" }
+                    ul.library-picker aria-live="polite" {}
+                }
                 details.more-fields {
                     summary { "Add media by link" }
                     label for=(id("media")) { "One http(s) link per line" }
@@ -201,6 +212,7 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
         "live.js",
         "preview.js",
         "media.js",
+        "library.js",
         "compose.js",
         "filters.js",
         "dashboard.js",
@@ -295,6 +307,7 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         "live.js",
         "preview.js",
         "media.js",
+        "library.js",
         "compose.js",
         "review.js",
         "post.js",

@@ -5,7 +5,10 @@
 //! (Herald's own copy, not a grey "Image on …" box) and approves; the simulator received
 //! each network's text exactly once, X's with its first comment.
 
-use super::driver::{click, eval, sign_in, type_into, wait_dom, wait_page, ChromeDriver, Viewport};
+use super::driver::{
+    choose, click, eval, screenshot_at, sign_in, type_into, wait_dom, wait_page, ChromeDriver,
+    Viewport,
+};
 use super::{artifacts_dir, browser_or_skip, seed};
 use fantoccini::{Client, Locator};
 use futures::FutureExt;
@@ -16,7 +19,15 @@ use std::time::Duration;
 /// A 64×48 PNG, as an author would upload it.
 const PNG_BASE64: &str = "iVBORw0KGgoAAAANSUhEUgAAAEAAAAAwCAIAAAAuKetIAAAAUElEQVR42u3QsQ0AIAwDwUxHC2OzCEtQZYdI7k763jrXXi/avydaAQAAAAAAAAAAAAAAAAAAAACMAOmB9EEAAAAAAAAAAAAAAAAAAAAAAKMa7VtJPKWVqHkAAAAASUVORK5CYII=";
 
-const LINKEDIN: &str = "Three years ago we wove our first scarf on a borrowed loom in a garage. \
+const LINKEDIN: &str = concat!(
+    "Three years ago we wove our first scarf on a borrowed loom in a garage. \
+    Today the Lyon studio has eleven looms, six weavers and a waiting list. What changed was \
+    not the machines but the way we plan: every colourway is sampled twice, every seam is \
+    tested, and every order is packed by the person who made it. Thank you for growing with us.",
+    " #weaving #lyon"
+);
+const LINKEDIN_WORDS: &str =
+    "Three years ago we wove our first scarf on a borrowed loom in a garage. \
     Today the Lyon studio has eleven looms, six weavers and a waiting list. What changed was \
     not the machines but the way we plan: every colourway is sampled twice, every seam is \
     tested, and every order is packed by the person who made it. Thank you for growing with us.";
@@ -57,8 +68,24 @@ async fn scenario(
         .unwrap();
     assert!(LINKEDIN.chars().count() > 280, "longer than X allows");
 
+    let tags = json!({"name": "Studio", "tags": ["#weaving", "#lyon"]});
+    let path = format!("/api/workspaces/{ws}/hashtag-groups");
+    let group =
+        app.call(reqwest::Method::POST, &path, Some(&s.editor), Some(tags)).await.expect(201);
     sign_in(editor, &app.url, &s.editor, ws).await;
-    type_into(editor, "#compose-text", LINKEDIN).await;
+    type_into(editor, "#compose-text", LINKEDIN_WORDS).await;
+    // A hashtag group from the library adds its tags to the text.
+    let option = format!("#compose-hashtags option[value='{}']", group["id"].as_str().unwrap());
+    wait_dom(
+        editor,
+        "the hashtag group offered",
+        Duration::from_secs(5),
+        &format!("!!document.querySelector(\"{option}\")"),
+    )
+    .await;
+    choose(editor, "#compose-hashtags", group["id"].as_str().unwrap()).await;
+    let typed = eval(editor, "document.getElementById('compose-text').value").await;
+    assert_eq!(typed, LINKEDIN);
     for p in ["linkedin", "twitter"] {
         click(editor, &format!("#compose-form input[name=platforms][value={p}]")).await;
     }
@@ -100,14 +127,12 @@ async fn scenario(
     let url = eval(editor, "document.getElementById('compose-media').value").await;
     assert!(!url.as_str().unwrap().starts_with(&app.url), "hosted elsewhere by default: {url}");
 
+    let shot = artifacts_dir().join("compose-variants.png");
+    screenshot_at(editor, Some("#compose-form .variants"), &[shot]).await;
     click(editor, "#compose-form button[value=submit]").await;
     let link = wait_dom(editor, "the post sent for approval", Duration::from_secs(10),
         "(a => a && a.getAttribute('href'))(document.querySelector('#compose-form .form-result a'))").await;
     let link = link.as_str().unwrap().to_owned();
-    let _ = editor
-        .screenshot()
-        .await
-        .map(|png| std::fs::write(artifacts_dir().join("compose-variants.png"), png));
 
     // The approver sees the LinkedIn text, X's own text and comment, and the image.
     sign_in(approver, &app.url, &s.approver, ws).await;
@@ -122,10 +147,8 @@ async fn scenario(
     let grey =
         eval(approver, "document.querySelectorAll('.summary .media-strip .media-ph').length").await;
     assert_eq!(grey, 0, "no placeholder instead of the image");
-    let _ = approver
-        .screenshot()
-        .await
-        .map(|png| std::fs::write(artifacts_dir().join("compose-approver.png"), png));
+    let shot = artifacts_dir().join("compose-approver.png");
+    screenshot_at(approver, Some(".summary .variant-texts"), &[shot]).await;
     click(approver, "#review button[data-action=approve]").await;
 
     let id = link.rsplit('/').next().unwrap().to_owned();
