@@ -241,9 +241,9 @@ mod tests {
 
     #[test]
     fn stored_alt_text_follows_its_url() {
-        let mut c = Compose::default();
-        c.media =
+        let media =
             vec![MediaItem { url: "a".into(), alt_text: Some("A".into()), preview_url: None }];
+        let c = Compose { media, ..Default::default() };
         let back = StoredCompose::of(&c).into_compose(&v(&["b", "a"]));
         assert_eq!(back.media[0].alt_text, None);
         assert_eq!(back.media[1].alt_text.as_deref(), Some("A"));

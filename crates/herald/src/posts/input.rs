@@ -50,12 +50,16 @@ impl NewPost {
     }
 }
 
+/// What a write says of the media: the URLs (normalised) and, when `media` was given, the
+/// items with their alt text.
+type GivenMedia = (Option<Vec<String>>, Option<Vec<MediaItem>>);
+
 /// The media of a write: `media_urls` or `media` (not both), normalised; alt text kept
 /// (blank alt text is none).
 fn media_of(
     urls: Option<Vec<String>>,
     media: Option<Vec<MediaItem>>,
-) -> Result<(Option<Vec<String>>, Option<Vec<MediaItem>>), FieldError> {
+) -> Result<GivenMedia, FieldError> {
     match (urls, media) {
         (Some(_), Some(_)) => {
             Err(FieldError::new("media", "Give either media_urls or media, not both."))
