@@ -16,12 +16,12 @@ use serde_json::{Map, Value};
 
 /// A template as served: `{"id", "name", "text", "platforms", "variants"?,
 /// "first_comment"?, "media_urls"?}`.
-#[derive(utoipa::ToSchema)]
+#[derive(serde::Serialize, utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct Template {
     id: String,
     name: String,
-    #[schema(inline)]
+    #[serde(flatten)]
     body: TemplateBody,
 }
 

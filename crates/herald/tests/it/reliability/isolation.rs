@@ -41,6 +41,10 @@ struct Victim {
     session_ids: Vec<String>,
     /// B's outgoing webhook endpoints.
     webhook_ids: Vec<String>,
+    /// B's templates, hashtag groups and uploads.
+    template_ids: Vec<String>,
+    hashtag_group_ids: Vec<String>,
+    media_ids: Vec<String>,
     /// B's person, signed in.
     person: Session,
     /// Strings that must never appear in an answer to A.
@@ -109,6 +113,9 @@ fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
         "members" => unversioned(&victim.member_ids),
         "sessions" => unversioned(&victim.session_ids),
         "webhooks" => unversioned(&victim.webhook_ids),
+        "templates" => unversioned(&victim.template_ids),
+        "hashtag-groups" => unversioned(&victim.hashtag_group_ids),
+        "media" => unversioned(&victim.media_ids),
         other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
@@ -185,6 +192,9 @@ async fn snapshot(app: &TestApp, b: &Victim) -> Value {
         "members": get(format!("/api/workspaces/{}/members", b.ws)).await,
         "invitations": get(format!("/api/workspaces/{}/invitations", b.ws)).await,
         "webhooks": get(format!("/api/workspaces/{}/webhooks", b.ws)).await,
+        "templates": get(format!("/api/workspaces/{}/templates", b.ws)).await,
+        "hashtag_groups": get(format!("/api/workspaces/{}/hashtag-groups", b.ws)).await,
+        "media": get(format!("/api/workspaces/{}/media", b.ws)).await,
         "person": app.call_as(Method::GET, "/api/me", &Caller::person(&b.person), None).await.expect(200),
         "posts": details,
         "ayrshare_calls": stats.by_profile.get(&profile_key("tenant-b")),
@@ -236,6 +246,8 @@ async fn make_victim(app: &TestApp) -> Victim {
     let path = format!("/api/workspaces/{ws}/webhooks");
     let hook = app.call(Method::POST, &path, Some(ADMIN), Some(hook)).await.expect(201);
     secrets.extend(["b-hook".to_owned(), hook["secret"].as_str().unwrap().to_owned()]);
+    let (template_ids, hashtag_group_ids, media_ids) = library_of_b(app, &ws, &editor).await;
+    secrets.extend(["B template: the Initech deal".to_owned(), "#initechdeal".to_owned()]);
     Victim {
         ws,
         posts,
@@ -244,9 +256,44 @@ async fn make_victim(app: &TestApp) -> Victim {
         member_ids: vec![person.user_id.clone()],
         session_ids,
         webhook_ids: vec![hook["id"].as_str().unwrap().to_owned()],
+        template_ids,
+        hashtag_group_ids,
+        media_ids,
         person,
         secrets,
     }
+}
+
+/// B's template, hashtag group and upload (its media library): their ids.
+async fn library_of_b(
+    app: &TestApp,
+    ws: &str,
+    editor: &str,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let post = |path: String, body: Value| async move {
+        let made = app.call(Method::POST, &path, Some(editor), Some(body)).await.expect(201);
+        made["id"].as_str().unwrap().to_owned()
+    };
+    let template = json!({"name": "B secret", "text": "B template: the Initech deal", "platforms": ["twitter"]});
+    let template = post(format!("/api/workspaces/{ws}/templates"), template).await;
+    let tags = json!({"name": "B tags", "tags": ["#initechdeal"]});
+    let group = post(format!("/api/workspaces/{ws}/hashtag-groups"), tags).await;
+    let mut png = Vec::new();
+    let image = image::RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]));
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let part =
+        reqwest::multipart::Part::bytes(png).file_name("b.png").mime_str("image/png").unwrap();
+    let res = app
+        .http
+        .post(format!("{}/api/workspaces/{ws}/media", app.url))
+        .bearer_auth(editor)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let media: Value = res.json().await.unwrap();
+    (vec![template], vec![group], vec![media["id"].as_str().unwrap().to_owned()])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

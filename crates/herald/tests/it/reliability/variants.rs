@@ -68,6 +68,7 @@ async fn scenario(app: TestApp) {
             break;
         }
     }
+    app.sim.sim.update_config(|c| c.error_rate = 0.0);
     let calls = app.sim.recorder.calls();
     let (late, errors) = (
         calls.iter().filter(|c| c.late_reply && c.status == Some(200)).count(),
