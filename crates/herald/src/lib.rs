@@ -16,7 +16,9 @@
 //! - Services: [`posts`] (post use cases), [`workspaces`] (workspaces and tokens),
 //!   [`webhooks`] (Ayrshare's deliveries to Herald), [`webhooks_out`] (Herald's to
 //!   its users' endpoints), [`dashboard`] (the never-stale read),
-//!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`].
+//!   [`live`] (event streams), [`publish`] (exactly-once publishing) and [`scheduler`],
+//!   [`media`] (uploads and the media library), [`library`] (templates and hashtag
+//!   groups).
 //! - [`changes`]: the one write path of posts and its after-commit hooks;
 //!   [`lookups`]: cached workspace and token reads; [`cache_keys`]: every cache key,
 //!   tag and topic.
