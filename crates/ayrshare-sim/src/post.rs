@@ -97,6 +97,8 @@ pub(crate) struct PostRecord {
     pub(crate) unknown_platforms: Vec<String>,
     /// `youTubeOptions.title`, which YouTube requires.
     pub(crate) youtube_title: Option<String>,
+    /// `firstComment.comment`: posted as a comment (on X, a reply) right after the post.
+    pub(crate) first_comment: Option<String>,
     /// Creation order, to sort posts created within the same instant.
     pub(crate) seq: u64,
 }
@@ -235,6 +237,10 @@ impl PostRecord {
             "created": iso(self.created), "notes": self.notes, "mediaUrls": self.media_urls,
             "profileTitle": profile.title, "refId": profile.ref_id, "shortenLinks": false,
         });
+        let mut item = item;
+        if let Some(comment) = &self.first_comment {
+            item["firstComment"] = json!({"comment": comment});
+        }
         match item {
             Value::Object(map) => map,
             _ => Map::new(),
@@ -264,6 +270,7 @@ mod tests {
             media_urls: vec![],
             unknown_platforms: vec![],
             youtube_title: None,
+            first_comment: None,
             seq: 0,
         }
     }

@@ -63,7 +63,7 @@ pub use error::{Error, IDEMPOTENCY_REUSED_CODE};
 pub use fuzz::fuzz_decode;
 pub use platform::{Platform, UnknownPlatform};
 pub use types::{
-    CreatedProfile, DisplayName, History, HistoryItem, HistoryQuery, Jwt, JwtRequest,
+    CreatedProfile, DisplayName, FirstComment, History, HistoryItem, HistoryQuery, Jwt, JwtRequest,
     NetworkAnalytics, PlatformError, PlatformPost, PostAnalytics, PostOutcome, PostRequest,
     ProfileFilter, ProfileSummary, RateLimit, Reply, SocialAnalytics, UpdateRequest, UploadUrl,
     UploadedMedia, UserDetails,

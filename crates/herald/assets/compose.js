@@ -8,7 +8,9 @@
    to the workspace are offered (GET .../accounts, with the account's name; none linked:
    how to link them), each chosen network gets a preview (preview.js), media are
    uploaded with progress (media.js), and the form's own checks are shown all at once,
-   in sentences that name the networks. */
+   in sentences that name the networks. Each chosen network can have its own text and
+   first comment (a row per network with its own counter, and its own preview), the post
+   a first comment, and each image its alt text (media.js). */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -26,6 +28,9 @@
     var busy = false;
     var accounts = {};
     var previews = H.$('.previews', form);
+    var firstComment = H.$('textarea[name="first_comment"]', form);
+    var variantsBox = H.$('.variants', form);
+    var variantState = {}; // platform → {text, first_comment} typed in its row
     var uploader = media && H.mediaUploader ? H.mediaUploader(form, { ws: opts.ws, field: media, onChange: updatePreview }) : null;
 
     var checkedAs = null; // the intent whose problems are shown: re-checked as the user fixes them
@@ -37,6 +42,7 @@
       }
       if (!previews || !H.renderPreviews) return;
       H.renderPreviews(previews, { text: text.value, platforms: chosen(), accounts: accounts,
+        texts: ownTexts(), comments: ownComments(),
         media: uploader ? uploader.items() : mediaList().map(function (u) { return { url: u }; }) });
     }
 
@@ -71,6 +77,68 @@
     }
     if (opts.ws) H.api('GET', H.wsPath(opts.ws, '/accounts'), undefined, { quiet: true }).then(applyAccounts, function () { applyAccounts(null); });
 
+    /** The networks' own texts: {platform: text}, for the chosen ones that have one. */
+    function ownTexts() {
+      var out = {};
+      chosen().forEach(function (p) { var v = variantState[p]; if (v && v.text && v.text.trim()) out[p] = v.text; });
+      return out;
+    }
+    /** Each chosen network's first comment: its own, else the post's. */
+    function ownComments() {
+      var out = {};
+      chosen().forEach(function (p) {
+        var v = variantState[p];
+        var c = (v && v.first_comment && v.first_comment.trim()) ? v.first_comment : (firstComment ? firstComment.value : '');
+        if (c && c.trim()) out[p] = c;
+      });
+      return out;
+    }
+    /** The variants as sent: {platform: {text?, first_comment?}}. */
+    function variantsBody() {
+      var out = {};
+      chosen().forEach(function (p) {
+        var v = variantState[p] || {};
+        var one = {};
+        if (v.text && v.text.trim()) one.text = v.text;
+        if (v.first_comment && v.first_comment.trim()) one.first_comment = v.first_comment;
+        if (one.text || one.first_comment) out[p] = one;
+      });
+      return out;
+    }
+    /** One row per chosen network: its own text (with its counter) and first comment. */
+    function renderVariants() {
+      if (!variantsBox) return;
+      var platforms = chosen();
+      H.$$('.variant', variantsBox).forEach(function (row) { if (platforms.indexOf(row.dataset.platform) < 0) row.remove(); });
+      platforms.forEach(function (p) {
+        if (H.$('.variant[data-platform="' + p + '"]', variantsBox)) return;
+        var v = variantState[p] = variantState[p] || {};
+        var label = H.platformLabel(p);
+        var own = H.h('textarea', { rows: '3', 'data-variant-text': p, 'aria-label': 'Own text for ' + label });
+        var comment = H.h('textarea', { rows: '2', 'data-variant-comment': p, 'aria-label': 'Own first comment for ' + label });
+        own.value = v.text || '';
+        comment.value = v.first_comment || '';
+        var counter = H.h('span', { class: 'char-count variant-count', 'aria-live': 'polite' });
+        var row = H.h('details', { class: 'variant', dataset: { platform: p }, open: !!(v.text || v.first_comment) },
+          H.h('summary', null, label + ': own text'),
+          H.h('label', null, 'Text for ' + label), own, H.h('div', { class: 'count-row' }, counter),
+          H.h('p', { class: 'field-error', 'data-error-for': 'variants.' + p + '.text', hidden: true }),
+          H.h('label', null, 'First comment for ' + label), comment,
+          H.h('p', { class: 'field-error', 'data-error-for': 'variants.' + p + '.first_comment', hidden: true }),
+          H.h('p', { class: 'field-error', 'data-error-for': 'variants.' + p, hidden: true }));
+        function count() {
+          var lim = H.platforms[p] ? H.platforms[p].limit : Infinity;
+          var n = H.charCount(own.value);
+          counter.textContent = own.value ? n + ' / ' + lim + (n > lim ? ' · ' + (n - lim) + ' over the ' + label + ' limit' : '') : 'Uses the text above';
+          counter.dataset.state = !own.value ? 'none' : n > lim ? 'over' : n > lim * 0.9 ? 'near' : 'ok';
+        }
+        own.addEventListener('input', function () { v.text = own.value; count(); updateCount(); updatePreview(); });
+        comment.addEventListener('input', function () { v.first_comment = comment.value; updatePreview(); });
+        count();
+        variantsBox.appendChild(row);
+      });
+    }
+
     /** The form's own checks, all at once: [{field, message}]. */
     function check(intent) {
       var errors = [];
@@ -78,9 +146,14 @@
       if (!text.value.trim()) errors.push({ field: 'text', message: 'Write the text of the post.' });
       var platforms = chosen();
       if (!platforms.length && intent !== 'draft') errors.push({ field: 'platforms', message: 'Choose at least one network.' });
+      var texts = ownTexts();
       platforms.forEach(function (p) {
         var lim = H.platforms[p] && H.platforms[p].limit;
-        if (lim && n > lim) errors.push({ field: 'text', message: 'The text is ' + n + ' characters long; ' + H.platformLabel(p) + ' allows ' + lim + '.' });
+        var own = texts[p];
+        var len = own ? H.charCount(own) : n;
+        var field = own ? 'variants.' + p + '.text' : 'text';
+        var what = own ? 'The ' + H.platformLabel(p) + ' text is ' : 'The text is ';
+        if (lim && len > lim) errors.push({ field: field, message: what + len + ' characters long; ' + H.platformLabel(p) + ' allows ' + lim + '.' });
       });
       var items = uploader ? uploader.items() : mediaList().map(function (u) { return { url: u }; });
       var video = items.some(function (m) { return H.isVideo(m.url) || /^video\//.test(m.content_type || ''); });
@@ -127,11 +200,17 @@
     function updateCount() {
       var n = H.charCount(text.value);
       var platforms = chosen();
-      var t = H.tightest(platforms);
+      var own = ownTexts();
+      var t = H.tightest(platforms.filter(function (p) { return !own[p]; }));
       boxes.forEach(function (b) {
         var lim = H.platforms[b.value] ? H.platforms[b.value].limit : Infinity;
         b.parentNode.dataset.over = n > lim ? 'true' : 'false';
       });
+      if (!t && platforms.length) {
+        count.textContent = n + (n === 1 ? ' character' : ' characters') + ' · every network has its own text';
+        count.dataset.state = 'none';
+        return;
+      }
       if (!t) {
         count.textContent = n + (n === 1 ? ' character' : ' characters') + ' · choose platforms to see their limit';
         count.dataset.state = 'none';
@@ -187,14 +266,18 @@
     }
 
     function send(intent) {
-      var body = { text: text.value, platforms: chosen(), media_urls: mediaList() };
+      var media = uploader && uploader.media ? uploader.media() : mediaList().map(function (u) { return { url: u }; });
+      var body = { text: text.value, platforms: chosen(), media: media, variants: variantsBody() };
+      var comment = firstComment && firstComment.value.trim() ? firstComment.value : null;
       var at = scheduleValue();
       if (opts.mode === 'create') {
+        if (comment) body.first_comment = comment;
         if (at) body.schedule_at = at;
         body.submit = intent !== 'draft';
         return H.api('POST', H.wsPath(opts.ws, '/posts'), body);
       }
       body.version = opts.version();
+      body.first_comment = comment;
       body.schedule_at = at;
       var path = H.wsPath(opts.ws, '/posts/' + encodeURIComponent(opts.postId));
       return H.api('PATCH', path, body).then(function (post) {
@@ -224,11 +307,13 @@
         if (note) note.hidden = true;
         showResult(post, intent);
         api.dirty = false;
-        if (opts.mode === 'create') { form.reset(); updateCount(); updateLabels(); if (uploader) uploader.render(); updatePreview(); }
+        if (opts.mode === 'create') { form.reset(); variantState = {}; if (variantsBox) H.clear(variantsBox); renderVariants(); updateCount(); updateLabels(); if (uploader) uploader.render(); updatePreview(); }
         if (opts.onDone) opts.onDone(post, intent);
       }, function (err) {
         if (H.isConflict(err) && opts.onConflict) { opts.onConflict(err); return; }
-        H.showError(form, named(H.platformError(err)));
+        var slot = H.showError(form, named(H.platformError(err)));
+        var fold = slot && slot.closest('details');
+        if (fold) fold.open = true;
       }).then(function () {
         busy = false;
         form.removeAttribute('aria-busy');
@@ -239,11 +324,41 @@
     text.addEventListener('input', updateCount);
     text.addEventListener('input', updatePreview);
     if (media) media.addEventListener('input', updatePreview);
-    boxes.forEach(function (b) { b.addEventListener('change', updateCount); b.addEventListener('change', updatePreview); });
+    boxes.forEach(function (b) { b.addEventListener('change', renderVariants); b.addEventListener('change', updateCount); b.addEventListener('change', updatePreview); });
+    if (firstComment) firstComment.addEventListener('input', updatePreview);
+    renderVariants();
     schedule.addEventListener('change', updateLabels);
     updateCount();
     updateLabels();
     updatePreview();
+
+    if (H.composeLibrary) H.composeLibrary(form, {
+      ws: opts.ws,
+      apply: function (t) {
+        text.value = t.text || '';
+        boxes.forEach(function (b) { b.checked = (t.platforms || []).indexOf(b.value) >= 0; });
+        if (firstComment) firstComment.value = t.first_comment || '';
+        variantState = {};
+        Object.keys(t.variants || {}).forEach(function (p) { variantState[p] = Object.assign({}, t.variants[p]); });
+        if (variantsBox) H.clear(variantsBox);
+        renderVariants();
+        if (media && (t.media_urls || []).length) { media.value = t.media_urls.join('\n'); if (uploader) uploader.render(); }
+        updateCount(); updateLabels(); updatePreview();
+        api.dirty = true;
+      },
+      addMedia: function (url, m) {
+        if (!media || mediaList().indexOf(url) >= 0) return;
+        if (uploader && m) uploader.known[url] = m;
+        media.value = mediaList().concat([url]).join('\n');
+        media.dispatchEvent(new Event('change'));
+        updatePreview();
+      },
+      snapshot: function () {
+        var t = { text: text.value, platforms: chosen(), variants: variantsBody(), media_urls: mediaList() };
+        if (firstComment && firstComment.value.trim()) t.first_comment = firstComment.value;
+        return t;
+      }
+    });
 
     var api = {
       /** Puts a post's current content in the form (edit mode). */
@@ -252,6 +367,12 @@
         boxes.forEach(function (b) { b.checked = (post.platforms || []).indexOf(b.value) >= 0; });
         schedule.value = H.instantToLocal(post.schedule_at, H.tz);
         if (media) media.value = (post.media_urls || []).join('\n');
+        if (firstComment) firstComment.value = post.first_comment || '';
+        variantState = {};
+        Object.keys(post.variants || {}).forEach(function (p) { variantState[p] = Object.assign({}, post.variants[p]); });
+        if (variantsBox) H.clear(variantsBox);
+        renderVariants();
+        if (uploader && uploader.setMedia) uploader.setMedia(post.media);
         H.clearErrors(form);
         result.textContent = '';
         updateCount();

@@ -3,7 +3,8 @@
    field `file`) with XMLHttpRequest, so each shows a progress bar; a finished upload
    shows its thumbnail (a video its placeholder) with a Remove button, and its URL joins
    the post's media URLs (the form's media field stays the one source of truth, so URLs
-   typed by hand keep working). Wrong type (415) or too large (413) are said in words. */
+   typed by hand keep working). Wrong type (415) or too large (413) are said in words.
+   Each image has an alt text field, warned about while it is empty. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -15,6 +16,7 @@
     var list = H.$('.uploads', form);
     if (!zone || !input || !list) return { known: {}, render: function () {}, busy: function () { return false; } };
     var known = {}; // url → the upload's answer (content type, thumbnail)
+    var alts = {}; // url → alt text typed for it
     var pending = 0;
 
     function urls() { return opts.field.value.split(/\s+/).map(function (s) { return s.trim(); }).filter(Boolean); }
@@ -25,8 +27,18 @@
       H.$$('li[data-state=done]', list).forEach(function (li) { li.remove(); });
       urls().forEach(function (u) {
         var m = known[u] || { url: u };
+        var video = H.isVideo(u) || /^video\//.test(m.content_type || '');
+        var warn = H.h('span', { class: 'alt-warning', role: 'note', hidden: !!alts[u] || video },
+          'No alt text: people using a screen reader will not know what this image shows.');
+        var alt = video ? null : H.h('input', { type: 'text', class: 'alt-text', name: 'alt_text', maxlength: '1000',
+          placeholder: 'Alt text: what the image shows', 'aria-label': 'Alt text for ' + (m.name || 'this image'), value: alts[u] || '' });
+        if (alt) alt.addEventListener('input', function () {
+          alts[u] = alt.value;
+          warn.hidden = !!alt.value.trim();
+        });
         list.appendChild(H.h('li', { class: 'upload', dataset: { state: 'done', url: u } },
-          H.mediaItem(u, '', m),
+          H.mediaItem(u, '', Object.assign({}, m, { alt_text: alts[u] })),
+          alt ? H.h('span', { class: 'alt-row' }, alt, warn) : null,
           H.h('span', { class: 'upload-name' }, m.name || (H.isVideo(u) || /^video\//.test(m.content_type || '') ? 'Video' : 'Image'),
             m.bytes ? H.h('span', { class: 'muted' }, ' · ' + Math.max(1, Math.round(m.bytes / 1024)) + ' KB') : null),
           H.h('button', { type: 'button', class: 'btn btn-small', 'aria-label': 'Remove ' + (m.name || 'this media'), onclick: function () {
@@ -115,7 +127,18 @@
       /** Whether an upload is still running. */
       busy: function () { return pending > 0; },
       /** The media with what is known of each, for the previews. */
-      items: function () { return urls().map(function (u) { return known[u] || { url: u }; }); }
+      items: function () { return urls().map(function (u) { return Object.assign({}, known[u] || { url: u }, { alt_text: alts[u] || undefined }); }); },
+      /** The post's media as sent: [{url, alt_text?}]. */
+      media: function () { return urls().map(function (u) { return alts[u] && alts[u].trim() ? { url: u, alt_text: alts[u].trim() } : { url: u }; }); },
+      /** Takes a post's media (alt text and Herald's copy) into the form. */
+      setMedia: function (media) {
+        alts = {};
+        (media || []).forEach(function (m) {
+          if (m.alt_text) alts[m.url] = m.alt_text;
+          if (m.preview_url && !known[m.url]) known[m.url] = { url: m.url, thumbnail_url: m.preview_url };
+        });
+        render();
+      }
     };
   };
 }());

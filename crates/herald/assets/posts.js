@@ -100,9 +100,10 @@
     media = media || {};
     var video = H.isVideo(url) || /^video\//.test(media.content_type || '');
     if (video) return H.h('span', { class: 'media-ph ' + (cls || ''), dataset: { kind: 'video' }, title: 'Video' }, H.h('span', { 'aria-hidden': 'true' }, '▶'), ' Video');
-    var thumb = media.thumbnail_url || H.thumbUrl(url);
+    var thumb = media.thumbnail_url || media.preview_url || H.thumbUrl(url);
     if (thumb) {
-      var img = H.h('img', { class: 'thumb ' + (cls || ''), src: thumb, alt: 'Attached image', loading: 'lazy', draggable: 'false' });
+      var alt = media.alt_text || 'Attached image (no alt text)';
+      var img = H.h('img', { class: 'thumb ' + (cls || ''), src: thumb, alt: alt, title: media.alt_text || '', loading: 'lazy', draggable: 'false' });
       img.addEventListener('error', function once() {
         img.removeEventListener('error', once);
         if (img.getAttribute('src') !== url && H.thumbUrl(url)) img.src = url;
@@ -117,7 +118,7 @@
   H.mediaThumb = function (post, cls) {
     var urls = post.media_urls || [];
     if (!urls.length) return null;
-    var item = H.mediaItem(urls[0], cls);
+    var item = H.mediaItem(urls[0], cls, (post.media || [])[0]);
     return item && item.tagName === 'A' ? H.h('span', { class: 'media-ph ' + (cls || ''), dataset: { kind: 'link' } }, 'Image') : item;
   };
   /** All media of a post as a row of thumbnails (approval cards, the post page). */
@@ -125,7 +126,7 @@
     var urls = post.media_urls || [];
     if (!urls.length) return null;
     return H.h('ul', { class: 'media-strip', 'aria-label': urls.length === 1 ? 'Attached media' : urls.length + ' attached media' },
-      urls.map(function (u) { return H.h('li', null, H.mediaItem(u, 'thumb-md')); }));
+      urls.map(function (u, i) { return H.h('li', null, H.mediaItem(u, 'thumb-md', (post.media || [])[i])); }));
   };
 
   /* ---- engagement figures (GET .../analytics, GET .../posts/{id}/analytics) ---- */

@@ -2,7 +2,8 @@
    per network with its name, the linked account's name, the length against that
    network's limit (from the server's table), the text with links, hashtags and
    mentions styled and the part past the limit struck through ("not shown"), and the
-   media cropped to the network's usual feed ratio. Built from text nodes only. */
+   media cropped to the network's usual feed ratio; each network's own text when it has
+   one, and the first comment it gets. Built from text nodes only. */
 (function () {
   'use strict';
   var H = window.Herald;
@@ -59,10 +60,10 @@
   }
 
   /** Draws the previews into `box`. state: {text, platforms: [id], media: [{url, content_type?,
-      thumbnail_url?}], accounts: {platform: account}} */
+      thumbnail_url?, preview_url?, alt_text?}], accounts: {platform: account},
+      texts?: {platform: own text}, comments?: {platform: first comment}} */
   H.renderPreviews = function (box, state) {
     H.clear(box);
-    var n = H.charCount(state.text);
     if (!state.platforms.length) {
       box.appendChild(H.h('p', { class: 'hint' }, 'Choose networks to see how the post will look on each.'));
       return;
@@ -70,15 +71,21 @@
     state.platforms.forEach(function (p) {
       var info = H.platforms[p] || { limit: Infinity };
       var acct = (state.accounts || {})[p];
+      var own = (state.texts || {})[p];
+      var text = own || state.text;
+      var n = H.charCount(text);
       var over = n > info.limit;
+      var comment = (state.comments || {})[p];
       box.appendChild(H.h('article', { class: 'preview', dataset: { platform: p, over: String(over) }, 'aria-label': 'Preview on ' + H.platformLabel(p) },
         H.h('div', { class: 'preview-head' },
           H.h('strong', null, H.platformLabel(p)),
           acct ? H.h('span', null, acct.display_name || acct.username || '') : null,
           H.h('span', { class: 'plimit', dataset: { over: String(over) } },
             n + ' / ' + info.limit + (over ? ' · ' + (n - info.limit) + ' over' : ''))),
-        state.text ? body(state.text, info.limit) : H.h('p', { class: 'hint' }, 'No text yet.'),
-        mediaRow(p, state.media || [])));
+        own ? H.h('p', { class: 'muted own-text-note' }, 'Its own text') : null,
+        text ? body(text, info.limit) : H.h('p', { class: 'hint' }, 'No text yet.'),
+        mediaRow(p, state.media || []),
+        comment ? H.h('p', { class: 'preview-comment' }, H.h('span', { class: 'muted' }, 'First comment: '), comment) : null));
     });
   };
   H.cropRatio = function (platform) { return ratioText(ratioOf(platform)); };

@@ -74,9 +74,12 @@
   /** A read-only summary of a post: text, platforms with counts, schedule, author. */
   H.postSummary = function (post) {
     var n = H.charCount(post.text);
-    var t = H.tightest(post.platforms);
+    var v = post.variants || {};
+    var t = H.tightest((post.platforms || []).filter(function (p) { return !(v[p] && v[p].text); }));
     return H.h('div', { class: 'summary' },
       H.h('p', { class: 'post-text' }, post.text),
+      ownTexts(post),
+      post.first_comment ? H.h('p', { class: 'first-comment' }, H.h('span', { class: 'muted' }, 'First comment: '), post.first_comment) : null,
       H.h('dl', { class: 'meta' },
         H.h('div', null, H.h('dt', null, 'Platforms'), H.h('dd', null, (post.platforms || []).map(H.platformLabel).join(', '))),
         H.h('div', null, H.h('dt', null, 'Length'), H.h('dd', null, n + (t ? ' / ' + t.limit + ' (' + H.platformLabel(t.platform) + ')' : ''))),
@@ -87,11 +90,31 @@
         (post.media_urls || []).length ? H.h('div', null, H.h('dt', null, 'Media'), H.h('dd', null, H.mediaStrip(post))) : null),
       previewBox(post));
   };
+  /** The networks that have their own text or first comment, each with it. */
+  function ownTexts(post) {
+    var v = post.variants || {};
+    var ps = (post.platforms || []).filter(function (p) { return v[p] && (v[p].text || v[p].first_comment); });
+    if (!ps.length) return null;
+    return H.h('ul', { class: 'variant-texts', 'aria-label': 'Texts per network' }, ps.map(function (p) {
+      return H.h('li', { dataset: { platform: p } },
+        H.h('strong', null, H.platformLabel(p) + ': '),
+        v[p].text ? H.h('span', { class: 'variant-text' }, v[p].text) : H.h('span', { class: 'muted' }, 'the text above'),
+        v[p].first_comment ? H.h('span', { class: 'variant-comment' }, H.h('span', { class: 'muted' }, ' · first comment: '), v[p].first_comment) : null);
+    }));
+  }
   /** How the post will look on each of its networks (preview.js), folded away. */
   function previewBox(post) {
     if (!H.renderPreviews || !(post.platforms || []).length) return null;
     var box = H.h('div', { class: 'previews' });
-    H.renderPreviews(box, { text: post.text || '', platforms: post.platforms, media: (post.media_urls || []).map(function (u) { return { url: u }; }) });
+    var v = post.variants || {};
+    var texts = {}, comments = {};
+    post.platforms.forEach(function (p) {
+      if (v[p] && v[p].text) texts[p] = v[p].text;
+      var c = (v[p] && v[p].first_comment) || post.first_comment;
+      if (c) comments[p] = c;
+    });
+    var media = post.media || (post.media_urls || []).map(function (u) { return { url: u }; });
+    H.renderPreviews(box, { text: post.text || '', platforms: post.platforms, media: media, texts: texts, comments: comments });
     return H.h('details', { class: 'preview-box' }, H.h('summary', null, 'Preview on each network'), box);
   }
 }());

@@ -242,7 +242,7 @@ impl Seeder<'_> {
             media_urls: vec![],
             schedule_at: schedule.map(|d| (now_ms() + d).to_rfc3339()),
             submit: Some(submit),
-            queue: None,
+            ..Default::default()
         };
         self.state.posts.create(&self.editor, self.ws, input).await.map_err(anyhow_of)
     }

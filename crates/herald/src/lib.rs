@@ -15,7 +15,7 @@
 //!   invitations (and `herald user …`).
 //! - Use cases: [`webhooks_out`], Herald's webhooks to its users' endpoints; [`review`],
 //!   comments, mentions and client review links; [`plan`], the posting queue, CSV
-//!   import and feeds to drafts;
+//!   import and feeds to drafts; [`library`], templates and hashtag groups;
 //!   [`scheduler`], the due-post loop; [`notify`], notifications in the app and by
 //!   e-mail; [`posts`], the post use cases; [`webhooks`], Ayrshare's deliveries to
 //!   Herald; [`accounts`], a workspace's linked social accounts; [`analytics`], post and
@@ -52,6 +52,7 @@ pub mod domain;
 pub mod error;
 pub mod gateway;
 pub mod http;
+pub mod library;
 pub mod live;
 pub mod lookups;
 pub mod mail;

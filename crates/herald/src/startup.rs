@@ -190,6 +190,7 @@ impl Application {
             review,
             plan,
             feeds,
+            library: crate::library::LibraryService::new(store.clone()),
         });
         if let Some(sim) = &sandbox {
             crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;

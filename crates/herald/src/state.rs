@@ -9,6 +9,7 @@ use crate::auth::layer::Gate;
 use crate::auth::{self, Principal};
 use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
+use crate::library::LibraryService;
 use crate::live::Live;
 use crate::media::MediaService;
 use crate::metrics::Metrics;
@@ -55,6 +56,8 @@ pub struct AppInner {
     pub plan: PlanService,
     /// RSS / Atom feeds polled into drafts.
     pub feeds: Feeds,
+    /// Templates and hashtag groups.
+    pub library: LibraryService,
 }
 
 impl AppState {
@@ -99,6 +102,7 @@ sub_states! {
     review: Review,
     plan: PlanService,
     feeds: Feeds,
+    library: LibraryService,
 }
 
 /// What the operations routes need: readiness of the dependencies and the cron secret.

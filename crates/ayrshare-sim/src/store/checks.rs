@@ -1,7 +1,8 @@
 //! Whether a network takes a post, checked when the post is sent and, for a scheduled
 //! post, when it is scheduled (Ayrshare refuses a scheduled post whole when any
 //! network fails these checks, research note §3.5). In order: `fail_platforms`, the
-//! network linked to the profile (code 156), the tweet length (111), YouTube's title,
+//! network linked to the profile (code 156), the tweet length (111; the first comment,
+//! a reply on X, too), YouTube's title,
 //! and the same text on the same network within 48 hours (137). Only the first and
 //! the last apply when the simulator is lenient.
 
@@ -79,6 +80,11 @@ impl Store {
         let length = post.text.chars().count();
         if strict && platform == Platform::Twitter && length > platform.text_limit() {
             return Some(too_long(platform.text_limit(), length));
+        }
+        // On X the first comment is a reply tweet: the same limit holds for it.
+        let comment = post.first_comment.as_deref().map_or(0, |c| c.chars().count());
+        if strict && platform == Platform::Twitter && comment > platform.text_limit() {
+            return Some(too_long(platform.text_limit(), comment));
         }
         if strict && platform == Platform::YouTube && post.youtube_title.is_none() {
             return Some(no_title());

@@ -133,6 +133,7 @@ mod tests {
             media_urls: vec![],
             unknown_platforms: vec![],
             youtube_title: None,
+            first_comment: None,
             seq: 0,
         });
     }

@@ -70,6 +70,19 @@ pub struct PostRequest {
     /// Free text returned by history.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+    /// A comment posted right after the post, on every network of the request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_comment: Option<FirstComment>,
+}
+
+/// `firstComment` of `POST /post`: `{comment, mediaUrls?}` (one object for the whole
+/// request: a different first comment per network needs a request per network).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FirstComment {
+    pub comment: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub media_urls: Vec<String>,
 }
 
 /// Body of `PATCH /post`: approve, reschedule or pause a post.

@@ -6,6 +6,8 @@
 //! their callers (only [`model::now_ms`] reads the clock, for them).
 
 pub mod audit;
+pub mod compose;
+pub mod library;
 pub mod media;
 pub mod metrics;
 pub mod model;
@@ -19,6 +21,7 @@ pub mod validate;
 pub mod webhooks;
 
 pub use audit::AuditAction;
+pub use compose::{Compose, MediaItem, StoredCompose, Variant};
 pub use media::{Blob, MediaMeta, MediaRecord};
 pub use metrics::{AccountMetrics, Metric, Metrics, PostMetrics, RefreshTarget};
 pub use model::{Event, PlatformResult, PlatformStatus, Post, PublishState, WaitingFor, Workspace};

@@ -2,6 +2,7 @@
 //! of them. Times are UTC with millisecond precision, which is what storage keeps.
 
 use super::audit::AuditAction;
+use super::compose::Compose;
 use super::people::XCredentials;
 use super::status::{LateApproval, PostStatus};
 use crate::secret::Secret;
@@ -101,6 +102,9 @@ pub struct Post {
     pub platform_results: Vec<PlatformResult>,
     /// Why a post that is due has not gone out yet, if it is held back.
     pub waiting_for: Option<WaitingFor>,
+    /// Per-network text and first comments, the first comment, media with alt text.
+    #[serde(flatten)]
+    pub compose: Compose,
     #[serde(skip)]
     pub publish: PublishState,
 }

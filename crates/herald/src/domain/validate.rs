@@ -24,6 +24,11 @@ impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
         Self { field: field.to_owned(), message: message.into() }
     }
+
+    /// The same failure, said of another field (a variant's text checked as a text).
+    pub fn renamed(self, field: &str) -> Self {
+        Self { field: field.to_owned(), ..self }
+    }
 }
 
 /// The character limit of a platform (counted as Unicode scalar values; X's URL

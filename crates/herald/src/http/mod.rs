@@ -6,6 +6,7 @@
 mod analytics;
 mod dashboard;
 pub mod json;
+mod library;
 mod media;
 mod notifications;
 mod ops;
@@ -80,6 +81,11 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::queue, plan::set_queue))
         .routes(routes!(plan::feeds, plan::create_feed))
         .routes(routes!(plan::delete_feed))
+        .routes(routes!(library::list_templates, library::create_template))
+        .routes(routes!(library::update_template, library::delete_template))
+        .routes(routes!(library::list_hashtag_groups, library::create_hashtag_group))
+        .routes(routes!(library::update_hashtag_group, library::delete_hashtag_group))
+        .routes(routes!(library::delete_media))
         .routes(routes!(people::login))
         .routes(routes!(reset::request))
         .routes(routes!(reset::confirm))
@@ -97,7 +103,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(people::set_role, people::remove_member))
         .merge(
             OpenApiRouter::new()
-                .routes(routes!(media::upload))
+                .routes(routes!(media::upload, library::media_library))
                 .layer(axum::extract::DefaultBodyLimit::disable()),
         )
         .merge(

@@ -17,9 +17,13 @@
 //! The `url` that goes into a post's `media_urls` must be one Ayrshare can fetch: Herald's
 //! own when `HERALD_PUBLIC_URL` is set, otherwise the file is also uploaded to Ayrshare's
 //! media hosting (`POST /media/upload`, within the profile's budget) and that URL is used.
+//! The URL is recorded with the medium (an identical upload answers it again, without a
+//! second upload), so a post carrying it is shown with Herald's own copy whoever hosts
+//! it, and the library ([`library`]) knows which posts use a medium.
 
 pub mod decode;
 pub mod kind;
+pub mod library;
 pub mod serve;
 pub mod thumbnail;
 
@@ -115,8 +119,15 @@ impl MediaService {
         let file = Checked::of(upload).await?;
         let store = &self.inner.store;
         if let Some(meta) = store.media_by_sha256(&ws.id, &file.sha256).await? {
-            let (name, data) = (&file.file_name, &file.data);
-            let url = self.url(&ws, &meta.id, name, file.content_type, data).await?;
+            let url = match store.media_url(&ws.id, &meta.id).await? {
+                Some(url) => url,
+                None => {
+                    let (name, data) = (&file.file_name, &file.data);
+                    let url = self.url(&ws, &meta.id, name, file.content_type, data).await?;
+                    store.set_media_url(&ws.id, &meta.id, &url).await?;
+                    url
+                }
+            };
             return Ok(self.view(meta, url));
         }
         self.within_quota(&ws.id, file.data.len()).await?;
@@ -127,6 +138,7 @@ impl MediaService {
         if !store.create_media(&record, quota).await? {
             return Err(AppError::QuotaExceeded { quota_bytes: self.inner.quota_bytes });
         }
+        store.set_media_url(&ws.id, &record.id, &url).await?;
         Ok(self.view(record.meta(), url))
     }
 

@@ -198,6 +198,7 @@ mod tests {
             ayrshare_id: None,
             platform_results: vec![],
             waiting_for: None,
+            compose: Default::default(),
             publish: Default::default(),
         }
     }

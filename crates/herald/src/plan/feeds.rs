@@ -241,6 +241,7 @@ fn draft(feed: &Feed, item_id: &str, text: String, now: chrono::DateTime<chrono:
         platform_results: vec![],
         waiting_for: None,
         publish: PublishState::default(),
+        compose: Default::default(),
     };
     let event = NewEvent {
         actor: SYSTEM_ACTOR.into(),

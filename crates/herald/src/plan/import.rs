@@ -21,7 +21,7 @@ use crate::domain::audit::AuditAction;
 use crate::domain::model::now_ms;
 use crate::domain::plan::resolve;
 use crate::domain::transitions::{self, Context, CreateEffect};
-use crate::domain::{validate, Post, PostStatus, PublishState, Workspace};
+use crate::domain::{validate, Compose, Post, PostStatus, PublishState, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::posts::PostService;
 use crate::store::{NewEvent, Planned, Storage};
@@ -66,6 +66,7 @@ struct Row {
     platforms: Vec<String>,
     media_urls: Vec<String>,
     schedule_at: Option<DateTime<Utc>>,
+    first_comment: Option<String>,
     queue: bool,
     external_id: Option<String>,
 }
@@ -174,6 +175,7 @@ fn planned(who: &Principal, ws: &Workspace, r: &Row, now: DateTime<Utc>, submit:
         platform_results: vec![],
         waiting_for: None,
         publish: PublishState::default(),
+        compose: compose_of(r),
     };
     let event = NewEvent {
         actor: who.actor(),
@@ -183,6 +185,13 @@ fn planned(who: &Principal, ws: &Workspace, r: &Row, now: DateTime<Utc>, submit:
     };
     let key = r.external_id.as_ref().map(|id| format!("import:{id}"));
     Planned { post, event, key, queued: r.queue }
+}
+
+/// A row's first comment, its media in step with its URLs (no alt text from a CSV).
+fn compose_of(r: &Row) -> Compose {
+    let mut c = Compose { first_comment: r.first_comment.clone(), ..Compose::default() };
+    c.align_media(&r.media_urls);
+    c
 }
 
 /// Parses and checks every row; 422 `import_invalid` with every problem, 413 past
@@ -284,7 +293,8 @@ fn row(
         note("media_urls", e.message);
         vec![]
     });
-    if let Some(comment) = get("first_comment") {
+    let first_comment = get("first_comment").filter(|c| !c.trim().is_empty()).map(str::to_owned);
+    if let Some(comment) = &first_comment {
         if let Err(e) = validate::text(comment, &platforms) {
             note("first_comment", e.message);
         }
@@ -314,7 +324,16 @@ fn row(
         note("external_id", format!("At most {MAX_EXTERNAL_ID} characters."));
     }
     match bad.is_empty() {
-        true => Ok(Row { number, text, platforms, media_urls, schedule_at, queue, external_id }),
+        true => Ok(Row {
+            number,
+            text,
+            platforms,
+            media_urls,
+            schedule_at,
+            first_comment,
+            queue,
+            external_id,
+        }),
         false => Err(bad),
     }
 }

@@ -73,17 +73,40 @@ impl PostService {
         checks::upstream(gateway, &inner.accounts, inner.store.as_ref(), ws, post).await
     }
 
+    /// Herald's own copy of every medium uploaded to Herald, whoever hosts the URL the
+    /// post carries, so the pages can show what is approved.
+    async fn previews(&self, ws_id: &str, compose: &mut crate::domain::Compose) -> AppResult<()> {
+        let missing: Vec<String> = compose
+            .media
+            .iter()
+            .filter(|m| m.preview_url.is_none())
+            .map(|m| m.url.clone())
+            .collect();
+        if missing.is_empty() {
+            return Ok(());
+        }
+        let found = self.inner.store.media_previews(ws_id, &missing).await?;
+        for item in compose.media.iter_mut().filter(|m| m.preview_url.is_none()) {
+            item.preview_url = found.get(&item.url).cloned();
+        }
+        Ok(())
+    }
+
     async fn workspace(&self, id: &str) -> AppResult<Workspace> {
         self.inner.lookups.workspace(id).await?.ok_or(AppError::NotFound)
     }
 
     #[tracing::instrument(skip_all, fields(workspace = %ws_id))]
-    pub async fn create(&self, who: &Principal, ws_id: &str, input: NewPost) -> AppResult<Post> {
+    pub async fn create(
+        &self,
+        who: &Principal,
+        ws_id: &str,
+        mut input: NewPost,
+    ) -> AppResult<Post> {
         let ws = self.workspace(ws_id).await?;
         let now = now_ms();
-        validate::platforms(&input.platforms)?;
-        validate::text(&input.text, &input.platforms)?;
-        let media_urls = validate::media_urls(&input.media_urls)?;
+        let (media_urls, mut compose) = input.compose()?;
+        self.previews(&ws.id, &mut compose).await?;
         let draft = input.submit == Some(false);
         let queued = input.queue == Some(true);
         if queued && input.schedule_at.is_some() {
@@ -117,6 +140,7 @@ impl PostService {
             ayrshare_id: None,
             platform_results: vec![],
             waiting_for: None,
+            compose,
             publish: PublishState::default(),
         };
         let event = event_by(who, AuditAction::Create, None, None);
@@ -180,6 +204,7 @@ impl PostService {
             Edited::Schedule => AuditAction::Reschedule,
         };
         check_version(&before, given)?;
+        self.previews(&ws.id, &mut next.compose).await?;
         let effect = decide(Action::Edit, &ws, &next)?;
         if before.status != PostStatus::Draft {
             self.check_upstream(&ws, &next).await?;

@@ -13,7 +13,13 @@
 //!    not found is it sent again, with the *same* key, so Ayrshare itself refuses a
 //!    second post if history merely lagged; such a refusal leaves the post `publishing`
 //!    until history shows it. A post is therefore never posted twice by Herald.
+//!
+//! A post whose networks have different texts or first comments is sent as one request
+//! per group of networks that share them ([`groups`], which argues the choice), each with
+//! its own key and marker; the steps above hold per request, and the post settles when
+//! every request's outcome is known.
 
+mod groups;
 mod outcome;
 
 use crate::changes::Writer;
@@ -21,13 +27,14 @@ use crate::domain::model::now_ms;
 use crate::domain::{AuditAction, Post, PostStatus, Workspace};
 use crate::gateway::{Gateway, GatewayError, Spend};
 use crate::store::{NewEvent, StoreError};
-use ayrshare::{HistoryQuery, PostRequest};
+use ayrshare::{FirstComment, HistoryQuery, PostRequest};
 use chrono::Duration as ChronoDuration;
 use herald_cache::Slots;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use outcome::{apply_outcome, Outcome};
+pub use groups::{groups, Group};
+pub use outcome::{apply_outcome, apply_outcomes, Outcome};
 
 /// Retry and lease settings.
 #[derive(Debug, Clone, Copy)]
@@ -123,9 +130,10 @@ impl Publisher {
         &self.inner.gateway
     }
 
-    /// Publishes a post this caller has claimed, spending one use of `reserved` for it,
-    /// and settles it. Returns the post as it now stands: settled, or still `publishing`
-    /// when the outcome is not known yet.
+    /// Publishes a post this caller has claimed, spending one use of `reserved` for its
+    /// first request (the others, when its networks differ in text, spend from the
+    /// window), and settles it. Returns the post as it now stands: settled, or still
+    /// `publishing` when an outcome is not known yet.
     #[tracing::instrument(skip_all, fields(post = %post.id, workspace = %ws.id))]
     pub async fn publish(
         &self,
@@ -133,55 +141,65 @@ impl Publisher {
         post: Post,
         reserved: &Slots,
     ) -> Result<Post, StoreError> {
-        let (found, spend) = match post.publish.attempts > 1 {
-            true => (self.find_in_history(ws, &post, reserved).await, Spend::Publish),
-            false => (None, Spend::Reserved(reserved)),
+        let key =
+            post.publish.key.clone().unwrap_or_else(|| format!("{}-v{}", post.id, post.version));
+        let (history, mut spend) = match post.publish.attempts > 1 {
+            true => (self.history(ws, &post, reserved).await, Spend::Publish),
+            false => (Vec::new(), Spend::Reserved(reserved)),
         };
-        let attempt = match found {
-            Some(outcome) => Attempt::Done(outcome),
-            None => self.send(ws, &post, spend).await,
-        };
-        match attempt {
-            Attempt::Done(outcome) => self.settle(post, outcome).await,
-            Attempt::Rejected(message) => self.settle(post, Outcome::rejected(message)).await,
-            Attempt::Unknown { reason, sent } => self.leave_pending(post, reason, sent).await,
+        let mut known: Vec<(Vec<String>, Outcome)> = Vec::new();
+        let mut unknown: Vec<(Group, String, bool)> = Vec::new();
+        for group in groups(&post, &key) {
+            let marker = marker(&group.key);
+            if let Some(item) = history.iter().find(|i| i.notes.as_deref() == Some(&marker)) {
+                known.push((group.platforms, Outcome::from(item.clone())));
+                continue;
+            }
+            match self.send(ws, &post, &group, spend).await {
+                Attempt::Done(outcome) => known.push((group.platforms, outcome)),
+                Attempt::Rejected(message) => {
+                    known.push((group.platforms, Outcome::rejected(message)));
+                }
+                Attempt::Unknown { reason, sent } => unknown.push((group, reason, sent)),
+            }
+            spend = Spend::Publish;
         }
+        if unknown.is_empty() {
+            return self.settle(post, known).await;
+        }
+        self.leave_pending(post, known, unknown).await
     }
 
-    /// On a re-claim, the marker in Ayrshare's history tells whether an earlier claimer
-    /// got through.
-    async fn find_in_history(
+    /// On a re-claim, Ayrshare's history: the markers in it tell which requests an
+    /// earlier claimer got through.
+    async fn history(
         &self,
         ws: &Workspace,
         post: &Post,
         reserved: &Slots,
-    ) -> Option<Outcome> {
-        let key = post.publish.key.as_deref().filter(|_| post.publish.attempts > 1)?;
+    ) -> Vec<ayrshare::HistoryItem> {
         let query = HistoryQuery { limit: Some(1000), last_days: Some(0), ..Default::default() };
         match self.inner.gateway.history(ws, Spend::Reserved(reserved), &query).await {
-            Ok(reply) => reply
-                .body
-                .items
-                .into_iter()
-                .find(|i| i.notes.as_deref() == Some(marker(key).as_str()))
-                .map(Outcome::from),
+            Ok(reply) => reply.body.items,
             Err(e) => {
                 tracing::warn!(post = %post.id, error = %e, "history lookup for a re-claimed post failed");
-                None
+                Vec::new()
             }
         }
     }
 
-    async fn send(&self, ws: &Workspace, post: &Post, first: Spend<'_>) -> Attempt {
-        let key =
-            post.publish.key.clone().unwrap_or_else(|| format!("{}-v{}", post.id, post.version));
+    async fn send(&self, ws: &Workspace, post: &Post, group: &Group, first: Spend<'_>) -> Attempt {
         let request = PostRequest {
-            post: post.text.clone(),
-            platforms: post.publish.targets.clone(),
+            post: group.text.clone(),
+            platforms: group.platforms.clone(),
             media_urls: post.media_urls.clone(),
-            notes: Some(marker(&key)),
-            idempotency_key: Some(key),
+            notes: Some(marker(&group.key)),
+            idempotency_key: Some(group.key.clone()),
             schedule_date: None,
+            first_comment: group
+                .first_comment
+                .clone()
+                .map(|comment| FirstComment { comment, media_urls: vec![] }),
         };
         let mut last = String::new();
         let gateway = &self.inner.gateway;
@@ -217,33 +235,46 @@ impl Publisher {
         Attempt::Unknown { reason: last, sent: false }
     }
 
-    async fn settle(&self, post: Post, outcome: Outcome) -> Result<Post, StoreError> {
-        let next = apply_outcome(&post, &outcome, now_ms());
+    async fn settle(
+        &self,
+        post: Post,
+        outcomes: Vec<(Vec<String>, Outcome)>,
+    ) -> Result<Post, StoreError> {
+        let next = apply_outcomes(&post, &outcomes, now_ms());
+        let summaries: Vec<String> = outcomes.iter().filter_map(|(_, o)| o.summary()).collect();
         let event = NewEvent {
             actor: SYSTEM_ACTOR.into(),
             action: AuditAction::Publish,
-            comment: outcome.summary(),
+            comment: (!summaries.is_empty()).then(|| summaries.join("; ")),
             from: Some(post.status),
         };
         tracing::info!(post = %post.id, status = %next.status, "publish settled");
         Ok(self.inner.writer.save(post.version, &next, &event).await?.post)
     }
 
-    /// The outcome is unknown: keep the claim until its lease ends, then a re-claim
-    /// settles it. After too many claims that never reached Ayrshare, give up as failed.
+    /// Some outcome is unknown: keep the claim until its lease ends, then a re-claim
+    /// settles it (the requests that got through found in history). After too many
+    /// claims whose unknown requests never reached Ayrshare, those give up as failed and
+    /// the post settles with what is known.
     async fn leave_pending(
         &self,
         post: Post,
-        reason: String,
-        sent: bool,
+        mut known: Vec<(Vec<String>, Outcome)>,
+        unknown: Vec<(Group, String, bool)>,
     ) -> Result<Post, StoreError> {
+        let sent = unknown.iter().any(|(_, _, sent)| *sent);
         if !sent && post.publish.attempts >= self.inner.policy.max_claims {
-            let message = format!(
-                "Ayrshare could not be reached after {} attempts: {reason}",
-                post.publish.attempts
-            );
-            return self.settle(post, Outcome::rejected(message)).await;
+            for (group, reason, _) in unknown {
+                let message = format!(
+                    "Ayrshare could not be reached after {} attempts: {reason}",
+                    post.publish.attempts
+                );
+                known.push((group.platforms, Outcome::rejected(message)));
+            }
+            return self.settle(post, known).await;
         }
+        let reasons: Vec<&str> = unknown.iter().map(|(_, r, _)| r.as_str()).collect();
+        let reason = reasons.join("; ");
         tracing::warn!(post = %post.id, %reason, "publish outcome unknown; the post stays publishing until re-claimed");
         Ok(post)
     }

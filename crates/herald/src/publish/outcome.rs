@@ -86,14 +86,26 @@ impl From<ayrshare::HistoryItem> for Outcome {
 /// ones; the status is `published` if every platform succeeded, `failed` if none did,
 /// `partially_published` otherwise.
 pub fn apply_outcome(post: &Post, outcome: &Outcome, now: DateTime<Utc>) -> Post {
+    apply_outcomes(post, &[(post.publish.targets.clone(), outcome.clone())], now)
+}
+
+/// [`apply_outcome`] for an attempt made of several requests: each outcome settles the
+/// platforms listed with it (those of the attempt's targets).
+pub fn apply_outcomes(
+    post: &Post,
+    outcomes: &[(Vec<String>, Outcome)],
+    now: DateTime<Utc>,
+) -> Post {
     let mut next = post.clone();
     next.version = post.version + 1;
     next.updated_at = now;
-    for platform in &post.publish.targets {
-        let result = outcome.result_for(platform);
-        match next.platform_results.iter_mut().find(|r| &r.platform == platform) {
-            Some(slot) => *slot = result,
-            None => next.platform_results.push(result),
+    for (platforms, outcome) in outcomes {
+        for platform in platforms.iter().filter(|p| post.publish.targets.contains(p)) {
+            let result = outcome.result_for(platform);
+            match next.platform_results.iter_mut().find(|r| &r.platform == platform) {
+                Some(slot) => *slot = result,
+                None => next.platform_results.push(result),
+            }
         }
     }
     let ok = |p: &String| {
@@ -109,18 +121,18 @@ pub fn apply_outcome(post: &Post, outcome: &Outcome, now: DateTime<Utc>) -> Post
         next.published_at = Some(now);
     }
     if next.ayrshare_id.is_none() {
-        next.ayrshare_id = outcome.ayrshare_id.clone();
+        next.ayrshare_id = outcomes.iter().find_map(|(_, o)| o.ayrshare_id.clone());
     }
     next.publish.lease_until = None;
     next
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::domain::PublishState;
 
-    fn post(platforms: &[&str]) -> Post {
+    pub(crate) fn post(platforms: &[&str]) -> Post {
         let platforms: Vec<String> = platforms.iter().map(|s| s.to_string()).collect();
         Post {
             id: "p1".into(),
@@ -138,6 +150,7 @@ mod tests {
             ayrshare_id: None,
             platform_results: vec![],
             waiting_for: None,
+            compose: Default::default(),
             publish: PublishState { targets: platforms, ..Default::default() },
         }
     }

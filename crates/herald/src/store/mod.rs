@@ -34,6 +34,7 @@ mod rows;
 mod sql;
 pub mod sqlite;
 
+use crate::domain::library::{Library, LibraryMedia, MediaRemoval, Named};
 use crate::domain::plan::{Feed, Queue};
 use crate::domain::review::{Comment, ReviewLink};
 use crate::domain::webhooks::{Attempt, ClaimedDelivery, Delivery, Endpoint, NewDelivery};
@@ -387,6 +388,40 @@ pub trait Storage: Send + Sync + 'static {
     async fn media_chunk(&self, workspace_id: &str, id: &str, seq: u64) -> Result<Option<Vec<u8>>>;
     /// The workspace's medium's thumbnail, if it has one.
     async fn media_thumbnail(&self, workspace_id: &str, id: &str) -> Result<Option<Blob>>;
+
+    /// Stores a template or hashtag group; `Duplicate` of
+    /// `<table>_workspace_id_name_key` when the workspace has one of that name.
+    async fn create_named(&self, library: Library, named: &Named) -> Result<()>;
+    /// The workspace's templates or hashtag groups, by name.
+    async fn named_list(&self, library: Library, workspace_id: &str) -> Result<Vec<Named>>;
+    async fn named(&self, library: Library, workspace_id: &str, id: &str) -> Result<Option<Named>>;
+    /// Writes the name and body; false if the workspace has no such record; `Duplicate`
+    /// as on create.
+    async fn update_named(&self, library: Library, named: &Named) -> Result<bool>;
+    /// False if the workspace has no such record.
+    async fn delete_named(&self, library: Library, workspace_id: &str, id: &str) -> Result<bool>;
+    /// The workspace's media, newest first, after `(created_at, id)`, at most `limit`,
+    /// each with how many posts use it.
+    async fn media_library(
+        &self,
+        workspace_id: &str,
+        after: Option<(DateTime<Utc>, String)>,
+        limit: u32,
+    ) -> Result<Vec<LibraryMedia>>;
+    /// Deletes the medium (its file, and its bytes from the workspace's total) unless a
+    /// post still on its way uses it, in one transaction.
+    async fn delete_media(&self, workspace_id: &str, id: &str) -> Result<MediaRemoval>;
+    /// Records the URL the medium was given out as for `media_urls`.
+    async fn set_media_url(&self, workspace_id: &str, id: &str, url: &str) -> Result<()>;
+    /// The URL the medium was given out as, if recorded.
+    async fn media_url(&self, workspace_id: &str, id: &str) -> Result<Option<String>>;
+    /// Herald's own path of each of `urls` that is one of the workspace's media (its
+    /// thumbnail, or the file when it has none), by URL.
+    async fn media_previews(
+        &self,
+        workspace_id: &str,
+        urls: &[String],
+    ) -> Result<std::collections::BTreeMap<String, String>>;
 
     /// Writes each post's figures unless newer (or as new) ones are stored: `as_of` never
     /// goes back. Writing figures sets their next refresh and releases a refresh claim.

@@ -14,7 +14,9 @@ pub(crate) use people::*;
 
 use super::{StoreError, TokenRecord};
 use crate::domain::model::{from_ms, to_ms};
-use crate::domain::{Event, PlatformResult, Post, PublishState, Workspace, XCredentials};
+use crate::domain::{
+    Event, PlatformResult, Post, PublishState, StoredCompose, Workspace, XCredentials,
+};
 use crate::secret::Secret;
 use std::str::FromStr;
 
@@ -114,6 +116,7 @@ pub(crate) struct PostRow {
     pub publish_attempts: i64,
     pub publish_targets: String,
     pub waiting_for: Option<String>,
+    pub compose: String,
 }
 
 fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, StoreError> {
@@ -132,9 +135,12 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 impl TryFrom<PostRow> for Post {
     type Error = StoreError;
     fn try_from(r: PostRow) -> Result<Self, StoreError> {
+        let media_urls: Vec<String> = json("media_urls", &r.media_urls)?;
+        let compose = json::<StoredCompose>("compose", &r.compose)?.into_compose(&media_urls);
         Ok(Post {
             platforms: json("platforms", &r.platforms)?,
-            media_urls: json("media_urls", &r.media_urls)?,
+            media_urls,
+            compose,
             platform_results: json::<Vec<PlatformResult>>("platform_results", &r.platform_results)?,
             status: parsed("status", &r.status)?,
             waiting_for: r.waiting_for.map(|w| parsed("waiting_for", &w)).transpose()?,
@@ -170,6 +176,7 @@ pub(crate) struct PostValues {
     pub updated_at: i64,
     pub published_at: Option<i64>,
     pub lease_until: Option<i64>,
+    pub compose: String,
 }
 
 impl PostValues {
@@ -184,6 +191,7 @@ impl PostValues {
             updated_at: to_ms(p.updated_at),
             published_at: p.published_at.map(to_ms),
             lease_until: p.publish.lease_until.map(to_ms),
+            compose: to_json(&StoredCompose::of(&p.compose)),
         }
     }
 }

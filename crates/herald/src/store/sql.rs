@@ -20,13 +20,13 @@ use crate::domain::PostStatus;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-/// The post columns a change writes, bound as `$1`…`$15` by both [`INSERT_POST`] and
+/// The post columns a change writes, bound as `$1`…`$16` by both [`INSERT_POST`] and
 /// [`UPDATE_POST`] (whose `SET` list names them in this order too).
 macro_rules! post_change_columns {
     () => {
         "text, platforms, media_urls, status, schedule_at, version, updated_at, published_at, \
          ayrshare_id, platform_results, lease_until, publish_key, publish_attempts, \
-         publish_targets, waiting_for"
+         publish_targets, waiting_for, compose"
     };
 }
 
@@ -100,14 +100,14 @@ pub(super) const INSERT_POST: &str = concat!(
     "INSERT INTO posts (",
     post_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19)"
+     $19, $20)"
 );
-/// Guarded by the version the change was based on (`$18`): no row changes if it moved on.
+/// Guarded by the version the change was based on (`$19`): no row changes if it moved on.
 pub(super) const UPDATE_POST: &str = "UPDATE posts SET text = $1, platforms = $2, \
     media_urls = $3, status = $4, schedule_at = $5, version = $6, updated_at = $7, \
     published_at = $8, ayrshare_id = $9, platform_results = $10, lease_until = $11, \
-    publish_key = $12, publish_attempts = $13, publish_targets = $14, waiting_for = $15 \
-    WHERE id = $16 AND workspace_id = $17 AND version = $18";
+    publish_key = $12, publish_attempts = $13, publish_targets = $14, waiting_for = $15, compose = $16 \
+    WHERE id = $17 AND workspace_id = $18 AND version = $19";
 pub(super) const POST_VERSION: &str =
     "SELECT version FROM posts WHERE workspace_id = $1 AND id = $2";
 pub(super) const POST_BY_ID: &str =
@@ -199,6 +199,8 @@ pub(super) fn count(n: i64) -> u32 {
     u32::try_from(n.max(0)).unwrap_or(u32::MAX)
 }
 
+pub(super) mod compose;
+mod compose_ops;
 mod feed;
 mod media;
 mod media_ops;
@@ -222,6 +224,7 @@ mod storage;
 pub(super) mod webhooks_out;
 mod webhooks_out_ops;
 
+pub(super) use compose_ops::compose_ops;
 pub(super) use feed::*;
 pub(super) use media::*;
 pub(super) use media_ops::{media_ops, media_steps};

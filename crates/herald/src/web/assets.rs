@@ -147,6 +147,11 @@ const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/media.js"),
     },
     Asset {
+        name: "library.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/library.js"),
+    },
+    Asset {
         name: "preview.js",
         content_type: "text/javascript; charset=utf-8",
         body: include_str!("../../assets/preview.js"),

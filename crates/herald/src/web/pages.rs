@@ -18,6 +18,13 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
     let id = |name: &str| format!("{prefix}-{name}");
     html! {
         form.post-form id=(id("form")) novalidate data-mode=(if editing { "edit" } else { "create" }) {
+            div.field.compose-library {
+                label for=(id("template")) { "Template" }
+                select.template-select id=(id("template")) { option value="" { "Start from a template…" } }
+                label for=(id("hashtags")) { "Hashtags" }
+                select.hashtag-select id=(id("hashtags")) { option value="" { "Add a hashtag group…" } }
+                button.btn.btn-small.save-template type="button" { "Save as template" }
+            }
             div.field {
                 label for=(id("text")) { "Text" }
                 textarea id=(id("text")) name="text" rows="5" required
@@ -26,6 +33,21 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                     span.char-count id=(id("count")) aria-live="polite" { "Choose platforms to see their limit" }
                 }
                 p.field-error id=(id("text-error")) data-error-for="text" hidden {}
+            }
+            div.field {
+                label for=(id("first-comment")) { "First comment " span.optional { "(optional)" } }
+                textarea id=(id("first-comment")) name="first_comment" rows="2"
+                    aria-describedby=(id("first-comment-hint")) {}
+                p.hint id=(id("first-comment-hint")) {
+                    "Posted as a comment right after the post (on X, as a reply)."
+                }
+                p.field-error data-error-for="first_comment" hidden {}
+            }
+            div.field.variants-field {
+                span.label-like { "Text per network " span.optional { "(optional)" } }
+                p.hint { "Give a network its own text or first comment; the others use the ones above." }
+                div.variants {}
+                p.field-error data-error-for="variants" hidden {}
             }
             fieldset.field {
                 legend { "Platforms" }
@@ -58,6 +80,10 @@ fn post_form(prefix: &str, editing: bool) -> Markup {
                         accept="image/jpeg,image/png,image/gif,image/webp,video/mp4,video/quicktime,video/webm";
                 }
                 ul.uploads aria-live="polite" {}
+                details.media-library {
+                    summary { "Reuse from the media library" }
+                    ul.library-picker aria-live="polite" {}
+                }
                 details.more-fields {
                     summary { "Add media by link" }
                     label for=(id("media")) { "One http(s) link per line" }
@@ -187,6 +213,7 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
         "live.js",
         "preview.js",
         "media.js",
+        "library.js",
         "compose.js",
         "filters.js",
         "dashboard.js",
@@ -323,6 +350,7 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         "live.js",
         "preview.js",
         "media.js",
+        "library.js",
         "compose.js",
         "review.js",
         "comments.js",

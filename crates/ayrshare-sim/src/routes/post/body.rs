@@ -25,6 +25,8 @@ pub(crate) struct NewPost {
     pub(crate) idempotency_key: Option<String>,
     pub(crate) requires_approval: bool,
     pub(crate) youtube_title: Option<String>,
+    /// `firstComment.comment`.
+    pub(crate) first_comment: Option<String>,
     /// `profileKeys` (or `profileKey`): post on these profiles instead of the caller's.
     pub(crate) profile_keys: Option<Vec<String>>,
     /// `arrayResponse`: answer a bare array instead of `{status, posts}`.
@@ -125,6 +127,30 @@ fn string_of(value: &Value) -> Option<String> {
     value.as_str().map(String::from)
 }
 
+/// `firstComment`: an object `{comment, mediaUrls?}` with a non-empty `comment` (§3.1);
+/// a bare string, a blank comment or media that are not a list of strings are refused.
+fn first_comment(body: &Value) -> Result<Option<String>, ApiError> {
+    let bad = || {
+        invalid(
+            "Invalid firstComment parameter: send {\"comment\": \"...\", \"mediaUrls\"?: [...]}.",
+        )
+    };
+    let Some(value) = body.get("firstComment").filter(|v| !v.is_null()) else {
+        return Ok(None);
+    };
+    let object = value.as_object().ok_or_else(bad)?;
+    let comment = object.get("comment").and_then(Value::as_str).ok_or_else(bad)?;
+    if comment.trim().is_empty() {
+        return Err(bad());
+    }
+    match object.get("mediaUrls") {
+        None | Some(Value::Null) => {}
+        Some(media) if strings(media).is_some() => {}
+        Some(_) => return Err(bad()),
+    }
+    Ok(Some(comment.to_string()))
+}
+
 /// `profileKeys` (an array) or `profileKey` (a string), non-empty.
 fn profile_keys(body: &Value) -> Result<Option<Vec<String>>, ApiError> {
     let keys = match optional(body, "profileKeys", strings)? {
@@ -169,6 +195,7 @@ impl NewPost {
             idempotency_key: optional(body, "idempotencyKey", string_of)?.filter(|k| !k.is_empty()),
             requires_approval: optional(body, "requiresApproval", Value::as_bool)?.unwrap_or(false),
             youtube_title,
+            first_comment: first_comment(body)?,
             profile_keys: profile_keys(body)?,
             array_response: optional(body, "arrayResponse", Value::as_bool)?.unwrap_or(false),
         })
@@ -210,6 +237,14 @@ mod tests {
     }
 
     #[test]
+    fn the_first_comment_is_read_from_its_object() {
+        let new = NewPost::parse(&json!({"post": "hi", "platforms": ["twitter"],
+                                         "firstComment": {"comment": "more", "mediaUrls": []}}))
+        .expect("valid");
+        assert_eq!(new.first_comment.as_deref(), Some("more"));
+    }
+
+    #[test]
     fn bad_bodies_are_400s() {
         for body in [
             json!({"platforms": ["twitter"]}),
@@ -220,6 +255,11 @@ mod tests {
             json!({"post": "hi", "platforms": ["twitter"], "scheduleDate": "tomorrow"}),
             json!({"post": "hi", "platforms": ["twitter"], "mediaUrls": "x"}),
             json!({"post": "hi", "platforms": ["twitter"], "profileKeys": [""]}),
+            json!({"post": "hi", "platforms": ["twitter"], "firstComment": "more"}),
+            json!({"post": "hi", "platforms": ["twitter"], "firstComment": {"comment": " "}}),
+            json!({"post": "hi", "platforms": ["twitter"], "firstComment": {"text": "more"}}),
+            json!({"post": "hi", "platforms": ["twitter"],
+                   "firstComment": {"comment": "more", "mediaUrls": "x"}}),
             json!(["post"]),
         ] {
             let error = NewPost::parse(&body).expect_err("invalid body accepted");

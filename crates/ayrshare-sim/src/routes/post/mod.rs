@@ -57,6 +57,7 @@ fn record(store: &Store, profile: &str, new: NewPost, config: &SimConfig) -> Pos
         media_urls: new.media_urls,
         unknown_platforms: new.unknown,
         youtube_title: new.youtube_title,
+        first_comment: new.first_comment,
         seq: 0,
     }
 }

@@ -1,5 +1,5 @@
 //! [`plan_ops!`]: the [`Storage`](crate::store::Storage) operations of the posting queue,
-//! keyed posts and feeds, the first link of the chain of operation macros; their
+//! keyed posts and feeds, the second link of the chain of operation macros (after [`compose_ops!`](super::compose_ops)); their
 //! statements and rows are in [`plan`](super::plan), which argues their guarantees.
 
 /// Hands the plan operations, then `$more`, on to [`review_ops!`](super::review_ops).

@@ -1,5 +1,5 @@
 //! [`review_ops!`]: the [`Storage`](crate::store::Storage) operations of comments and
-//! client review links, the second link of the chain of operation macros (after [`plan_ops!`](super::plan_ops)); their
+//! client review links, the third link of the chain of operation macros (after [`plan_ops!`](super::plan_ops)); their
 //! statements and rows are in [`review`](super::review), which argues their guarantees.
 
 /// Hands the review operations, then `$more`, on to [`webhook_ops!`](super::webhook_ops)

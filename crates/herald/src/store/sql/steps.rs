@@ -10,7 +10,7 @@ macro_rules! post_change_steps {
         type Tx<'c> = sqlx::Transaction<'c, $db>;
         type Query<'q> = sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>;
 
-        /// Binds `$1`…`$17` of [`INSERT_POST`] and [`UPDATE_POST`]: the columns a change
+        /// Binds `$1`…`$18` of [`INSERT_POST`] and [`UPDATE_POST`]: the columns a change
         /// writes, then the post's `id` and `workspace_id`.
         fn bind_post<'q>(query: Query<'q>, p: &'q Post, v: &'q PostValues) -> Query<'q> {
             query
@@ -29,6 +29,7 @@ macro_rules! post_change_steps {
                 .bind(p.publish.attempts)
                 .bind(&v.publish_targets)
                 .bind(p.waiting_for.map(|w| w.as_str()))
+                .bind(&v.compose)
                 .bind(&p.id)
                 .bind(&p.workspace_id)
         }

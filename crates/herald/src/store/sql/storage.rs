@@ -3,7 +3,8 @@
 //!
 //! `#[async_trait]` must see every method of the impl, so the operations kept in other
 //! files reach it as tokens, through a chain of macros each adding its own and handing
-//! the lot to the next: [`plan_ops!`](super::plan_ops) →
+//! the lot to the next: [`compose_ops!`](super::compose_ops) →
+//! [`plan_ops!`](super::plan_ops) →
 //! [`review_ops!`](super::review_ops) →
 //! [`webhook_ops!`](super::webhook_ops) →
 //! [`planning_ops!`](super::planning_ops) →
@@ -47,7 +48,7 @@ macro_rules! sql_storage_impl {
             $crate::store::sql::notify_steps!($db, $dialect);
             $crate::store::sql::media_steps!($db);
             $crate::store::sql::metrics_steps!($db);
-            $crate::store::sql::plan_ops!($store, $read, $write, $dialect, {});
+            $crate::store::sql::compose_ops!($store, $read, $write, $dialect, {});
         };
     };
 }

@@ -44,6 +44,7 @@ fn draft(ws: &str, text: String, at: DateTime<Utc>) -> Post {
         ayrshare_id: None,
         platform_results: vec![],
         waiting_for: None,
+        compose: Default::default(),
         publish: PublishState::default(),
     }
 }

@@ -33,6 +33,7 @@
 mod analytics;
 mod axe;
 mod collaboration;
+mod compose;
 mod driver;
 mod forgiving;
 mod people;

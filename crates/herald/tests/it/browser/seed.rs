@@ -99,6 +99,7 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
         ayrshare_id: Some(format!("seed-{n}")),
         platform_results: results,
         waiting_for: None,
+        compose: Default::default(),
         publish: PublishState::default(),
     }
 }

@@ -45,6 +45,10 @@ struct Victim {
     review_link_ids: Vec<String>,
     /// B's RSS / Atom feeds.
     feed_ids: Vec<String>,
+    /// B's templates, hashtag groups and uploads.
+    template_ids: Vec<String>,
+    hashtag_group_ids: Vec<String>,
+    media_ids: Vec<String>,
     /// B's person, signed in.
     person: Session,
     /// Strings that must never appear in an answer to A.
@@ -117,6 +121,9 @@ fn ids_for(path: &str, victim: &Victim) -> Vec<(String, i64)> {
         "webhooks" => unversioned(&victim.webhook_ids),
         "review-links" | "review" => unversioned(&victim.review_link_ids),
         "feeds" => unversioned(&victim.feed_ids),
+        "templates" => unversioned(&victim.template_ids),
+        "hashtag-groups" => unversioned(&victim.hashtag_group_ids),
+        "media" => unversioned(&victim.media_ids),
         other => panic!("route {path}: `{param}` after `{other}` is a kind of object the isolation matrix does not know; add B's objects of that kind"),
     }
 }
@@ -195,6 +202,9 @@ async fn snapshot(app: &TestApp, b: &Victim) -> Value {
         "webhooks": get(format!("/api/workspaces/{}/webhooks", b.ws)).await,
         "review_links": get(format!("/api/workspaces/{}/review-links", b.ws)).await,
         "comments": get(format!("/api/workspaces/{}/posts/{}/comments", b.ws, b.posts[1].0)).await,
+        "templates": get(format!("/api/workspaces/{}/templates", b.ws)).await,
+        "hashtag_groups": get(format!("/api/workspaces/{}/hashtag-groups", b.ws)).await,
+        "media": get(format!("/api/workspaces/{}/media", b.ws)).await,
         "person": app.call_as(Method::GET, "/api/me", &Caller::person(&b.person), None).await.expect(200),
         "posts": details,
         "ayrshare_calls": stats.by_profile.get(&profile_key("tenant-b")),
@@ -261,6 +271,8 @@ async fn make_victim(app: &TestApp) -> Victim {
     let path = format!("/api/workspaces/{ws}/feeds");
     let feed = app.call(Method::POST, &path, Some(ADMIN), Some(feed)).await.expect(201);
     secrets.push("b-feed".to_owned());
+    let (template_ids, hashtag_group_ids, media_ids) = library_of_b(app, &ws, &editor).await;
+    secrets.extend(["B template: the Initech deal".to_owned(), "#initechdeal".to_owned()]);
     Victim {
         ws,
         posts,
@@ -271,9 +283,44 @@ async fn make_victim(app: &TestApp) -> Victim {
         webhook_ids: vec![hook["id"].as_str().unwrap().to_owned()],
         review_link_ids: vec![link["id"].as_str().unwrap().to_owned()],
         feed_ids: vec![feed["id"].as_str().unwrap().to_owned()],
+        template_ids,
+        hashtag_group_ids,
+        media_ids,
         person,
         secrets,
     }
+}
+
+/// B's template, hashtag group and upload (its media library): their ids.
+async fn library_of_b(
+    app: &TestApp,
+    ws: &str,
+    editor: &str,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let post = |path: String, body: Value| async move {
+        let made = app.call(Method::POST, &path, Some(editor), Some(body)).await.expect(201);
+        made["id"].as_str().unwrap().to_owned()
+    };
+    let template = json!({"name": "B secret", "text": "B template: the Initech deal", "platforms": ["twitter"]});
+    let template = post(format!("/api/workspaces/{ws}/templates"), template).await;
+    let tags = json!({"name": "B tags", "tags": ["#initechdeal"]});
+    let group = post(format!("/api/workspaces/{ws}/hashtag-groups"), tags).await;
+    let mut png = Vec::new();
+    let image = image::RgbImage::from_pixel(8, 8, image::Rgb([200, 10, 10]));
+    image.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let part =
+        reqwest::multipart::Part::bytes(png).file_name("b.png").mime_str("image/png").unwrap();
+    let res = app
+        .http
+        .post(format!("{}/api/workspaces/{ws}/media", app.url))
+        .bearer_auth(editor)
+        .multipart(reqwest::multipart::Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let media: Value = res.json().await.unwrap();
+    (vec![template], vec![group], vec![media["id"].as_str().unwrap().to_owned()])
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -12,6 +12,9 @@
 //! - [`crash`]: the real `herald serve` binary SIGKILLed during a burst of writes and
 //!   publishes, restarted on the same database: no acknowledged write lost, no post
 //!   change without its audit event (or the reverse), no duplicate on Ayrshare.
+//! - [`variants`]: posts whose networks have their own texts (several Ayrshare requests
+//!   each) published through errors and late replies on both backends: every network
+//!   gets its own text exactly once.
 //!
 //! Run: `cargo test -p herald --test it reliability:: -- --nocapture` (figures on stdout).
 
@@ -20,3 +23,4 @@ mod checks;
 mod crash;
 mod faults;
 mod isolation;
+mod variants;

@@ -8,6 +8,7 @@
 
 use chrono::Duration;
 use herald::domain::model::now_ms;
+use herald::domain::{Compose, MediaItem, Variant};
 use herald::domain::{Invitation, LateApproval, Post, PostStatus, PublishState, Role};
 use herald::domain::{SessionRecord, User, Workspace, XCredentials};
 use herald::secret::Secret;
@@ -110,6 +111,25 @@ pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
         ayrshare_id: None,
         platform_results: vec![],
         waiting_for: None,
+        // Compose fields round-trip too: a variant, a first comment, alt text.
+        compose: Compose {
+            variants: platforms
+                .first()
+                .map(|p| {
+                    (
+                        p.to_string(),
+                        Variant { text: Some("Hello, short".into()), first_comment: None },
+                    )
+                })
+                .into_iter()
+                .collect(),
+            first_comment: Some("More below".into()),
+            media: vec![MediaItem {
+                url: "https://example.com/a.png".into(),
+                alt_text: Some("A plain square".into()),
+                preview_url: None,
+            }],
+        },
         publish: PublishState::default(),
     }
 }
