@@ -33,9 +33,28 @@ use std::time::Duration;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_util::sync::CancellationToken;
+use utoipa::ToSchema;
 
 /// How often an open stream re-checks its principal when nothing prompted it.
 pub const RECHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// A comment as clients see it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct CommentView {
+    pub id: String,
+    pub post_id: String,
+    /// A person's name, a token's name, or "<reviewer> (client review)".
+    pub author_name: String,
+    pub text: String,
+    #[serde(with = "crate::domain::model::utc")]
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: DateTime<Utc>,
+    /// The user ids the comment's `@Name`s named.
+    pub mentions: Vec<String>,
+    /// Whether the caller may delete it (its author, or an admin).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub can_delete: Option<bool>,
+}
 
 /// What a workspace's event stream carries. Wire form: `{"event": "post", "data": …}`,
 /// sent as the SSE event name and data.
@@ -49,7 +68,7 @@ pub enum LiveEvent<'a> {
     /// A notification for the person whose streams receive it.
     Notification(&'a NotificationView),
     /// A comment was added to one of the workspace's posts.
-    Comment(&'a crate::review::CommentView),
+    Comment(&'a CommentView),
     /// A comment was deleted.
     CommentDeleted { id: &'a str, post_id: &'a str },
 }

@@ -150,10 +150,11 @@ impl Application {
             publisher.clone(),
             accounts.clone(),
         );
+        let workspaces = WorkspaceService::new(store.clone(), lookups.clone(), gateway.clone());
         let review = Review::new(
             store.clone(),
             lookups.clone(),
-            posts.clone(),
+            (posts.clone(), workspaces.clone()),
             (notifier.clone(), hooks_out.clone()),
             live.clone(),
             people.public_url.clone(),
@@ -167,7 +168,7 @@ impl Application {
         let state = AppState::new(AppInner {
             posts,
             people: PeopleService::new(store.clone(), lookups.clone(), cache.clone(), people),
-            workspaces: WorkspaceService::new(store.clone(), lookups, gateway.clone()),
+            workspaces,
             accounts: accounts.clone(),
             webhooks: WebhookService::new(store.clone(), writer.clone(), accounts, secret),
             scheduler: Scheduler::new(store.clone(), writer, publisher, notifier.clone()),

@@ -12,6 +12,7 @@
 use crate::auth::{self, Principal};
 use crate::cache_keys::ProfileRef;
 use crate::domain::model::now_ms;
+use crate::domain::review::ReviewLink;
 use crate::domain::{validate, LateApproval, Role, Workspace, XCredentials};
 use crate::error::{AppError, AppResult};
 use crate::gateway::{Gateway, XSource};
@@ -297,6 +298,14 @@ impl WorkspaceService {
             }
         }
         self.tokens_written(revoked.map(|_| ())).await
+    }
+
+    /// The write path of client review links: the link, then the invalidation of the
+    /// tokens' records (the reviewer's name joins the workspace's directory everywhere,
+    /// and a link is a credential like a token).
+    pub async fn create_review_link(&self, link: &ReviewLink) -> AppResult<()> {
+        let written = self.inner.store.create_review_link(link).await;
+        self.tokens_written(written).await
     }
 
     /// The write path of workspace rows: the outcome, then the invalidation.

@@ -22,14 +22,12 @@ use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
 use crate::store::Storage;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
 
-/// How many slot instants a queue addition may choose from (at most two years ahead).
-pub const MAX_CANDIDATES: usize = 5_000;
-const HORIZON_DAYS: u32 = 731;
+// The slot instants a queue addition may choose from: the posts' own (queued.rs).
+pub use crate::posts::queued::{candidates, zone, HORIZON_DAYS, MAX_CANDIDATES};
 /// How many free slots `GET …/queue` lists.
 const NEXT_SHOWN: usize = 10;
 
@@ -138,30 +136,6 @@ pub fn holds_slot(status: PostStatus) -> bool {
         status,
         PostStatus::Draft | PostStatus::Failed | PostStatus::Cancelled | PostStatus::Deleted
     )
-}
-
-/// The workspace's zone (UTC if it names none chrono-tz knows).
-pub fn zone(ws: &Workspace) -> Tz {
-    ws.timezone.parse().unwrap_or(Tz::UTC)
-}
-
-/// The instants a queue addition may take after `now`, earliest first; 422
-/// `queue_empty` if the workspace's queue has no slots.
-pub async fn candidates(
-    store: &dyn Storage,
-    ws: &Workspace,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<DateTime<Utc>>> {
-    let queue = store.queue(&ws.id).await?.unwrap_or_default();
-    let slots = plan::upcoming(zone(ws), &queue.slots, now, MAX_CANDIDATES, HORIZON_DAYS);
-    if slots.is_empty() {
-        return Err(AppError::unprocessable(
-            "queue_empty",
-            "This workspace's queue has no time slots: add some in the queue settings.",
-            serde_json::json!({ "field": "queue" }),
-        ));
-    }
-    Ok(slots)
 }
 
 fn rfc3339(at: &DateTime<Utc>) -> String {

@@ -6,7 +6,7 @@
 mod calendar;
 mod checks;
 mod input;
-mod queued;
+pub mod queued;
 mod stream;
 
 pub use calendar::{Calendar, CalendarDay, CalendarLayout};
@@ -113,7 +113,7 @@ impl PostService {
             return Err(AppError::invalid("queue", "Give either a time or \"queue\", not both."));
         }
         let slots = match queued {
-            true => crate::plan::candidates(self.inner.store.as_ref(), &ws, now).await?,
+            true => queued::candidates(self.inner.store.as_ref(), &ws, now).await?,
             false => vec![],
         };
         let schedule_at = match queued {

@@ -14,6 +14,38 @@ use crate::store::{NewEvent, Planned};
 use chrono::{DateTime, Utc};
 
 use super::Decision;
+use crate::domain::plan;
+use crate::store::Storage;
+use chrono_tz::Tz;
+
+/// How many slot times a queue addition may look through.
+pub const MAX_CANDIDATES: usize = 5_000;
+/// How far ahead a queue's slots are looked for.
+pub const HORIZON_DAYS: u32 = 731;
+
+/// The workspace's zone (UTC if it names none chrono-tz knows).
+pub fn zone(ws: &Workspace) -> Tz {
+    ws.timezone.parse().unwrap_or(Tz::UTC)
+}
+
+/// The instants a queue addition may take after `now`, earliest first; 422
+/// `queue_empty` if the workspace's queue has no slots.
+pub async fn candidates(
+    store: &dyn Storage,
+    ws: &Workspace,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<DateTime<Utc>>> {
+    let queue = store.queue(&ws.id).await?.unwrap_or_default();
+    let slots = plan::upcoming(zone(ws), &queue.slots, now, MAX_CANDIDATES, HORIZON_DAYS);
+    if slots.is_empty() {
+        return Err(AppError::unprocessable(
+            "queue_empty",
+            "This workspace's queue has no time slots: add some in the queue settings.",
+            serde_json::json!({ "field": "queue" }),
+        ));
+    }
+    Ok(slots)
+}
 
 impl PostService {
     /// Submits `before` at the queue's next free slot.
@@ -25,7 +57,7 @@ impl PostService {
         d: Decision,
     ) -> AppResult<Post> {
         let now = now_ms();
-        let slots = crate::plan::candidates(self.inner.store.as_ref(), ws, now).await?;
+        let slots = candidates(self.inner.store.as_ref(), ws, now).await?;
         let mut next = before.clone();
         next.schedule_at = slots.first().copied();
         let effect = transitions::decide(Action::Submit, before.status, &context(ws, &next))

@@ -204,9 +204,7 @@ impl Review {
             revoked_at: None,
             reminded_at: None,
         };
-        self.inner.store.create_review_link(&link).await?;
-        // The reviewer's name joins the workspace's directory everywhere.
-        self.inner.lookups.tokens_changed().await?;
+        self.inner.workspaces.create_review_link(&link).await?;
         tracing::info!(link = %link.id, posts = link.post_ids.len(), "review link created");
         let base = self.inner.public_url.as_deref().unwrap_or("").trim_end_matches('/');
         let url = format!("{base}/review/{secret}");

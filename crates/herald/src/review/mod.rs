@@ -23,8 +23,9 @@ use crate::posts::PostService;
 use crate::ratelimit::SharedLockout;
 use crate::store::Storage;
 use crate::webhooks_out::Webhooks;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use crate::workspaces::WorkspaceService;
+use chrono::Utc;
+use serde::Deserialize;
 use std::sync::Arc;
 use utoipa::ToSchema;
 
@@ -38,6 +39,8 @@ struct Inner {
     store: Arc<dyn Storage>,
     lookups: Lookups,
     posts: PostService,
+    /// The write path of review links (a credential, like a token).
+    workspaces: WorkspaceService,
     notifier: Notifier,
     hooks_out: Webhooks,
     live: Live,
@@ -53,35 +56,30 @@ pub struct NewComment {
     pub text: String,
 }
 
-/// A comment as clients see it.
-#[derive(Debug, Clone, Serialize, ToSchema)]
-pub struct CommentView {
-    pub id: String,
-    pub post_id: String,
-    /// A person's name, a token's name, or "<reviewer> (client review)".
-    pub author_name: String,
-    pub text: String,
-    #[serde(with = "crate::domain::model::utc")]
-    #[schema(value_type = String, format = DateTime)]
-    pub created_at: DateTime<Utc>,
-    /// The user ids the comment's `@Name`s named.
-    pub mentions: Vec<String>,
-    /// Whether the caller may delete it (its author, or an admin).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub can_delete: Option<bool>,
-}
+/// A comment as clients see it (defined with the live events that carry it).
+pub use crate::live::CommentView;
 
 impl Review {
     pub fn new(
         store: Arc<dyn Storage>,
         lookups: Lookups,
-        posts: PostService,
+        (posts, workspaces): (PostService, WorkspaceService),
         (notifier, hooks_out): (Notifier, Webhooks),
         live: Live,
         public_url: Option<String>,
         guesses: SharedLockout,
     ) -> Self {
-        let inner = Inner { store, lookups, posts, notifier, hooks_out, live, public_url, guesses };
+        let inner = Inner {
+            store,
+            lookups,
+            posts,
+            workspaces,
+            notifier,
+            hooks_out,
+            live,
+            public_url,
+            guesses,
+        };
         Self { inner: Arc::new(inner) }
     }
 
