@@ -1,6 +1,7 @@
 //! Accessibility, checked by a tool nobody here wrote: axe-core (npm, installed by
 //! `.ci/axe-core.sh` into `AXE_CORE_DIR`, default `target/axe-core`) injected into every
-//! page at desktop and phone sizes; no page may have a serious or critical WCAG 2 A/AA
+//! page (this round's plan, profile, password reset and client review pages too) in a
+//! 1440 x 900 window and on a 375 px phone; no page may have a serious or critical WCAG 2 A/AA
 //! problem, and on the phone no page may scroll sideways (UX review 3: 140 contrast
 //! failures on the dashboard from three colours, seen failing here before they changed).
 
@@ -47,6 +48,7 @@ async fn axe_finds_no_serious_problem_on_any_page_at_desktop_or_phone_size() {
     let (desktop, phone) =
         tokio::join!(chrome.session(Viewport::Desktop), chrome.session(Viewport::Phone));
     let outcome = AssertUnwindSafe(async {
+        desktop.set_window_size(1440, 900).await.expect("a 1440 x 900 window");
         let mut found = every_page(&app, &desktop, &seeded.ws, &admin, &axe, "desktop").await;
         found.extend(every_page(&app, &phone, &seeded.ws, &admin, &axe, "phone").await);
         assert!(found.is_empty(), "axe-core found:\n{}", found.join("\n"));
@@ -75,15 +77,33 @@ async fn every_page(
     let mut found = check(c, axe, "sign-in", size).await;
     sign_in(c, &app.url, token, ws).await;
     let post = first_post(app, ws, token).await;
-    let pages = ["", "/approvals", "/calendar", "/analytics", "/team", "/settings"];
-    let pages = pages.iter().map(|p| p.to_string()).chain([format!("/posts/{post}")]);
+    let review = review_link(app, ws, &post).await;
+    let pages = ["", "/approvals", "/calendar", "/plan", "/analytics", "/team", "/settings"];
+    let pages = pages.iter().map(|p| format!("/w/{ws}{p}")).chain([
+        format!("/w/{ws}/posts/{post}"),
+        "/me".to_owned(),
+        "/reset-password".to_owned(),
+        review,
+    ]);
     for page in pages {
-        c.goto(&format!("{}/w/{ws}{page}", app.url)).await.unwrap();
+        c.goto(&format!("{}{page}", app.url)).await.unwrap();
         let loaded = "document.body.dataset.loaded";
         wait_page(c, &format!("{page} loaded"), Duration::from_secs(10), loaded).await;
-        found.extend(check(c, axe, &format!("/w/…{page}"), size).await);
+        let shown = page.replace(ws, "…").split("/review/").next().unwrap_or_default().to_owned();
+        found.extend(check(c, axe, &shown, size).await);
     }
     found
+}
+
+/// The client review page of `post` (a link made by an approver): its path.
+async fn review_link(app: &TestApp, ws: &str, post: &str) -> String {
+    let approver = app.token(ws, "approver").await;
+    let body = serde_json::json!({"post_ids": [post], "reviewer_name": "Carla Client"});
+    let path = format!("/api/workspaces/{ws}/review-links");
+    let link =
+        app.call(reqwest::Method::POST, &path, Some(&approver), Some(body)).await.expect(201);
+    let url = link["url"].as_str().expect("the link's url");
+    format!("/review/{}", url.rsplit_once("/review/").expect("a review url").1)
 }
 
 /// A post that waits for a decision (its page shows the most).
