@@ -39,6 +39,7 @@ mod forgiving;
 mod people;
 mod plan;
 mod planning;
+mod reset;
 mod review;
 mod seed;
 mod webhooks;
