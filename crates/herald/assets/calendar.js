@@ -110,7 +110,23 @@
     return H.h('table', { class: 'cal-week', 'aria-labelledby': 'cal-title' }, H.h('thead', null, head), body);
   }
 
+  /** The post element in focus in the grid (or that a closing dialog gives the focus
+      back to), to find again after a redraw: {id, cls}. */
+  var focusAfter = null;
+  function focusedPost() {
+    var el = document.activeElement;
+    var li = el && el.closest && el.closest('#cal-grid li.cal-post');
+    return li ? { id: li.dataset.postId, cls: el.classList.contains('cal-move') ? 'cal-move' : 'cal-link' } : focusAfter;
+  }
+  function refocus(was) {
+    if (!was || (document.activeElement && document.activeElement !== document.body && !H.$('#cal-grid').contains(document.activeElement))) return;
+    var li = H.$('#cal-grid li.cal-post[data-post-id="' + was.id + '"]');
+    var el = li && (H.$('.' + was.cls, li) || H.$('.cal-link', li));
+    if (el) { el.focus(); focusAfter = null; }
+  }
+
   function render() {
+    var was = focusedPost();
     var win = windowOf();
     var days = byDay();
     state.posts = {};
@@ -124,6 +140,7 @@
     grid.dataset.start = win.start;
     grid.appendChild(state.view === 'week' ? renderWeek(win, days) : renderMonth(win, days));
     H.$$('[data-view]').forEach(function (b) { if (b.tagName === 'BUTTON') b.setAttribute('aria-pressed', String(b.dataset.view === state.view)); });
+    if (!H.$('#move-dialog').open) refocus(was);
     document.body.dataset.loaded = 'true';
   }
 
@@ -210,6 +227,7 @@
   var movePost = null;
   function openMove(p) {
     movePost = p;
+    focusAfter = { id: p.id, cls: 'cal-move' }; // back on the post after the dialog
     var dialog = H.$('#move-dialog');
     H.clearErrors(dialog);
     H.$('#move-what').textContent = '“' + snippet(p.text) + '”, now ' + H.fmtDateTime(timeOf(p)) + '.';
@@ -227,6 +245,8 @@
     });
   });
   H.$('#move-cancel').addEventListener('click', function () { H.$('#move-dialog').close(); });
+  // The dialog gives the focus back to the post it moved, wherever the redraw put it.
+  H.$('#move-dialog').addEventListener('close', function () { setTimeout(function () { refocus(focusAfter); }, 0); });
 
   /** Where a drop lands: the same time of day on another day, or another hour. */
   function targetLocal(p, cell) {

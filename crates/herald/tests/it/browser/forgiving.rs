@@ -217,3 +217,43 @@ async fn the_team_page_shows_a_new_member_without_a_reload() {
         std::panic::resume_unwind(panic);
     }
 }
+
+/// UX review 3: on a phone the calendar could only be dragged (badly) — "Move to…" was
+/// hidden there — and after a move the focus fell to the top of the page. Seen failing
+/// before the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_a_phone_a_calendar_post_moves_through_move_to_and_keeps_the_focus() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let s = seed::workspace(&app).await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Phone).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&c, &app.url, &s.editor, &s.ws).await;
+        c.goto(&format!("{}/w/{}/calendar", app.url, s.ws)).await.unwrap();
+        let pending = "#cal-grid li.cal-post[data-movable='true'][data-status='pending_approval']";
+        // The one planned latest (days ahead), so 16:45 on its day is still to come.
+        let found = format!("document.body.dataset.loaded === 'true' && (l => (l.length || null) && (li => [li.dataset.postId, li.dataset.at])(l.sort((a, b) => a.dataset.at < b.dataset.at ? 1 : -1)[0]))([...document.querySelectorAll(\"{pending}\")])");
+        let found = wait_page(&c, "a pending post on the calendar", Duration::from_secs(10), &found).await;
+        let (id, at) = (found[0].as_str().unwrap().to_owned(), found[1].as_str().unwrap().to_owned());
+        let chip = format!("#cal-grid li.cal-post[data-post-id='{id}']");
+        let shown = format!("(b => b.getBoundingClientRect().width > 0 && getComputedStyle(b).opacity === '1')(document.querySelector(\"{chip} .cal-move\"))");
+        assert_eq!(eval(&c, &shown).await, true, "“Move to…” is shown on a phone");
+        click(&c, &format!("{chip} .cal-move")).await;
+        wait_dom(&c, "the move dialog", Duration::from_secs(2), "document.getElementById('move-dialog').open").await;
+        let to = format!("{}T16:45", &at[..10]);
+        c.execute(&format!("document.getElementById('move-at').value = '{to}';"), vec![]).await.unwrap();
+        click(&c, "#move-form button[value=move]").await;
+        let moved = format!("!document.getElementById('move-dialog').open && (li => li && li.dataset.at === '{to}')(document.querySelector(\"{chip}\"))");
+        wait_dom(&c, "the post moved", Duration::from_secs(5), &moved).await;
+        let focus = format!("document.activeElement === document.querySelector(\"{chip} .cal-move\")");
+        wait_dom(&c, "the focus back on the moved post", Duration::from_secs(5), &focus).await;
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
