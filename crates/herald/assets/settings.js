@@ -104,6 +104,9 @@
     }, function (err) { H.$('#accounts-as-of').textContent = H.sentence(err); });
   }
 
+  // Accounts linked in Ayrshare's own dashboard (or on its page) show up on asking.
+  H.$('#accounts-reload').addEventListener('click', function () { loadAccounts(true); });
+
   H.$('#connect').addEventListener('click', function () {
     var box = H.clear(H.$('#connect-result'));
     box.hidden = true;

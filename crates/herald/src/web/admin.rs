@@ -174,7 +174,10 @@ pub async fn settings(Path(ws): Path<String>) -> Response {
                         span.sub #accounts-as-of {}
                     }
                     p.sub { "Posts can go only to networks linked here. Linking happens on Ayrshare's page." }
-                    div.form-actions { button.btn #connect type="button" { "Link accounts" } }
+                    div.form-actions {
+                        button.btn #connect type="button" { "Link accounts" }
+                        button.btn #accounts-reload type="button" { "Refresh the list" }
+                    }
                     div #connect-result hidden role="status" {}
                     ul #accounts .rows {}
                     p.empty #accounts-empty hidden { "No social accounts are linked yet." }

@@ -257,3 +257,35 @@ async fn on_a_phone_a_calendar_post_moves_through_move_to_and_keeps_the_focus() 
         std::panic::resume_unwind(panic);
     }
 }
+
+/// UX review 3: accounts linked on Ayrshare's side appeared after 124 s and 12 reloads;
+/// "refresh the list" did nothing. Seen failing before the fix.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_linked_on_ayrshare_shows_on_the_settings_page_at_the_first_refresh() {
+    let Some(browser) = browser_or_skip() else { return };
+    let app = crate::support::spawn_app().await;
+    let ws = seed::another_workspace(&app, "Acme", true).await;
+    let key = crate::support::profile_key("Acme");
+    app.sim.sim.link(&key, &[ayrshare::Platform::Gmb], false).unwrap();
+    let admin = app.token(&ws, "admin").await;
+    let chrome = ChromeDriver::start(&browser).await;
+    let c = chrome.session(Viewport::Desktop).await;
+    let outcome = AssertUnwindSafe(async {
+        sign_in(&c, &app.url, &admin, &ws).await;
+        c.goto(&format!("{}/w/{ws}/settings", app.url)).await.unwrap();
+        let listed = "document.body.dataset.loaded === 'true' && document.querySelectorAll('#accounts li').length > 0";
+        wait_page(&c, "the linked accounts", Duration::from_secs(10), listed).await;
+        let gmb = "!!document.querySelector(\"#accounts li[data-platform='gmb']\")";
+        assert_eq!(eval(&c, gmb).await, false);
+        app.sim.sim.link(&key, &[ayrshare::Platform::Gmb], true).unwrap();
+        click(&c, "#accounts-reload").await;
+        wait_dom(&c, "Google Business after one refresh", Duration::from_secs(5), gmb).await;
+    })
+    .catch_unwind()
+    .await;
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
