@@ -15,14 +15,30 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 /// A template as served: `{"id", "name", "text", "platforms", "variants"?,
-/// "first_comment"?, "media_urls"?}`.
-#[derive(serde::Serialize, utoipa::ToSchema)]
+/// "first_comment"?, "media_urls"?}` (the schema only: one object, not a flattened pair,
+/// which OpenAPI tools read as two conflicting schemas).
+#[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct Template {
     id: String,
     name: String,
-    #[serde(flatten)]
-    body: TemplateBody,
+    text: String,
+    platforms: Vec<String>,
+    variants: Option<std::collections::BTreeMap<String, crate::domain::Variant>>,
+    first_comment: Option<String>,
+    media_urls: Option<Vec<String>>,
+}
+
+/// A template as written (create; an update gives any of its fields).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct TemplateInput {
+    name: String,
+    text: String,
+    platforms: Vec<String>,
+    variants: Option<std::collections::BTreeMap<String, crate::domain::Variant>>,
+    first_comment: Option<String>,
+    media_urls: Option<Vec<String>>,
 }
 
 /// A hashtag group as served: `{"id", "name", "tags"}`.
@@ -57,7 +73,7 @@ pub async fn list_templates(
 }
 
 #[utoipa::path(post, path = "/api/workspaces/{ws}/templates", tag = "posts", params(("ws" = String, Path)),
-    request_body = Template, description = "409 `name_taken` for a name the workspace already uses.",
+    request_body = TemplateInput, description = "409 `name_taken` for a name the workspace already uses.",
     responses((status = 201, body = Template), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn create_template(
     State(lib): State<LibraryService>,
@@ -68,7 +84,7 @@ pub async fn create_template(
 }
 
 #[utoipa::path(patch, path = "/api/workspaces/{ws}/templates/{id}", tag = "posts",
-    params(("ws" = String, Path), ("id" = String, Path)), request_body = Template,
+    params(("ws" = String, Path), ("id" = String, Path)), request_body = TemplateInput,
     responses((status = 200, body = Template), (status = 401), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn update_template(
     State(lib): State<LibraryService>,
