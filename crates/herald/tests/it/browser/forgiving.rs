@@ -10,6 +10,15 @@ use futures::FutureExt;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+/// Closes the session and the driver, then lets a failure of the scenario through.
+async fn finish(outcome: std::thread::Result<()>, c: fantoccini::Client, chrome: ChromeDriver) {
+    let _ = c.close().await;
+    drop(chrome);
+    if let Err(panic) = outcome {
+        std::panic::resume_unwind(panic);
+    }
+}
+
 /// The list shows results and is not waiting for the server.
 const LISTED: &str = "!document.getElementById('post-list').hasAttribute('aria-busy') && document.querySelectorAll('#post-list li.post-item a.post-link').length > 0";
 
@@ -50,11 +59,7 @@ async fn the_first_click_on_a_search_result_opens_it_and_a_search_survives_a_rel
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
 
 /// UX review 3 on a phone: the sticky top bar took 192 px of an 812 px screen, and the
@@ -84,11 +89,7 @@ async fn on_a_phone_the_top_bar_is_compact_and_the_notification_panel_opens_insi
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
 
 /// UX review 3, "forgiving": text typed was lost on reload with no question, and an edit
@@ -142,11 +143,7 @@ async fn a_conflict_shows_both_versions_and_typed_text_survives_a_reload_after_a
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
 
 /// UX review 3, keyboard: approving took 47 key presses and after Approve the focus fell
@@ -182,11 +179,7 @@ async fn an_approver_decides_a_queue_by_keyboard_with_the_focus_on_the_next_post
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
 
 /// UX review 3: the team page was not live (a new member appeared only after a reload).
@@ -211,11 +204,7 @@ async fn the_team_page_shows_a_new_member_without_a_reload() {
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
 
 /// UX review 3: on a phone the calendar could only be dragged (badly) — "Move to…" was
@@ -251,11 +240,7 @@ async fn on_a_phone_a_calendar_post_moves_through_move_to_and_keeps_the_focus() 
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
 
 /// UX review 3: accounts linked on Ayrshare's side appeared after 124 s and 12 reloads;
@@ -283,9 +268,5 @@ async fn an_account_linked_on_ayrshare_shows_on_the_settings_page_at_the_first_r
     })
     .catch_unwind()
     .await;
-    let _ = c.close().await;
-    drop(chrome);
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+    finish(outcome, c, chrome).await;
 }
