@@ -92,7 +92,7 @@ impl Cache {
         Fut: Future<Output = Result<V, E>> + Send + 'static,
     {
         let core = self.core();
-        let versions = match core.scoped(tags) {
+        let versions = match core.leased(tags).or_else(|| core.scoped(tags)) {
             Some(versions) => Some(versions),
             None => core.resolve(tags).await,
         };
@@ -133,8 +133,8 @@ impl Cache {
         let core = self.core();
         let Ok(Some(remote)) = core.healthy_remote() else { return work.await };
         let health = remote.health.state();
-        if tags.is_empty() || health & 1 == 1 {
-            return work.await;
+        if tags.is_empty() || health & 1 == 1 || core.lease.versions(tags).is_some() {
+            return work.await; // under the read lease every read resolves from memory
         }
         match core.resolve_remote(remote, tags).await {
             Ok(versions) => {
@@ -172,7 +172,7 @@ impl Cache {
                 core.versions.bump(&tags);
                 Ok(())
             }
-            Some(remote) => match remote.invalidate(&tags).await {
+            Some(remote) => match core.invalidate_remote(remote, &tags).await {
                 // Healthy: our own subscription applies and forwards it.
                 Ok(()) if !remote.health.is_degraded() => return Ok(()),
                 Ok(()) => Ok(()),
@@ -182,7 +182,7 @@ impl Cache {
                 }
             },
         };
-        core.apply(Event::Invalidated { tags });
+        core.apply(Event::Invalidated { tags, versions: Vec::new(), seq: None });
         shared
     }
 
@@ -340,7 +340,14 @@ impl Cache {
     pub fn metrics(&self) -> Metrics {
         let core = self.core();
         let (local_entries, local_bytes, oversized) = core.local.usage();
-        Metrics { local_entries, local_bytes, oversized, ..core.counters.snapshot() }
+        let read_lease_held = core.lease.held() && core.healthy_remote().is_ok();
+        Metrics {
+            local_entries,
+            local_bytes,
+            oversized,
+            read_lease_held,
+            ..core.counters.snapshot()
+        }
     }
 
     pub fn tier(&self) -> Tier {

@@ -7,14 +7,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use chrono::Utc;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 use crate::events::Event;
 use crate::flight::Flights;
 use crate::key::Versions;
+use crate::lease::{Acks, Numbered, ReadLease};
 use crate::local::{LocalTier, LocalVersions};
 use crate::metrics::{bump, Counters};
-use crate::remote::Remote;
+use crate::remote::{Published, Remote};
 use crate::scope;
 use crate::topics::Topics;
 use crate::types::{CacheConfig, Invalidation, Lookup, Source};
@@ -40,6 +41,12 @@ pub(crate) struct Core {
     pub topics: Topics,
     /// Rate windows when there is no Redis tier, or while it is unreachable.
     pub windows: LocalWindows,
+    /// This instance's read lease and the versions it learned (G10).
+    pub lease: ReadLease,
+    /// Acknowledgements heard from other lease holders, for this instance's writes.
+    pub acks: Acks,
+    /// The last number this instance applied, for the lease task to acknowledge.
+    pub applied: watch::Sender<u64>,
 }
 
 impl Core {
@@ -54,6 +61,9 @@ impl Core {
             counters: Counters::default(),
             invalidations: broadcast::channel(EVENT_BUFFER).0,
             topics: Topics::default(),
+            lease: ReadLease::new(config.read_lease),
+            acks: Acks::default(),
+            applied: watch::channel(0).0,
             config,
         }
     }
@@ -77,6 +87,15 @@ impl Core {
         }
     }
 
+    /// The versions of `tags` from the read lease, with no round trip, if it holds and
+    /// knows them all (see the `lease` module); only on a healthy Redis tier.
+    pub fn leased(&self, tags: &[impl AsRef<str>]) -> Option<Versions> {
+        let Ok(Some(_)) = self.healthy_remote() else { return None };
+        let versions = self.lease.versions(tags)?;
+        bump(&self.counters.lease_reads);
+        Some(versions)
+    }
+
     /// The versions of `tags` now, or `None` if reads must bypass the cache.
     pub async fn resolve(&self, tags: &[impl AsRef<str>]) -> Option<Versions> {
         match self.healthy_remote() {
@@ -92,14 +111,50 @@ impl Core {
         }
     }
 
-    /// One `MGET` of the epoch and `tags`, counted.
+    /// One `MGET` of the epoch and `tags`, counted, and learned by the read lease.
     pub async fn resolve_remote(
         &self,
         remote: &Remote,
         tags: &[impl AsRef<str>],
     ) -> redis::RedisResult<Versions> {
         bump(&self.counters.version_round_trips);
-        remote.resolve(tags).await
+        let generation = self.lease.generation();
+        let versions = remote.resolve(tags).await?;
+        self.lease.learn(generation, tags, &versions);
+        Ok(versions)
+    }
+
+    /// Runs the invalidation script, learns the versions it set, and returns once every
+    /// other lease holder applied it or lost its lease (G10).
+    pub async fn invalidate_remote(
+        &self,
+        remote: &Remote,
+        tags: &[String],
+    ) -> redis::RedisResult<()> {
+        let generation = self.lease.generation();
+        let published = remote.invalidate(tags).await?;
+        self.lease.learn_tags(generation, tags, &published.versions);
+        self.await_holders(remote, published).await;
+        Ok(())
+    }
+
+    /// Waits until every other lease holder the invalidation script saw applied it, or
+    /// its lease ended (then drops its registration, if it was not renewed since).
+    pub async fn await_holders(&self, remote: &Remote, published: Published) {
+        if published.holders.is_empty() {
+            return;
+        }
+        bump(&self.counters.ack_waits);
+        let deadline = published.at + self.lease.lease;
+        let silent = self.acks.wait(published.seq, published.holders, deadline).await;
+        for holder in silent {
+            bump(&self.counters.ack_timeouts);
+            tracing::warn!(holder = %holder.id, seq = published.seq,
+                "a read-lease holder did not acknowledge an invalidation within its lease");
+            if let Err(e) = remote.revoke(&holder).await {
+                self.redis_failed("revoke a read lease", &e);
+            }
+        }
     }
 
     /// Counts a Redis failure and marks the instance degraded until recovery.
@@ -111,6 +166,7 @@ impl Core {
             }
             remote.health.fail();
         }
+        self.lease.reset();
     }
 
     /// Runs `fut` as a fill, counting it and its failure.
@@ -139,13 +195,23 @@ impl Core {
         })
     }
 
+    /// Hands a number this instance now holds everything up to to the lease task.
+    fn number(&self, placed: Numbered) {
+        if let Numbered::Next(seq) | Numbered::Gap(seq) = placed {
+            self.applied.send_replace(seq);
+        }
+    }
+
     /// Applies an event that arrived on the channel (or locally, without Redis).
     pub fn apply(&self, event: Event) {
         match event {
-            Event::Invalidated { tags } => {
+            Event::Invalidated { tags, versions, seq } => {
+                self.number(self.lease.invalidated(&tags, &versions, seq));
                 self.local.evict_tags(&tags);
                 let _ = self.invalidations.send(Invalidation { tags });
             }
+            Event::Epoch { epoch, seq } => self.number(self.lease.epoch_moved(epoch, seq)),
+            Event::Ack { ack, seq } => self.acks.record(ack, seq),
             Event::Filled { filled } => {
                 if let Some(remote) = &self.remote {
                     remote.wake(&filled);

@@ -103,6 +103,16 @@ impl RedisNames {
         format!("{}:lease:{}:{}", self.ns, vk.key, vk.version_hash())
     }
 
+    /// The number of the last invalidation or epoch move (see the `lease` module).
+    pub fn seq(&self) -> String {
+        format!("{}:seq", self.ns)
+    }
+
+    /// Sorted set of read-lease holders, scored by when their registration ends.
+    pub fn holders(&self) -> String {
+        format!("{}:holders", self.ns)
+    }
+
     pub fn window(&self, key: &str) -> String {
         format!("{}:window:{key}", self.ns)
     }

@@ -199,6 +199,7 @@ mod events;
 mod fill;
 mod flight;
 mod key;
+mod lease;
 mod local;
 mod metrics;
 mod remote;

@@ -16,6 +16,9 @@ pub(crate) struct Counters {
     pub lease_waits: AtomicU64,
     pub redis_errors: AtomicU64,
     pub version_round_trips: AtomicU64,
+    pub lease_reads: AtomicU64,
+    pub ack_waits: AtomicU64,
+    pub ack_timeouts: AtomicU64,
 }
 
 /// Adds one to a counter.
@@ -46,6 +49,9 @@ impl Counters {
             lease_waits: self.lease_waits.load(Relaxed),
             redis_errors: self.redis_errors.load(Relaxed),
             version_round_trips: self.version_round_trips.load(Relaxed),
+            lease_reads: self.lease_reads.load(Relaxed),
+            ack_waits: self.ack_waits.load(Relaxed),
+            ack_timeouts: self.ack_timeouts.load(Relaxed),
             ..Metrics::default()
         }
     }

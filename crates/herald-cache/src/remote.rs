@@ -14,6 +14,7 @@ use tokio::time::timeout;
 
 use crate::events::Event;
 use crate::key::{RedisNames, VKey, Versions};
+use crate::lease::Holder;
 use crate::scripts::Scripts;
 use crate::window::WindowScripts;
 
@@ -21,6 +22,16 @@ use crate::window::WindowScripts;
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(1);
 /// Time to answer one command before Redis counts as down.
 pub(crate) const RESPONSE_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// What an invalidation script did: its number, the tags' new versions, and the other
+/// instances holding a read lease then (each must apply it or lose its lease before the
+/// invalidation is acknowledged); `at` is when its answer arrived.
+pub(crate) struct Published {
+    pub seq: u64,
+    pub versions: Vec<u64>,
+    pub holders: Vec<Holder>,
+    pub at: tokio::time::Instant,
+}
 
 /// What a lease attempt found.
 pub(crate) enum Acquire {
@@ -85,7 +96,9 @@ pub(crate) struct Remote {
     conn: Mutex<Option<ConnectionManager>>,
     pub names: RedisNames,
     pub health: Health,
-    scripts: Scripts,
+    /// This instance's name among read-lease holders (random, per process).
+    pub id: String,
+    pub(crate) scripts: Scripts,
     windows: WindowScripts,
     /// Lease waiters on this instance, by entry key (at most one per versioned key,
     /// because readers of one versioned key share one local fill).
@@ -117,6 +130,7 @@ impl Remote {
             conn: Mutex::new(None),
             names: RedisNames::new(namespace),
             health: Health::new(),
+            id: format!("{:016x}", rand::random::<u64>()),
             scripts: Scripts::new(),
             windows: WindowScripts::new(),
             waiters: Mutex::new(HashMap::new()),
@@ -127,7 +141,7 @@ impl Remote {
         self.client.as_ref().ok_or_else(not_connected)
     }
 
-    fn conn(&self) -> RedisResult<ConnectionManager> {
+    pub(crate) fn conn(&self) -> RedisResult<ConnectionManager> {
         let conn = self.conn.lock().unwrap_or_else(|e| e.into_inner());
         conn.clone().ok_or_else(not_connected)
     }
@@ -225,20 +239,29 @@ impl Remote {
         call.invoke_async::<()>(&mut self.conn()?).await
     }
 
-    /// INCRs every tag and publishes `{"tags":[..]}`, atomically. Bounded by
+    /// Numbers the invalidation, INCRs every tag and publishes them with their new
+    /// versions, atomically; returns what the script saw (see [`Published`]). Bounded by
     /// `RESPONSE_TIMEOUT` as a whole, also while the connection is still reconnecting
     /// (a degraded instance calls it too). A timeout may hide a script that did run:
     /// reporting that as a failure is the safe side.
-    pub async fn invalidate(&self, tags: &[String]) -> RedisResult<()> {
-        let event = Event::Invalidated { tags: tags.to_vec() }.encode();
+    pub async fn invalidate(&self, tags: &[String]) -> RedisResult<Published> {
         let mut call = self.scripts.invalidate.prepare_invoke();
+        call.key(self.names.seq()).key(self.names.holders());
         for tag in tags {
             call.key(self.names.tag(tag));
         }
-        call.arg(self.names.channel()).arg(event);
+        call.arg(self.names.channel()).arg(Event::invalidation_prefix(tags));
         let mut conn = self.conn()?;
-        let run = call.invoke_async::<()>(&mut conn);
-        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("invalidate"))?
+        let run = call.invoke_async::<(u64, Vec<u64>, Vec<String>)>(&mut conn);
+        let (seq, versions, flat) =
+            timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("invalidate"))??;
+        let at = tokio::time::Instant::now();
+        let holders = flat
+            .chunks_exact(2)
+            .map(|pair| Holder { id: pair[0].clone(), score: pair[1].clone() })
+            .filter(|h| h.id != self.id)
+            .collect();
+        Ok(Published { seq, versions, holders, at })
     }
 
     /// Takes up to `wanted` uses of the shared window `key`: (granted, ms until one frees).
@@ -351,10 +374,13 @@ impl Remote {
     }
 
     /// Moves the epoch on: every entry stored before, on any instance, is now unreachable.
+    /// Returns the new epoch.
     pub async fn bump_epoch(&self) -> RedisResult<u64> {
         let mut call = self.scripts.bump_epoch.prepare_invoke();
-        call.key(self.names.epoch()).arg(unix_millis());
-        call.invoke_async(&mut self.conn()?).await
+        call.key(self.names.epoch()).key(self.names.seq());
+        call.arg(unix_millis()).arg(self.names.channel());
+        let (epoch, _seq): (u64, u64) = call.invoke_async(&mut self.conn()?).await?;
+        Ok(epoch)
     }
 
     /// Registers interest in `entry` being filled; drop the guard to stop.

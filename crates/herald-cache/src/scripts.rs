@@ -1,5 +1,6 @@
 //! The Lua scripts that make the Redis tier's multi-key steps atomic. They use only
-//! GET, SET, INCR, DEL, PEXPIRE and PUBLISH, which Upstash / Vercel KV also run.
+//! GET, SET, INCR, DEL, PEXPIRE, PUBLISH, TIME, ZADD, ZSCORE, ZREM, ZRANGE (BYSCORE) and
+//! ZREMRANGEBYSCORE, which Upstash / Vercel KV also run.
 
 use redis::Script;
 
@@ -66,18 +67,59 @@ end
 return 0
 ";
 
-/// KEYS: tag... ARGV: channel, invalidation event. Bumps every tag, then tells everyone.
-const INVALIDATE: &str = r"
-for i = 1, #KEYS do redis.call('INCR', KEYS[i]) end
-redis.call('PUBLISH', ARGV[1], ARGV[2])
-return #KEYS
+/// The read-lease holders whose registration has not ended on Redis's clock, as a flat
+/// `{id, score, ..}` list, after dropping the ended ones. `KEYS[2]` is the holders' set.
+const LIVE_HOLDERS: &str = r"
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local holders = redis.call('ZRANGE', KEYS[2], now, '+inf', 'BYSCORE', 'WITHSCORES')
 ";
 
-/// KEYS: epoch. ARGV: unix millis. Starts the epoch at the clock if it is missing (a
-/// restarted Redis never repeats an old epoch), then moves it on. Returns the new epoch.
-const BUMP_EPOCH: &str = r"
+/// KEYS: seq, holders, tag... ARGV: channel, the event's JSON up to its closing brace.
+/// Numbers the invalidation, bumps every tag, tells everyone (with the new versions and
+/// the number), and returns `{number, {versions..}, {holder, score, ..}}`.
+const INVALIDATE: &str = r#"
+local seq = redis.call('INCR', KEYS[1])
+local versions = {}
+for i = 3, #KEYS do versions[#versions + 1] = redis.call('INCR', KEYS[i]) end
+local tail = ',"versions":[' .. table.concat(versions, ',') .. '],"seq":' .. seq .. '}'
+redis.call('PUBLISH', ARGV[1], ARGV[2] .. tail)
+"#;
+
+const INVALIDATE_RETURN: &str = "return {seq, versions, holders}";
+
+/// KEYS: epoch, seq, holders. ARGV: unix millis, channel. Starts the epoch at the clock
+/// if it is missing (a restarted Redis never repeats an old epoch), then moves it on,
+/// numbered and told like an invalidation. Returns `{epoch, number}`.
+const BUMP_EPOCH: &str = r#"
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
-return redis.call('INCR', KEYS[1])
+local epoch = redis.call('INCR', KEYS[1])
+local seq = redis.call('INCR', KEYS[2])
+redis.call('PUBLISH', ARGV[2], '{"epoch":' .. epoch .. ',"seq":' .. seq .. '}')
+return {epoch, seq}
+"#;
+
+/// KEYS: seq, holders, epoch. ARGV: holder id, number it applied (-1: none), registration
+/// ms. Registers the holder only if it applied the last number. Returns
+/// `{1 granted | 0 refused, number, epoch}`.
+const GRANT: &str = r"
+local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
+local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
+if seq ~= tonumber(ARGV[2]) then return {0, seq, epoch} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
+return {1, seq, epoch}
+";
+
+/// KEYS: holders. ARGV: holder id, score. Drops the registration only if it is still
+/// the one a writer waited for in vain (a later grant has another score).
+const REVOKE: &str = r"
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) == ARGV[2] then
+  return redis.call('ZREM', KEYS[1], ARGV[1])
+end
+return 0
 ";
 
 pub(crate) struct Scripts {
@@ -87,6 +129,8 @@ pub(crate) struct Scripts {
     pub renew: Script,
     pub invalidate: Script,
     pub bump_epoch: Script,
+    pub grant: Script,
+    pub revoke: Script,
 }
 
 impl Scripts {
@@ -96,8 +140,10 @@ impl Scripts {
             acquire: Script::new(ACQUIRE),
             release: Script::new(RELEASE),
             renew: Script::new(RENEW),
-            invalidate: Script::new(INVALIDATE),
+            invalidate: Script::new(&format!("{INVALIDATE}{LIVE_HOLDERS}{INVALIDATE_RETURN}")),
             bump_epoch: Script::new(BUMP_EPOCH),
+            grant: Script::new(GRANT),
+            revoke: Script::new(REVOKE),
         }
     }
 }

@@ -27,16 +27,17 @@ pub(crate) struct Link {
     stream: PubSubStream,
 }
 
-/// Owns the background task; stops it on `shutdown` or when dropped.
+/// Owns the background tasks (the subscription, and the read-lease holder when leases
+/// are on); stops them on `shutdown` or when dropped.
 pub(crate) struct Tasks {
     stop: watch::Sender<bool>,
-    handle: Mutex<Option<JoinHandle<()>>>,
+    handles: Mutex<Vec<JoinHandle<()>>>,
 }
 
 impl Tasks {
     /// No background work (local-only caches).
     pub fn none() -> Self {
-        Self { stop: watch::channel(false).0, handle: Mutex::new(None) }
+        Self { stop: watch::channel(false).0, handles: Mutex::new(Vec::new()) }
     }
 
     /// Connects once (so a healthy start is subscribed before `Cache::new` returns),
@@ -50,14 +51,17 @@ impl Tasks {
             }
         };
         let (stop, stopped) = watch::channel(false);
-        let handle = tokio::spawn(run(core.clone(), first, stopped));
-        Self { stop, handle: Mutex::new(Some(handle)) }
+        let mut handles = vec![tokio::spawn(run(core.clone(), first, stopped.clone()))];
+        if core.lease.enabled() {
+            handles.push(tokio::spawn(crate::lease::holder::run(core.clone(), stopped)));
+        }
+        Self { stop, handles: Mutex::new(handles) }
     }
 
     pub async fn shutdown(&self) {
         self.stop.send_replace(true);
-        let handle = self.handle.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(handle) = handle {
+        let handles = std::mem::take(&mut *self.handles.lock().unwrap_or_else(|e| e.into_inner()));
+        for handle in handles {
             let _ = handle.await;
         }
     }
@@ -65,14 +69,14 @@ impl Tasks {
 
 impl Drop for Tasks {
     fn drop(&mut self) {
-        if let Some(handle) = self.handle.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        for handle in self.handles.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
             handle.abort();
         }
     }
 }
 
-/// Resolves once `Tasks` asks the task to stop (or is gone).
-async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
+/// Resolves once `Tasks` asks the tasks to stop (or is gone).
+pub(crate) async fn stop_requested(stopped: &mut watch::Receiver<bool>) {
     while !*stopped.borrow_and_update() {
         if stopped.changed().await.is_err() {
             return;

@@ -26,6 +26,10 @@ pub struct CacheConfig {
     pub fill_wait: Duration,
     /// Pause between attempts to re-subscribe and recover while degraded.
     pub reconnect_every: Duration,
+    /// The read lease (G10): while an instance holds one, a hit needs no Redis command,
+    /// and an invalidation waits at most this long for an instance that does not
+    /// acknowledge it. Zero: no leases, every hit resolves its versions in Redis.
+    pub read_lease: Duration,
 }
 
 impl Default for CacheConfig {
@@ -38,6 +42,7 @@ impl Default for CacheConfig {
             lease_ttl: Duration::from_secs(5),
             fill_wait: Duration::from_secs(10),
             reconnect_every: Duration::from_millis(250),
+            read_lease: Duration::from_secs(2),
         }
     }
 }
@@ -50,6 +55,7 @@ impl std::fmt::Debug for CacheConfig {
             .field("redis_url", &self.redis_url.as_deref().map(redact))
             .field("namespace", &self.namespace)
             .field("lease_ttl", &self.lease_ttl)
+            .field("read_lease", &self.read_lease)
             .field("fill_wait", &self.fill_wait)
             .field("reconnect_every", &self.reconnect_every)
             .finish()
@@ -187,6 +193,14 @@ pub struct Metrics {
     /// Redis round trips made to resolve versions: one per read, or one per
     /// [`crate::Cache::scoped`] unit of work for all the reads inside it.
     pub version_round_trips: u64,
+    /// Reads whose versions came from the read lease: no Redis command at all (G10).
+    pub lease_reads: u64,
+    /// Invalidations that waited for other lease holders to acknowledge them.
+    pub ack_waits: u64,
+    /// Lease holders an invalidation stopped waiting for when their lease ended.
+    pub ack_timeouts: u64,
+    /// Whether this instance holds its read lease now.
+    pub read_lease_held: bool,
     /// Entries in the local tier now.
     pub local_entries: u64,
     /// Approximate bytes of the local tier's entries now (at most `max_local_bytes`).

@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)] // tests: a panic is their failure report
 
+#[path = "cache/lease.rs"]
+mod lease;
 #[path = "cache/proxy.rs"]
 mod proxy;
 #[path = "cache/redis_only.rs"]

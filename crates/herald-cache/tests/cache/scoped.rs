@@ -1,8 +1,10 @@
 //! Specs of request-scoped version snapshots ([`Cache::scoped`]) on the Redis tier: one
 //! round trip for every read of a scope, and no invalidation acknowledged before the
-//! scope started is ever missed. Skipped (with a notice) without `HERALD_TEST_REDIS_URL`.
+//! scope started is ever missed. They run without read leases (`lease.rs` has those):
+//! snapshots are the mode an instance falls back to whenever it holds no lease. Skipped (with a notice) without `HERALD_TEST_REDIS_URL`.
 
 use herald_cache::{Cache, CacheConfig, Source, Tier};
+use std::time::Duration;
 
 use crate::proxy::Proxy;
 use crate::support::{eventually, redis_or_skip, tags, FillCount, Ns};
@@ -15,7 +17,7 @@ fn round_trips(cache: &Cache) -> u64 {
 async fn a_scope_resolves_every_read_in_one_round_trip() {
     let Some(url) = redis_or_skip() else { return };
     let ns = Ns::new(url);
-    let (a, other) = (ns.cache().await, ns.cache().await);
+    let (a, other) = (ns.cache_leased(Duration::ZERO).await, ns.cache_leased(Duration::ZERO).await);
     let fills = FillCount::default();
     let (one, two) = (tags(&["tokens"]), tags(&["content:1", "tokens"]));
     a.get_or_fill("token", &one, fills.fill("t")).await.unwrap();
@@ -53,7 +55,7 @@ async fn a_scope_resolves_every_read_in_one_round_trip() {
 async fn a_scoped_read_sees_every_invalidation_acknowledged_before_its_scope() {
     let Some(url) = redis_or_skip() else { return };
     let ns = Ns::new(url);
-    let (a, b) = (ns.cache().await, ns.cache().await);
+    let (a, b) = (ns.cache_leased(Duration::ZERO).await, ns.cache_leased(Duration::ZERO).await);
     let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
     for round in 0..20 {
         let value = format!("v{round}");
@@ -73,7 +75,7 @@ async fn a_scoped_read_sees_every_invalidation_acknowledged_before_its_scope() {
 async fn a_scope_reads_its_own_invalidation_and_steps_aside_after_a_failure() {
     let Some(url) = redis_or_skip() else { return };
     let ns = Ns::new(url.clone());
-    let cache = ns.cache().await;
+    let cache = ns.cache_leased(Duration::ZERO).await;
     let (ws, fills) = (tags(&["workspace:1"]), FillCount::default());
     cache.get_or_fill("ws", &ws, fills.fill("v1")).await.unwrap();
     let own = cache
@@ -87,7 +89,12 @@ async fn a_scope_reads_its_own_invalidation_and_steps_aside_after_a_failure() {
     assert_eq!((own.value.as_str(), own.source), ("v2", Source::Miss), "its own write");
 
     let proxy = Proxy::start(&url).await;
-    let cache = Cache::new(CacheConfig { redis_url: Some(proxy.url.clone()), ..ns.config() }).await;
+    let cache = Cache::new(CacheConfig {
+        redis_url: Some(proxy.url.clone()),
+        read_lease: Duration::ZERO,
+        ..ns.config()
+    })
+    .await;
     let before = cache.get_or_fill("ws", &ws, fills.fill("unused")).await.unwrap();
     assert_eq!(before.value.as_str(), "v2");
     cache

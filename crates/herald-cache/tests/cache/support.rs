@@ -80,7 +80,16 @@ impl Ns {
 
     /// A new instance on this namespace; fails the test if it starts degraded.
     pub async fn cache(&self) -> Cache {
-        let cache = Cache::new(self.config()).await;
+        self.cache_with(self.config()).await
+    }
+
+    /// A new instance on this namespace whose read lease is `lease` (zero: none).
+    pub async fn cache_leased(&self, lease: Duration) -> Cache {
+        self.cache_with(CacheConfig { read_lease: lease, ..self.config() }).await
+    }
+
+    async fn cache_with(&self, config: CacheConfig) -> Cache {
+        let cache = Cache::new(config).await;
         assert_eq!(
             cache.tier(),
             herald_cache::Tier::Redis { healthy: true },
@@ -108,6 +117,11 @@ impl Ns {
     /// Milliseconds `key` has left to live (-1: no expiry, -2: absent).
     pub fn pttl(&self, key: &str) -> i64 {
         redis::cmd("PTTL").arg(key).query(&mut self.connection()).unwrap()
+    }
+
+    /// Runs `cmd` on this test's Redis.
+    pub fn run<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> T {
+        cmd.query(&mut self.connection()).unwrap()
     }
 
     pub fn epoch(&self) -> u64 {
