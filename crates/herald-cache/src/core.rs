@@ -12,7 +12,7 @@ use tokio::sync::{broadcast, watch};
 use crate::events::Event;
 use crate::flight::Flights;
 use crate::key::Versions;
-use crate::lease::{Acks, Numbered, ReadLease};
+use crate::lease::{Acks, Holder, Numbered, ReadLease};
 use crate::local::{LocalTier, LocalVersions};
 use crate::metrics::{bump, Counters};
 use crate::remote::{Published, Remote};
@@ -146,7 +146,13 @@ impl Core {
         }
         bump(&self.counters.ack_waits);
         let deadline = published.at + self.lease.lease;
-        let silent = self.acks.wait(published.seq, published.holders, deadline).await;
+        let waiting = self.acks.wait(published.seq, published.holders.clone(), deadline);
+        // While degraded there is no subscription to hear acknowledgements on: they are
+        // read from Redis instead (the poll never ends by itself: the wait does).
+        let silent = tokio::select! {
+            silent = waiting => silent,
+            () = self.poll_acks(remote, &published.holders) => published.holders,
+        };
         for holder in silent {
             bump(&self.counters.ack_timeouts);
             tracing::warn!(holder = %holder.id, seq = published.seq,
@@ -193,6 +199,22 @@ impl Core {
             stamp: rand::random(),
             filled_at,
         })
+    }
+
+    /// While this instance is degraded, reads the holders' acknowledgements from Redis
+    /// every 25 ms, into `acks`.
+    async fn poll_acks(&self, remote: &Remote, holders: &[Holder]) {
+        loop {
+            if remote.health.is_degraded() {
+                let numbers = remote.acknowledged(holders).await.unwrap_or_default();
+                for (holder, seq) in holders.iter().zip(numbers) {
+                    if let Some(seq) = seq {
+                        self.acks.record(holder.id.clone(), seq);
+                    }
+                }
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await; // polling pace
+        }
     }
 
     /// Hands a number this instance now holds everything up to to the lease task.

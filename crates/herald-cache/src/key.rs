@@ -113,6 +113,11 @@ impl RedisNames {
         format!("{}:holders", self.ns)
     }
 
+    /// Hash of the last number each lease holder acknowledged.
+    pub fn applied(&self) -> String {
+        format!("{}:applied", self.ns)
+    }
+
     pub fn window(&self, key: &str) -> String {
         format!("{}:window:{key}", self.ns)
     }

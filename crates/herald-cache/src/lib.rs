@@ -47,6 +47,25 @@
 //! [`SCOPE_MAX_AGE`] (1 s), and for tasks the unit spawns or anything polled after it
 //! returned (an event stream's body).
 //!
+//! **Zero round trips under a read lease (G10).** Every invalidation is numbered: its
+//! script `INCR`s `{ns}:seq`, bumps the tags, and publishes the tags *with their new
+//! versions and the number*, in one atomic step, so every subscription receives them in
+//! number order. Each instance keeps the versions it learned (from its `MGET`s and from
+//! those messages) and `applied`, the last number it applied without a gap. Every third of a
+//! lease (`read_lease`, default 2 s) its lease task asks Redis for a grant, a script that
+//! registers the instance in the sorted set `{ns}:holders` (scored by Redis's clock, for two
+//! leases) **only if `applied` equals `{ns}:seq`**. A granted instance answers reads whose tags
+//! it knows from memory, with no Redis command, for `hold` after it *sent* the request, on
+//! its own monotonic clock: `hold = lease·(1−δ)/(1+δ) − 50 ms` with δ = 2 % for clock rates.
+//! After applying messages it publishes an acknowledgement `{"ack":id,"seq":applied}`. The
+//! invalidation script also returns the registered holders; the writer applies its own
+//! versions, then **waits until each other holder acknowledged the number or `lease` passed
+//! since the script's answer arrived** (on the writer's monotonic clock), and only then
+//! returns `Ok`. A holder it waited for in vain is dropped from the set, but only if its
+//! registration is still the one the script saw (a later grant has another score).
+//! Without a grant (no baseline yet, a failure, a refused grant) reads resolve in Redis
+//! as above: that one-round-trip mode is always the fallback.
+//!
 //! **Memory bound.** The local tier is bounded by bytes, not entries
 //! (`max_local_bytes`, default 256 MiB, through moka's weigher): every cached type
 //! says its approximate heap size through [`Weigh`], and an entry weighs that plus its
@@ -90,8 +109,8 @@
 //! happened meanwhile). `{ns}:epoch` starts at the unix time in milliseconds
 //! (`SET NX`), so a Redis that lost its data never repeats an old epoch. Starting with
 //! Redis unreachable is a degraded start, not an error. Only GET, SET, MGET, INCR, DEL,
-//! PEXPIRE, PUBLISH, SUBSCRIBE, PING, SCAN, EVAL/EVALSHA and, inside the rate-window
-//! scripts, TIME, ZADD, ZCARD, ZRANGE and ZREMRANGEBYSCORE are used, so Upstash /
+//! PEXPIRE, PUBLISH, SUBSCRIBE, PING, SCAN, ZREM, EVAL/EVALSHA and, inside scripts, TIME,
+//! ZADD, ZCARD, ZSCORE, ZRANGE (BYSCORE) and ZREMRANGEBYSCORE are used, so Upstash /
 //! Vercel KV work.
 //!
 //! # Why the guarantees hold
@@ -125,6 +144,43 @@
 //!   re-checks run outside the request's future anyway). The snapshot only chooses which
 //!   versioned key a read asks for; lookups, single-flight, leases and the
 //!   compare-and-set store are unchanged, so G2 and G3 hold as below.
+//! * **G10, zero round trips without losing G1.** A read answered from memory at time T
+//!   on instance H (lease held at T) uses, for each tag, the highest version H learned. Take
+//!   an invalidation W acknowledged before T. Either its number is at most the baseline of
+//!   H's current generation, and then every version H holds was read from Redis or
+//!   delivered after W ran (a generation starts empty, from a number Redis returned after
+//!   W), so it includes W; or its number is higher, and then W's script ran while H's
+//!   subscription was live. Case 1: H's lease at T comes from a grant Redis ran after W. The
+//!   grant required `applied` = `{ns}:seq` ≥ W's number, so H had applied W: its versions
+//!   include W's. Case 2: the grant ran before W. Then W's script saw H registered (the
+//!   registration lasts two leases on Redis's clock) and W's writer returned only after H
+//!   acknowledged W — H acknowledges after applying — or after waiting `lease` from the
+//!   script's answer. In real time that wait lasts at least `lease/(1+δ)` and starts after
+//!   the grant ran; H's grant was sent before it ran and holds at most `hold/(1−δ) <
+//!   lease/(1+δ)` of real time; so H's lease ended before W was acknowledged, before T:
+//!   contradiction with "held at T". Either way the read resolves versions at least as new
+//!   as W's, and G1's argument continues unchanged.
+//!   *Lost messages:* a missing number is seen as a gap (the next message skips it): the
+//!   lease is dropped at once and H resynchronises (new generation, empty map, baseline =
+//!   the number it got). A lost *last* message shows as a grant refused twice at the same
+//!   `applied`: H resynchronises at the number Redis returned. Meanwhile its old grant runs
+//!   out, and W's writer waited for it (case 2). *A partition or a dead subscription:* H
+//!   turns degraded and drops its lease and everything learned; writers wait at most one
+//!   lease for it, once (its registration is then dropped). *An instance frozen or killed
+//!   holding a lease* is the same: a write waits for it at most `lease`; after waking, its
+//!   clock says the grant ran out (monotonic clocks keep counting while a process is
+//!   stopped), its subscription replays or has lost what it missed, and it answers from
+//!   memory only after a new grant, which needs every number applied. *Redis restarting
+//!   or failing over* loses `{ns}:seq` and the holders: subscriptions break (every
+//!   instance degrades, drops its lease, and recovers with an epoch bump); a number that
+//!   restarts lower looks old or like a gap and forces a resynchronisation, never a lease
+//!   on stale versions. *Clocks:* each side measures only durations on its own monotonic
+//!   clock, with the 2 % rate margin; Redis's clock only decides when a registration
+//!   expires, two leases after its grant. Limits: a jump of Redis's wall clock by more than
+//!   a lease, or a machine suspended whole (its monotonic clock stops), could make a writer
+//!   skip a holder whose lease still holds. Instances of an older version publish
+//!   invalidations without numbers; a holder forgets those tags, but their writers do not
+//!   wait: run one version per deployment.
 //! * **G2, no stale fill.** A fill that began before the invalidation carries the old
 //!   versions. Whenever it finishes, it can only be stored under the old versioned
 //!   key, which no later reader asks for; and the compare-and-set refuses it as a
@@ -177,6 +233,9 @@
 //!
 //! | guarantee | spec(s) |
 //! |---|---|
+//! | G10 hits under a read lease need no Redis command | `lease::under_a_read_lease_a_hit_needs_no_redis_command` |
+//! | G10 writes wait for every lease holder | `lease::a_write_is_acknowledged_only_after_every_lease_holder_applied_it` |
+//! | G10 lost messages, silent and departed holders | `lease::a_holder_that_missed_an_invalidation_stops_answering_from_memory_within_its_lease`, `lease::a_silent_holder_holds_writes_back_for_one_lease_at_most_and_once`, `lease::an_instance_that_shuts_down_leaves_and_no_write_waits_for_it` |
 //! | G1 read-your-writes everywhere | `redis_only::invalidation_on_one_instance_is_seen_by_the_next_read_on_another`, `entries_are_dropped_by_any_of_their_tags` |
 //! | G1 with request-scoped snapshots | `scoped::a_scoped_read_sees_every_invalidation_acknowledged_before_its_scope`, `scoped::a_scope_reads_its_own_invalidation_and_steps_aside_after_a_failure` |
 //! | one round trip per scope | `scoped::a_scope_resolves_every_read_in_one_round_trip` |

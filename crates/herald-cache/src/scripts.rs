@@ -1,5 +1,5 @@
 //! The Lua scripts that make the Redis tier's multi-key steps atomic. They use only
-//! GET, SET, INCR, DEL, PEXPIRE, PUBLISH, TIME, ZADD, ZSCORE, ZREM, ZRANGE (BYSCORE) and
+//! GET, SET, INCR, DEL, PEXPIRE, PUBLISH, HGET, HSET, HMGET, TIME, ZADD, ZSCORE, ZREM, ZRANGE (BYSCORE) and
 //! ZREMRANGEBYSCORE, which Upstash / Vercel KV also run.
 
 use redis::Script;
@@ -102,15 +102,25 @@ return {epoch, seq}
 
 /// KEYS: seq, holders, epoch. ARGV: holder id, number it applied (-1: none), registration
 /// ms. Registers the holder only if it applied the last number. Returns
-/// `{1 granted | 0 refused, number, epoch}`.
+/// `{1, number, 0}` if granted, `{0, number, epoch}` if refused.
 const GRANT: &str = r"
 local seq = tonumber(redis.call('GET', KEYS[1]) or '0')
-local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
-if seq ~= tonumber(ARGV[2]) then return {0, seq, epoch} end
+if seq ~= tonumber(ARGV[2]) then return {0, seq, tonumber(redis.call('GET', KEYS[3]) or '0')} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[3]), ARGV[1])
-return {1, seq, epoch}
+return {1, seq, 0}
+";
+
+/// KEYS: applied. ARGV: holder id, number, channel, ack event, keep ms. Records the
+/// holder's number in a hash (raised only), for writers that cannot hear the channel
+/// (degraded), then tells everyone.
+const ACK: &str = r"
+local known = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '-1')
+if tonumber(ARGV[2]) > known then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+redis.call('PUBLISH', ARGV[3], ARGV[4])
+return 1
 ";
 
 /// KEYS: holders. ARGV: holder id, score. Drops the registration only if it is still
@@ -131,6 +141,7 @@ pub(crate) struct Scripts {
     pub bump_epoch: Script,
     pub grant: Script,
     pub revoke: Script,
+    pub ack: Script,
 }
 
 impl Scripts {
@@ -144,6 +155,7 @@ impl Scripts {
             bump_epoch: Script::new(BUMP_EPOCH),
             grant: Script::new(GRANT),
             revoke: Script::new(REVOKE),
+            ack: Script::new(ACK),
         }
     }
 }

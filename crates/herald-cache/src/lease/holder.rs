@@ -1,5 +1,6 @@
 //! The holder's side of the read lease: a background task (owned by the supervisor's
-//! `Tasks`) that renews this instance's grant every quarter lease and acknowledges the
+//! `Tasks`) that renews this instance's grant every third of a lease (a grant holds a
+//! little less than a lease, so one late renewal does not lose it) and acknowledges the
 //! numbered events it applied, and the Redis calls of both sides (grant, acknowledge,
 //! revoke a silent holder, leave on shutdown).
 
@@ -36,11 +37,28 @@ impl Remote {
         Ok(if granted == 1 { Grant::Granted } else { Grant::Refused { seq, epoch } })
     }
 
-    /// Tells every instance that this one applied every numbered event up to `seq`.
-    async fn acknowledge(&self, seq: u64) -> RedisResult<()> {
+    /// Tells every instance that this one applied every numbered event up to `seq` (and
+    /// records it for writers that cannot hear the channel).
+    async fn acknowledge(&self, seq: u64, keep: Duration) -> RedisResult<()> {
         let event = Event::Ack { ack: self.id.clone(), seq };
-        let publish = self.publish(&event);
-        timeout(RESPONSE_TIMEOUT, publish).await.map_err(|_| timed_out("acknowledge"))?
+        let mut call = self.scripts.ack.prepare_invoke();
+        call.key(self.names.applied()).arg(&self.id).arg(seq);
+        call.arg(self.names.channel()).arg(event.encode()).arg(millis(keep));
+        let mut conn = self.conn()?;
+        let run = call.invoke_async::<()>(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("acknowledge"))?
+    }
+
+    /// The numbers `holders` acknowledged, read from Redis (for a writer that is degraded).
+    pub async fn acknowledged(&self, holders: &[Holder]) -> RedisResult<Vec<Option<u64>>> {
+        let mut hmget = redis::cmd("HMGET");
+        hmget.arg(self.names.applied());
+        for holder in holders {
+            hmget.arg(&holder.id);
+        }
+        let mut conn = self.conn()?;
+        let run = hmget.query_async(&mut conn);
+        timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("acknowledged"))?
     }
 
     /// Drops `holder`'s registration if it is still the grant a writer waited for in vain.
@@ -71,7 +89,7 @@ pub(crate) async fn run(core: Arc<Core>, mut stopped: watch::Receiver<bool>) {
     let Some(remote) = core.remote.as_ref() else { return };
     let lease = &core.lease;
     let mut applied = core.applied.subscribe();
-    let mut renewals = interval(lease.lease / 4);
+    let mut renewals = interval(lease.lease / 3);
     renewals.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tokio::select! {
@@ -80,7 +98,7 @@ pub(crate) async fn run(core: Arc<Core>, mut stopped: watch::Receiver<bool>) {
                 if changed.is_err() { break }
                 let seq = *applied.borrow_and_update();
                 if !remote.health.is_degraded() {
-                    if let Err(e) = remote.acknowledge(seq).await {
+                    if let Err(e) = remote.acknowledge(seq, lease.lease * 30).await {
                         core.redis_failed("acknowledge", &e);
                     }
                 }
