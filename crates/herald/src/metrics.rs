@@ -88,6 +88,9 @@ struct CacheCounters {
     lease_waits: Counter,
     redis_errors: Counter,
     version_round_trips: Counter,
+    lease_reads: Counter,
+    ack_waits: Counter,
+    ack_timeouts: Counter,
 }
 
 /// The application's metrics. Cheap to clone.
@@ -103,6 +106,7 @@ struct Inner {
     calls: Family<CallLabels, Counter>,
     call_latency: Latencies<EndpointLabels>,
     cache: CacheCounters,
+    freshness: crate::dashboard::monitor::Counts,
 }
 
 impl Default for Metrics {
@@ -146,12 +150,27 @@ impl Metrics {
                 &cache.version_round_trips,
                 "Redis round trips resolving versions (one per request that reads the cache)",
             ),
+            ("lease_reads", &cache.lease_reads, "reads resolved under the read lease, no Redis"),
+            ("ack_waits", &cache.ack_waits, "invalidations that waited for lease holders"),
+            ("ack_timeouts", &cache.ack_timeouts, "lease holders a write stopped waiting for"),
         ];
         for (name, counter, help) in named {
             registry.register(format!("herald_cache_{name}"), help, counter.clone());
         }
-        let inner = Inner { registry, requests, request_latency, calls, call_latency, cache };
+        let freshness = crate::dashboard::monitor::Counts::default();
+        let checks =
+            ("herald_freshness_checks", "dashboard answers re-checked against the database");
+        registry.register(checks.0, checks.1, freshness.checks.clone());
+        let violations = ("herald_freshness_violations", "re-checked answers found stale");
+        registry.register(violations.0, violations.1, freshness.violations.clone());
+        let inner =
+            Inner { registry, requests, request_latency, calls, call_latency, cache, freshness };
         Self { inner: Arc::new(inner) }
+    }
+
+    /// The freshness monitor's counters (G11).
+    pub fn freshness(&self) -> crate::dashboard::monitor::Counts {
+        self.inner.freshness.clone()
     }
 
     /// Counts one answered request.
@@ -188,6 +207,9 @@ impl Metrics {
             (&c.lease_waits, m.lease_waits),
             (&c.redis_errors, m.redis_errors),
             (&c.version_round_trips, m.version_round_trips),
+            (&c.lease_reads, m.lease_reads),
+            (&c.ack_waits, m.ack_waits),
+            (&c.ack_timeouts, m.ack_timeouts),
         ];
         for (counter, value) in pairs {
             counter.inner().store(value, std::sync::atomic::Ordering::Relaxed);

@@ -11,7 +11,8 @@ use crate::auth::{self, Authenticator};
 use crate::cache_keys::Profiles;
 use crate::changes::{AfterCommit, ChangeFeed, Writer};
 use crate::config::ServeArgs;
-use crate::dashboard::{Dashboard, Invalidator};
+use crate::dashboard::monitor::Monitor;
+use crate::dashboard::{Dashboard, Invalidator, Watch};
 use crate::domain::XCredentials;
 use crate::gateway::{self, Gateway};
 use crate::live::{Announcer, Live};
@@ -84,6 +85,7 @@ impl Application {
             ttl: args.cache.ttl(),
             redis_url: args.cache.redis_url.as_ref().map(|s| s.expose().to_owned()),
             namespace: args.cache.cache_namespace.clone(),
+            read_lease: args.cache.lease(),
             ..CacheConfig::default()
         })
         .await;
@@ -110,6 +112,14 @@ impl Application {
             gateway.clone(),
             profiles.clone(),
             (strategy, ttl),
+            Watch {
+                monitor: Monitor::new(
+                    metrics.freshness(),
+                    args.cache.freshness_sample,
+                    args.cache.lease(),
+                ),
+                skip_one_invalidation: args.cache.test_skip_one_invalidation,
+            },
         );
         let people = crate::people::Settings::from_args(&args.people, args.public_url.as_ref())?;
         let notifier = Notifier::new(

@@ -14,6 +14,7 @@
 
 mod baseline;
 pub mod encoded;
+pub mod monitor;
 pub mod upstream;
 pub mod view;
 
@@ -26,7 +27,9 @@ use crate::lookups::Lookups;
 use crate::store::Storage;
 use async_trait::async_trait;
 use herald_cache::{Cache, Source};
+use monitor::Monitor;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio_util::task::TaskTracker;
@@ -65,6 +68,15 @@ struct Inner {
     warming: TaskTracker,
     /// Profiles with a warm-up already scheduled (see [`Dashboard::warm`]).
     pending_warm: Mutex<HashSet<ProfileRef>>,
+    monitor: Monitor,
+    /// Tests only: the next post change is not invalidated (the monitor must catch it).
+    skip_one_invalidation: AtomicBool,
+}
+
+/// The freshness monitor and the test switch, as [`Dashboard::new`] takes them.
+pub struct Watch {
+    pub monitor: Monitor,
+    pub skip_one_invalidation: bool,
 }
 
 /// Warm-ups are coalesced per profile over this delay: a burst of publishes (a scheduler
@@ -79,6 +91,7 @@ impl Dashboard {
         gateway: Gateway,
         profiles: Profiles,
         (strategy, ttl): (Strategy, Duration),
+        watch: Watch,
     ) -> Self {
         let inner = Inner {
             baseline: Baseline::new(store.clone(), gateway.clone(), ttl),
@@ -88,6 +101,8 @@ impl Dashboard {
             strategy,
             warming: TaskTracker::new(),
             pending_warm: Mutex::default(),
+            monitor: watch.monitor,
+            skip_one_invalidation: AtomicBool::new(watch.skip_one_invalidation),
         };
         Self { inner: Arc::new(inner) }
     }
@@ -96,8 +111,22 @@ impl Dashboard {
         &self.inner.cache
     }
 
-    #[tracing::instrument(skip_all, fields(workspace = %ws.id))]
+    pub fn monitor(&self) -> &Monitor {
+        &self.inner.monitor
+    }
+
+    /// The dashboard answer of `ws`; a sample of them is re-checked afterwards (G11).
     pub async fn history(&self, ws: &Workspace) -> AppResult<Page> {
+        self.read(ws, true).await
+    }
+
+    /// The workspace's content version in the database now.
+    pub async fn content_version(&self, ws_id: &str) -> AppResult<i64> {
+        Ok(self.inner.store.content_version(ws_id).await?)
+    }
+
+    #[tracing::instrument(skip_all, fields(workspace = %ws.id))]
+    async fn read(&self, ws: &Workspace, sample: bool) -> AppResult<Page> {
         let inner = &self.inner;
         if inner.strategy == Strategy::DeleteAfterWrite {
             let (view, hit) = inner.baseline.history(ws).await?;
@@ -111,6 +140,9 @@ impl Dashboard {
         };
         let tags = view_tags(&ws.id);
         let found = inner.cache.get_or_fill(key.as_str(), &tags, fill).await?;
+        if sample {
+            inner.monitor.sample(self, ws, &key, &found.value);
+        }
         Ok(Page { view: found.value, source: found.source })
     }
 
@@ -146,6 +178,7 @@ impl Dashboard {
 
     /// Waits for background warming to finish (shutdown).
     pub async fn shutdown(&self) {
+        self.inner.monitor.shutdown().await;
         self.inner.warming.close();
         let _ = tokio::time::timeout(Duration::from_secs(5), self.inner.warming.wait()).await;
     }
@@ -186,6 +219,9 @@ impl AfterCommit for Invalidator {
         }
         let d = &self.dashboard.inner;
         match (d.strategy, &ws) {
+            (Strategy::Versioned, _) if d.skip_one_invalidation.swap(false, Ordering::AcqRel) => {
+                tracing::warn!(workspace = %ws_id, "test switch: this post change is not invalidated");
+            }
             (Strategy::Versioned, _) => {
                 if let Err(e) = d.cache.invalidate(&tags).await {
                     tracing::warn!(workspace = %ws_id, error = %e, "post change not yet seen by other instances");

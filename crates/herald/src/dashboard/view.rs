@@ -32,6 +32,10 @@ pub struct View {
     ends: Vec<usize>,
     /// FNV-1a of head and posts: the ETag's base, stable across builds and instances.
     hash: u64,
+    /// The workspace's content version, read before the posts: the view holds every post
+    /// change up to it (the freshness monitor compares it with the database's).
+    #[serde(default)]
+    content_version: i64,
     /// The answers made so far, per coding, with their ETags (made on first use).
     #[serde(skip)]
     reps: Representations,
@@ -47,6 +51,10 @@ impl Weigh for View {
 }
 
 impl View {
+    pub fn content_version(&self) -> i64 {
+        self.content_version
+    }
+
     fn shown(&self, limit: usize) -> usize {
         limit.min(self.ends.len())
     }
@@ -252,17 +260,19 @@ pub fn build(ws: &str, parts: Parts<'_>) -> View {
         ends.push(posts.len());
     }
     let hash = fnv(head.as_bytes(), posts.as_bytes());
-    View { head, posts, ends, hash, reps: Representations::default() }
+    View { head, posts, ends, hash, content_version: 0, reps: Representations::default() }
 }
 
 /// Reads what a view needs from the store and builds it.
 pub async fn load(store: &dyn Storage, ws: &str, upstream: &Snapshot) -> Result<View, StoreError> {
+    let content_version = store.content_version(ws).await?;
     let query = ListQuery { limit: MAX_LIMIT as u32, ..ListQuery::default() };
     let page = store.posts(ws, &query).await?;
     let counts = store.counts(ws).await?;
     let names =
         Directory::load_with(store, ws, page.posts.iter().map(|p| p.author.as_str())).await?;
-    Ok(build(ws, Parts { local: &page.posts, counts, names: &names, upstream }))
+    let view = build(ws, Parts { local: &page.posts, counts, names: &names, upstream });
+    Ok(View { content_version, ..view })
 }
 
 fn fnv(a: &[u8], b: &[u8]) -> u64 {

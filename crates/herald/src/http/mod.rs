@@ -120,6 +120,7 @@ pub fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(ops::ayrshare_webhook))
         .routes(routes!(ops::healthz))
         .routes(routes!(ops::readyz))
+        .routes(routes!(ops::freshness))
         .split_for_parts();
     let (_, metrics_doc) =
         OpenApiRouter::<AppState>::new().routes(routes!(ops::metrics)).split_for_parts();

@@ -2,7 +2,10 @@
 //! verified on the raw body before anything is parsed), health, readiness and metrics.
 
 use super::json::body_rejection;
+use crate::auth::extract::GlobalAdmin;
 use crate::auth::{bearer, Principal};
+use crate::dashboard::monitor::Report;
+use crate::dashboard::Dashboard;
 use crate::error::{AppError, AppResult};
 use crate::metrics::Metrics;
 use crate::scheduler::{RunReport, Scheduler};
@@ -47,6 +50,16 @@ pub async fn ayrshare_webhook(
     webhooks.verify(&headers, &body)?;
     let (status, applied) = webhooks.apply(&body).await?;
     Ok(Json(json!({"status": status, "applied": applied})))
+}
+
+#[utoipa::path(get, path = "/api/ops/freshness", tag = "operations",
+    description = "The freshness monitor (G11), summed over every instance: dashboard answers re-checked against the database after answering (a sample, HERALD_FRESHNESS_SAMPLE), the violations among them, and since when. Global admin.",
+    responses((status = 200, body = Report), (status = 401), (status = 403)))]
+pub async fn freshness(
+    State(dashboard): State<Dashboard>,
+    _: GlobalAdmin,
+) -> AppResult<Json<Report>> {
+    Ok(Json(dashboard.monitor().totals().await?))
 }
 
 #[utoipa::path(get, path = "/healthz", tag = "operations", security(()), responses((status = 200)))]

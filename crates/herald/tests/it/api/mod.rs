@@ -9,6 +9,7 @@ mod dashboard;
 mod dashboard_wire;
 mod four_eyes;
 mod freshness;
+mod freshness_monitor;
 mod hardening;
 mod hardening_low;
 mod library;

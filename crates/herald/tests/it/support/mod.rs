@@ -92,6 +92,11 @@ pub struct Options {
     pub webhooks_retry_window_secs: u64,
     /// `HERALD_FEEDS_ALLOW_PRIVATE` (true here: test feeds are served on loopback).
     pub feeds_allow_private: bool,
+    /// `HERALD_FRESHNESS_SAMPLE` (every answer here: the monitor must count no violation
+    /// in any test, which [`TestApp`] checks when it is dropped).
+    pub freshness_sample: f64,
+    /// `HERALD_TEST_SKIP_ONE_INVALIDATION`: the monitor's own test plants a stale answer.
+    pub skip_one_invalidation: bool,
 }
 
 impl Default for Options {
@@ -116,6 +121,8 @@ impl Default for Options {
             webhooks_interval_ms: 1000,
             webhooks_retry_window_secs: 86_400,
             feeds_allow_private: true,
+            freshness_sample: 1.0,
+            skip_one_invalidation: false,
         }
     }
 }
@@ -132,6 +139,8 @@ pub struct TestApp {
     pub lease: Duration,
     /// Herald's Ayrshare budget per profile.
     pub budget: herald::gateway::Budget,
+    /// A violation is planted: the drop check does not apply.
+    violations_expected: bool,
     _db: tempfile::TempDir,
     _database: Option<services::TestDatabase>,
     _turn: heavy::Turn,
@@ -185,6 +194,8 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.media_quota_mb = opts.media_quota_mb.unwrap_or(args.media_quota_mb);
     args.feeds.feeds_allow_private = opts.feeds_allow_private;
     args.feeds.feed_interval_secs = 1;
+    args.cache.freshness_sample = opts.freshness_sample;
+    args.cache.test_skip_one_invalidation = opts.skip_one_invalidation;
     if opts.public_url_is_self {
         let port = process::free_port();
         args.bind = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -213,10 +224,21 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
         analytics,
         lease: Duration::from_secs(opts.lease_secs),
         budget,
+        violations_expected: opts.skip_one_invalidation,
         _db: db,
         _database: opts.database,
         _turn: turn,
         stop: Some(stop),
+    }
+}
+
+impl Drop for TestApp {
+    /// G11 in every suite: no answer the freshness monitor re-checked was stale.
+    fn drop(&mut self) {
+        let report = self.dashboard.monitor().report();
+        if !self.violations_expected && !std::thread::panicking() {
+            assert_eq!(report.violations, 0, "the freshness monitor caught stale answers");
+        }
     }
 }
 
