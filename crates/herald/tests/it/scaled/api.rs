@@ -150,18 +150,26 @@ pub async fn cache_figures(http: &reqwest::Client, base: &str) -> String {
     };
     let value =
         |line: &str| line.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    let mut figures: Vec<String> =
-        ["fills", "stale_fills_rejected", "lease_waits", "bypasses", "redis_errors"]
-            .iter()
-            .map(|name| {
-                let total = text
-                    .lines()
-                    .filter(|l| l.starts_with(&format!("herald_cache_{name}_total ")))
-                    .map(value)
-                    .sum::<f64>();
-                format!("{name}={total}")
-            })
-            .collect();
+    let mut figures: Vec<String> = [
+        "fills",
+        "stale_fills_rejected",
+        "lease_waits",
+        "bypasses",
+        "redis_errors",
+        "lease_reads",
+        "ack_waits",
+        "ack_timeouts",
+    ]
+    .iter()
+    .map(|name| {
+        let total = text
+            .lines()
+            .filter(|l| l.starts_with(&format!("herald_cache_{name}_total ")))
+            .map(value)
+            .sum::<f64>();
+        format!("{name}={total}")
+    })
+    .collect();
     let history = text
         .lines()
         .filter(|l| {

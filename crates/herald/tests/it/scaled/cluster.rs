@@ -246,6 +246,13 @@ impl Instance {
         let _ = self.child.wait().await;
     }
 
+    /// Sends `signal` (`STOP`, `CONT`, …) to the process.
+    pub async fn signal(&self, signal: &str) {
+        let pid = self.child.id().expect("the instance runs").to_string();
+        let sent = Command::new("kill").args([format!("-{signal}"), pid]).status().await;
+        assert!(sent.is_ok_and(|s| s.success()), "kill -{signal} {}", self.name);
+    }
+
     /// The last `n` lines the process printed.
     pub fn log_tail(&self, n: usize) -> String {
         tail(&self.log, n)

@@ -34,6 +34,8 @@ pub struct Tally {
     pub upstream_changes: AtomicU64,
     /// The first failure of each kind, for the assertion message.
     pub failures: Mutex<Vec<String>>,
+    /// The slowest acknowledged write per instance (base URL).
+    pub slowest_write: Mutex<HashMap<String, Duration>>,
 }
 
 impl Tally {
@@ -132,6 +134,7 @@ async fn writer(
         i += 1;
         let base = &load.urls[(n + i) % load.urls.len()];
         let text = format!("writer {n} op {i}");
+        let started = Instant::now();
         let (reply, expected, edited) = if i % 10 == 0 {
             let body = json!({"text": text, "platforms": ["twitter"]});
             (create_post(&http, base, ws, token, body).await, 201, None)
@@ -160,6 +163,9 @@ async fn writer(
                 }
                 ack(&acked, &post);
                 tally.writes.fetch_add(1, Ordering::Relaxed);
+                let mut slowest = tally.slowest_write.lock().unwrap();
+                let slot = slowest.entry(base.clone()).or_default();
+                *slot = (*slot).max(started.elapsed());
             }
             Ok(r) => tally.failed(
                 &tally.failed_writes,

@@ -1,0 +1,180 @@
+//! Freshness at zero round trips (G10) on three `herald serve` processes sharing a
+//! `redis-server` of this test's own. First, at steady state, dashboard hits cost (almost)
+//! no Redis command: the commands Redis counted (`INFO commandstats`) per hit stay under
+//! 0.01. Then, under the freshness load, Redis's pub/sub connections are killed again and
+//! again, and one instance is frozen (SIGSTOP) for longer than its lease: no read is
+//! stale — the frozen instance's included, once it wakes — no write on the other
+//! instances waits much longer than the lease, and the freshness monitor (sampling
+//! every answer) counts no violation.
+
+use crate::scaled::api::{self, cache_figures, call, history, workspace_and_editor};
+use crate::scaled::cluster::{scenario, skipped, ADMIN};
+use crate::scaled::load::{self, Load, Tally};
+use crate::scaled::redis_server::RedisServer;
+use ayrshare_sim::SimConfig;
+use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
+
+const LEASE: Duration = Duration::from_secs(2);
+const RUN_FOR: Duration = Duration::from_secs(16);
+/// Longer than the lease, shorter than the load.
+const FROZEN_FOR: Duration = Duration::from_secs(5);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_instance_freezes() {
+    const TEST: &str =
+        "at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_instance_freezes";
+    let sim = SimConfig {
+        latency: Duration::from_millis(150),
+        history_lag: Duration::from_secs(2),
+        ..SimConfig::default()
+    };
+    scenario(TEST, true, sim, |mut env| async move {
+        let Some(redis) = RedisServer::start().await else {
+            return skipped(TEST, "redis-server not found on PATH");
+        };
+        env.redis_url = Some(redis.url());
+        let overrides = [
+            ("HERALD_CACHE_LEASE_MS", LEASE.as_millis().to_string()),
+            ("HERALD_FRESHNESS_SAMPLE", "1".to_owned()),
+        ];
+        let cluster = env.start_cluster(3, &overrides).await;
+        let http = api::client();
+        let (ws, token) =
+            workspace_and_editor(&http, &cluster[0].url, &env.sim.base_url(), "lease").await;
+        let redis = redis::Client::open(redis.url()).unwrap();
+        let mut redis = redis.get_multiplexed_async_connection().await.unwrap();
+
+        // Steady state: every instance has learned the versions and holds its lease.
+        for _ in 0..3 {
+            for instance in &cluster {
+                assert_eq!(history(&http, &instance.url, &ws, &token).await.unwrap().0, 200);
+            }
+        }
+        let before = by_command(&mut redis).await;
+        let started = std::time::Instant::now();
+        let hits = read_hits(&http, &cluster, &ws, &token, 3000).await;
+        let elapsed = started.elapsed();
+        let after = by_command(&mut redis).await;
+        let delta: Vec<(String, u64)> = after
+            .iter()
+            .map(|(name, n)| (name.clone(), n - before.get(name).copied().unwrap_or(0)))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        let used = delta.iter().map(|(_, n)| n).sum::<u64>() - 1; // the second INFO itself
+        // What the instances send with no read at all (lease renewals, subscription
+        // pings), over a window as long as the reads took: a rate, not a cost per hit.
+        let idle_before = commands(&mut redis).await;
+        tokio::time::sleep(elapsed).await; // the measuring window
+        let idle = commands(&mut redis).await - idle_before - 1;
+        let per_hit = used.saturating_sub(idle) as f64 / hits as f64;
+        let _ = writeln!(
+            std::io::stderr(),
+            "steady state: {used} Redis commands during {hits} dashboard hits in {elapsed:?}, {idle} in as long without reads; {per_hit:.4} per hit: {delta:?}"
+        );
+        assert!(hits >= 2900, "{hits} of 3000 reads were hits");
+        assert!(per_hit <= 0.01, "{per_hit} Redis commands per hit ({used} for {hits}, {idle} idle)");
+
+        // Chaos under load: pub/sub connections killed, then one instance frozen.
+        let tally = Arc::new(Tally::default());
+        let urls: Vec<String> = cluster.iter().map(|i| i.url.clone()).collect();
+        let load = tokio::spawn(load::run(
+            Load { urls, ws: ws.clone(), token: token.clone(), run_for: RUN_FOR },
+            tally.clone(),
+        ));
+        for _ in 0..4 {
+            tokio::time::sleep(Duration::from_millis(1200)).await; // pacing of the chaos
+            let killed: u64 =
+                redis::cmd("CLIENT").arg(&["KILL", "TYPE", "pubsub"]).query_async(&mut redis).await.unwrap();
+            assert!(killed >= 1, "pub/sub connections to kill");
+        }
+        let frozen = &cluster[2];
+        frozen.signal("STOP").await;
+        tokio::time::sleep(FROZEN_FOR).await;
+        frozen.signal("CONT").await;
+        load.await.expect("load");
+
+        let mut figures = String::new();
+        for instance in &cluster {
+            figures.push_str(&format!("\n  {}: {}", instance.name, cache_figures(&http, &instance.url).await));
+        }
+        let slowest = tally.slowest_write.lock().unwrap().clone();
+        tally.report("three instances at zero round trips, subscriptions killed, one frozen", &format!("; slowest writes {slowest:?}{figures}"));
+        let failures = tally.failures.lock().unwrap().clone();
+        assert!(Tally::get(&tally.reads) > 200 && Tally::get(&tally.writes) > 20, "the load ran");
+        assert_eq!(Tally::get(&tally.stale_reads), 0, "stale reads: {failures:#?}");
+        assert_eq!(Tally::get(&tally.failed_reads) + Tally::get(&tally.failed_writes), 0, "failures: {failures:#?}");
+        for instance in &cluster[..2] {
+            let slowest = slowest.get(&instance.url).copied().unwrap_or_default();
+            assert!(
+                slowest < LEASE + Duration::from_millis(1500),
+                "a write on {} took {slowest:?}: longer than the lease ({LEASE:?}) and its own work",
+                instance.name
+            );
+        }
+        let timeouts: f64 = figures
+            .split_whitespace()
+            .filter_map(|f| f.strip_prefix("ack_timeouts=")?.parse::<f64>().ok())
+            .sum();
+        assert!(timeouts > 0.0, "writers stopped waiting for the frozen instance:{figures}");
+
+        // The monitor, sampling every answer, saw no violation on any instance.
+        for instance in &cluster {
+            let url = format!("{}/api/ops/freshness", instance.url);
+            let report = call(&http, reqwest::Method::GET, &url, ADMIN, None).await.unwrap();
+            assert_eq!(report.status, 200, "{}", report.body);
+            assert_eq!(report.body["violations"], 0, "{}: {}", instance.name, report.body);
+            assert!(report.body["checked"].as_u64().unwrap() > 0, "{}: {}", instance.name, report.body);
+        }
+    })
+    .await;
+}
+
+/// The commands Redis has run so far (every line of `INFO commandstats`, summed).
+async fn commands(redis: &mut redis::aio::MultiplexedConnection) -> u64 {
+    by_command(redis).await.values().sum()
+}
+
+/// `INFO commandstats` as command → calls.
+async fn by_command(
+    redis: &mut redis::aio::MultiplexedConnection,
+) -> std::collections::BTreeMap<String, u64> {
+    let info: String = redis::cmd("INFO").arg("commandstats").query_async(redis).await.unwrap();
+    info.lines()
+        .filter_map(|l| {
+            let (name, rest) = l.strip_prefix("cmdstat_")?.split_once(":calls=")?;
+            Some((name.to_owned(), rest.split(',').next()?.parse::<u64>().ok()?))
+        })
+        .collect()
+}
+
+/// Reads the dashboard `total` times from 32 tasks over every instance; returns the hits.
+async fn read_hits(
+    http: &reqwest::Client,
+    cluster: &[crate::scaled::cluster::Instance],
+    ws: &str,
+    token: &str,
+    total: usize,
+) -> usize {
+    let urls: Vec<String> = cluster.iter().map(|i| i.url.clone()).collect();
+    let mut tasks = vec![];
+    for n in 0..32 {
+        let (http, urls, ws, token) = (http.clone(), urls.clone(), ws.to_owned(), token.to_owned());
+        tasks.push(tokio::spawn(async move {
+            let mut hits = 0;
+            for i in (n..total).step_by(32) {
+                let (status, x_cache, _) =
+                    history(&http, &urls[i % urls.len()], &ws, &token).await.unwrap();
+                assert_eq!(status, 200);
+                hits += usize::from(x_cache == "hit");
+            }
+            hits
+        }));
+    }
+    let mut hits = 0;
+    for task in tasks {
+        hits += task.await.unwrap();
+    }
+    hits
+}
