@@ -7,55 +7,54 @@
    right password is given: without a name, a password that is not the account's is a
    `name` error, shown here next to the password in "existing" mode. Errors are sentences
    next to what they concern. */
-(function () {
-  'use strict';
-  var H = window.Herald;
-  var form = H.$('#accept-form');
-  var problem = H.$('#invite-problem');
-  var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
-  var secret = m ? decodeURIComponent(m[1]) : null;
-  if (location.hash) history.replaceState(null, '', location.pathname + location.search);
-  var mode = 'new';
-  var signedIn = null;
+import { $, api, clearErrors, session, showError, tokenSession } from './core.js';
 
-  function stop(text) {
-    secret = null;
-    problem.textContent = text;
-    problem.hidden = false;
-    form.hidden = true;
-    H.$('#invite-intro').hidden = true;
-    document.body.dataset.loaded = 'true';
-  }
-  if (!secret) {
-    stop('This link is incomplete: there is no invitation in it. Open the link from your invitation again, or ask for a new one.');
-    return;
-  }
+var form = $('#accept-form');
+var problem = $('#invite-problem');
+var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+var secret = m ? decodeURIComponent(m[1]) : null;
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+var mode = 'new';
+var signedIn = null;
 
+function stop(text) {
+  secret = null;
+  problem.textContent = text;
+  problem.hidden = false;
+  form.hidden = true;
+  $('#invite-intro').hidden = true;
+  document.body.dataset.loaded = 'true';
+}
+if (!secret) stop('This link is incomplete: there is no invitation in it. Open the link from your invitation again, or ask for a new one.');
+else start();
+
+/** The page for a link with an invitation in it. */
+function start() {
   function setMode(next) {
     mode = next;
     form.dataset.mode = next;
     var existing = next === 'existing';
-    H.$('#name-field').hidden = existing;
-    H.$('#password-label').textContent = existing ? 'Your Herald password' : 'Choose a password';
-    H.$('#password-hint').hidden = existing;
-    H.$('#password').setAttribute('autocomplete', existing ? 'current-password' : 'new-password');
-    H.$('#mode-toggle').textContent = existing ? 'I am new to Herald' : 'I already have a Herald account';
+    $('#name-field').hidden = existing;
+    $('#password-label').textContent = existing ? 'Your Herald password' : 'Choose a password';
+    $('#password-hint').hidden = existing;
+    $('#password').setAttribute('autocomplete', existing ? 'current-password' : 'new-password');
+    $('#mode-toggle').textContent = existing ? 'I am new to Herald' : 'I already have a Herald account';
   }
-  H.$('#mode-toggle').addEventListener('click', function () {
-    H.clearErrors(form);
+  $('#mode-toggle').addEventListener('click', function () {
+    clearErrors(form);
     setMode(mode === 'new' ? 'existing' : 'new');
-    (mode === 'new' ? H.$('#name') : H.$('#password')).focus();
+    (mode === 'new' ? $('#name') : $('#password')).focus();
   });
 
-  H.api('GET', '/api/me', undefined, { quiet: true }).then(function (me) {
+  api('GET', '/api/me', undefined, { quiet: true }).then(function (me) {
     if (!me.user) return;
     signedIn = me;
-    H.csrf = me.csrf_token;
+    session.csrf = me.csrf_token;
     setMode('existing');
-    H.$('#invite-intro').textContent = 'You are signed in as ' + me.user.name + ' (' + me.user.email + '). If the invitation is for that address, just join; otherwise give the password of the invited account.';
+    $('#invite-intro').textContent = 'You are signed in as ' + me.user.name + ' (' + me.user.email + '). If the invitation is for that address, just join; otherwise give the password of the invited account.';
   }, function () { /* not signed in */ }).then(function () {
     document.body.dataset.loaded = 'true';
-    (mode === 'new' ? H.$('#name') : H.$('#password')).focus();
+    (mode === 'new' ? $('#name') : $('#password')).focus();
   });
 
   function check(name, password) {
@@ -69,36 +68,36 @@
   form.addEventListener('submit', function (ev) {
     ev.preventDefault();
     if (!secret) return;
-    H.clearErrors(form);
-    var name = H.$('#name').value.trim();
-    var password = H.$('#password').value;
+    clearErrors(form);
+    var name = $('#name').value.trim();
+    var password = $('#password').value;
     var wrong = check(name, password);
-    if (wrong) { H.showError(form, wrong); return; }
+    if (wrong) { showError(form, wrong); return; }
     var body = { token: secret };
     if (password) body.password = password;
     if (mode === 'new') body.name = name;
-    var button = H.$('#accept-button');
+    var button = $('#accept-button');
     button.disabled = true;
-    H.api('POST', '/api/invitations/accept', body, { quiet: true }).then(function (joined) {
+    api('POST', '/api/invitations/accept', body, { quiet: true }).then(function (joined) {
       secret = null;
-      H.$('#password').value = '';
-      H.tokenSession.clear();
+      $('#password').value = '';
+      tokenSession.clear();
       location.assign('/w/' + encodeURIComponent(joined.workspace_id));
     }, function (err) {
       button.disabled = false;
       if (err.status === 410) { stop('This invitation was already used, withdrawn or has expired; ask for a new one.'); return; }
       if (err.code === 'invalid_credentials') {
         setMode('existing');
-        H.$('#password').value = '';
-        H.showError(form, { field: 'password', message: 'This e-mail address already has a Herald account, and that is not its password. Give the password of that account.' });
+        $('#password').value = '';
+        showError(form, { field: 'password', message: 'This e-mail address already has a Herald account, and that is not its password. Give the password of that account.' });
         return;
       }
       if (err.field === 'name' && mode === 'existing') {
-        H.$('#password').value = '';
-        H.showError(form, { field: 'password', message: 'That is not the password of a Herald account with this address. If you are new to Herald, choose \u201cI am new to Herald\u201d.' });
+        $('#password').value = '';
+        showError(form, { field: 'password', message: 'That is not the password of a Herald account with this address. If you are new to Herald, choose \u201cI am new to Herald\u201d.' });
         return;
       }
-      H.showError(form, err);
+      showError(form, err);
     });
   });
-}());
+}

@@ -3,102 +3,101 @@
    the notifications newest first (GET /api/me/notifications); clicking one marks it
    read (POST /api/me/notifications/read) and opens its post; "Mark all read" marks the
    rest. Live: the `notification` event of the page's workspace stream adds it at once
-   (live.js hands it to H.onNotification, so every page gets it); pages without a stream
-   read the count again when the tab comes back into view. */
-(function () {
-  'use strict';
-  var H = window.Herald;
-  var bell = H.$('#bell');
-  if (!bell) return;
-  var st = { list: null, unread: 0, started: false };
+   (live.js hands it to onNotification, so every page gets it); pages without a stream
+   read the count again when the tab comes back into view. chrome.js starts it
+   (startBell) once it knows who is signed in. */
+import { $, ago, api, clear, fmtDateTime, h, sentence, session, toast } from './core.js';
 
-  function setCount(n) {
-    st.unread = Math.max(0, n);
-    var c = H.$('#bell-count');
-    c.textContent = st.unread ? String(st.unread > 99 ? '99+' : st.unread) : '';
-    c.hidden = !st.unread;
-    c.dataset.count = String(st.unread);
-    H.$('.bell-button .visually-hidden', bell).textContent = st.unread ? 'Notifications, ' + st.unread + ' unread' : 'Notifications';
-    H.$('#bell-read-all').hidden = !st.unread;
-  }
+var bell = $('#bell');
+var st = { list: null, unread: 0, started: false };
 
-  function open(n) {
-    var go = function () {
-      if (n.post_id) location.assign('/w/' + encodeURIComponent(n.workspace_id) + '/posts/' + encodeURIComponent(n.post_id));
-      else location.assign('/w/' + encodeURIComponent(n.workspace_id));
-    };
-    if (n.read_at) { go(); return; }
-    H.api('POST', '/api/me/notifications/read', { ids: [n.id] }, { quiet: true }).catch(function () {}).then(function () {
-      n.read_at = new Date().toISOString();
-      setCount(st.unread - 1);
-      go();
-    });
-  }
+function setCount(n) {
+  st.unread = Math.max(0, n);
+  var c = $('#bell-count');
+  c.textContent = st.unread ? String(st.unread > 99 ? '99+' : st.unread) : '';
+  c.hidden = !st.unread;
+  c.dataset.count = String(st.unread);
+  $('.bell-button .visually-hidden', bell).textContent = st.unread ? 'Notifications, ' + st.unread + ' unread' : 'Notifications';
+  $('#bell-read-all').hidden = !st.unread;
+}
 
-  function render() {
-    var ul = H.clear(H.$('#bell-list'));
-    var list = st.list || [];
-    list.forEach(function (n) {
-      ul.appendChild(H.h('li', { dataset: { id: n.id, kind: n.kind, unread: String(!n.read_at), postId: n.post_id || '' } },
-        H.h('button', { type: 'button', onclick: function () { open(n); } },
-          n.read_at ? null : H.h('span', { class: 'visually-hidden' }, 'Unread: '),
-          n.text,
-          H.h('span', { class: 'when' }, H.ago(n.created_at) + ' · ' + H.fmtDateTime(n.created_at)))));
-    });
-    H.$('#bell-empty').hidden = list.length > 0 || st.list === null;
-  }
+function open(n) {
+  var go = function () {
+    if (n.post_id) location.assign('/w/' + encodeURIComponent(n.workspace_id) + '/posts/' + encodeURIComponent(n.post_id));
+    else location.assign('/w/' + encodeURIComponent(n.workspace_id));
+  };
+  if (n.read_at) { go(); return; }
+  api('POST', '/api/me/notifications/read', { ids: [n.id] }, { quiet: true }).catch(function () {}).then(function () {
+    n.read_at = new Date().toISOString();
+    setCount(st.unread - 1);
+    go();
+  });
+}
 
-  function load() {
-    return H.api('GET', '/api/me/notifications', undefined, { quiet: true }).then(function (list) {
-      st.list = list || [];
-      setCount(st.list.filter(function (n) { return !n.read_at; }).length);
-      render();
-    }, function () { /* the count from /api/me stays */ });
-  }
+function render() {
+  var ul = clear($('#bell-list'));
+  var list = st.list || [];
+  list.forEach(function (n) {
+    ul.appendChild(h('li', { dataset: { id: n.id, kind: n.kind, unread: String(!n.read_at), postId: n.post_id || '' } },
+      h('button', { type: 'button', onclick: function () { open(n); } },
+        n.read_at ? null : h('span', { class: 'visually-hidden' }, 'Unread: '),
+        n.text,
+        h('span', { class: 'when' }, ago(n.created_at) + ' · ' + fmtDateTime(n.created_at)))));
+  });
+  $('#bell-empty').hidden = list.length > 0 || st.list === null;
+}
 
-  /** A notification pushed live. */
-  function arrived(n) {
-    if (!n || !n.id || !st.started) return;
-    if (st.list && st.list.some(function (x) { return x.id === n.id; })) return;
-    if (st.list) { st.list.unshift(n); render(); }
-    if (!n.read_at) setCount(st.unread + 1);
-    H.toast(n.text, 'info');
-  }
+function load() {
+  return api('GET', '/api/me/notifications', undefined, { quiet: true }).then(function (list) {
+    st.list = list || [];
+    setCount(st.list.filter(function (n) { return !n.read_at; }).length);
+    render();
+  }, function () { /* the count from /api/me stays */ });
+}
 
-  H.$('#bell-read-all').addEventListener('click', function () {
+/** A notification pushed live. */
+function arrived(n) {
+  if (!n || !n.id || !st.started) return;
+  if (st.list && st.list.some(function (x) { return x.id === n.id; })) return;
+  if (st.list) { st.list.unshift(n); render(); }
+  if (!n.read_at) setCount(st.unread + 1);
+  toast(n.text, 'info');
+}
+
+/** The bell's own controls (a page without the top bar has no bell). */
+function bind() {
+  $('#bell-read-all').addEventListener('click', function () {
     var ids = (st.list || []).filter(function (n) { return !n.read_at; }).map(function (n) { return n.id; });
     var ready = st.list ? Promise.resolve() : load();
     ready.then(function () {
       if (!ids.length) ids = (st.list || []).filter(function (n) { return !n.read_at; }).map(function (n) { return n.id; });
-      return H.api('POST', '/api/me/notifications/read', { ids: ids }, { quiet: true });
+      return api('POST', '/api/me/notifications/read', { ids: ids }, { quiet: true });
     }).then(function () {
       var now = new Date().toISOString();
       (st.list || []).forEach(function (n) { if (!n.read_at) n.read_at = now; });
       setCount(0);
       render();
-    }, function (err) { H.toast(H.sentence(err), 'bad'); });
+    }, function (err) { toast(sentence(err), 'bad'); });
   });
   bell.addEventListener('toggle', function () { if (bell.open) load(); });
   document.addEventListener('click', function (e) { if (bell.open && !bell.contains(e.target)) bell.open = false; });
   document.addEventListener('keydown', function (e) {
-    if (e.key === 'Escape' && bell.open) { bell.open = false; H.$('summary', bell).focus(); }
+    if (e.key === 'Escape' && bell.open) { bell.open = false; $('summary', bell).focus(); }
   });
+}
+if (bell) bind();
 
-  /** Starts once chrome.js knows who is signed in (people only). */
-  H.startBell = function (me) {
-    if (st.started || !me || !me.user) return;
-    st.started = true;
-    bell.hidden = false;
-    setCount(me.unread_notifications || 0);
-  };
-  var boot = H.boot;
-  if (boot) {
-    H.boot = function () { return boot.apply(this, arguments).then(function (me) { H.startBell(me); return me; }); };
+/** Starts once chrome.js knows who is signed in (people only). */
+export function startBell(me) {
+  if (!bell || st.started || !me || !me.user) return;
+  st.started = true;
+  bell.hidden = false;
+  setCount(me.unread_notifications || 0);
+}
+/** A notification pushed live (live.js): listed and counted once the bell started. */
+export function onNotification(n) { arrived(n); }
+document.addEventListener('visibilitychange', function () {
+  if (document.visibilityState === 'visible' && st.started && !session.connection) {
+    api('GET', '/api/me', undefined, { quiet: true }).then(function (me) { setCount(me.unread_notifications || 0); }, function () {});
   }
-  H.onNotification = arrived;
-  document.addEventListener('visibilitychange', function () {
-    if (document.visibilityState === 'visible' && st.started && !H.connection) {
-      H.api('GET', '/api/me', undefined, { quiet: true }).then(function (me) { setCount(me.unread_notifications || 0); }, function () {});
-    }
-  });
-}());
+});

@@ -1,13 +1,15 @@
 /* The calendar's plan tools: clicking an empty part of a day (month view) or an hour
    (week view) — or Enter / Space on a focused cell — opens the composer at that time
    (a day opens at its first free queue slot, else 09:00); the queue's next free slots
-   are marked in their cells. Runs after calendar.js, on each render of the grid. */
-(function () {
-  'use strict';
-  var H = window.Herald;
-  var ws = H.config.workspace_id;
-  var grid = H.$('#cal-grid');
-  if (!grid || !ws) return;
+   are marked in their cells. Imported by calendar.js; works on each render of the grid. */
+import { $, $$, api, config, h, instantToLocal, roleAtLeast, session, wsPath } from './core.js';
+
+var ws = config.workspace_id;
+var grid = $('#cal-grid');
+if (grid && ws) start();
+
+/** Binds the tools to the grid. */
+function start() {
   var free = [];
 
   function pad(n) { return (n < 10 ? '0' : '') + n; }
@@ -20,7 +22,7 @@
   }
 
   function open(cell) {
-    if (!H.roleAtLeast || !H.roleAtLeast('editor')) return;
+    if (!roleAtLeast('editor')) return;
     location.href = '/w/' + encodeURIComponent(ws) + '?compose_at=' + encodeURIComponent(timeOf(cell)) + '#compose-form';
   }
 
@@ -43,8 +45,8 @@
 
   /** Makes each cell focusable and labelled, and marks the free slots. */
   function decorate() {
-    var editor = H.roleAtLeast && H.roleAtLeast('editor');
-    H.$$('td[data-date]', grid).forEach(function (cell) {
+    var editor = roleAtLeast('editor');
+    $$('td[data-date]', grid).forEach(function (cell) {
       if (!editor) return;
       cell.tabIndex = 0;
       cell.classList.add('cal-creatable');
@@ -54,15 +56,15 @@
     });
     free.forEach(function (local) {
       var day = local.slice(0, 10), hour = Number(local.slice(11, 13));
-      var cell = H.$('td[data-date="' + day + '"][data-hour="' + hour + '"]', grid) || H.$('td[data-date="' + day + '"]:not([data-hour])', grid);
+      var cell = $('td[data-date="' + day + '"][data-hour="' + hour + '"]', grid) || $('td[data-date="' + day + '"]:not([data-hour])', grid);
       if (!cell || cell.querySelector('.cal-free[data-at="' + local + '"]')) return;
-      cell.appendChild(H.h('span', { class: 'cal-free', dataset: { at: local }, title: 'A free queue slot' }, 'Free ' + local.slice(11, 16)));
+      cell.appendChild(h('span', { class: 'cal-free', dataset: { at: local }, title: 'A free queue slot' }, 'Free ' + local.slice(11, 16)));
     });
   }
 
   function loadFree() {
-    H.api('GET', H.wsPath(ws, '/queue'), undefined, { quiet: true }).then(function (q) {
-      free = (q.next || []).map(function (iso) { return H.instantToLocal(iso, H.tz); });
+    api('GET', wsPath(ws, '/queue'), undefined, { quiet: true }).then(function (q) {
+      free = (q.next || []).map(function (iso) { return instantToLocal(iso, session.tz); });
       decorate();
     }, function () {});
   }
@@ -70,4 +72,4 @@
   new MutationObserver(function () { decorate(); }).observe(grid, { childList: true });
   loadFree();
   setInterval(loadFree, 60000);
-}());
+}

@@ -4,65 +4,63 @@
    token from the address bar at once, asks for a new password and POSTs
    /api/auth/password-reset/confirm, which signs the person in (every other session
    ends); a used or expired link says so and offers to ask again. */
-(function () {
-  'use strict';
-  var H = window.Herald;
-  var ask = H.$('#ask-form');
-  var choose = H.$('#choose-form');
-  var problem = H.$('#reset-problem');
-  var done = H.$('#reset-done');
-  var m = /(?:^\?|&)token=([^&]+)/.exec(location.search);
-  var token = m ? decodeURIComponent(m[1]) : null;
-  if (location.search) history.replaceState(null, '', location.pathname);
+import { $, api, clearErrors, showError, tokenSession } from './core.js';
 
-  function show(banner, text) {
-    banner.textContent = text;
-    banner.hidden = false;
-  }
+var ask = $('#ask-form');
+var choose = $('#choose-form');
+var problem = $('#reset-problem');
+var done = $('#reset-done');
+var m = /(?:^\?|&)token=([^&]+)/.exec(location.search);
+var token = m ? decodeURIComponent(m[1]) : null;
+if (location.search) history.replaceState(null, '', location.pathname);
 
-  if (token) {
+function show(banner, text) {
+  banner.textContent = text;
+  banner.hidden = false;
+}
+
+if (token) {
+  ask.hidden = true;
+  choose.hidden = false;
+}
+document.body.dataset.loaded = 'true';
+(token ? $('#password') : $('#email')).focus();
+
+ask.addEventListener('submit', function (ev) {
+  ev.preventDefault();
+  clearErrors(ask);
+  var email = $('#email').value.trim();
+  if (!email) { showError(ask, { field: 'email', message: 'Enter the e-mail address of your account.' }); return; }
+  $('#ask-button').disabled = true;
+  api('POST', '/api/auth/password-reset', { email: email }, { quiet: true }).then(function (answer) {
     ask.hidden = true;
-    choose.hidden = false;
-  }
-  document.body.dataset.loaded = 'true';
-  (token ? H.$('#password') : H.$('#email')).focus();
-
-  ask.addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    H.clearErrors(ask);
-    var email = H.$('#email').value.trim();
-    if (!email) { H.showError(ask, { field: 'email', message: 'Enter the e-mail address of your account.' }); return; }
-    H.$('#ask-button').disabled = true;
-    H.api('POST', '/api/auth/password-reset', { email: email }, { quiet: true }).then(function (answer) {
-      ask.hidden = true;
-      show(done, answer.message + ' The link works once, for an hour.');
-    }, function (err) {
-      H.$('#ask-button').disabled = false;
-      H.showError(ask, err);
-    });
+    show(done, answer.message + ' The link works once, for an hour.');
+  }, function (err) {
+    $('#ask-button').disabled = false;
+    showError(ask, err);
   });
+});
 
-  choose.addEventListener('submit', function (ev) {
-    ev.preventDefault();
-    H.clearErrors(choose);
-    var password = H.$('#password').value;
-    if (password.length < 12) { H.showError(choose, { field: 'password', message: 'Choose a password of at least 12 characters.' }); return; }
-    H.$('#choose-button').disabled = true;
-    H.api('POST', '/api/auth/password-reset/confirm', { token: token, password: password }, { quiet: true }).then(function () {
+choose.addEventListener('submit', function (ev) {
+  ev.preventDefault();
+  clearErrors(choose);
+  var password = $('#password').value;
+  if (password.length < 12) { showError(choose, { field: 'password', message: 'Choose a password of at least 12 characters.' }); return; }
+  $('#choose-button').disabled = true;
+  api('POST', '/api/auth/password-reset/confirm', { token: token, password: password }, { quiet: true }).then(function () {
+    token = null;
+    $('#password').value = '';
+    tokenSession.clear();
+    location.assign('/');
+  }, function (err) {
+    $('#choose-button').disabled = false;
+    if (err.status === 410) {
       token = null;
-      H.$('#password').value = '';
-      H.tokenSession.clear();
-      location.assign('/');
-    }, function (err) {
-      H.$('#choose-button').disabled = false;
-      if (err.status === 410) {
-        token = null;
-        choose.hidden = true;
-        ask.hidden = false;
-        show(problem, 'This link was already used or has expired. Ask for a new one below.');
-        return;
-      }
-      H.showError(choose, err);
-    });
+      choose.hidden = true;
+      ask.hidden = false;
+      show(problem, 'This link was already used or has expired. Ask for a new one below.');
+      return;
+    }
+    showError(choose, err);
   });
-}());
+});

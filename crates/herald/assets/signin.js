@@ -5,74 +5,73 @@
    why and offers the workspaces it still has. A machine's access token (secondary) is
    checked with GET /api/me as a bearer header and kept in this tab's sessionStorage;
    with the admin token, a workspace is chosen first. */
-(function () {
-  'use strict';
-  var H = window.Herald;
-  var loginForm = H.$('#login-form');
-  var tokenForm = H.$('#signin-form');
-  var chooseForm = H.$('#choose-form');
-  var note = H.$('#signin-note');
-  var params = new URLSearchParams(location.search);
-  var next = params.get('next') || '';
-  var reason = params.get('reason');
-  var pendingToken = null;
-  var current = null;
+import { $, api, ApiError, clear, clearErrors, drafts, h, sentence, session, showError, tokenSession } from './core.js';
 
-  function wsOfNext() {
-    var m = /^\/w\/([^/?#]+)(\/[^?#]*)?$/.exec(next);
-    return m && next.indexOf('//') < 0 ? decodeURIComponent(m[1]) : null;
-  }
-  /** Where to go: `next` if this principal may open it, else its first workspace. */
-  function destination(me) {
-    var list = me.memberships || [];
-    var want = wsOfNext();
-    if (want && (me.global_admin || list.some(function (m) { return m.workspace_id === want; }))) return next;
-    if (next === '/me' && me.user) return '/me';
-    return list.length ? '/w/' + encodeURIComponent(list[0].workspace_id) : null;
-  }
+var loginForm = $('#login-form');
+var tokenForm = $('#signin-form');
+var chooseForm = $('#choose-form');
+var note = $('#signin-note');
+var params = new URLSearchParams(location.search);
+var next = params.get('next') || '';
+var reason = params.get('reason');
+var pendingToken = null;
+var current = null;
 
-  var REASONS = {
-    expired: 'Your access token is no longer accepted. Sign in again.',
-    signed_out: 'Your session has ended. Sign in again to carry on.',
-    removed: 'You no longer have access to that workspace. Sign in as someone who has, or open another workspace.',
-    password_changed: 'Your password was changed and you were signed out everywhere. Sign in with the new one.'
-  };
-  var words = REASONS[reason] || (params.get('signed_out') ? 'You are signed out.' : '');
-  if (H.drafts.any()) words += (words ? ' ' : '') + 'What you were writing is kept: it comes back once you are signed in.';
-  note.textContent = words;
+function wsOfNext() {
+  var m = /^\/w\/([^/?#]+)(\/[^?#]*)?$/.exec(next);
+  return m && next.indexOf('//') < 0 ? decodeURIComponent(m[1]) : null;
+}
+/** Where to go: `next` if this principal may open it, else its first workspace. */
+function destination(me) {
+  var list = me.memberships || [];
+  var want = wsOfNext();
+  if (want && (me.global_admin || list.some(function (m) { return m.workspace_id === want; }))) return next;
+  if (next === '/me' && me.user) return '/me';
+  return list.length ? '/w/' + encodeURIComponent(list[0].workspace_id) : null;
+}
 
-  var token = H.tokenSession.get();
-  if (token && !reason) {
-    location.replace(destination({ memberships: [{ workspace_id: token.workspace_id }] }));
-    return;
-  }
+var REASONS = {
+  expired: 'Your access token is no longer accepted. Sign in again.',
+  signed_out: 'Your session has ended. Sign in again to carry on.',
+  removed: 'You no longer have access to that workspace. Sign in as someone who has, or open another workspace.',
+  password_changed: 'Your password was changed and you were signed out everywhere. Sign in with the new one.'
+};
+var words = REASONS[reason] || (params.get('signed_out') ? 'You are signed out.' : '');
+if (drafts.any()) words += (words ? ' ' : '') + 'What you were writing is kept: it comes back once you are signed in.';
+note.textContent = words;
 
+var token = tokenSession.get();
+if (token && !reason) location.replace(destination({ memberships: [{ workspace_id: token.workspace_id }] }));
+else start();
+
+/** The page, for a tab not already signed in with a token. */
+function start() {
   /** Offers the workspaces of a session this browser still has. */
   function offerContinue(me) {
-    var box = H.clear(H.$('#continue'));
+    var box = clear($('#continue'));
     var list = (me.memberships || []).slice(0, 6);
-    box.appendChild(H.h('p', null, 'You are signed in as ', H.h('strong', null, me.user.name), ' (' + me.user.email + ').'));
-    var row = H.h('div', { class: 'form-actions' });
+    box.appendChild(h('p', null, 'You are signed in as ', h('strong', null, me.user.name), ' (' + me.user.email + ').'));
+    var row = h('div', { class: 'form-actions' });
     list.forEach(function (m) {
-      row.appendChild(H.h('a', { class: 'btn btn-small', href: '/w/' + encodeURIComponent(m.workspace_id) }, 'Open ' + m.workspace_name));
+      row.appendChild(h('a', { class: 'btn btn-small', href: '/w/' + encodeURIComponent(m.workspace_id) }, 'Open ' + m.workspace_name));
     });
-    row.appendChild(H.h('button', { type: 'button', class: 'btn btn-small btn-link', onclick: function () {
-      H.api('POST', '/api/auth/logout', undefined, { quiet: true }).catch(function () {}).then(function () {
+    row.appendChild(h('button', { type: 'button', class: 'btn btn-small btn-link', onclick: function () {
+      api('POST', '/api/auth/logout', undefined, { quiet: true }).catch(function () {}).then(function () {
         current = null;
-        H.csrf = null;
+        session.csrf = null;
         box.hidden = true;
         note.textContent = 'You are signed out.';
       });
     } }, 'Sign out'));
     box.appendChild(row);
-    box.appendChild(H.h('p', { class: 'hint' }, list.length ? 'Or sign in as someone else:' : 'You are not a member of any workspace. Sign in as someone else:'));
+    box.appendChild(h('p', { class: 'hint' }, list.length ? 'Or sign in as someone else:' : 'You are not a member of any workspace. Sign in as someone else:'));
     box.hidden = false;
   }
 
-  H.api('GET', '/api/me', undefined, { quiet: true }).then(function (me) {
+  api('GET', '/api/me', undefined, { quiet: true }).then(function (me) {
     if (!me.user) return;
     current = me;
-    H.csrf = me.csrf_token;
+    session.csrf = me.csrf_token;
     var dest = destination(me);
     if (!reason && !params.get('signed_out') && dest) { location.replace(dest); return; }
     offerContinue(me);
@@ -82,23 +81,23 @@
 
   loginForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    H.clearErrors(loginForm);
-    var email = H.$('#email').value.trim();
-    var password = H.$('#password').value;
-    if (!email) { H.showError(loginForm, { field: 'email', message: 'Enter your e-mail address.' }); return; }
-    if (!password) { H.showError(loginForm, { field: 'password', message: 'Enter your password.' }); return; }
-    var button = H.$('button[type=submit]', loginForm);
+    clearErrors(loginForm);
+    var email = $('#email').value.trim();
+    var password = $('#password').value;
+    if (!email) { showError(loginForm, { field: 'email', message: 'Enter your e-mail address.' }); return; }
+    if (!password) { showError(loginForm, { field: 'password', message: 'Enter your password.' }); return; }
+    var button = $('button[type=submit]', loginForm);
     button.disabled = true;
     // Signing in as someone else ends the session this browser had.
-    var before = current ? H.api('POST', '/api/auth/logout', undefined, { quiet: true }).catch(function () {}) : Promise.resolve();
+    var before = current ? api('POST', '/api/auth/logout', undefined, { quiet: true }).catch(function () {}) : Promise.resolve();
     before.then(function () {
-      H.csrf = null;
-      return H.api('POST', '/api/auth/login', { email: email, password: password }, { quiet: true });
+      session.csrf = null;
+      return api('POST', '/api/auth/login', { email: email, password: password }, { quiet: true });
     }).then(function (signed) {
-      H.tokenSession.clear();
-      H.csrf = signed.csrf_token;
-      H.$('#password').value = '';
-      return H.api('GET', '/api/me', undefined, { quiet: true });
+      tokenSession.clear();
+      session.csrf = signed.csrf_token;
+      $('#password').value = '';
+      return api('GET', '/api/me', undefined, { quiet: true });
     }).then(function (me) {
       var dest = destination(me);
       if (dest) { location.assign(dest); return; }
@@ -106,11 +105,11 @@
       offerContinue(me);
     }).catch(function (err) {
       if (err.code === 'invalid_credentials') {
-        H.$('#password').value = '';
-        H.showError(loginForm, { message: 'The e-mail address or the password is not right.' });
-        H.$('#password').focus();
+        $('#password').value = '';
+        showError(loginForm, { message: 'The e-mail address or the password is not right.' });
+        $('#password').focus();
       } else {
-        H.showError(loginForm, err);
+        showError(loginForm, err);
       }
     }).then(function () { button.disabled = false; });
   });
@@ -118,26 +117,26 @@
   /* ---- tokens, for machines and automation ---- */
   tokenForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    H.clearErrors(tokenForm);
-    var field = H.$('#token');
+    clearErrors(tokenForm);
+    var field = $('#token');
     var t = field.value.trim();
-    if (!t) { H.showError(tokenForm, { field: 'token', message: 'Enter your access token.' }); return; }
-    var button = H.$('button', tokenForm);
+    if (!t) { showError(tokenForm, { field: 'token', message: 'Enter your access token.' }); return; }
+    var button = $('button', tokenForm);
     button.disabled = true;
-    H.api('GET', '/api/me', undefined, { token: t, quiet: true }).then(function (me) {
+    api('GET', '/api/me', undefined, { token: t, quiet: true }).then(function (me) {
       field.value = '';
       var list = me.memberships || [];
       if (!me.global_admin) {
-        if (!list.length) throw new H.ApiError(404, { error: { message: 'This token belongs to no workspace' } });
-        H.tokenSession.set({ token: t, workspace_id: list[0].workspace_id });
+        if (!list.length) throw new ApiError(404, { error: { message: 'This token belongs to no workspace' } });
+        tokenSession.set({ token: t, workspace_id: list[0].workspace_id });
         location.assign(destination(me));
         return;
       }
       pendingToken = t;
-      var select = H.clear(H.$('#workspace'));
+      var select = clear($('#workspace'));
       var want = wsOfNext();
       list.forEach(function (m) {
-        select.appendChild(H.h('option', { value: m.workspace_id, selected: m.workspace_id === want }, m.workspace_name));
+        select.appendChild(h('option', { value: m.workspace_id, selected: m.workspace_id === want }, m.workspace_name));
       });
       if (!list.length) {
         note.textContent = 'No workspaces yet. Create one with POST /api/workspaces, then sign in again.';
@@ -148,25 +147,25 @@
       note.textContent = 'Signed in with the admin token. Choose a workspace.';
       select.focus();
     }).catch(function (err) {
-      var message = err.status === 401 ? 'This token is not valid, or it was revoked.' : H.sentence(err);
-      H.showError(tokenForm, { field: 'token', message: message });
+      var message = err.status === 401 ? 'This token is not valid, or it was revoked.' : sentence(err);
+      showError(tokenForm, { field: 'token', message: message });
     }).then(function () { button.disabled = false; });
   });
 
   chooseForm.addEventListener('submit', function (ev) {
     ev.preventDefault();
-    var ws = H.$('#workspace').value;
+    var ws = $('#workspace').value;
     if (!pendingToken || !ws) return;
-    H.tokenSession.set({ token: pendingToken, workspace_id: ws });
+    tokenSession.set({ token: pendingToken, workspace_id: ws });
     pendingToken = null;
     location.assign(wsOfNext() === ws ? next : '/w/' + encodeURIComponent(ws));
   });
 
-  H.$('#choose-back').addEventListener('click', function () {
+  $('#choose-back').addEventListener('click', function () {
     pendingToken = null;
     chooseForm.hidden = true;
     tokenForm.hidden = false;
     note.textContent = '';
-    H.$('#token').focus();
+    $('#token').focus();
   });
-}());
+}

@@ -74,7 +74,7 @@ pub async fn sign_in() -> Response {
             }
         }
     });
-    page(layout("Sign in", &config("signin", None, None), &["core.js", "signin.js"], None, body))
+    page(layout("Sign in", &config("signin", None, None), &["signin.js"], None, body))
 }
 
 /// `GET /invitation`: accept an invitation. The secret is in the URL's fragment
@@ -97,7 +97,7 @@ pub async fn invitation() -> Response {
         p.hint { a href="/" { "Go to sign in" } }
     });
     let cfg = config("invitation", None, None);
-    page(layout("Join your team", &cfg, &["core.js", "invitation.js"], None, body))
+    page(layout("Join your team", &cfg, &["invitation.js"], None, body))
 }
 
 /// `GET /reset-password`: ask for a reset link by e-mail, or, with `?token=` (the link
@@ -123,7 +123,7 @@ pub async fn reset_password() -> Response {
         p.hint { a href="/" { "Back to sign in" } }
     });
     let cfg = config("reset", None, None);
-    page(layout("Reset your password", &cfg, &["core.js", "reset.js"], None, body))
+    page(layout("Reset your password", &cfg, &["reset.js"], None, body))
 }
 
 /// `GET /me`: the person's profile: name, notifications, password, sessions.
@@ -169,7 +169,7 @@ pub async fn profile() -> Response {
         }
     };
     let cfg = config("profile", None, None);
-    let scripts = ["core.js", "chrome.js", "profile.js"];
+    let scripts = ["profile.js"];
     page(layout("Your profile", &cfg, &scripts, Some(topbar(None, Section::Profile, false)), body))
 }
 

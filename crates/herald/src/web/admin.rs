@@ -94,7 +94,7 @@ pub async fn team(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("team", Some(&ws), None);
-    let scripts = ["core.js", "chrome.js", "live.js", "team.js"];
+    let scripts = ["team.js"];
     page(layout("Team", &cfg, &scripts, Some(topbar(Some(&ws), Section::Team, true)), body))
 }
 
@@ -209,7 +209,7 @@ pub async fn settings(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("settings", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "settings.js", "webhooks.js"];
+    let scripts = ["settings.js"];
     page(layout(
         "Settings",
         &cfg,

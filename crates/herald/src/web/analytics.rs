@@ -90,7 +90,7 @@ pub async fn analytics(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("analytics", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "analytics.js"];
+    let scripts = ["analytics.js"];
     page(layout(
         "Analytics",
         &cfg,

@@ -1,7 +1,8 @@
 //! What every page shares: the response headers (CSP and friends), the document around
-//! a page (head, embedded config, scripts, skip link, toasts) and the top bar with its
-//! workspace switcher, navigation, live state and the person's menu. The scripts fill
-//! the top bar from `GET /api/me`; the server renders only its empty shape.
+//! a page (head, embedded config, its entry modules, skip link, toasts) and the top bar
+//! with its workspace switcher, navigation, live state and the person's menu. The
+//! scripts (`chrome.js`) fill the top bar from `GET /api/me`; the server renders only its
+//! empty shape.
 
 use super::assets;
 use axum::http::header::{
@@ -31,11 +32,13 @@ pub fn page_with_status(status: StatusCode, markup: Markup) -> Response {
     res
 }
 
-/// The document around every page: head, config, scripts, skip link, toasts.
+/// The document around every page: head, config, scripts, skip link, toasts. `modules`
+/// are the page's entry modules (usually one): each imports what it needs, and the page
+/// preloads the whole graph of them.
 pub fn layout(
     title: &str,
     config: &str,
-    scripts: &[&str],
+    modules: &[&str],
     chrome: Option<Markup>,
     body: Markup,
 ) -> Markup {
@@ -52,12 +55,11 @@ pub fn layout(
                 link rel="stylesheet" href=(assets::url("people.css"));
                 link rel="stylesheet" href=(assets::url("planning.css"));
                 script type="application/json" id="herald-config" { (PreEscaped(config)) }
-                @for s in scripts {
-                    script src=(assets::url(s)) defer {}
-                    // The bell wraps chrome.js's sign-in and live.js before any page uses them.
-                    @if *s == "chrome.js" && chrome.is_some() {
-                        script src=(assets::url("notify.js")) defer {}
-                    }
+                @for m in assets::module_graph(modules) {
+                    link rel="modulepreload" href=(assets::url(m));
+                }
+                @for m in modules {
+                    script type="module" src=(assets::url(m)) {}
                 }
             }
             body {

@@ -20,7 +20,8 @@
 //! - `GET /w/{ws}/team`: members, invitations, API tokens.
 //! - `GET /w/{ws}/settings`: name, time zone, approval policy, X credentials, accounts.
 //! - `GET /review/{secret}`: a client review link's page (no account needed).
-//! - `GET /assets/{file}` (and `/favicon.ico`): the CSS, scripts and icon, from memory.
+//! - `GET /assets/{file}` (and `/favicon.ico`): the CSS, the scripts (ES modules, their
+//!   imports versioned: `assets.rs`) and the icon, from memory.
 //!
 //! [`fallback`] answers an unknown address with a page for browsers (`Accept:
 //! text/html`) and the API's 404 body for everyone else.

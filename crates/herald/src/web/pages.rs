@@ -206,19 +206,7 @@ pub async fn dashboard(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("dashboard", Some(&ws), None);
-    let scripts = [
-        "core.js",
-        "posts.js",
-        "chrome.js",
-        "live.js",
-        "preview.js",
-        "media.js",
-        "library.js",
-        "compose.js",
-        "filters.js",
-        "dashboard.js",
-        "plan-compose.js",
-    ];
+    let scripts = ["dashboard.js"];
     page(layout(
         "Dashboard",
         &cfg,
@@ -259,8 +247,7 @@ pub async fn approvals(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("approvals", Some(&ws), None);
-    let scripts =
-        ["core.js", "posts.js", "chrome.js", "live.js", "preview.js", "review.js", "approvals.js"];
+    let scripts = ["approvals.js"];
     page(layout(
         "Approvals",
         &cfg,
@@ -343,18 +330,6 @@ pub async fn post(Path((ws, id)): Path<(String, String)>) -> Response {
         }
     };
     let cfg = config("post", Some(&ws), Some(&id));
-    let scripts = [
-        "core.js",
-        "posts.js",
-        "chrome.js",
-        "live.js",
-        "preview.js",
-        "media.js",
-        "library.js",
-        "compose.js",
-        "review.js",
-        "comments.js",
-        "post.js",
-    ];
+    let scripts = ["post.js"];
     page(layout("Post", &cfg, &scripts, Some(topbar(Some(&ws), Section::Post, true)), body))
 }

@@ -92,6 +92,6 @@ pub async fn plan(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("plan", Some(&ws), None);
-    let scripts = ["core.js", "posts.js", "chrome.js", "plan.js"];
+    let scripts = ["plan.js"];
     page(layout("Plan", &cfg, &scripts, Some(topbar(Some(&ws), Section::Calendar, false)), body))
 }

@@ -62,7 +62,6 @@ pub async fn calendar(Path(ws): Path<String>) -> Response {
         }
     };
     let cfg = config("calendar", Some(&ws), None);
-    let scripts =
-        ["core.js", "posts.js", "chrome.js", "live.js", "calendar.js", "plan-calendar.js"];
+    let scripts = ["calendar.js"];
     page(layout("Calendar", &cfg, &scripts, Some(topbar(Some(&ws), Section::Calendar, true)), body))
 }

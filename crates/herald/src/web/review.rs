@@ -25,6 +25,6 @@ pub async fn review(Path(_secret): Path<String>) -> Response {
         }
     };
     let cfg = config("review", None, None);
-    let scripts = ["core.js", "posts.js", "preview.js", "review.js", "client-review.js"];
+    let scripts = ["client-review.js"];
     page(layout("Review", &cfg, &scripts, None, body))
 }

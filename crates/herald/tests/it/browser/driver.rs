@@ -246,6 +246,20 @@ pub async fn eval(c: &Client, expr: &str) -> Value {
         .unwrap_or_else(|e| panic!("evaluate {expr}: {e}"))
 }
 
+/// Calls `method` (`drop`: as a network failure would; `stop`: for good) on the page's
+/// event stream. The pages are ES modules with no global: this imports the page's own
+/// `core.js` (the versioned URL its `modulepreload` link names, so the same module
+/// instance) and reaches the stream as `session.connection`.
+pub async fn page_stream(c: &Client, method: &str) {
+    let js = format!(
+        "const core = [...document.querySelectorAll('link[rel=modulepreload]')]\
+            .find(l => l.href.includes('/assets/core.js?'));\
+         return import(core.href).then(m => {{ m.session.connection.{method}(); return true; }});"
+    );
+    let done = c.execute(&js, vec![]).await.unwrap_or_else(|e| panic!("stream {method}: {e}"));
+    assert_eq!(done, Value::Bool(true), "stream {method}");
+}
+
 /// Clicks the element `css` matches.
 pub async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css))

@@ -6,7 +6,8 @@
 //! dashboard list: search, a network filter, a live re-query, "Next up".
 
 use super::driver::{
-    click, eval, screenshot, sign_in, type_into, wait_dom, wait_page, ChromeDriver, Viewport,
+    click, eval, page_stream, screenshot, sign_in, type_into, wait_dom, wait_page, ChromeDriver,
+    Viewport,
 };
 use super::{artifacts_dir, browser_or_skip, root, seed};
 use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
@@ -142,7 +143,7 @@ async fn drag_scenario(
     .await;
 
     // A page that missed a change (its stream stopped) gets a conflict and a reload offer.
-    editor.execute("Herald.connection.stop();", vec![]).await.unwrap();
+    page_stream(editor, "stop").await;
     let version = stored["version"].as_i64().unwrap();
     app.call(
         Method::PATCH,
