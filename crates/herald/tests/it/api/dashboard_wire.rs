@@ -190,9 +190,35 @@ async fn a_change_costs_an_open_dashboard_at_most_4_kb() {
 }
 
 #[tokio::test]
-async fn a_hit_on_the_redis_tier_costs_one_round_trip() {
-    let Some(url) = test_redis_url("a_hit_on_the_redis_tier_costs_one_round_trip") else { return };
+async fn a_hit_on_the_redis_tier_costs_no_round_trip_under_the_read_lease() {
+    let test = "a_hit_on_the_redis_tier_costs_no_round_trip_under_the_read_lease";
+    let Some(url) = test_redis_url(test) else { return };
     let app = spawn_app_with(Options { redis_url: Some(url), ..Options::default() }).await;
+    let (ws, editor) = workspace_with_posts(&app, "leased", 2).await;
+    let cache = app.dashboard.cache();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !cache.metrics().read_lease_held {
+        assert!(tokio::time::Instant::now() < deadline, "no read lease: {:?}", cache.metrics());
+        tokio::time::sleep(Duration::from_millis(10)).await; // state with no event to await
+    }
+    for _ in 0..2 {
+        get(&app, &ws, &editor, "", None, None).await; // fills, then learns the versions
+    }
+    let before = cache.metrics();
+    let (status, h, _) = get(&app, &ws, &editor, "", None, None).await;
+    assert_eq!((status, header(&h, "x-cache")), (200, "hit"));
+    let after = cache.metrics();
+    assert_eq!(after.version_round_trips - before.version_round_trips, 0, "no MGET at all");
+    assert_eq!(after.hits - before.hits, 4, "token, workspace, history and view, all hits");
+    assert_eq!(after.lease_reads - before.lease_reads, 4, "each resolved from memory");
+}
+
+#[tokio::test]
+async fn without_a_read_lease_a_hit_on_the_redis_tier_costs_one_round_trip() {
+    let test = "without_a_read_lease_a_hit_on_the_redis_tier_costs_one_round_trip";
+    let Some(url) = test_redis_url(test) else { return };
+    let opts = Options { redis_url: Some(url), read_lease_ms: 0, ..Options::default() };
+    let app = spawn_app_with(opts).await;
     let (ws, editor) = workspace_with_posts(&app, "trips", 2).await;
     for _ in 0..2 {
         get(&app, &ws, &editor, "", None, None).await; // fills, then learns the profile

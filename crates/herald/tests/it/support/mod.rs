@@ -95,6 +95,8 @@ pub struct Options {
     /// `HERALD_FRESHNESS_SAMPLE` (every answer here: the monitor must count no violation
     /// in any test, which [`TestApp`] checks when it is dropped).
     pub freshness_sample: f64,
+    /// `HERALD_CACHE_LEASE_MS` (the Redis tier's read lease; 0: none).
+    pub read_lease_ms: u64,
     /// `HERALD_TEST_SKIP_ONE_INVALIDATION`: the monitor's own test plants a stale answer.
     pub skip_one_invalidation: bool,
 }
@@ -122,6 +124,7 @@ impl Default for Options {
             webhooks_retry_window_secs: 86_400,
             feeds_allow_private: true,
             freshness_sample: 1.0,
+            read_lease_ms: 2000,
             skip_one_invalidation: false,
         }
     }
@@ -195,6 +198,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     args.feeds.feeds_allow_private = opts.feeds_allow_private;
     args.feeds.feed_interval_secs = 1;
     args.cache.freshness_sample = opts.freshness_sample;
+    args.cache.cache_lease_ms = opts.read_lease_ms;
     args.cache.test_skip_one_invalidation = opts.skip_one_invalidation;
     if opts.public_url_is_self {
         let port = process::free_port();
