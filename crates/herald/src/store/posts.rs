@@ -31,6 +31,9 @@ pub trait PostStore: Send + Sync + 'static {
     ) -> Result<Committed>;
     async fn post(&self, workspace_id: &str, id: &str) -> Result<Option<Post>>;
     async fn post_by_ayrshare_id(&self, ayrshare_id: &str) -> Result<Option<Post>>;
+    /// The workspace's posts among `ids`, in the order of `ids` (an id it has no post of,
+    /// or given twice, is skipped), in one statement.
+    async fn posts_by_ids(&self, workspace_id: &str, ids: &[String]) -> Result<Vec<Post>>;
     async fn events(&self, post_id: &str) -> Result<Vec<Event>>;
     /// A page of the workspace's posts matching `query`, in its sort; `Invalid` for a
     /// cursor of another sort.
@@ -130,6 +133,26 @@ impl PostStore for SqlStore {
             .fetch_optional(p)
             .await?);
         row.map(Post::try_from).transpose()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(workspace = workspace_id))]
+    async fn posts_by_ids(&self, workspace_id: &str, ids: &[String]) -> Result<Vec<Post>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let sql = posts_by_ids_sql(ids.len());
+        let rows: Vec<PostRow> = on_pool!(&self.read, |p| {
+            let mut query = sqlx::query_as(&sql).bind(workspace_id);
+            for id in ids {
+                query = query.bind(id.as_str());
+            }
+            query.fetch_all(p).await?
+        });
+        let mut found: std::collections::HashMap<String, Post> = rows
+            .into_iter()
+            .map(|row| Post::try_from(row).map(|post| (post.id.clone(), post)))
+            .collect::<Result<_>>()?;
+        Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
     }
 
     #[tracing::instrument(level = "debug", skip_all, fields(post = post_id))]

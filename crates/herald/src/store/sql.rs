@@ -113,6 +113,15 @@ pub(super) const POST_VERSION: &str =
     "SELECT version FROM posts WHERE workspace_id = $1 AND id = $2";
 pub(super) const POST_BY_ID: &str =
     concat!("SELECT ", post_columns!(), " FROM posts WHERE workspace_id = $1 AND id = $2");
+/// The posts of workspace `$1` whose id is one of `$2`…`$n+1`.
+pub(super) fn posts_by_ids_sql(n: usize) -> String {
+    let ids: Vec<String> = (2..n + 2).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT {} FROM posts WHERE workspace_id = $1 AND id IN ({})",
+        post_columns!(),
+        ids.join(", ")
+    )
+}
 pub(super) const POST_BY_AYRSHARE_ID: &str =
     concat!("SELECT ", post_columns!(), " FROM posts WHERE ayrshare_id = $1");
 pub(super) const STATUS_COUNTS: &str =
