@@ -1,10 +1,10 @@
 //! Storage: traits of whole operations, one per area (`access`, `posts`, `people`,
-//! `outbox`, `media`, `library`, `metrics`, `review`, `webhooks`, `plan`, each file holding
-//! its trait and its one implementation), gathered by [`Storage`], and implemented once by
-//! [`SqlStore`] for SQLite and PostgreSQL. Every post mutation is one transaction that
-//! writes the post, appends its audit event and bumps the workspace's content version,
-//! guarded by the post's `version` (optimistic concurrency). No backend type leaks through
-//! this trait.
+//! `sessions`, `outbox`, `media`, `library`, `metrics`, `review`, `webhooks`, `plan`, each
+//! file holding its trait and its one implementation), gathered by [`Storage`], and
+//! implemented once by [`SqlStore`] for SQLite and PostgreSQL. Every post mutation is one
+//! transaction that writes the post, appends its audit event and bumps the workspace's
+//! content version, guarded by the post's `version` (optimistic concurrency). No backend
+//! type leaks through this trait.
 //!
 //! People (users, memberships, sessions, invitations) are stored by whole operations too:
 //! a password change ends the user's sessions in its transaction, an invitation is
@@ -45,6 +45,7 @@ mod query;
 mod records;
 mod review;
 mod rows;
+mod sessions;
 mod sql;
 pub mod sqlite;
 mod webhooks;
@@ -67,6 +68,7 @@ pub use query::{query_words, Cursor, DueQuery, ListQuery, Page, Sort, MAX_WORDS}
 pub use records::{Acceptance, Accepted, ClaimFn, ClaimToken, Committed, Counts, EventClaim};
 pub use records::{FeedEvent, NewEvent, TokenRecord};
 pub use review::ReviewStore;
+pub use sessions::SessionStore;
 pub use sqlite::SqliteStore;
 pub use webhooks::WebhookStore;
 
@@ -80,6 +82,7 @@ pub trait Storage:
     + AccessStore
     + PostStore
     + PeopleStore
+    + SessionStore
     + OutboxStore
     + MediaStore
     + LibraryStore
@@ -95,6 +98,7 @@ impl<T> Storage for T where
         + AccessStore
         + PostStore
         + PeopleStore
+        + SessionStore
         + OutboxStore
         + MediaStore
         + LibraryStore
