@@ -12,7 +12,7 @@ use crate::domain::library::{Library, Named};
 use crate::domain::model::now_ms;
 use crate::domain::validate::{self, FieldError};
 use crate::error::{AppError, AppResult};
-use crate::store::{Storage, StoreError};
+use crate::store::{LibraryStore, StoreError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -37,11 +37,11 @@ pub struct View<B> {
 /// The library use cases. Cheap to clone.
 #[derive(Clone)]
 pub struct LibraryService {
-    store: Arc<dyn Storage>,
+    store: Arc<dyn LibraryStore>,
 }
 
 impl LibraryService {
-    pub fn new(store: Arc<dyn Storage>) -> Self {
+    pub fn new(store: Arc<dyn LibraryStore>) -> Self {
         Self { store }
     }
 

@@ -5,7 +5,7 @@
 //! reader holds a chunk, never the whole file (security review 3, N2).
 
 use crate::domain::media::CHUNK_BYTES;
-use crate::store::{Storage, StoreError};
+use crate::store::{MediaStore, StoreError};
 use axum::body::Bytes;
 use futures::{Stream, StreamExt};
 use std::sync::Arc;
@@ -56,7 +56,7 @@ impl Range {
 /// Bytes `first..=last` of the workspace's medium's file, read from `store` one chunk at
 /// a time, each only when the one before has been taken.
 pub fn chunks(
-    store: Arc<dyn Storage>,
+    store: Arc<dyn MediaStore>,
     ws: String,
     id: String,
     first: u64,

@@ -90,15 +90,8 @@ impl Notifier {
     }
 
     async fn pending_of(&self, link: &ReviewLink) -> AppResult<Vec<Post>> {
-        let mut pending = Vec::new();
-        for id in &link.post_ids {
-            if let Some(post) = self.inner.store.post(&link.workspace_id, id).await? {
-                if post.status == PostStatus::PendingApproval {
-                    pending.push(post);
-                }
-            }
-        }
-        Ok(pending)
+        let posts = self.inner.store.posts_by_ids(&link.workspace_id, &link.post_ids).await?;
+        Ok(posts.into_iter().filter(|post| post.status == PostStatus::PendingApproval).collect())
     }
 }
 

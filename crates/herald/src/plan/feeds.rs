@@ -19,7 +19,7 @@ use crate::domain::plan::Feed;
 use crate::domain::{validate, Post, PostStatus, PublishState};
 use crate::error::{AppError, AppResult};
 use crate::publish::SYSTEM_ACTOR;
-use crate::store::{NewEvent, Planned, Storage};
+use crate::store::{NewEvent, PlanStore, Planned};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -85,7 +85,7 @@ pub struct Feeds {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    store: Arc<dyn PlanStore>,
     writer: Writer,
     fetcher: Fetcher,
     settings: Settings,
@@ -94,7 +94,7 @@ struct Inner {
 
 impl Feeds {
     pub fn new(
-        store: Arc<dyn Storage>,
+        store: Arc<dyn PlanStore>,
         writer: Writer,
         settings: Settings,
     ) -> anyhow::Result<Self> {

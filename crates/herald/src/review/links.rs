@@ -253,10 +253,9 @@ impl Review {
         let link = self.open(secret, client).await?;
         let ws = self.inner.lookups.workspace(&link.workspace_id).await?.ok_or_else(gone)?;
         let mut posts = Vec::new();
-        for id in &link.post_ids {
-            let Some(post) = self.inner.store.post(&ws.id, id).await? else { continue };
+        for post in self.inner.store.posts_by_ids(&ws.id, &link.post_ids).await? {
+            let comments = self.comments(None, &ws.id, &post.id).await?;
             let post = self.inner.posts.present(post).await?;
-            let comments = self.comments(None, &ws.id, id).await?;
             posts.push(ReviewPost { post, comments });
         }
         Ok(ReviewPage {

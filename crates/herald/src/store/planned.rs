@@ -1,4 +1,4 @@
-//! The records of [`Storage::insert_planned`](super::Storage::insert_planned): posts
+//! The records of [`PlanStore::insert_planned`](super::PlanStore::insert_planned): posts
 //! created together, each perhaps keyed (an import row's `external_id`, a feed item's id)
 //! or taking its time from the workspace's queue.
 
@@ -16,7 +16,7 @@ pub struct Planned {
     pub queued: bool,
 }
 
-/// What [`Storage::insert_planned`](super::Storage::insert_planned) did.
+/// What [`PlanStore::insert_planned`](super::PlanStore::insert_planned) did.
 #[derive(Debug, Default)]
 pub struct PlanOutcome {
     /// The posts created, in the order given.

@@ -1,6 +1,6 @@
 //! The PostgreSQL store, for the scaled mode: one pool shared by any number of Herald
 //! instances, migrations embedded and run at open. Its operations are the shared ones of
-//! [`super::sql`], statement for statement the SQLite store's; this file opens the pool
+//! [`SqlStore`], statement for statement the SQLite store's; this file opens the pool
 //! and says how PostgreSQL writes the statements that differ.
 //!
 //! What differs is how concurrency is handled. Every post change is one transaction
@@ -11,31 +11,28 @@
 //! `FOR UPDATE` before deciding that an admin remains. A refused connection surfaces as a
 //! pool timeout, that is [`StoreError::Unavailable`](super::StoreError::Unavailable).
 
+use super::backend::{Pool, SqlStore};
 use super::sql::search::TSQUERY;
 use super::sql::webhooks_out;
 use super::sql::{claim_mail_sql, claim_overdue_sql, claim_refreshes_sql, feed_events_sql};
-use super::sql::{
-    insert_event_sql, last_settled_sql, platform_load_sql, sql_storage_impl, Dialect,
-};
+use super::sql::{insert_event_sql, last_settled_sql, platform_load_sql, Dialect};
 use anyhow::Context;
 use sqlx::postgres::PgPoolOptions;
-use sqlx::{PgPool, Postgres};
 use std::time::Duration;
 
 /// How long an operation waits for a pooled connection (or for the server to accept a
 /// new one) before it fails as unavailable, which the API answers with 503.
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(5);
 
-#[derive(Clone)]
-pub struct PgStore {
-    pool: PgPool,
-}
+/// Opens the PostgreSQL store: a [`SqlStore`] with one pool for reads and writes
+/// (PostgreSQL runs concurrent writers itself).
+pub struct PgStore;
 
 impl PgStore {
     /// Connects to the database at `url` (`postgres://…`) with a pool of at most
     /// `max_connections` and migrates it. Several instances may open it at once: sqlx
     /// serialises migrations with an advisory lock.
-    pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<Self> {
+    pub async fn open(url: &str, max_connections: u32) -> anyhow::Result<SqlStore> {
         let pool = PgPoolOptions::new()
             .max_connections(max_connections.max(1))
             .acquire_timeout(ACQUIRE_TIMEOUT)
@@ -46,11 +43,11 @@ impl PgStore {
             .run(&pool)
             .await
             .context("migrating the PostgreSQL database")?;
-        Ok(Self { pool })
+        Ok(SqlStore::new(Pool::Postgres(pool.clone()), Pool::Postgres(pool)))
     }
 }
 
-const DIALECT: Dialect = Dialect {
+pub(super) const DIALECT: Dialect = Dialect {
     // The due rows are locked in the transaction that writes the claims: a concurrent
     // claimer skips them rather than waiting, and one that read them before this commit
     // finds them changed when it re-checks the locked row, so its guarded update misses.
@@ -90,9 +87,6 @@ const DIALECT: Dialect = Dialect {
         " FOR UPDATE SKIP LOCKED))"
     ),
 };
-
-// One pool for reads and writes: PostgreSQL runs concurrent writers itself.
-sql_storage_impl!(PgStore, db: Postgres, read: pool, write: pool, dialect: DIALECT);
 
 /// The statement PostgreSQL runs for a post listing, with its arguments written as SQL
 /// literals in place: for `EXPLAIN` in benchmarks (`examples/bench_planning`), never for

@@ -98,7 +98,7 @@ pub struct EventClaim {
     pub token: ClaimToken,
 }
 
-/// Proof of holding a consumer's claim, which [`Storage::advance`](super::Storage::advance)
+/// Proof of holding a consumer's claim, which [`OutboxStore::advance`](super::OutboxStore::advance)
 /// requires. Opaque: only the store makes one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClaimToken {

@@ -1,20 +1,21 @@
-//! The SQL both stores run, written once, and [`sql_storage_impl!`], which implements
-//! [`Storage`](super::Storage) with it for a backend.
+//! The SQL both backends run, written once, and the steps of the transactions that use
+//! it. The operations are plain `impl` blocks of [`SqlStore`](super::SqlStore), one per
+//! area trait in `store/<area>.rs`; `store::backend` says how one body runs on both
+//! backends (and why an enum of pools rather than `sqlx::Any` or a generic executor).
 //!
 //! Placeholders are `$N` everywhere: PostgreSQL numbers them, and sqlx's SQLite driver
 //! binds `$N` to argument N, so a value used twice in a statement is bound once. Where
 //! PostgreSQL needs a parameter's type, `CAST(… AS …)` says it in a form SQLite parses
 //! too. What the backends write differently is a [`Dialect`].
 //!
-//! The statements of people (users, memberships, sessions, invitations) are in `people`,
-//! the transactions that use them in `people_steps` and their operations in `people_ops`;
-//! likewise planning (due posts, calendar, overdue approvals) in `planning` and
-//! `planning_ops`, the post listing and text search in `search`, notifications and their
-//! outbox in `notify`, the event feed in `feed` (both operated in `notify_ops` with
-//! `notify_steps`), media in `media` and `media_ops`, analytics in `metrics` and
-//! `metrics_ops`, comments and review links in `review` and `review_ops`, the posting queue,
-//! keyed posts and feeds in `plan` and `plan_ops`. The operations reach `impl Storage` as a chain of macros (see
-//! [`storage`]).
+//! Per area, `sql/<area>.rs` holds the statements (people in `people`, planning in
+//! `planning`, the post listing and text search in `search`, notifications and their
+//! outbox in `notify`, the event feed in `feed`, media in `media`, analytics in
+//! `metrics`, comments and review links in `review`, the posting queue, keyed posts and
+//! feeds in `plan`, outgoing webhooks in `webhooks_out`, the compose library in
+//! `compose`) and `sql/<area>_steps.rs` the helpers run inside a transaction (`steps`:
+//! a post change; `people_steps`, `notify_steps`). Macros remain only to write SQL text
+//! (`concat!` of column lists and of the statements a [`Dialect`] varies).
 
 use crate::domain::PostStatus;
 use chrono::{DateTime, Utc};
@@ -112,6 +113,15 @@ pub(super) const POST_VERSION: &str =
     "SELECT version FROM posts WHERE workspace_id = $1 AND id = $2";
 pub(super) const POST_BY_ID: &str =
     concat!("SELECT ", post_columns!(), " FROM posts WHERE workspace_id = $1 AND id = $2");
+/// The posts of workspace `$1` whose id is one of `$2`…`$n+1`.
+pub(super) fn posts_by_ids_sql(n: usize) -> String {
+    let ids: Vec<String> = (2..n + 2).map(|i| format!("${i}")).collect();
+    format!(
+        "SELECT {} FROM posts WHERE workspace_id = $1 AND id IN ({})",
+        post_columns!(),
+        ids.join(", ")
+    )
+}
 pub(super) const POST_BY_AYRSHARE_ID: &str =
     concat!("SELECT ", post_columns!(), " FROM posts WHERE ayrshare_id = $1");
 pub(super) const STATUS_COUNTS: &str =
@@ -200,49 +210,29 @@ pub(super) fn count(n: i64) -> u32 {
 }
 
 pub(super) mod compose;
-mod compose_ops;
 mod feed;
 mod media;
-mod media_ops;
 mod metrics;
-mod metrics_ops;
 mod notify;
-mod notify_ops;
 mod notify_steps;
 mod people;
-mod people_ops;
 mod people_steps;
 pub(super) mod plan;
-mod plan_ops;
 mod planning;
-mod planning_ops;
 pub(super) mod review;
-mod review_ops;
 pub(super) mod search;
 mod steps;
-mod storage;
 pub(super) mod webhooks_out;
-mod webhooks_out_ops;
 
-pub(super) use compose_ops::compose_ops;
 pub(super) use feed::*;
 pub(super) use media::*;
-pub(super) use media_ops::{media_ops, media_steps};
 pub(super) use metrics::*;
-pub(super) use metrics_ops::{metrics_ops, metrics_steps};
 pub(super) use notify::*;
-pub(super) use notify_ops::notify_ops;
-pub(super) use notify_steps::notify_steps;
+pub(super) use notify_steps::*;
 pub(super) use people::*;
-pub(super) use people_ops::people_ops;
-pub(super) use people_steps::people_steps;
+pub(super) use people_steps::*;
 pub(super) use plan::*;
-pub(super) use plan_ops::plan_ops;
 pub(super) use planning::*;
-pub(super) use planning_ops::planning_ops;
 pub(super) use review::*;
-pub(super) use review_ops::review_ops;
-pub(super) use steps::post_change_steps;
-pub(super) use storage::{sql_storage_impl, storage_impl};
+pub(super) use steps::*;
 pub(super) use webhooks_out::*;
-pub(super) use webhooks_out_ops::webhook_ops;

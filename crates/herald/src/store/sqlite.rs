@@ -1,33 +1,27 @@
 //! The SQLite store: one file in WAL mode, migrations embedded and run at open. Its
-//! operations are the shared ones of [`super::sql`]; this file opens the pools and says
+//! operations are the shared ones of [`SqlStore`]; this file opens the pools and says
 //! how SQLite writes the statements that differ.
 //!
 //! SQLite allows one writer at a time, so writes go through a pool of exactly one
 //! connection (transactions queue in the pool instead of failing with "database is
 //! locked") and reads through a separate pool that WAL lets run beside the writer.
 
+use super::backend::{Pool, SqlStore};
 use super::sql::search::FTS5;
 use super::sql::webhooks_out;
 use super::sql::{claim_mail_sql, claim_overdue_sql, claim_refreshes_sql, feed_events_sql};
-use super::sql::{
-    insert_event_sql, last_settled_sql, platform_load_sql, sql_storage_impl, Dialect,
-};
+use super::sql::{insert_event_sql, last_settled_sql, platform_load_sql, Dialect};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Sqlite, SqlitePool};
 use std::str::FromStr;
 use std::time::Duration;
 
-#[derive(Clone)]
-pub struct SqliteStore {
-    /// Exactly one connection: every write and every transaction.
-    write: SqlitePool,
-    /// Plain reads, beside the writer.
-    read: SqlitePool,
-}
+/// Opens the SQLite store: a [`SqlStore`] whose write pool has exactly one connection
+/// (every write and every transaction) and whose read pool serves plain reads beside it.
+pub struct SqliteStore;
 
 impl SqliteStore {
     /// Opens (creating if missing) the database at `url` and migrates it.
-    pub async fn open(url: &str, max_readers: u32) -> anyhow::Result<Self> {
+    pub async fn open(url: &str, max_readers: u32) -> anyhow::Result<SqlStore> {
         let url =
             if url.starts_with("sqlite:") { url.to_owned() } else { format!("sqlite://{url}") };
         let options = SqliteConnectOptions::from_str(&url)?
@@ -47,11 +41,11 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(Self { write, read })
+        Ok(SqlStore::new(Pool::Sqlite(read), Pool::Sqlite(write)))
     }
 }
 
-const DIALECT: Dialect = Dialect {
+pub(super) const DIALECT: Dialect = Dialect {
     // Nothing to lock: claims run on the one write connection, one transaction at a time.
     claim_lock: "",
     platform_counts: "SELECT p.value, COUNT(*) FROM posts, json_each(posts.platforms) AS p \
@@ -79,5 +73,3 @@ const DIALECT: Dialect = Dialect {
     claim_refreshes: claim_refreshes_sql!("rowid IN (SELECT rowid", ")"),
     claim_webhooks: webhooks_out::claim_webhooks_sql!("rowid IN (SELECT rowid", ")"),
 };
-
-sql_storage_impl!(SqliteStore, db: Sqlite, read: read, write: write, dialect: DIALECT);

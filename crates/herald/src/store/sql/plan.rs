@@ -1,7 +1,6 @@
 //! The SQL of planning tools — the posting queue, keyed posts (import rows, feed items)
-//! and RSS / Atom feeds — and their rows; their [`Storage`](crate::store::Storage)
-//! operations are [`plan_ops!`](super::plan_ops), the first link of the chain of
-//! operation macros (before [`webhook_ops!`](super::webhook_ops)).
+//! and RSS / Atom feeds — and their rows; their operations are
+//! [`PlanStore`](crate::store::PlanStore)'s.
 //!
 //! **No two queue additions get the same slot, on any number of instances.** Every
 //! queue addition and every change of a queue starts its transaction with

@@ -1,7 +1,5 @@
 //! The SQL of review (comments on posts, client review links) and their rows; their
-//! [`Storage`](crate::store::Storage) operations are [`review_ops!`](super::review_ops),
-//! the first link of the chain of operation macros (before
-//! [`webhook_ops!`](super::webhook_ops)).
+//! operations are [`ReviewStore`](crate::store::ReviewStore)'s.
 //!
 //! **A mention tells once.** A comment, the notifications of its mentions (with their
 //! e-mails in the outbox) and its `comment.created` webhook messages are written in one

@@ -1,7 +1,5 @@
 //! The SQL of outgoing webhooks (endpoints and their outbox) and their rows; their
-//! [`Storage`](crate::store::Storage) operations are
-//! [`webhook_ops!`](super::webhooks_out_ops), the first link of the chain of operation
-//! macros (before [`planning_ops!`](super::planning_ops)).
+//! operations are [`WebhookStore`](crate::store::WebhookStore)'s.
 //!
 //! **Each message once per endpoint.** `UNIQUE (endpoint_id, source, event_type)`: the
 //! feed consumer that derives messages from audit events inserts them `ON CONFLICT DO

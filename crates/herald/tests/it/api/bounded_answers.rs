@@ -11,7 +11,7 @@ use crate::support::*;
 use chrono::{DateTime, Duration as Days, SecondsFormat, Utc};
 use herald::domain::model::{from_ms, to_ms};
 use herald::domain::{Post, PostStatus, PublishState};
-use herald::store::{NewEvent, SqliteStore, Storage};
+use herald::store::{Lifecycle, NewEvent, SqliteStore, Storage};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::time::Duration;

@@ -12,7 +12,7 @@ use crate::scaled::cluster::scenario;
 use ayrshare_sim::{RateLimitSpec, SimConfig};
 use chrono::{Duration, Utc};
 use herald::domain::RefreshTarget;
-use herald::store::{PgStore, Storage};
+use herald::store::{MetricsStore, PgStore};
 use std::io::Write;
 use std::time::Duration as Wait;
 use tokio::time::Instant;

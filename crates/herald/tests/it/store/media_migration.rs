@@ -3,7 +3,7 @@
 //! same, chunk by chunk, and counts against the quota.
 
 use herald::domain::media::CHUNK_BYTES;
-use herald::store::{PgStore, SqliteStore, Storage};
+use herald::store::{Lifecycle, PgStore, SqliteStore, Storage};
 use sqlx::migrate::Migrator;
 use std::path::Path;
 

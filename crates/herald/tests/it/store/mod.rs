@@ -67,6 +67,7 @@ conformance! {
     posts::posts_are_listed_newest_first_with_cursor_paging_and_a_status_filter,
     posts::counts_are_by_status_and_by_platform,
     posts::post_by_ayrshare_id_finds_the_post,
+    posts::posts_by_ids_finds_the_workspaces_posts_in_the_order_asked,
     posts::waiting_for_is_written_by_insert_and_save_and_served_in_the_post,
     caps::platform_load_counts_loading_statuses_in_the_window_on_the_platform,
     claims::claim_due_claims_only_due_scheduled_posts_and_expired_leases,

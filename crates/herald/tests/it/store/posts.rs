@@ -254,6 +254,23 @@ pub async fn post_by_ayrshare_id_finds_the_post(store: Arc<dyn Storage>) {
     assert!(store.post_by_ayrshare_id("ayr-unknown").await.unwrap().is_none());
 }
 
+pub async fn posts_by_ids_finds_the_workspaces_posts_in_the_order_asked(store: Arc<dyn Storage>) {
+    let (ws, other) = (workspace("Acme"), workspace("Other"));
+    store.create_workspace(&ws).await.unwrap();
+    store.create_workspace(&other).await.unwrap();
+    let (a, b) = (post(&ws, PostStatus::Draft, &["x"]), post(&ws, PostStatus::Scheduled, &["x"]));
+    let theirs = post(&other, PostStatus::Draft, &["x"]);
+    for p in [&a, &b, &theirs] {
+        store.insert_post(p, &event("create", None)).await.unwrap();
+    }
+
+    let ids = [b.id.clone(), "unknown".into(), theirs.id.clone(), a.id.clone(), b.id.clone()];
+    let found = store.posts_by_ids(&ws.id, &ids).await.unwrap();
+    assert_eq!(found.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [&b.id, &a.id]);
+    assert_same_post(&found[1], &a);
+    assert!(store.posts_by_ids(&ws.id, &[]).await.unwrap().is_empty());
+}
+
 pub async fn waiting_for_is_written_by_insert_and_save_and_served_in_the_post(
     store: Arc<dyn Storage>,
 ) {
