@@ -114,6 +114,7 @@ impl Application {
             (strategy, ttl),
             Watch {
                 monitor: Monitor::new(
+                    store.clone(),
                     metrics.freshness(),
                     args.cache.freshness_sample,
                     args.cache.lease(),

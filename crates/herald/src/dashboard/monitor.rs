@@ -22,10 +22,12 @@ use super::view::View;
 use super::Dashboard;
 use crate::cache_keys::Key;
 use crate::domain::Workspace;
+use crate::error::AppResult;
+use crate::store::{FreshnessFigures, MetricsStore};
 use chrono::{DateTime, SecondsFormat, Utc};
 use prometheus_client::metrics::counter::Counter;
 use serde::Serialize;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -33,6 +35,8 @@ use tokio_util::task::TaskTracker;
 
 /// Checks running at once on an instance; a sample beyond it is not taken (memory bound).
 const MAX_IN_FLIGHT: usize = 64;
+/// How often an instance writes its figures to the database when they changed.
+const SAVE_EVERY: Duration = Duration::from_secs(1);
 
 /// The counters of one instance (prometheus counters, also exported at `/metrics`).
 #[derive(Clone, Default)]
@@ -57,33 +61,90 @@ pub struct Monitor {
 }
 
 struct Inner {
+    store: Arc<dyn MetricsStore>,
+    /// This instance's row in `freshness_counts` (one per process start).
+    instance: String,
+    /// Figures changed since they were last saved.
+    dirty: AtomicBool,
     sample: f64,
     grace: Duration,
     counts: Counts,
     since: DateTime<Utc>,
     in_flight: AtomicUsize,
+    /// The running checks.
     tasks: TaskTracker,
+    /// The task that saves the figures.
+    saver: TaskTracker,
     stop: CancellationToken,
 }
 
 impl Monitor {
-    /// Samples `sample` of the answers; `lease` is the cache's read lease.
-    pub fn new(counts: Counts, sample: f64, lease: Duration) -> Self {
+    /// Samples `sample` of the answers; `lease` is the cache's read lease. Saves this
+    /// instance's figures to `store` (at most every second) until [`Monitor::shutdown`].
+    pub fn new(store: Arc<dyn MetricsStore>, counts: Counts, sample: f64, lease: Duration) -> Self {
         let inner = Inner {
+            store,
+            instance: uuid::Uuid::new_v4().simple().to_string(),
+            dirty: AtomicBool::new(false),
             sample,
             grace: lease * 2 + Duration::from_secs(2),
             counts,
             since: Utc::now(),
             in_flight: AtomicUsize::new(0),
             tasks: TaskTracker::new(),
+            saver: TaskTracker::new(),
             stop: CancellationToken::new(),
         };
-        Self { inner: Arc::new(inner) }
+        let this = Self { inner: Arc::new(inner) };
+        this.inner.saver.spawn(this.clone().keep_saved());
+        this.inner.saver.close();
+        this
     }
 
-    /// The figures of every instance, summed.
-    pub async fn totals(&self) -> crate::error::AppResult<Report> {
-        Ok(self.report())
+    /// The figures of every instance, summed (this one's saved first, so they are in).
+    pub async fn totals(&self) -> AppResult<Report> {
+        self.save().await?;
+        let totals = self.inner.store.freshness_totals().await?;
+        let own = self.figures();
+        let figures = totals.unwrap_or(own);
+        Ok(Report {
+            checked: figures.checked,
+            violations: figures.violations,
+            since: figures.since.to_rfc3339_opts(SecondsFormat::Secs, true),
+        })
+    }
+
+    fn figures(&self) -> FreshnessFigures {
+        let c = &self.inner.counts;
+        FreshnessFigures {
+            checked: c.checks.get(),
+            violations: c.violations.get(),
+            since: self.inner.since,
+        }
+    }
+
+    async fn save(&self) -> AppResult<()> {
+        self.inner.dirty.store(false, Ordering::Release);
+        let saved = self.inner.store.save_freshness(&self.inner.instance, &self.figures()).await;
+        if saved.is_err() {
+            self.inner.dirty.store(true, Ordering::Release); // try again on the next round
+        }
+        Ok(saved?)
+    }
+
+    /// Saves the figures every [`SAVE_EVERY`] when they changed, and once more on shutdown.
+    async fn keep_saved(self) {
+        let mut every = tokio::time::interval(SAVE_EVERY);
+        while self.inner.stop.run_until_cancelled(every.tick()).await.is_some() {
+            if self.inner.dirty.load(Ordering::Acquire) {
+                if let Err(e) = self.save().await {
+                    tracing::warn!(error = %e, "freshness figures not saved; retried in a second");
+                }
+            }
+        }
+        if self.inner.dirty.load(Ordering::Acquire) {
+            let _ = self.save().await;
+        }
     }
 
     /// This instance's figures.
@@ -131,6 +192,7 @@ impl Monitor {
             }
         }
         self.inner.counts.checks.inc();
+        self.inner.dirty.store(true, Ordering::Release);
     }
 
     /// Stops every check (shutdown) and waits for them.
@@ -138,6 +200,7 @@ impl Monitor {
         self.inner.stop.cancel();
         self.inner.tasks.close();
         self.inner.tasks.wait().await;
+        self.inner.saver.wait().await;
     }
 
     /// Resolves once no check is running (tests).

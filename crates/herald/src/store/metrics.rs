@@ -7,8 +7,8 @@
 use super::backend::{on_pool, on_tx, SqlStore, Tx};
 use super::rows::*;
 use super::sql::*;
-use super::Result;
-use crate::domain::model::to_ms;
+use super::{FreshnessFigures, Result};
+use crate::domain::model::{from_ms, to_ms};
 use crate::domain::{AccountMetrics, PostMetrics, RefreshTarget};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -55,6 +55,11 @@ pub trait MetricsStore: Send + Sync + 'static {
     async fn save_account_metrics(&self, metrics: &[AccountMetrics]) -> Result<u64>;
     /// The workspace's account figures, by platform.
     async fn account_metrics(&self, workspace_id: &str) -> Result<Vec<AccountMetrics>>;
+    /// Replaces instance `instance`'s freshness-monitor totals (G11) with `figures`.
+    async fn save_freshness(&self, instance: &str, figures: &FreshnessFigures) -> Result<()>;
+    /// Every instance's freshness-monitor totals, summed (`since`: the earliest start;
+    /// `None` before any instance saved its figures).
+    async fn freshness_totals(&self) -> Result<Option<FreshnessFigures>>;
 }
 
 #[async_trait]
@@ -177,6 +182,28 @@ impl MetricsStore for SqlStore {
                 .fetch_all(p)
                 .await?);
         rows.into_iter().map(AccountMetrics::try_from).collect()
+    }
+
+    #[tracing::instrument(level = "debug", skip_all, fields(instance))]
+    async fn save_freshness(&self, instance: &str, figures: &FreshnessFigures) -> Result<()> {
+        let (checked, violations) = (figures.checked_i64(), figures.violations_i64());
+        on_pool!(&self.write, |p| sqlx::query(SAVE_FRESHNESS)
+            .bind(instance)
+            .bind(checked)
+            .bind(violations)
+            .bind(to_ms(figures.since))
+            .bind(to_ms(Utc::now()))
+            .execute(p)
+            .await
+            .map(|done| done.rows_affected())?);
+        Ok(())
+    }
+
+    #[tracing::instrument(level = "debug", skip_all)]
+    async fn freshness_totals(&self) -> Result<Option<FreshnessFigures>> {
+        let (checked, violations, since): (i64, i64, Option<i64>) =
+            on_pool!(&self.read, |p| sqlx::query_as(FRESHNESS_TOTALS).fetch_one(p).await?);
+        Ok(since.map(|since| FreshnessFigures::new(checked, violations, from_ms(since))))
     }
 }
 

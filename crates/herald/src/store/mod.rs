@@ -66,7 +66,7 @@ pub use postgres::PgStore;
 pub use posts::PostStore;
 pub use query::{query_words, Cursor, DueQuery, ListQuery, Page, Sort, MAX_WORDS};
 pub use records::{Acceptance, Accepted, ClaimFn, ClaimToken, Committed, Counts, EventClaim};
-pub use records::{FeedEvent, NewEvent, TokenRecord};
+pub use records::{FeedEvent, FreshnessFigures, NewEvent, TokenRecord};
 pub use review::ReviewStore;
 pub use sessions::SessionStore;
 pub use sqlite::SqliteStore;

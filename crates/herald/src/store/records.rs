@@ -119,3 +119,27 @@ impl ClaimToken {
         self.until
     }
 }
+
+/// Freshness-monitor totals (G11): answers re-checked, violations among them, since when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FreshnessFigures {
+    pub checked: u64,
+    pub violations: u64,
+    pub since: DateTime<Utc>,
+}
+
+impl FreshnessFigures {
+    /// From stored counts (never negative; a negative one reads as 0).
+    pub fn new(checked: i64, violations: i64, since: DateTime<Utc>) -> Self {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        Self { checked: count(checked), violations: count(violations), since }
+    }
+
+    pub(in crate::store) fn checked_i64(&self) -> i64 {
+        i64::try_from(self.checked).unwrap_or(i64::MAX)
+    }
+
+    pub(in crate::store) fn violations_i64(&self) -> i64 {
+        i64::try_from(self.violations).unwrap_or(i64::MAX)
+    }
+}

@@ -85,3 +85,14 @@ pub(in crate::store) const SAVE_ACCOUNT_METRICS: &str = "INSERT INTO account_met
     as_of = excluded.as_of WHERE account_metrics.as_of < excluded.as_of";
 pub(in crate::store) const ACCOUNT_METRICS: &str = "SELECT workspace_id, platform, metrics, as_of \
     FROM account_metrics WHERE workspace_id = $1 ORDER BY platform";
+
+/// One instance's freshness-monitor totals (G11), replacing its previous ones.
+pub(in crate::store) const SAVE_FRESHNESS: &str = "INSERT INTO freshness_counts \
+    (instance_id, checked, violations, since, updated_at) VALUES ($1, $2, $3, $4, $5) \
+    ON CONFLICT (instance_id) DO UPDATE SET checked = excluded.checked, \
+    violations = excluded.violations, updated_at = excluded.updated_at";
+
+/// Every instance's freshness-monitor totals, summed, and the earliest start.
+pub(in crate::store) const FRESHNESS_TOTALS: &str = "SELECT \
+    CAST(COALESCE(SUM(checked), 0) AS BIGINT), CAST(COALESCE(SUM(violations), 0) AS BIGINT), \
+    MIN(since) FROM freshness_counts";

@@ -29,7 +29,9 @@ async fn a_skipped_invalidation_is_caught_by_the_freshness_monitor() {
     app.dashboard.monitor().settled().await; // the checks ran (after their grace)
     let report =
         app.call(reqwest::Method::GET, "/api/ops/freshness", Some(ADMIN), None).await.expect(200);
-    assert_eq!(report["violations"], 1, "{report}");
+    // The stale answer's check, and the first read's too if it ran after the change.
+    let violations = report["violations"].as_u64().unwrap();
+    assert!((1..=2).contains(&violations), "{report}");
     assert!(report["checked"].as_u64().unwrap() >= 2, "{report}");
     assert!(report["since"].as_str().is_some_and(|s| s.ends_with('Z')), "{report}");
 }

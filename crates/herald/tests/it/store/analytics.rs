@@ -1,12 +1,13 @@
 //! Scenarios for analytics: figures never go back in time, are listed by their post's
-//! time, and are refreshed by one claimer at a time.
+//! time, and are refreshed by one claimer at a time; the freshness monitor's figures are
+//! summed over instances.
 
 use crate::store::harness::{event, post, workspace};
 use chrono::{DateTime, Duration, Utc};
 use herald::domain::model::now_ms;
 use herald::domain::Workspace;
 use herald::domain::{AccountMetrics, Metric, Metrics, PostMetrics, PostStatus, RefreshTarget};
-use herald::store::Storage;
+use herald::store::{FreshnessFigures, Storage};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -215,4 +216,18 @@ pub async fn concurrent_refresh_claimers_claim_each_of_60_targets_once(store: Ar
     }
     let unique: HashSet<&(String, String)> = all.iter().collect();
     assert_eq!((unique.len(), all.len()), (60, 60), "each target claimed once");
+}
+
+pub async fn freshness_figures_are_summed_over_instances_and_replaced_per_instance(
+    store: Arc<dyn Storage>,
+) {
+    assert_eq!(store.freshness_totals().await.unwrap(), None, "no instance saved figures");
+    let (early, late) = (Utc::now() - Duration::hours(1), Utc::now());
+    let early = herald::domain::model::from_ms(herald::domain::model::to_ms(early));
+    let figures = |checked, violations, since| FreshnessFigures { checked, violations, since };
+    store.save_freshness("a", &figures(3, 0, late)).await.unwrap();
+    store.save_freshness("b", &figures(5, 1, early)).await.unwrap();
+    store.save_freshness("a", &figures(7, 2, late)).await.unwrap(); // a's totals, replaced
+    let totals = store.freshness_totals().await.unwrap().unwrap();
+    assert_eq!((totals.checked, totals.violations, totals.since), (12, 3, early));
 }

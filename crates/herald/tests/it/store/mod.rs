@@ -118,6 +118,7 @@ conformance! {
     media::a_medium_without_thumbnail_has_none_and_ids_are_unique,
     media::concurrent_media_never_take_a_workspace_past_its_quota,
     media::a_medium_is_found_by_the_sha256_of_its_bytes_in_its_workspace_only,
+    analytics::freshness_figures_are_summed_over_instances_and_replaced_per_instance,
     analytics::post_figures_never_go_back_an_older_reading_arriving_late_is_ignored,
     analytics::post_figures_are_listed_by_post_time_in_the_window_with_their_as_of,
     analytics::a_posts_figures_are_its_own_by_network_once_read,
