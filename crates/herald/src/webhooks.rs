@@ -16,7 +16,7 @@
 use crate::accounts::AccountService;
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
-use crate::domain::{AuditAction, PostStatus};
+use crate::domain::{Actor, AuditAction, PostStatus};
 use crate::error::{AppError, AppResult};
 use crate::publish::{apply_outcome, Outcome};
 use crate::secret::Secret;
@@ -134,7 +134,7 @@ impl WebhookService {
         }
         let next = apply_outcome(&target, &outcome, now_ms());
         let event = NewEvent {
-            actor: "ayrshare".into(),
+            actor: Actor::Ayrshare,
             action: AuditAction::Webhook,
             comment: None,
             from: Some(post.status),

@@ -1,6 +1,7 @@
 //! The records Herald keeps: workspaces, posts, their audit events, and the API views
 //! of them. Times are UTC with millisecond precision, which is what storage keeps.
 
+use super::actor::Actor;
 use super::audit::AuditAction;
 use super::compose::Compose;
 use super::people::XCredentials;
@@ -88,7 +89,8 @@ pub struct Post {
     #[schema(value_type = Option<String>, format = DateTime)]
     pub schedule_at: Option<DateTime<Utc>>,
     pub version: i64,
-    pub author: String,
+    #[schema(value_type = String)]
+    pub author: Actor,
     #[serde(with = "utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,
@@ -153,7 +155,8 @@ impl std::str::FromStr for WaitingFor {
 pub struct Event {
     pub id: String,
     pub post_id: String,
-    pub actor: String,
+    #[schema(value_type = String)]
+    pub actor: Actor,
     pub action: AuditAction,
     pub comment: Option<String>,
     pub from: Option<PostStatus>,

@@ -253,14 +253,13 @@ impl PostService {
 
     /// A post as clients see it, with its author's name.
     pub async fn present(&self, post: Post) -> AppResult<PostView> {
-        let directory =
-            self.inner.lookups.directory(&post.workspace_id, [post.author.as_str()]).await?;
+        let directory = self.inner.lookups.directory(&post.workspace_id, [&post.author]).await?;
         Ok(directory.post(post))
     }
 
     /// Posts of one workspace as clients see them.
     pub async fn present_all(&self, ws_id: &str, posts: Vec<Post>) -> AppResult<Vec<PostView>> {
-        let authors = posts.iter().map(|p| p.author.as_str());
+        let authors = posts.iter().map(|p| &p.author);
         let directory = self.inner.lookups.directory(ws_id, authors).await?;
         Ok(posts.into_iter().map(|p| directory.post(p)).collect())
     }
@@ -271,7 +270,7 @@ impl PostService {
         post: Post,
         events: Vec<Event>,
     ) -> AppResult<(PostView, Vec<EventView>)> {
-        let actors = events.iter().map(|e| e.actor.as_str()).chain([post.author.as_str()]);
+        let actors = events.iter().map(|e| &e.actor).chain([&post.author]);
         let directory = self.inner.lookups.directory(&post.workspace_id, actors).await?;
         let events = events.into_iter().map(|e| directory.event(e)).collect();
         Ok((directory.post(post), events))
@@ -288,7 +287,7 @@ impl PostService {
     /// as the person who created their review link.
     async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
         let events = self.inner.store.events(&post.id).await?;
-        let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
+        let authors = audit::authors(events.iter().map(|e| (e.action, &e.actor)));
         let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
         let me = directory.person_of(&who.person());
         if authors.iter().any(|a| directory.person_of(a) == me) {

@@ -24,7 +24,7 @@ mod outcome;
 
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
-use crate::domain::{AuditAction, Post, PostStatus, Workspace};
+use crate::domain::{Actor, AuditAction, Post, PostStatus, Workspace};
 use crate::gateway::{Gateway, GatewayError, Spend};
 use crate::store::{NewEvent, StoreError};
 use ayrshare::{FirstComment, HistoryQuery, PostRequest};
@@ -60,9 +60,6 @@ impl Default for PublishPolicy {
     }
 }
 
-/// The actor recorded for Herald's own transitions.
-pub const SYSTEM_ACTOR: &str = "herald";
-
 /// The `notes` marker that identifies a publish attempt in Ayrshare's history.
 pub fn marker(key: &str) -> String {
     format!("herald:{key}")
@@ -74,7 +71,7 @@ pub fn claim(
     post: &Post,
     targets: Option<Vec<String>>,
     lease: Duration,
-    actor: &str,
+    actor: &Actor,
     action: AuditAction,
 ) -> (Post, NewEvent) {
     let now = now_ms();
@@ -243,7 +240,7 @@ impl Publisher {
         let next = apply_outcomes(&post, &outcomes, now_ms());
         let summaries: Vec<String> = outcomes.iter().filter_map(|(_, o)| o.summary()).collect();
         let event = NewEvent {
-            actor: SYSTEM_ACTOR.into(),
+            actor: Actor::Herald,
             action: AuditAction::Publish,
             comment: (!summaries.is_empty()).then(|| summaries.join("; ")),
             from: Some(post.status),

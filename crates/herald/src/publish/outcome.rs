@@ -143,7 +143,7 @@ pub(super) mod tests {
             status: PostStatus::Publishing,
             schedule_at: None,
             version: 3,
-            author: "admin".into(),
+            author: crate::domain::Actor::Admin,
             created_at: Utc::now(),
             updated_at: Utc::now(),
             published_at: None,

@@ -498,7 +498,7 @@ pub trait Storage: Send + Sync + 'static {
         queue: &Queue,
         now: DateTime<Utc>,
         slots: &[DateTime<Utc>],
-        actor: &str,
+        actor: &crate::domain::Actor,
     ) -> Result<Vec<Committed>>;
     async fn create_feed(&self, feed: &Feed) -> Result<()>;
     /// The workspace's feeds, oldest first.

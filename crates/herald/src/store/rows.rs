@@ -15,7 +15,7 @@ pub(crate) use people::*;
 use super::{StoreError, TokenRecord};
 use crate::domain::model::{from_ms, to_ms};
 use crate::domain::{
-    Event, PlatformResult, Post, PublishState, StoredCompose, Workspace, XCredentials,
+    Actor, Event, PlatformResult, Post, PublishState, StoredCompose, Workspace, XCredentials,
 };
 use crate::secret::Secret;
 use std::str::FromStr;
@@ -90,7 +90,7 @@ impl TryFrom<TokenRow> for TokenRecord {
             created_at: from_ms(r.created_at),
             revoked: r.revoked_at.is_some(),
             created_by: r.created_by,
-            issued_by: r.issued_by,
+            issued_by: r.issued_by.map(Actor::from),
         })
     }
 }
@@ -158,7 +158,7 @@ impl TryFrom<PostRow> for Post {
             workspace_id: r.workspace_id,
             text: r.text,
             version: r.version,
-            author: r.author,
+            author: r.author.into(),
             ayrshare_id: r.ayrshare_id,
         })
     }
@@ -215,7 +215,7 @@ impl TryFrom<EventRow> for Event {
         Ok(Event {
             id: r.id,
             post_id: r.post_id,
-            actor: r.actor,
+            actor: r.actor.into(),
             action: parsed("action", &r.action)?,
             comment: r.comment,
             from: r.from_status.map(|s| parsed("from_status", &s)).transpose()?,

@@ -118,7 +118,7 @@ macro_rules! media_steps {
                 .bind(meta.height)
                 .bind(&meta.sha256)
                 .bind(&meta.thumbnail_type)
-                .bind(&meta.created_by)
+                .bind(meta.created_by.to_string())
                 .bind(to_ms(meta.created_at))
                 .bind(Vec::<u8>::new())
                 .bind(m.thumbnail.as_ref().map(|t| &t.data))

@@ -53,7 +53,7 @@ macro_rules! people_steps {
                 keep_an_admin(tx, ws, user_id).await?;
             }
             if held_role(tx, ws, user_id).await?.is_some_and(|held| held > role) {
-                withdraw_issued(tx, ws, &$crate::domain::people::user_actor(user_id)).await?;
+                withdraw_issued(tx, ws, &$crate::domain::Actor::user(user_id).to_string()).await?;
             }
             sqlx::query(PUT_MEMBERSHIP)
                 .bind(ws)
@@ -71,7 +71,7 @@ macro_rules! people_steps {
             keep_an_admin(tx, ws, user_id).await?;
             let done =
                 sqlx::query(DELETE_MEMBERSHIP).bind(ws).bind(user_id).execute(&mut **tx).await?;
-            withdraw_issued(tx, ws, &$crate::domain::people::user_actor(user_id)).await?;
+            withdraw_issued(tx, ws, &$crate::domain::Actor::user(user_id).to_string()).await?;
             for forget in [FORGET_MEMBER_MAILS, FORGET_MEMBER_NOTIFICATIONS] {
                 sqlx::query(forget).bind(user_id).bind(ws).execute(&mut **tx).await?;
             }
@@ -106,7 +106,9 @@ macro_rules! people_steps {
                     .bind(&issuer)
                     .fetch_all(&mut **tx)
                     .await?;
-                issuers.extend(made.into_iter().map(|id| format!("token:{id}")));
+                issuers.extend(
+                    made.into_iter().map(|id| $crate::domain::Actor::Token(id).to_string()),
+                );
             }
             if tokens + invitations > 0 {
                 tracing::info!(tokens, invitations, "withdrew what was issued");
@@ -118,9 +120,10 @@ macro_rules! people_steps {
         /// member (or a global admin), a live token, or the admin token.
         async fn issuer_holds(tx: &mut Tx<'_>, invitation: &Invitation) -> Result<bool> {
             let ws = invitation.workspace_id.as_str();
-            let held: Option<String> = match invitation.invited_by.split_once(':') {
-                None if invitation.invited_by == "admin" => return Ok(true),
-                Some(("user", id)) => {
+            use $crate::domain::Actor;
+            let held: Option<String> = match &invitation.invited_by {
+                Actor::Admin => return Ok(true),
+                Actor::User(id) => {
                     let global: Option<bool> = sqlx::query_scalar(USER_IS_GLOBAL_ADMIN)
                         .bind(id)
                         .fetch_optional(&mut **tx)
@@ -131,7 +134,7 @@ macro_rules! people_steps {
                     let role = sqlx::query_scalar(MEMBER_ROLE).bind(ws).bind(id);
                     role.fetch_optional(&mut **tx).await?
                 }
-                Some(("token", id)) => {
+                Actor::Token(id) => {
                     let role = sqlx::query_scalar(LIVE_TOKEN_ROLE).bind(ws).bind(id);
                     role.fetch_optional(&mut **tx).await?
                 }

@@ -123,7 +123,7 @@ macro_rules! plan_ops {
             queue: &$crate::domain::plan::Queue,
             now: DateTime<Utc>,
             slots: &[DateTime<Utc>],
-            actor: &str,
+            actor: &$crate::domain::Actor,
         ) -> Result<Vec<Committed>> {
             use $crate::domain::{AuditAction, WaitingFor};
             use $crate::store::sql::plan::{first_free, slots_json, QUEUE_FULL};
@@ -169,7 +169,7 @@ macro_rules! plan_ops {
                 next.version = before.version + 1;
                 next.updated_at = now;
                 let event = NewEvent {
-                    actor: actor.to_owned(),
+                    actor: actor.clone(),
                     action,
                     comment: Some(comment.to_owned()),
                     from: Some(before.status),

@@ -37,7 +37,7 @@ macro_rules! post_change_steps {
         async fn insert_post_row(tx: &mut Tx<'_>, p: &Post) -> Result<()> {
             let v = PostValues::of(p);
             let query = bind_post(sqlx::query(INSERT_POST), p, &v);
-            query.bind(&p.author).bind(v.created_at).execute(&mut **tx).await?;
+            query.bind(p.author.to_string()).bind(v.created_at).execute(&mut **tx).await?;
             Ok(())
         }
 
@@ -66,7 +66,7 @@ macro_rules! post_change_steps {
             sqlx::query($dialect.insert_event)
                 .bind(&event.id)
                 .bind(&event.post_id)
-                .bind(&event.actor)
+                .bind(event.actor.to_string())
                 .bind(event.action.as_str())
                 .bind(&event.comment)
                 .bind(event.from.map(|s| s.as_str()))

@@ -155,7 +155,7 @@ macro_rules! storage_impl {
                     .bind(&t.hash)
                     .bind(to_ms(t.created_at))
                     .bind(&t.created_by)
-                    .bind(&t.issued_by)
+                    .bind(t.issued_by.as_ref().map(ToString::to_string))
                     .execute(&self.$write)
                     .await?;
                 Ok(())
@@ -186,7 +186,8 @@ macro_rules! storage_impl {
                     .bind(to_ms(Utc::now()))
                     .execute(&mut *tx)
                     .await?;
-                withdraw_issued(&mut tx, workspace_id, &format!("token:{id}")).await?;
+                withdraw_issued(&mut tx, workspace_id, &$crate::domain::Actor::token(id).to_string())
+                    .await?;
                 tx.commit().await?;
                 Ok(done.rows_affected() == 1)
             }

@@ -166,7 +166,7 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
         (p.id == id).then(|| {
             let lease = std::time::Duration::from_secs(60);
             let action = herald::domain::AuditAction::Claim;
-            let (mut next, event) = claim(p, None, lease, "crashed-instance", action);
+            let (mut next, event) = claim(p, None, lease, &"crashed-instance".into(), action);
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
             (next, event)
         })

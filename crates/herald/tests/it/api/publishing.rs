@@ -57,7 +57,7 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
                 p,
                 None,
                 std::time::Duration::from_secs(60),
-                "crashed-instance",
+                &"crashed-instance".into(),
                 herald::domain::AuditAction::Claim,
             );
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));

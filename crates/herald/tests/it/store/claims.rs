@@ -19,7 +19,7 @@ pub fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     } else {
         herald::domain::AuditAction::Claim
     };
-    Some(publish::claim(p, None, LEASE, "scheduler", action))
+    Some(publish::claim(p, None, LEASE, &herald::domain::Actor::Scheduler, action))
 }
 
 pub async fn insert(

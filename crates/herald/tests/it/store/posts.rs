@@ -30,7 +30,7 @@ pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(
     assert_eq!(events.len(), 1);
     let e = &events[0];
     assert_eq!(serde_json::to_value(e).unwrap(), serde_json::to_value(&committed.event).unwrap());
-    assert_eq!((e.action.as_str(), e.actor.as_str()), ("create", "alice"));
+    assert_eq!((e.action.as_str(), e.actor.to_string().as_str()), ("create", "alice"));
     assert_eq!((e.from, e.to), (None, PostStatus::PendingApproval));
     assert_eq!((e.version, e.at), (1, p.updated_at));
     assert_eq!(store.content_version(&ws.id).await.unwrap(), 1);

@@ -19,7 +19,7 @@ async fn corpus(store: &dyn Storage, ws: &Workspace, specs: &[Spec<'_>]) -> Vec<
     for (i, (text, platforms, author)) in specs.iter().enumerate() {
         let mut p = post(ws, PostStatus::Draft, platforms);
         p.text = (*text).to_owned();
-        p.author = (*author).to_owned();
+        p.author = (*author).into();
         p.created_at = base + Duration::minutes(i as i64);
         store.insert_post(&p, &event("create", None)).await.unwrap();
         posts.push(p);
