@@ -7,6 +7,7 @@ use super::compose::Compose;
 use super::people::XCredentials;
 use super::status::{LateApproval, PostStatus};
 use crate::secret::Secret;
+use ayrshare::Platform;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -73,7 +74,7 @@ pub struct PublishState {
     /// claimer may have reached Ayrshare, so the post is settled from history first.
     pub attempts: i64,
     /// The platforms the current attempt publishes to (all, or the failed ones on retry).
-    pub targets: Vec<String>,
+    pub targets: Vec<Platform>,
 }
 
 /// A post, as stored and as served (API.md's post object).
@@ -82,7 +83,8 @@ pub struct Post {
     pub id: String,
     pub workspace_id: String,
     pub text: String,
-    pub platforms: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub platforms: Vec<Platform>,
     pub media_urls: Vec<String>,
     pub status: PostStatus,
     #[serde(with = "utc::option")]

@@ -181,7 +181,7 @@ mod tests {
             id: "p".into(),
             workspace_id: "ws".into(),
             text: "Spring sale starts Monday".into(),
-            platforms: vec!["twitter".into()],
+            platforms: vec![ayrshare::Platform::Twitter],
             media_urls: vec![],
             status: PostStatus::PendingApproval,
             schedule_at: None,

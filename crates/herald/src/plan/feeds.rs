@@ -227,7 +227,7 @@ fn draft(feed: &Feed, item_id: &str, text: String, now: chrono::DateTime<chrono:
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: feed.workspace_id.clone(),
         text,
-        platforms: feed.platforms.clone(),
+        platforms: validate::known_platforms(&feed.platforms),
         media_urls: vec![],
         status: PostStatus::Draft,
         schedule_at: None,

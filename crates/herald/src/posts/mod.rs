@@ -26,6 +26,7 @@ use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
 use crate::store::{NewEvent, Storage};
+use ayrshare::Platform;
 use chrono::Utc;
 use herald_cache::Slots;
 use std::sync::Arc;
@@ -105,7 +106,7 @@ impl PostService {
     ) -> AppResult<Post> {
         let ws = self.workspace(ws_id).await?;
         let now = now_ms();
-        let (media_urls, mut compose) = input.compose()?;
+        let (platforms, media_urls, mut compose) = input.compose()?;
         self.previews(&ws.id, &mut compose).await?;
         let draft = input.submit == Some(false);
         let queued = input.queue == Some(true);
@@ -128,7 +129,7 @@ impl PostService {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws.id.clone(),
             text: input.text,
-            platforms: input.platforms,
+            platforms,
             media_urls,
             status: PostStatus::Draft,
             schedule_at,
@@ -427,7 +428,9 @@ fn check_version(post: &Post, given: Option<i64>) -> AppResult<()> {
     }
 }
 
-fn failed_platforms(post: &Post) -> Vec<String> {
-    let ok = |p: &String| post.platform_results.iter().any(|r| &r.platform == p && r.succeeded());
-    post.platforms.iter().filter(|p| !ok(p)).cloned().collect()
+fn failed_platforms(post: &Post) -> Vec<Platform> {
+    let ok = |p: Platform| {
+        post.platform_results.iter().any(|r| r.platform == p.as_str() && r.succeeded())
+    };
+    post.platforms.iter().copied().filter(|p| !ok(*p)).collect()
 }

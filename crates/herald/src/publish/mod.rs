@@ -27,6 +27,7 @@ use crate::domain::model::now_ms;
 use crate::domain::{Actor, AuditAction, Post, PostStatus, Workspace};
 use crate::gateway::{Gateway, GatewayError, Spend};
 use crate::store::{NewEvent, StoreError};
+use ayrshare::Platform;
 use ayrshare::{FirstComment, HistoryQuery, PostRequest};
 use chrono::Duration as ChronoDuration;
 use herald_cache::Slots;
@@ -69,7 +70,7 @@ pub fn marker(key: &str) -> String {
 /// first claim (or a retry, which publishes only `targets`), the same key on a re-claim.
 pub fn claim(
     post: &Post,
-    targets: Option<Vec<String>>,
+    targets: Option<Vec<Platform>>,
     lease: Duration,
     actor: &Actor,
     action: AuditAction,
@@ -144,7 +145,7 @@ impl Publisher {
             true => (self.history(ws, &post, reserved).await, Spend::Publish),
             false => (Vec::new(), Spend::Reserved(reserved)),
         };
-        let mut known: Vec<(Vec<String>, Outcome)> = Vec::new();
+        let mut known: Vec<(Vec<Platform>, Outcome)> = Vec::new();
         let mut unknown: Vec<(Group, String, bool)> = Vec::new();
         for group in groups(&post, &key) {
             let marker = marker(&group.key);
@@ -188,7 +189,7 @@ impl Publisher {
     async fn send(&self, ws: &Workspace, post: &Post, group: &Group, first: Spend<'_>) -> Attempt {
         let request = PostRequest {
             post: group.text.clone(),
-            platforms: group.platforms.clone(),
+            platforms: group.platforms.iter().map(|p| p.as_str().to_owned()).collect(),
             media_urls: post.media_urls.clone(),
             notes: Some(marker(&group.key)),
             idempotency_key: Some(group.key.clone()),
@@ -235,7 +236,7 @@ impl Publisher {
     async fn settle(
         &self,
         post: Post,
-        outcomes: Vec<(Vec<String>, Outcome)>,
+        outcomes: Vec<(Vec<Platform>, Outcome)>,
     ) -> Result<Post, StoreError> {
         let next = apply_outcomes(&post, &outcomes, now_ms());
         let summaries: Vec<String> = outcomes.iter().filter_map(|(_, o)| o.summary()).collect();
@@ -256,7 +257,7 @@ impl Publisher {
     async fn leave_pending(
         &self,
         post: Post,
-        mut known: Vec<(Vec<String>, Outcome)>,
+        mut known: Vec<(Vec<Platform>, Outcome)>,
         unknown: Vec<(Group, String, bool)>,
     ) -> Result<Post, StoreError> {
         let sent = unknown.iter().any(|(_, _, sent)| *sent);

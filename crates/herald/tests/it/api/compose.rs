@@ -194,7 +194,7 @@ async fn a_claimer_that_died_after_sending_one_text_is_settled_without_resending
     let first = &requests[0];
     let req = ayrshare::PostRequest {
         post: first.text.clone(),
-        platforms: first.platforms.clone(),
+        platforms: first.platforms.iter().map(|p| p.to_string()).collect(),
         notes: Some(marker(&first.key)),
         idempotency_key: Some(first.key.clone()),
         ..Default::default()

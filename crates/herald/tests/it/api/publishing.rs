@@ -79,7 +79,7 @@ async fn send_as_the_dead_instance(app: &TestApp, ws_name: &str, post: &Post) ->
     let key = post.publish.key.clone().unwrap();
     let req = ayrshare::PostRequest {
         post: post.text.clone(),
-        platforms: post.publish.targets.clone(),
+        platforms: post.publish.targets.iter().map(|p| p.to_string()).collect(),
         notes: Some(marker(&key)),
         idempotency_key: Some(key),
         ..Default::default()

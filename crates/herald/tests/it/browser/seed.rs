@@ -53,8 +53,8 @@ async fn token(app: &TestApp, ws: &str, role: &str, name: &str) -> (String, Stri
 /// A past post as the publisher would have left it.
 fn past_post(ws: &str, author: &herald::domain::Actor, n: usize, days_ago: i64) -> Post {
     let at = Utc::now() - Duration::days(days_ago) - Duration::minutes((n as i64 * 37) % 600);
-    let platforms: Vec<String> =
-        PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.to_string()).collect();
+    let platforms: Vec<ayrshare::Platform> =
+        PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.parse().unwrap()).collect();
     let status = match n % 11 {
         3 => PostStatus::Failed,
         7 => PostStatus::PartiallyPublished,
@@ -69,7 +69,7 @@ fn past_post(ws: &str, author: &herald::domain::Actor, n: usize, days_ago: i64) 
             let ok = status == PostStatus::Published
                 || (status == PostStatus::PartiallyPublished && i == 0);
             PlatformResult {
-                platform: p.clone(),
+                platform: p.to_string(),
                 status: if ok {
                     herald::domain::PlatformStatus::Success
                 } else {
