@@ -106,6 +106,13 @@ impl FromStr for Platform {
     }
 }
 
+impl AsRef<str> for Platform {
+    /// The wire id, so lists of platforms and of ids can be checked by the same code.
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
 impl fmt::Display for Platform {
     /// The wire id, so `format!("{p}")` is what Ayrshare expects.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -8,7 +8,7 @@
 //! and token writes have their own chokepoint, [`crate::workspaces`].)
 
 use crate::domain::plan::Queue;
-use crate::domain::{AuditAction, Post, PostStatus};
+use crate::domain::{Actor, AuditAction, Post, PostStatus};
 use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, PlanOutcome, Planned, Result, Storage};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -138,7 +138,7 @@ impl Writer {
         queue: &Queue,
         now: DateTime<Utc>,
         slots: &[DateTime<Utc>],
-        actor: &str,
+        actor: &Actor,
     ) -> Result<Vec<Committed>> {
         let changed = self.store.save_queue(workspace_id, queue, now, slots, actor).await?;
         for c in &changed {

@@ -17,6 +17,7 @@ use crate::auth::{Authenticator, Principal};
 use crate::cache_keys::{Tag, Topic};
 use crate::changes::{AfterCommit, Change};
 use crate::domain::notifications::{Notification, NotificationKind};
+use crate::domain::Actor;
 use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
 use crate::names::PostView;
@@ -122,14 +123,14 @@ struct Inner {
     cache: Cache,
     auth: Authenticator,
     max_streams: usize,
-    open: Mutex<HashMap<String, usize>>,
+    open: Mutex<HashMap<Actor, usize>>,
     shutdown: CancellationToken,
 }
 
 /// Counts one open stream of a principal; uncounts it when the stream is dropped.
 struct StreamGuard {
     live: Arc<Inner>,
-    actor: String,
+    actor: Actor,
 }
 
 impl Drop for StreamGuard {
@@ -238,7 +239,7 @@ pub struct Announcer {
 impl AfterCommit for Announcer {
     async fn after_commit(&self, change: &Change) {
         let ws = &change.post.workspace_id;
-        let names = self.lookups.directory(ws, [change.post.author.as_str()]).await;
+        let names = self.lookups.directory(ws, [&change.post.author]).await;
         let names = names.unwrap_or_default();
         let post = names.post(change.post.clone());
         self.live.publish(ws, &LiveEvent::Post(&post)).await;

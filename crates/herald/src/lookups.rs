@@ -11,7 +11,7 @@
 //! cache slot (guessing itself is throttled, [`crate::ratelimit`]).
 
 use crate::cache_keys::{Key, Tag};
-use crate::domain::{Membership, SessionRecord, User, Workspace};
+use crate::domain::{Actor, Membership, SessionRecord, User, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::names::Directory;
 use crate::store::{Storage, StoreError, TokenRecord};
@@ -129,7 +129,7 @@ impl Lookups {
     pub async fn directory<'a>(
         &self,
         workspace_id: &str,
-        actors: impl IntoIterator<Item = &'a str>,
+        actors: impl IntoIterator<Item = &'a Actor>,
     ) -> AppResult<Arc<Directory>> {
         let (store, owned) = (self.inner.store.clone(), workspace_id.to_owned());
         let fill = move || async move { Directory::load(store.as_ref(), &owned).await };

@@ -1,5 +1,5 @@
-//! Names for the actors Herald records (`user:<id>`, `token:<id>`, `review:<link id>`,
-//! `admin`, `herald`, `ayrshare`), and who each actor is as a person. A client reviewer
+//! Names for the actors Herald records ([`Actor`]: people, tokens, client reviewers, the
+//! admin token, Herald and Ayrshare), and who each actor is as a person. A client reviewer
 //! is named "<reviewer name> (client review)"; a new review link bumps the `tokens` tag.
 //!
 //! A workspace's [`Directory`] holds its members' names and its tokens' names (revoked
@@ -16,9 +16,7 @@
 //! [`PostView`] and [`EventView`] are the post and the audit event as clients see them:
 //! with `author_name` and `actor_name`.
 
-pub use crate::domain::people::user_actor;
-use crate::domain::{Event, Post, User};
-use crate::publish::SYSTEM_ACTOR;
+use crate::domain::{Actor, Event, Post, User};
 use crate::store::{Storage, StoreError};
 use herald_cache::Weigh;
 use serde::{Deserialize, Serialize};
@@ -28,16 +26,17 @@ use utoipa::ToSchema;
 /// Who is who in one workspace.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Directory {
-    /// Actor id → display name.
-    names: HashMap<String, String>,
+    /// Actor → display name.
+    names: HashMap<Actor, String>,
     /// Token actor → the actor of the user who created it.
-    creators: HashMap<String, String>,
+    creators: HashMap<Actor, Actor>,
 }
 
 impl Weigh for Directory {
     fn weigh(&self) -> usize {
-        let pair = |(k, v): (&String, &String)| k.len() + v.len() + 48;
-        self.names.iter().map(pair).sum::<usize>() + self.creators.iter().map(pair).sum::<usize>()
+        let size = |a: &Actor| a.to_string().len() + 32;
+        let names = self.names.iter().map(|(k, v)| size(k) + v.len() + 24);
+        names.sum::<usize>() + self.creators.iter().map(|(k, v)| size(k) + size(v)).sum::<usize>()
     }
 }
 
@@ -49,15 +48,13 @@ impl Directory {
             dir.add_user(&member.user);
         }
         for token in store.tokens(workspace_id).await? {
-            let actor = format!("token:{}", token.id);
+            let actor = Actor::token(&token.id);
             let name = token.name.unwrap_or_else(|| unnamed_token(&token.id));
             dir.names.insert(actor.clone(), name);
             let person = match (token.created_by, token.issued_by) {
-                (Some(user), _) => Some(user_actor(&user)),
+                (Some(user), _) => Some(Actor::User(user)),
                 // Listed oldest first: the issuing token is already known.
-                (None, Some(issuer)) if issuer.starts_with("token:") => {
-                    Some(dir.person_of(&issuer))
-                }
+                (None, Some(issuer)) if issuer.is_token() => Some(dir.person_of(&issuer)),
                 _ => None,
             };
             if let Some(person) = person {
@@ -66,7 +63,7 @@ impl Directory {
         }
         for link in store.review_links(workspace_id).await? {
             let name = crate::domain::review::reviewer_display(&link.reviewer_name);
-            dir.names.insert(crate::domain::review::review_actor(&link.id), name);
+            dir.names.insert(Actor::Reviewer(link.id), name);
         }
         Ok(dir)
     }
@@ -76,7 +73,7 @@ impl Directory {
     pub async fn load_with<'a>(
         store: &dyn Storage,
         workspace_id: &str,
-        actors: impl IntoIterator<Item = &'a str>,
+        actors: impl IntoIterator<Item = &'a Actor>,
     ) -> Result<Self, StoreError> {
         let mut dir = Self::load(store, workspace_id).await?;
         for id in dir.missing_users(actors) {
@@ -89,15 +86,15 @@ impl Directory {
 
     /// Adds a user (someone no longer a member, shown because of what they wrote).
     pub fn add_user(&mut self, user: &User) {
-        self.names.insert(user_actor(&user.id), user.name.clone());
+        self.names.insert(Actor::user(&user.id), user.name.clone());
     }
 
     /// The ids of users among `actors` this directory has no name for.
-    pub fn missing_users<'a>(&self, actors: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    pub fn missing_users<'a>(&self, actors: impl IntoIterator<Item = &'a Actor>) -> Vec<String> {
         let mut missing: Vec<String> = actors
             .into_iter()
             .filter(|a| !self.names.contains_key(*a))
-            .filter_map(|a| a.strip_prefix("user:"))
+            .filter_map(Actor::user_id)
             .map(str::to_owned)
             .collect();
         missing.sort_unstable();
@@ -106,27 +103,23 @@ impl Directory {
     }
 
     /// The display name of an actor.
-    pub fn name_of(&self, actor: &str) -> String {
+    pub fn name_of(&self, actor: &Actor) -> String {
         if let Some(name) = self.names.get(actor) {
             return name.clone();
         }
         match actor {
-            "admin" => "Admin".into(),
-            SYSTEM_ACTOR => "Herald".into(),
-            "ayrshare" => "Ayrshare".into(),
-            a if a.starts_with(crate::domain::review::REVIEW_ACTOR_PREFIX) => {
-                "a client reviewer".into()
-            }
-            a => match a.strip_prefix("token:") {
-                Some(id) => unnamed_token(id),
-                None => "a former member".into(),
-            },
+            Actor::Admin => "Admin".into(),
+            Actor::Herald | Actor::Scheduler => "Herald".into(),
+            Actor::Ayrshare => "Ayrshare".into(),
+            Actor::Reviewer(_) => "a client reviewer".into(),
+            Actor::Token(id) => unnamed_token(id),
+            Actor::User(_) | Actor::Unknown(_) => "a former member".into(),
         }
     }
 
     /// Who an actor is as a person: a token counts as the user who created it.
-    pub fn person_of(&self, actor: &str) -> String {
-        self.creators.get(actor).cloned().unwrap_or_else(|| actor.to_owned())
+    pub fn person_of(&self, actor: &Actor) -> Actor {
+        self.creators.get(actor).cloned().unwrap_or_else(|| actor.clone())
     }
 
     pub fn post(&self, post: Post) -> PostView {
@@ -168,35 +161,40 @@ mod tests {
 
     fn directory() -> Directory {
         let mut dir = Directory::default();
-        dir.names.insert("user:u1".into(), "Ann Lee".into());
-        dir.names.insert("token:t1".into(), "CI bot".into());
-        dir.creators.insert("token:t1".into(), "user:u1".into());
+        dir.names.insert(Actor::user("u1"), "Ann Lee".into());
+        dir.names.insert(Actor::token("t1"), "CI bot".into());
+        dir.creators.insert(Actor::token("t1"), Actor::user("u1"));
         dir
     }
 
     #[test]
     fn actors_are_named_by_people_tokens_and_herald() {
         let dir = directory();
-        assert_eq!(dir.name_of("user:u1"), "Ann Lee");
-        assert_eq!(dir.name_of("token:t1"), "CI bot");
-        assert_eq!(dir.name_of("herald"), "Herald");
-        assert_eq!(dir.name_of("admin"), "Admin");
-        assert_eq!(dir.name_of("token:0190abcdef123456"), "token …123456");
-        assert_eq!(dir.name_of("user:gone"), "a former member");
+        assert_eq!(dir.name_of(&Actor::user("u1")), "Ann Lee");
+        assert_eq!(dir.name_of(&Actor::token("t1")), "CI bot");
+        assert_eq!(dir.name_of(&Actor::Herald), "Herald");
+        assert_eq!(dir.name_of(&Actor::Scheduler), "Herald");
+        assert_eq!(dir.name_of(&Actor::Admin), "Admin");
+        assert_eq!(dir.name_of(&Actor::Ayrshare), "Ayrshare");
+        assert_eq!(dir.name_of(&Actor::Reviewer("l1".into())), "a client reviewer");
+        assert_eq!(dir.name_of(&Actor::token("0190abcdef123456")), "token …123456");
+        assert_eq!(dir.name_of(&Actor::user("gone")), "a former member");
+        assert_eq!(dir.name_of(&Actor::from("alice")), "a former member");
     }
 
     #[test]
     fn a_token_counts_as_the_person_who_created_it() {
         let dir = directory();
-        assert_eq!(dir.person_of("token:t1"), "user:u1");
-        assert_eq!(dir.person_of("token:t2"), "token:t2");
-        assert_eq!(dir.person_of("user:u9"), "user:u9");
+        assert_eq!(dir.person_of(&Actor::token("t1")), Actor::user("u1"));
+        assert_eq!(dir.person_of(&Actor::token("t2")), Actor::token("t2"));
+        assert_eq!(dir.person_of(&Actor::user("u9")), Actor::user("u9"));
     }
 
     #[test]
     fn only_users_without_a_name_are_missing() {
         let dir = directory();
-        let missing = dir.missing_users(["user:u1", "user:u2", "token:t9", "user:u2", "herald"]);
-        assert_eq!(missing, ["u2"]);
+        let (u1, u2) = (Actor::user("u1"), Actor::user("u2"));
+        let actors = [&u1, &u2, &Actor::token("t9"), &u2, &Actor::Herald];
+        assert_eq!(dir.missing_users(actors), ["u2"]);
     }
 }

@@ -35,7 +35,7 @@ const PRUNE_EVERY: u64 = 4096;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Caller {
     /// An authenticated principal, by its actor id.
-    Principal(String),
+    Principal(crate::domain::Actor),
     /// The TCP peer of a request without valid credentials.
     Address(IpAddr),
     /// The TCP peer of an Ayrshare webhook delivery.
@@ -225,13 +225,16 @@ mod tests {
     #[test]
     fn a_caller_may_burst_its_allowance_then_waits_about_the_steady_interval() {
         let limits = Limits::new(60, 0);
-        let me = Caller::Principal("token:1".into());
+        let me = Caller::Principal(crate::domain::Actor::token("1"));
         for _ in 0..60 {
             assert!(limits.check(&me).is_ok());
         }
         let wait = limits.check(&me).unwrap_err();
         assert!(wait > Duration::from_millis(900) && wait <= Duration::from_secs(1), "{wait:?}");
-        assert!(limits.check(&Caller::Principal("token:2".into())).is_ok(), "callers are apart");
+        assert!(
+            limits.check(&Caller::Principal(crate::domain::Actor::token("2"))).is_ok(),
+            "callers are apart"
+        );
     }
 
     #[test]

@@ -18,9 +18,9 @@
 
 use crate::background::{self, LoopHandle};
 use crate::changes::Writer;
-use crate::domain::{AuditAction, Post, PostStatus, WaitingFor, Workspace};
+use crate::domain::{Actor, AuditAction, Post, PostStatus, WaitingFor, Workspace};
 use crate::notify::Notifier;
-use crate::publish::{self, Publisher, SYSTEM_ACTOR};
+use crate::publish::{self, Publisher};
 use crate::store::{DueQuery, NewEvent, Storage, StoreError};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
@@ -145,7 +145,7 @@ impl Scheduler {
             } else {
                 AuditAction::Claim
             };
-            Some(publish::claim(p, None, lease, "scheduler", action))
+            Some(publish::claim(p, None, lease, &Actor::Scheduler, action))
         };
         let query = DueQuery { workspace_id: Some(ws.to_owned()), now, limit };
         let committed = self.inner.writer.claim_due(&query, &claim).await?;
@@ -163,7 +163,7 @@ impl Scheduler {
             next.version = post.version + 1;
             next.updated_at = crate::domain::model::now_ms();
             let event = NewEvent {
-                actor: SYSTEM_ACTOR.into(),
+                actor: Actor::Herald,
                 action: AuditAction::Wait,
                 comment: None,
                 from: Some(post.status),

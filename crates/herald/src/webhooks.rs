@@ -16,13 +16,14 @@
 use crate::accounts::AccountService;
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
-use crate::domain::{AuditAction, PostStatus};
+use crate::domain::{Actor, AuditAction, PostStatus};
 use crate::error::{AppError, AppResult};
 use crate::publish::{apply_outcome, Outcome};
 use crate::secret::Secret;
 use crate::store::{NewEvent, Storage};
 use axum::http::HeaderMap;
 use ayrshare::webhook::{Action, Webhook};
+use ayrshare::Platform;
 use chrono::{DateTime, Duration, Utc};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -124,17 +125,17 @@ impl WebhookService {
         }
         let outcome = outcome(ayrshare_id, hook);
         let mut target = post.clone();
-        let mentioned = |p: &String| {
-            outcome.posted.iter().any(|x| &x.platform == p)
-                || outcome.errors.iter().any(|e| e.platform.as_ref() == Some(p))
+        let mentioned = |p: &Platform| {
+            outcome.posted.iter().any(|x| x.platform == p.as_str())
+                || outcome.errors.iter().any(|e| e.platform.as_deref() == Some(p.as_str()))
         };
-        target.publish.targets = post.platforms.iter().filter(|p| mentioned(p)).cloned().collect();
+        target.publish.targets = post.platforms.iter().copied().filter(mentioned).collect();
         if target.publish.targets.is_empty() {
             return Ok(Applied::Ok);
         }
         let next = apply_outcome(&target, &outcome, now_ms());
         let event = NewEvent {
-            actor: "ayrshare".into(),
+            actor: Actor::Ayrshare,
             action: AuditAction::Webhook,
             comment: None,
             from: Some(post.status),

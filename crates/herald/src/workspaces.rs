@@ -13,11 +13,10 @@ use crate::auth::{self, Principal};
 use crate::cache_keys::ProfileRef;
 use crate::domain::model::now_ms;
 use crate::domain::review::ReviewLink;
-use crate::domain::{validate, LateApproval, Role, Workspace, XCredentials};
+use crate::domain::{validate, Actor, LateApproval, Role, Workspace, XCredentials};
 use crate::error::{AppError, AppResult};
 use crate::gateway::{Gateway, XSource};
 use crate::lookups::Lookups;
-use crate::names::user_actor;
 use crate::secret::Secret;
 use crate::store::constraint::WORKSPACE_NAME;
 use crate::store::{Storage, StoreError, TokenRecord};
@@ -103,7 +102,8 @@ pub struct TokenView {
     pub created_by_name: Option<String>,
     /// Who issued it: `user:<id>`, `token:<id>` or `admin` (null: not recorded). Revoking
     /// that token or removing that member revokes this one.
-    pub issued_by: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub issued_by: Option<Actor>,
 }
 
 /// The user a new token counts as (four eyes): whoever created it, as a person; a token
@@ -266,12 +266,11 @@ impl WorkspaceService {
     /// The workspace's tokens as listed, with who created them.
     pub async fn token_views(&self, workspace_id: &str) -> AppResult<Vec<TokenView>> {
         let tokens = self.tokens(workspace_id).await?;
-        let creators: Vec<String> =
-            tokens.iter().filter_map(|t| t.created_by.as_deref()).map(user_actor).collect();
-        let names =
-            self.inner.lookups.directory(workspace_id, creators.iter().map(String::as_str)).await?;
+        let creators: Vec<Actor> =
+            tokens.iter().filter_map(|t| t.created_by.as_deref()).map(Actor::user).collect();
+        let names = self.inner.lookups.directory(workspace_id, &creators).await?;
         let view = |t: TokenRecord| TokenView {
-            created_by_name: t.created_by.as_deref().map(|u| names.name_of(&user_actor(u))),
+            created_by_name: t.created_by.as_deref().map(|u| names.name_of(&Actor::user(u))),
             id: t.id,
             role: t.role,
             name: t.name,

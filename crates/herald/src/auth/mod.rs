@@ -14,7 +14,7 @@ pub mod layer;
 pub mod password;
 pub mod session;
 
-use crate::domain::{Membership, Role, User};
+use crate::domain::{Actor, Membership, Role, User};
 use crate::error::AppResult;
 use crate::lookups::Lookups;
 use crate::secret::Secret;
@@ -51,7 +51,7 @@ pub struct Reviewer {
     pub link_id: String,
     pub workspace_id: String,
     /// The actor who created the link: four eyes counts the reviewer as them.
-    pub created_by: String,
+    pub created_by: Actor,
     /// Whether the link lets the reviewer decide (approve, reject, request changes).
     pub can_decide: bool,
 }
@@ -67,20 +67,20 @@ pub struct Person {
 
 impl Principal {
     /// The actor recorded in audit events and as a post's author.
-    pub fn actor(&self) -> String {
+    pub fn actor(&self) -> Actor {
         match self {
-            Self::Admin => "admin".to_owned(),
-            Self::Token { id, .. } => format!("token:{id}"),
-            Self::User(p) => format!("user:{}", p.user.id),
-            Self::Reviewer(r) => crate::domain::review::review_actor(&r.link_id),
+            Self::Admin => Actor::Admin,
+            Self::Token { id, .. } => Actor::token(id),
+            Self::User(p) => Actor::user(&p.user.id),
+            Self::Reviewer(r) => Actor::Reviewer(r.link_id.clone()),
         }
     }
 
     /// Who this is as a person, for four eyes: a user, the user who created a token
     /// (when known), the token itself, or for a client reviewer the link's creator.
-    pub fn person(&self) -> String {
+    pub fn person(&self) -> Actor {
         match self {
-            Self::Token { created_by: Some(user), .. } => format!("user:{user}"),
+            Self::Token { created_by: Some(user), .. } => Actor::user(user),
             Self::Reviewer(r) => r.created_by.clone(),
             other => other.actor(),
         }

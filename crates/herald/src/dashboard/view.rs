@@ -269,8 +269,7 @@ pub async fn load(store: &dyn Storage, ws: &str, upstream: &Snapshot) -> Result<
     let query = ListQuery { limit: MAX_LIMIT as u32, ..ListQuery::default() };
     let page = store.posts(ws, &query).await?;
     let counts = store.counts(ws).await?;
-    let names =
-        Directory::load_with(store, ws, page.posts.iter().map(|p| p.author.as_str())).await?;
+    let names = Directory::load_with(store, ws, page.posts.iter().map(|p| &p.author)).await?;
     let view = build(ws, Parts { local: &page.posts, counts, names: &names, upstream });
     Ok(View { content_version, ..view })
 }

@@ -2,6 +2,7 @@
 //! as served) and the rule it feeds, four eyes (G9): who counts as an author of a post's
 //! current content, so that none of them approves it.
 
+use super::actor::Actor;
 use super::transitions::Action;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -136,17 +137,17 @@ impl FromStr for AuditAction {
 /// point (a resubmit does not launder an earlier edit: the approver who rewrote a post
 /// stays its author after the editor resubmits it), and whoever submitted it last (they
 /// vouch for what they send). None of them may approve it.
-pub fn authors<'a>(trail: impl IntoIterator<Item = (AuditAction, &'a str)>) -> BTreeSet<String> {
+pub fn authors<'a>(trail: impl IntoIterator<Item = (AuditAction, &'a Actor)>) -> BTreeSet<Actor> {
     let mut writers = BTreeSet::new();
     let mut submitter = None;
     for (action, actor) in trail {
         match action {
             AuditAction::Create => {
-                writers.insert(actor.to_owned());
+                writers.insert(actor.clone());
             }
-            AuditAction::Submit => submitter = Some(actor.to_owned()),
+            AuditAction::Submit => submitter = Some(actor.clone()),
             a if a.changes_content() => {
-                writers.insert(actor.to_owned());
+                writers.insert(actor.clone());
             }
             _ => {}
         }
@@ -161,7 +162,12 @@ mod tests {
     use AuditAction::*;
 
     fn of(trail: &[(AuditAction, &'static str)]) -> Vec<String> {
-        authors(trail.iter().copied()).into_iter().collect()
+        let trail: Vec<(AuditAction, Actor)> =
+            trail.iter().map(|&(action, actor)| (action, Actor::from(actor))).collect();
+        authors(trail.iter().map(|(action, actor)| (*action, actor)))
+            .iter()
+            .map(Actor::to_string)
+            .collect()
     }
 
     #[test]

@@ -119,9 +119,9 @@ impl Compose {
 
 /// Checks the text, variants and first comments of a post on `platforms`: each network's
 /// effective text within its limit, no variant for a network the post lacks.
-pub fn check(text: &str, platforms: &[String], c: &Compose) -> Result<(), FieldError> {
+pub fn check<P: AsRef<str>>(text: &str, platforms: &[P], c: &Compose) -> Result<(), FieldError> {
     for (platform, variant) in &c.variants {
-        if !platforms.contains(platform) {
+        if !platforms.iter().any(|p| p.as_ref() == platform) {
             return Err(FieldError::new(
                 &format!("variants.{platform}"),
                 format!("This post is not for {platform}: remove its version, or add the network."),
@@ -134,13 +134,13 @@ pub fn check(text: &str, platforms: &[String], c: &Compose) -> Result<(), FieldE
             ));
         }
     }
-    let shared: Vec<String> =
-        platforms.iter().filter(|p| variant_text(c, p).is_none()).cloned().collect();
+    let shared: Vec<&str> =
+        platforms.iter().map(P::as_ref).filter(|p| variant_text(c, p).is_none()).collect();
     validate::text(text, &shared)?;
-    for p in platforms {
+    for p in platforms.iter().map(P::as_ref) {
         if let Some(own) = variant_text(c, p) {
             let field = format!("variants.{p}.text");
-            validate::text(own, std::slice::from_ref(p)).map_err(|e| e.renamed(&field))?;
+            validate::text(own, &[p]).map_err(|e| e.renamed(&field))?;
         }
     }
     first_comments(platforms, c)?;
@@ -151,7 +151,7 @@ fn variant_text<'a>(c: &'a Compose, platform: &str) -> Option<&'a str> {
     c.variants.get(platform).and_then(|v| v.text.as_deref())
 }
 
-fn first_comments(platforms: &[String], c: &Compose) -> Result<(), FieldError> {
+fn first_comments(platforms: &[impl AsRef<str>], c: &Compose) -> Result<(), FieldError> {
     if let Some(fc) = &c.first_comment {
         comment_text("first_comment", fc, platforms)?;
     }
@@ -165,7 +165,7 @@ fn first_comments(platforms: &[String], c: &Compose) -> Result<(), FieldError> {
 
 /// A first comment: no control characters, at most [`MAX_FIRST_COMMENT`] and within the
 /// limit of every network it goes to; blank means none.
-fn comment_text(field: &str, value: &str, platforms: &[String]) -> Result<(), FieldError> {
+fn comment_text(field: &str, value: &str, platforms: &[impl AsRef<str>]) -> Result<(), FieldError> {
     if value.trim().is_empty() {
         return Ok(());
     }

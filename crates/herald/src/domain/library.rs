@@ -1,6 +1,7 @@
 //! A workspace's compose library (API.md "Compose"): templates and hashtag groups (named
 //! records, names unique per workspace) and its media as listed, with where each is used.
 
+use super::actor::Actor;
 use super::media::MediaMeta;
 use chrono::{DateTime, Utc};
 
@@ -19,7 +20,7 @@ pub struct Named {
     pub workspace_id: String,
     pub name: String,
     pub body: String,
-    pub created_by: String,
+    pub created_by: Actor,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }

@@ -2,6 +2,7 @@
 //! what is known about it, and an optional thumbnail. Every medium belongs to one
 //! workspace; another workspace never sees it.
 
+use super::actor::Actor;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -25,8 +26,8 @@ pub struct MediaMeta {
     pub sha256: String,
     /// The thumbnail's content type, if there is a thumbnail.
     pub thumbnail_type: Option<String>,
-    /// The actor who uploaded it (`user:<id>` or `token:<id>`).
-    pub created_by: String,
+    /// The actor who uploaded it (a person or a token).
+    pub created_by: Actor,
     pub created_at: DateTime<Utc>,
 }
 
@@ -50,7 +51,7 @@ pub struct MediaRecord {
     pub height: Option<i64>,
     /// SHA-256 of `data`, lowercase hex.
     pub sha256: String,
-    pub created_by: String,
+    pub created_by: Actor,
     pub created_at: DateTime<Utc>,
     pub data: Vec<u8>,
     pub thumbnail: Option<Blob>,

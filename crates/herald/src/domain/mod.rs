@@ -1,10 +1,11 @@
-//! Herald's domain: statuses and roles, the post state machine, the audit vocabulary and
+//! Herald's domain: who acts (`actor`), statuses and roles, the post state machine, the audit vocabulary and
 //! four eyes, validation and the records themselves (posts and workspaces in `model`,
 //! people in `people`, notifications and their e-mails in `notifications`, uploaded media
 //! in `media`, analytics in `metrics`, comments and client review links in `review`, the
 //! posting queue and feeds in `plan`). Pure code: no I/O; the decisions take `now` from
 //! their callers (only [`model::now_ms`] reads the clock, for them).
 
+pub mod actor;
 pub mod audit;
 pub mod compose;
 pub mod library;
@@ -20,6 +21,7 @@ pub mod transitions;
 pub mod validate;
 pub mod webhooks;
 
+pub use actor::Actor;
 pub use audit::AuditAction;
 pub use compose::{Compose, MediaItem, StoredCompose, Variant};
 pub use media::{Blob, MediaMeta, MediaRecord};

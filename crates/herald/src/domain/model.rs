@@ -1,11 +1,13 @@
 //! The records Herald keeps: workspaces, posts, their audit events, and the API views
 //! of them. Times are UTC with millisecond precision, which is what storage keeps.
 
+use super::actor::Actor;
 use super::audit::AuditAction;
 use super::compose::Compose;
 use super::people::XCredentials;
 use super::status::{LateApproval, PostStatus};
 use crate::secret::Secret;
+use ayrshare::Platform;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -72,7 +74,7 @@ pub struct PublishState {
     /// claimer may have reached Ayrshare, so the post is settled from history first.
     pub attempts: i64,
     /// The platforms the current attempt publishes to (all, or the failed ones on retry).
-    pub targets: Vec<String>,
+    pub targets: Vec<Platform>,
 }
 
 /// A post, as stored and as served (API.md's post object).
@@ -81,14 +83,16 @@ pub struct Post {
     pub id: String,
     pub workspace_id: String,
     pub text: String,
-    pub platforms: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub platforms: Vec<Platform>,
     pub media_urls: Vec<String>,
     pub status: PostStatus,
     #[serde(with = "utc::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub schedule_at: Option<DateTime<Utc>>,
     pub version: i64,
-    pub author: String,
+    #[schema(value_type = String)]
+    pub author: Actor,
     #[serde(with = "utc")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,
@@ -153,7 +157,8 @@ impl std::str::FromStr for WaitingFor {
 pub struct Event {
     pub id: String,
     pub post_id: String,
-    pub actor: String,
+    #[schema(value_type = String)]
+    pub actor: Actor,
     pub action: AuditAction,
     pub comment: Option<String>,
     pub from: Option<PostStatus>,

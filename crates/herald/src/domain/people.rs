@@ -3,6 +3,7 @@
 //! data, serialisable whole for the shared cache tier; what clients see is built from
 //! them elsewhere (never a password hash, never a credential).
 
+use super::actor::Actor;
 use super::status::Role;
 use crate::secret::Secret;
 use chrono::{DateTime, Utc};
@@ -26,11 +27,6 @@ pub struct User {
 
 fn yes() -> bool {
     true
-}
-
-/// The actor id of a user (`user:<id>`), as audit events and tokens record it.
-pub fn user_actor(user_id: &str) -> String {
-    format!("user:{user_id}")
 }
 
 /// The form an e-mail address is stored and looked up in: lowercased, so addresses that
@@ -99,8 +95,8 @@ pub struct Invitation {
     pub email: String,
     pub role: Role,
     pub token_hash: String,
-    /// The actor who invited (`user:<id>`, `token:<id>`).
-    pub invited_by: String,
+    /// The actor who invited (a person, a token, the admin token).
+    pub invited_by: Actor,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub accepted_at: Option<DateTime<Utc>>,

@@ -2,19 +2,12 @@
 //! on a post, the `@Name` mentions in its text, and a client review link — a secret URL
 //! showing chosen posts to someone without an account, stored by the hash of its secret.
 
+use super::actor::Actor;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-/// The actor prefix of a client reviewer: `review:<link id>`.
-pub const REVIEW_ACTOR_PREFIX: &str = "review:";
-
 /// The longest comment, in characters.
 pub const MAX_COMMENT_CHARS: usize = 5000;
-
-/// The actor of decisions and comments made through the link `link_id`.
-pub fn review_actor(link_id: &str) -> String {
-    format!("{REVIEW_ACTOR_PREFIX}{link_id}")
-}
 
 /// How a client reviewer is named wherever an actor's name is shown.
 pub fn reviewer_display(reviewer_name: &str) -> String {
@@ -28,7 +21,7 @@ pub struct Comment {
     pub workspace_id: String,
     pub post_id: String,
     /// The actor who wrote it.
-    pub author: String,
+    pub author: Actor,
     pub text: String,
     /// The user ids its mentions named.
     pub mentions: Vec<String>,
@@ -47,7 +40,7 @@ pub struct ReviewLink {
     pub reviewer_email: Option<String>,
     pub can_decide: bool,
     /// The actor who created it (four eyes is checked against them).
-    pub created_by: String,
+    pub created_by: Actor,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
@@ -125,7 +118,7 @@ mod tests {
             reviewer_name: "R".into(),
             reviewer_email: None,
             can_decide: true,
-            created_by: "user:u".into(),
+            created_by: Actor::user("u"),
             created_at: now,
             expires_at: now + chrono::Duration::hours(1),
             revoked_at: None,

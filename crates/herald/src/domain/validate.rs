@@ -38,8 +38,8 @@ pub fn platform_limit(platform: &str) -> Option<usize> {
     platform.parse::<Platform>().ok().map(Platform::text_limit)
 }
 
-/// Platforms: at least one, each known to Ayrshare, none twice.
-pub fn platforms(list: &[String]) -> Result<(), FieldError> {
+/// Platforms: at least one, each known to Ayrshare, none twice; read as [`Platform`]s.
+pub fn platforms(list: &[String]) -> Result<Vec<Platform>, FieldError> {
     if list.is_empty() {
         return Err(FieldError::new("platforms", "Choose at least one network."));
     }
@@ -60,7 +60,12 @@ pub fn platforms(list: &[String]) -> Result<(), FieldError> {
             return Err(FieldError::new("platforms", format!("{name} is chosen twice.")));
         }
     }
-    Ok(())
+    Ok(known_platforms(list))
+}
+
+/// The networks of a list [`platforms`] already checked (an unknown id is left out).
+pub fn known_platforms(list: &[String]) -> Vec<Platform> {
+    list.iter().filter_map(|p| p.parse().ok()).collect()
 }
 
 /// Control characters other than line breaks and tabs are refused in free text (NUL
@@ -80,14 +85,14 @@ fn no_control(field: &str, value: &str, allow_breaks: bool) -> Result<(), FieldE
 
 /// Text: not blank, no control characters, and within the smallest limit of the
 /// chosen platforms.
-pub fn text(text: &str, platforms: &[String]) -> Result<(), FieldError> {
+pub fn text(text: &str, platforms: &[impl AsRef<str>]) -> Result<(), FieldError> {
     if text.trim().is_empty() {
         return Err(FieldError::new("text", "Write some text."));
     }
     no_control("text", text, true)?;
     let len = text.chars().count();
-    let tightest =
-        platforms.iter().filter_map(|p| platform_limit(p).map(|l| (p, l))).min_by_key(|(_, l)| *l);
+    let ids = platforms.iter().map(|p| p.as_ref());
+    let tightest = ids.filter_map(|p| platform_limit(p).map(|l| (p, l))).min_by_key(|(_, l)| *l);
     match tightest {
         Some((p, limit)) if len > limit => Err(FieldError::new(
             "text",
@@ -208,7 +213,8 @@ mod tests {
 
     #[test]
     fn platforms_must_be_known_and_distinct() {
-        assert!(platforms(&v(&["twitter", "linkedin"])).is_ok());
+        let both = [Platform::Twitter, Platform::LinkedIn];
+        assert_eq!(platforms(&v(&["twitter", "linkedin"])), Ok(both.to_vec()));
         assert!(platforms(&v(&[])).is_err());
         assert!(platforms(&v(&["myspace"])).is_err());
         assert!(platforms(&v(&["twitter", "twitter"])).is_err());

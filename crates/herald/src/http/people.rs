@@ -55,7 +55,8 @@ pub struct Me {
     pub csrf_token: Option<String>,
     pub memberships: Vec<MembershipView>,
     /// `user:<id>`, `token:<id>` or `admin`.
-    pub actor: String,
+    #[schema(value_type = String)]
+    pub actor: crate::domain::Actor,
     /// Unread notifications (always 0 for a token).
     pub unread_notifications: u32,
 }

@@ -152,6 +152,7 @@ impl ListParams {
         if author.as_ref().is_some_and(|a| a.len() > 100) {
             return Err(AppError::invalid("author", "must be at most 100 characters"));
         }
+        let author = author.map(crate::domain::Actor::from);
         let (from, to) = (time_param("from", self.from)?, time_param("to", self.to)?);
         if let (Some(from), Some(to)) = (from, to) {
             if to <= from {

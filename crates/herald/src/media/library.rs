@@ -54,7 +54,7 @@ impl MediaService {
             .last()
             .filter(|_| more)
             .map(|m| format!("{}.{}", m.meta.created_at.timestamp_millis(), m.meta.id));
-        let actors = rows.iter().map(|m| m.meta.created_by.as_str());
+        let actors = rows.iter().map(|m| &m.meta.created_by);
         let directory = self.inner.lookups.directory(ws_id, actors).await?;
         let media = rows
             .into_iter()

@@ -25,7 +25,7 @@ pub mod worker;
 use crate::auth::Principal;
 use crate::domain::notifications::{NewNotification, Notification, NotificationKind};
 use crate::domain::people::Member;
-use crate::domain::{Event, Post};
+use crate::domain::{Actor, Event, Post};
 use crate::error::{AppError, AppResult};
 use crate::live::Live;
 pub use crate::live::NotificationView;
@@ -157,7 +157,11 @@ impl Notifier {
         self.create(&post, &source_of(event), &actor, &members, to).await
     }
 
-    async fn people(&self, ws: &str, actors: &[&str]) -> AppResult<(Vec<Member>, Arc<Directory>)> {
+    async fn people(
+        &self,
+        ws: &str,
+        actors: &[&Actor],
+    ) -> AppResult<(Vec<Member>, Arc<Directory>)> {
         let members = self.inner.store.members(ws).await?;
         let dir = self.inner.lookups.directory(ws, actors.iter().copied()).await?;
         Ok((members, dir))

@@ -18,12 +18,7 @@
 use crate::domain::audit::AuditAction;
 use crate::domain::notifications::NotificationKind;
 use crate::domain::people::Member;
-use crate::domain::{Event, Post, PostStatus, Role};
-
-/// The user id of a person actor (`user:<id>`).
-fn user_of(person: &str) -> Option<&str> {
-    person.strip_prefix("user:")
-}
+use crate::domain::{Actor, Event, Post, PostStatus, Role};
 
 /// Who an event concerns, read off the event alone (so the many events nobody hears
 /// about — claims, publishes that went well, waits — cost no further reads).
@@ -60,13 +55,13 @@ pub fn for_event(
     event: &Event,
     post: &Post,
     members: &[Member],
-    person_of: impl Fn(&str) -> String,
+    person_of: impl Fn(&Actor) -> Actor,
 ) -> Vec<(String, NotificationKind)> {
     let author = person_of(&post.author);
     let actor = person_of(&event.actor);
     match audience(event) {
         Some(Audience::Author(kind)) if author != actor => {
-            user_of(&author).map(|u| vec![(u.to_owned(), kind)]).unwrap_or_default()
+            author.user_id().map(|u| vec![(u.to_owned(), kind)]).unwrap_or_default()
         }
         Some(Audience::Approvers) => {
             approvers(members, &[&author, &actor], NotificationKind::ApprovalRequested)
@@ -80,11 +75,11 @@ pub fn for_event(
 pub fn for_overdue(
     post: &Post,
     members: &[Member],
-    person_of: impl Fn(&str) -> String,
+    person_of: impl Fn(&Actor) -> Actor,
 ) -> Vec<(String, NotificationKind)> {
     let author = person_of(&post.author);
     let mut out = approvers(members, &[&author], NotificationKind::ApprovalOverdue);
-    if let Some(user) = user_of(&author) {
+    if let Some(user) = author.user_id() {
         out.push((user.to_owned(), NotificationKind::ApprovalOverdue));
     }
     out
@@ -92,21 +87,21 @@ pub fn for_overdue(
 
 fn approvers(
     members: &[Member],
-    except: &[&str],
+    except: &[&Actor],
     kind: NotificationKind,
 ) -> Vec<(String, NotificationKind)> {
     members
         .iter()
         .filter(|m| m.role >= Role::Approver)
-        .filter(|m| !except.iter().any(|e| user_of(e) == Some(m.user.id.as_str())))
+        .filter(|m| !except.iter().any(|e| e.user_id() == Some(m.user.id.as_str())))
         .map(|m| (m.user.id.clone(), kind))
         .collect()
 }
 
-fn failed(author: &str, members: &[Member]) -> Vec<(String, NotificationKind)> {
+fn failed(author: &Actor, members: &[Member]) -> Vec<(String, NotificationKind)> {
     let kind = NotificationKind::PublishFailed;
     let mut out: Vec<(String, NotificationKind)> =
-        user_of(author).map(|u| vec![(u.to_owned(), kind)]).unwrap_or_default();
+        author.user_id().map(|u| vec![(u.to_owned(), kind)]).unwrap_or_default();
     for admin in members.iter().filter(|m| m.role == Role::Admin) {
         if !out.iter().any(|(u, _)| *u == admin.user.id) {
             out.push((admin.user.id.clone(), kind));
@@ -186,7 +181,7 @@ mod tests {
             id: "p".into(),
             workspace_id: "ws".into(),
             text: "Spring sale starts Monday".into(),
-            platforms: vec!["twitter".into()],
+            platforms: vec![ayrshare::Platform::Twitter],
             media_urls: vec![],
             status: PostStatus::PendingApproval,
             schedule_at: None,
@@ -212,10 +207,10 @@ mod tests {
         ]
     }
 
-    fn same(actor: &str) -> String {
+    fn same(actor: &Actor) -> Actor {
         match actor {
-            "token:t1" => "user:ed".into(),
-            a => a.into(),
+            Actor::Token(t) if t == "t1" => Actor::user("ed"),
+            a => a.clone(),
         }
     }
 

@@ -82,7 +82,8 @@ pub struct InvitationView {
     pub id: String,
     pub email: String,
     pub role: Role,
-    pub invited_by: String,
+    #[schema(value_type = String)]
+    pub invited_by: crate::domain::Actor,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: DateTime<Utc>,
     #[schema(value_type = String, format = DateTime)]

@@ -16,9 +16,8 @@ use crate::changes::Writer;
 use crate::domain::audit::AuditAction;
 use crate::domain::model::now_ms;
 use crate::domain::plan::Feed;
-use crate::domain::{validate, Post, PostStatus, PublishState};
+use crate::domain::{validate, Actor, Post, PostStatus, PublishState};
 use crate::error::{AppError, AppResult};
-use crate::publish::SYSTEM_ACTOR;
 use crate::store::{NewEvent, PlanStore, Planned};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -228,12 +227,12 @@ fn draft(feed: &Feed, item_id: &str, text: String, now: chrono::DateTime<chrono:
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: feed.workspace_id.clone(),
         text,
-        platforms: feed.platforms.clone(),
+        platforms: validate::known_platforms(&feed.platforms),
         media_urls: vec![],
         status: PostStatus::Draft,
         schedule_at: None,
         version: 1,
-        author: SYSTEM_ACTOR.into(),
+        author: Actor::Herald,
         created_at: now,
         updated_at: now,
         published_at: None,
@@ -244,7 +243,7 @@ fn draft(feed: &Feed, item_id: &str, text: String, now: chrono::DateTime<chrono:
         compose: Default::default(),
     };
     let event = NewEvent {
-        actor: SYSTEM_ACTOR.into(),
+        actor: Actor::Herald,
         action: AuditAction::Create,
         comment: Some(format!("from the feed {}", feed.url)),
         from: None,

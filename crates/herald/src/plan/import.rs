@@ -162,7 +162,7 @@ fn planned(who: &Principal, ws: &Workspace, r: &Row, now: DateTime<Utc>, submit:
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.id.clone(),
         text: r.text.clone(),
-        platforms: r.platforms.clone(),
+        platforms: validate::known_platforms(&r.platforms),
         media_urls: r.media_urls.clone(),
         status,
         schedule_at: r.schedule_at,

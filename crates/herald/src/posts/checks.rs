@@ -34,13 +34,6 @@ const CAPS: [(Platform, i64, Window); 3] = [
     (Platform::TikTok, 15, Window::Day),
 ];
 
-fn label(platform: &str) -> &str {
-    match platform.parse::<Platform>() {
-        Ok(p) => p.label(),
-        Err(_) => platform,
-    }
-}
-
 /// Refuses a post Ayrshare would refuse (see the module docs).
 pub async fn upstream(
     gateway: &Gateway,
@@ -50,7 +43,7 @@ pub async fn upstream(
     post: &Post,
 ) -> AppResult<()> {
     let x = Platform::Twitter.as_str();
-    if post.platforms.iter().any(|p| p == x) && gateway.x_source(ws) == XSource::Missing {
+    if post.platforms.contains(&Platform::Twitter) && gateway.x_source(ws) == XSource::Missing {
         return Err(AppError::unprocessable(
             "x_credentials_required",
             "Posting to X needs X API credentials: add them in the workspace settings.",
@@ -63,12 +56,16 @@ pub async fn upstream(
 
 async fn linked(accounts: &AccountService, ws: &Workspace, post: &Post) -> AppResult<()> {
     let known = accounts.linked(ws).await;
-    let missing: Vec<&String> =
-        post.platforms.iter().filter(|p| known.is_linked(p) == Some(false)).collect();
+    let missing: Vec<Platform> = post
+        .platforms
+        .iter()
+        .copied()
+        .filter(|p| known.is_linked(p.as_str()) == Some(false))
+        .collect();
     if missing.is_empty() {
         return Ok(());
     }
-    let names: Vec<&str> = missing.iter().map(|p| label(p)).collect();
+    let names: Vec<&str> = missing.iter().map(|p| p.label()).collect();
     let verb = if names.len() == 1 { "is" } else { "are" };
     Err(AppError::unprocessable(
         "platform_not_linked",
@@ -83,7 +80,7 @@ async fn linked(accounts: &AccountService, ws: &Workspace, post: &Post) -> AppRe
 async fn caps(store: &dyn Storage, ws: &Workspace, post: &Post) -> AppResult<()> {
     let at = post.schedule_at.unwrap_or_else(Utc::now);
     for (platform, limit, window) in CAPS {
-        if !post.platforms.iter().any(|p| p == platform.as_str()) {
+        if !post.platforms.contains(&platform) {
             continue;
         }
         for (from, to) in windows(window, at, &ws.timezone) {

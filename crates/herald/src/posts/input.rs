@@ -6,6 +6,7 @@ use crate::domain::model::now_ms;
 use crate::domain::validate::FieldError;
 use crate::domain::{validate, Post, PostStatus};
 use crate::error::AppResult;
+use ayrshare::Platform;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -34,10 +35,10 @@ pub struct NewPost {
 }
 
 impl NewPost {
-    /// The media URLs (normalised) and the compose fields of the new post, checked
-    /// against its text and networks.
-    pub fn compose(&mut self) -> AppResult<(Vec<String>, Compose)> {
-        validate::platforms(&self.platforms)?;
+    /// The networks, the media URLs (normalised) and the compose fields of the new post,
+    /// checked against its text and networks.
+    pub fn compose(&mut self) -> AppResult<(Vec<Platform>, Vec<String>, Compose)> {
+        let platforms = validate::platforms(&self.platforms)?;
         let given = std::mem::take(&mut self.media_urls);
         let (urls, media) = media_of(Some(given).filter(|m| !m.is_empty()), self.media.take())?;
         let urls = urls.unwrap_or_default();
@@ -47,8 +48,8 @@ impl NewPost {
             media: media.unwrap_or_default(),
         };
         c.align_media(&urls);
-        compose::check(&self.text, &self.platforms, &c)?;
-        Ok((urls, c))
+        compose::check(&self.text, &platforms, &c)?;
+        Ok((platforms, urls, c))
     }
 }
 
@@ -137,8 +138,7 @@ impl PostEdit {
     pub fn apply(self, post: &mut Post) -> AppResult<Edited> {
         let before = (post.text.clone(), post.platforms.clone(), post.compose.clone());
         if let Some(p) = self.platforms {
-            validate::platforms(&p)?;
-            post.platforms = p;
+            post.platforms = validate::platforms(&p)?;
         }
         if let Some(t) = self.text {
             post.text = t;

@@ -26,6 +26,7 @@ use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
 use crate::store::{NewEvent, Storage};
+use ayrshare::Platform;
 use chrono::Utc;
 use herald_cache::Slots;
 use std::sync::Arc;
@@ -105,7 +106,7 @@ impl PostService {
     ) -> AppResult<Post> {
         let ws = self.workspace(ws_id).await?;
         let now = now_ms();
-        let (media_urls, mut compose) = input.compose()?;
+        let (platforms, media_urls, mut compose) = input.compose()?;
         self.previews(&ws.id, &mut compose).await?;
         let draft = input.submit == Some(false);
         let queued = input.queue == Some(true);
@@ -128,7 +129,7 @@ impl PostService {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws.id.clone(),
             text: input.text,
-            platforms: input.platforms,
+            platforms,
             media_urls,
             status: PostStatus::Draft,
             schedule_at,
@@ -253,14 +254,13 @@ impl PostService {
 
     /// A post as clients see it, with its author's name.
     pub async fn present(&self, post: Post) -> AppResult<PostView> {
-        let directory =
-            self.inner.lookups.directory(&post.workspace_id, [post.author.as_str()]).await?;
+        let directory = self.inner.lookups.directory(&post.workspace_id, [&post.author]).await?;
         Ok(directory.post(post))
     }
 
     /// Posts of one workspace as clients see them.
     pub async fn present_all(&self, ws_id: &str, posts: Vec<Post>) -> AppResult<Vec<PostView>> {
-        let authors = posts.iter().map(|p| p.author.as_str());
+        let authors = posts.iter().map(|p| &p.author);
         let directory = self.inner.lookups.directory(ws_id, authors).await?;
         Ok(posts.into_iter().map(|p| directory.post(p)).collect())
     }
@@ -271,7 +271,7 @@ impl PostService {
         post: Post,
         events: Vec<Event>,
     ) -> AppResult<(PostView, Vec<EventView>)> {
-        let actors = events.iter().map(|e| e.actor.as_str()).chain([post.author.as_str()]);
+        let actors = events.iter().map(|e| &e.actor).chain([&post.author]);
         let directory = self.inner.lookups.directory(&post.workspace_id, actors).await?;
         let events = events.into_iter().map(|e| directory.event(e)).collect();
         Ok((directory.post(post), events))
@@ -288,7 +288,7 @@ impl PostService {
     /// as the person who created their review link.
     async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
         let events = self.inner.store.events(&post.id).await?;
-        let authors = audit::authors(events.iter().map(|e| (e.action, e.actor.as_str())));
+        let authors = audit::authors(events.iter().map(|e| (e.action, &e.actor)));
         let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
         let me = directory.person_of(&who.person());
         if authors.iter().any(|a| directory.person_of(a) == me) {
@@ -428,7 +428,9 @@ fn check_version(post: &Post, given: Option<i64>) -> AppResult<()> {
     }
 }
 
-fn failed_platforms(post: &Post) -> Vec<String> {
-    let ok = |p: &String| post.platform_results.iter().any(|r| &r.platform == p && r.succeeded());
-    post.platforms.iter().filter(|p| !ok(p)).cloned().collect()
+fn failed_platforms(post: &Post) -> Vec<Platform> {
+    let ok = |p: Platform| {
+        post.platform_results.iter().any(|r| r.platform == p.as_str() && r.succeeded())
+    };
+    post.platforms.iter().copied().filter(|p| !ok(*p)).collect()
 }

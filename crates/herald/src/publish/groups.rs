@@ -17,11 +17,12 @@
 //! marker is there, and sends only the others, under their same keys.
 
 use crate::domain::Post;
+use ayrshare::Platform;
 
 /// One Ayrshare request of a publish attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Group {
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Platform>,
     pub text: String,
     pub first_comment: Option<String>,
     /// The idempotency key of this request.
@@ -33,12 +34,12 @@ pub struct Group {
 pub fn groups(post: &Post, key: &str) -> Vec<Group> {
     let mut groups: Vec<Group> = Vec::new();
     for platform in &post.publish.targets {
-        let text = post.compose.text_for(platform, &post.text).to_owned();
-        let first_comment = post.compose.first_comment_for(platform).map(str::to_owned);
+        let text = post.compose.text_for(platform.as_str(), &post.text).to_owned();
+        let first_comment = post.compose.first_comment_for(platform.as_str()).map(str::to_owned);
         match groups.iter_mut().find(|g| g.text == text && g.first_comment == first_comment) {
-            Some(g) => g.platforms.push(platform.clone()),
+            Some(g) => g.platforms.push(*platform),
             None => groups.push(Group {
-                platforms: vec![platform.clone()],
+                platforms: vec![*platform],
                 text,
                 first_comment,
                 key: String::new(),
@@ -58,7 +59,7 @@ mod tests {
     use crate::domain::{Compose, Variant};
 
     fn post(platforms: &[&str], compose: Compose) -> Post {
-        let platforms: Vec<String> = platforms.iter().map(|s| s.to_string()).collect();
+        let platforms: Vec<Platform> = platforms.iter().map(|s| s.parse().unwrap()).collect();
         let mut p = crate::publish::outcome::tests::post(&[]);
         p.platforms = platforms.clone();
         p.publish.targets = platforms;

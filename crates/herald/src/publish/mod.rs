@@ -24,9 +24,10 @@ mod outcome;
 
 use crate::changes::Writer;
 use crate::domain::model::now_ms;
-use crate::domain::{AuditAction, Post, PostStatus, Workspace};
+use crate::domain::{Actor, AuditAction, Post, PostStatus, Workspace};
 use crate::gateway::{Gateway, GatewayError, Spend};
 use crate::store::{NewEvent, StoreError};
+use ayrshare::Platform;
 use ayrshare::{FirstComment, HistoryQuery, PostRequest};
 use chrono::Duration as ChronoDuration;
 use herald_cache::Slots;
@@ -60,9 +61,6 @@ impl Default for PublishPolicy {
     }
 }
 
-/// The actor recorded for Herald's own transitions.
-pub const SYSTEM_ACTOR: &str = "herald";
-
 /// The `notes` marker that identifies a publish attempt in Ayrshare's history.
 pub fn marker(key: &str) -> String {
     format!("herald:{key}")
@@ -72,9 +70,9 @@ pub fn marker(key: &str) -> String {
 /// first claim (or a retry, which publishes only `targets`), the same key on a re-claim.
 pub fn claim(
     post: &Post,
-    targets: Option<Vec<String>>,
+    targets: Option<Vec<Platform>>,
     lease: Duration,
-    actor: &str,
+    actor: &Actor,
     action: AuditAction,
 ) -> (Post, NewEvent) {
     let now = now_ms();
@@ -147,7 +145,7 @@ impl Publisher {
             true => (self.history(ws, &post, reserved).await, Spend::Publish),
             false => (Vec::new(), Spend::Reserved(reserved)),
         };
-        let mut known: Vec<(Vec<String>, Outcome)> = Vec::new();
+        let mut known: Vec<(Vec<Platform>, Outcome)> = Vec::new();
         let mut unknown: Vec<(Group, String, bool)> = Vec::new();
         for group in groups(&post, &key) {
             let marker = marker(&group.key);
@@ -191,7 +189,7 @@ impl Publisher {
     async fn send(&self, ws: &Workspace, post: &Post, group: &Group, first: Spend<'_>) -> Attempt {
         let request = PostRequest {
             post: group.text.clone(),
-            platforms: group.platforms.clone(),
+            platforms: group.platforms.iter().map(|p| p.as_str().to_owned()).collect(),
             media_urls: post.media_urls.clone(),
             notes: Some(marker(&group.key)),
             idempotency_key: Some(group.key.clone()),
@@ -238,12 +236,12 @@ impl Publisher {
     async fn settle(
         &self,
         post: Post,
-        outcomes: Vec<(Vec<String>, Outcome)>,
+        outcomes: Vec<(Vec<Platform>, Outcome)>,
     ) -> Result<Post, StoreError> {
         let next = apply_outcomes(&post, &outcomes, now_ms());
         let summaries: Vec<String> = outcomes.iter().filter_map(|(_, o)| o.summary()).collect();
         let event = NewEvent {
-            actor: SYSTEM_ACTOR.into(),
+            actor: Actor::Herald,
             action: AuditAction::Publish,
             comment: (!summaries.is_empty()).then(|| summaries.join("; ")),
             from: Some(post.status),
@@ -259,7 +257,7 @@ impl Publisher {
     async fn leave_pending(
         &self,
         post: Post,
-        mut known: Vec<(Vec<String>, Outcome)>,
+        mut known: Vec<(Vec<Platform>, Outcome)>,
         unknown: Vec<(Group, String, bool)>,
     ) -> Result<Post, StoreError> {
         let sent = unknown.iter().any(|(_, _, sent)| *sent);

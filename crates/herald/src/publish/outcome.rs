@@ -2,6 +2,7 @@
 //! item, and how it settles a post: per-platform results and the resulting status.
 
 use crate::domain::{PlatformResult, PlatformStatus, Post, PostStatus};
+use ayrshare::Platform;
 use chrono::{DateTime, Utc};
 
 /// Per-platform result of one publish attempt.
@@ -32,7 +33,8 @@ impl Outcome {
         (!failed.is_empty()).then(|| failed.join("; "))
     }
 
-    fn result_for(&self, platform: &str) -> PlatformResult {
+    fn result_for(&self, platform: Platform) -> PlatformResult {
+        let platform = platform.as_str();
         let error = |message: String| PlatformResult {
             platform: platform.to_owned(),
             status: PlatformStatus::Error,
@@ -93,7 +95,7 @@ pub fn apply_outcome(post: &Post, outcome: &Outcome, now: DateTime<Utc>) -> Post
 /// platforms listed with it (those of the attempt's targets).
 pub fn apply_outcomes(
     post: &Post,
-    outcomes: &[(Vec<String>, Outcome)],
+    outcomes: &[(Vec<Platform>, Outcome)],
     now: DateTime<Utc>,
 ) -> Post {
     let mut next = post.clone();
@@ -101,17 +103,19 @@ pub fn apply_outcomes(
     next.updated_at = now;
     for (platforms, outcome) in outcomes {
         for platform in platforms.iter().filter(|p| post.publish.targets.contains(p)) {
-            let result = outcome.result_for(platform);
-            match next.platform_results.iter_mut().find(|r| &r.platform == platform) {
+            let result = outcome.result_for(*platform);
+            match next.platform_results.iter_mut().find(|r| r.platform == platform.as_str()) {
                 Some(slot) => *slot = result,
                 None => next.platform_results.push(result),
             }
         }
     }
-    let ok = |p: &String| {
-        next.platform_results.iter().any(|r| &r.platform == p && r.status != PlatformStatus::Error)
+    let ok = |p: &&Platform| {
+        let done =
+            |r: &PlatformResult| r.platform == p.as_str() && r.status != PlatformStatus::Error;
+        next.platform_results.iter().any(done)
     };
-    let succeeded = next.platforms.iter().filter(|p| ok(p)).count();
+    let succeeded = next.platforms.iter().filter(ok).count();
     next.status = match succeeded {
         n if n == next.platforms.len() => PostStatus::Published,
         0 => PostStatus::Failed,
@@ -133,7 +137,7 @@ pub(super) mod tests {
     use crate::domain::PublishState;
 
     pub(crate) fn post(platforms: &[&str]) -> Post {
-        let platforms: Vec<String> = platforms.iter().map(|s| s.to_string()).collect();
+        let platforms: Vec<Platform> = platforms.iter().map(|s| s.parse().unwrap()).collect();
         Post {
             id: "p1".into(),
             workspace_id: "w1".into(),
@@ -143,7 +147,7 @@ pub(super) mod tests {
             status: PostStatus::Publishing,
             schedule_at: None,
             version: 3,
-            author: "admin".into(),
+            author: crate::domain::Actor::Admin,
             created_at: Utc::now(),
             updated_at: Utc::now(),
             published_at: None,
@@ -227,7 +231,7 @@ pub(super) mod tests {
                 ayrshare_id: None,
             },
         ];
-        p.publish.targets = vec!["linkedin".into()];
+        p.publish.targets = vec![Platform::LinkedIn];
         let o = Outcome {
             ayrshare_id: Some("B".into()),
             posted: vec![posted("linkedin")],

@@ -208,15 +208,14 @@ impl Review {
         tracing::info!(link = %link.id, posts = link.post_ids.len(), "review link created");
         let base = self.inner.public_url.as_deref().unwrap_or("").trim_end_matches('/');
         let url = format!("{base}/review/{secret}");
-        let dir = self.inner.lookups.directory(ws, [link.created_by.as_str()]).await?;
+        let dir = self.inner.lookups.directory(ws, [&link.created_by]).await?;
         Ok(CreatedLink { link: link_view(&dir, link, now), url })
     }
 
     /// The workspace's links, newest first, without secrets.
     pub async fn links(&self, ws: &str) -> AppResult<Vec<LinkView>> {
         let links = self.inner.store.review_links(ws).await?;
-        let dir =
-            self.inner.lookups.directory(ws, links.iter().map(|l| l.created_by.as_str())).await?;
+        let dir = self.inner.lookups.directory(ws, links.iter().map(|l| &l.created_by)).await?;
         let now = Utc::now();
         Ok(links.into_iter().map(|l| link_view(&dir, l, now)).collect())
     }

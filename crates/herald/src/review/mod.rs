@@ -13,7 +13,7 @@ pub use links::{CreatedLink, LinkDecision, LinkView, NewLink, ReviewPage, Review
 
 use crate::auth::Principal;
 use crate::domain::review::{mentioned, Comment, MAX_COMMENT_CHARS};
-use crate::domain::Role;
+use crate::domain::{Actor, Role};
 use crate::error::{AppError, AppResult};
 use crate::live::{Live, LiveEvent};
 use crate::lookups::Lookups;
@@ -92,7 +92,7 @@ impl Review {
     ) -> AppResult<Vec<CommentView>> {
         self.inner.posts.get(ws, post_id).await?;
         let comments = self.inner.store.comments(ws, post_id).await?;
-        let authors: Vec<&str> = comments.iter().map(|c| c.author.as_str()).collect();
+        let authors: Vec<&Actor> = comments.iter().map(|c| &c.author).collect();
         let dir = self.inner.lookups.directory(ws, authors).await?;
         Ok(comments.into_iter().map(|c| view(&dir, c, who, ws)).collect())
     }
@@ -110,13 +110,13 @@ impl Review {
         let post = self.inner.posts.get(ws, post_id).await?;
         let members = self.inner.store.members(ws).await?;
         let me = who.actor();
-        let dir = self.inner.lookups.directory(ws, [me.as_str()]).await?;
+        let dir = self.inner.lookups.directory(ws, [&me]).await?;
         let names: Vec<&str> = members.iter().map(|m| m.user.name.as_str()).collect();
         let myself = dir.person_of(&me);
         let mentions = mentioned(&text, &names)
             .into_iter()
             .map(|i| members[i].user.id.clone())
-            .filter(|id| crate::names::user_actor(id) != myself)
+            .filter(|id| myself.user_id() != Some(id.as_str()))
             .collect();
         let comment = Comment {
             id: uuid::Uuid::now_v7().to_string(),

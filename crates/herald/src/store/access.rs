@@ -118,7 +118,7 @@ impl AccessStore for SqlStore {
             .bind(&t.hash)
             .bind(to_ms(t.created_at))
             .bind(&t.created_by)
-            .bind(&t.issued_by)
+            .bind(t.issued_by.as_ref().map(ToString::to_string))
             .execute(p)
             .await?
             .rows_affected());
@@ -153,7 +153,8 @@ impl AccessStore for SqlStore {
             .execute(c)
             .await?
             .rows_affected());
-        withdraw_issued(&mut tx, workspace_id, &format!("token:{id}")).await?;
+        withdraw_issued(&mut tx, workspace_id, &crate::domain::Actor::token(id).to_string())
+            .await?;
         tx.commit().await?;
         Ok(done == 1)
     }

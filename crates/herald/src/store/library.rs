@@ -62,7 +62,7 @@ impl LibraryStore for SqlStore {
             .bind(&n.workspace_id)
             .bind(&n.name)
             .bind(&n.body)
-            .bind(&n.created_by)
+            .bind(n.created_by.to_string())
             .bind(to_ms(n.created_at))
             .bind(to_ms(n.updated_at))
             .execute(p)

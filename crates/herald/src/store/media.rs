@@ -144,7 +144,7 @@ pub(in crate::store) async fn insert_media_row(tx: &mut Tx, m: &MediaRecord) -> 
         .bind(meta.height)
         .bind(&meta.sha256)
         .bind(&meta.thumbnail_type)
-        .bind(&meta.created_by)
+        .bind(meta.created_by.to_string())
         .bind(to_ms(meta.created_at))
         .bind(Vec::<u8>::new())
         .bind(m.thumbnail.as_ref().map(|t| &t.data))

@@ -261,7 +261,7 @@ impl PeopleStore for SqlStore {
             .bind(normal_email(&i.email))
             .bind(i.role.as_str())
             .bind(&i.token_hash)
-            .bind(&i.invited_by)
+            .bind(i.invited_by.to_string())
             .bind(to_ms(i.created_at))
             .bind(to_ms(i.expires_at))
             .bind(i.accepted_at.map(to_ms))

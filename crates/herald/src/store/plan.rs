@@ -55,7 +55,7 @@ pub trait PlanStore: Send + Sync + 'static {
         queue: &Queue,
         now: DateTime<Utc>,
         slots: &[DateTime<Utc>],
-        actor: &str,
+        actor: &crate::domain::Actor,
     ) -> Result<Vec<Committed>>;
     async fn create_feed(&self, feed: &Feed) -> Result<()>;
     /// The workspace's feeds, oldest first.
@@ -203,7 +203,7 @@ impl PlanStore for SqlStore {
         queue: &crate::domain::plan::Queue,
         now: DateTime<Utc>,
         slots: &[DateTime<Utc>],
-        actor: &str,
+        actor: &crate::domain::Actor,
     ) -> Result<Vec<Committed>> {
         use crate::domain::{AuditAction, WaitingFor};
         use crate::store::sql::plan::{first_free, slots_json, QUEUE_FULL};
@@ -250,7 +250,7 @@ impl PlanStore for SqlStore {
             next.version = before.version + 1;
             next.updated_at = now;
             let event = NewEvent {
-                actor: actor.to_owned(),
+                actor: actor.clone(),
                 action,
                 comment: Some(comment.to_owned()),
                 from: Some(before.status),

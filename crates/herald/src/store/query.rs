@@ -3,7 +3,7 @@
 //! [`DueQuery`] for the posts due to publish.
 
 use crate::domain::model::to_ms;
-use crate::domain::{Post, PostStatus};
+use crate::domain::{Actor, Post, PostStatus};
 use chrono::{DateTime, Utc};
 use std::fmt;
 use std::str::FromStr;
@@ -106,8 +106,8 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// Only posts that include this network.
     pub platform: Option<String>,
-    /// Only posts by this actor (`user:<id>`, `token:<id>`).
-    pub author: Option<String>,
+    /// Only posts by this actor.
+    pub author: Option<Actor>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub sort: Sort,

@@ -1,14 +1,14 @@
 //! The records the store's operations take and give beyond the domain's: a post change
 //! as committed, counts, tokens, invitation acceptance, and the event feed's claims.
 
-use crate::domain::{AuditAction, Event, Post, PostStatus, Role, User};
+use crate::domain::{Actor, AuditAction, Event, Post, PostStatus, Role, User};
 use chrono::{DateTime, Utc};
 use std::fmt;
 
 /// The audit-trail part of a change; `to`, `version` and `at` come from the new post.
 #[derive(Debug, Clone)]
 pub struct NewEvent {
-    pub actor: String,
+    pub actor: Actor,
     pub action: AuditAction,
     pub comment: Option<String>,
     pub from: Option<PostStatus>,
@@ -48,7 +48,7 @@ pub struct TokenRecord {
     /// Who issued it, as an actor (`user:<id>`, `token:<id>`, `admin`); `None` for a
     /// token made before this was recorded.
     #[serde(default)]
-    pub issued_by: Option<String>,
+    pub issued_by: Option<Actor>,
 }
 
 /// Who accepts an invitation: a new user (created in the accepting transaction) or an

@@ -1,6 +1,8 @@
 //! Row shapes shared by the SQL backends and their conversion to domain records.
 //! Times are stored as epoch milliseconds, lists as JSON text, enums as their wire names;
-//! a stored value that does not read back is [`StoreError::Corrupt`]. The rows of people
+//! a stored value that does not read back is [`StoreError::Corrupt`], but for a network
+//! in a post's lists that Herald does not know (any more): it is left out with a warning
+//! ([`networks`]), so one such post cannot make a listing or the dashboard fail. The rows of people
 //! are in `people`, those of notifications and the event feed in `notify`, those of media
 //! and analytics in `media`.
 
@@ -15,9 +17,10 @@ pub(crate) use people::*;
 use super::{StoreError, TokenRecord};
 use crate::domain::model::{from_ms, to_ms};
 use crate::domain::{
-    Event, PlatformResult, Post, PublishState, StoredCompose, Workspace, XCredentials,
+    Actor, Event, PlatformResult, Post, PublishState, StoredCompose, Workspace, XCredentials,
 };
 use crate::secret::Secret;
+use ayrshare::Platform;
 use std::str::FromStr;
 
 #[derive(sqlx::FromRow)]
@@ -90,7 +93,7 @@ impl TryFrom<TokenRow> for TokenRecord {
             created_at: from_ms(r.created_at),
             revoked: r.revoked_at.is_some(),
             created_by: r.created_by,
-            issued_by: r.issued_by,
+            issued_by: r.issued_by.map(Actor::from),
         })
     }
 }
@@ -123,6 +126,21 @@ fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, St
     serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
+/// A post's list of networks: the ones Herald knows, in order; an unknown one (stored by
+/// a later version, or a network Ayrshare retired) is skipped with a warning, since
+/// Herald cannot publish to it anyway and the rest of the post is intact.
+fn networks(column: &str, raw: &str, post_id: &str) -> Result<Vec<Platform>, StoreError> {
+    let ids: Vec<String> = json(column, raw)?;
+    let known = |id: &String| match id.parse() {
+        Ok(platform) => Some(platform),
+        Err(e) => {
+            tracing::warn!(post = post_id, column, error = %e, "unknown network left out");
+            None
+        }
+    };
+    Ok(ids.iter().filter_map(known).collect())
+}
+
 /// An enum stored as its wire name.
 pub(crate) fn parsed<T: FromStr<Err = String>>(column: &str, raw: &str) -> Result<T, StoreError> {
     raw.parse().map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
@@ -138,7 +156,7 @@ impl TryFrom<PostRow> for Post {
         let media_urls: Vec<String> = json("media_urls", &r.media_urls)?;
         let compose = json::<StoredCompose>("compose", &r.compose)?.into_compose(&media_urls);
         Ok(Post {
-            platforms: json("platforms", &r.platforms)?,
+            platforms: networks("platforms", &r.platforms, &r.id)?,
             media_urls,
             compose,
             platform_results: json::<Vec<PlatformResult>>("platform_results", &r.platform_results)?,
@@ -152,13 +170,13 @@ impl TryFrom<PostRow> for Post {
                 lease_until: r.lease_until.map(from_ms),
                 key: r.publish_key,
                 attempts: r.publish_attempts,
-                targets: json("publish_targets", &r.publish_targets)?,
+                targets: networks("publish_targets", &r.publish_targets, &r.id)?,
             },
             id: r.id,
             workspace_id: r.workspace_id,
             text: r.text,
             version: r.version,
-            author: r.author,
+            author: r.author.into(),
             ayrshare_id: r.ayrshare_id,
         })
     }
@@ -215,7 +233,7 @@ impl TryFrom<EventRow> for Event {
         Ok(Event {
             id: r.id,
             post_id: r.post_id,
-            actor: r.actor,
+            actor: r.actor.into(),
             action: parsed("action", &r.action)?,
             comment: r.comment,
             from: r.from_status.map(|s| parsed("from_status", &s)).transpose()?,
@@ -280,6 +298,15 @@ mod tests {
         (row.x_api_key, row.x_api_secret) = (Some("key".into()), Some("secret".into()));
         let x = Workspace::try_from(row).unwrap().x_credentials.expect("a pair");
         assert_eq!((x.api_key.expose(), x.api_secret.expose()), ("key", "secret"));
+    }
+
+    #[test]
+    fn a_network_herald_does_not_know_is_left_out_of_a_post_not_fatal() {
+        let read = networks("platforms", r#"["linkedin","myspace","twitter"]"#, "p1").unwrap();
+        assert_eq!(read, [Platform::LinkedIn, Platform::Twitter]);
+        assert_eq!(to_json(&read), r#"["linkedin","twitter"]"#, "written back as ids");
+        let err = networks("publish_targets", "twitter", "p1").unwrap_err();
+        assert!(matches!(&err, StoreError::Corrupt(m) if m.starts_with("publish_targets")));
     }
 
     #[test]

@@ -38,7 +38,7 @@ impl From<MediaRow> for MediaMeta {
             height: r.height,
             sha256: r.sha256,
             thumbnail_type: r.thumbnail_type,
-            created_by: r.created_by,
+            created_by: r.created_by.into(),
             created_at: from_ms(r.created_at),
         }
     }

@@ -125,7 +125,7 @@ impl TryFrom<InvitationRow> for Invitation {
             workspace_id: r.workspace_id,
             email: r.email,
             token_hash: r.token_hash,
-            invited_by: r.invited_by,
+            invited_by: r.invited_by.into(),
             created_at: from_ms(r.created_at),
             expires_at: from_ms(r.expires_at),
             accepted_at: r.accepted_at.map(from_ms),

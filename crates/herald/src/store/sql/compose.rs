@@ -129,7 +129,7 @@ impl From<NamedRow> for crate::domain::library::Named {
             workspace_id: r.workspace_id,
             name: r.name,
             body: r.body,
-            created_by: r.created_by,
+            created_by: r.created_by.into(),
             created_at: from_ms(r.created_at),
             updated_at: from_ms(r.updated_at),
         }

@@ -11,6 +11,7 @@
 use super::*;
 use crate::domain::model::to_ms;
 use crate::domain::people::normal_email;
+use crate::domain::Actor;
 use crate::domain::{Invitation, Role, User};
 use crate::store::backend::{on_tx, Tx};
 use crate::store::rows::*;
@@ -73,7 +74,7 @@ pub(in crate::store) async fn put_member(
         keep_an_admin(tx, ws, user_id).await?;
     }
     if held_role(tx, ws, user_id).await?.is_some_and(|held| held > role) {
-        withdraw_issued(tx, ws, &crate::domain::people::user_actor(user_id)).await?;
+        withdraw_issued(tx, ws, &Actor::user(user_id).to_string()).await?;
     }
     on_tx!(tx, |c| sqlx::query(PUT_MEMBERSHIP)
         .bind(ws)
@@ -96,7 +97,7 @@ pub(in crate::store) async fn drop_member(tx: &mut Tx, ws: &str, user_id: &str) 
         .execute(c)
         .await?
         .rows_affected());
-    withdraw_issued(tx, ws, &crate::domain::people::user_actor(user_id)).await?;
+    withdraw_issued(tx, ws, &Actor::user(user_id).to_string()).await?;
     for forget in [FORGET_MEMBER_MAILS, FORGET_MEMBER_NOTIFICATIONS] {
         on_tx!(tx, |c| sqlx::query(forget)
             .bind(user_id)
@@ -150,7 +151,7 @@ pub(in crate::store) async fn withdraw_issued(tx: &mut Tx, ws: &str, issuer: &st
             .bind(&issuer)
             .fetch_all(c)
             .await?);
-        issuers.extend(made.into_iter().map(|id| format!("token:{id}")));
+        issuers.extend(made.into_iter().map(|id| Actor::Token(id).to_string()));
     }
     if tokens + invitations > 0 {
         tracing::info!(tokens, invitations, "withdrew what was issued");
@@ -162,9 +163,9 @@ pub(in crate::store) async fn withdraw_issued(tx: &mut Tx, ws: &str, issuer: &st
 /// member (or a global admin), a live token, or the admin token.
 pub(in crate::store) async fn issuer_holds(tx: &mut Tx, invitation: &Invitation) -> Result<bool> {
     let ws = invitation.workspace_id.as_str();
-    let held: Option<String> = match invitation.invited_by.split_once(':') {
-        None if invitation.invited_by == "admin" => return Ok(true),
-        Some(("user", id)) => {
+    let held: Option<String> = match &invitation.invited_by {
+        Actor::Admin => return Ok(true),
+        Actor::User(id) => {
             let global: Option<bool> = on_tx!(tx, |c| sqlx::query_scalar(USER_IS_GLOBAL_ADMIN)
                 .bind(id)
                 .fetch_optional(c)
@@ -178,7 +179,7 @@ pub(in crate::store) async fn issuer_holds(tx: &mut Tx, invitation: &Invitation)
                 .fetch_optional(c)
                 .await?)
         }
-        Some(("token", id)) => {
+        Actor::Token(id) => {
             on_tx!(tx, |c| sqlx::query_scalar(LIVE_TOKEN_ROLE)
                 .bind(ws)
                 .bind(id)

@@ -139,7 +139,7 @@ fn filter(b: &mut Builder, q: &ListQuery, search: &TextSearch, has_platform: fn(
         b.and("status", "=", Arg::Text(status.as_str().to_owned()));
     }
     if let Some(author) = &q.author {
-        b.and("author", "=", Arg::Text(author.clone()));
+        b.and("author", "=", Arg::Text(author.to_string()));
     }
     if let Some(platform) = &q.platform {
         let n = b.bind(Arg::Text(platform.clone()));

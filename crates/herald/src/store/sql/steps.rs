@@ -50,7 +50,7 @@ where
 pub(in crate::store) async fn insert_post_row(tx: &mut Tx, p: &Post) -> Result<()> {
     let v = PostValues::of(p);
     on_tx!(tx, |c| bind_post(sqlx::query(INSERT_POST), p, &v)
-        .bind(&p.author)
+        .bind(p.author.to_string())
         .bind(v.created_at)
         .execute(c)
         .await?
@@ -90,7 +90,7 @@ pub(in crate::store) async fn record(tx: &mut Tx, post: &Post, e: &NewEvent) -> 
     on_tx!(tx, |c| sqlx::query(insert_event)
         .bind(&event.id)
         .bind(&event.post_id)
-        .bind(&event.actor)
+        .bind(event.actor.to_string())
         .bind(event.action.as_str())
         .bind(&event.comment)
         .bind(event.from.map(|s| s.as_str()))

@@ -32,7 +32,7 @@ fn draft(ws: &str, text: String, at: DateTime<Utc>) -> Post {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.to_owned(),
         text,
-        platforms: vec!["facebook".into()],
+        platforms: vec![ayrshare::Platform::Facebook],
         media_urls: vec![],
         status: PostStatus::Draft,
         schedule_at: None,

@@ -166,7 +166,7 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
         (p.id == id).then(|| {
             let lease = std::time::Duration::from_secs(60);
             let action = herald::domain::AuditAction::Claim;
-            let (mut next, event) = claim(p, None, lease, "crashed-instance", action);
+            let (mut next, event) = claim(p, None, lease, &"crashed-instance".into(), action);
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
             (next, event)
         })
@@ -194,7 +194,7 @@ async fn a_claimer_that_died_after_sending_one_text_is_settled_without_resending
     let first = &requests[0];
     let req = ayrshare::PostRequest {
         post: first.text.clone(),
-        platforms: first.platforms.clone(),
+        platforms: first.platforms.iter().map(|p| p.to_string()).collect(),
         notes: Some(marker(&first.key)),
         idempotency_key: Some(first.key.clone()),
         ..Default::default()

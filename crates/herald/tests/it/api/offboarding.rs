@@ -128,7 +128,7 @@ async fn an_invitation_whose_issuer_no_longer_holds_its_role_is_410(app: TestApp
         email: "climber@example.com".into(),
         role: Role::Admin,
         token_hash,
-        invited_by: format!("user:{}", editor.user_id),
+        invited_by: herald::domain::Actor::user(&editor.user_id),
         created_at: now,
         expires_at: now + chrono::Duration::days(1),
         accepted_at: None,

@@ -57,7 +57,7 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
                 p,
                 None,
                 std::time::Duration::from_secs(60),
-                "crashed-instance",
+                &"crashed-instance".into(),
                 herald::domain::AuditAction::Claim,
             );
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
@@ -79,7 +79,7 @@ async fn send_as_the_dead_instance(app: &TestApp, ws_name: &str, post: &Post) ->
     let key = post.publish.key.clone().unwrap();
     let req = ayrshare::PostRequest {
         post: post.text.clone(),
-        platforms: post.publish.targets.clone(),
+        platforms: post.publish.targets.iter().map(|p| p.to_string()).collect(),
         notes: Some(marker(&key)),
         idempotency_key: Some(key),
         ..Default::default()

@@ -51,10 +51,10 @@ async fn token(app: &TestApp, ws: &str, role: &str, name: &str) -> (String, Stri
 }
 
 /// A past post as the publisher would have left it.
-fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
+fn past_post(ws: &str, author: &herald::domain::Actor, n: usize, days_ago: i64) -> Post {
     let at = Utc::now() - Duration::days(days_ago) - Duration::minutes((n as i64 * 37) % 600);
-    let platforms: Vec<String> =
-        PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.to_string()).collect();
+    let platforms: Vec<ayrshare::Platform> =
+        PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.parse().unwrap()).collect();
     let status = match n % 11 {
         3 => PostStatus::Failed,
         7 => PostStatus::PartiallyPublished,
@@ -69,7 +69,7 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
             let ok = status == PostStatus::Published
                 || (status == PostStatus::PartiallyPublished && i == 0);
             PlatformResult {
-                platform: p.clone(),
+                platform: p.to_string(),
                 status: if ok {
                     herald::domain::PlatformStatus::Success
                 } else {
@@ -92,7 +92,7 @@ fn past_post(ws: &str, author: &str, n: usize, days_ago: i64) -> Post {
         status,
         schedule_at: None,
         version: 3,
-        author: author.to_owned(),
+        author: author.clone(),
         created_at: at,
         updated_at: at + Duration::minutes(2),
         published_at: published,
@@ -133,7 +133,7 @@ pub async fn workspace(app: &TestApp) -> Seeded {
         .to_owned();
     let (editor, editor_id) = token(app, &ws, "editor", "Calendar import").await;
     let (approver, _) = token(app, &ws, "approver", "Review bot").await;
-    let author = format!("token:{editor_id}");
+    let author = herald::domain::Actor::token(&editor_id);
 
     let mut n = 0;
     for days_ago in (1..=29).rev() {

@@ -1,7 +1,8 @@
 //! Just enough of Rust's lexical grammar to read module references out of source text:
 //! comments, string and character literals are blanked (a string that is itself a
 //! `crate::` path, as in `#[serde(with = "crate::…")]`, is kept), and `#[cfg(test)]`
-//! modules are cut (test-only code may reach anywhere).
+//! modules are cut (test-only code may reach anywhere). [`strings_of`] keeps the string
+//! literals instead, for rules about what the code writes.
 
 use std::path::Path;
 
@@ -30,10 +31,16 @@ fn read_tree(root: &Path, dir: &Path, files: &mut Vec<(String, String)>) {
 
 /// `text` with comments and literals blanked (newlines kept) and test modules cut.
 pub fn code_of(text: &str) -> String {
-    without_test_modules(&blanked(text))
+    without_test_modules(&blanked(text, false))
 }
 
-fn blanked(text: &str) -> String {
+/// `text` with comments blanked and test modules cut, its string literals kept (with
+/// their braces and semicolons blanked, so that they cannot end an item early).
+pub fn strings_of(text: &str) -> String {
+    without_test_modules(&blanked(text, true))
+}
+
+fn blanked(text: &str, keep_strings: bool) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
     let mut i = 0;
@@ -46,7 +53,8 @@ fn blanked(text: &str) -> String {
         } else if let Some(len) = string(rest, i == 0 || !ident_char(chars[i - 1])) {
             let body: String = rest[..len].iter().collect();
             let path = body.trim_start_matches(['r', 'b', '#', '"']).starts_with("crate::");
-            (path.then_some(body), len)
+            let kept = body.replace(['{', '}', ';'], " ");
+            (if keep_strings { Some(kept) } else { path.then_some(body) }, len)
         } else if rest[0] == '\'' {
             (None, char_literal(rest).unwrap_or(1))
         } else {

@@ -45,7 +45,7 @@ pub async fn workspaces_are_created_read_by_id_and_name_listed_and_updated(
 
     // A post change bumps the content version; updating settings leaves it alone.
     store
-        .insert_post(&post(&first, PostStatus::Draft, &["x"]), &event("create", None))
+        .insert_post(&post(&first, PostStatus::Draft, &["twitter"]), &event("create", None))
         .await
         .unwrap();
     let mut changed = first.clone();

@@ -56,10 +56,11 @@ pub async fn post_figures_never_go_back_an_older_reading_arriving_late_is_ignore
 ) {
     let ws = new_workspace(&*store, "Acme").await;
     let now = now_ms();
-    let mut p = post(&ws, PostStatus::Published, &["x"]);
+    let mut p = post(&ws, PostStatus::Published, &["twitter"]);
     p.published_at = Some(now - Duration::days(1));
     store.insert_post(&p, &event("create", None)).await.unwrap();
-    let t = RefreshTarget { post_id: Some(p.id.clone()), ..target(&ws, "ayr-1", "x", p.time()) };
+    let t =
+        RefreshTarget { post_id: Some(p.id.clone()), ..target(&ws, "ayr-1", "twitter", p.time()) };
     let (earlier, later) = (now - Duration::hours(2), now - Duration::hours(1));
 
     assert_eq!(store.save_post_metrics(&[reading(&t, 5.0, earlier)]).await.unwrap(), 1);
@@ -82,7 +83,7 @@ pub async fn post_figures_never_go_back_an_older_reading_arriving_late_is_ignore
 
     let acct = |followers, as_of| AccountMetrics {
         workspace_id: ws.id.clone(),
-        platform: "x".into(),
+        platform: "twitter".into(),
         metrics: [(Metric::Followers, followers)].into(),
         as_of,
     };
@@ -101,14 +102,14 @@ pub async fn post_figures_are_listed_by_post_time_in_the_window_with_their_as_of
     let now = now_ms();
     let day = |d: i64| now - Duration::days(d);
     let readings = [
-        reading(&target(&ws, "ayr-3", "x", day(3)), 1.0, now),
+        reading(&target(&ws, "ayr-3", "twitter", day(3)), 1.0, now),
         reading(&target(&ws, "ayr-1", "linkedin", day(5)), 2.0, day(1)),
-        reading(&target(&ws, "ayr-1", "x", day(5)), 3.0, now),
-        reading(&target(&ws, "ayr-9", "x", day(9)), 4.0, now),
-        reading(&target(&other, "ayr-4", "x", day(4)), 5.0, now),
+        reading(&target(&ws, "ayr-1", "twitter", day(5)), 3.0, now),
+        reading(&target(&ws, "ayr-9", "twitter", day(9)), 4.0, now),
+        reading(&target(&other, "ayr-4", "twitter", day(4)), 5.0, now),
     ];
     assert_eq!(store.save_post_metrics(&readings).await.unwrap(), 5);
-    store.schedule_refresh(&[target(&ws, "ayr-5", "x", day(4))], now).await.unwrap();
+    store.schedule_refresh(&[target(&ws, "ayr-5", "twitter", day(4))], now).await.unwrap();
 
     let listed = store.post_metrics(&ws.id, day(6), day(3)).await.unwrap();
     assert_eq!(listed, [readings[1].clone(), readings[2].clone()], "by time, no figures no row");
@@ -121,8 +122,10 @@ pub async fn a_posts_figures_are_its_own_by_network_once_read(store: Arc<dyn Sto
     let (ws, other) =
         (new_workspace(&*store, "Acme").await, new_workspace(&*store, "Globex").await);
     let now = now_ms();
-    let (mut mine, mut theirs) =
-        (post(&ws, PostStatus::Published, &["x"]), post(&other, PostStatus::Published, &["x"]));
+    let (mut mine, mut theirs) = (
+        post(&ws, PostStatus::Published, &["twitter"]),
+        post(&other, PostStatus::Published, &["twitter"]),
+    );
     mine.published_at = Some(now);
     theirs.published_at = Some(now);
     store.insert_post(&mine, &event("create", None)).await.unwrap();
@@ -132,12 +135,12 @@ pub async fn a_posts_figures_are_its_own_by_network_once_read(store: Arc<dyn Sto
         ..target(ws, &format!("ayr-{post}"), platform, now)
     };
     let readings = [
-        reading(&of(&ws, &mine.id, "x"), 1.0, now),
+        reading(&of(&ws, &mine.id, "twitter"), 1.0, now),
         reading(&of(&ws, &mine.id, "linkedin"), 2.0, now - Duration::hours(1)),
-        reading(&of(&other, &theirs.id, "x"), 3.0, now),
+        reading(&of(&other, &theirs.id, "twitter"), 3.0, now),
     ];
     store.save_post_metrics(&readings).await.unwrap();
-    let unread = RefreshTarget { platform: "facebook".into(), ..of(&ws, &mine.id, "x") };
+    let unread = RefreshTarget { platform: "facebook".into(), ..of(&ws, &mine.id, "twitter") };
     store.schedule_refresh(&[unread], now).await.unwrap();
 
     let figures = store.figures_of_post(&ws.id, &mine.id).await.unwrap();
@@ -153,14 +156,14 @@ pub async fn refreshes_are_claimed_when_due_earliest_first_and_held_until_releas
     let now = now_ms();
     let posted = now - Duration::hours(3);
     let (a, b, c) = (
-        target(&ws, "ayr-a", "x", posted),
-        target(&ws, "ayr-b", "x", posted),
+        target(&ws, "ayr-a", "twitter", posted),
+        target(&ws, "ayr-b", "twitter", posted),
         target(&ws, "ayr-b", "linkedin", posted),
     );
     // A publish schedules the first refresh, before there are figures.
     store.schedule_refresh(&[b.clone(), c.clone()], now - Duration::minutes(5)).await.unwrap();
     store.schedule_refresh(std::slice::from_ref(&a), now - Duration::minutes(10)).await.unwrap();
-    let later = target(&ws, "ayr-later", "x", posted);
+    let later = target(&ws, "ayr-later", "twitter", posted);
     store.schedule_refresh(&[later], now + Duration::minutes(1)).await.unwrap();
 
     let first = store.claim_refreshes(now, LEASE, 2).await.unwrap();
@@ -178,7 +181,7 @@ pub async fn refreshes_are_claimed_when_due_earliest_first_and_held_until_releas
     fresh.next_refresh_at = Some(now + Duration::hours(6));
     store.save_post_metrics(&[fresh]).await.unwrap();
     store.schedule_refresh(std::slice::from_ref(&c), now + Duration::seconds(30)).await.unwrap();
-    let later = target(&ws, "ayr-later", "x", posted);
+    let later = target(&ws, "ayr-later", "twitter", posted);
     let lapsed = store.claim_refreshes(now + Duration::seconds(60), LEASE, 10).await.unwrap();
     assert_eq!(lapsed, [b.clone(), c.clone(), later.clone()], "b's claim lapsed");
     store.schedule_refresh(&[b, c, later], now + Duration::days(1)).await.unwrap();
@@ -190,7 +193,12 @@ pub async fn concurrent_refresh_claimers_claim_each_of_60_targets_once(store: Ar
     let now = now_ms();
     let targets: Vec<RefreshTarget> = (0..60)
         .map(|i| {
-            target(&ws, &format!("ayr-{i}"), ["x", "linkedin"][i % 2], now - Duration::days(1))
+            target(
+                &ws,
+                &format!("ayr-{i}"),
+                ["twitter", "linkedin"][i % 2],
+                now - Duration::days(1),
+            )
         })
         .collect();
     store.schedule_refresh(&targets, now - Duration::minutes(1)).await.unwrap();

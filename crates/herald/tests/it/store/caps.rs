@@ -36,7 +36,7 @@ pub async fn platform_load_counts_loading_statuses_in_the_window_on_the_platform
     const IG: &[&str] = &["instagram"];
 
     // Counted for instagram: the four loading statuses, by schedule_at or published_at.
-    insert(s, &ws, (Scheduled, &["x", "instagram"]), Some(from), None).await;
+    insert(s, &ws, (Scheduled, &["twitter", "instagram"]), Some(from), None).await;
     insert(s, &ws, (Publishing, IG), Some(mid), None).await;
     insert(s, &ws, (Published, IG), None, Some(mid)).await;
     insert(s, &ws, (PartiallyPublished, IG), Some(to - Duration::milliseconds(1)), None).await;
@@ -54,7 +54,7 @@ pub async fn platform_load_counts_loading_statuses_in_the_window_on_the_platform
 
     assert_eq!(store.platform_load(&ws.id, "instagram", from, to).await.unwrap(), 4);
     assert_eq!(store.platform_load(&ws.id, "linkedin", from, to).await.unwrap(), 1);
-    assert_eq!(store.platform_load(&ws.id, "x", from, to).await.unwrap(), 1);
+    assert_eq!(store.platform_load(&ws.id, "twitter", from, to).await.unwrap(), 1);
     assert_eq!(store.platform_load(&ws.id, "insta", from, to).await.unwrap(), 0, "whole names");
     assert_eq!(store.platform_load(&other.id, "instagram", from, to).await.unwrap(), 1);
     assert_eq!(store.platform_load(&ws.id, "instagram", mid, to).await.unwrap(), 3);

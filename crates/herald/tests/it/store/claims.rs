@@ -19,7 +19,7 @@ pub fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     } else {
         herald::domain::AuditAction::Claim
     };
-    Some(publish::claim(p, None, LEASE, "scheduler", action))
+    Some(publish::claim(p, None, LEASE, &herald::domain::Actor::Scheduler, action))
 }
 
 pub async fn insert(
@@ -28,14 +28,14 @@ pub async fn insert(
     status: PostStatus,
     schedule_at: Option<DateTime<Utc>>,
 ) -> Post {
-    let mut p = post(ws, status, &["x"]);
+    let mut p = post(ws, status, &["twitter"]);
     p.schedule_at = schedule_at;
     store.insert_post(&p, &event("create", None)).await.unwrap();
     p
 }
 
 pub async fn publishing(store: &dyn Storage, ws: &Workspace, lease_until: DateTime<Utc>) -> Post {
-    let mut p = post(ws, PostStatus::Publishing, &["x"]);
+    let mut p = post(ws, PostStatus::Publishing, &["twitter"]);
     p.schedule_at = Some(lease_until - Duration::minutes(5));
     p.publish.lease_until = Some(lease_until);
     p.publish.key = Some(format!("{}-v1", p.id));
@@ -103,7 +103,7 @@ pub async fn claim_due_skips_posts_the_claim_fn_declines(store: Arc<dyn Storage>
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
     let now = now_ms();
-    let mut declined = post(&ws, PostStatus::Scheduled, &["x"]);
+    let mut declined = post(&ws, PostStatus::Scheduled, &["twitter"]);
     declined.text = "not yet".into();
     declined.schedule_at = Some(now - Duration::minutes(2));
     store.insert_post(&declined, &event("create", None)).await.unwrap();

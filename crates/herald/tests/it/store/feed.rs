@@ -14,7 +14,7 @@ const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Inserts a draft and edits it `edits` times: `1 + edits` events, in this order.
 async fn changes(store: &dyn Storage, ws: &Workspace, edits: usize) -> Vec<String> {
-    let mut p = post(ws, PostStatus::Draft, &["x"]);
+    let mut p = post(ws, PostStatus::Draft, &["twitter"]);
     let mut events = vec![store.insert_post(&p, &event("create", None)).await.unwrap().event.id];
     for i in 0..edits {
         let next = edited(&p, &format!("edit {i}"));

@@ -99,7 +99,7 @@ pub fn post(ws: &Workspace, status: PostStatus, platforms: &[&str]) -> Post {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.id.clone(),
         text: "Hello from the conformance suite".into(),
-        platforms: platforms.iter().map(|p| p.to_string()).collect(),
+        platforms: platforms.iter().map(|p| p.parse().unwrap()).collect(),
         media_urls: vec!["https://example.com/a.png".into()],
         status,
         schedule_at: None,

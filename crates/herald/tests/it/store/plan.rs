@@ -63,7 +63,7 @@ pub async fn concurrent_queue_additions_take_distinct_free_slots(store: Arc<dyn 
     let none = [planned(&ws, PostStatus::Scheduled, None, true)];
     let err = store.insert_planned(&ws.id, &none, &candidates).await.unwrap_err();
     assert!(matches!(err, StoreError::Invalid { field: "queue", .. }), "{err:?}");
-    store.save_queue(&ws.id, &queue(false), now_ms(), &candidates, "alice").await.unwrap();
+    store.save_queue(&ws.id, &queue(false), now_ms(), &candidates, &"alice".into()).await.unwrap();
     // A post scheduled by hand holds the first slot; a draft at the second holds nothing.
     let mut by_hand = post(&ws, PostStatus::Scheduled, &["twitter"]);
     by_hand.schedule_at = Some(candidates[0]);
@@ -94,14 +94,15 @@ pub async fn pausing_labels_queued_posts_and_resuming_moves_the_passed_ones(
 ) {
     let ws = new_workspace(&*store, "Pause").await;
     let candidates = slots(50);
-    store.save_queue(&ws.id, &queue(false), now_ms(), &candidates, "alice").await.unwrap();
+    store.save_queue(&ws.id, &queue(false), now_ms(), &candidates, &"alice".into()).await.unwrap();
     let items = [
         planned(&ws, PostStatus::Scheduled, None, true),
         planned(&ws, PostStatus::Scheduled, None, true),
     ];
     let made = store.insert_planned(&ws.id, &items, &candidates).await.unwrap();
     let (a, b) = (made.committed[0].post.clone(), made.committed[1].post.clone());
-    let paused = store.save_queue(&ws.id, &queue(true), now_ms(), &candidates, "alice").await;
+    let paused =
+        store.save_queue(&ws.id, &queue(true), now_ms(), &candidates, &"alice".into()).await;
     assert_eq!(paused.unwrap().len(), 2);
     let held = store.post(&ws.id, &a.id).await.unwrap().unwrap();
     assert_eq!(held.waiting_for, Some(WaitingFor::QueuePaused));
@@ -112,7 +113,8 @@ pub async fn pausing_labels_queued_posts_and_resuming_moves_the_passed_ones(
     // Resumed three hours later: a's and b's times passed; they take the next free slots.
     let later = now_ms() + Duration::hours(3);
     let after: Vec<DateTime<Utc>> = candidates.iter().copied().filter(|t| *t > later).collect();
-    let resumed = store.save_queue(&ws.id, &queue(false), later, &after, "alice").await.unwrap();
+    let resumed =
+        store.save_queue(&ws.id, &queue(false), later, &after, &"alice".into()).await.unwrap();
     let times: Vec<_> = resumed.iter().map(|c| (c.post.id.clone(), c.post.schedule_at)).collect();
     assert_eq!(times, vec![(a.id.clone(), Some(after[0])), (b.id.clone(), Some(after[1]))]);
     assert!(resumed.iter().all(|c| c.post.waiting_for.is_none()));

@@ -14,7 +14,7 @@ pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(
 ) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let mut p = post(&ws, PostStatus::PendingApproval, &["x", "linkedin"]);
+    let mut p = post(&ws, PostStatus::PendingApproval, &["twitter", "linkedin"]);
     p.schedule_at = Some(p.created_at + Duration::hours(2));
 
     let committed = store.insert_post(&p, &event("create", None)).await.unwrap();
@@ -30,13 +30,13 @@ pub async fn insert_post_writes_the_post_one_event_and_bumps_content_version(
     assert_eq!(events.len(), 1);
     let e = &events[0];
     assert_eq!(serde_json::to_value(e).unwrap(), serde_json::to_value(&committed.event).unwrap());
-    assert_eq!((e.action.as_str(), e.actor.as_str()), ("create", "alice"));
+    assert_eq!((e.action.as_str(), e.actor.to_string().as_str()), ("create", "alice"));
     assert_eq!((e.from, e.to), (None, PostStatus::PendingApproval));
     assert_eq!((e.version, e.at), (1, p.updated_at));
     assert_eq!(store.content_version(&ws.id).await.unwrap(), 1);
 
     let second = store
-        .insert_post(&post(&ws, PostStatus::Draft, &["x"]), &event("create", None))
+        .insert_post(&post(&ws, PostStatus::Draft, &["twitter"]), &event("create", None))
         .await
         .unwrap();
     assert_eq!(second.content_version, 2);
@@ -47,7 +47,7 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(
 ) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let p = post(&ws, PostStatus::Draft, &["x"]);
+    let p = post(&ws, PostStatus::Draft, &["twitter"]);
     store.insert_post(&p, &event("create", None)).await.unwrap();
 
     let mut next = edited(&p, "Edited");
@@ -55,7 +55,7 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(
     next.ayrshare_id = Some("ayr-1".into());
     next.published_at = Some(next.updated_at);
     next.platform_results = vec![PlatformResult {
-        platform: "x".into(),
+        platform: "twitter".into(),
         status: herald::domain::PlatformStatus::Success,
         post_url: Some("https://x.com/p/1".into()),
         error: None,
@@ -63,7 +63,7 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(
     }];
     next.publish.key = Some("key-1".into());
     next.publish.attempts = 2;
-    next.publish.targets = vec!["x".into()];
+    next.publish.targets = vec![ayrshare::Platform::Twitter];
     next.publish.lease_until = Some(next.updated_at + Duration::seconds(60));
     let committed =
         store.save_post(1, &next, &event("publish", Some(PostStatus::Draft))).await.unwrap();
@@ -80,7 +80,7 @@ pub async fn save_post_with_a_stale_version_is_a_conflict_and_writes_nothing(
 ) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let p = post(&ws, PostStatus::Draft, &["x"]);
+    let p = post(&ws, PostStatus::Draft, &["twitter"]);
     store.insert_post(&p, &event("create", None)).await.unwrap();
     let winner = edited(&p, "First edit wins");
     store.save_post(1, &winner, &event("edit", Some(PostStatus::Draft))).await.unwrap();
@@ -97,7 +97,7 @@ pub async fn save_post_with_a_stale_version_is_a_conflict_and_writes_nothing(
 pub async fn save_post_of_an_unknown_post_is_not_found(store: Arc<dyn Storage>) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let ghost = edited(&post(&ws, PostStatus::Draft, &["x"]), "never inserted");
+    let ghost = edited(&post(&ws, PostStatus::Draft, &["twitter"]), "never inserted");
     let err =
         store.save_post(1, &ghost, &event("edit", Some(PostStatus::Draft))).await.unwrap_err();
     assert!(matches!(err, StoreError::NotFound), "got {err:?}");
@@ -108,7 +108,7 @@ pub async fn save_post_of_an_unknown_post_is_not_found(store: Arc<dyn Storage>) 
 pub async fn inserting_a_post_id_twice_is_a_duplicate_and_writes_nothing(store: Arc<dyn Storage>) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let p = post(&ws, PostStatus::Draft, &["x"]);
+    let p = post(&ws, PostStatus::Draft, &["twitter"]);
     store.insert_post(&p, &event("create", None)).await.unwrap();
     let mut twin = post(&ws, PostStatus::Scheduled, &["linkedin"]);
     twin.id = p.id.clone();
@@ -125,7 +125,7 @@ pub async fn inserting_a_post_id_twice_is_a_duplicate_and_writes_nothing(store: 
 pub async fn events_come_in_version_order(store: Arc<dyn Storage>) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let mut p = post(&ws, PostStatus::Draft, &["x"]);
+    let mut p = post(&ws, PostStatus::Draft, &["twitter"]);
     store.insert_post(&p, &event("create", None)).await.unwrap();
     let base = p.updated_at;
     let path = [PostStatus::PendingApproval, PostStatus::ChangesRequested, PostStatus::Draft];
@@ -160,14 +160,14 @@ pub async fn posts_are_listed_newest_first_with_cursor_paging_and_a_status_filte
     let mut want = Vec::new();
     for i in 0..7i64 {
         let status = if i % 2 == 0 { PostStatus::Draft } else { PostStatus::Scheduled };
-        let mut p = post(&ws, status, &["x"]);
+        let mut p = post(&ws, status, &["twitter"]);
         // Pairs share a creation time, so paging must break ties by id.
         p.created_at = base + Duration::seconds(i / 2);
         store.insert_post(&p, &event("create", None)).await.unwrap();
         want.push(p);
     }
     store
-        .insert_post(&post(&other, PostStatus::Draft, &["x"]), &event("create", None))
+        .insert_post(&post(&other, PostStatus::Draft, &["twitter"]), &event("create", None))
         .await
         .unwrap();
     want.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
@@ -216,9 +216,9 @@ pub async fn counts_are_by_status_and_by_platform(store: Arc<dyn Storage>) {
     store.create_workspace(&other).await.unwrap();
     assert_eq!(store.counts(&ws.id).await.unwrap(), Counts::default());
     for (status, platforms) in [
-        (PostStatus::Draft, &["x", "linkedin"][..]),
-        (PostStatus::Draft, &["x"][..]),
-        (PostStatus::Scheduled, &["instagram", "x"][..]),
+        (PostStatus::Draft, &["twitter", "linkedin"][..]),
+        (PostStatus::Draft, &["twitter"][..]),
+        (PostStatus::Scheduled, &["instagram", "twitter"][..]),
         (PostStatus::Published, &["linkedin"][..]),
     ] {
         store.insert_post(&post(&ws, status, platforms), &event("create", None)).await.unwrap();
@@ -237,7 +237,7 @@ pub async fn counts_are_by_status_and_by_platform(store: Arc<dyn Storage>) {
         Counts {
             total: 4,
             by_status: map(&[("draft", 2), ("scheduled", 1), ("published", 1)]),
-            by_platform: map(&[("x", 3), ("linkedin", 2), ("instagram", 1)]),
+            by_platform: map(&[("twitter", 3), ("linkedin", 2), ("instagram", 1)]),
         }
     );
 }
@@ -245,10 +245,13 @@ pub async fn counts_are_by_status_and_by_platform(store: Arc<dyn Storage>) {
 pub async fn post_by_ayrshare_id_finds_the_post(store: Arc<dyn Storage>) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let mut p = post(&ws, PostStatus::Published, &["x"]);
+    let mut p = post(&ws, PostStatus::Published, &["twitter"]);
     p.ayrshare_id = Some("ayr-42".into());
     store.insert_post(&p, &event("create", None)).await.unwrap();
-    store.insert_post(&post(&ws, PostStatus::Draft, &["x"]), &event("create", None)).await.unwrap();
+    store
+        .insert_post(&post(&ws, PostStatus::Draft, &["twitter"]), &event("create", None))
+        .await
+        .unwrap();
 
     assert_same_post(&store.post_by_ayrshare_id("ayr-42").await.unwrap().expect("found"), &p);
     assert!(store.post_by_ayrshare_id("ayr-unknown").await.unwrap().is_none());
@@ -276,7 +279,7 @@ pub async fn waiting_for_is_written_by_insert_and_save_and_served_in_the_post(
 ) {
     let ws = workspace("Acme");
     store.create_workspace(&ws).await.unwrap();
-    let mut p = post(&ws, PostStatus::Scheduled, &["x"]);
+    let mut p = post(&ws, PostStatus::Scheduled, &["twitter"]);
     p.waiting_for = Some(WaitingFor::AyrshareLimit);
     store.insert_post(&p, &event("create", None)).await.unwrap();
     let stored = store.post(&ws.id, &p.id).await.unwrap().unwrap();

@@ -19,7 +19,7 @@ async fn corpus(store: &dyn Storage, ws: &Workspace, specs: &[Spec<'_>]) -> Vec<
     for (i, (text, platforms, author)) in specs.iter().enumerate() {
         let mut p = post(ws, PostStatus::Draft, platforms);
         p.text = (*text).to_owned();
-        p.author = (*author).to_owned();
+        p.author = (*author).into();
         p.created_at = base + Duration::minutes(i as i64);
         store.insert_post(&p, &event("create", None)).await.unwrap();
         posts.push(p);
@@ -47,12 +47,12 @@ fn search(q: &str) -> ListQuery {
 }
 
 const CORPUS: [Spec<'static>; 6] = [
-    ("Launch day for the new Herald release!", &["x", "linkedin"], "user:alice"),
-    ("launching soon: Herald 2.0 (beta)", &["x"], "user:bob"),
+    ("Launch day for the new Herald release!", &["twitter", "linkedin"], "user:alice"),
+    ("launching soon: Herald 2.0 (beta)", &["twitter"], "user:bob"),
     ("Our DAY out, then a day off", &["instagram"], "user:alice"),
     ("E-mail me at team@example.com or visit x.com/herald", &["linkedin"], "user:bob"),
-    ("Herald's heralds herald", &["x"], "user:carol"),
-    ("Release notes_v2: daylight, don't-miss", &["x"], "user:carol"),
+    ("Herald's heralds herald", &["twitter"], "user:carol"),
+    ("Release notes_v2: daylight, don't-miss", &["twitter"], "user:carol"),
 ];
 
 pub async fn text_search_finds_whole_words_in_any_case_the_last_as_a_prefix_alike_on_both(
@@ -63,7 +63,7 @@ pub async fn text_search_finds_whole_words_in_any_case_the_last_as_a_prefix_alik
     s.create_workspace(&ws).await.unwrap();
     s.create_workspace(&other).await.unwrap();
     let posts = corpus(s, &ws, &CORPUS).await;
-    corpus(s, &other, &[("Launch day elsewhere", &["x"], "user:alice")]).await;
+    corpus(s, &other, &[("Launch day elsewhere", &["twitter"], "user:alice")]).await;
     // The answers, newest first, as indexes into CORPUS.
     let table: [(&str, &[usize]); 19] = [
         ("launch", &[1, 0]),
@@ -123,7 +123,7 @@ pub async fn platform_author_status_and_time_filters_combine_with_text_search(
     let ids = |of: &[usize]| -> Vec<String> { of.iter().map(|&i| posts[i].id.clone()).collect() };
     let herald = || ListQuery { q: Some("herald".into()), limit: 10, ..ListQuery::default() };
 
-    let on_x = ListQuery { platform: Some("x".into()), ..herald() };
+    let on_x = ListQuery { platform: Some("twitter".into()), ..herald() };
     assert_eq!(listed(s, &ws, on_x).await, ids(&[4, 1, 0]));
     let by_bob = ListQuery { author: Some("user:bob".into()), ..herald() };
     assert_eq!(listed(s, &ws, by_bob).await, ids(&[3, 1]));
@@ -137,7 +137,7 @@ pub async fn platform_author_status_and_time_filters_combine_with_text_search(
     assert_eq!(listed(s, &ws, window).await, ids(&[4, 3]));
     let none = ListQuery { platform: Some("tiktok".into()), ..ListQuery::default() };
     assert!(listed(s, &ws, none).await.is_empty());
-    let all_x = ListQuery { platform: Some("x".into()), limit: 2, ..ListQuery::default() };
+    let all_x = ListQuery { platform: Some("twitter".into()), limit: 2, ..ListQuery::default() };
     assert_eq!(listed(s, &ws, all_x).await, ids(&[5, 4, 1, 0]), "paged, without text");
 }
 
@@ -145,7 +145,7 @@ pub async fn platform_author_status_and_time_filters_combine_with_text_search(
 async fn timed_posts(store: &dyn Storage, ws: &Workspace, base: DateTime<Utc>) -> Vec<Post> {
     let mut posts = Vec::new();
     for i in 0..9i64 {
-        let mut p = post(ws, PostStatus::Draft, &["x"]);
+        let mut p = post(ws, PostStatus::Draft, &["twitter"]);
         let at = base + Duration::minutes(10 * (i / 2)); // pairs share a time
         match i % 3 {
             0 => p.schedule_at = Some(at),
