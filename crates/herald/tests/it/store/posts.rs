@@ -261,8 +261,11 @@ pub async fn posts_by_ids_finds_the_workspaces_posts_in_the_order_asked(store: A
     let (ws, other) = (workspace("Acme"), workspace("Other"));
     store.create_workspace(&ws).await.unwrap();
     store.create_workspace(&other).await.unwrap();
-    let (a, b) = (post(&ws, PostStatus::Draft, &["x"]), post(&ws, PostStatus::Scheduled, &["x"]));
-    let theirs = post(&other, PostStatus::Draft, &["x"]);
+    let (a, b) = (
+        post(&ws, PostStatus::Draft, &["twitter"]),
+        post(&ws, PostStatus::Scheduled, &["twitter"]),
+    );
+    let theirs = post(&other, PostStatus::Draft, &["twitter"]);
     for p in [&a, &b, &theirs] {
         store.insert_post(p, &event("create", None)).await.unwrap();
     }
