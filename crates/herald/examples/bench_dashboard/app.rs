@@ -1,7 +1,8 @@
 //! The servers a benchmark drives: Herald (built in this process on port 0, against the
 //! in-process Ayrshare simulator, with a workspace of 100 posts) and the reference, a
 //! plain axum server answering every request with the very bytes Herald answers, from
-//! memory (`br` when the request accepts it, as Herald does).
+//! memory (`br` when the request accepts it, as Herald does). Several Heralds can share
+//! one simulator, SQLite file and cache namespace ([`Shared`]): a cluster on one Redis.
 
 use axum::body::Bytes;
 use axum::extract::Request;
@@ -12,6 +13,7 @@ use herald::dashboard::Strategy;
 use herald::secret::Secret;
 use herald::startup::Application;
 use serde_json::{json, Value};
+use std::sync::Arc;
 
 pub const ADMIN: &str = "bench-admin-token-0123456789";
 const SIM_KEY: &str = "bench-sim-key-0123456789";
@@ -21,40 +23,91 @@ const X_SECRET: &str = "bench-x-api-secret-0123456789";
 pub struct Herald {
     pub url: String,
     pub state: herald::state::AppState,
-    pub sim: ayrshare_sim::SimHandle,
+    pub sim: Arc<ayrshare_sim::SimHandle>,
     pub http: reqwest::Client,
-    _db: tempfile::TempDir,
+    stop: tokio::sync::oneshot::Sender<()>,
+    running: tokio::task::JoinHandle<anyhow::Result<()>>,
+    _db: Arc<tempfile::TempDir>,
 }
 
-/// A running Herald: `redis` picks the Redis tier. Its rate limiter is on (with a limit
-/// the benchmark never reaches), so a hit pays for it as in production.
+/// What the instances of one cluster share: the Ayrshare simulator, the SQLite file and
+/// the cache namespace.
+pub struct Shared {
+    sim: Arc<ayrshare_sim::SimHandle>,
+    db: Arc<tempfile::TempDir>,
+    namespace: String,
+}
+
+/// How an instance caches: its strategy, Redis (none: the in-process tier) and its read
+/// lease in ms (`None`: the default of `HERALD_CACHE_LEASE_MS`; 0 turns leases off).
+#[derive(Clone)]
+pub struct Tier {
+    pub strategy: Strategy,
+    pub redis: Option<String>,
+    pub lease_ms: Option<u64>,
+}
+
+impl Tier {
+    pub fn redis(url: &str, lease_ms: Option<u64>) -> Self {
+        Tier { strategy: Strategy::Versioned, redis: Some(url.to_owned()), lease_ms }
+    }
+}
+
+/// A new simulator, a new database file and a new cache namespace.
+pub async fn shared(sim: ayrshare_sim::SimConfig) -> Shared {
+    let sim = ayrshare_sim::SimConfig { api_key: Some(SIM_KEY.into()), ..sim };
+    let sim = Arc::new(ayrshare_sim::Simulator::spawn(sim).await.unwrap());
+    let db = Arc::new(tempfile::tempdir().unwrap());
+    let namespace = format!("herald-bench-{}", uuid::Uuid::new_v4().simple());
+    Shared { sim, db, namespace }
+}
+
+/// A running Herald alone on its database: `redis` picks the Redis tier.
 pub async fn start(
     strategy: Strategy,
     redis: Option<String>,
     sim: ayrshare_sim::SimConfig,
 ) -> Herald {
-    let sim = ayrshare_sim::SimConfig { api_key: Some(SIM_KEY.into()), ..sim };
-    let sim = ayrshare_sim::Simulator::spawn(sim).await.unwrap();
-    let db = tempfile::tempdir().unwrap();
-    let mut args = ServeArgs::for_tests(db.path().join("bench.db").to_str().unwrap());
+    instance(&shared(sim).await, &Tier { strategy, redis, lease_ms: None }).await
+}
+
+/// One more Herald on what `shared` holds. Its rate limiter is on (with a limit the
+/// benchmark never reaches), so a hit pays for it as in production.
+pub async fn instance(shared: &Shared, tier: &Tier) -> Herald {
+    let file = shared.db.path().join("bench.db");
+    let mut args = ServeArgs::for_tests(file.to_str().unwrap());
     args.admin_token = Some(Secret::new(ADMIN));
     args.ayrshare.ayrshare_api_key = Some(Secret::new(SIM_KEY));
-    args.ayrshare.ayrshare_base_url = sim.base_url();
+    args.ayrshare.ayrshare_base_url = shared.sim.base_url();
     args.ayrshare.x_api_key = Some(Secret::new(X_KEY));
     args.ayrshare.x_api_secret = Some(Secret::new(X_SECRET));
     args.scheduler_interval_ms = 0;
     args.rate_limit_per_minute = 1_000_000_000;
     args.auth_failures_per_minute = 60;
-    args.cache.cache_strategy = strategy;
-    args.cache.redis_url = redis.map(Secret::new);
-    args.cache.cache_namespace = format!("herald-bench-{}", uuid::Uuid::new_v4().simple());
+    args.cache.cache_strategy = tier.strategy;
+    args.cache.redis_url = tier.redis.clone().map(Secret::new);
+    args.cache.cache_namespace = shared.namespace.clone();
+    if let Some(ms) = tier.lease_ms {
+        args.cache.cache_lease_ms = ms;
+    }
     let app = Application::build(args).await.unwrap();
     let (url, state) = (format!("http://{}", app.local_addr()), app.state().clone());
-    tokio::spawn(app.run_until(std::future::pending()));
-    Herald { url, state, sim, http: reqwest::Client::new(), _db: db }
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(app.run_until(async move {
+        let _ = stopped.await;
+    }));
+    let (sim, _db) = (shared.sim.clone(), shared.db.clone());
+    Herald { url, state, sim, http: reqwest::Client::new(), stop, running, _db }
 }
 
 impl Herald {
+    /// Shuts it down (its loops and its cache's background tasks) and waits until it has:
+    /// nothing of it talks to Redis afterwards.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.running.await.unwrap().unwrap();
+    }
+
     pub async fn call(
         &self,
         method: reqwest::Method,

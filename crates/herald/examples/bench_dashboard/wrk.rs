@@ -7,6 +7,8 @@ use tokio::process::Command;
 #[derive(Debug, Clone, Copy)]
 pub struct Run {
     pub rps: f64,
+    /// Requests completed in the run.
+    pub requests: u64,
     pub p50_us: f64,
     pub p99_us: f64,
     /// Responses that were not 2xx/3xx (must be 0 for a valid run).
@@ -55,12 +57,17 @@ fn parse(text: &str) -> Run {
     let field = |prefix: &str| {
         text.lines().map(str::trim).find_map(|l| l.strip_prefix(prefix)).map(str::trim)
     };
+    let requests = text
+        .lines()
+        .find(|l| l.contains(" requests in "))
+        .and_then(|l| l.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0);
     let rps = field("Requests/sec:").and_then(|v| v.parse().ok()).unwrap_or(0.0);
     let p50_us = field("50%").map(micros).unwrap_or(f64::NAN);
     let p99_us = field("99%").map(micros).unwrap_or(f64::NAN);
     let errors = field("Non-2xx or 3xx responses:").and_then(|v| v.parse().ok()).unwrap_or(0)
         + field("Socket errors:").map_or(0, |_| 1);
-    Run { rps, p50_us, p99_us, errors }
+    Run { rps, requests, p50_us, p99_us, errors }
 }
 
 /// `69.00us`, `1.20ms`, `2.00s` in microseconds.
