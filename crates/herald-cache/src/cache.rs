@@ -172,7 +172,7 @@ impl Cache {
                 core.versions.bump(&tags);
                 Ok(())
             }
-            Some(remote) => match core.invalidate_remote(remote, &tags).await {
+            Some(remote) => match core.invalidate_until_shared(remote, &tags).await {
                 // Healthy: our own subscription applies and forwards it.
                 Ok(()) if !remote.health.is_degraded() => return Ok(()),
                 Ok(()) => Ok(()),

@@ -21,6 +21,9 @@ use crate::topics::Topics;
 use crate::types::{CacheConfig, Invalidation, Lookup, Source};
 use crate::window::LocalWindows;
 
+/// How long an invalidation keeps trying to reach Redis before it is reported unshared.
+pub(crate) const SHARING_RETRIES_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Capacity of the `subscribe()` channel; slower receivers lag.
 const EVENT_BUFFER: usize = 1024;
 
@@ -138,14 +141,40 @@ impl Core {
         Ok(())
     }
 
+    /// [`Core::invalidate_remote`], tried again every 100 ms for up to
+    /// [`SHARING_RETRIES_FOR`] while Redis does not answer (a restarting Redis, a command
+    /// connection being made again): an invalidation comes back unshared only when Redis
+    /// stayed unreachable that long. Without it, a write on an instance that reached
+    /// Redis a moment after the others was acknowledged unshared while they already
+    /// served entries filled before it (`scaled::redis_restart` caught that).
+    pub async fn invalidate_until_shared(
+        &self,
+        remote: &Remote,
+        tags: &[String],
+    ) -> redis::RedisResult<()> {
+        let deadline = tokio::time::Instant::now() + SHARING_RETRIES_FOR;
+        loop {
+            match self.invalidate_remote(remote, tags).await {
+                Ok(()) => return Ok(()),
+                Err(e) if tokio::time::Instant::now() >= deadline => return Err(e),
+                Err(e) => self.redis_failed("invalidate (trying again)", &e),
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await; // retry pace
+        }
+    }
+
     /// Waits until every other lease holder the invalidation script saw applied it, or
     /// its lease ended (then drops its registration, if it was not renewed since).
+    /// When Redis may have forgotten holders (`unsure`), it waits a whole lease anyway.
     pub async fn await_holders(&self, remote: &Remote, published: Published) {
-        if published.holders.is_empty() {
+        if published.holders.is_empty() && !(published.unsure && self.lease.enabled()) {
             return;
         }
         bump(&self.counters.ack_waits);
         let deadline = published.at + self.lease.lease;
+        if published.unsure {
+            tokio::time::sleep_until(deadline).await; // holders Redis may not know of
+        }
         let waiting = self.acks.wait(published.seq, published.holders.clone(), deadline);
         // While degraded there is no subscription to hear acknowledgements on: they are
         // read from Redis instead (the poll never ends by itself: the wait does).
@@ -173,6 +202,7 @@ impl Core {
             remote.health.fail();
         }
         self.lease.reset();
+        self.acks.forget();
     }
 
     /// Runs `fut` as a fill, counting it and its failure.

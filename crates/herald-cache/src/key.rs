@@ -113,6 +113,12 @@ impl RedisNames {
         format!("{}:holders", self.ns)
     }
 
+    /// Present for two leases after any instance recovered from a Redis failure: Redis
+    /// may have forgotten lease holders (a restart), so every write waits a whole lease.
+    pub fn unsure(&self) -> String {
+        format!("{}:unsure", self.ns)
+    }
+
     /// Hash of the last number each lease holder acknowledged.
     pub fn applied(&self) -> String {
         format!("{}:applied", self.ns)

@@ -100,7 +100,7 @@
 //!
 //! **Degraded mode.** Any Redis error, or losing the subscription, marks the instance
 //! degraded: reads then bypass the cache entirely (fill directly, store nothing, join
-//! nothing). `invalidate` still runs its script on Redis, within one second: after an
+//! nothing). `invalidate` still runs its script on Redis, trying again for up to two seconds: after an
 //! outage the command connection can answer again before the task has re-subscribed.
 //! It also applies the invalidation locally, which its own subscription cannot, and
 //! returns `Err(`[`Unshared`]`)` if Redis did not answer. The task reconnects every
@@ -171,10 +171,20 @@
 //!   clock says the grant ran out (monotonic clocks keep counting while a process is
 //!   stopped), its subscription replays or has lost what it missed, and it answers from
 //!   memory only after a new grant, which needs every number applied. *Redis restarting
-//!   or failing over* loses `{ns}:seq` and the holders: subscriptions break (every
-//!   instance degrades, drops its lease, and recovers with an epoch bump); a number that
-//!   restarts lower looks old or like a gap and forces a resynchronisation, never a lease
-//!   on stale versions. *Clocks:* each side measures only durations on its own monotonic
+//!   or failing over* loses `{ns}:seq` and the holders' set, and a holder whose
+//!   connection died may not have noticed yet (its pings notice within two seconds), still
+//!   holding a grant from before. So a writer also waits a whole lease, acknowledgements
+//!   or not, whenever Redis may have forgotten holders: when the epoch is missing (Redis
+//!   lost its data and no instance has reconnected yet), and for two leases after any
+//!   instance recovered (its recovery script sets `{ns}:unsure`): any grant from before
+//!   the loss has ended by then. Every instance that noticed degrades, drops its lease and
+//!   recovers with an epoch bump; a number that restarts lower looks old or like a gap and
+//!   forces a resynchronisation, never a lease on stale versions; and a failure makes a
+//!   writer forget the acknowledgements it heard, so an old one never passes for a new
+//!   number. (Found by
+//!   `scaled::redis_restart`: Redis was back within 1.5 s, shorter than a lease, and a
+//!   write acknowledged on the emptied holders' set was missed by an instance that had not
+//!   yet noticed.) *Clocks:* each side measures only durations on its own monotonic
 //!   clock, with the 2 % rate margin; Redis's clock only decides when a registration
 //!   expires, two leases after its grant. Limits: a jump of Redis's wall clock by more than
 //!   a lease, or a machine suspended whole (its monotonic clock stops), could make a writer
@@ -235,6 +245,7 @@
 //! |---|---|
 //! | G10 hits under a read lease need no Redis command | `lease::under_a_read_lease_a_hit_needs_no_redis_command` |
 //! | G10 writes wait for every lease holder | `lease::a_write_is_acknowledged_only_after_every_lease_holder_applied_it` |
+//! | G10 when Redis may have forgotten holders | `lease::a_write_waits_a_whole_lease_while_redis_may_have_forgotten_holders` |
 //! | G10 lost messages, silent and departed holders | `lease::a_holder_that_missed_an_invalidation_stops_answering_from_memory_within_its_lease`, `lease::a_silent_holder_holds_writes_back_for_one_lease_at_most_and_once`, `lease::an_instance_that_shuts_down_leaves_and_no_write_waits_for_it` |
 //! | G1 read-your-writes everywhere | `redis_only::invalidation_on_one_instance_is_seen_by_the_next_read_on_another`, `entries_are_dropped_by_any_of_their_tags` |
 //! | G1 with request-scoped snapshots | `scoped::a_scoped_read_sees_every_invalidation_acknowledged_before_its_scope`, `scoped::a_scope_reads_its_own_invalidation_and_steps_aside_after_a_failure` |

@@ -30,6 +30,9 @@ pub(crate) struct Published {
     pub seq: u64,
     pub versions: Vec<u64>,
     pub holders: Vec<Holder>,
+    /// Redis may have forgotten lease holders (see `scripts::INVALIDATE`): wait a whole
+    /// lease whatever the acknowledgements.
+    pub unsure: bool,
     pub at: tokio::time::Instant,
 }
 
@@ -247,13 +250,14 @@ impl Remote {
     pub async fn invalidate(&self, tags: &[String]) -> RedisResult<Published> {
         let mut call = self.scripts.invalidate.prepare_invoke();
         call.key(self.names.seq()).key(self.names.holders());
+        call.key(self.names.epoch()).key(self.names.unsure());
         for tag in tags {
             call.key(self.names.tag(tag));
         }
         call.arg(self.names.channel()).arg(Event::invalidation_prefix(tags));
         let mut conn = self.conn()?;
-        let run = call.invoke_async::<(u64, Vec<u64>, Vec<String>)>(&mut conn);
-        let (seq, versions, flat) =
+        let run = call.invoke_async::<(u64, Vec<u64>, Vec<String>, u8)>(&mut conn);
+        let (seq, versions, flat, unsure) =
             timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("invalidate"))??;
         let at = tokio::time::Instant::now();
         let holders = flat
@@ -261,7 +265,7 @@ impl Remote {
             .map(|pair| Holder { id: pair[0].clone(), score: pair[1].clone() })
             .filter(|h| h.id != self.id)
             .collect();
-        Ok(Published { seq, versions, holders, at })
+        Ok(Published { seq, versions, holders, unsure: unsure == 1, at })
     }
 
     /// Takes up to `wanted` uses of the shared window `key`: (granted, ms until one frees).
@@ -375,10 +379,10 @@ impl Remote {
 
     /// Moves the epoch on: every entry stored before, on any instance, is now unreachable.
     /// Returns the new epoch.
-    pub async fn bump_epoch(&self) -> RedisResult<u64> {
+    pub async fn bump_epoch(&self, unsure_for: Duration) -> RedisResult<u64> {
         let mut call = self.scripts.bump_epoch.prepare_invoke();
-        call.key(self.names.epoch()).key(self.names.seq());
-        call.arg(unix_millis()).arg(self.names.channel());
+        call.key(self.names.epoch()).key(self.names.seq()).key(self.names.unsure());
+        call.arg(unix_millis()).arg(self.names.channel()).arg(millis(unsure_for));
         let (epoch, _seq): (u64, u64) = call.invoke_async(&mut self.conn()?).await?;
         Ok(epoch)
     }

@@ -1,5 +1,5 @@
 //! The Lua scripts that make the Redis tier's multi-key steps atomic. They use only
-//! GET, SET, INCR, DEL, PEXPIRE, PUBLISH, HGET, HSET, HMGET, TIME, ZADD, ZSCORE, ZREM, ZRANGE (BYSCORE) and
+//! GET, SET, INCR, DEL, PEXPIRE, PUBLISH, HGET, HSET, HMGET, EXISTS, TIME, ZADD, ZSCORE, ZREM, ZRANGE (BYSCORE) and
 //! ZREMRANGEBYSCORE, which Upstash / Vercel KV also run.
 
 use redis::Script;
@@ -76,26 +76,32 @@ redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local holders = redis.call('ZRANGE', KEYS[2], now, '+inf', 'BYSCORE', 'WITHSCORES')
 ";
 
-/// KEYS: seq, holders, tag... ARGV: channel, the event's JSON up to its closing brace.
-/// Numbers the invalidation, bumps every tag, tells everyone (with the new versions and
-/// the number), and returns `{number, {versions..}, {holder, score, ..}}`.
+/// KEYS: seq, holders, epoch, unsure, tag... ARGV: channel, the event's JSON up to its
+/// closing brace. Numbers the invalidation, bumps every tag, tells everyone (with the new
+/// versions and the number), and returns `{number, {versions..}, {holder, score, ..},
+/// unsure}`: `unsure` is 1 when Redis may have forgotten lease holders (its epoch is
+/// missing: it lost its data; or a recovery happened less than two leases ago).
 const INVALIDATE: &str = r#"
 local seq = redis.call('INCR', KEYS[1])
 local versions = {}
-for i = 3, #KEYS do versions[#versions + 1] = redis.call('INCR', KEYS[i]) end
+for i = 5, #KEYS do versions[#versions + 1] = redis.call('INCR', KEYS[i]) end
 local tail = ',"versions":[' .. table.concat(versions, ',') .. '],"seq":' .. seq .. '}'
 redis.call('PUBLISH', ARGV[1], ARGV[2] .. tail)
+local unsure = 0
+if redis.call('EXISTS', KEYS[3]) == 0 or redis.call('EXISTS', KEYS[4]) == 1 then unsure = 1 end
 "#;
 
-const INVALIDATE_RETURN: &str = "return {seq, versions, holders}";
+const INVALIDATE_RETURN: &str = "return {seq, versions, holders, unsure}";
 
-/// KEYS: epoch, seq, holders. ARGV: unix millis, channel. Starts the epoch at the clock
-/// if it is missing (a restarted Redis never repeats an old epoch), then moves it on,
-/// numbered and told like an invalidation. Returns `{epoch, number}`.
+/// KEYS: epoch, seq, unsure. ARGV: unix millis, channel, unsure ms. Starts the epoch at
+/// the clock if it is missing (a restarted Redis never repeats an old epoch), then moves
+/// it on, numbered and told like an invalidation; marks the next two leases unsure (a
+/// recovery may follow a restart that lost lease holders). Returns `{epoch, number}`.
 const BUMP_EPOCH: &str = r#"
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 local epoch = redis.call('INCR', KEYS[1])
 local seq = redis.call('INCR', KEYS[2])
+redis.call('SET', KEYS[3], '1', 'PX', ARGV[3])
 redis.call('PUBLISH', ARGV[2], '{"epoch":' .. epoch .. ',"seq":' .. seq .. '}')
 return {epoch, seq}
 "#;

@@ -113,7 +113,7 @@ async fn connect(core: &Core) -> RedisResult<Link> {
     let link = subscribe(remote).await?;
     remote.init_epoch().await?;
     if Health::has_failed(snapshot) {
-        let epoch = remote.bump_epoch().await?;
+        let epoch = remote.bump_epoch(core.lease.lease * 2).await?;
         core.local.flush();
         tracing::info!(epoch, "redis is back; epoch bumped, local tier flushed");
     }

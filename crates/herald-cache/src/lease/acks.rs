@@ -44,6 +44,13 @@ impl Acks {
         self.tick.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// Forgets every acknowledgement (a Redis failure: its numbers may start again lower,
+    /// and an old acknowledgement must not pass for a new one). Forgetting only makes a
+    /// writer wait longer.
+    pub fn forget(&self) {
+        self.seen.lock().unwrap_or_else(|e| e.into_inner()).clear();
+    }
+
     fn acknowledged(&self, who: &str, seq: u64) -> bool {
         let seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         seen.get(who).is_some_and(|acked| *acked >= seq)

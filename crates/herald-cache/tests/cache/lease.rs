@@ -128,3 +128,28 @@ async fn an_instance_that_shuts_down_leaves_and_no_write_waits_for_it() {
     assert!(started.elapsed() < LEASE / 2, "waited {:?} for a stopped instance", started.elapsed());
     assert_eq!(a.metrics().ack_waits, 0);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_waits_a_whole_lease_while_redis_may_have_forgotten_holders() {
+    let Some(url) = redis_or_skip() else { return };
+    let ns = Ns::new(url);
+    let a = leased(&ns).await;
+    let ws = tags(&["workspace:1"]);
+    // A Redis that lost its data (no epoch, no holders) before any instance reconnected.
+    let (epoch, holders) = (format!("{}:epoch", ns.name), format!("{}:holders", ns.name));
+    let _: u64 = ns.run(redis::cmd("DEL").arg(&epoch).arg(&holders));
+    let started = Instant::now();
+    a.invalidate(&ws).await.unwrap();
+    assert!(started.elapsed() >= LEASE, "waited {:?} with holders unknown", started.elapsed());
+    // After an instance recovered: unsure for two leases, then writes go at once.
+    let _: () = ns.run(redis::cmd("SET").arg(&epoch).arg(1));
+    let unsure = format!("{}:unsure", ns.name);
+    let _: () = ns.run(redis::cmd("SET").arg(&unsure).arg(1).arg("PX").arg(60_000));
+    let started = Instant::now();
+    a.invalidate(&ws).await.unwrap();
+    assert!(started.elapsed() >= LEASE, "waited {:?} while unsure", started.elapsed());
+    let _: u64 = ns.run(redis::cmd("DEL").arg(&unsure));
+    let started = Instant::now();
+    a.invalidate(&ws).await.unwrap();
+    assert!(started.elapsed() < LEASE / 2, "waited {:?} once sure again", started.elapsed());
+}

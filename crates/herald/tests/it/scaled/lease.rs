@@ -19,7 +19,9 @@ use std::time::Duration;
 const LEASE: Duration = Duration::from_secs(2);
 const RUN_FOR: Duration = Duration::from_secs(16);
 /// Longer than the lease, shorter than the load.
-const FROZEN_FOR: Duration = Duration::from_secs(5);
+const FROZEN_FOR: Duration = Duration::from_secs(6);
+/// A write's own work under this load on two cores (debug build), beside its wait.
+const WRITE_WORK: Duration = Duration::from_millis(2500);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_instance_freezes() {
@@ -104,12 +106,17 @@ async fn at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_ins
         let failures = tally.failures.lock().unwrap().clone();
         assert!(Tally::get(&tally.reads) > 200 && Tally::get(&tally.writes) > 20, "the load ran");
         assert_eq!(Tally::get(&tally.stale_reads), 0, "stale reads: {failures:#?}");
-        assert_eq!(Tally::get(&tally.failed_reads) + Tally::get(&tally.failed_writes), 0, "failures: {failures:#?}");
+// Reads the frozen instance had taken in when it stopped may run out of their
+        // deadline while it is stopped (503, "try again"): never stale, never elsewhere.
+        let failed_on = tally.failed_reads_on.lock().unwrap().clone();
+        let failed_elsewhere: u64 =
+            failed_on.iter().filter(|(url, _)| **url != cluster[2].url).map(|(_, n)| n).sum();
+        assert_eq!(failed_elsewhere + Tally::get(&tally.failed_writes), 0, "failures: {failures:#?}");
         for instance in &cluster[..2] {
             let slowest = slowest.get(&instance.url).copied().unwrap_or_default();
             assert!(
-                slowest < LEASE + Duration::from_millis(1500),
-                "a write on {} took {slowest:?}: longer than the lease ({LEASE:?}) and its own work",
+                slowest < LEASE + WRITE_WORK,
+                "a write on {} took {slowest:?}: longer than the lease ({LEASE:?}) and its own work (waiting out the frozen instance would take {FROZEN_FOR:?})",
                 instance.name
             );
         }

@@ -34,6 +34,8 @@ pub struct Tally {
     pub upstream_changes: AtomicU64,
     /// The first failure of each kind, for the assertion message.
     pub failures: Mutex<Vec<String>>,
+    /// Failed reads per instance (base URL).
+    pub failed_reads_on: Mutex<HashMap<String, u64>>,
     /// The slowest acknowledged write per instance (base URL).
     pub slowest_write: Mutex<HashMap<String, Duration>>,
 }
@@ -47,6 +49,11 @@ impl Tally {
         if counter.fetch_add(1, Ordering::Relaxed) < 3 {
             self.failures.lock().unwrap().push(what);
         }
+    }
+
+    fn failed_read(&self, base: &str, what: String) {
+        *self.failed_reads_on.lock().unwrap().entry(base.to_owned()).or_default() += 1;
+        self.failed(&self.failed_reads, what);
     }
 
     /// Prints the figures on stderr (past libtest's capture).
@@ -194,12 +201,12 @@ async fn reader(
         let (status, x_cache, body) = match history(&http, base, &load.ws, &load.token).await {
             Ok(answer) => answer,
             Err(e) => {
-                tally.failed(&tally.failed_reads, format!("read on {base} failed: {e}"));
+                tally.failed_read(base, format!("read on {base} failed: {e}"));
                 continue;
             }
         };
         let Some(posts) = body["posts"].as_array().filter(|_| status == 200) else {
-            tally.failed(&tally.failed_reads, format!("read on {base} answered {status}: {body}"));
+            tally.failed_read(base, format!("read on {base} answered {status}: {body}"));
             continue;
         };
         if x_cache == "hit" {
