@@ -268,6 +268,7 @@ mod entry;
 mod events;
 mod fill;
 mod flight;
+mod health;
 mod key;
 mod lease;
 mod local;
