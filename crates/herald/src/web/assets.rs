@@ -17,7 +17,7 @@
 //! - an import map would do the same in the browser, but it is an inline script, which
 //!   the pages' CSP (`script-src 'self'`) refuses;
 //! - the files stay plain relative imports, which Node's test runner loads from the disk
-//!   unchanged (`node --test crates/herald/assets/test/*.test.js`).
+//!   unchanged (`cd crates/herald/assets && node --test test/*.test.js`).
 //!
 //! [`module_graph`] lists what an entry imports, for the page's `modulepreload` links:
 //! the browser fetches the whole graph at once instead of import by import.
