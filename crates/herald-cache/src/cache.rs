@@ -133,7 +133,7 @@ impl Cache {
         let core = self.core();
         let Ok(Some(remote)) = core.healthy_remote() else { return work.await };
         let health = remote.health.state();
-        if tags.is_empty() || health & 1 == 1 || core.lease.versions(tags).is_some() {
+        if tags.is_empty() || health & 1 == 1 || core.lease.covers(tags) {
             return work.await; // under the read lease every read resolves from memory
         }
         match core.resolve_remote(remote, tags).await {

@@ -14,7 +14,7 @@ use tokio::time::{interval, timeout, MissedTickBehavior};
 use crate::core::Core;
 use crate::events::Event;
 use crate::lease::{Attempt, Holder};
-use crate::remote::{timed_out, Remote, RESPONSE_TIMEOUT};
+use crate::remote::{millis, timed_out, Remote, RESPONSE_TIMEOUT};
 
 /// What Redis said to a grant.
 enum Grant {
@@ -78,10 +78,6 @@ impl Remote {
         let run = zrem.query_async::<()>(&mut conn);
         timeout(RESPONSE_TIMEOUT, run).await.map_err(|_| timed_out("leave"))?
     }
-}
-
-fn millis(d: Duration) -> u64 {
-    u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
 }
 
 /// Renews the lease and acknowledges applied numbers until `stopped`, then leaves.

@@ -173,6 +173,16 @@ impl ReadLease {
         Some(Versions { epoch, tags: versions.collect::<Option<_>>()? })
     }
 
+    /// Whether the lease holds now and every one of `tags` is known (what
+    /// [`ReadLease::versions`] would answer, without building the answer).
+    pub fn covers(&self, tags: &[impl AsRef<str>]) -> bool {
+        if !self.held() {
+            return false;
+        }
+        let state = self.read();
+        state.epoch.is_some() && tags.iter().all(|t| state.tags.contains_key(t.as_ref()))
+    }
+
     /// The generation to quote when learning from a command sent now.
     pub fn generation(&self) -> u64 {
         self.read().generation

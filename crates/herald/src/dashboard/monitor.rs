@@ -54,6 +54,13 @@ pub struct Report {
     pub since: String,
 }
 
+impl Report {
+    fn of(figures: FreshnessFigures) -> Self {
+        let since = figures.since.to_rfc3339_opts(SecondsFormat::Secs, true);
+        Self { checked: figures.checked, violations: figures.violations, since }
+    }
+}
+
 /// The sampler and its running checks. Cheap to clone.
 #[derive(Clone)]
 pub struct Monitor {
@@ -105,13 +112,7 @@ impl Monitor {
     pub async fn totals(&self) -> AppResult<Report> {
         self.save().await?;
         let totals = self.inner.store.freshness_totals().await?;
-        let own = self.figures();
-        let figures = totals.unwrap_or(own);
-        Ok(Report {
-            checked: figures.checked,
-            violations: figures.violations,
-            since: figures.since.to_rfc3339_opts(SecondsFormat::Secs, true),
-        })
+        Ok(Report::of(totals.unwrap_or_else(|| self.figures())))
     }
 
     fn figures(&self) -> FreshnessFigures {
@@ -149,12 +150,7 @@ impl Monitor {
 
     /// This instance's figures.
     pub fn report(&self) -> Report {
-        let c = &self.inner.counts;
-        Report {
-            checked: c.checks.get(),
-            violations: c.violations.get(),
-            since: self.inner.since.to_rfc3339_opts(SecondsFormat::Secs, true),
-        }
+        Report::of(self.figures())
     }
 
     /// Maybe re-checks `served` (the answer `key` gave for `ws`) in the background.
