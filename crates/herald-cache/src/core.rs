@@ -182,6 +182,8 @@ impl Core {
             silent = waiting => silent,
             () = self.poll_acks(remote, &published.holders) => published.holders,
         };
+        let waited = u64::try_from(published.at.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.counters.ack_wait_longest_ms.fetch_max(waited, Ordering::Relaxed);
         for holder in silent {
             bump(&self.counters.ack_timeouts);
             tracing::warn!(holder = %holder.id, seq = published.seq,

@@ -19,6 +19,7 @@ pub(crate) struct Counters {
     pub lease_reads: AtomicU64,
     pub ack_waits: AtomicU64,
     pub ack_timeouts: AtomicU64,
+    pub ack_wait_longest_ms: AtomicU64,
 }
 
 /// Adds one to a counter.
@@ -52,6 +53,7 @@ impl Counters {
             lease_reads: self.lease_reads.load(Relaxed),
             ack_waits: self.ack_waits.load(Relaxed),
             ack_timeouts: self.ack_timeouts.load(Relaxed),
+            ack_wait_longest_ms: self.ack_wait_longest_ms.load(Relaxed),
             ..Metrics::default()
         }
     }

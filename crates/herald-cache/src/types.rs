@@ -199,6 +199,9 @@ pub struct Metrics {
     pub ack_waits: u64,
     /// Lease holders an invalidation stopped waiting for when their lease ended.
     pub ack_timeouts: u64,
+    /// The longest an invalidation waited for lease holders, in milliseconds, counted
+    /// from the invalidation script's answer (bounded by the lease: G10).
+    pub ack_wait_longest_ms: u64,
     /// Whether this instance holds its read lease now.
     pub read_lease_held: bool,
     /// Entries in the local tier now.

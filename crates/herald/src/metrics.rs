@@ -16,6 +16,7 @@ use herald_cache::Cache;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::fmt::Write;
@@ -91,6 +92,8 @@ struct CacheCounters {
     lease_reads: Counter,
     ack_waits: Counter,
     ack_timeouts: Counter,
+    /// The longest an invalidation waited for lease holders (G10 bounds it by the lease).
+    ack_wait_longest: Gauge<f64, std::sync::atomic::AtomicU64>,
 }
 
 /// The application's metrics. Cheap to clone.
@@ -157,6 +160,11 @@ impl Metrics {
         for (name, counter, help) in named {
             registry.register(format!("herald_cache_{name}"), help, counter.clone());
         }
+        registry.register(
+            "herald_cache_ack_wait_longest_seconds",
+            "the longest an invalidation waited for lease holders",
+            cache.ack_wait_longest.clone(),
+        );
         let freshness = crate::dashboard::monitor::Counts::default();
         let checks =
             ("herald_freshness_checks", "dashboard answers re-checked against the database");
@@ -214,6 +222,7 @@ impl Metrics {
         for (counter, value) in pairs {
             counter.inner().store(value, std::sync::atomic::Ordering::Relaxed);
         }
+        c.ack_wait_longest.set(m.ack_wait_longest_ms as f64 / 1000.0);
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.inner.registry).is_err() {
             tracing::error!("metrics could not be encoded");

@@ -108,6 +108,8 @@ async fn a_silent_holder_holds_writes_back_for_one_lease_at_most_and_once() {
     let waited = started.elapsed();
     assert!(waited >= LEASE && waited < LEASE + Duration::from_millis(500), "waited {waited:?}");
     assert_eq!(a.metrics().ack_timeouts, 1);
+    let longest = Duration::from_millis(a.metrics().ack_wait_longest_ms);
+    assert!(longest >= LEASE && longest <= waited, "longest wait {longest:?}, the call {waited:?}");
     let started = Instant::now();
     a.invalidate(&ws).await.unwrap();
     assert!(

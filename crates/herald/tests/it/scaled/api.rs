@@ -142,7 +142,8 @@ pub async fn sim_feed(sim: &SimHandle, ws_name: &str, platform: &str) -> Vec<Val
 }
 
 /// The instance's cache counters and Ayrshare history calls, from `/metrics`, in one line
-/// (`fills=… stale_fills_rejected=… lease_waits=… bypasses=… redis_errors=… history_calls=…`).
+/// (`fills=… stale_fills_rejected=… lease_waits=… bypasses=… redis_errors=… history_calls=…
+/// ack_wait_longest_seconds=…`).
 pub async fn cache_figures(http: &reqwest::Client, base: &str) -> String {
     let text = match http.get(format!("{base}/metrics")).send().await {
         Ok(res) => res.text().await.unwrap_or_default(),
@@ -180,5 +181,10 @@ pub async fn cache_figures(http: &reqwest::Client, base: &str) -> String {
         .map(value)
         .sum::<f64>();
     figures.push(format!("history_calls={history}"));
+    let longest = text
+        .lines()
+        .find(|l| l.starts_with("herald_cache_ack_wait_longest_seconds "))
+        .map_or(0.0, value);
+    figures.push(format!("ack_wait_longest_seconds={longest}"));
     figures.join(" ")
 }

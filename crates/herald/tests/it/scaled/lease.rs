@@ -20,8 +20,8 @@ const LEASE: Duration = Duration::from_secs(2);
 const RUN_FOR: Duration = Duration::from_secs(16);
 /// Longer than the lease, shorter than the load.
 const FROZEN_FOR: Duration = Duration::from_secs(6);
-/// A write's own work under this load on two cores (debug build), beside its wait.
-const WRITE_WORK: Duration = Duration::from_millis(2500);
+/// How late a timer may wake on two busy cores (debug build) after a wait's deadline.
+const WAKE_MARGIN: Duration = Duration::from_millis(250);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_instance_freezes() {
@@ -98,32 +98,37 @@ async fn at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_ins
         load.await.expect("load");
 
         let mut figures = String::new();
+        let mut longest_waits = vec![];
         for instance in &cluster {
-            figures.push_str(&format!("\n  {}: {}", instance.name, cache_figures(&http, &instance.url).await));
+            let line = cache_figures(&http, &instance.url).await;
+            longest_waits.push(figure(&line, "ack_wait_longest_seconds="));
+            figures.push_str(&format!("\n  {}: {line}", instance.name));
         }
         let slowest = tally.slowest_write.lock().unwrap().clone();
         tally.report("three instances at zero round trips, subscriptions killed, one frozen", &format!("; slowest writes {slowest:?}{figures}"));
         let failures = tally.failures.lock().unwrap().clone();
         assert!(Tally::get(&tally.reads) > 200 && Tally::get(&tally.writes) > 20, "the load ran");
         assert_eq!(Tally::get(&tally.stale_reads), 0, "stale reads: {failures:#?}");
-// Reads the frozen instance had taken in when it stopped may run out of their
+        // Reads the frozen instance had taken in when it stopped may run out of their
         // deadline while it is stopped (503, "try again"): never stale, never elsewhere.
         let failed_on = tally.failed_reads_on.lock().unwrap().clone();
         let failed_elsewhere: u64 =
             failed_on.iter().filter(|(url, _)| **url != cluster[2].url).map(|(_, n)| n).sum();
         assert_eq!(failed_elsewhere + Tally::get(&tally.failed_writes), 0, "failures: {failures:#?}");
-        for instance in &cluster[..2] {
-            let slowest = slowest.get(&instance.url).copied().unwrap_or_default();
+        // No write on the instances that kept running waited for holders longer than the
+        // lease (waiting out the frozen one would take FROZEN_FOR). Measured by each
+        // instance from the invalidation script's answer to the end of its wait, so the
+        // write's own work on a busy machine does not count; the margin is timer latency.
+        for (instance, longest) in cluster[..2].iter().zip(&longest_waits) {
+            let longest = Duration::from_secs_f64(*longest);
             assert!(
-                slowest < LEASE + WRITE_WORK,
-                "a write on {} took {slowest:?}: longer than the lease ({LEASE:?}) and its own work (waiting out the frozen instance would take {FROZEN_FOR:?})",
+                longest <= LEASE + WAKE_MARGIN,
+                "a write on {} waited {longest:?} for lease holders: longer than the lease ({LEASE:?}); slowest writes {slowest:?}",
                 instance.name
             );
         }
-        let timeouts: f64 = figures
-            .split_whitespace()
-            .filter_map(|f| f.strip_prefix("ack_timeouts=")?.parse::<f64>().ok())
-            .sum();
+        let timeouts: f64 =
+            figures.lines().map(|line| figure(line, "ack_timeouts=")).sum();
         assert!(timeouts > 0.0, "writers stopped waiting for the frozen instance:{figures}");
 
         // The monitor, sampling every answer, saw no violation on any instance.
@@ -136,6 +141,11 @@ async fn at_zero_round_trips_no_read_is_stale_while_subscriptions_die_and_an_ins
         }
     })
     .await;
+}
+
+/// The number after `name` (e.g. `"ack_timeouts="`) in a line of `cache_figures`.
+fn figure(line: &str, name: &str) -> f64 {
+    line.split_whitespace().find_map(|f| f.strip_prefix(name)?.parse().ok()).unwrap_or(0.0)
 }
 
 /// The commands Redis has run so far (every line of `INFO commandstats`, summed).
