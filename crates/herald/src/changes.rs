@@ -9,7 +9,8 @@
 
 use crate::domain::plan::Queue;
 use crate::domain::{Actor, AuditAction, Post, PostStatus};
-use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, PlanOutcome, Planned, Result, Storage};
+use crate::store::{ClaimFn, Committed, DueQuery, NewEvent, PlanOutcome, PlanStore, Planned};
+use crate::store::{PostStore, Result};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -77,17 +78,19 @@ impl ChangeFeed {
 /// Writes posts through the store and the change feed (see the module docs).
 #[derive(Clone)]
 pub struct Writer {
-    store: Arc<dyn Storage>,
+    posts: Arc<dyn PostStore>,
+    /// Queued and planned posts, written with their queue's slots.
+    plan: Arc<dyn PlanStore>,
     feed: ChangeFeed,
 }
 
 impl Writer {
-    pub fn new(store: Arc<dyn Storage>, feed: ChangeFeed) -> Self {
-        Self { store, feed }
+    pub fn new(posts: Arc<dyn PostStore>, plan: Arc<dyn PlanStore>, feed: ChangeFeed) -> Self {
+        Self { posts, plan, feed }
     }
 
     pub async fn insert(&self, post: &Post, event: &NewEvent) -> Result<Committed> {
-        let c = self.store.insert_post(post, event).await?;
+        let c = self.posts.insert_post(post, event).await?;
         self.feed.committed(&c).await;
         Ok(c)
     }
@@ -98,26 +101,26 @@ impl Writer {
         post: &Post,
         event: &NewEvent,
     ) -> Result<Committed> {
-        let c = self.store.save_post(expected_version, post, event).await?;
+        let c = self.posts.save_post(expected_version, post, event).await?;
         self.feed.committed(&c).await;
         Ok(c)
     }
 
-    /// Creates posts together (keyed, or from the queue): see [`Storage::insert_planned`].
+    /// Creates posts together (keyed, or from the queue): see [`PlanStore::insert_planned`].
     pub async fn insert_planned(
         &self,
         workspace_id: &str,
         items: &[Planned],
         slots: &[DateTime<Utc>],
     ) -> Result<PlanOutcome> {
-        let outcome = self.store.insert_planned(workspace_id, items, slots).await?;
+        let outcome = self.plan.insert_planned(workspace_id, items, slots).await?;
         for c in &outcome.committed {
             self.feed.committed(c).await;
         }
         Ok(outcome)
     }
 
-    /// Saves a post at the queue's first free slot: see [`Storage::save_queued`].
+    /// Saves a post at the queue's first free slot: see [`PlanStore::save_queued`].
     pub async fn save_queued(
         &self,
         workspace_id: &str,
@@ -126,12 +129,12 @@ impl Writer {
         event: &NewEvent,
         slots: &[DateTime<Utc>],
     ) -> Result<Committed> {
-        let c = self.store.save_queued(workspace_id, expected_version, post, event, slots).await?;
+        let c = self.plan.save_queued(workspace_id, expected_version, post, event, slots).await?;
         self.feed.committed(&c).await;
         Ok(c)
     }
 
-    /// Writes a queue's settings and its posts' state: see [`Storage::save_queue`].
+    /// Writes a queue's settings and its posts' state: see [`PlanStore::save_queue`].
     pub async fn save_queue(
         &self,
         workspace_id: &str,
@@ -140,7 +143,7 @@ impl Writer {
         slots: &[DateTime<Utc>],
         actor: &Actor,
     ) -> Result<Vec<Committed>> {
-        let changed = self.store.save_queue(workspace_id, queue, now, slots, actor).await?;
+        let changed = self.plan.save_queue(workspace_id, queue, now, slots, actor).await?;
         for c in &changed {
             self.feed.committed(c).await;
         }
@@ -148,7 +151,7 @@ impl Writer {
     }
 
     pub async fn claim_due(&self, query: &DueQuery, claim: ClaimFn<'_>) -> Result<Vec<Committed>> {
-        let claimed = self.store.claim_due(query, claim).await?;
+        let claimed = self.posts.claim_due(query, claim).await?;
         for c in &claimed {
             self.feed.committed(c).await;
         }

@@ -15,7 +15,7 @@ use crate::domain::{LateApproval, Membership, Post, Role};
 use crate::posts::{Decision, NewPost};
 use crate::secret::Secret;
 use crate::state::AppState;
-use crate::store::{Counts, Storage};
+use crate::store::{AccessStore, Counts, PostStore};
 use crate::workspaces::NewWorkspace;
 use anyhow::Context;
 use ayrshare_sim::SimHandle;
@@ -70,7 +70,7 @@ impl Seeded {
 /// Gives the built-in simulator, which starts empty, the profile of every workspace in
 /// `store`, with every network linked; returns how many.
 pub async fn recreate_sandbox_profiles(
-    store: &dyn Storage,
+    store: &dyn AccessStore,
     sandbox: &SimHandle,
 ) -> anyhow::Result<usize> {
     let workspaces = store.workspaces().await?;
@@ -92,7 +92,7 @@ pub async fn recreate_sandbox_profiles(
 /// Seeds the demo workspace and its users unless the workspace exists.
 pub async fn seed(
     state: &AppState,
-    store: &dyn Storage,
+    store: &dyn PostStore,
     sandbox: Option<&SimHandle>,
 ) -> anyhow::Result<Seeded> {
     let existing = state.workspaces.list(&Principal::Admin).await.map_err(anyhow_of)?;

@@ -71,6 +71,8 @@ pub struct Lookups {
 }
 
 struct Inner {
+    /// The whole store: the lookups read four areas (workspaces and tokens, sessions,
+    /// users and memberships, and review links for a directory's names).
     store: Arc<dyn Storage>,
     cache: Cache,
 }

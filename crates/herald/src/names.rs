@@ -17,7 +17,7 @@
 //! with `author_name` and `actor_name`.
 
 use crate::domain::{Actor, Event, Post, User};
-use crate::store::{Storage, StoreError};
+use crate::store::{AccessStore, PeopleStore, ReviewStore, StoreError};
 use herald_cache::Weigh;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -41,8 +41,11 @@ impl Weigh for Directory {
 }
 
 impl Directory {
-    /// The members and tokens of a workspace, from the store.
-    pub async fn load(store: &dyn Storage, workspace_id: &str) -> Result<Self, StoreError> {
+    /// The members, tokens and review links of a workspace, from the store.
+    pub async fn load<S>(store: &S, workspace_id: &str) -> Result<Self, StoreError>
+    where
+        S: PeopleStore + AccessStore + ReviewStore + ?Sized,
+    {
         let mut dir = Self::default();
         for member in store.members(workspace_id).await? {
             dir.add_user(&member.user);
@@ -70,11 +73,14 @@ impl Directory {
 
     /// The directory of a workspace with the names of the users among `actors` who are
     /// no longer members, all from the store (for a cache fill that builds on it).
-    pub async fn load_with<'a>(
-        store: &dyn Storage,
+    pub async fn load_with<'a, S>(
+        store: &S,
         workspace_id: &str,
         actors: impl IntoIterator<Item = &'a Actor>,
-    ) -> Result<Self, StoreError> {
+    ) -> Result<Self, StoreError>
+    where
+        S: PeopleStore + AccessStore + ReviewStore + ?Sized,
+    {
         let mut dir = Self::load(store, workspace_id).await?;
         for id in dir.missing_users(actors) {
             if let Some(record) = store.user(&id).await? {

@@ -21,7 +21,7 @@ use crate::changes::Writer;
 use crate::domain::{Actor, AuditAction, Post, PostStatus, WaitingFor, Workspace};
 use crate::notify::Notifier;
 use crate::publish::{self, Publisher};
-use crate::store::{DueQuery, NewEvent, Storage, StoreError};
+use crate::store::{AccessStore, DueQuery, NewEvent, PostStore, StoreError};
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
@@ -54,7 +54,9 @@ pub struct Scheduler {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    posts: Arc<dyn PostStore>,
+    /// Only to read a due workspace.
+    access: Arc<dyn AccessStore>,
     writer: Writer,
     publisher: Publisher,
     notifier: Notifier,
@@ -64,12 +66,13 @@ struct Inner {
 
 impl Scheduler {
     pub fn new(
-        store: Arc<dyn Storage>,
+        posts: Arc<dyn PostStore>,
+        access: Arc<dyn AccessStore>,
         writer: Writer,
         publisher: Publisher,
         notifier: Notifier,
     ) -> Self {
-        let inner = Inner { store, writer, publisher, notifier, batch: 50, concurrency: 8 };
+        let inner = Inner { posts, access, writer, publisher, notifier, batch: 50, concurrency: 8 };
         Self { inner: Arc::new(inner) }
     }
 
@@ -83,10 +86,10 @@ impl Scheduler {
     pub async fn run_due_at(&self, now: DateTime<Utc>) -> Result<RunReport, StoreError> {
         let mut report = RunReport::default();
         loop {
-            let due = self.inner.store.due_by_workspace(now, WORKSPACES_PER_PASS).await?;
+            let due = self.inner.posts.due_by_workspace(now, WORKSPACES_PER_PASS).await?;
             let mut progressed = false;
             for (ws_id, count) in due {
-                let Some(ws) = self.inner.store.workspace(&ws_id).await? else { continue };
+                let Some(ws) = self.inner.access.workspace(&ws_id).await? else { continue };
                 progressed |= self.run_workspace(&ws, now, count, &mut report).await?;
             }
             if !progressed {
@@ -155,7 +158,7 @@ impl Scheduler {
     /// Labels the workspace's due posts that are not labelled yet as waiting for the
     /// budget (a post claimed meanwhile by another instance is left alone); how many.
     async fn mark_waiting(&self, ws: &str, now: DateTime<Utc>) -> Result<u32, StoreError> {
-        let due = self.inner.store.due_posts(ws, now, WORKSPACES_PER_PASS).await?;
+        let due = self.inner.posts.due_posts(ws, now, WORKSPACES_PER_PASS).await?;
         let mut marked = 0;
         for post in due.into_iter().filter(|p| p.waiting_for.is_none()) {
             let mut next = post.clone();

@@ -94,7 +94,9 @@ impl Application {
         let admin_token = args.admin_token.clone().unwrap_or_else(|| auth::new_token().0);
 
         let lookups = Lookups::new(store.clone(), cache.clone());
-        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone(), store.clone())
+        // `area()`: the store upcast to the one area a parameter names (`store`: all of it).
+        let area = || store.clone();
+        let authenticator = Authenticator::new(admin_token.clone(), lookups.clone(), area())
             .with_idle(Duration::from_secs(args.people.session_idle_hours * 3600));
         let live = Live::new(
             cache.clone(),
@@ -114,7 +116,7 @@ impl Application {
             (strategy, ttl),
             Watch {
                 monitor: Monitor::new(
-                    store.clone(),
+                    area(),
                     metrics.freshness(),
                     args.cache.freshness_sample,
                     args.cache.lease(),
@@ -130,9 +132,9 @@ impl Application {
             people.mailer.clone(),
             people.public_url.clone(),
         );
-        let analytics = Analytics::new(store.clone(), gateway.clone(), args.analytics.policy());
+        let analytics = Analytics::new(area(), area(), gateway.clone(), args.analytics.policy());
         let hooks_out =
-            Webhooks::new(store.clone(), args.webhooks_out.settings(), notifier.clone())?;
+            Webhooks::new(area(), area(), area(), args.webhooks_out.settings(), notifier.clone())?;
         let hooks: Vec<Arc<dyn AfterCommit>> = vec![
             Arc::new(Invalidator { dashboard: dashboard.clone(), lookups: lookups.clone() }),
             Arc::new(Announcer { live: live.clone(), lookups: lookups.clone() }),
@@ -140,30 +142,33 @@ impl Application {
             Arc::new(FirstRefresh { analytics: analytics.clone() }),
             Arc::new(crate::webhooks_out::Waker(hooks_out.clone())),
         ];
-        let writer = Writer::new(store.clone(), ChangeFeed::new(hooks));
-        let plan = PlanService::new(store.clone(), lookups.clone(), writer.clone());
-        let feeds = Feeds::new(store.clone(), writer.clone(), args.feeds.settings())?;
+        let writer = Writer::new(area(), area(), ChangeFeed::new(hooks));
+        let plan = PlanService::new(area(), area(), lookups.clone(), writer.clone());
+        let feeds = Feeds::new(area(), writer.clone(), args.feeds.settings())?;
         let accounts = AccountService::new(gateway.clone(), cache.clone());
         let publisher = Publisher::new(gateway.clone(), writer.clone(), args.publish.policy());
         let secret = args.ayrshare.ayrshare_webhook_secret.clone();
         let limits = Limits::new(args.rate_limit_per_minute, args.auth_failures_per_minute);
         let media = MediaService::new(
-            store.clone(),
+            area(),
+            area(),
             lookups.clone(),
             gateway.clone(),
             people.public_url.clone(),
             MediaLimits { max_mb: args.media_max_mb, quota_mb: args.media_quota_mb },
         );
         let posts = PostService::new(
-            store.clone(),
+            area(),
+            area(),
+            area(),
             lookups.clone(),
             writer.clone(),
             publisher.clone(),
             accounts.clone(),
         );
-        let workspaces = WorkspaceService::new(store.clone(), lookups.clone(), gateway.clone());
+        let workspaces = WorkspaceService::new(area(), area(), lookups.clone(), gateway.clone());
         let review = Review::new(
-            store.clone(),
+            (area(), area(), area()),
             lookups.clone(),
             (posts.clone(), workspaces.clone()),
             (notifier.clone(), hooks_out.clone()),
@@ -178,11 +183,11 @@ impl Application {
         );
         let state = AppState::new(AppInner {
             posts,
-            people: PeopleService::new(store.clone(), lookups.clone(), cache.clone(), people),
+            people: PeopleService::new((area(), area()), lookups.clone(), cache.clone(), people),
             workspaces,
             accounts: accounts.clone(),
-            webhooks: WebhookService::new(store.clone(), writer.clone(), accounts, secret),
-            scheduler: Scheduler::new(store.clone(), writer, publisher, notifier.clone()),
+            webhooks: WebhookService::new(area(), writer.clone(), accounts, secret),
+            scheduler: Scheduler::new(area(), area(), writer, publisher, notifier.clone()),
             notifier,
             media,
             dashboard,
@@ -195,14 +200,14 @@ impl Application {
                 cache: cache.clone(),
                 profiles: profiles.clone(),
             }),
-            ops: Ops::new(store.clone(), cache.clone(), args.cron_secret.clone()),
+            ops: Ops::new(area(), cache.clone(), args.cron_secret.clone()),
             metrics,
             analytics,
             hooks_out,
             review,
             plan,
             feeds,
-            library: crate::library::LibraryService::new(store.clone()),
+            library: crate::library::LibraryService::new(area()),
         });
         if let Some(sim) = &sandbox {
             crate::demo::recreate_sandbox_profiles(store.as_ref(), sim).await?;

@@ -21,7 +21,7 @@ use crate::posts::PostService;
 use crate::review::Review;
 use crate::scheduler::Scheduler;
 use crate::secret::Secret;
-use crate::store::Storage;
+use crate::store::Lifecycle;
 use crate::webhooks::WebhookService;
 use crate::webhooks_out::Webhooks;
 use crate::workspaces::WorkspaceService;
@@ -112,13 +112,14 @@ pub struct Ops {
 }
 
 struct OpsInner {
-    store: Arc<dyn Storage>,
+    /// Only pinged, for readiness.
+    store: Arc<dyn Lifecycle>,
     cache: Cache,
     cron_secret: Option<Secret>,
 }
 
 impl Ops {
-    pub fn new(store: Arc<dyn Storage>, cache: Cache, cron_secret: Option<Secret>) -> Self {
+    pub fn new(store: Arc<dyn Lifecycle>, cache: Cache, cron_secret: Option<Secret>) -> Self {
         Self { inner: Arc::new(OpsInner { store, cache, cron_secret }) }
     }
 

@@ -20,7 +20,7 @@ use crate::domain::{Actor, AuditAction, PostStatus};
 use crate::error::{AppError, AppResult};
 use crate::publish::{apply_outcome, Outcome};
 use crate::secret::Secret;
-use crate::store::{NewEvent, Storage};
+use crate::store::{NewEvent, PostStore};
 use axum::http::HeaderMap;
 use ayrshare::webhook::{Action, Webhook};
 use ayrshare::Platform;
@@ -52,7 +52,7 @@ pub struct WebhookService {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    store: Arc<dyn PostStore>,
     writer: Writer,
     accounts: AccountService,
     /// `AYRSHARE_WEBHOOK_SECRET`; without one every delivery is refused.
@@ -61,7 +61,7 @@ struct Inner {
 
 impl WebhookService {
     pub fn new(
-        store: Arc<dyn Storage>,
+        store: Arc<dyn PostStore>,
         writer: Writer,
         accounts: AccountService,
         secret: Option<Secret>,

@@ -19,7 +19,7 @@ use crate::gateway::{Gateway, XSource};
 use crate::lookups::Lookups;
 use crate::secret::Secret;
 use crate::store::constraint::WORKSPACE_NAME;
-use crate::store::{Storage, StoreError, TokenRecord};
+use crate::store::{AccessStore, ReviewStore, StoreError, TokenRecord};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::ToSchema;
@@ -123,14 +123,21 @@ pub struct WorkspaceService {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    access: Arc<dyn AccessStore>,
+    /// Only to create review links (a credential, like a token).
+    review: Arc<dyn ReviewStore>,
     lookups: Lookups,
     gateway: Gateway,
 }
 
 impl WorkspaceService {
-    pub fn new(store: Arc<dyn Storage>, lookups: Lookups, gateway: Gateway) -> Self {
-        Self { inner: Arc::new(Inner { store, lookups, gateway }) }
+    pub fn new(
+        access: Arc<dyn AccessStore>,
+        review: Arc<dyn ReviewStore>,
+        lookups: Lookups,
+        gateway: Gateway,
+    ) -> Self {
+        Self { inner: Arc::new(Inner { access, review, lookups, gateway }) }
     }
 
     /// A workspace as a caller holding `role` there sees it: the profile key hint only
@@ -156,7 +163,7 @@ impl WorkspaceService {
     /// Every workspace for a global admin; a token's own; a person's memberships'.
     pub async fn list(&self, who: &Principal) -> AppResult<Vec<Workspace>> {
         if who.is_global_admin() {
-            return Ok(self.inner.store.workspaces().await?);
+            return Ok(self.inner.access.workspaces().await?);
         }
         let ids: Vec<String> = match who {
             Principal::Token { workspace_id, .. } => vec![workspace_id.clone()],
@@ -194,7 +201,7 @@ impl WorkspaceService {
             created_at: now_ms(),
             x_credentials: None,
         };
-        let written = self.inner.store.create_workspace(&ws).await;
+        let written = self.inner.access.create_workspace(&ws).await;
         self.workspace_written(&ws.id, written).await?;
         tracing::info!(workspace = %ws.id, profile = %ProfileRef::of(&ws.profile_key), "workspace created");
         Ok(ws)
@@ -220,7 +227,7 @@ impl WorkspaceService {
         }
         ws.requires_approval = patch.requires_approval.unwrap_or(ws.requires_approval);
         ws.late_approval = patch.late_approval.unwrap_or(ws.late_approval);
-        let written = self.inner.store.update_workspace(&ws).await;
+        let written = self.inner.access.update_workspace(&ws).await;
         self.workspace_written(&ws.id, written).await?;
         Ok(ws)
     }
@@ -249,7 +256,7 @@ impl WorkspaceService {
             created_by: creator(who),
             issued_by: Some(who.actor()),
         };
-        let written = self.inner.store.create_token(&record).await;
+        let written = self.inner.access.create_token(&record).await;
         self.tokens_written(written).await?;
         Ok(CreatedToken {
             id: record.id,
@@ -260,7 +267,7 @@ impl WorkspaceService {
     }
 
     pub async fn tokens(&self, workspace_id: &str) -> AppResult<Vec<TokenRecord>> {
-        Ok(self.inner.store.tokens(workspace_id).await?)
+        Ok(self.inner.access.tokens(workspace_id).await?)
     }
 
     /// The workspace's tokens as listed, with who created them.
@@ -288,7 +295,7 @@ impl WorkspaceService {
     #[tracing::instrument(skip_all, fields(workspace = %workspace_id, token = %id))]
     pub async fn revoke_token(&self, workspace_id: &str, id: &str) -> AppResult<()> {
         self.inner.lookups.shared_tier_reachable().await?;
-        let revoked = self.inner.store.revoke_token(workspace_id, id).await;
+        let revoked = self.inner.access.revoke_token(workspace_id, id).await;
         if let Ok(false) = revoked {
             let known =
                 self.tokens(workspace_id).await?.into_iter().any(|t| t.id == id && t.revoked);
@@ -303,7 +310,7 @@ impl WorkspaceService {
     /// tokens' records (the reviewer's name joins the workspace's directory everywhere,
     /// and a link is a credential like a token).
     pub async fn create_review_link(&self, link: &ReviewLink) -> AppResult<()> {
-        let written = self.inner.store.create_review_link(link).await;
+        let written = self.inner.review.create_review_link(link).await;
         self.tokens_written(written).await
     }
 
@@ -329,7 +336,7 @@ impl WorkspaceService {
 impl WorkspaceService {
     /// Creates the Ayrshare profile of a new workspace; its key is the workspace's.
     async fn new_profile(&self, title: &str) -> AppResult<Secret> {
-        if self.inner.store.workspace_by_name(title).await?.is_some() {
+        if self.inner.access.workspace_by_name(title).await?.is_some() {
             return Err(AppError::conflict("conflict", "a workspace with this name exists"));
         }
         let key = self.inner.gateway.create_profile(title).await?;

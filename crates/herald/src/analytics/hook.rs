@@ -26,7 +26,7 @@ impl AfterCommit for FirstRefresh {
             return;
         }
         let now = crate::domain::model::now_ms();
-        if let Err(e) = self.analytics.store().schedule_refresh(&targets, now).await {
+        if let Err(e) = self.analytics.metrics().schedule_refresh(&targets, now).await {
             tracing::warn!(post = %change.post.id, error = %e, "could not schedule the first analytics refresh");
         }
     }

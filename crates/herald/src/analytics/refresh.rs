@@ -4,7 +4,7 @@
 //! [`crate::background::LoopHandle`] runs it every `HERALD_ANALYTICS_INTERVAL_MS`.
 //!
 //! **One call per post per refresh, across instances.** A target (a post on one
-//! network) is claimed by one refresher at a time (`Storage::claim_refreshes`, the same
+//! network) is claimed by one refresher at a time (`MetricsStore::claim_refreshes`, the same
 //! claim-with-lease as the outbox), and saving its figures (or putting it back) sets its
 //! next refresh in the future and releases the claim in one statement; a run claims at
 //! one `now` until nothing is due, so it never claims what it just put back. A post's
@@ -67,14 +67,16 @@ impl Analytics {
         let mut report = RefreshReport::default();
         loop {
             let claimed =
-                self.store().claim_refreshes(now, self.inner.lease, self.inner.batch).await?;
+                self.metrics().claim_refreshes(now, self.inner.lease, self.inner.batch).await?;
             if claimed.is_empty() {
                 return Ok(report);
             }
             for (ws_id, posts) in group(claimed) {
-                let Some(ws) = self.store().workspace(&ws_id).await? else {
+                let Some(ws) = self.inner.access.workspace(&ws_id).await? else {
                     let all: Vec<_> = posts.into_values().flatten().collect();
-                    self.store().schedule_refresh(&all, now + chrono::Duration::days(365)).await?;
+                    self.metrics()
+                        .schedule_refresh(&all, now + chrono::Duration::days(365))
+                        .await?;
                     continue;
                 };
                 self.refresh_workspace(&ws, posts, now, &mut report).await?;
@@ -167,7 +169,7 @@ impl Analytics {
                     .collect();
                 for t in &missing {
                     let at = policy.next_refresh(t.posted_at, now);
-                    self.store().schedule_refresh(std::slice::from_ref(t), at).await?;
+                    self.metrics().schedule_refresh(std::slice::from_ref(t), at).await?;
                 }
                 self.note(&ws.id, LastRead::Succeeded);
             }
@@ -175,7 +177,7 @@ impl Analytics {
                 report.deferred += count;
                 let wait = chrono::Duration::from_std(wait.max(Duration::from_secs(1)))
                     .unwrap_or(chrono::Duration::MAX);
-                self.store().schedule_refresh(targets, now + wait).await?;
+                self.metrics().schedule_refresh(targets, now + wait).await?;
                 self.note(&ws.id, LastRead::Failed);
             }
             Read::Failed => {
@@ -183,7 +185,7 @@ impl Analytics {
                 report.failed += count;
                 for t in targets {
                     let at = policy.retry(t.posted_at, now);
-                    self.store().schedule_refresh(std::slice::from_ref(t), at).await?;
+                    self.metrics().schedule_refresh(std::slice::from_ref(t), at).await?;
                 }
                 self.note(&ws.id, LastRead::Failed);
             }
@@ -195,7 +197,7 @@ impl Analytics {
     /// another) still has its next refresh set, so its claim never lingers.
     async fn save(&self, figures: &[PostMetrics]) -> Result<(), StoreError> {
         for f in figures {
-            if self.store().save_post_metrics(std::slice::from_ref(f)).await? == 0 {
+            if self.metrics().save_post_metrics(std::slice::from_ref(f)).await? == 0 {
                 let target = RefreshTarget {
                     workspace_id: f.workspace_id.clone(),
                     post_id: f.post_id.clone(),
@@ -204,7 +206,7 @@ impl Analytics {
                     posted_at: f.posted_at,
                 };
                 let at = f.next_refresh_at.unwrap_or(f.as_of);
-                self.store().schedule_refresh(&[target], at).await?;
+                self.metrics().schedule_refresh(&[target], at).await?;
             }
         }
         Ok(())
@@ -214,7 +216,7 @@ impl Analytics {
     /// `account_every` (or missing); failures are logged and left for the next run.
     async fn refresh_accounts(&self, ws: &Workspace, platforms: &[String], now: DateTime<Utc>) {
         let every = chrono::Duration::from_std(self.inner.policy.account_every).unwrap_or_default();
-        let stored = match self.store().account_metrics(&ws.id).await {
+        let stored = match self.metrics().account_metrics(&ws.id).await {
             Ok(stored) => stored,
             Err(e) => return tracing::warn!(error = %e, "reading account figures failed"),
         };
@@ -244,7 +246,7 @@ impl Analytics {
                 as_of,
             })
             .collect();
-        if let Err(e) = self.store().save_account_metrics(&figures).await {
+        if let Err(e) = self.metrics().save_account_metrics(&figures).await {
             tracing::warn!(error = %e, "storing account figures failed");
         }
     }

@@ -16,7 +16,7 @@ use crate::dashboard::upstream::Freshness;
 use crate::domain::{PostMetrics, Workspace};
 use crate::error::AppResult;
 use crate::gateway::Gateway;
-use crate::store::Storage;
+use crate::store::{AccessStore, MetricsStore};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -29,7 +29,9 @@ pub struct Analytics {
 }
 
 pub(super) struct Inner {
-    pub(super) store: Arc<dyn Storage>,
+    pub(super) metrics: Arc<dyn MetricsStore>,
+    /// Only to read a refreshed target's workspace.
+    pub(super) access: Arc<dyn AccessStore>,
     pub(super) gateway: Gateway,
     pub(super) policy: Policy,
     /// Targets one claim takes.
@@ -49,9 +51,15 @@ pub(super) enum LastRead {
 }
 
 impl Analytics {
-    pub fn new(store: Arc<dyn Storage>, gateway: Gateway, policy: Policy) -> Self {
+    pub fn new(
+        metrics: Arc<dyn MetricsStore>,
+        access: Arc<dyn AccessStore>,
+        gateway: Gateway,
+        policy: Policy,
+    ) -> Self {
         let inner = Inner {
-            store,
+            metrics,
+            access,
             gateway,
             policy,
             batch: 50,
@@ -65,8 +73,8 @@ impl Analytics {
         self.inner.policy
     }
 
-    pub(super) fn store(&self) -> &dyn Storage {
-        &*self.inner.store
+    pub(super) fn metrics(&self) -> &dyn MetricsStore {
+        &*self.inner.metrics
     }
 
     pub(super) fn note(&self, workspace_id: &str, outcome: LastRead) {
@@ -86,9 +94,9 @@ impl Analytics {
         range: &Range,
         now: DateTime<Utc>,
     ) -> AppResult<Report> {
-        let records = self.store().post_metrics(&ws.id, range.from, range.to).await?;
-        let accounts = self.store().account_metrics(&ws.id).await?;
-        let texts = self.store().post_texts_of_metrics(&ws.id, range.from, range.to).await?;
+        let records = self.metrics().post_metrics(&ws.id, range.from, range.to).await?;
+        let accounts = self.metrics().account_metrics(&ws.id).await?;
+        let texts = self.metrics().post_texts_of_metrics(&ws.id, range.from, range.to).await?;
         let upstream = self.freshness(&ws.id, &records, now);
         Ok(report::build(ws, range, &records, &accounts, &texts, upstream))
     }
@@ -101,7 +109,7 @@ impl Analytics {
         post_id: &str,
         now: DateTime<Utc>,
     ) -> AppResult<PostReport> {
-        let records = self.store().figures_of_post(ws, post_id).await?;
+        let records = self.metrics().figures_of_post(ws, post_id).await?;
         Ok(report::of_post(post_id, &records, self.freshness(ws, &records, now)))
     }
 

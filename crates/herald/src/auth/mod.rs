@@ -18,7 +18,7 @@ use crate::domain::{Actor, Membership, Role, User};
 use crate::error::AppResult;
 use crate::lookups::Lookups;
 use crate::secret::Secret;
-use crate::store::Storage;
+use crate::store::SessionStore;
 use base64::Engine;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -173,7 +173,7 @@ struct AuthInner {
     /// The SHA-256 of the admin token (compared in constant time with the caller's).
     admin_digest: Digest256,
     lookups: Lookups,
-    store: Arc<dyn Storage>,
+    store: Arc<dyn SessionStore>,
     /// Sessions whose `last_seen_at` this instance wrote lately (see [`TOUCH_EVERY`]).
     touched: moka::sync::Cache<String, ()>,
     /// A session unused for this long has ended (the idle timeout).
@@ -184,7 +184,7 @@ struct AuthInner {
 const TOUCH_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 impl Authenticator {
-    pub fn new(admin_token: Secret, lookups: Lookups, store: Arc<dyn Storage>) -> Self {
+    pub fn new(admin_token: Secret, lookups: Lookups, store: Arc<dyn SessionStore>) -> Self {
         let touched =
             moka::sync::Cache::builder().time_to_live(TOUCH_EVERY).max_capacity(100_000).build();
         let admin_digest = digest(admin_token.expose());

@@ -18,6 +18,7 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct Baseline {
+    /// The whole store, for the view's four areas ([`view::load`]).
     store: Arc<dyn Storage>,
     gateway: Gateway,
     views: moka::future::Cache<String, Arc<View>>,

@@ -60,6 +60,7 @@ pub struct Dashboard {
 }
 
 struct Inner {
+    /// The whole store, for the view's four areas ([`view::load`]).
     store: Arc<dyn Storage>,
     cache: Cache,
     upstream: Upstream,

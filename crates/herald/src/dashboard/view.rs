@@ -263,7 +263,9 @@ pub fn build(ws: &str, parts: Parts<'_>) -> View {
     View { head, posts, ends, hash, content_version: 0, reps: Representations::default() }
 }
 
-/// Reads what a view needs from the store and builds it.
+/// Reads what a view needs from the store and builds it: the whole store, since that is
+/// four areas (the content version, posts and counts, and the names of members, tokens
+/// and review links).
 pub async fn load(store: &dyn Storage, ws: &str, upstream: &Snapshot) -> Result<View, StoreError> {
     let content_version = store.content_version(ws).await?;
     let query = ListQuery { limit: MAX_LIMIT as u32, ..ListQuery::default() };

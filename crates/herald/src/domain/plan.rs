@@ -6,6 +6,7 @@
 //! autumn change) is the first of the two; a time that does not happen (the spring gap)
 //! is the same time an hour later, the first instant that day's clocks show after it.
 
+use ayrshare::Platform;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -145,7 +146,7 @@ pub struct Feed {
     pub id: String,
     pub workspace_id: String,
     pub url: String,
-    pub platforms: Vec<String>,
+    pub platforms: Vec<Platform>,
     pub template: Option<String>,
     pub created_at: DateTime<Utc>,
     pub last_checked_at: Option<DateTime<Utc>>,

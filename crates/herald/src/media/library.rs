@@ -46,8 +46,7 @@ impl MediaService {
     /// One page of the workspace's media, newest first, after `cursor`.
     pub async fn library(&self, ws_id: &str, cursor: Option<&str>) -> AppResult<LibraryPage> {
         let after = cursor.filter(|c| !c.is_empty()).map(parse_cursor).transpose()?;
-        let store = &self.inner.store;
-        let mut rows = store.media_library(ws_id, after, PAGE + 1).await?;
+        let mut rows = self.inner.library.media_library(ws_id, after, PAGE + 1).await?;
         let more = rows.len() > PAGE as usize;
         rows.truncate(PAGE as usize);
         let next_cursor = rows
@@ -86,7 +85,7 @@ impl MediaService {
     /// Deletes the medium: 404 if the workspace has none such, 409 `in_use` while a post
     /// still on its way uses it.
     pub async fn delete(&self, ws_id: &str, id: &str) -> AppResult<()> {
-        match self.inner.store.delete_media(ws_id, id).await? {
+        match self.inner.library.delete_media(ws_id, id).await? {
             MediaRemoval::Removed => Ok(()),
             MediaRemoval::NotFound => Err(AppError::NotFound),
             MediaRemoval::InUse(n) => Err(AppError::conflict(

@@ -32,7 +32,7 @@ use crate::domain::media::{Blob, MediaMeta, MediaRecord};
 use crate::error::{AppError, AppResult};
 use crate::gateway::{Gateway, GatewayError};
 use crate::lookups::Lookups;
-use crate::store::Storage;
+use crate::store::{LibraryStore, MediaStore};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -77,7 +77,9 @@ pub struct MediaLimits {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    media: Arc<dyn MediaStore>,
+    /// The library's side of files: their listing, deletion and public URLs.
+    library: Arc<dyn LibraryStore>,
     lookups: Lookups,
     gateway: Gateway,
     public_url: Option<String>,
@@ -88,7 +90,8 @@ struct Inner {
 
 impl MediaService {
     pub fn new(
-        store: Arc<dyn Storage>,
+        media: Arc<dyn MediaStore>,
+        library: Arc<dyn LibraryStore>,
         lookups: Lookups,
         gateway: Gateway,
         public_url: Option<String>,
@@ -98,7 +101,16 @@ impl MediaService {
             usize::try_from(limits.max_mb.saturating_mul(1 << 20)).unwrap_or(usize::MAX);
         let quota_bytes = limits.quota_mb.saturating_mul(1 << 20);
         let decoders = decode::Decoders::default();
-        let inner = Inner { store, lookups, gateway, public_url, max_bytes, quota_bytes, decoders };
+        let inner = Inner {
+            media,
+            library,
+            lookups,
+            gateway,
+            public_url,
+            max_bytes,
+            quota_bytes,
+            decoders,
+        };
         Self { inner: Arc::new(inner) }
     }
 
@@ -117,14 +129,14 @@ impl MediaService {
     ) -> AppResult<MediaView> {
         let ws = self.inner.lookups.workspace(ws_id).await?.ok_or(AppError::NotFound)?;
         let file = Checked::of(upload).await?;
-        let store = &self.inner.store;
-        if let Some(meta) = store.media_by_sha256(&ws.id, &file.sha256).await? {
-            let url = match store.media_url(&ws.id, &meta.id).await? {
+        let (media, library) = (&self.inner.media, &self.inner.library);
+        if let Some(meta) = media.media_by_sha256(&ws.id, &file.sha256).await? {
+            let url = match library.media_url(&ws.id, &meta.id).await? {
                 Some(url) => url,
                 None => {
                     let (name, data) = (&file.file_name, &file.data);
                     let url = self.url(&ws, &meta.id, name, file.content_type, data).await?;
-                    store.set_media_url(&ws.id, &meta.id, &url).await?;
+                    library.set_media_url(&ws.id, &meta.id, &url).await?;
                     url
                 }
             };
@@ -135,10 +147,10 @@ impl MediaService {
         let (name, data) = (&record.file_name, &record.data);
         let url = self.url(&ws, &record.id, name, &record.content_type, data).await?;
         let quota = i64::try_from(self.inner.quota_bytes).unwrap_or(i64::MAX);
-        if !store.create_media(&record, quota).await? {
+        if !media.create_media(&record, quota).await? {
             return Err(AppError::QuotaExceeded { quota_bytes: self.inner.quota_bytes });
         }
-        store.set_media_url(&ws.id, &record.id, &url).await?;
+        library.set_media_url(&ws.id, &record.id, &url).await?;
         Ok(self.view(record.meta(), url))
     }
 
@@ -174,7 +186,7 @@ impl MediaService {
     /// 413 if `bytes` more would take the workspace past its quota now (checked again,
     /// against concurrent uploads, when the file is stored).
     async fn within_quota(&self, ws_id: &str, bytes: usize) -> AppResult<()> {
-        let stored = u64::try_from(self.inner.store.media_bytes(ws_id).await?).unwrap_or(0);
+        let stored = u64::try_from(self.inner.media.media_bytes(ws_id).await?).unwrap_or(0);
         let quota_bytes = self.inner.quota_bytes;
         match stored.saturating_add(bytes as u64) > quota_bytes {
             true => Err(AppError::QuotaExceeded { quota_bytes }),
@@ -226,7 +238,7 @@ impl MediaService {
 
     /// What is known about a stored file, for serving it.
     pub async fn file(&self, ws_id: &str, id: &str) -> AppResult<MediaMeta> {
-        self.inner.store.media(ws_id, id).await?.ok_or(AppError::NotFound)
+        self.inner.media.media(ws_id, id).await?.ok_or(AppError::NotFound)
     }
 
     /// Bytes `first..=last` of a stored file, read a chunk at a time as they are taken.
@@ -238,12 +250,12 @@ impl MediaService {
     ) -> impl futures::Stream<Item = Result<axum::body::Bytes, crate::store::StoreError>> + Send
     {
         let (ws, id) = (meta.workspace_id.clone(), meta.id.clone());
-        serve::chunks(self.inner.store.clone(), ws, id, first, last)
+        serve::chunks(self.inner.media.clone(), ws, id, first, last)
     }
 
     /// A stored file's thumbnail.
     pub async fn thumbnail(&self, ws_id: &str, id: &str) -> AppResult<Blob> {
-        self.inner.store.media_thumbnail(ws_id, id).await?.ok_or(AppError::NotFound)
+        self.inner.media.media_thumbnail(ws_id, id).await?.ok_or(AppError::NotFound)
     }
 }
 

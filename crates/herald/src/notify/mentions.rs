@@ -2,11 +2,11 @@
 //!
 //! - a comment's `@Name`s tell each named member once (`mentioned`, in the app, live and
 //!   by e-mail): the comment and its notifications, with their mails in the outbox, are
-//!   written in one transaction (`Storage::add_comment`), so none is created twice or
+//!   written in one transaction (`ReviewStore::add_comment`), so none is created twice or
 //!   without its comment;
 //! - a client review link with a reviewer's address, still showing posts pending
 //!   approval, has its reviewer reminded by e-mail once before it expires: the link is
-//!   taken for its reminder by one instance, once ever (`Storage::take_review_reminders`),
+//!   taken for its reminder by one instance, once ever (`ReviewStore::take_review_reminders`),
 //!   and given back if the mail could not be sent.
 
 use super::{outbox, rules, Notifier};

@@ -5,16 +5,16 @@
 //!
 //! **Sent after the change commits, exactly once per event across instances.** A
 //! change's notifications are derived from its audit event, read from the store's event
-//! feed by whichever instance claims it (`Storage::claim_events`, consumer
+//! feed by whichever instance claims it (`OutboxStore::claim_events`, consumer
 //! [`CONSUMER`]): the claim holds the events for that instance alone. Creating them is
 //! idempotent — one per (event, person, kind), with its e-mail written to the outbox in
-//! the same transaction (`Storage::create_notifications`) — and only then does the
+//! the same transaction (`OutboxStore::create_notifications`) — and only then does the
 //! consumer advance past the events. An instance that dies in between lets its claim
 //! lapse; the next claimer derives the same notifications, which exist already, so none
 //! is created, mailed or pushed twice. Only the instance that created a notification
 //! pushes it live, once, to the recipient's streams on every instance. The overdue
 //! check (a pending post whose time passed) runs in the scheduler's run and is
-//! exactly-once the same way: `Storage::claim_overdue` returns each post once ever.
+//! exactly-once the same way: `PostStore::claim_overdue` returns each post once ever.
 
 pub mod hooks_out;
 pub mod mentions;
@@ -53,6 +53,8 @@ pub struct Notifier {
 }
 
 struct Inner {
+    /// The whole store: notifying reads and writes four areas (the outbox and its event
+    /// feed, members, posts, and review comments and reminders).
     store: Arc<dyn Storage>,
     lookups: Lookups,
     live: Live,

@@ -1,5 +1,5 @@
 //! The e-mail outbox: each notification mail was written in the transaction that created
-//! its notification; senders on any instance claim mails (`Storage::claim_mail`: each
+//! its notification; senders on any instance claim mails (`OutboxStore::claim_mail`: each
 //! held by one sender until its lease ends), send them over SMTP and mark them sent. A
 //! failed send is released for a retry after a back-off that doubles (30 s up to an
 //! hour). Delivery to the SMTP server is at least once: a sender that dies after the

@@ -81,7 +81,7 @@ async fn service(db: &DatabaseArgs, cache: Option<&CacheArgs>) -> anyhow::Result
         hasher: crate::auth::password::Hasher::default(),
         invitations_per_day: 0,
     };
-    Ok(PeopleService::new(store, lookups, cache, settings))
+    Ok(PeopleService::new((store.clone(), store), lookups, cache, settings))
 }
 
 /// A password from standard input: prompted for without echo on a terminal, else the

@@ -145,7 +145,7 @@ impl PeopleService {
             accepted_at: None,
             withdrawn_at: None,
         };
-        self.store().create_invitation(&invitation).await?;
+        self.people().create_invitation(&invitation).await?;
         let link =
             |base: &str| format!("{}{ACCEPT_PATH}{}", base.trim_end_matches('/'), secret.expose());
         let mail = match (self.mailer(), self.public_url()) {
@@ -177,7 +177,7 @@ impl PeopleService {
             return Ok(());
         }
         let now = Utc::now();
-        let (made, oldest) = self.store().invitations_since(ws_id, now - THROTTLE_WINDOW).await?;
+        let (made, oldest) = self.people().invitations_since(ws_id, now - THROTTLE_WINDOW).await?;
         if made < limit {
             return Ok(());
         }
@@ -213,7 +213,7 @@ impl PeopleService {
     /// The workspace's open invitations (expired ones included, marked).
     pub async fn invitations(&self, ws_id: &str) -> AppResult<Vec<InvitationView>> {
         let now = Utc::now();
-        let all = self.store().invitations(ws_id).await?;
+        let all = self.people().invitations(ws_id).await?;
         let view = |i: Invitation| InvitationView {
             expired: !i.usable_at(now),
             id: i.id,
@@ -228,7 +228,7 @@ impl PeopleService {
 
     /// Withdraws an open invitation (404 for one unknown or no longer open).
     pub async fn withdraw(&self, ws_id: &str, id: &str) -> AppResult<()> {
-        match self.store().withdraw_invitation(ws_id, id, now_ms()).await? {
+        match self.people().withdraw_invitation(ws_id, id, now_ms()).await? {
             true => Ok(()),
             false => Err(AppError::NotFound),
         }
@@ -245,13 +245,13 @@ impl PeopleService {
     ) -> AppResult<Joined> {
         let hash = auth::hash_token(input.token.trim());
         let invitation =
-            self.store().invitation_by_hash(&hash).await?.ok_or_else(AppError::invitation_gone)?;
+            self.people().invitation_by_hash(&hash).await?.ok_or_else(AppError::invitation_gone)?;
         if !invitation.usable_at(Utc::now()) {
             return Err(AppError::invitation_gone());
         }
         let acceptance = self.acceptance(who, &invitation, input, client).await?;
         let accepted = async {
-            let accepted = self.store().accept_invitation(&hash, now_ms(), &acceptance).await;
+            let accepted = self.people().accept_invitation(&hash, now_ms(), &acceptance).await;
             accepted.map_err(|e| match e {
                 StoreError::Duplicate { .. } => AppError::conflict(
                     "email_taken",
@@ -287,7 +287,7 @@ impl PeopleService {
         password::check(&password).map_err(|m| AppError::invalid("password", m))?;
         let name = input.name.unwrap_or_default();
         let named = !name.trim().is_empty();
-        let existing = self.store().user_by_email(&invitation.email).await?.is_some();
+        let existing = self.people().user_by_email(&invitation.email).await?.is_some();
         if existing || !named {
             // Checked and throttled alike whether the address has an account or not.
             let login =

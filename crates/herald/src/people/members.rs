@@ -43,23 +43,23 @@ pub struct MemberPatch {
 impl PeopleService {
     /// The workspace's members, by name.
     pub async fn members(&self, ws_id: &str) -> AppResult<Vec<MemberView>> {
-        let all = self.store().members(ws_id).await?;
+        let all = self.people().members(ws_id).await?;
         Ok(all.into_iter().map(MemberView::from).collect())
     }
 
     /// Makes a user a member with `role` (the demo; invitations do this for people).
     pub async fn add_member(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<()> {
-        let added = self.store().set_member(ws_id, user_id, role);
+        let added = self.people().set_member(ws_id, user_id, role);
         self.access_write(Access::Memberships, Ack::Local, added).await
     }
 
     /// Gives a member another role (404 for someone who is not a member).
     #[tracing::instrument(skip_all, fields(workspace = %ws_id, user = %user_id))]
     pub async fn set_role(&self, ws_id: &str, user_id: &str, role: Role) -> AppResult<MemberView> {
-        let members = self.store().members(ws_id).await?;
+        let members = self.people().members(ws_id).await?;
         let member =
             members.into_iter().find(|m| m.user.id == user_id).ok_or(AppError::NotFound)?;
-        let set = self.store().set_member(ws_id, user_id, role);
+        let set = self.people().set_member(ws_id, user_id, role);
         self.access_write(Access::Memberships, Ack::Cluster, set).await?;
         tracing::info!(from = member.role.as_str(), to = role.as_str(), "member role changed");
         Ok(MemberView::from(Member { role, ..member }))
@@ -70,7 +70,7 @@ impl PeopleService {
     pub async fn remove_member(&self, ws_id: &str, user_id: &str) -> AppResult<()> {
         // Invalidates also when nothing was removed: completes an earlier removal that
         // was written but not acknowledged (503 after the write).
-        let removed = self.store().remove_member(ws_id, user_id);
+        let removed = self.people().remove_member(ws_id, user_id);
         if !self.access_write(Access::Memberships, Ack::Cluster, removed).await? {
             return Err(AppError::NotFound);
         }

@@ -30,7 +30,7 @@ use crate::lookups::Lookups;
 use crate::mail::Mailer;
 use crate::ratelimit::SharedLockout;
 use crate::secret::Secret;
-use crate::store::Storage;
+use crate::store::{PeopleStore, SessionStore};
 use access::{Access, Ack};
 use herald_cache::Cache;
 use serde::{Deserialize, Serialize};
@@ -154,7 +154,8 @@ pub struct PeopleService {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    people: Arc<dyn PeopleStore>,
+    sessions: Arc<dyn SessionStore>,
     lookups: Lookups,
     mailer: Option<Mailer>,
     /// Where users reach Herald (for links in e-mails), if configured.
@@ -166,7 +167,7 @@ struct Inner {
 
 impl PeopleService {
     pub fn new(
-        store: Arc<dyn Storage>,
+        (people, sessions): (Arc<dyn PeopleStore>, Arc<dyn SessionStore>),
         lookups: Lookups,
         cache: Cache,
         settings: Settings,
@@ -184,7 +185,8 @@ impl PeopleService {
         let inner = Inner {
             throttle,
             hasher: settings.hasher,
-            store,
+            people,
+            sessions,
             lookups,
             mailer: settings.mailer,
             public_url: settings.public_url,
@@ -237,7 +239,7 @@ impl PeopleService {
             user_agent: agent,
             client_ip: client.map(|ip| ip.to_string()),
         };
-        self.inner.store.create_session(&record).await?;
+        self.inner.sessions.create_session(&record).await?;
         tracing::info!(user = %user.id, "signed in");
         Ok(Opened { csrf_token: csrf_of(secret.expose()), user, secret, device: None })
     }
@@ -245,7 +247,7 @@ impl PeopleService {
     /// Ends the caller's session on every instance (503 when that cannot be made sure).
     pub async fn logout(&self, who: &Principal) -> AppResult<()> {
         let Principal::User(person) = who else { return Ok(()) };
-        let ended = self.inner.store.delete_session(&person.session);
+        let ended = self.inner.sessions.delete_session(&person.session);
         self.access_write(Access::Sessions, Ack::Cluster, ended).await?;
         Ok(())
     }
@@ -278,7 +280,7 @@ impl PeopleService {
         if let Some(new) = patch.password {
             self.change_password(&user, patch.current_password, new, origin).await?;
         }
-        let updated = self.inner.store.update_user(&user);
+        let updated = self.inner.people.update_user(&user);
         self.access_write(Access::Users, Ack::Local, updated).await?;
         Ok(user)
     }
@@ -308,7 +310,7 @@ impl PeopleService {
         password::check(&new).map_err(|m| AppError::invalid("password", m))?;
         let set = async {
             let hash = self.hasher().hash(new).await?.map_err(AppError::internal)?;
-            let ended = self.inner.store.set_password(user_id, &hash).await?;
+            let ended = self.inner.people.set_password(user_id, &hash).await?;
             tracing::info!(user = %user_id, sessions_ended = ended, "password set");
             Ok::<_, AppError>(())
         };
@@ -318,7 +320,7 @@ impl PeopleService {
     /// The caller's sessions, newest first.
     pub async fn sessions(&self, who: &Principal) -> AppResult<Vec<SessionView>> {
         let Principal::User(person) = who else { return Ok(vec![]) };
-        let all = self.inner.store.sessions_of(&person.user.id).await?;
+        let all = self.inner.sessions.sessions_of(&person.user.id).await?;
         let view = |s: SessionRecord| SessionView {
             id: session_id(&s.id_hash),
             current: s.id_hash == person.session,
@@ -333,10 +335,10 @@ impl PeopleService {
     /// Ends one of the caller's sessions, on every instance.
     pub async fn end_session(&self, who: &Principal, id: &str) -> AppResult<()> {
         let Principal::User(person) = who else { return Err(AppError::NotFound) };
-        let all = self.inner.store.sessions_of(&person.user.id).await?;
+        let all = self.inner.sessions.sessions_of(&person.user.id).await?;
         let session =
             all.into_iter().find(|s| session_id(&s.id_hash) == id).ok_or(AppError::NotFound)?;
-        let ended = self.inner.store.delete_session(&session.id_hash);
+        let ended = self.inner.sessions.delete_session(&session.id_hash);
         self.access_write(Access::Sessions, Ack::Cluster, ended).await?;
         Ok(())
     }
@@ -361,7 +363,7 @@ impl PeopleService {
             notify_email: true,
             created_at: now_ms(),
         };
-        self.inner.store.create_user(&user, Some(&hash)).await.map_err(|e| match e {
+        self.inner.people.create_user(&user, Some(&hash)).await.map_err(|e| match e {
             crate::store::StoreError::Duplicate { .. } => {
                 AppError::conflict("email_taken", "a user with this e-mail exists")
             }
@@ -372,13 +374,13 @@ impl PeopleService {
 
     /// Sets a user's password by e-mail (the command line): ends their sessions.
     pub async fn reset_password(&self, email: &str, new: String) -> AppResult<()> {
-        let record = self.inner.store.user_by_email(&normal_email(email.trim())).await?;
+        let record = self.inner.people.user_by_email(&normal_email(email.trim())).await?;
         let user = record.ok_or(AppError::NotFound)?.user;
         self.set_password(&user.id, new).await
     }
 
-    pub(crate) fn store(&self) -> &Arc<dyn Storage> {
-        &self.inner.store
+    pub(crate) fn people(&self) -> &Arc<dyn PeopleStore> {
+        &self.inner.people
     }
 
     pub(crate) fn lookups(&self) -> &Lookups {

@@ -76,7 +76,7 @@ impl PeopleService {
         let throttled = |wait| AppError::RateLimited { retry_after: wait };
         throttle.resets_per_client.reserve(&client).await.map_err(throttled)?;
         throttle.resets_per_account.reserve(&email).await.map_err(throttled)?;
-        let Some(record) = self.store().user_by_email(&email).await? else { return Ok(()) };
+        let Some(record) = self.people().user_by_email(&email).await? else { return Ok(()) };
         let (Some(mailer), Some(public)) = (self.mailer(), self.public_url()) else {
             tracing::info!(user = %record.user.id, "password reset asked for; no e-mail set up");
             return Ok(());
@@ -84,7 +84,7 @@ impl PeopleService {
         let (secret, hash) = new_secret();
         let now = Utc::now();
         let expires = now + chrono::Duration::from_std(LIFETIME).unwrap_or_default();
-        self.store().create_password_reset(&hash, &record.user.id, now, expires).await?;
+        self.people().create_password_reset(&hash, &record.user.id, now, expires).await?;
         let mail = Mail {
             to: record.user.email.clone(),
             subject: "Reset your Herald password".to_owned(),
@@ -124,14 +124,14 @@ impl PeopleService {
             let hash = self.hasher().hash(confirm.password).await?.map_err(AppError::internal)?;
             let token_hash = hash_token(confirm.token.trim());
             Ok::<_, AppError>(
-                self.store().use_password_reset(&token_hash, &hash, Utc::now()).await?,
+                self.people().use_password_reset(&token_hash, &hash, Utc::now()).await?,
             )
         };
         let used = self.access_write(Access::Sessions, Ack::Cluster, used).await?;
         let Some(user_id) = used else { return Err(gone()) };
         attempt.refund().await;
         tracing::info!(user = %user_id, "password reset; every session ended");
-        let user = self.store().user(&user_id).await?.ok_or(AppError::NotFound)?.user;
+        let user = self.people().user(&user_id).await?.ok_or(AppError::NotFound)?.user;
         self.open_session(user, agent, origin.client).await
     }
 }

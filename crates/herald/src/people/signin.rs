@@ -69,7 +69,7 @@ impl PeopleService {
     pub(crate) async fn check_password(&self, input: Login, origin: Origin<'_>) -> AppResult<User> {
         let email = normal_email(input.email.trim());
         let client = origin.client.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
-        let record = self.store().user_by_email(&email).await?;
+        let record = self.people().user_by_email(&email).await?;
         let proven = record.as_ref().zip(origin.device).and_then(|(r, d)| device_key(r, d));
         let reserved = match &proven {
             Some(nonce) => vec![self.throttle().per_device.reserve(&key(&email, nonce)).await],
@@ -102,7 +102,7 @@ impl PeopleService {
 
     /// A device proof for `user`'s browser, to set as [`DEVICE_COOKIE`] after a sign-in.
     pub(crate) async fn device_proof(&self, user: &User) -> AppResult<Option<String>> {
-        let record = self.store().user(&user.id).await?;
+        let record = self.people().user(&user.id).await?;
         let Some(hash) = record.and_then(|r| r.password_hash) else { return Ok(None) };
         let mut bytes = [0u8; 16];
         rand::thread_rng().fill_bytes(&mut bytes);

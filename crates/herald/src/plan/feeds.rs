@@ -19,6 +19,7 @@ use crate::domain::plan::Feed;
 use crate::domain::{validate, Actor, Post, PostStatus, PublishState};
 use crate::error::{AppError, AppResult};
 use crate::store::{NewEvent, PlanStore, Planned};
+use ayrshare::Platform;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
@@ -51,7 +52,8 @@ pub struct NewFeed {
 pub struct FeedView {
     pub id: String,
     pub url: String,
-    pub platforms: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub platforms: Vec<Platform>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// RFC 3339; null until the first poll.
@@ -104,13 +106,13 @@ impl Feeds {
 
     pub async fn create(&self, ws_id: &str, input: NewFeed) -> AppResult<FeedView> {
         let url = self.inner.fetcher.check(&input.url).await?;
-        validate::platforms(&input.platforms)?;
+        let platforms = validate::platforms(&input.platforms)?;
         let template = input.template.filter(|t| !t.trim().is_empty());
         if let Some(t) = &template {
             if t.chars().count() > MAX_TEMPLATE {
                 return Err(AppError::invalid("template", "At most 2,000 characters."));
             }
-            validate::text(t, &input.platforms).map_err(|mut e| {
+            validate::text(t, &platforms).map_err(|mut e| {
                 e.field = "template".into();
                 e
             })?;
@@ -122,7 +124,7 @@ impl Feeds {
             id: uuid::Uuid::now_v7().to_string(),
             workspace_id: ws_id.to_owned(),
             url: url.to_string(),
-            platforms: input.platforms,
+            platforms,
             template,
             created_at: now_ms(),
             last_checked_at: None,
@@ -227,7 +229,7 @@ fn draft(feed: &Feed, item_id: &str, text: String, now: chrono::DateTime<chrono:
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: feed.workspace_id.clone(),
         text,
-        platforms: validate::known_platforms(&feed.platforms),
+        platforms: feed.platforms.clone(),
         media_urls: vec![],
         status: PostStatus::Draft,
         schedule_at: None,
@@ -289,7 +291,7 @@ mod tests {
             id: "f".into(),
             workspace_id: "w".into(),
             url: "https://example.com/feed".into(),
-            platforms: vec!["twitter".into()],
+            platforms: vec![Platform::Twitter],
             template: template.map(str::to_owned),
             created_at: now_ms(),
             last_checked_at: None,

@@ -1,7 +1,7 @@
 //! CSV import (API.md "Plan"): a UTF-8 file with a header row, one post per row, **all or
 //! nothing**. Every row is checked before anything is written; one bad row answers 422
 //! `import_invalid` listing every bad row and field, and nothing is created. Otherwise
-//! the posts are created in one store transaction ([`Storage::insert_planned`]), rows
+//! the posts are created in one store transaction ([`PlanStore::insert_planned`]), rows
 //! with `queue` true taking queue slots in file order. A row's `external_id` is its key
 //! in the workspace: a row whose key exists is skipped and reported, so importing a
 //! file twice creates nothing the second time.
@@ -12,7 +12,7 @@
 //! Bounds: the body is capped by the route ([`MAX_BODY`]) before it is read, and the
 //! reader stops at the 1,001st row (413); a field is at most what a post may hold.
 //!
-//! [`Storage::insert_planned`]: crate::store::Storage::insert_planned
+//! [`PlanStore::insert_planned`]: crate::store::PlanStore::insert_planned
 
 use super::{candidates, zone};
 use crate::auth::Principal;
@@ -24,7 +24,7 @@ use crate::domain::transitions::{self, Context, CreateEffect};
 use crate::domain::{validate, Compose, Post, PostStatus, PublishState, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::posts::PostService;
-use crate::store::{NewEvent, Planned, Storage};
+use crate::store::{NewEvent, PlanStore, Planned};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
@@ -81,7 +81,7 @@ pub struct Imported {
 
 /// Reads, checks and (unless a dry run) imports `body`.
 pub async fn import(
-    store: &dyn Storage,
+    store: &dyn PlanStore,
     writer: &Writer,
     posts: &PostService,
     who: &Principal,

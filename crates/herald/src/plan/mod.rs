@@ -20,7 +20,7 @@ use crate::domain::plan::{self, Queue, Slot};
 use crate::domain::{PostStatus, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::lookups::Lookups;
-use crate::store::Storage;
+use crate::store::{PlanStore, PostStore};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
@@ -53,14 +53,21 @@ pub struct QueueInput {
 /// The queue use cases. Cheap to clone.
 #[derive(Clone)]
 pub struct PlanService {
-    store: Arc<dyn Storage>,
+    plan: Arc<dyn PlanStore>,
+    /// Only to read which slots posts hold (the calendar).
+    posts: Arc<dyn PostStore>,
     lookups: Lookups,
     writer: Writer,
 }
 
 impl PlanService {
-    pub fn new(store: Arc<dyn Storage>, lookups: Lookups, writer: Writer) -> Self {
-        Self { store, lookups, writer }
+    pub fn new(
+        plan: Arc<dyn PlanStore>,
+        posts: Arc<dyn PostStore>,
+        lookups: Lookups,
+        writer: Writer,
+    ) -> Self {
+        Self { plan, posts, lookups, writer }
     }
 
     async fn workspace(&self, id: &str) -> AppResult<Workspace> {
@@ -69,7 +76,7 @@ impl PlanService {
 
     pub async fn queue(&self, ws_id: &str) -> AppResult<QueueView> {
         let ws = self.workspace(ws_id).await?;
-        let queue = self.store.queue(&ws.id).await?.unwrap_or_default();
+        let queue = self.plan.queue(&ws.id).await?.unwrap_or_default();
         self.view(&ws, queue).await
     }
 
@@ -82,7 +89,7 @@ impl PlanService {
     ) -> AppResult<QueueView> {
         let ws = self.workspace(ws_id).await?;
         let slots = plan::slots(input.slots)?;
-        let current = self.store.queue(&ws.id).await?.unwrap_or_default();
+        let current = self.plan.queue(&ws.id).await?.unwrap_or_default();
         let queue = Queue { slots, paused: input.paused.unwrap_or(current.paused) };
         let now = crate::domain::model::now_ms();
         let candidates = plan::upcoming(zone(&ws), &queue.slots, now, MAX_CANDIDATES, HORIZON_DAYS);
@@ -100,7 +107,7 @@ impl PlanService {
         options: import::Options,
     ) -> AppResult<import::Imported> {
         let ws = self.workspace(ws_id).await?;
-        import::import(self.store.as_ref(), &self.writer, posts, who, &ws, body, options).await
+        import::import(self.plan.as_ref(), &self.writer, posts, who, &ws, body, options).await
     }
 
     /// The queue as answered, with its next free slots (those no post holds now).
@@ -110,7 +117,7 @@ impl PlanService {
         let next = match (ahead.first(), ahead.last()) {
             (Some(first), Some(last)) => {
                 let to = *last + chrono::Duration::milliseconds(1);
-                let held = self.store.calendar(&ws.id, *first, to, 10_000).await?;
+                let held = self.posts.calendar(&ws.id, *first, to, 10_000).await?;
                 let taken: std::collections::HashSet<DateTime<Utc>> = held
                     .iter()
                     .filter(|p| holds_slot(p.status))

@@ -14,7 +14,7 @@ use crate::accounts::AccountService;
 use crate::domain::{Post, PostStatus, Workspace};
 use crate::error::{AppError, AppResult};
 use crate::gateway::{Gateway, XSource};
-use crate::store::Storage;
+use crate::store::PostStore;
 use ayrshare::Platform;
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 use serde_json::json;
@@ -38,7 +38,7 @@ const CAPS: [(Platform, i64, Window); 3] = [
 pub async fn upstream(
     gateway: &Gateway,
     accounts: &AccountService,
-    store: &dyn Storage,
+    store: &dyn PostStore,
     ws: &Workspace,
     post: &Post,
 ) -> AppResult<()> {
@@ -77,7 +77,7 @@ async fn linked(accounts: &AccountService, ws: &Workspace, post: &Post) -> AppRe
     ))
 }
 
-async fn caps(store: &dyn Storage, ws: &Workspace, post: &Post) -> AppResult<()> {
+async fn caps(store: &dyn PostStore, ws: &Workspace, post: &Post) -> AppResult<()> {
     let at = post.schedule_at.unwrap_or_else(Utc::now);
     for (platform, limit, window) in CAPS {
         if !post.platforms.contains(&platform) {

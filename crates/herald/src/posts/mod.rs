@@ -25,7 +25,7 @@ use crate::gateway::GatewayError;
 use crate::lookups::Lookups;
 use crate::names::{EventView, PostView};
 use crate::publish::{self, Publisher};
-use crate::store::{NewEvent, Storage};
+use crate::store::{LibraryStore, NewEvent, PlanStore, PostStore};
 use ayrshare::Platform;
 use chrono::Utc;
 use herald_cache::Slots;
@@ -38,7 +38,11 @@ pub struct PostService {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    posts: Arc<dyn PostStore>,
+    /// Only to find the previews of media uploaded to Herald.
+    library: Arc<dyn LibraryStore>,
+    /// Only to read the queue's slots.
+    plan: Arc<dyn PlanStore>,
     lookups: Lookups,
     writer: Writer,
     publisher: Publisher,
@@ -58,20 +62,23 @@ struct Transition<'a> {
 
 impl PostService {
     pub fn new(
-        store: Arc<dyn Storage>,
+        posts: Arc<dyn PostStore>,
+        library: Arc<dyn LibraryStore>,
+        plan: Arc<dyn PlanStore>,
         lookups: Lookups,
         writer: Writer,
         publisher: Publisher,
         accounts: AccountService,
     ) -> Self {
-        Self { inner: Arc::new(Inner { store, lookups, writer, publisher, accounts }) }
+        let inner = Inner { posts, library, plan, lookups, writer, publisher, accounts };
+        Self { inner: Arc::new(inner) }
     }
 
     /// What Ayrshare would refuse, refused now ([`checks`]).
     async fn check_upstream(&self, ws: &Workspace, post: &Post) -> AppResult<()> {
         let inner = &self.inner;
         let gateway = inner.publisher.gateway();
-        checks::upstream(gateway, &inner.accounts, inner.store.as_ref(), ws, post).await
+        checks::upstream(gateway, &inner.accounts, inner.posts.as_ref(), ws, post).await
     }
 
     /// Herald's own copy of every medium uploaded to Herald, whoever hosts the URL the
@@ -86,7 +93,7 @@ impl PostService {
         if missing.is_empty() {
             return Ok(());
         }
-        let found = self.inner.store.media_previews(ws_id, &missing).await?;
+        let found = self.inner.library.media_previews(ws_id, &missing).await?;
         for item in compose.media.iter_mut().filter(|m| m.preview_url.is_none()) {
             item.preview_url = found.get(&item.url).cloned();
         }
@@ -114,7 +121,7 @@ impl PostService {
             return Err(AppError::invalid("queue", "Give either a time or \"queue\", not both."));
         }
         let slots = match queued {
-            true => queued::candidates(self.inner.store.as_ref(), &ws, now).await?,
+            true => queued::candidates(self.inner.plan.as_ref(), &ws, now).await?,
             false => vec![],
         };
         let schedule_at = match queued {
@@ -175,7 +182,7 @@ impl PostService {
     }
 
     pub async fn get(&self, ws_id: &str, id: &str) -> AppResult<Post> {
-        self.inner.store.post(ws_id, id).await?.ok_or(AppError::NotFound)
+        self.inner.posts.post(ws_id, id).await?.ok_or(AppError::NotFound)
     }
 
     /// The post and its audit trail, as of the post read: a change committed between the
@@ -183,7 +190,7 @@ impl PostService {
     /// version, so cutting at the post's version gives the trail of the post read).
     pub async fn detail(&self, ws_id: &str, id: &str) -> AppResult<(Post, Vec<Event>)> {
         let post = self.get(ws_id, id).await?;
-        let mut events = self.inner.store.events(&post.id).await?;
+        let mut events = self.inner.posts.events(&post.id).await?;
         events.retain(|e| e.version <= post.version);
         Ok((post, events))
     }
@@ -287,7 +294,7 @@ impl PostService {
     /// counted by person: a token counts as the user who created it, a client reviewer
     /// as the person who created their review link.
     async fn four_eyes(&self, who: &Principal, post: &Post) -> AppResult<()> {
-        let events = self.inner.store.events(&post.id).await?;
+        let events = self.inner.posts.events(&post.id).await?;
         let authors = audit::authors(events.iter().map(|e| (e.action, &e.actor)));
         let directory = self.inner.lookups.directory(&post.workspace_id, []).await?;
         let me = directory.person_of(&who.person());

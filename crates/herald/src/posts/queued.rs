@@ -1,6 +1,6 @@
 //! Submitting a post into the workspace's queue (`"queue": true` on submit): the post
 //! takes the next free slot, chosen in the store's transaction under the queue's lock
-//! ([`Storage::save_queued`](crate::store::Storage::save_queued)), so concurrent
+//! ([`PlanStore::save_queued`](crate::store::PlanStore::save_queued)), so concurrent
 //! additions never share a slot.
 
 use super::{context, event_by, PostService};
@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 
 use super::Decision;
 use crate::domain::plan;
-use crate::store::Storage;
+use crate::store::PlanStore;
 use chrono_tz::Tz;
 
 /// How many slot times a queue addition may look through.
@@ -31,7 +31,7 @@ pub fn zone(ws: &Workspace) -> Tz {
 /// The instants a queue addition may take after `now`, earliest first; 422
 /// `queue_empty` if the workspace's queue has no slots.
 pub async fn candidates(
-    store: &dyn Storage,
+    store: &dyn PlanStore,
     ws: &Workspace,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<DateTime<Utc>>> {
@@ -57,7 +57,7 @@ impl PostService {
         d: Decision,
     ) -> AppResult<Post> {
         let now = now_ms();
-        let slots = candidates(self.inner.store.as_ref(), ws, now).await?;
+        let slots = candidates(self.inner.plan.as_ref(), ws, now).await?;
         let mut next = before.clone();
         next.schedule_at = slots.first().copied();
         let effect = transitions::decide(Action::Submit, before.status, &context(ws, &next))

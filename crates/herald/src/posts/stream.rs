@@ -3,7 +3,7 @@
 //! built whole per request and held while a slow client read them; 8 calendar readers
 //! held 1.9 GB).
 //!
-//! The store is read in keyset pages ([`Storage::posts`]) sized to about [`PAGE_BYTES`] of
+//! The store is read in keyset pages ([`PostStore::posts`]) sized to about [`PAGE_BYTES`] of
 //! JSON from the sizes seen so far; each page is serialised post by post, and posts past
 //! the answer's budget ([`MAX_ANSWER_BYTES`]) are dropped as soon as they are read. A
 //! page's JSON is handed to the body as the client takes it, so what a slow reader holds
@@ -11,7 +11,7 @@
 //! before). A cut never splits a post, and the first post always fits: every answer
 //! moves its reader on. The shape of the answer is a [`Layout`]'s.
 //!
-//! [`Storage::posts`]: crate::store::Storage::posts
+//! [`PostStore::posts`]: crate::store::PostStore::posts
 
 use super::PostService;
 use crate::error::{AppError, AppResult};
@@ -119,7 +119,7 @@ impl PostStream {
             return Ok(());
         }
         self.query.limit = self.page_size();
-        let page = self.posts.inner.store.posts(&self.ws_id, &self.query).await?;
+        let page = self.posts.inner.posts.posts(&self.ws_id, &self.query).await?;
         self.more = page.next.is_some();
         let sort = self.query.sort;
         let views = self.posts.present_all(&self.ws_id, page.posts).await?;

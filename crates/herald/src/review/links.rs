@@ -179,7 +179,7 @@ impl Review {
     ) -> AppResult<CreatedLink> {
         let (hours, can_decide) = input.check()?;
         for id in &input.post_ids {
-            if id.len() > 100 || self.inner.store.post(ws, id).await?.is_none() {
+            if id.len() > 100 || self.inner.stored_posts.post(ws, id).await?.is_none() {
                 let msg = format!(
                     "this workspace has no post `{}`",
                     id.chars().take(100).collect::<String>()
@@ -214,7 +214,7 @@ impl Review {
 
     /// The workspace's links, newest first, without secrets.
     pub async fn links(&self, ws: &str) -> AppResult<Vec<LinkView>> {
-        let links = self.inner.store.review_links(ws).await?;
+        let links = self.inner.review.review_links(ws).await?;
         let dir = self.inner.lookups.directory(ws, links.iter().map(|l| &l.created_by)).await?;
         let now = Utc::now();
         Ok(links.into_iter().map(|l| link_view(&dir, l, now)).collect())
@@ -222,7 +222,7 @@ impl Review {
 
     /// Revokes a link: from now on it answers 410.
     pub async fn revoke_link(&self, ws: &str, id: &str) -> AppResult<()> {
-        match self.inner.store.revoke_review_link(ws, id, Utc::now()).await? {
+        match self.inner.review.revoke_review_link(ws, id, Utc::now()).await? {
             true => Ok(()),
             false => Err(AppError::NotFound),
         }
@@ -236,7 +236,7 @@ impl Review {
         let throttled = |wait| AppError::RateLimited { retry_after: wait };
         let attempt = self.inner.guesses.reserve(&client).await.map_err(throttled)?;
         let found = match secret.len() {
-            1..=100 => self.inner.store.review_link_by_hash(&hash_token(secret)).await?,
+            1..=100 => self.inner.review.review_link_by_hash(&hash_token(secret)).await?,
             _ => None,
         };
         let Some(link) = found else { return Err(AppError::NotFound) };
@@ -252,7 +252,7 @@ impl Review {
         let link = self.open(secret, client).await?;
         let ws = self.inner.lookups.workspace(&link.workspace_id).await?.ok_or_else(gone)?;
         let mut posts = Vec::new();
-        for post in self.inner.store.posts_by_ids(&ws.id, &link.post_ids).await? {
+        for post in self.inner.stored_posts.posts_by_ids(&ws.id, &link.post_ids).await? {
             let comments = self.comments(None, &ws.id, &post.id).await?;
             let post = self.inner.posts.present(post).await?;
             posts.push(ReviewPost { post, comments });

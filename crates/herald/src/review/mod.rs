@@ -21,7 +21,7 @@ use crate::names::Directory;
 use crate::notify::Notifier;
 use crate::posts::PostService;
 use crate::ratelimit::SharedLockout;
-use crate::store::Storage;
+use crate::store::{PeopleStore, PostStore, ReviewStore};
 use crate::webhooks_out::Webhooks;
 use crate::workspaces::WorkspaceService;
 use chrono::Utc;
@@ -36,7 +36,11 @@ pub struct Review {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    review: Arc<dyn ReviewStore>,
+    /// Only to read a workspace's members (whom a mention names).
+    people: Arc<dyn PeopleStore>,
+    /// Only to read a link's posts as stored.
+    stored_posts: Arc<dyn PostStore>,
     lookups: Lookups,
     posts: PostService,
     /// The write path of review links (a credential, like a token).
@@ -61,7 +65,11 @@ pub use crate::live::CommentView;
 
 impl Review {
     pub fn new(
-        store: Arc<dyn Storage>,
+        (review, people, stored_posts): (
+            Arc<dyn ReviewStore>,
+            Arc<dyn PeopleStore>,
+            Arc<dyn PostStore>,
+        ),
         lookups: Lookups,
         (posts, workspaces): (PostService, WorkspaceService),
         (notifier, hooks_out): (Notifier, Webhooks),
@@ -70,7 +78,9 @@ impl Review {
         guesses: SharedLockout,
     ) -> Self {
         let inner = Inner {
-            store,
+            review,
+            people,
+            stored_posts,
             lookups,
             posts,
             workspaces,
@@ -91,7 +101,7 @@ impl Review {
         post_id: &str,
     ) -> AppResult<Vec<CommentView>> {
         self.inner.posts.get(ws, post_id).await?;
-        let comments = self.inner.store.comments(ws, post_id).await?;
+        let comments = self.inner.review.comments(ws, post_id).await?;
         let authors: Vec<&Actor> = comments.iter().map(|c| &c.author).collect();
         let dir = self.inner.lookups.directory(ws, authors).await?;
         Ok(comments.into_iter().map(|c| view(&dir, c, who, ws)).collect())
@@ -108,7 +118,7 @@ impl Review {
         let text = input.text.trim().to_owned();
         check_text(&text)?;
         let post = self.inner.posts.get(ws, post_id).await?;
-        let members = self.inner.store.members(ws).await?;
+        let members = self.inner.people.members(ws).await?;
         let me = who.actor();
         let dir = self.inner.lookups.directory(ws, [&me]).await?;
         let names: Vec<&str> = members.iter().map(|m| m.user.name.as_str()).collect();
@@ -149,11 +159,12 @@ impl Review {
         post_id: &str,
         id: &str,
     ) -> AppResult<()> {
-        let comment = self.inner.store.comment(ws, post_id, id).await?.ok_or(AppError::NotFound)?;
+        let comment =
+            self.inner.review.comment(ws, post_id, id).await?.ok_or(AppError::NotFound)?;
         if !may_delete(who, ws, &comment) {
             return Err(AppError::forbidden("only its author or an admin may delete a comment"));
         }
-        if !self.inner.store.delete_comment(ws, post_id, id).await? {
+        if !self.inner.review.delete_comment(ws, post_id, id).await? {
             return Err(AppError::NotFound);
         }
         let gone = LiveEvent::CommentDeleted { id, post_id };

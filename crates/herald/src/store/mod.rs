@@ -74,9 +74,9 @@ pub use webhooks::WebhookStore;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// The whole store: every area's operations. Services that need one area take its trait
-/// (`Arc<dyn MediaStore>`, upcast from `Arc<dyn Storage>`); what needs several holds
-/// this.
+/// The whole store: every area's operations. Services take the areas they call
+/// (`Arc<dyn MediaStore>`, upcast from `Arc<dyn Storage>`, one field per area for two or
+/// three); only what reads four or more areas holds this.
 pub trait Storage:
     Lifecycle
     + AccessStore

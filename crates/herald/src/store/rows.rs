@@ -126,15 +126,15 @@ fn json<T: serde::de::DeserializeOwned>(column: &str, raw: &str) -> Result<T, St
     serde_json::from_str(raw).map_err(|e| StoreError::Corrupt(format!("{column}: {e}")))
 }
 
-/// A post's list of networks: the ones Herald knows, in order; an unknown one (stored by
-/// a later version, or a network Ayrshare retired) is skipped with a warning, since
-/// Herald cannot publish to it anyway and the rest of the post is intact.
-fn networks(column: &str, raw: &str, post_id: &str) -> Result<Vec<Platform>, StoreError> {
+/// A post's (or a feed's) list of networks: the ones Herald knows, in order; an unknown
+/// one (stored by a later version, or a network Ayrshare retired) is skipped with a
+/// warning, since Herald cannot publish to it anyway and the rest of the record is intact.
+pub(crate) fn networks(column: &str, raw: &str, record: &str) -> Result<Vec<Platform>, StoreError> {
     let ids: Vec<String> = json(column, raw)?;
     let known = |id: &String| match id.parse() {
         Ok(platform) => Some(platform),
         Err(e) => {
-            tracing::warn!(post = post_id, column, error = %e, "unknown network left out");
+            tracing::warn!(record, column, error = %e, "unknown network left out");
             None
         }
     };

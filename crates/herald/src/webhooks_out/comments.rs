@@ -1,6 +1,6 @@
 //! `comment.created`: the messages of a new comment to the workspace's enabled endpoints
 //! subscribed to it. They are written with the comment, in its transaction
-//! (`Storage::add_comment`), so a comment is delivered at least once like any event;
+//! (`ReviewStore::add_comment`), so a comment is delivered at least once like any event;
 //! ordered after the events of the post's current version.
 
 use super::deliver::body;
@@ -20,7 +20,7 @@ impl Webhooks {
         data: &serde_json::Value,
         at: DateTime<Utc>,
     ) -> AppResult<Vec<NewDelivery>> {
-        let endpoints = self.inner.store.webhooks(&post.workspace_id).await?;
+        let endpoints = self.inner.webhooks.webhooks(&post.workspace_id).await?;
         let subscribed = endpoints
             .into_iter()
             .filter(|e| e.disabled_at.is_none() && e.events.contains(&EventType::CommentCreated));

@@ -67,24 +67,24 @@ impl Webhooks {
     /// Writes the messages of every event committed since the last pass, while this
     /// instance holds the feed's claim; how many were written.
     pub async fn feed_pass(&self) -> AppResult<u64> {
-        let store = &self.inner.store;
+        let (outbox, webhooks) = (&self.inner.outbox, &self.inner.webhooks);
         let mut written = 0;
         while let Some(claim) =
-            store.claim_events(CONSUMER, Utc::now(), FEED_LEASE, FEED_BATCH).await?
+            outbox.claim_events(CONSUMER, Utc::now(), FEED_LEASE, FEED_BATCH).await?
         {
             let mut endpoints: HashMap<String, Vec<Endpoint>> = HashMap::new();
             let mut messages = Vec::new();
             for fe in &claim.events {
                 if !endpoints.contains_key(&fe.workspace_id) {
-                    let found = store.webhooks(&fe.workspace_id).await?;
+                    let found = webhooks.webhooks(&fe.workspace_id).await?;
                     endpoints.insert(fe.workspace_id.clone(), found);
                 }
                 let to = &endpoints[&fe.workspace_id];
                 messages.extend(self.messages_of(fe, to).await?);
             }
-            written += store.enqueue_webhooks(&messages).await?;
+            written += webhooks.enqueue_webhooks(&messages).await?;
             let Some(last) = claim.events.last() else { break };
-            if !store.advance(&claim.token, &last.event.id).await? {
+            if !outbox.advance(&claim.token, &last.event.id).await? {
                 tracing::warn!("the webhook feed's claim lapsed; another instance continues");
                 break;
             }
@@ -103,7 +103,7 @@ impl Webhooks {
         if types.is_empty() || !to.iter().any(|e| wanted(&e)) {
             return Ok(Vec::new());
         }
-        let Some(post) = self.inner.store.post(&fe.workspace_id, &event.post_id).await? else {
+        let Some(post) = self.inner.posts.post(&fe.workspace_id, &event.post_id).await? else {
             return Ok(Vec::new());
         };
         let data = serde_json::to_value(&post).map_err(crate::error::AppError::internal)?;
@@ -134,7 +134,7 @@ impl Webhooks {
         loop {
             let claimed = self
                 .inner
-                .store
+                .webhooks
                 .claim_webhooks(Utc::now(), self.inner.settings.lease, SEND_BATCH)
                 .await?;
             if claimed.is_empty() {
@@ -173,7 +173,7 @@ impl Webhooks {
                 status = ?last_status, "a webhook delivery failed");
         }
         let since = now - self.window();
-        if self.inner.store.record_webhook_attempt(&attempt, since).await? {
+        if self.inner.webhooks.record_webhook_attempt(&attempt, since).await? {
             tracing::warn!(webhook = %m.endpoint_id, workspace = %m.workspace_id,
                 "a webhook endpoint failed for the whole retry window and was disabled");
             let notifier = &self.inner.notifier;

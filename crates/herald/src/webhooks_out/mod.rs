@@ -7,7 +7,7 @@
 //! **The outbox is the event feed.** Every post change already writes its audit event
 //! in the change's own transaction (`post_events`, see [`crate::changes`]), and the feed
 //! hands those events out in commit order, exactly once per consumer across instances
-//! (`Storage::claim_events` with a lease). So the change's transaction needs no second
+//! (`OutboxStore::claim_events` with a lease). So the change's transaction needs no second
 //! write, and no post write path can forget a webhook: a feed consumer ([`CONSUMER`],
 //! [`deliver`]) turns each claimed event into one message per subscribed endpoint and
 //! type in the `webhook_outbox` table (idempotent: one per endpoint, event and type) and
@@ -17,7 +17,7 @@
 //! retry schedule, status and log line, and lets one endpoint's failures hold back only
 //! the failing post's later events, not the whole endpoint (what a per-endpoint cursor
 //! would do). The messages are then claimed one by one with a lease
-//! (`Storage::claim_webhooks`), so a SIGKILLed sender's messages go out from another
+//! (`WebhookStore::claim_webhooks`), so a SIGKILLed sender's messages go out from another
 //! instance once its lease lapses, with the same `webhook-id`.
 //!
 //! A message's body is fixed when it is written: `{"type", "timestamp", "data"}`, data
@@ -43,7 +43,7 @@ use crate::domain::model::now_ms;
 use crate::domain::webhooks::{Endpoint, EventType, NewDelivery};
 use crate::error::{AppError, AppResult};
 use crate::notify::Notifier;
-use crate::store::Storage;
+use crate::store::{OutboxStore, PostStore, WebhookStore};
 use guard::Guard;
 use settings::Settings;
 use std::sync::Arc;
@@ -62,7 +62,11 @@ pub struct Webhooks {
 }
 
 struct Inner {
-    store: Arc<dyn Storage>,
+    webhooks: Arc<dyn WebhookStore>,
+    /// Only to claim the event feed and advance past what was written.
+    outbox: Arc<dyn OutboxStore>,
+    /// Only to read an event's post.
+    posts: Arc<dyn PostStore>,
     guard: Guard,
     client: reqwest::Client,
     settings: Settings,
@@ -72,14 +76,16 @@ struct Inner {
 
 impl Webhooks {
     pub fn new(
-        store: Arc<dyn Storage>,
+        webhooks: Arc<dyn WebhookStore>,
+        outbox: Arc<dyn OutboxStore>,
+        posts: Arc<dyn PostStore>,
         settings: Settings,
         notifier: Notifier,
     ) -> anyhow::Result<Self> {
         let guard = Guard { allow_private: settings.allow_private };
         let client = guard.client()?;
         let wake = tokio::sync::Notify::new();
-        let inner = Inner { store, guard, client, settings, notifier, wake };
+        let inner = Inner { webhooks, outbox, posts, guard, client, settings, notifier, wake };
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -92,7 +98,7 @@ impl Webhooks {
     pub async fn create(&self, ws: &str, input: NewWebhook) -> AppResult<CreatedWebhook> {
         let url = self.inner.guard.check(&input.url).await?;
         let events = parse_events(&input.events)?;
-        if self.inner.store.webhooks(ws).await?.len() >= MAX_ENDPOINTS {
+        if self.inner.webhooks.webhooks(ws).await?.len() >= MAX_ENDPOINTS {
             return Err(AppError::invalid("url", format!("at most {MAX_ENDPOINTS} endpoints")));
         }
         let endpoint = Endpoint {
@@ -105,7 +111,7 @@ impl Webhooks {
             failing_since: None,
             disabled_at: None,
         };
-        self.inner.store.create_webhook(&endpoint).await?;
+        self.inner.webhooks.create_webhook(&endpoint).await?;
         // Start the feed consumer now if it never ran (it starts at the end of the feed),
         // so no event committed after this endpoint exists is missed.
         if let Err(e) = self.feed_pass().await {
@@ -116,11 +122,11 @@ impl Webhooks {
     }
 
     pub async fn list(&self, ws: &str) -> AppResult<Vec<WebhookView>> {
-        Ok(self.inner.store.webhooks(ws).await?.iter().map(WebhookView::of).collect())
+        Ok(self.inner.webhooks.webhooks(ws).await?.iter().map(WebhookView::of).collect())
     }
 
     async fn endpoint(&self, ws: &str, id: &str) -> AppResult<Endpoint> {
-        self.inner.store.webhook(ws, id).await?.ok_or(AppError::NotFound)
+        self.inner.webhooks.webhook(ws, id).await?.ok_or(AppError::NotFound)
     }
 
     /// Changes an endpoint's URL, events, or turns it on (clearing its failure record)
@@ -138,7 +144,7 @@ impl Webhooks {
             Some(false) if endpoint.disabled_at.is_none() => endpoint.disabled_at = Some(now_ms()),
             _ => {}
         }
-        if !self.inner.store.update_webhook(&endpoint).await? {
+        if !self.inner.webhooks.update_webhook(&endpoint).await? {
             return Err(AppError::NotFound);
         }
         self.wake();
@@ -146,7 +152,7 @@ impl Webhooks {
     }
 
     pub async fn delete(&self, ws: &str, id: &str) -> AppResult<()> {
-        match self.inner.store.delete_webhook(ws, id).await? {
+        match self.inner.webhooks.delete_webhook(ws, id).await? {
             true => Ok(()),
             false => Err(AppError::NotFound),
         }
@@ -155,7 +161,7 @@ impl Webhooks {
     /// The endpoint's deliveries, newest first.
     pub async fn deliveries(&self, ws: &str, id: &str) -> AppResult<Vec<DeliveryView>> {
         let endpoint = self.endpoint(ws, id).await?;
-        let log = self.inner.store.webhook_deliveries(&endpoint.id, LOG_LIMIT).await?;
+        let log = self.inner.webhooks.webhook_deliveries(&endpoint.id, LOG_LIMIT).await?;
         Ok(log.iter().map(DeliveryView::of).collect())
     }
 
@@ -164,7 +170,7 @@ impl Webhooks {
         let endpoint = self.endpoint(ws, id).await?;
         let now = now_ms();
         let give_up = now + self.window();
-        if !self.inner.store.retry_webhook(&endpoint.id, delivery, now, give_up).await? {
+        if !self.inner.webhooks.retry_webhook(&endpoint.id, delivery, now, give_up).await? {
             return Err(AppError::NotFound);
         }
         self.wake();
@@ -188,7 +194,7 @@ impl Webhooks {
             created_at: now,
             give_up_at: now + self.window(),
         };
-        self.inner.store.enqueue_webhooks(&[message]).await?;
+        self.inner.webhooks.enqueue_webhooks(&[message]).await?;
         self.wake();
         Ok(message_id)
     }

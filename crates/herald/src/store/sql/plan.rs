@@ -24,6 +24,7 @@
 
 use crate::domain::model::from_ms;
 use crate::domain::plan::{Feed, Slot};
+use crate::store::rows::networks;
 use crate::store::{Result, StoreError};
 
 /// The statuses whose posts do not hold a slot (API.md: draft, failed, cancelled,
@@ -132,8 +133,7 @@ pub(in crate::store) struct RssFeedRow {
 impl TryFrom<RssFeedRow> for Feed {
     type Error = StoreError;
     fn try_from(r: RssFeedRow) -> Result<Self> {
-        let platforms = serde_json::from_str(&r.platforms)
-            .map_err(|e| StoreError::Corrupt(format!("feed platforms: {e}")))?;
+        let platforms = networks("feed platforms", &r.platforms, &r.id)?;
         Ok(Feed {
             id: r.id,
             workspace_id: r.workspace_id,

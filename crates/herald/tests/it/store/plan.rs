@@ -126,7 +126,7 @@ pub async fn a_feed_is_held_by_one_poller_until_its_poll_is_recorded(store: Arc<
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.id.clone(),
         url: "https://blog.example.com/feed.xml".into(),
-        platforms: vec!["twitter".into()],
+        platforms: vec![ayrshare::Platform::Twitter],
         template: Some("{title} {link}".into()),
         created_at: now_ms(),
         last_checked_at: None,
