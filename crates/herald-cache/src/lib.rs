@@ -260,7 +260,7 @@
 //! | unused uses given back ([`Cache::refund_slots`]) | `uses_given_back_to_a_rate_window_can_be_taken_again` |
 //!
 //! G4 (upstream lag hidden) is the application's, not the cache's: Herald merges its
-//! own posts into what it caches in `herald::dashboard::view`.
+//! own posts into what it caches in `herald::gate::dashboard::view`.
 
 mod cache;
 mod core;

@@ -13,11 +13,11 @@
 #![allow(clippy::unwrap_used)] // a benchmark program: a failure is a panic with its cause
 
 use chrono::Duration;
-use herald::analytics::Policy;
-use herald::config::ServeArgs;
-use herald::domain::{Metric, PostMetrics};
-use herald::secret::Secret;
-use herald::startup::Application;
+use herald::app::startup::Application;
+use herald::commands::config::ServeArgs;
+use herald::foundation::domain::{Metric, PostMetrics};
+use herald::foundation::secret::Secret;
+use herald::services::analytics::Policy;
 use serde_json::json;
 use std::time::Instant;
 
@@ -25,7 +25,7 @@ const ADMIN: &str = "bench-admin-token-0123456789";
 const POSTS: i64 = 10_000;
 
 fn figures(ws: &str) -> Vec<PostMetrics> {
-    let now = herald::domain::model::now_ms();
+    let now = herald::foundation::domain::model::now_ms();
     (0..POSTS)
         .flat_map(|i| {
             let posted_at =
@@ -101,7 +101,7 @@ async fn main() {
         at(0.99).as_secs_f64() * 1e3,
         bytes / 1024
     );
-    let now = herald::domain::model::now_ms();
+    let now = herald::foundation::domain::model::now_ms();
     let posted: Vec<_> = records.iter().step_by(2).map(|r| r.posted_at).collect();
     let policy = Policy::default();
     println!(

@@ -1,10 +1,10 @@
 //! The `herald` binary: parses the command line and hands over to the library.
 
 use clap::Parser;
-use herald::config::{CacheClearArgs, CacheCommand, Cli, Command, ServeArgs};
-use herald::people::cli;
-use herald::startup::{shutdown_signal, Application};
-use herald::{demo, ops, store, telemetry};
+use herald::app::startup::{shutdown_signal, Application};
+use herald::commands::config::{CacheClearArgs, CacheCommand, Cli, Command, ServeArgs};
+use herald::commands::people::cli;
+use herald::{app::demo, commands::ops, foundation::telemetry, storage::store};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {

@@ -8,10 +8,10 @@ use axum::body::Bytes;
 use axum::extract::Request;
 use axum::http::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use herald::config::ServeArgs;
-use herald::dashboard::Strategy;
-use herald::secret::Secret;
-use herald::startup::Application;
+use herald::app::startup::Application;
+use herald::commands::config::ServeArgs;
+use herald::foundation::secret::Secret;
+use herald::gate::dashboard::Strategy;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
@@ -22,7 +22,7 @@ const X_SECRET: &str = "bench-x-api-secret-0123456789";
 
 pub struct Herald {
     pub url: String,
-    pub state: herald::state::AppState,
+    pub state: herald::app::state::AppState,
     pub sim: Arc<ayrshare_sim::SimHandle>,
     pub http: reqwest::Client,
     stop: tokio::sync::oneshot::Sender<()>,

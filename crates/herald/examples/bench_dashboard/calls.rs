@@ -3,7 +3,7 @@
 //! (simulator at 150 ms latency and 2 s history lag; 20 publishes 300 ms apart).
 
 use super::app;
-use herald::dashboard::Strategy;
+use herald::gate::dashboard::Strategy;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,7 +7,7 @@
 use crate::app::{self, Herald, Tier};
 use crate::meter::{Meter, Tally};
 use crate::wrk::{self, Run};
-use herald::dashboard::Strategy;
+use herald::gate::dashboard::Strategy;
 
 pub struct Setup {
     pub herald: Herald,

@@ -102,7 +102,7 @@ async fn main() {
     println!("| page | bytes per change | refetches per change |");
     println!("|---|---|---|");
     let s = hits::setup(&app::Tier {
-        strategy: herald::dashboard::Strategy::Versioned,
+        strategy: herald::gate::dashboard::Strategy::Versioned,
         redis: None,
         lease_ms: None,
     })

@@ -17,7 +17,7 @@
 mod seed;
 
 use chrono::{Duration as ChronoDuration, Utc};
-use herald::store::{self, ListQuery, Sort};
+use herald::storage::store::{self, ListQuery, Sort};
 use seed::MEASURED;
 use sqlx::{Connection, Executor, PgConnection, Row};
 use std::time::{Duration, Instant};
@@ -85,7 +85,7 @@ fn shapes() -> Vec<(&'static str, ListQuery)> {
         (
             "status + network + search",
             q(|q| {
-                q.status = Some(herald::domain::PostStatus::Published);
+                q.status = Some(herald::foundation::domain::PostStatus::Published);
                 q.platform = Some("twitter".into());
                 q.q = Some("w7".into());
             }),

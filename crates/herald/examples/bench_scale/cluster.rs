@@ -3,9 +3,9 @@
 //! simulator, with production settings except the ones a benchmark must set (the admin
 //! token, the simulator's address, the loops it measures).
 
-use herald::config::ServeArgs;
-use herald::secret::Secret;
-use herald::startup::Application;
+use herald::app::startup::Application;
+use herald::commands::config::ServeArgs;
+use herald::foundation::secret::Secret;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -46,7 +46,7 @@ async fn main() -> anyhow::Result<()> {
     let only = std::env::var("HERALD_BENCH_ONLY").ok();
     let part = |name: &str| only.as_deref().is_none_or(|o| o == name);
     let url = seed::database(&server).await?;
-    herald::store::open(&url, 2).await?; // the schema
+    herald::storage::store::open(&url, 2).await?; // the schema
     seed::seed(&mut PgConnection::connect(&url).await?).await?;
     let pool = sqlx::PgPool::connect(&url).await?;
     postpone_seeded_due_posts(&pool).await?;

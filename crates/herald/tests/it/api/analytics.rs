@@ -6,7 +6,7 @@
 
 use crate::support::*;
 use chrono::{DateTime, Duration, Utc};
-use herald::gateway::Budget;
+use herald::coherence::gateway::Budget;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -198,7 +198,7 @@ async fn a_schedule_past_a_network_cap_is_422_network_cap() {
 
 #[tokio::test]
 async fn publishing_beyond_the_budget_waits_labelled_instead_of_calling_ayrshare() {
-    let budget = herald::gateway::Budget { calls: 6, period: Duration::from_secs(300) };
+    let budget = herald::coherence::gateway::Budget { calls: 6, period: Duration::from_secs(300) };
     let app = spawn_app_with(Options { budget: Some(budget), ..Options::default() }).await;
     let ws = app.create_workspace("paced", false, "expire").await;
     let editor = app.token(&ws, "editor").await;

@@ -8,8 +8,8 @@
 use crate::api::people::on_both_backends;
 use crate::support::*;
 use chrono::{Duration, Utc};
-use herald::domain::Post;
-use herald::publish::{claim, groups, marker};
+use herald::coherence::publish::{claim, groups, marker};
+use herald::foundation::domain::Post;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -165,14 +165,14 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
     let crash = move |p: &Post| {
         (p.id == id).then(|| {
             let lease = std::time::Duration::from_secs(60);
-            let action = herald::domain::AuditAction::Claim;
+            let action = herald::foundation::domain::AuditAction::Claim;
             let (mut next, event) = claim(p, None, lease, &"crashed-instance".into(), action);
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
             (next, event)
         })
     };
     let now = Utc::now() + Duration::hours(2);
-    let due = herald::store::DueQuery { workspace_id: None, now, limit: 10 };
+    let due = herald::storage::store::DueQuery { workspace_id: None, now, limit: 10 };
     let claimed = app.store.claim_due(&due, &crash).await.unwrap();
     assert_eq!(claimed.len(), 1);
     claimed[0].post.clone()

@@ -4,7 +4,7 @@
 //! against the changes that touched Ayrshare.
 
 use crate::support::*;
-use herald::dashboard::Strategy;
+use herald::gate::dashboard::Strategy;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};

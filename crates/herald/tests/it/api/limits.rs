@@ -4,7 +4,7 @@
 //! the error body, nothing written).
 
 use crate::support::*;
-use herald::http::BODY_LIMIT;
+use herald::app::http::BODY_LIMIT;
 use reqwest::Method;
 use serde_json::{json, Value};
 

@@ -8,8 +8,8 @@ use super::people::on_both_backends;
 use crate::support::events::Events;
 use crate::support::people::{invitation_token, Caller};
 use crate::support::*;
-use herald::domain::model::now_ms;
-use herald::domain::{Invitation, Role};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Invitation, Role};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -120,7 +120,7 @@ async fn revoking_a_token_revokes_the_tokens_it_made_and_withdraws_its_invitatio
 async fn an_invitation_whose_issuer_no_longer_holds_its_role_is_410(app: TestApp) {
     let ws = app.create_workspace("issuer-role", true, "expire").await;
     let editor = app.person(&ws, "editor").await;
-    let (secret, token_hash) = herald::auth::new_token();
+    let (secret, token_hash) = herald::gate::auth::new_token();
     let now = now_ms();
     let invitation = Invitation {
         id: uuid::Uuid::now_v7().to_string(),
@@ -128,7 +128,7 @@ async fn an_invitation_whose_issuer_no_longer_holds_its_role_is_410(app: TestApp
         email: "climber@example.com".into(),
         role: Role::Admin,
         token_hash,
-        invited_by: herald::domain::Actor::user(&editor.user_id),
+        invited_by: herald::foundation::domain::Actor::user(&editor.user_id),
         created_at: now,
         expires_at: now + chrono::Duration::days(1),
         accepted_at: None,
@@ -138,7 +138,7 @@ async fn an_invitation_whose_issuer_no_longer_holds_its_role_is_410(app: TestApp
     let (status, _, body) = app.accept(secret.expose(), "Climber").await;
     assert_eq!(status, 410, "an editor's admin invitation was accepted: {body}");
     assert_eq!(body["error"]["code"], "invitation_gone");
-    let (secret, token_hash) = herald::auth::new_token();
+    let (secret, token_hash) = herald::gate::auth::new_token();
     let fair = Invitation {
         id: uuid::Uuid::now_v7().to_string(),
         role: Role::Editor,

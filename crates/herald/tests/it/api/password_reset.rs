@@ -77,7 +77,7 @@ async fn an_expired_or_unknown_link_is_410_and_requests_are_throttled(app: TestA
     let secret = "hpr_an-expired-link-secret-that-nobody-guesses";
     let made = chrono::Utc::now() - chrono::Duration::hours(2);
     let expired = made + chrono::Duration::hours(1);
-    let hash = herald::auth::hash_token(secret);
+    let hash = herald::gate::auth::hash_token(secret);
     app.store.create_password_reset(&hash, &person.user_id, made, expired).await.unwrap();
     confirm(&app, secret, NEW_PASSWORD).await.expect_error(410, "reset_gone");
     confirm(&app, "hpr_made-up", NEW_PASSWORD).await.expect_error(410, "reset_gone");

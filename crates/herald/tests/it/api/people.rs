@@ -4,8 +4,8 @@
 
 use crate::support::people::{ends_within, invitation_token, Caller, Session, PASSWORD};
 use crate::support::*;
-use herald::auth::hash_token;
-use herald::domain::{Invitation, Role};
+use herald::foundation::domain::{Invitation, Role};
+use herald::gate::auth::hash_token;
 use reqwest::Method;
 use serde_json::json;
 use std::time::Duration;

@@ -397,7 +397,7 @@ async fn a_loopback_feed_is_422_url_not_allowed_unless_private_addresses_are_all
 
 #[tokio::test]
 async fn a_fetch_refuses_private_addresses_by_name_or_literal_and_stops_at_the_size_cap() {
-    use herald::plan::fetch::{FetchError, Fetcher};
+    use herald::services::plan::fetch::{FetchError, Fetcher};
     let url = serve_feed(Arc::new(Mutex::new("x".repeat(64 * 1024)))).await;
     let strict = Fetcher::new(false, 1024 * 1024).unwrap();
     let by_name = url.replace("127.0.0.1", "localhost");

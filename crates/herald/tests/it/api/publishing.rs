@@ -3,8 +3,8 @@
 
 use crate::support::*;
 use chrono::{Duration, Utc};
-use herald::domain::Post;
-use herald::publish::{claim, marker};
+use herald::coherence::publish::{claim, marker};
+use herald::foundation::domain::Post;
 use reqwest::Method;
 use serde_json::json;
 use std::collections::HashMap;
@@ -58,13 +58,13 @@ async fn claim_and_die(app: &TestApp, id: &str) -> Post {
                 None,
                 std::time::Duration::from_secs(60),
                 &"crashed-instance".into(),
-                herald::domain::AuditAction::Claim,
+                herald::foundation::domain::AuditAction::Claim,
             );
             next.publish.lease_until = Some(Utc::now() - Duration::seconds(1));
             (next, event)
         })
     };
-    let due = herald::store::DueQuery {
+    let due = herald::storage::store::DueQuery {
         workspace_id: None,
         now: Utc::now() + Duration::hours(2),
         limit: 10,

@@ -247,10 +247,10 @@ async fn review_links_are_created_listed_and_revoked_and_a_gone_link_is_410(app:
 
     // Expired: a link whose time has passed, as the store holds it.
     let now = chrono::Utc::now();
-    let expired = herald::domain::review::ReviewLink {
+    let expired = herald::foundation::domain::review::ReviewLink {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.clone(),
-        secret_hash: herald::auth::hash_token("an-expired-secret"),
+        secret_hash: herald::gate::auth::hash_token("an-expired-secret"),
         post_ids: vec![id.clone()],
         reviewer_name: "Late".into(),
         reviewer_email: None,

@@ -5,7 +5,7 @@
 use crate::support::smtp::{Mail, SmtpSink};
 use crate::support::*;
 use chrono::{Duration, Utc};
-use herald::domain::review::ReviewLink;
+use herald::foundation::domain::review::ReviewLink;
 use serde_json::json;
 
 fn expiring(ws: &str, post: &str, email: &str) -> ReviewLink {

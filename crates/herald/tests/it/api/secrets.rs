@@ -7,9 +7,9 @@
 use crate::support::*;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
-use herald::config::ServeArgs;
-use herald::secret::Secret;
-use herald::startup::Application;
+use herald::app::startup::Application;
+use herald::commands::config::ServeArgs;
+use herald::foundation::secret::Secret;
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::io::Write;

@@ -296,7 +296,7 @@ async fn n16_a_session_unused_for_13_hours_has_ended_while_a_used_one_lives() {
         sqlx::SqliteConnection::connect(app.sqlite_path().to_str().unwrap()).await.unwrap();
     sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
         .bind(idle_since)
-        .bind(herald::auth::hash_token(secret))
+        .bind(herald::gate::auth::hash_token(secret))
         .execute(&mut db)
         .await
         .unwrap();

@@ -10,13 +10,13 @@ use crate::support::{spawn_app, TestApp};
 use chrono::{Duration, Utc};
 use fantoccini::Client;
 use futures::FutureExt;
-use herald::domain::{Metric, PostMetrics};
+use herald::foundation::domain::{Metric, PostMetrics};
 use std::panic::AssertUnwindSafe;
 use std::time::Duration as Wait;
 
 /// One post a day for 40 days, on X, with figures that grow with the day.
 async fn figures(app: &TestApp, ws: &str) {
-    let now = herald::domain::model::now_ms();
+    let now = herald::foundation::domain::model::now_ms();
     let records: Vec<PostMetrics> = (1..=40)
         .map(|d| PostMetrics {
             workspace_id: ws.to_owned(),
@@ -150,7 +150,7 @@ async fn large_figures_fit_the_charts_axis_and_top_posts_are_named_by_their_text
     let text = "Our biggest launch yet: the spring range, in every store from today.";
     let body = serde_json::json!({"text": text, "platforms": ["twitter"]});
     let post = app.create_post(&ws, &editor, body).await.expect(201);
-    let now = herald::domain::model::now_ms();
+    let now = herald::foundation::domain::model::now_ms();
     let record = PostMetrics {
         workspace_id: ws.clone(),
         post_id: Some(post["id"].as_str().unwrap().to_owned()),

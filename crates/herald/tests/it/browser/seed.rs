@@ -5,8 +5,8 @@
 
 use crate::support::{TestApp, ADMIN};
 use chrono::{Duration, Utc};
-use herald::domain::{PlatformResult, Post, PostStatus, PublishState};
-use herald::store::NewEvent;
+use herald::foundation::domain::{PlatformResult, Post, PostStatus, PublishState};
+use herald::storage::store::NewEvent;
 use reqwest::Method;
 use serde_json::json;
 
@@ -51,7 +51,12 @@ async fn token(app: &TestApp, ws: &str, role: &str, name: &str) -> (String, Stri
 }
 
 /// A past post as the publisher would have left it.
-fn past_post(ws: &str, author: &herald::domain::Actor, n: usize, days_ago: i64) -> Post {
+fn past_post(
+    ws: &str,
+    author: &herald::foundation::domain::Actor,
+    n: usize,
+    days_ago: i64,
+) -> Post {
     let at = Utc::now() - Duration::days(days_ago) - Duration::minutes((n as i64 * 37) % 600);
     let platforms: Vec<ayrshare::Platform> =
         PLATFORM_SETS[n % PLATFORM_SETS.len()].iter().map(|p| p.parse().unwrap()).collect();
@@ -71,9 +76,9 @@ fn past_post(ws: &str, author: &herald::domain::Actor, n: usize, days_ago: i64) 
             PlatformResult {
                 platform: p.to_string(),
                 status: if ok {
-                    herald::domain::PlatformStatus::Success
+                    herald::foundation::domain::PlatformStatus::Success
                 } else {
-                    herald::domain::PlatformStatus::Error
+                    herald::foundation::domain::PlatformStatus::Error
                 },
                 post_url: ok.then(|| format!("https://{p}.example/northwind/{n}")),
                 error: (!ok).then(|| "the network rejected the post as a duplicate".to_owned()),
@@ -133,7 +138,7 @@ pub async fn workspace(app: &TestApp) -> Seeded {
         .to_owned();
     let (editor, editor_id) = token(app, &ws, "editor", "Calendar import").await;
     let (approver, _) = token(app, &ws, "approver", "Review bot").await;
-    let author = herald::domain::Actor::token(&editor_id);
+    let author = herald::foundation::domain::Actor::token(&editor_id);
 
     let mut n = 0;
     for days_ago in (1..=29).rev() {
@@ -142,7 +147,7 @@ pub async fn workspace(app: &TestApp) -> Seeded {
             let post = past_post(&ws, &author, n, days_ago);
             let event = NewEvent {
                 actor: author.clone(),
-                action: herald::domain::AuditAction::Create,
+                action: herald::foundation::domain::AuditAction::Create,
                 comment: None,
                 from: None,
             };

@@ -17,7 +17,7 @@ const INVALIDATIONS: [&str; 6] = [
 ];
 
 /// The write paths: the only files that may call them.
-const WRITE_PATHS: [&str; 2] = ["people/access.rs", "workspaces.rs"];
+const WRITE_PATHS: [&str; 2] = ["commands/people/access.rs", "services/workspaces.rs"];
 
 #[test]
 fn access_invalidations_are_called_only_from_the_write_paths() {

@@ -1,4 +1,4 @@
-//! Actors are typed to the edges: only `domain/actor.rs` writes or reads the stored form
+//! Actors are typed to the edges: only `foundation/domain/actor.rs` writes or reads the stored form
 //! of an actor (`user:<id>`, `token:<id>`, `review:<link id>`); everywhere else builds
 //! and matches `Actor` values, so a new call site cannot spell one differently.
 
@@ -8,11 +8,11 @@ use super::rust_text::{source_files, strings_of};
 const ACTOR_FORMS: [&str; 3] = ["\"user:", "\"token:", "\"review:"];
 
 /// The one module that knows the stored form.
-const ACTOR_MODULE: &str = "domain/actor.rs";
+const ACTOR_MODULE: &str = "foundation/domain/actor.rs";
 
 /// Files whose literals with these openings are not actors: the cache's keys and
 /// live-event topics of a user (`user:<id>`) and of a token hash (`token:<hash>`).
-const NOT_ACTORS: [&str; 1] = ["cache_keys.rs"];
+const NOT_ACTORS: [&str; 1] = ["storage/cache_keys.rs"];
 
 #[test]
 fn only_the_actor_module_spells_an_actor() {

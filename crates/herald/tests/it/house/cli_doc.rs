@@ -5,7 +5,7 @@
 
 use super::documents::{code_in, documents};
 use clap::CommandFactory;
-use herald::config::Cli;
+use herald::commands::config::Cli;
 
 #[test]
 fn every_herald_command_in_the_documents_has_its_subcommand_and_flags() {

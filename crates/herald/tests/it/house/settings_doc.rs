@@ -4,7 +4,7 @@
 //! `SIM_*` name it mentions is one of them.
 
 use clap::CommandFactory;
-use herald::config::Cli;
+use herald::commands::config::Cli;
 use std::collections::BTreeSet;
 use std::path::Path;
 

@@ -22,7 +22,7 @@ const WRITERS: usize = 4;
 /// 100,000 drafts with one audit event each, in one transaction.
 async fn seed_posts(db: &std::path::Path) {
     let url = format!("sqlite://{}", db.display());
-    herald::store::open(&url, 1).await.unwrap().close().await;
+    herald::storage::store::open(&url, 1).await.unwrap().close().await;
     let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
     let sql = format!(
         "BEGIN;

@@ -183,7 +183,7 @@ async fn upgrade_from(backend: Backend, url: &str, version: i64) {
     let before = conn.counts(backend).await;
     conn.close().await;
 
-    let store = herald::store::open(url, 2).await.unwrap_or_else(|e| {
+    let store = herald::storage::store::open(url, 2).await.unwrap_or_else(|e| {
         panic!("the current code does not open a {backend:?} database at {version:04}: {e:#}")
     });
     let ws = store.workspace("up-ws").await.unwrap().expect("the seeded workspace reads");

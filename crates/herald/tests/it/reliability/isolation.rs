@@ -1,5 +1,5 @@
 //! Tenant isolation, generated from the route table: every path × method of
-//! `herald::http::openapi()` with a `{ws}` and/or an id segment (`{id}`, `{user_id}`) is
+//! `herald::app::http::openapi()` with a `{ws}` and/or an id segment (`{id}`, `{user_id}`) is
 //! called by both kinds of principal of workspace A — a token and a signed-in person
 //! (session cookie and CSRF token) of every role (viewer, editor, approver, admin) — with
 //! a plausible body built from the route's request schema, aimed at workspace B's
@@ -339,7 +339,8 @@ async fn every_role_of_workspace_a_gets_404_and_nothing_of_b_on_every_route_with
     app.dashboard.settled().await;
     let before = snapshot(&app, &b).await;
 
-    let doc = serde_json::to_value(herald::http::openapi()).expect("OpenAPI document serialises");
+    let doc =
+        serde_json::to_value(herald::app::http::openapi()).expect("OpenAPI document serialises");
     let routes = routes_with_ids(&doc);
     let covered: Vec<String> =
         routes.iter().map(|r| format!("{} {}", r.method.to_uppercase(), r.path)).collect();

@@ -11,8 +11,8 @@ use crate::scaled::api::workspace_and_editor;
 use crate::scaled::cluster::scenario;
 use ayrshare_sim::{RateLimitSpec, SimConfig};
 use chrono::{Duration, Utc};
-use herald::domain::RefreshTarget;
-use herald::store::{MetricsStore, PgStore};
+use herald::foundation::domain::RefreshTarget;
+use herald::storage::store::{MetricsStore, PgStore};
 use std::io::Write;
 use std::time::Duration as Wait;
 use tokio::time::Instant;
@@ -28,7 +28,7 @@ async fn posts_on_ayrshare(env: &crate::scaled::cluster::Env, ws: &str) -> Vec<R
         ayrshare::Client::new(&env.sim.base_url(), crate::support::SIM_KEY, Wait::from_secs(5))
             .expect("client");
     let key = crate::scaled::api::profile_key("metrics");
-    let posted_at = herald::domain::model::now_ms() - Duration::hours(1);
+    let posted_at = herald::foundation::domain::model::now_ms() - Duration::hours(1);
     let mut targets = Vec::with_capacity(POSTS);
     for i in 0..POSTS {
         let req = ayrshare::PostRequest {

@@ -4,10 +4,10 @@
 use crate::store::harness::{assert_duplicate, assert_same_workspace, event, post, stored_user};
 use crate::store::harness::{workspace, x_pair};
 use chrono::Duration;
-use herald::domain::model::now_ms;
-use herald::domain::{LateApproval, PostStatus, Role, XCredentials};
-use herald::secret::Secret;
-use herald::store::{constraint, Storage, StoreError, TokenRecord};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{LateApproval, PostStatus, Role, XCredentials};
+use herald::foundation::secret::Secret;
+use herald::storage::store::{constraint, Storage, StoreError, TokenRecord};
 use std::sync::Arc;
 
 pub async fn ping_answers(store: Arc<dyn Storage>) {

@@ -4,10 +4,12 @@
 
 use crate::store::harness::{event, post, workspace};
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::Workspace;
-use herald::domain::{AccountMetrics, Metric, Metrics, PostMetrics, PostStatus, RefreshTarget};
-use herald::store::{FreshnessFigures, Storage};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::Workspace;
+use herald::foundation::domain::{
+    AccountMetrics, Metric, Metrics, PostMetrics, PostStatus, RefreshTarget,
+};
+use herald::storage::store::{FreshnessFigures, Storage};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -231,7 +233,8 @@ pub async fn freshness_figures_are_summed_over_instances_and_replaced_per_instan
 ) {
     assert_eq!(store.freshness_totals().await.unwrap(), None, "no instance saved figures");
     let (early, late) = (Utc::now() - Duration::hours(1), Utc::now());
-    let early = herald::domain::model::from_ms(herald::domain::model::to_ms(early));
+    let early =
+        herald::foundation::domain::model::from_ms(herald::foundation::domain::model::to_ms(early));
     let figures = |checked, violations, since| FreshnessFigures { checked, violations, since };
     store.save_freshness("a", &figures(3, 0, late)).await.unwrap();
     store.save_freshness("b", &figures(5, 1, early)).await.unwrap();

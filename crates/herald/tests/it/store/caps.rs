@@ -3,9 +3,9 @@
 
 use crate::store::harness::{event, post, workspace};
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::{PostStatus, Workspace};
-use herald::store::Storage;
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{PostStatus, Workspace};
+use herald::storage::store::Storage;
 use std::sync::Arc;
 
 /// Inserts a post of `ws` in `status` on `platforms` with the given times.

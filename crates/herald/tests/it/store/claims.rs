@@ -3,10 +3,10 @@
 
 use crate::store::harness::{event, post, workspace};
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::{Post, PostStatus, Workspace};
-use herald::publish;
-use herald::store::{DueQuery, NewEvent, Storage};
+use herald::coherence::publish;
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Post, PostStatus, Workspace};
+use herald::storage::store::{DueQuery, NewEvent, Storage};
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -15,11 +15,11 @@ const LEASE: std::time::Duration = std::time::Duration::from_secs(60);
 /// The scheduler's claim: `publishing` with a lease, `claim` or `reclaim`.
 pub fn claim(p: &Post) -> Option<(Post, NewEvent)> {
     let action = if p.status == PostStatus::Publishing {
-        herald::domain::AuditAction::Reclaim
+        herald::foundation::domain::AuditAction::Reclaim
     } else {
-        herald::domain::AuditAction::Claim
+        herald::foundation::domain::AuditAction::Claim
     };
-    Some(publish::claim(p, None, LEASE, &herald::domain::Actor::Scheduler, action))
+    Some(publish::claim(p, None, LEASE, &herald::foundation::domain::Actor::Scheduler, action))
 }
 
 pub async fn insert(

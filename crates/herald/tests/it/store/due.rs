@@ -4,9 +4,9 @@
 use crate::store::claims::{claim, insert, publishing};
 use crate::store::harness::workspace;
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::{Post, PostStatus, Workspace};
-use herald::store::{DueQuery, Storage};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Post, PostStatus, Workspace};
+use herald::storage::store::{DueQuery, Storage};
 use std::collections::HashSet;
 use std::sync::Arc;
 

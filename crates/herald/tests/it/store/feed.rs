@@ -4,9 +4,9 @@
 use crate::store::claims::{claim, insert};
 use crate::store::harness::{edited, event, post, workspace};
 use chrono::Duration;
-use herald::domain::model::now_ms;
-use herald::domain::{Post, PostStatus, Workspace};
-use herald::store::{DueQuery, EventClaim, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Post, PostStatus, Workspace};
+use herald::storage::store::{DueQuery, EventClaim, Storage, StoreError};
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 

@@ -7,12 +7,12 @@
 //! skipped and passes.
 
 use chrono::Duration;
-use herald::domain::model::now_ms;
-use herald::domain::{Compose, MediaItem, Variant};
-use herald::domain::{Invitation, LateApproval, Post, PostStatus, PublishState, Role};
-use herald::domain::{SessionRecord, User, Workspace, XCredentials};
-use herald::secret::Secret;
-use herald::store::{NewEvent, PgStore, SqliteStore, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Compose, MediaItem, Variant};
+use herald::foundation::domain::{Invitation, LateApproval, Post, PostStatus, PublishState, Role};
+use herald::foundation::domain::{SessionRecord, User, Workspace, XCredentials};
+use herald::foundation::secret::Secret;
+use herald::storage::store::{NewEvent, PgStore, SqliteStore, Storage, StoreError};
 use sqlx::{Connection, Executor, PgConnection};
 use std::any::Any;
 use std::future::Future;

@@ -4,9 +4,9 @@
 
 use crate::store::harness::{assert_duplicate, invitation, stored_user, user, workspace};
 use chrono::Duration;
-use herald::domain::model::now_ms;
-use herald::domain::{Invitation, Role, User, Workspace};
-use herald::store::{constraint, Acceptance, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Invitation, Role, User, Workspace};
+use herald::storage::store::{constraint, Acceptance, Storage, StoreError};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 

@@ -3,10 +3,10 @@
 //! quota however concurrent the uploads; a medium is found by its bytes' SHA-256.
 
 use crate::store::harness::{assert_duplicate, workspace};
-use herald::domain::media::CHUNK_BYTES;
-use herald::domain::model::now_ms;
-use herald::domain::{Blob, MediaRecord, Workspace};
-use herald::store::{constraint, Storage, StoreError};
+use herald::foundation::domain::media::CHUNK_BYTES;
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Blob, MediaRecord, Workspace};
+use herald::storage::store::{constraint, Storage, StoreError};
 use std::sync::Arc;
 
 const QUOTA: i64 = 1 << 30;

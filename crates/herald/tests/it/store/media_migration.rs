@@ -2,8 +2,8 @@
 //! workspace's media, on both backends: a file uploaded before the upgrade reads back the
 //! same, chunk by chunk, and counts against the quota.
 
-use herald::domain::media::CHUNK_BYTES;
-use herald::store::{Lifecycle, PgStore, SqliteStore, Storage};
+use herald::foundation::domain::media::CHUNK_BYTES;
+use herald::storage::store::{Lifecycle, PgStore, SqliteStore, Storage};
 use sqlx::migrate::Migrator;
 use std::path::Path;
 

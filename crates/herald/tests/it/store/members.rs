@@ -3,8 +3,8 @@
 //! the same moment.
 
 use crate::store::harness::{stored_user, workspace};
-use herald::domain::{Role, User, Workspace};
-use herald::store::{Storage, StoreError};
+use herald::foundation::domain::{Role, User, Workspace};
+use herald::storage::store::{Storage, StoreError};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 

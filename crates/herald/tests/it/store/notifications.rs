@@ -4,9 +4,9 @@
 
 use crate::store::harness::{stored_user, workspace};
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::{NewMail, NewNotification, NotificationKind, User, Workspace};
-use herald::store::{Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{NewMail, NewNotification, NotificationKind, User, Workspace};
+use herald::storage::store::{Storage, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
 

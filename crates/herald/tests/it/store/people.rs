@@ -3,8 +3,8 @@
 
 use crate::store::harness::{assert_duplicate, session, stored_user, user};
 use chrono::Duration;
-use herald::domain::model::now_ms;
-use herald::store::{constraint, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::storage::store::{constraint, Storage, StoreError};
 use std::sync::Arc;
 
 pub async fn users_are_created_and_found_by_id_and_by_e_mail_in_any_case(store: Arc<dyn Storage>) {
@@ -17,7 +17,8 @@ pub async fn users_are_created_and_found_by_id_and_by_e_mail_in_any_case(store: 
     store.create_user(&invited, None).await.unwrap();
 
     let found = store.user(&ann.id).await.unwrap().expect("by id");
-    let want = herald::domain::User { email: "ann.lee@example.com".into(), ..ann.clone() };
+    let want =
+        herald::foundation::domain::User { email: "ann.lee@example.com".into(), ..ann.clone() };
     assert_eq!(found.user, want, "stored with the e-mail lowercased");
     assert_eq!(found.password_hash.as_deref(), Some("hash-ann"));
     for spelling in ["ann.lee@example.com", "ANN.LEE@EXAMPLE.COM", "Ann.Lee@Example.COM"] {
@@ -57,7 +58,10 @@ pub async fn update_user_writes_name_global_admin_and_notify_email_but_not_the_e
     changed.email = "someone.else@example.com".into();
     store.update_user(&changed).await.unwrap();
     let stored = store.user(&ann.id).await.unwrap().unwrap();
-    assert_eq!(stored.user, herald::domain::User { email: ann.email.clone(), ..changed });
+    assert_eq!(
+        stored.user,
+        herald::foundation::domain::User { email: ann.email.clone(), ..changed }
+    );
     assert_eq!(stored.password_hash.as_deref(), Some("hash-of-a-password"), "hash untouched");
 
     let err = store.update_user(&user("Ghost")).await.unwrap_err();

@@ -6,10 +6,10 @@
 
 use crate::store::harness::{event, post, workspace};
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::plan::{Day, Feed, Queue, Slot};
-use herald::domain::{PostStatus, WaitingFor, Workspace};
-use herald::store::{Planned, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::plan::{Day, Feed, Queue, Slot};
+use herald::foundation::domain::{PostStatus, WaitingFor, Workspace};
+use herald::storage::store::{Planned, Storage, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
 

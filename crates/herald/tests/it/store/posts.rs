@@ -3,9 +3,9 @@
 
 use crate::store::harness::{assert_same_post, edited, event, post, workspace};
 use chrono::Duration;
-use herald::domain::model::now_ms;
-use herald::domain::{PlatformResult, PostStatus, WaitingFor};
-use herald::store::{Counts, ListQuery, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{PlatformResult, PostStatus, WaitingFor};
+use herald::storage::store::{Counts, ListQuery, Storage, StoreError};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -56,7 +56,7 @@ pub async fn save_post_writes_the_post_one_event_and_bumps_content_version(
     next.published_at = Some(next.updated_at);
     next.platform_results = vec![PlatformResult {
         platform: "twitter".into(),
-        status: herald::domain::PlatformStatus::Success,
+        status: herald::foundation::domain::PlatformStatus::Success,
         post_url: Some("https://x.com/p/1".into()),
         error: None,
         ayrshare_id: Some("ayr-1".into()),

@@ -5,10 +5,10 @@
 
 use super::harness::{event, post, stored_user, workspace};
 use chrono::{Duration, Utc};
-use herald::domain::notifications::{NewNotification, NotificationKind};
-use herald::domain::review::{Comment, ReviewLink};
-use herald::domain::PostStatus;
-use herald::store::{Storage, StoreError};
+use herald::foundation::domain::notifications::{NewNotification, NotificationKind};
+use herald::foundation::domain::review::{Comment, ReviewLink};
+use herald::foundation::domain::PostStatus;
+use herald::storage::store::{Storage, StoreError};
 use std::collections::HashSet;
 use std::sync::Arc;
 

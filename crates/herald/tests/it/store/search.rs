@@ -4,9 +4,9 @@
 
 use crate::store::harness::{edited, event, post, workspace};
 use chrono::{DateTime, Duration, Utc};
-use herald::domain::model::now_ms;
-use herald::domain::{Post, PostStatus, Workspace};
-use herald::store::{ListQuery, Sort, Storage, StoreError};
+use herald::foundation::domain::model::now_ms;
+use herald::foundation::domain::{Post, PostStatus, Workspace};
+use herald::storage::store::{ListQuery, Sort, Storage, StoreError};
 use std::sync::Arc;
 
 /// What a corpus post is: its text, platforms and author.

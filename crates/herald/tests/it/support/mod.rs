@@ -20,10 +20,10 @@ pub use services::TestDatabase;
 pub use services::{test_database_url, test_redis_url};
 
 use ayrshare_sim::SimConfig;
-use herald::config::ServeArgs;
-use herald::secret::Secret;
-use herald::startup::Application;
-use herald::store::Storage;
+use herald::app::startup::Application;
+use herald::commands::config::ServeArgs;
+use herald::foundation::secret::Secret;
+use herald::storage::store::Storage;
 use recorded::RecordedSim;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,7 +57,7 @@ impl SimProfile {
 pub struct Options {
     pub sim: SimConfig,
     pub lease_secs: u64,
-    pub strategy: herald::dashboard::Strategy,
+    pub strategy: herald::gate::dashboard::Strategy,
     /// A Redis URL for the shared tier (each app gets its own namespace).
     pub redis_url: Option<String>,
     /// `HERALD_RATE_LIMIT_PER_MINUTE`; 0 (the default here) = unlimited. Above 0, the
@@ -69,7 +69,7 @@ pub struct Options {
     pub ayrshare_timeout_ms: u64,
     pub backoff_ms: u64,
     /// `HERALD_AYRSHARE_BUDGET`; `None`: the simulator's own rate limit.
-    pub budget: Option<herald::gateway::Budget>,
+    pub budget: Option<herald::coherence::gateway::Budget>,
     /// `HERALD_SMTP_URL` (a [`smtp::SmtpSink`]).
     pub smtp_url: Option<String>,
     /// Global X credentials ([`X_KEY`], [`X_SECRET`]); false: none.
@@ -106,7 +106,7 @@ impl Default for Options {
         Self {
             sim: SimConfig::default(),
             lease_secs: 60,
-            strategy: herald::dashboard::Strategy::Versioned,
+            strategy: herald::gate::dashboard::Strategy::Versioned,
             redis_url: None,
             rate_limit_per_minute: 0,
             database: None,
@@ -135,13 +135,13 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub sim: RecordedSim,
     pub store: Arc<dyn Storage>,
-    pub scheduler: herald::scheduler::Scheduler,
-    pub dashboard: herald::dashboard::Dashboard,
+    pub scheduler: herald::services::scheduler::Scheduler,
+    pub dashboard: herald::gate::dashboard::Dashboard,
     /// The analytics service (its refresh loop is off: tests run refreshes themselves).
-    pub analytics: herald::analytics::Analytics,
+    pub analytics: herald::services::analytics::Analytics,
     pub lease: Duration,
     /// Herald's Ayrshare budget per profile.
-    pub budget: herald::gateway::Budget,
+    pub budget: herald::coherence::gateway::Budget,
     /// A violation is planted: the drop check does not apply.
     violations_expected: bool,
     _db: tempfile::TempDir,
@@ -160,7 +160,7 @@ pub async fn spawn_app_with(opts: Options) -> TestApp {
     let sim_config = SimConfig { api_key: Some(SIM_KEY.into()), ..opts.sim };
     // Herald's budget is the plan's limit, which the simulator enforces.
     let limit = sim_config.rate_limit;
-    let budget = herald::gateway::Budget { calls: limit.max, period: limit.window };
+    let budget = herald::coherence::gateway::Budget { calls: limit.max, period: limit.window };
     let sim = RecordedSim::spawn(sim_config, timeout).await;
     let db = tempfile::tempdir().expect("temp dir");
     let sqlite = db.path().join("herald.db").to_str().expect("utf-8 path").to_owned();
@@ -260,9 +260,9 @@ impl TestApp {
         let before = post.version;
         post.schedule_at = Some(chrono::Utc::now() - chrono::Duration::minutes(1));
         post.version += 1;
-        let event = herald::store::NewEvent {
+        let event = herald::storage::store::NewEvent {
             actor: "test".into(),
-            action: herald::domain::AuditAction::Reschedule,
+            action: herald::foundation::domain::AuditAction::Reschedule,
             comment: None,
             from: Some(post.status),
         };

@@ -52,12 +52,12 @@ async fn a_name_resolving_to_loopback_at_delivery_time_is_not_connected_to() {
     let ws = app.create_workspace("rebind", true, "expire").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = listener.local_addr().unwrap().port();
-    let endpoint = herald::domain::webhooks::Endpoint {
+    let endpoint = herald::foundation::domain::webhooks::Endpoint {
         id: uuid::Uuid::now_v7().to_string(),
         workspace_id: ws.clone(),
         url: format!("http://localhost:{port}/hook"),
-        events: vec![herald::domain::webhooks::EventType::PostCreated],
-        secret: herald::webhooks_out::sign::new_secret(),
+        events: vec![herald::foundation::domain::webhooks::EventType::PostCreated],
+        secret: herald::services::webhooks_out::sign::new_secret(),
         created_at: chrono::Utc::now(),
         failing_since: None,
         disabled_at: None,
