@@ -282,9 +282,10 @@ async fn moving_an_approved_post_asks_first_because_it_goes_back_for_approval() 
         let move_to = |value: String| {
             let (editor, chip) = (&editor, chip.clone());
             async move {
-                // Found and clicked in one step: a live re-read may redraw the chip.
-                let open = format!("document.querySelector(\"{chip} .cal-move\").click(); document.getElementById('move-at').value = '{value}';");
-                editor.execute(&open, vec![]).await.unwrap();
+                // Found and clicked in one step, once the chip is drawn: the posts may be
+                // drawn after the grid, and a live re-read may redraw the chip.
+                let open = format!("(b => !!b && (b.click(), document.getElementById('move-at').value = '{value}', true))(document.querySelector(\"{chip} .cal-move\"))");
+                wait_dom(editor, "the post's move button, clicked", Duration::from_secs(10), &open).await;
                 click(editor, "#move-form button[value=move]").await;
             }
         };
