@@ -4,7 +4,9 @@
 //! shutdown never cuts a pass in half.
 
 use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -14,14 +16,12 @@ pub struct LoopHandle {
     task: Option<JoinHandle<()>>,
 }
 
-/// Runs `pass` every `interval` and whenever `woken` resolves first; a zero interval
-/// means no loop (the handle owns nothing).
-pub fn spawn_loop<P, PF, W, WF>(interval: Duration, pass: P, woken: W) -> LoopHandle
+/// Runs `pass` every `interval`, and sooner whenever `wake` (if any) is notified; a zero
+/// interval means no loop (the handle owns nothing).
+pub fn spawn_loop<P, PF>(interval: Duration, pass: P, wake: Option<Arc<Notify>>) -> LoopHandle
 where
     P: Fn() -> PF + Send + 'static,
     PF: Future<Output = ()> + Send,
-    W: Fn() -> WF + Send + 'static,
-    WF: Future<Output = ()> + Send,
 {
     let stop = CancellationToken::new();
     let token = stop.clone();
@@ -33,7 +33,7 @@ where
                 tokio::select! {
                     _ = token.cancelled() => break,
                     _ = ticker.tick() => {}
-                    _ = woken() => {}
+                    _ = woken(wake.as_deref()) => {}
                 }
                 pass().await;
             }
@@ -42,9 +42,12 @@ where
     LoopHandle { stop, task }
 }
 
-/// Never resolves: for loops that run on their interval only.
-pub async fn never() {
-    std::future::pending::<()>().await
+/// Resolves when `wake` is notified; never without one (a loop on its interval only).
+async fn woken(wake: Option<&Notify>) {
+    match wake {
+        Some(wake) => wake.notified().await,
+        None => std::future::pending().await,
+    }
 }
 
 impl LoopHandle {

@@ -192,7 +192,7 @@ impl Scheduler {
                 }
             }
         };
-        background::spawn_loop(interval, pass, background::never)
+        background::spawn_loop(interval, pass, None)
     }
 }
 

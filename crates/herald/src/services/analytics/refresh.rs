@@ -265,7 +265,7 @@ impl Analytics {
                 }
             }
         };
-        background::spawn_loop(interval, pass, background::never)
+        background::spawn_loop(interval, pass, None)
     }
 }
 

@@ -60,7 +60,7 @@ struct Inner {
     live: Live,
     mailer: Option<Mailer>,
     public_url: Option<String>,
-    wake: tokio::sync::Notify,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Notifier {
@@ -71,7 +71,7 @@ impl Notifier {
         mailer: Option<Mailer>,
         public_url: Option<String>,
     ) -> Self {
-        let wake = tokio::sync::Notify::new();
+        let wake = Arc::default();
         Self { inner: Arc::new(Inner { store, lookups, live, mailer, public_url, wake }) }
     }
 

@@ -10,16 +10,12 @@ use std::time::Duration;
 impl Notifier {
     /// Starts the loop; `interval` zero means no loop.
     pub fn spawn(self, interval: Duration) -> LoopHandle {
-        let waker = self.clone();
+        let wake = self.inner.wake.clone();
         let pass = move || {
             let notifier = self.clone();
             async move { notifier.run_once().await }
         };
-        let woken = move || {
-            let waker = waker.clone();
-            async move { waker.inner.wake.notified().await }
-        };
-        background::spawn_loop(interval, pass, woken)
+        background::spawn_loop(interval, pass, Some(wake))
     }
 
     /// One pass: new events' notifications, then the outbox.

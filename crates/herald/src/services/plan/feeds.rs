@@ -90,7 +90,7 @@ struct Inner {
     writer: Writer,
     fetcher: Fetcher,
     settings: Settings,
-    wake: Notify,
+    wake: Arc<Notify>,
 }
 
 impl Feeds {
@@ -100,7 +100,7 @@ impl Feeds {
         settings: Settings,
     ) -> anyhow::Result<Self> {
         let fetcher = Fetcher::new(settings.allow_private, settings.max_bytes)?;
-        let inner = Inner { store, writer, fetcher, settings, wake: Notify::new() };
+        let inner = Inner { store, writer, fetcher, settings, wake: Arc::default() };
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -151,7 +151,7 @@ impl Feeds {
     pub fn spawn(self) -> LoopHandle {
         let interval = self.inner.settings.interval;
         let tick = interval.min(Duration::from_secs(60));
-        let woken = self.clone();
+        let wake = self.inner.wake.clone();
         background::spawn_loop(
             tick,
             move || {
@@ -162,10 +162,7 @@ impl Feeds {
                     }
                 }
             },
-            move || {
-                let feeds = woken.clone();
-                async move { feeds.inner.wake.notified().await }
-            },
+            Some(wake),
         )
     }
 

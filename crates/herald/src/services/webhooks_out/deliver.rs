@@ -44,16 +44,12 @@ pub fn back_off(base: Duration, attempts: i64) -> Duration {
 impl Webhooks {
     /// Starts the loop; `interval` zero means no loop.
     pub fn spawn(self, interval: Duration) -> LoopHandle {
-        let waker = self.clone();
+        let wake = self.inner.wake.clone();
         let pass = move || {
             let hooks = self.clone();
             async move { hooks.run_once().await }
         };
-        let woken = move || {
-            let waker = waker.clone();
-            async move { waker.inner.wake.notified().await }
-        };
-        background::spawn_loop(interval, pass, woken)
+        background::spawn_loop(interval, pass, Some(wake))
     }
 
     /// One pass: new events' messages, then the due messages.

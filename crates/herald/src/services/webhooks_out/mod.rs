@@ -71,7 +71,7 @@ struct Inner {
     client: reqwest::Client,
     settings: Settings,
     notifier: Notifier,
-    wake: tokio::sync::Notify,
+    wake: Arc<tokio::sync::Notify>,
 }
 
 impl Webhooks {
@@ -84,7 +84,7 @@ impl Webhooks {
     ) -> anyhow::Result<Self> {
         let guard = Guard { allow_private: settings.allow_private };
         let client = guard.client()?;
-        let wake = tokio::sync::Notify::new();
+        let wake = Arc::default();
         let inner = Inner { webhooks, outbox, posts, guard, client, settings, notifier, wake };
         Ok(Self { inner: Arc::new(inner) })
     }
